@@ -1,0 +1,142 @@
+/*
+ * The neutral result record of scanning one target.
+ *
+ * Probing code fills it; output writers (text, JSON, JSONL, diff) read it;
+ * the policy code adds a verdict.  Nothing here prints.  Every string is
+ * heap-owned by the record and freed by cp_result_free().  Lists are plain
+ * arrays with counts, appended with the cp_result_* helpers, which check
+ * every allocation and report failure instead of aborting.
+ */
+#ifndef CP_RESULT_H
+#define CP_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "registry.h"
+
+/* Index of a protocol in cp_result.proto[]: SSLv2 .. TLSv1.3. */
+enum cp_proto {
+	CP_P_SSL2, CP_P_SSL3, CP_P_TLS10, CP_P_TLS11, CP_P_TLS12, CP_P_TLS13,
+	CP_P__COUNT
+};
+unsigned cp_proto_bit(enum cp_proto p);        /* CP_VER_* bit */
+uint16_t cp_proto_wire(enum cp_proto p);       /* 0x0002, 0x0300 .. 0x0304 */
+const char *cp_proto_name(enum cp_proto p);    /* "SSLv2" .. "TLSv1.3" */
+int cp_proto_from_wire(uint16_t wire);         /* -1 when unknown */
+
+/* error.kind in the JSON contract. */
+enum cp_err_kind {
+	CP_ERR_NONE = 0,
+	CP_ERR_INPUT,     /* the target line itself is unusable */
+	CP_ERR_DNS,       /* name did not resolve */
+	CP_ERR_CONNECT,   /* could not connect (unreachable, other errno) */
+	CP_ERR_REFUSED,   /* TCP connection refused */
+	CP_ERR_TIMEOUT,   /* connect or handshake timed out on every probe */
+	CP_ERR_PROTOCOL,  /* the peer does not speak TLS or broke the protocol */
+	CP_ERR_RESET,     /* connection reset on every probe */
+	CP_ERR_NO_TLS,    /* TLS server that accepted no hello we sent */
+	CP_ERR_INTERNAL,  /* out of memory, descriptor limits */
+};
+const char *cp_err_kind_name(enum cp_err_kind k);
+
+enum cp_tristate { CP_UNKNOWN = -1, CP_NO = 0, CP_YES = 1 };
+
+struct cp_proto_result {
+	bool probed;             /* this version was tried */
+	bool supported;          /* at least one hello at this version was accepted */
+	enum cp_tristate server_preference;
+	/* Accepted suites: in server preference order when server_preference
+	 * is CP_YES, otherwise in registry (code point) order. */
+	uint16_t *suites;
+	size_t nsuites;
+	/* SSLv2 only: accepted cipher kinds. */
+	uint32_t *kinds;
+	size_t nkinds;
+	/* Probes at this version that ended in a timeout rather than an
+	 * answer: the set may be incomplete (a silent rejection looks the same). */
+	unsigned timeouts;
+};
+
+/* A group the server accepts, and where it was seen. */
+struct cp_group_result {
+	uint16_t id;
+	unsigned versions;       /* CP_VER_TLS13 (key_share/HRR), CP_VER_TLS12 etc. (ServerKeyExchange) */
+};
+
+struct cp_cert_facts {
+	bool present;
+	char *subject;           /* RFC 2253 one-line, as OpenSSL prints it */
+	char *issuer;
+	char **sans;             /* DNS and IP subjectAltNames */
+	size_t nsans;
+	char *key_type;          /* "RSA", "EC", "Ed25519", ... */
+	unsigned key_bits;
+	char *curve;             /* for EC keys, else NULL */
+	char *sig_alg;           /* "sha256WithRSAEncryption" */
+	char *not_before;        /* ISO 8601 UTC */
+	char *not_after;
+	bool expired;
+	bool not_yet_valid;
+	bool self_signed;
+	char *sha256;            /* fingerprint, hex */
+	size_t chain_len;        /* certificates the server sent */
+};
+
+/* Something the server did that TLS forbids: never counted as acceptance. */
+struct cp_violation {
+	char *what;              /* one sentence */
+};
+
+struct cp_verdict;            /* filled by policy code (later) */
+
+struct cp_result {
+	/* identity */
+	char *input;             /* the target as given */
+	char *host;              /* host name or address literal, no brackets */
+	uint16_t port;
+	char *sni;               /* sent SNI, NULL when none (IP literal) */
+	char *address;           /* address scanned, textual; NULL before DNS */
+	size_t line;             /* input line number, 0 when from arguments */
+	size_t index;            /* position in the input (JSON keeps input order) */
+
+	/* outcome */
+	bool ok;
+	enum cp_err_kind err_kind;
+	char *err_msg;
+
+	struct cp_proto_result proto[CP_P__COUNT];
+	struct cp_group_result *groups;
+	size_t ngroups;
+	uint16_t dhe_bits;       /* DHE prime size seen in ServerKeyExchange, 0 none */
+	struct cp_cert_facts cert;
+	struct cp_violation *violations;
+	size_t nviolations;
+
+	unsigned handshakes;     /* ClientHellos sent (connections that got as far as sending) */
+	unsigned connections;    /* TCP connections attempted */
+	uint64_t elapsed_ms;
+
+	struct cp_verdict *verdict;
+};
+
+struct cp_result *cp_result_new(const char *input);
+void cp_result_free(struct cp_result *r);
+/* Record an error (first error wins the kind; message replaced). 0 or -1 (no memory). */
+int cp_result_fail(struct cp_result *r, enum cp_err_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Add a suite to a protocol's accepted list; duplicates are ignored. */
+int cp_result_add_suite(struct cp_result *r, enum cp_proto p, uint16_t suite);
+int cp_result_add_kind(struct cp_result *r, uint32_t kind);
+int cp_result_add_group(struct cp_result *r, uint16_t id, unsigned version_bit);
+int cp_result_add_violation(struct cp_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Sort accepted suites by code point (used when there is no server order). */
+void cp_result_sort_suites(struct cp_result *r, enum cp_proto p);
+/* Replace a protocol's suite list by order[] (same members, new order). */
+int cp_result_set_order(struct cp_result *r, enum cp_proto p, const uint16_t *order, size_t n);
+/* strdup that tolerates NULL (returns NULL) */
+char *cp_strdup0(const char *s);
+
+#endif
