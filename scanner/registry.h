@@ -3,7 +3,7 @@
  *
  * The tables are generated at build time (ciphersuites/gen-registry.c) from
  * the IANA registries kept verbatim in ciphersuites/iana/ and from the
- * project's own attribute files in ciphersuites/*.tsv.  Code asks the
+ * project's own attribute files in ciphersuites/ (tsv files).  Code asks the
  * registry for attributes; it never infers them from a suite's name.
  */
 #ifndef CP_REGISTRY_H
