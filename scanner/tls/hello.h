@@ -23,6 +23,8 @@
 #define CP_HELLO_MAX_SIGALGS 64
 #define CP_HELLO_MAX_SHARES 4
 #define CP_HELLO_MAX_ALPN 8
+#define CP_HELLO_MAX_VERSIONS 16      /* supported_versions entries */
+#define CP_HELLO_MAX_SSLV2_KINDS 64   /* SSLv2 cipher kinds */
 /* Largest encoded hello (all records), far above anything we send. */
 #define CP_HELLO_MAX_BYTES (64 * 1024)
 
@@ -69,6 +71,19 @@ struct cp_hello_params {
 	unsigned flags;            /* CP_HELLO_* */
 	const uint8_t *random;     /* 32 bytes, or NULL for fresh randomness */
 	const uint8_t *session_id; /* 32 bytes, or NULL for fresh randomness */
+	/*
+	 * Optional knobs; zero means the default.  pad_to: make the handshake
+	 * message at least this long with the padding extension (to probe how
+	 * a server copes with large hellos, e.g. post-quantum-sized ones); the
+	 * RFC 7685 rule still applies unless CP_HELLO_NO_PADDING, which also
+	 * lets a caller deliberately send a 256..511-byte hello.  Ignored for
+	 * SSLv3, which has no extensions.  max_fragment: largest record
+	 * payload, 1 .. 2^14 (default 2^14), to probe handshake reassembly.
+	 * sslv2_challenge_len: 16 .. 32 (default 16), SSLv2 format only.
+	 */
+	size_t pad_to;
+	size_t max_fragment;
+	uint8_t sslv2_challenge_len;
 };
 
 enum cp_hello_status {
@@ -78,6 +93,7 @@ enum cp_hello_status {
 	CP_HELLO_E_TOOBIG = -3,    /* encoding would pass CP_HELLO_MAX_BYTES */
 	CP_HELLO_E_NOMEM = -4,
 	CP_HELLO_E_KEYSHARE = -5,  /* no key could be made for a share group */
+	CP_HELLO_E_RANDOM = -6,    /* the random generator failed */
 };
 
 struct cp_keyshare_cache;
