@@ -31,6 +31,9 @@ uint16_t cp_version_wire_of(unsigned bit);
 const char *cp_version_name(unsigned bit);
 /* Parses the names above, case-insensitively, also "tls1.2", "tls1_2", "1.2". */
 unsigned cp_version_parse(const char *s);
+/* Writes a mask as "TLSv1.0,TLSv1.1,TLSv1.2" into buf (always terminated);
+ * returns the length it needed, like snprintf. */
+size_t cp_version_mask_str(unsigned mask, char *buf, size_t size);
 
 enum cp_kx {
 	CP_KX_NULL, CP_KX_RSA, CP_KX_RSA_EXPORT, CP_KX_DH, CP_KX_DHE,
@@ -51,6 +54,7 @@ enum cp_enc {
 	CP_ENC_NULL, CP_ENC_RC4, CP_ENC_RC2, CP_ENC_DES, CP_ENC_DES40,
 	CP_ENC_3DES, CP_ENC_IDEA, CP_ENC_SEED, CP_ENC_AES, CP_ENC_CAMELLIA,
 	CP_ENC_ARIA, CP_ENC_CHACHA20_POLY1305, CP_ENC_SM4, CP_ENC_GOST,
+	CP_ENC_AEGIS,     /* TLS_AEGIS_* (draft-irtf-cfrg-aegis-aead) */
 	CP_ENC__COUNT
 };
 
@@ -101,6 +105,8 @@ enum cp_panos_flag {
 const char *cp_panos_flag_name(unsigned bitno);
 /* Bit for a PAN-OS element name, 0 if unknown. */
 uint32_t cp_panos_flag_parse(const char *name);
+/* The flags that are on when a profile leaves them out (PANOS.md). */
+uint32_t cp_panos_default_flags(void);
 
 struct cp_suite {
 	uint16_t id;
@@ -125,6 +131,7 @@ struct cp_sslv2_kind {
 	const char *name;          /* SSL_CK_RC4_128_WITH_MD5 style */
 	const char *openssl_name;
 	enum cp_strength strength;
+	uint16_t enc_bits;         /* effective key bits (40 for export) */
 };
 
 enum cp_group_kind {
@@ -141,11 +148,18 @@ struct cp_group {
 	const char *name;          /* IANA name */
 	enum cp_group_kind kind;
 	uint16_t bits;             /* curve or prime size; security level for KEMs */
-	const char *openssl_name;  /* for key generation; NULL if OpenSSL lacks it */
+	/* For key generation with OpenSSL 3.0; NULL if OpenSSL lacks it.
+	 * CP_GROUP_EC: EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL) with
+	 *   OSSL_PKEY_PARAM_GROUP_NAME = openssl_name;
+	 * CP_GROUP_XDH: EVP_PKEY_CTX_new_from_name(NULL, openssl_name, NULL);
+	 * CP_GROUP_FFDHE: "DH" with OSSL_PKEY_PARAM_GROUP_NAME = openssl_name. */
+	const char *openssl_name;
 	size_t share_len;          /* key_share length for our keys; 0 unknown */
 	bool tls13;                /* usable in TLS 1.3 */
 	bool recommended;
 	bool deprecated;           /* IANA "D" */
+	bool tls12;                /* usable for (EC)DHE in TLS 1.2 and below */
+	bool obsolete;             /* IANA marks it "(OBSOLETE)"; name is without it */
 };
 
 struct cp_sigscheme {
@@ -173,12 +187,19 @@ size_t cp_sigscheme_count(void);
 const struct cp_sigscheme *cp_sigscheme_at(size_t i);
 const struct cp_sigscheme *cp_sigscheme_by_id(uint16_t id);
 
+/*
+ * Display names.  kx/au/enc/mode/mac return the enum suffix ("ECDHE",
+ * "DH_anon", "CHACHA20_POLY1305"), which is also the token the data files
+ * use; strength and group kind return lowercase words ("legacy", "hybrid")
+ * as the JSON output spells them.  "?" for a value out of range.
+ */
 const char *cp_kx_name(enum cp_kx);
 const char *cp_au_name(enum cp_au);
 const char *cp_enc_name(enum cp_enc);
 const char *cp_mode_name(enum cp_mode);
 const char *cp_mac_name(enum cp_mac);
 const char *cp_strength_name(enum cp_strength);
+const char *cp_group_kind_name(enum cp_group_kind);
 
 /* Formats "0xC013" into buf (at least 7 bytes). */
 const char *cp_suite_id_str(uint16_t id, char buf[static 7]);
