@@ -1,0 +1,1023 @@
+/*
+ * JSON: one target <-> one object of the schema-1 contract (DESIGN.md),
+ * and the "json" and "jsonl" writers.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "output/output.h"
+#include "output/sanitize.h"
+#include "registry.h"
+#include "result.h"
+
+#define DUMP_FLAGS (JSON_PRESERVE_ORDER)
+
+#if JSON_INTEGER_IS_LONG_LONG
+#define CP_JSON_INT_MAX LLONG_MAX
+#else
+#define CP_JSON_INT_MAX LONG_MAX
+#endif
+
+/* ---- record -> JSON ------------------------------------------------- */
+
+/* A string for s (null for NULL), its non-UTF-8 bytes escaped because
+ * json_string() refuses them; NULL when memory runs out. */
+static json_t *jstr(const char *s)
+{
+	char *clean;
+	json_t *j;
+
+	if (!s)
+		return json_null();
+	clean = cp_sanitize_utf8(s);
+	if (!clean)
+		return NULL;
+	j = json_string(clean);
+	free(clean);
+	return j;
+}
+
+static json_t *jint(uint64_t v)
+{
+	return json_integer(v > (uint64_t)CP_JSON_INT_MAX ? CP_JSON_INT_MAX : (json_int_t)v);
+}
+
+/* json_object_set_new() takes v even when it fails, and fails on NULL v,
+ * so a failed constructor needs no separate check. */
+static int set(json_t *o, const char *key, json_t *v)
+{
+	return json_object_set_new(o, key, v);
+}
+
+static json_t *strength_json(enum cp_strength s)
+{
+	return jstr(cp_strength_name(s));
+}
+
+static json_t *cipher_json(const char *id, const char *name, json_t *strength)
+{
+	json_t *o = json_object();
+
+	if (!o || set(o, "id", jstr(id)) || set(o, "name", jstr(name)) ||
+	    set(o, "strength", strength ? strength : json_null())) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* Accepted suites of one probed version; SSLv2 lists cipher kinds. */
+static json_t *ciphers_json(const struct cp_proto_result *pr, enum cp_proto p)
+{
+	json_t *a = json_array();
+	char id[16];
+
+	if (!a)
+		return NULL;
+	if (p == CP_P_SSL2) {
+		for (size_t i = 0; i < pr->nkinds; i++) {
+			const struct cp_sslv2_kind *k = cp_sslv2_by_id(pr->kinds[i]);
+			snprintf(id, sizeof id, "0x%06" PRIX32, pr->kinds[i] & 0xFFFFFFu);
+			if (json_array_append_new(a, cipher_json(id, k ? k->name : NULL,
+								 k ? strength_json(k->strength) : NULL)))
+				goto fail;
+		}
+		return a;
+	}
+	for (size_t i = 0; i < pr->nsuites; i++) {
+		const struct cp_suite *s = cp_suite_by_id(pr->suites[i]);
+		snprintf(id, sizeof id, "0x%04" PRIX16, pr->suites[i]);
+		if (json_array_append_new(a, cipher_json(id, s ? s->name : NULL,
+							 s ? strength_json(s->strength) : NULL)))
+			goto fail;
+	}
+	return a;
+fail:
+	json_decref(a);
+	return NULL;
+}
+
+static json_t *versions_json(unsigned bits)
+{
+	json_t *a = json_array();
+
+	if (!a)
+		return NULL;
+	for (int p = 0; p < CP_P__COUNT; p++)
+		if ((bits & cp_proto_bit((enum cp_proto)p)) &&
+		    json_array_append_new(a, jstr(cp_proto_name((enum cp_proto)p)))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *protocols_json(const struct cp_result *r)
+{
+	json_t *a = json_array(), *o = NULL;
+
+	if (!a)
+		return NULL;
+	for (int i = 0; i < CP_P__COUNT; i++) {
+		const struct cp_proto_result *pr = &r->proto[i];
+		json_t *pref;
+		if (!pr->probed)
+			continue;
+		pref = pr->server_preference == CP_UNKNOWN ? json_null()
+			: json_boolean(pr->server_preference == CP_YES);
+		o = json_object();
+		if (!o || set(o, "version", jstr(cp_proto_name((enum cp_proto)i))) ||
+		    set(o, "supported", json_boolean(pr->supported)) ||
+		    set(o, "server_preference", pref) ||
+		    set(o, "ciphers", ciphers_json(pr, (enum cp_proto)i)) ||
+		    set(o, "timeouts", jint(pr->timeouts)))
+			goto fail;
+		if (json_array_append_new(a, o)) {
+			o = NULL;
+			goto fail;
+		}
+		o = NULL;
+	}
+	return a;
+fail:
+	json_decref(o);
+	json_decref(a);
+	return NULL;
+}
+
+static json_t *groups_json(const struct cp_result *r)
+{
+	json_t *a = json_array(), *o = NULL;
+
+	if (!a)
+		return NULL;
+	for (size_t i = 0; i < r->ngroups; i++) {
+		const struct cp_group *g = cp_group_by_id(r->groups[i].id);
+		o = json_object();
+		if (!o || set(o, "id", jint(r->groups[i].id)) ||
+		    set(o, "name", jstr(g ? g->name : NULL)) ||
+		    set(o, "versions", versions_json(r->groups[i].versions)))
+			goto fail;
+		if (json_array_append_new(a, o)) {
+			o = NULL;
+			goto fail;
+		}
+		o = NULL;
+	}
+	return a;
+fail:
+	json_decref(o);
+	json_decref(a);
+	return NULL;
+}
+
+static json_t *strings_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	if (!a)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (json_array_append_new(a, jstr(v[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *violations_json(const struct cp_result *r)
+{
+	json_t *a = json_array();
+
+	if (!a)
+		return NULL;
+	for (size_t i = 0; i < r->nviolations; i++)
+		if (json_array_append_new(a, jstr(r->violations[i].what))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *cert_json(const struct cp_cert_facts *c)
+{
+	json_t *o;
+
+	if (!c->present)
+		return json_null();
+	o = json_object();
+	if (!o || set(o, "subject", jstr(c->subject)) ||
+	    set(o, "issuer", jstr(c->issuer)) ||
+	    set(o, "sans", strings_json(c->sans, c->nsans)) ||
+	    set(o, "key_type", jstr(c->key_type)) ||
+	    set(o, "key_bits", jint(c->key_bits)) ||
+	    set(o, "curve", jstr(c->curve)) ||
+	    set(o, "sig_alg", jstr(c->sig_alg)) ||
+	    set(o, "not_before", jstr(c->not_before)) ||
+	    set(o, "not_after", jstr(c->not_after)) ||
+	    set(o, "expired", json_boolean(c->expired)) ||
+	    set(o, "not_yet_valid", json_boolean(c->not_yet_valid)) ||
+	    set(o, "self_signed", json_boolean(c->self_signed)) ||
+	    set(o, "sha256", jstr(c->sha256)) ||
+	    set(o, "chain_len", jint(c->chain_len))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *error_json(const struct cp_result *r)
+{
+	json_t *o;
+
+	if (r->ok)
+		return json_null();
+	o = json_object();
+	if (!o || set(o, "kind", jstr(cp_err_kind_name(r->err_kind))) ||
+	    set(o, "message", jstr(r->err_msg ? r->err_msg : ""))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *cp_result_to_json(const struct cp_result *r)
+{
+	json_t *o = json_object();
+
+	/* contract fields first, in the contract's order, then the extras */
+	if (!o || set(o, "input", jstr(r->input ? r->input : "")) ||
+	    set(o, "host", jstr(r->host)) ||
+	    set(o, "port", r->port ? jint(r->port) : json_null()) ||
+	    set(o, "sni", jstr(r->sni)) ||
+	    set(o, "address", jstr(r->address)) ||
+	    set(o, "status", jstr(r->ok ? "ok" : "error")) ||
+	    set(o, "error", error_json(r)) ||
+	    set(o, "protocols", protocols_json(r)) ||
+	    set(o, "groups", groups_json(r)) ||
+	    /* verdicts belong to the policy code, which is not wired in yet */
+	    set(o, "verdict", json_null()) ||
+	    set(o, "line", jint(r->line)) ||
+	    set(o, "handshakes", jint(r->handshakes)) ||
+	    set(o, "connections", jint(r->connections)) ||
+	    set(o, "elapsed_ms", jint(r->elapsed_ms)) ||
+	    set(o, "dhe_bits", r->dhe_bits ? jint(r->dhe_bits) : json_null()) ||
+	    set(o, "certificate", cert_json(&r->cert)) ||
+	    set(o, "violations", violations_json(r))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *cstrings_json(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	if (!a)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (json_array_append_new(a, jstr(v[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *recommendation_json(const struct cp_recommendation *rec)
+{
+	json_t *o;
+
+	if (!rec)
+		return json_null();
+	o = json_object();
+	if (!o || set(o, "changes", cstrings_json(rec->changes, rec->nchanges)) ||
+	    set(o, "fixes", jint(rec->fixes)) ||
+	    set(o, "no_decrypt", cstrings_json(rec->no_decrypt, rec->nno_decrypt))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *cp_summary_to_json(const struct cp_summary *s)
+{
+	json_t *o = json_object();
+
+	if (!o || set(o, "targets", jint(s->targets)) ||
+	    set(o, "ok", jint(s->ok)) ||
+	    set(o, "errors", jint(s->errors)) ||
+	    set(o, "compatible", jint(s->compatible)) ||
+	    set(o, "incompatible", jint(s->incompatible)) ||
+	    set(o, "recommendation", recommendation_json(s->recommendation))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* ---- JSON -> record ------------------------------------------------- */
+
+enum { REQ = 1, NULLABLE = 2 };
+
+static int bad(char *err, size_t errlen, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int bad(char *err, size_t errlen, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (err && errlen) {
+		n = snprintf(err, errlen, "%s: ", path);
+		if (n >= 0 && (size_t)n < errlen) {
+			va_start(ap, fmt);
+			vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+			va_end(ap);
+		}
+	}
+	return -1;
+}
+
+static const char *type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: return "an integer";
+	case JSON_REAL: return "a real number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "something else";
+}
+
+static const char *want_name(json_type t)
+{
+	switch (t) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: return "an integer";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	default: return "a value";
+	}
+}
+
+/*
+ * Looks up key in o, checks its type (JSON_TRUE stands for any boolean),
+ * and stores it in *out, or NULL when it is absent or an allowed null.
+ * prefix is the path of o ("" at the top).
+ */
+static int field(const json_t *o, const char *prefix, const char *key, int flags,
+		 json_type want, const json_t **out, char *err, size_t errlen)
+{
+	char path[160];
+	const json_t *v = json_object_get(o, key);
+	int ok;
+
+	snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", key);
+	*out = NULL;
+	if (!v) {
+		if (flags & REQ)
+			return bad(err, errlen, path, "missing");
+		return 0;
+	}
+	if (json_is_null(v)) {
+		if (flags & NULLABLE)
+			return 0;
+		return bad(err, errlen, path, "expected %s, got null", want_name(want));
+	}
+	ok = want == JSON_TRUE ? json_is_boolean(v) : json_typeof(v) == want;
+	if (!ok)
+		return bad(err, errlen, path, "expected %s%s, got %s", want_name(want),
+			   flags & NULLABLE ? " or null" : "", type_name(v));
+	*out = v;
+	return 0;
+}
+
+static int str_field(const json_t *o, const char *prefix, const char *key, int flags,
+		     char **out, char *err, size_t errlen)
+{
+	const json_t *v;
+
+	if (field(o, prefix, key, flags, JSON_STRING, &v, err, errlen))
+		return -1;
+	if (!v)
+		return 0;
+	free(*out);
+	*out = strdup(json_string_value(v));
+	if (!*out)
+		return bad(err, errlen, key, "out of memory");
+	return 0;
+}
+
+/* An integer in 0..max; *out untouched when absent or null. */
+static int uint_field(const json_t *o, const char *prefix, const char *key, int flags,
+		      uint64_t max, uint64_t *out, char *err, size_t errlen)
+{
+	const json_t *v;
+	json_int_t n;
+
+	if (field(o, prefix, key, flags, JSON_INTEGER, &v, err, errlen))
+		return -1;
+	if (!v)
+		return 0;
+	n = json_integer_value(v);
+	if (n < 0 || (uint64_t)n > max) {
+		char path[160];
+		snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", key);
+		return bad(err, errlen, path, "%" JSON_INTEGER_FORMAT " out of range 0-%" PRIu64, n, max);
+	}
+	*out = (uint64_t)n;
+	return 0;
+}
+
+static int bool_field(const json_t *o, const char *prefix, const char *key, int flags,
+		      bool *out, char *err, size_t errlen)
+{
+	const json_t *v;
+
+	if (field(o, prefix, key, flags, JSON_TRUE, &v, err, errlen))
+		return -1;
+	if (v)
+		*out = json_is_true(v);
+	return 0;
+}
+
+/* "0xC013" (suites) or "0x010080" (SSLv2 kinds): hex, at most max. */
+static int parse_hex_id(const char *s, uint32_t max, uint32_t *out)
+{
+	uint32_t v = 0;
+	size_t n = 0;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return -1;
+	for (s += 2; *s; s++, n++) {
+		char c = *s;
+		unsigned d;
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+		if (n >= 6)
+			return -1;
+		v = v << 4 | d;
+	}
+	if (n == 0 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int proto_by_name(const char *name)
+{
+	for (int p = 0; p < CP_P__COUNT; p++)
+		if (!strcmp(name, cp_proto_name((enum cp_proto)p)))
+			return p;
+	return -1;
+}
+
+static int load_protocol(struct cp_result *r, const json_t *o, const char *path,
+			 char *err, size_t errlen)
+{
+	const json_t *v, *ciphers;
+	struct cp_proto_result *pr;
+	bool supported = false;
+	uint64_t timeouts = 0;
+	char sub[160];
+	int p;
+
+	if (!json_is_object(o))
+		return bad(err, errlen, path, "expected an object, got %s", type_name(o));
+	if (field(o, path, "version", REQ, JSON_STRING, &v, err, errlen))
+		return -1;
+	p = proto_by_name(json_string_value(v));
+	snprintf(sub, sizeof sub, "%s.version", path);
+	if (p < 0)
+		return bad(err, errlen, sub, "unknown version '%.32s'", json_string_value(v));
+	pr = &r->proto[p];
+	if (pr->probed)
+		return bad(err, errlen, sub, "%s listed twice", cp_proto_name((enum cp_proto)p));
+	if (bool_field(o, path, "supported", REQ, &supported, err, errlen) ||
+	    field(o, path, "server_preference", REQ | NULLABLE, JSON_TRUE, &v, err, errlen))
+		return -1;
+	pr->server_preference = !v ? CP_UNKNOWN : json_is_true(v) ? CP_YES : CP_NO;
+	if (uint_field(o, path, "timeouts", 0, UINT_MAX, &timeouts, err, errlen) ||
+	    field(o, path, "ciphers", REQ, JSON_ARRAY, &ciphers, err, errlen))
+		return -1;
+	if (!supported && json_array_size(ciphers)) {
+		snprintf(sub, sizeof sub, "%s.ciphers", path);
+		return bad(err, errlen, sub, "not empty although \"supported\" is false");
+	}
+	for (size_t i = 0; i < json_array_size(ciphers); i++) {
+		const json_t *c = json_array_get(ciphers, i), *id;
+		uint32_t val;
+		snprintf(sub, sizeof sub, "%s.ciphers[%zu]", path, i);
+		if (!json_is_object(c))
+			return bad(err, errlen, sub, "expected an object, got %s", type_name(c));
+		if (field(c, sub, "id", REQ, JSON_STRING, &id, err, errlen) ||
+		    field(c, sub, "name", NULLABLE, JSON_STRING, &v, err, errlen))
+			return -1;
+		if (parse_hex_id(json_string_value(id), p == CP_P_SSL2 ? 0xFFFFFFu : 0xFFFFu, &val)) {
+			snprintf(sub, sizeof sub, "%s.ciphers[%zu].id", path, i);
+			return bad(err, errlen, sub, "'%.32s' is not a hex code like \"%s\"",
+				   json_string_value(id), p == CP_P_SSL2 ? "0x010080" : "0xC013");
+		}
+		if (p == CP_P_SSL2 ? cp_result_add_kind(r, val)
+				   : cp_result_add_suite(r, (enum cp_proto)p, (uint16_t)val))
+			return bad(err, errlen, sub, "out of memory");
+	}
+	pr->probed = true;
+	pr->supported = supported;
+	pr->timeouts = (unsigned)timeouts;
+	return 0;
+}
+
+static int load_group(struct cp_result *r, const json_t *o, const char *path,
+		      char *err, size_t errlen)
+{
+	const json_t *v, *versions;
+	uint64_t id = 0;
+	unsigned bits = 0;
+	char sub[160];
+
+	if (!json_is_object(o))
+		return bad(err, errlen, path, "expected an object, got %s", type_name(o));
+	if (uint_field(o, path, "id", REQ, 0xFFFF, &id, err, errlen) ||
+	    field(o, path, "name", NULLABLE, JSON_STRING, &v, err, errlen) ||
+	    field(o, path, "versions", 0, JSON_ARRAY, &versions, err, errlen))
+		return -1;
+	for (size_t i = 0; i < json_array_size(versions); i++) {
+		const json_t *s = json_array_get(versions, i);
+		int p = json_is_string(s) ? proto_by_name(json_string_value(s)) : -1;
+		snprintf(sub, sizeof sub, "%s.versions[%zu]", path, i);
+		if (p < 0)
+			return bad(err, errlen, sub, "expected a version name like \"TLSv1.3\"");
+		bits |= cp_proto_bit((enum cp_proto)p);
+	}
+	if (cp_result_add_group(r, (uint16_t)id, bits))
+		return bad(err, errlen, path, "out of memory");
+	return 0;
+}
+
+static int load_cert(struct cp_cert_facts *c, const json_t *o, char *err, size_t errlen)
+{
+	static const char P[] = "certificate";
+	const json_t *sans;
+	uint64_t bits = 0, chain = 0;
+	char sub[64];
+
+	c->present = true;
+	if (str_field(o, P, "subject", NULLABLE, &c->subject, err, errlen) ||
+	    str_field(o, P, "issuer", NULLABLE, &c->issuer, err, errlen) ||
+	    str_field(o, P, "key_type", NULLABLE, &c->key_type, err, errlen) ||
+	    str_field(o, P, "curve", NULLABLE, &c->curve, err, errlen) ||
+	    str_field(o, P, "sig_alg", NULLABLE, &c->sig_alg, err, errlen) ||
+	    str_field(o, P, "not_before", NULLABLE, &c->not_before, err, errlen) ||
+	    str_field(o, P, "not_after", NULLABLE, &c->not_after, err, errlen) ||
+	    str_field(o, P, "sha256", NULLABLE, &c->sha256, err, errlen) ||
+	    uint_field(o, P, "key_bits", 0, UINT_MAX, &bits, err, errlen) ||
+	    uint_field(o, P, "chain_len", 0, SIZE_MAX, &chain, err, errlen) ||
+	    bool_field(o, P, "expired", 0, &c->expired, err, errlen) ||
+	    bool_field(o, P, "not_yet_valid", 0, &c->not_yet_valid, err, errlen) ||
+	    bool_field(o, P, "self_signed", 0, &c->self_signed, err, errlen) ||
+	    field(o, P, "sans", 0, JSON_ARRAY, &sans, err, errlen))
+		return -1;
+	c->key_bits = (unsigned)bits;
+	c->chain_len = (size_t)chain;
+	if (json_array_size(sans)) {
+		c->sans = calloc(json_array_size(sans), sizeof *c->sans);
+		if (!c->sans)
+			return bad(err, errlen, "certificate.sans", "out of memory");
+	}
+	for (size_t i = 0; i < json_array_size(sans); i++) {
+		const json_t *s = json_array_get(sans, i);
+		snprintf(sub, sizeof sub, "certificate.sans[%zu]", i);
+		if (!json_is_string(s))
+			return bad(err, errlen, sub, "expected a string, got %s", type_name(s));
+		c->sans[i] = strdup(json_string_value(s));
+		if (!c->sans[i])
+			return bad(err, errlen, sub, "out of memory");
+		c->nsans++;
+	}
+	return 0;
+}
+
+static int load_error(struct cp_result *r, const json_t *e, bool ok, char *err, size_t errlen)
+{
+	const json_t *kind, *msg;
+	int k;
+
+	if (ok) {
+		if (e)
+			return bad(err, errlen, "error", "must be null when status is \"ok\"");
+		return 0;
+	}
+	if (!e)
+		return bad(err, errlen, "error", "must be an object when status is \"error\"");
+	if (field(e, "error", "kind", REQ, JSON_STRING, &kind, err, errlen) ||
+	    field(e, "error", "message", REQ, JSON_STRING, &msg, err, errlen))
+		return -1;
+	for (k = CP_ERR_NONE + 1; k <= CP_ERR_INTERNAL; k++)
+		if (!strcmp(json_string_value(kind), cp_err_kind_name((enum cp_err_kind)k)))
+			break;
+	if (k > CP_ERR_INTERNAL)
+		return bad(err, errlen, "error.kind", "unknown kind '%.32s'", json_string_value(kind));
+	r->ok = false;
+	r->err_kind = (enum cp_err_kind)k;
+	r->err_msg = strdup(json_string_value(msg));
+	if (!r->err_msg)
+		return bad(err, errlen, "error.message", "out of memory");
+	return 0;
+}
+
+struct cp_result *cp_result_from_json(const json_t *j, char *err, size_t errlen)
+{
+	struct cp_result *r = NULL, *ret = NULL;
+	const json_t *v, *arr;
+	uint64_t n;
+	char path[64];
+	bool ok;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!json_is_object(j)) {
+		bad(err, errlen, "target", "expected an object, got %s", j ? type_name(j) : "nothing");
+		goto out;
+	}
+	if (field(j, "", "input", REQ, JSON_STRING, &v, err, errlen))
+		goto out;
+	r = cp_result_new(json_string_value(v));
+	if (!r) {
+		bad(err, errlen, "input", "out of memory");
+		goto out;
+	}
+	if (str_field(j, "", "host", REQ | NULLABLE, &r->host, err, errlen) ||
+	    str_field(j, "", "sni", REQ | NULLABLE, &r->sni, err, errlen) ||
+	    str_field(j, "", "address", REQ | NULLABLE, &r->address, err, errlen))
+		goto out;
+	/* null (an unparsable input line) stays port 0; a number must be 1.. */
+	n = UINT64_MAX;
+	if (uint_field(j, "", "port", REQ | NULLABLE, 65535, &n, err, errlen))
+		goto out;
+	if (n == 0) {
+		bad(err, errlen, "port", "0 out of range 1-65535");
+		goto out;
+	}
+	r->port = n == UINT64_MAX ? 0 : (uint16_t)n;
+
+	if (field(j, "", "status", REQ, JSON_STRING, &v, err, errlen))
+		goto out;
+	if (!strcmp(json_string_value(v), "ok")) {
+		ok = true;
+	} else if (!strcmp(json_string_value(v), "error")) {
+		ok = false;
+	} else {
+		bad(err, errlen, "status", "expected \"ok\" or \"error\", got '%.32s'", json_string_value(v));
+		goto out;
+	}
+	if (field(j, "", "error", REQ | NULLABLE, JSON_OBJECT, &v, err, errlen) ||
+	    load_error(r, v, ok, err, errlen))
+		goto out;
+
+	if (field(j, "", "protocols", REQ, JSON_ARRAY, &arr, err, errlen))
+		goto out;
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		snprintf(path, sizeof path, "protocols[%zu]", i);
+		if (load_protocol(r, json_array_get(arr, i), path, err, errlen))
+			goto out;
+	}
+	if (field(j, "", "groups", REQ, JSON_ARRAY, &arr, err, errlen))
+		goto out;
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		snprintf(path, sizeof path, "groups[%zu]", i);
+		if (load_group(r, json_array_get(arr, i), path, err, errlen))
+			goto out;
+	}
+	if (field(j, "", "verdict", REQ | NULLABLE, JSON_OBJECT, &v, err, errlen))
+		goto out;
+
+	n = 0;
+	if (uint_field(j, "", "line", 0, SIZE_MAX, &n, err, errlen))
+		goto out;
+	r->line = (size_t)n;
+	n = 0;
+	if (uint_field(j, "", "handshakes", 0, UINT_MAX, &n, err, errlen))
+		goto out;
+	r->handshakes = (unsigned)n;
+	n = 0;
+	if (uint_field(j, "", "connections", 0, UINT_MAX, &n, err, errlen))
+		goto out;
+	r->connections = (unsigned)n;
+	if (uint_field(j, "", "elapsed_ms", 0, UINT64_MAX, &r->elapsed_ms, err, errlen))
+		goto out;
+	n = 0;
+	if (uint_field(j, "", "dhe_bits", NULLABLE, 0xFFFF, &n, err, errlen))
+		goto out;
+	r->dhe_bits = (uint16_t)n;
+	if (field(j, "", "certificate", NULLABLE, JSON_OBJECT, &v, err, errlen) ||
+	    (v && load_cert(&r->cert, v, err, errlen)))
+		goto out;
+	if (field(j, "", "violations", 0, JSON_ARRAY, &arr, err, errlen))
+		goto out;
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		const json_t *s = json_array_get(arr, i);
+		snprintf(path, sizeof path, "violations[%zu]", i);
+		if (!json_is_string(s)) {
+			bad(err, errlen, path, "expected a string, got %s", type_name(s));
+			goto out;
+		}
+		if (cp_result_add_violation(r, "%s", json_string_value(s))) {
+			bad(err, errlen, path, "out of memory");
+			goto out;
+		}
+	}
+	ret = r;
+	r = NULL;
+out:
+	cp_result_free(r);
+	return ret;
+}
+
+/* ---- writers -------------------------------------------------------- */
+
+struct json_state {
+	json_t **pend;   /* pend[i]: target i, held until 0..i-1 are written */
+	size_t cap;
+	size_t next;     /* input index of the next target to write */
+	size_t written;
+	size_t ok, errors;
+};
+
+static int io_fail(struct cp_out *o)
+{
+	if (!o->err)
+		o->err = errno ? errno : EIO;
+	return -1;
+}
+
+struct indent {
+	FILE *f;
+	const char *pad;
+};
+
+/* Re-indents jansson's output so a nested object lines up in the
+ * document we write by hand around it. */
+static int indent_cb(const char *buf, size_t size, void *data)
+{
+	struct indent *in = data;
+	const char *nl;
+
+	while (size && (nl = memchr(buf, '\n', size))) {
+		size_t n = (size_t)(nl - buf) + 1;
+		if (fwrite(buf, 1, n, in->f) != n || fputs(in->pad, in->f) == EOF)
+			return -1;
+		buf += n;
+		size -= n;
+	}
+	if (size && fwrite(buf, 1, size, in->f) != size)
+		return -1;
+	return 0;
+}
+
+static int dump_indented(struct cp_out *o, const json_t *j, const char *pad)
+{
+	struct indent in = { .f = o->f, .pad = pad };
+
+	errno = 0;
+	if (json_dump_callback(j, indent_cb, &in, JSON_INDENT(2) | DUMP_FLAGS))
+		return io_fail(o);
+	return 0;
+}
+
+static void json_cleanup(struct cp_out *o)
+{
+	struct json_state *st = o->priv;
+
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->cap; i++)
+		json_decref(st->pend[i]);
+	free(st->pend);
+	free(st);
+	o->priv = NULL;
+}
+
+static int json_begin(struct cp_out *o)
+{
+	json_t *tool = NULL;
+	int rc = -1;
+
+	json_cleanup(o);
+	o->priv = calloc(1, sizeof(struct json_state));
+	tool = json_object();
+	if (!o->priv || !tool || set(tool, "name", jstr(PACKAGE_NAME)) ||
+	    set(tool, "version", jstr(o->tool_version ? o->tool_version : PACKAGE_VERSION))) {
+		o->err = ENOMEM;
+		goto out;
+	}
+	errno = 0;
+	if (fputs("{\n  \"schema\": 1,\n  \"tool\": ", o->f) == EOF) {
+		io_fail(o);
+		goto out;
+	}
+	if (dump_indented(o, tool, "  "))
+		goto out;
+	if (fputs(",\n  \"targets\": [", o->f) == EOF) {
+		io_fail(o);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(tool);
+	return rc;
+}
+
+static int json_write_one(struct cp_out *o, struct json_state *st, json_t *j)
+{
+	errno = 0;
+	if (fputs(st->written ? ",\n    " : "\n    ", o->f) == EOF)
+		return io_fail(o);
+	st->written++;
+	return dump_indented(o, j, "    ");
+}
+
+/* Writes the targets that have become contiguous with those written. */
+static int json_drain(struct cp_out *o, struct json_state *st)
+{
+	while (st->next < st->cap && st->pend[st->next]) {
+		json_t *j = st->pend[st->next];
+		st->pend[st->next++] = NULL;
+		int rc = json_write_one(o, st, j);
+		json_decref(j);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static int json_target(struct cp_out *o, const struct cp_result *r)
+{
+	struct json_state *st = o->priv;
+	json_t *j;
+
+	if (!st) {
+		o->err = EINVAL;
+		return -1;
+	}
+	/* an index seen before is a caller bug; writing it twice would break
+	 * "one entry per input target" */
+	if (r->index < st->next || (r->index < st->cap && st->pend[r->index])) {
+		o->err = EINVAL;
+		return -1;
+	}
+	if (r->index >= st->cap) {
+		size_t ncap = st->cap ? st->cap : 16;
+		json_t **p;
+		while (ncap <= r->index) {
+			if (ncap > SIZE_MAX / 2 / sizeof *p) {
+				o->err = ENOMEM;
+				return -1;
+			}
+			ncap *= 2;
+		}
+		p = realloc(st->pend, ncap * sizeof *p);
+		if (!p) {
+			o->err = ENOMEM;
+			return -1;
+		}
+		memset(p + st->cap, 0, (ncap - st->cap) * sizeof *p);
+		st->pend = p;
+		st->cap = ncap;
+	}
+	j = cp_result_to_json(r);
+	if (!j) {
+		o->err = ENOMEM;
+		return -1;
+	}
+	st->pend[r->index] = j;
+	if (r->ok)
+		st->ok++;
+	else
+		st->errors++;
+	return json_drain(o, st);
+}
+
+static int json_end(struct cp_out *o, const struct cp_summary *s)
+{
+	struct json_state *st = o->priv;
+	struct cp_summary own = { 0 };
+	json_t *sum = NULL;
+	int rc = -1;
+
+	if (!st) {
+		o->err = EINVAL;
+		return -1;
+	}
+	/* targets that never arrived leave gaps: keep the rest in order */
+	for (size_t i = st->next; i < st->cap; i++)
+		if (st->pend[i]) {
+			json_t *j = st->pend[i];
+			st->pend[i] = NULL;
+			int w = json_write_one(o, st, j);
+			json_decref(j);
+			if (w)
+				goto out;
+		}
+	if (!s) {
+		own.targets = st->written;
+		own.ok = st->ok;
+		own.errors = st->errors;
+		s = &own;
+	}
+	sum = cp_summary_to_json(s);
+	if (!sum) {
+		o->err = ENOMEM;
+		goto out;
+	}
+	errno = 0;
+	if (fputs(st->written ? "\n  ],\n  \"summary\": " : "],\n  \"summary\": ", o->f) == EOF) {
+		io_fail(o);
+		goto out;
+	}
+	if (dump_indented(o, sum, "  "))
+		goto out;
+	if (fputs("\n}\n", o->f) == EOF || fflush(o->f) == EOF || ferror(o->f)) {
+		io_fail(o);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(sum);
+	json_cleanup(o);
+	return rc;
+}
+
+const struct cp_output_ops cp_output_json = {
+	.name = "json",
+	.begin = json_begin,
+	.target = json_target,
+	.end = json_end,
+	.cleanup = json_cleanup,
+};
+
+static int jsonl_begin(struct cp_out *o)
+{
+	return 0;
+}
+
+/* One compact line per target, flushed so that a reader of a pipe sees
+ * each result as soon as it is known. */
+static int jsonl_target(struct cp_out *o, const struct cp_result *r)
+{
+	json_t *j = cp_result_to_json(r);
+	int rc = -1;
+
+	if (!j) {
+		o->err = ENOMEM;
+		return -1;
+	}
+	errno = 0;
+	if (json_dumpf(j, o->f, JSON_COMPACT | DUMP_FLAGS) || fputc('\n', o->f) == EOF ||
+	    fflush(o->f) == EOF || ferror(o->f))
+		io_fail(o);
+	else
+		rc = 0;
+	json_decref(j);
+	return rc;
+}
+
+static int jsonl_end(struct cp_out *o, const struct cp_summary *s)
+{
+	return 0;
+}
+
+static void jsonl_cleanup(struct cp_out *o)
+{
+}
+
+const struct cp_output_ops cp_output_jsonl = {
+	.name = "jsonl",
+	.begin = jsonl_begin,
+	.target = jsonl_target,
+	.end = jsonl_end,
+	.cleanup = jsonl_cleanup,
+};
