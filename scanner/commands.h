@@ -24,5 +24,6 @@ struct cp_command {
 };
 
 int cmd_suites(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 #endif

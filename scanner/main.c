@@ -10,6 +10,7 @@
 #include "commands.h"
 
 static const struct cp_command commands[] = {
+	{ .name = "scan", .summary = "probe targets: versions, cipher suites, groups, preference", .run = cmd_scan },
 	{ .name = "suites", .summary = "list the cipher-suite registry (like openssl ciphers -V)", .run = cmd_suites },
 };
 

@@ -1,0 +1,505 @@
+/*
+ * cipherprobe scan: parse options and targets into one scan configuration,
+ * run the engine, hand each result to the chosen writer.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "input/list.h"
+#include "input/target.h"
+#include "output/file.h"
+#include "output/output.h"
+#include "probe/scan.h"
+#include "registry.h"
+
+static const char scan_usage[] =
+"usage: cipherprobe scan [OPTIONS] [TARGET...]\n"
+"\n"
+"Find the TLS versions, cipher suites and groups each target accepts.\n"
+"TARGET is host, host:port, [v6addr]:port, or an https:// URL, optionally\n"
+"followed by ,SNI to override the server name sent (default port 443).\n"
+"\n"
+"Input:\n"
+"  -i, --input FILE         read targets from FILE, one per line ('-' = stdin);\n"
+"                           blank lines and # comments are skipped\n"
+"      --sni NAME           send NAME as SNI to every target without its own\n"
+"\n"
+"Output:\n"
+"      --text               text for people (the default)\n"
+"      --json               one JSON document (schema 1), targets in input order\n"
+"      --jsonl              one JSON object per line, as each target finishes\n"
+"  -o, --output FILE        write to FILE (atomically: temp file + rename)\n"
+"      --color WHEN         auto (default), always, never\n"
+"  -q, --quiet              no progress line on stderr\n"
+"  -v, --verbose            more detail in text output\n"
+"\n"
+"Probing:\n"
+"      --strategy S         eliminate (default: many suites per hello, remove the\n"
+"                           chosen one, repeat) or single (one suite per hello)\n"
+"  -p, --protocols LIST     versions to probe, e.g. tls1.2,tls1.3\n"
+"                           (default: sslv2,sslv3,tls1.0,tls1.1,tls1.2,tls1.3)\n"
+"      --no-groups          do not enumerate groups and curves\n"
+"      --no-preference      do not determine the server's suite order\n"
+"      --no-cert            do not read the certificate\n"
+"      --max-suites N       suites per hello, at most 128 (default 128)\n"
+"\n"
+"Network:\n"
+"  -4, -6                   use only IPv4 / IPv6 addresses\n"
+"      --all-addresses      scan every address a name resolves to (one result each)\n"
+"      --resolver IP[:PORT][,...]  DNS servers to ask (default: the system's)\n"
+"      --concurrency N      connections in flight, all targets (default 256)\n"
+"      --per-host N         connections in flight per address and port (default 4)\n"
+"      --rate N             new connections per second, all targets (default: no limit)\n"
+"      --connect-timeout S  seconds to wait for a TCP connection (default 5)\n"
+"      --timeout S          seconds to wait for the answer to a hello (default 8)\n"
+"      --retries N          extra tries after a timeout or reset (default 1)\n"
+"\n"
+"Exit status: 0 every target scanned; 2 some targets could not be scanned;\n"
+"64 usage error; 66 an input file is missing; 73 the output cannot be written.\n";
+
+enum {
+	OPT_JSON = 256, OPT_JSONL, OPT_TEXT, OPT_COLOR, OPT_STRATEGY, OPT_NO_GROUPS,
+	OPT_NO_PREF, OPT_NO_CERT, OPT_ALL_ADDR, OPT_RESOLVER, OPT_CONCURRENCY,
+	OPT_PER_HOST, OPT_RATE, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_RETRIES, OPT_SNI,
+	OPT_MAX_SUITES,
+};
+
+static const struct option long_opts[] = {
+	{ "input", required_argument, NULL, 'i' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "jsonl", no_argument, NULL, OPT_JSONL },
+	{ "text", no_argument, NULL, OPT_TEXT },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "strategy", required_argument, NULL, OPT_STRATEGY },
+	{ "protocols", required_argument, NULL, 'p' },
+	{ "no-groups", no_argument, NULL, OPT_NO_GROUPS },
+	{ "no-preference", no_argument, NULL, OPT_NO_PREF },
+	{ "no-cert", no_argument, NULL, OPT_NO_CERT },
+	{ "max-suites", required_argument, NULL, OPT_MAX_SUITES },
+	{ "all-addresses", no_argument, NULL, OPT_ALL_ADDR },
+	{ "resolver", required_argument, NULL, OPT_RESOLVER },
+	{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
+	{ "per-host", required_argument, NULL, OPT_PER_HOST },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "sni", required_argument, NULL, OPT_SNI },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Targets collected from arguments and lists; strings owned here. */
+struct target_set {
+	struct cp_scan_target *t;
+	struct cp_target *parsed;  /* parallel to t: owns host/sni/input */
+	char **errors;             /* parallel: owned error message or NULL */
+	size_t n, cap;
+	const char *sni_override;
+};
+
+static int set_push(struct target_set *s, struct cp_target *pt, const char *input,
+		    size_t line, const char *error)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct cp_scan_target *t = realloc(s->t, cap * sizeof *t);
+		if (!t)
+			return -1;
+		s->t = t;
+		struct cp_target *p = realloc(s->parsed, cap * sizeof *p);
+		if (!p)
+			return -1;
+		s->parsed = p;
+		char **e = realloc(s->errors, cap * sizeof *e);
+		if (!e)
+			return -1;
+		s->errors = e;
+		s->cap = cap;
+	}
+	size_t i = s->n;
+	memset(&s->parsed[i], 0, sizeof s->parsed[i]);
+	s->errors[i] = NULL;
+	if (pt) {
+		s->parsed[i] = *pt;
+		memset(pt, 0, sizeof *pt);
+	} else {
+		s->parsed[i].input = strdup(input ? input : "");
+		s->errors[i] = strdup(error);
+		if (!s->parsed[i].input || !s->errors[i]) {
+			free(s->parsed[i].input);
+			free(s->errors[i]);
+			return -1;
+		}
+	}
+	s->n++;
+	return 0;
+}
+
+/* Point the engine's view at the owned strings (after all pushes). */
+static void set_finish(struct target_set *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct cp_target *p = &s->parsed[i];
+		struct cp_scan_target *t = &s->t[i];
+		memset(t, 0, sizeof *t);
+		t->input = p->input;
+		t->host = p->host;
+		t->port = p->port;
+		t->error = s->errors[i];
+		if (p->sni_set) {
+			t->sni_set = true;
+			t->sni = p->sni;
+		} else if (s->sni_override) {
+			t->sni_set = true;
+			t->sni = s->sni_override;
+		}
+	}
+}
+
+static void set_free(struct target_set *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		cp_target_free(&s->parsed[i]);
+		free(s->errors[i]);
+	}
+	free(s->t);
+	free(s->parsed);
+	free(s->errors);
+}
+
+struct list_ctx {
+	struct target_set *set;
+	size_t *lines;             /* line numbers, parallel to the set */
+};
+
+static int on_line(const struct cp_list_line *l, void *data)
+{
+	struct target_set *s = data;
+	if (l->error) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s:%zu: %s", l->name, l->lineno, l->error);
+		if (set_push(s, NULL, l->text, l->lineno, msg))
+			return -1;
+	} else if (set_push(s, l->target, NULL, l->lineno, NULL)) {
+		return -1;
+	}
+	s->t[s->n - 1].line = l->lineno; /* kept through set_finish below */
+	return 0;
+}
+
+static int parse_uint(const char *opt, const char *v, unsigned long min, unsigned long max, unsigned *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-' || n < min || n > max) {
+		fprintf(stderr, "cipherprobe scan: %s expects a whole number from %lu to %lu, not '%s'\n",
+			opt, min, max, v);
+		return -1;
+	}
+	*out = (unsigned)n;
+	return 0;
+}
+
+static int parse_seconds(const char *opt, const char *v, unsigned *ms)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	if (errno || end == v || *end || !(d > 0) || d > 3600) {
+		fprintf(stderr, "cipherprobe scan: %s expects seconds (0.001 to 3600), not '%s'\n", opt, v);
+		return -1;
+	}
+	*ms = (unsigned)ceil(d * 1000.0);
+	return 0;
+}
+
+static int parse_protocols(const char *v, unsigned *mask)
+{
+	char buf[256];
+	if (strlen(v) >= sizeof buf) {
+		fprintf(stderr, "cipherprobe scan: --protocols list too long\n");
+		return -1;
+	}
+	memcpy(buf, v, strlen(v) + 1);
+	*mask = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned bit = cp_version_parse(tok);
+		if (!bit) {
+			fprintf(stderr, "cipherprobe scan: unknown protocol '%s' in --protocols "
+				"(use sslv2, sslv3, tls1.0, tls1.1, tls1.2, tls1.3)\n", tok);
+			return -1;
+		}
+		*mask |= bit;
+	}
+	if (!*mask) {
+		fprintf(stderr, "cipherprobe scan: --protocols names no protocol\n");
+		return -1;
+	}
+	return 0;
+}
+
+struct run_ctx {
+	const struct cp_output_ops *ops;
+	struct cp_out out;
+	struct cp_summary sum;
+	int write_failed;
+	bool progress;
+	uint64_t last_progress_ms;
+	size_t total;
+};
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void on_result(void *data, struct cp_result *r)
+{
+	struct run_ctx *c = data;
+	cp_summary_add(&c->sum, r);
+	if (c->ops->target(&c->out, r) < 0)
+		c->write_failed = 1;
+	cp_result_free(r);
+}
+
+static void on_progress(void *data, size_t done, size_t total, size_t inflight, size_t errors)
+{
+	struct run_ctx *c = data;
+	if (!c->progress)
+		return;
+	uint64_t now = mono_ms();
+	if (done < total && now - c->last_progress_ms < 200)
+		return;
+	c->last_progress_ms = now;
+	fprintf(stderr, "\r\033[K%zu/%zu targets done, %zu connections in flight, %zu errors",
+		done, total, inflight, errors);
+	if (done == total)
+		fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	struct cp_scan_opts so;
+	struct target_set set = { 0 };
+	const char *outfmt = "text", *outpath = NULL, *color = "auto";
+	const char **inputs = NULL;
+	size_t ninputs = 0;
+	bool quiet = false;
+	int verbosity = 0, rc = CP_EXIT_USAGE, opt;
+	struct cp_atomic at = { 0 };
+	bool at_open = false;
+	char err[512];
+
+	cp_scan_opts_default(&so);
+	inputs = calloc((size_t)argc + 1, sizeof *inputs);
+	if (!inputs) {
+		fprintf(stderr, "cipherprobe scan: out of memory\n");
+		return CP_EXIT_OSERR;
+	}
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "i:o:qvp:46h", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'i': inputs[ninputs++] = optarg; break;
+		case 'o': outpath = optarg; break;
+		case OPT_JSON: outfmt = "json"; break;
+		case OPT_JSONL: outfmt = "jsonl"; break;
+		case OPT_TEXT: outfmt = "text"; break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
+				fprintf(stderr, "cipherprobe scan: --color expects auto, always or never, not '%s'\n", optarg);
+				goto out;
+			}
+			color = optarg;
+			break;
+		case 'q': quiet = true; break;
+		case 'v': verbosity++; break;
+		case OPT_STRATEGY:
+			if (!strcmp(optarg, "eliminate"))
+				so.strategy = CP_STRATEGY_ELIMINATE;
+			else if (!strcmp(optarg, "single"))
+				so.strategy = CP_STRATEGY_SINGLE;
+			else {
+				fprintf(stderr, "cipherprobe scan: --strategy expects eliminate or single, not '%s'\n", optarg);
+				goto out;
+			}
+			break;
+		case 'p':
+			if (parse_protocols(optarg, &so.versions))
+				goto out;
+			break;
+		case OPT_NO_GROUPS: so.groups = false; break;
+		case OPT_NO_PREF: so.preference = false; break;
+		case OPT_NO_CERT: so.certificate = false; break;
+		case OPT_MAX_SUITES:
+			if (parse_uint("--max-suites", optarg, 1, 128, &so.max_suites))
+				goto out;
+			break;
+		case '4': so.family = AF_INET; break;
+		case '6': so.family = AF_INET6; break;
+		case OPT_ALL_ADDR: so.all_addresses = true; break;
+		case OPT_RESOLVER: so.resolver = optarg; break;
+		case OPT_CONCURRENCY:
+			if (parse_uint("--concurrency", optarg, 1, 100000, &so.concurrency))
+				goto out;
+			break;
+		case OPT_PER_HOST:
+			if (parse_uint("--per-host", optarg, 1, 64, &so.per_host))
+				goto out;
+			break;
+		case OPT_RATE: {
+			char *end;
+			errno = 0;
+			so.rate = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(so.rate > 0) || so.rate > 1e6) {
+				fprintf(stderr, "cipherprobe scan: --rate expects connections per second (> 0), not '%s'\n", optarg);
+				goto out;
+			}
+			break;
+		}
+		case OPT_CONNECT_TIMEOUT:
+			if (parse_seconds("--connect-timeout", optarg, &so.connect_timeout_ms))
+				goto out;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_seconds("--timeout", optarg, &so.timeout_ms))
+				goto out;
+			break;
+		case OPT_RETRIES:
+			if (parse_uint("--retries", optarg, 0, 5, &so.retries))
+				goto out;
+			break;
+		case OPT_SNI: set.sni_override = optarg; break;
+		case 'h':
+			fputs(scan_usage, stdout);
+			rc = CP_EXIT_OK;
+			goto out;
+		default:
+			fprintf(stderr, "see 'cipherprobe scan --help'\n");
+			goto out;
+		}
+	}
+
+	/* Targets: arguments first, then lists, in the order given. */
+	for (int i = optind; i < argc; i++) {
+		struct cp_target t;
+		int st = cp_target_parse(argv[i], &t, err, sizeof err);
+		if (st == CP_TARGET_NOMEM || (st == 0 ? set_push(&set, &t, NULL, 0, NULL)
+						      : set_push(&set, NULL, argv[i], 0, err))) {
+			cp_target_free(&t);
+			fprintf(stderr, "cipherprobe scan: out of memory\n");
+			rc = CP_EXIT_OSERR;
+			goto out;
+		}
+		set.t[set.n - 1].line = 0;
+	}
+	for (size_t i = 0; i < ninputs; i++) {
+		FILE *f = strcmp(inputs[i], "-") ? fopen(inputs[i], "r") : stdin;
+		if (!f) {
+			fprintf(stderr, "cipherprobe scan: cannot read %s: %s\n", inputs[i], strerror(errno));
+			rc = errno == ENOENT || errno == EACCES ? CP_EXIT_NOINPUT : CP_EXIT_NOINPUT;
+			goto out;
+		}
+		int st = cp_list_read(f, strcmp(inputs[i], "-") ? inputs[i] : "stdin", on_line, &set);
+		int rerr = ferror(f);
+		if (f != stdin)
+			fclose(f);
+		if (st || rerr) {
+			fprintf(stderr, "cipherprobe scan: reading %s failed: %s\n", inputs[i],
+				strerror(errno ? errno : EIO));
+			rc = CP_EXIT_NOINPUT;
+			goto out;
+		}
+	}
+	if (set.n == 0) {
+		fprintf(stderr, "cipherprobe scan: no targets (give TARGET arguments or -i FILE)\n");
+		goto out;
+	}
+	{
+		/* keep line numbers across set_finish */
+		size_t *lines = malloc(set.n * sizeof *lines);
+		if (!lines) {
+			rc = CP_EXIT_OSERR;
+			goto out;
+		}
+		for (size_t i = 0; i < set.n; i++)
+			lines[i] = set.t[i].line;
+		set_finish(&set);
+		for (size_t i = 0; i < set.n; i++)
+			set.t[i].line = lines[i];
+		free(lines);
+	}
+
+	struct run_ctx ctx;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.ops = cp_output_find(outfmt);
+	ctx.total = set.n;
+	if (outpath && strcmp(outpath, "-")) {
+		ctx.out.f = cp_atomic_open(outpath, &at, err, sizeof err);
+		if (!ctx.out.f) {
+			fprintf(stderr, "cipherprobe scan: cannot write %s: %s\n", outpath, err);
+			rc = CP_EXIT_CANTCREAT;
+			goto out;
+		}
+		at_open = true;
+	} else {
+		ctx.out.f = stdout;
+	}
+	ctx.out.color = !strcmp(color, "always") ||
+		(!strcmp(color, "auto") && ctx.out.f == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+	ctx.out.verbosity = verbosity;
+	ctx.progress = !quiet && isatty(STDERR_FILENO);
+
+	if (ctx.ops->begin(&ctx.out) < 0)
+		ctx.write_failed = 1;
+	if (cp_scan_run(&so, set.t, set.n, on_result, on_progress, &ctx, err, sizeof err) < 0) {
+		fprintf(stderr, "cipherprobe scan: %s\n", err);
+		ctx.ops->cleanup(&ctx.out);
+		rc = CP_EXIT_SOFTWARE;
+		goto out;
+	}
+	if (ctx.ops->end(&ctx.out, &ctx.sum) < 0)
+		ctx.write_failed = 1;
+	ctx.ops->cleanup(&ctx.out);
+	if (ctx.out.f == stdout && fflush(stdout) != 0)
+		ctx.write_failed = 1;
+	if (ctx.write_failed) {
+		fprintf(stderr, "cipherprobe scan: writing the output failed: %s\n",
+			strerror(ctx.out.err ? ctx.out.err : errno));
+		rc = CP_EXIT_CANTCREAT;
+		goto out;
+	}
+	if (at_open) {
+		at_open = false;
+		if (cp_atomic_commit(&at) < 0) {
+			fprintf(stderr, "cipherprobe scan: cannot write %s: %s\n", outpath, at.err);
+			rc = CP_EXIT_CANTCREAT;
+			goto out;
+		}
+	}
+	rc = ctx.sum.errors ? CP_EXIT_SCAN_ERRORS : CP_EXIT_OK;
+out:
+	if (at_open)
+		cp_atomic_abort(&at);
+	set_free(&set);
+	free(inputs);
+	return rc;
+}

@@ -1,0 +1,147 @@
+/*
+ * Internal interface between the scan engine (engine.c) and the probing
+ * strategies (suites.c, groups.c, pref.c, sslv2.c).
+ *
+ * A chain is a sequence of probes whose next hello depends on the previous
+ * answer (elimination removes what the server chose); different chains of
+ * one target are independent and run in parallel within the per-host cap.
+ * A strategy is a const table of functions (zmap probe_module_t style):
+ * next() describes the next hello or says the chain waits or is done;
+ * answer() consumes one probe's outcome.  Neither touches sockets.
+ */
+#ifndef CP_PROBE_CHAIN_H
+#define CP_PROBE_CHAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/conn.h"
+#include "probe/scan.h"
+#include "result.h"
+#include "tls/hello.h"
+
+#define CP_MAX_CANDS 512
+#define CP_MAX_OFFER 128
+
+/* Storage for one hello's parameters: the arrays cp_hello_params points to. */
+struct cp_probe_spec {
+	struct cp_hello_params hp;
+	unsigned want;
+	uint16_t suites[CP_MAX_CANDS];
+	uint16_t groups[CP_HELLO_MAX_GROUPS];
+	uint16_t sigalgs[CP_HELLO_MAX_SIGALGS];
+	uint16_t versions[2];
+	uint16_t shares[2];
+	uint32_t kinds[16];
+};
+
+enum cp_next { CP_NEXT_PROBE, CP_NEXT_WAIT, CP_NEXT_DONE };
+
+struct cp_job;
+struct cp_chain;
+
+struct cp_chain_ops {
+	const char *name;
+	enum cp_next (*next)(struct cp_chain *c, struct cp_probe_spec *spec);
+	void (*answer)(struct cp_chain *c, const struct cp_conn_report *rep);
+};
+
+enum cp_chain_state { CP_CHAIN_IDLE, CP_CHAIN_RUNNING, CP_CHAIN_BACKOFF, CP_CHAIN_DONE };
+
+struct cp_chain {
+	const struct cp_chain_ops *ops;
+	struct cp_job *job;
+	enum cp_chain_state state;
+	enum cp_proto proto;
+	/* candidates still to be found (elimination) or tried (single) */
+	uint16_t cands[CP_MAX_CANDS];
+	size_t ncands;
+	size_t cursor;            /* single strategy: next candidate */
+	/* what the probe in flight offered, in order */
+	uint16_t offered[CP_MAX_CANDS];
+	size_t noffered;
+	uint16_t sent_groups[CP_HELLO_MAX_GROUPS];
+	size_t nsent_groups;
+	uint16_t sent_shares[2];
+	size_t nsent_shares;
+	/* what this chain found, in the order found */
+	uint16_t picks[CP_MAX_CANDS];
+	size_t npicks;
+	/* strategy-private state */
+	uint16_t tail[64];        /* curves: found ones kept at the end */
+	size_t ntail;
+	int mode;
+	int step;
+	uint16_t aux;
+	/* engine state */
+	struct cp_conn *conn;
+	uint64_t timer;
+	unsigned attempt;
+	uint8_t *hello;           /* encoded hello of the probe in flight (for retries) */
+	size_t hello_len;
+	unsigned want;
+};
+
+/* Per-protocol facts the chains of one target share. */
+enum cp_pstate { CP_PS_OPEN = 0, CP_PS_DEAD };
+
+struct cp_job {
+	struct cp_scan *scan;
+	const struct cp_scan_opts *opts;
+	struct cp_result *res;
+	const char *sni;          /* NULL: no SNI */
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	struct cp_chain *chains;
+	size_t nchains;
+	size_t cap_chains;
+	enum cp_pstate pstate[CP_P__COUNT];
+	bool ever_connected;
+	bool ever_answered;
+	unsigned eofs, resets, timeouts, protocol_errors, probes_done;
+	int last_wire_error;
+	bool need_cert;
+	uint16_t cert_curve;      /* group of an EC certificate key, 0 none/unknown */
+};
+
+/* Strategies. */
+extern const struct cp_chain_ops cp_chain_suites_eliminate;
+extern const struct cp_chain_ops cp_chain_suites_single;
+extern const struct cp_chain_ops cp_chain_sslv2;
+extern const struct cp_chain_ops cp_chain_groups13;
+extern const struct cp_chain_ops cp_chain_curves12;
+extern const struct cp_chain_ops cp_chain_pref;
+
+/* Helpers shared by strategies (probe/common.c). */
+
+/* Fill the parts of a hello common to every probe at protocol p. */
+void cp_spec_base(struct cp_job *j, enum cp_proto p, struct cp_probe_spec *s);
+/* Set the suites of s (copies). */
+void cp_spec_suites(struct cp_probe_spec *s, const uint16_t *suites, size_t n);
+/* Candidate suites for protocol p, common ones first; returns count. */
+size_t cp_candidates(enum cp_proto p, uint16_t *out, size_t max);
+
+enum cp_answer_kind {
+	CP_ANS_ACCEPTED,     /* ServerHello or HRR at the asked version with an offered suite */
+	CP_ANS_LOWER,        /* the server negotiated a lower version: p unsupported */
+	CP_ANS_REJECTED,     /* alert, close, reset: nothing offered was accepted */
+	CP_ANS_TIMEOUT,      /* no answer in time (maybe a silent rejection) */
+	CP_ANS_VIOLATION,    /* answered something not offered: recorded, not counted */
+};
+
+/*
+ * Classify a probe's outcome for protocol p given what was offered, record
+ * violations, certificate and key-exchange facts in the job's result, and
+ * return the kind.  *suite gets the accepted suite.
+ */
+enum cp_answer_kind cp_classify(struct cp_chain *c, const struct cp_conn_report *rep, uint16_t *suite);
+
+bool cp_u16_in(const uint16_t *a, size_t n, uint16_t v);
+/* Remove v from a[0..*n) keeping order; returns whether it was there. */
+bool cp_u16_remove(uint16_t *a, size_t *n, uint16_t v);
+
+/* Whether every chain of protocol p except `self` has finished. */
+bool cp_job_proto_settled(const struct cp_job *j, enum cp_proto p, const struct cp_chain *self);
+
+#endif

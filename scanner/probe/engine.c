@@ -1,0 +1,886 @@
+/*
+ * The scan engine: admission, resolution, the per-target chains and the
+ * three caps (global connections, connections per address:port, new
+ * connections per second).  See scan.h for the shape and chain.h for the
+ * strategies' side of the contract.
+ *
+ * Scheduling: a target is admitted when fewer than `active_max` targets
+ * hold state; each admitted target starts as many probes as its ready
+ * chains, the per-host cap and the global cap allow.  A target that still
+ * had work when a cap stopped it waits in a FIFO and is pumped again when
+ * any probe ends or the rate limiter's timer fires.  Every pump is O(work
+ * started + waiters), never O(all targets).
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/dns.h"
+#include "net/loop.h"
+#include "probe/chain.h"
+#include "probe/scan.h"
+
+#define HOST_BUCKETS 4096
+
+struct cp_host {
+	struct cp_host *next;
+	char key[INET6_ADDRSTRLEN + 8];
+	unsigned inflight;
+	unsigned refs;
+};
+
+struct cp_jobx;
+
+struct cp_scan {
+	const struct cp_scan_opts *o;
+	struct cp_loop *loop;
+	struct cp_dns *dns;
+	struct cp_keyshare_cache *kc;
+	const struct cp_scan_target *targets;
+	size_t ntargets;
+	size_t next_target;
+	size_t active;
+	size_t active_max;
+	size_t done;
+	size_t errors;
+	unsigned inflight;
+	uint64_t next_start_ms;   /* rate limiter: earliest next connection */
+	uint64_t rate_timer;
+	struct cp_jobx *wait_head, *wait_tail;
+	struct cp_host *hosts[HOST_BUCKETS];
+	cp_scan_result_fn on_result;
+	cp_scan_progress_fn on_progress;
+	void *data;
+	struct cp_wbuf wb;
+	int fatal;
+	char *fatal_msg;
+};
+
+/* A target's state: the chains' job plus engine bookkeeping. */
+struct cp_jobx {
+	struct cp_job j;
+	const struct cp_scan_target *t;
+	size_t index;
+	struct cp_host *host;
+	unsigned inflight;
+	bool waiting;             /* in the scan's wait FIFO */
+	bool resolving;
+	bool finished;
+	bool aborting;
+	struct cp_jobx *wait_next;
+	struct cp_dns_addrs *addrs;
+	size_t addr_i;
+	uint64_t started_ms;
+};
+
+static void scan_pump(struct cp_scan *s);
+static void job_pump(struct cp_jobx *x);
+static void job_finish(struct cp_jobx *x);
+
+void cp_scan_opts_default(struct cp_scan_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->strategy = CP_STRATEGY_ELIMINATE;
+	o->versions = CP_VER_ALL;
+	o->groups = true;
+	o->preference = true;
+	o->certificate = true;
+	o->concurrency = 256;
+	o->per_host = 4;
+	o->connect_timeout_ms = 5000;
+	o->timeout_ms = 8000;
+	o->retries = 1;
+	o->retry_backoff_ms = 500;
+	o->family = AF_UNSPEC;
+	o->dns_timeout_ms = 3000;
+	o->max_suites = 128;
+}
+
+/* ---- hosts: connections in flight per address:port ---- */
+
+static unsigned hash_str(const char *k)
+{
+	unsigned h = 2166136261u;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 16777619u;
+	return h % HOST_BUCKETS;
+}
+
+static struct cp_host *host_get(struct cp_scan *s, const struct sockaddr_storage *ss)
+{
+	char addr[INET6_ADDRSTRLEN], key[sizeof((struct cp_host *)0)->key];
+	uint16_t port;
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+		inet_ntop(AF_INET6, &a->sin6_addr, addr, sizeof addr);
+		port = ntohs(a->sin6_port);
+	} else {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &a->sin_addr, addr, sizeof addr);
+		port = ntohs(a->sin_port);
+	}
+	snprintf(key, sizeof key, "%s/%u", addr, port);
+	unsigned b = hash_str(key);
+	for (struct cp_host *h = s->hosts[b]; h; h = h->next)
+		if (!strcmp(h->key, key)) {
+			h->refs++;
+			return h;
+		}
+	struct cp_host *h = calloc(1, sizeof *h);
+	if (!h)
+		return NULL;
+	memcpy(h->key, key, sizeof key);
+	h->refs = 1;
+	h->next = s->hosts[b];
+	s->hosts[b] = h;
+	return h;
+}
+
+static void host_put(struct cp_scan *s, struct cp_host *h)
+{
+	if (!h || --h->refs)
+		return;
+	unsigned b = hash_str(h->key);
+	for (struct cp_host **pp = &s->hosts[b]; *pp; pp = &(*pp)->next)
+		if (*pp == h) {
+			*pp = h->next;
+			break;
+		}
+	free(h);
+}
+
+/* ---- chains ---- */
+
+static struct cp_chain *chain_add(struct cp_job *j, const struct cp_chain_ops *ops, enum cp_proto p)
+{
+	if (j->nchains == j->cap_chains) {
+		size_t cap = j->cap_chains ? j->cap_chains * 2 : 16;
+		struct cp_chain *n = realloc(j->chains, cap * sizeof *n);
+		if (!n)
+			return NULL;
+		j->chains = n;
+		j->cap_chains = cap;
+	}
+	struct cp_chain *c = &j->chains[j->nchains++];
+	memset(c, 0, sizeof *c);
+	c->ops = ops;
+	c->job = j;
+	c->proto = p;
+	return c;
+}
+
+bool cp_job_proto_settled(const struct cp_job *j, enum cp_proto p, const struct cp_chain *self)
+{
+	for (size_t i = 0; i < j->nchains; i++) {
+		const struct cp_chain *c = &j->chains[i];
+		if (c == self || c->proto != p || c->state == CP_CHAIN_DONE)
+			continue;
+		if (c->ops == &cp_chain_suites_eliminate || c->ops == &cp_chain_suites_single)
+			return false;
+	}
+	return true;
+}
+
+/* Split protocol p's candidates into chunks, one chain each. */
+static int add_suite_chains(struct cp_job *j, enum cp_proto p)
+{
+	const struct cp_scan_opts *o = j->opts;
+	uint16_t cands[CP_MAX_CANDS];
+	size_t n = cp_candidates(p, cands, CP_MAX_CANDS);
+	/* SSLv3 hellos have no extensions to pad with: keep them <= 255 bytes */
+	size_t max = p == CP_P_SSL3 ? 100 : o->max_suites;
+	if (max == 0 || max > CP_MAX_OFFER)
+		max = CP_MAX_OFFER;
+	size_t chunks = (n + max - 1) / max;
+	const struct cp_chain_ops *ops = o->strategy == CP_STRATEGY_SINGLE ?
+		&cp_chain_suites_single : &cp_chain_suites_eliminate;
+	if (o->strategy == CP_STRATEGY_SINGLE && chunks < o->per_host)
+		chunks = o->per_host; /* single probes are independent: spread them */
+	if (chunks == 0)
+		return 0;
+	size_t per = (n + chunks - 1) / chunks, at = 0;
+	for (size_t k = 0; k < chunks && at < n; k++) {
+		struct cp_chain *c = chain_add(j, ops, p);
+		if (!c)
+			return -1;
+		size_t take = n - at < per ? n - at : per;
+		memcpy(c->cands, cands + at, take * sizeof cands[0]);
+		c->ncands = take;
+		at += take;
+	}
+	return 0;
+}
+
+static int add_group_chain(struct cp_job *j, const struct cp_chain_ops *ops, enum cp_proto p, bool tls13)
+{
+	static const uint16_t first[] = { 29, 23, 24, 25, 30, 0x11EC, 0x11EB, 0x11ED };
+	struct cp_chain *c = chain_add(j, ops, p);
+	if (!c)
+		return -1;
+	for (size_t i = 0; i < sizeof first / sizeof first[0]; i++) {
+		const struct cp_group *g = cp_group_by_id(first[i]);
+		if (g && (tls13 ? g->tls13 : (g->kind == CP_GROUP_EC || g->kind == CP_GROUP_XDH)))
+			c->cands[c->ncands++] = first[i];
+	}
+	for (size_t i = 0; i < cp_group_count() && c->ncands < CP_HELLO_MAX_GROUPS; i++) {
+		const struct cp_group *g = cp_group_at(i);
+		bool ok = tls13 ? g->tls13 : (g->kind == CP_GROUP_EC || g->kind == CP_GROUP_XDH);
+		if (ok && !cp_u16_in(c->cands, c->ncands, g->id))
+			c->cands[c->ncands++] = g->id;
+	}
+	return 0;
+}
+
+static int build_chains(struct cp_job *j)
+{
+	const struct cp_scan_opts *o = j->opts;
+	for (int p = CP_P_TLS13; p >= CP_P_SSL2; p--) {
+		if (!(o->versions & cp_proto_bit(p)))
+			continue;
+		if (p == CP_P_SSL2) {
+			if (!chain_add(j, &cp_chain_sslv2, CP_P_SSL2))
+				return -1;
+			continue;
+		}
+		if (add_suite_chains(j, p))
+			return -1;
+	}
+	if (o->groups && (o->versions & CP_VER_TLS13) && add_group_chain(j, &cp_chain_groups13, CP_P_TLS13, true))
+		return -1;
+	if (o->groups && (o->versions & CP_VER_TLS12) && add_group_chain(j, &cp_chain_curves12, CP_P_TLS12, false))
+		return -1;
+	if (o->preference)
+		for (int p = CP_P_TLS13; p >= CP_P_SSL3; p--)
+			if ((o->versions & cp_proto_bit(p)) && !chain_add(j, &cp_chain_pref, p))
+				return -1;
+	return 0;
+}
+
+/* ---- probes ---- */
+
+static void on_probe(void *data, const struct cp_conn_report *rep);
+
+static void wait_push(struct cp_scan *s, struct cp_jobx *x)
+{
+	if (x->waiting)
+		return;
+	x->waiting = true;
+	x->wait_next = NULL;
+	if (s->wait_tail)
+		s->wait_tail->wait_next = x;
+	else
+		s->wait_head = x;
+	s->wait_tail = x;
+}
+
+static void on_rate_timer(struct cp_loop *l, void *data)
+{
+	struct cp_scan *s = data;
+	(void)l;
+	s->rate_timer = 0;
+	scan_pump(s);
+}
+
+/* May one more connection start now?  Arms the rate timer if not. */
+static bool may_start(struct cp_scan *s, struct cp_jobx *x)
+{
+	if (s->inflight >= s->o->concurrency)
+		return false;
+	if (x->inflight >= s->o->per_host || (x->host && x->host->inflight >= s->o->per_host))
+		return false;
+	if (s->o->rate > 0) {
+		uint64_t now = cp_loop_update_now(s->loop);
+		if (now < s->next_start_ms) {
+			if (!s->rate_timer)
+				s->rate_timer = cp_loop_timer_add(s->loop, s->next_start_ms - now, on_rate_timer, s);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void count_start(struct cp_scan *s, struct cp_jobx *x)
+{
+	s->inflight++;
+	x->inflight++;
+	if (x->host)
+		x->host->inflight++;
+	if (s->o->rate > 0) {
+		uint64_t now = cp_loop_now(s->loop), gap = (uint64_t)(1000.0 / s->o->rate);
+		s->next_start_ms = (s->next_start_ms > now ? s->next_start_ms : now) + (gap ? gap : 1);
+	}
+}
+
+static void count_end(struct cp_scan *s, struct cp_jobx *x)
+{
+	s->inflight--;
+	x->inflight--;
+	if (x->host)
+		x->host->inflight--;
+}
+
+static int send_probe(struct cp_jobx *x, struct cp_chain *c)
+{
+	struct cp_scan *s = x->j.scan;
+	struct cp_conn_req req = {
+		.addr = (const struct sockaddr *)&x->j.addr,
+		.addrlen = x->j.addrlen,
+		.hello = c->hello,
+		.hello_len = c->hello_len,
+		.want = c->want,
+		.connect_timeout_ms = s->o->connect_timeout_ms,
+		.timeout_ms = s->o->timeout_ms,
+	};
+	c->conn = cp_conn_start(s->loop, &req, on_probe, c);
+	if (!c->conn)
+		return -1;
+	c->state = CP_CHAIN_RUNNING;
+	count_start(s, x);
+	x->j.res->connections++;
+	x->j.res->handshakes++;
+	return 0;
+}
+
+/* Encode the chain's next hello; keeps the bytes for a retry. */
+static int prepare(struct cp_jobx *x, struct cp_chain *c, const struct cp_probe_spec *sp)
+{
+	struct cp_scan *s = x->j.scan;
+	cp_wbuf_reset(&s->wb);
+	int st = cp_hello_encode(&sp->hp, s->kc, &s->wb);
+	if (st != CP_HELLO_OK) {
+		cp_result_add_violation(x->j.res, "internal: cannot encode a %s hello: %s",
+					cp_proto_name(c->proto), cp_hello_strerror(st));
+		return -1;
+	}
+	uint8_t *h = realloc(c->hello, s->wb.len);
+	if (!h)
+		return -1;
+	memcpy(h, s->wb.data, s->wb.len);
+	c->hello = h;
+	c->hello_len = s->wb.len;
+	c->want = sp->want;
+	c->attempt = 0;
+	c->noffered = sp->hp.format == CP_HELLO_SSLV2 ? 0 : sp->hp.nsuites;
+	memcpy(c->offered, sp->hp.suites, c->noffered * sizeof c->offered[0]);
+	c->nsent_groups = sp->hp.ngroups;
+	memcpy(c->sent_groups, sp->hp.groups ? sp->hp.groups : sp->groups, c->nsent_groups * sizeof c->sent_groups[0]);
+	c->nsent_shares = sp->hp.nshares;
+	memcpy(c->sent_shares, sp->hp.share_groups ? sp->hp.share_groups : sp->shares,
+	       c->nsent_shares * sizeof c->sent_shares[0]);
+	x->j.res->proto[c->proto].probed = true;
+	return 0;
+}
+
+static void job_abort(struct cp_jobx *x)
+{
+	struct cp_scan *s = x->j.scan;
+	x->aborting = true;
+	for (size_t i = 0; i < x->j.nchains; i++) {
+		struct cp_chain *c = &x->j.chains[i];
+		if (c->conn) {
+			cp_conn_cancel(c->conn);
+			c->conn = NULL;
+			count_end(s, x);
+		}
+		if (c->timer) {
+			cp_loop_timer_cancel(s->loop, c->timer);
+			c->timer = 0;
+		}
+		c->state = CP_CHAIN_DONE;
+	}
+}
+
+static void on_backoff(struct cp_loop *l, void *data)
+{
+	struct cp_chain *c = data;
+	struct cp_jobx *x = (struct cp_jobx *)c->job;
+	struct cp_scan *s = x->j.scan;
+	(void)l;
+	c->timer = 0;
+	c->state = CP_CHAIN_IDLE;
+	c->attempt++;
+	job_pump(x); /* may free x */
+	scan_pump(s);
+}
+
+static bool is_retryable(enum cp_conn_outcome o)
+{
+	return o == CP_CONN_TIMEOUT || o == CP_CONN_CONNECT_TIMEOUT || o == CP_CONN_RESET;
+}
+
+/* Job-level consequences of an outcome; true when the job was aborted. */
+static bool judge(struct cp_jobx *x, const struct cp_conn_report *rep)
+{
+	struct cp_job *j = &x->j;
+	struct cp_result *r = j->res;
+	const char *addr = r->address ? r->address : "?";
+
+	j->probes_done++;
+	switch (rep->outcome) {
+	case CP_CONN_REFUSED:
+	case CP_CONN_UNREACHABLE:
+	case CP_CONN_CONNECT_TIMEOUT:
+	case CP_CONN_INTERNAL:
+		if (j->ever_connected)
+			return false;
+		if (rep->outcome == CP_CONN_REFUSED)
+			cp_result_fail(r, CP_ERR_REFUSED, "connection to %s port %u refused", addr, r->port);
+		else if (rep->outcome == CP_CONN_CONNECT_TIMEOUT)
+			cp_result_fail(r, CP_ERR_TIMEOUT, "no TCP connection to %s port %u within %u ms",
+				       addr, r->port, j->opts->connect_timeout_ms);
+		else if (rep->outcome == CP_CONN_INTERNAL)
+			cp_result_fail(r, CP_ERR_INTERNAL, "cannot open a connection: %s", strerror(rep->sys_errno));
+		else
+			cp_result_fail(r, CP_ERR_CONNECT, "cannot connect to %s port %u: %s", addr, r->port,
+				       strerror(rep->sys_errno));
+		return true;
+	default:
+		break;
+	}
+	j->ever_connected = true;
+	if (rep->outcome == CP_CONN_ANSWER ||
+	    (rep->wire && (rep->wire->seen & (CP_SEEN_SERVER_HELLO | CP_SEEN_HRR | CP_SEEN_SSLV2 | CP_SEEN_ALERT))))
+		j->ever_answered = true;
+	switch (rep->outcome) {
+	case CP_CONN_PROTOCOL:
+		j->protocol_errors++;
+		j->last_wire_error = rep->wire_status;
+		if (!j->ever_answered) {
+			cp_result_fail(r, CP_ERR_PROTOCOL, "the server's answer is not a TLS handshake: %s",
+				       cp_wire_strerror(rep->wire_status));
+			return true;
+		}
+		cp_result_add_violation(r, "malformed answer: %s", cp_wire_strerror(rep->wire_status));
+		return false;
+	case CP_CONN_TIMEOUT:
+		j->timeouts++;
+		if (!j->ever_answered && j->timeouts >= 2) {
+			cp_result_fail(r, CP_ERR_TIMEOUT,
+				       "the server accepted TCP connections but answered no ClientHello within %u ms",
+				       j->opts->timeout_ms);
+			return true;
+		}
+		return false;
+	case CP_CONN_EOF:
+		j->eofs++;
+		return false;
+	case CP_CONN_RESET:
+		j->resets++;
+		return false;
+	default:
+		return false;
+	}
+}
+
+static void on_probe(void *data, const struct cp_conn_report *rep)
+{
+	struct cp_chain *c = data;
+	struct cp_jobx *x = (struct cp_jobx *)c->job;
+	struct cp_scan *s = x->j.scan;
+
+	c->conn = NULL;
+	count_end(s, x);
+	if (is_retryable(rep->outcome) && c->attempt < s->o->retries &&
+	    !(rep->wire && (rep->wire->seen & (CP_SEEN_SERVER_HELLO | CP_SEEN_HRR)))) {
+		c->state = CP_CHAIN_BACKOFF;
+		c->timer = cp_loop_timer_add(s->loop, s->o->retry_backoff_ms << c->attempt, on_backoff, c);
+		if (c->timer) {
+			job_pump(x);
+			scan_pump(s);
+			return;
+		}
+	}
+	c->state = CP_CHAIN_IDLE;
+	if (judge(x, rep)) {
+		job_abort(x);
+	} else {
+		c->ops->answer(c, rep);
+	}
+	job_pump(x);
+	scan_pump(s);
+}
+
+/* Start what this job can start now; finish it when nothing is left. */
+static void job_pump(struct cp_jobx *x)
+{
+	struct cp_scan *s = x->j.scan;
+	bool blocked = false, progress = true;
+
+	if (x->finished || x->resolving)
+		return;
+	while (progress && !x->aborting) {
+		progress = false;
+		for (size_t i = 0; i < x->j.nchains; i++) {
+			struct cp_chain *c = &x->j.chains[i];
+			if (c->state != CP_CHAIN_IDLE)
+				continue;
+			if (!may_start(s, x)) {
+				blocked = true;
+				break;
+			}
+			if (c->attempt == 0 || !c->hello) {
+				struct cp_probe_spec sp;
+				enum cp_next nx = c->ops->next(c, &sp);
+				if (nx == CP_NEXT_WAIT)
+					continue;
+				if (nx == CP_NEXT_DONE) {
+					c->state = CP_CHAIN_DONE;
+					progress = true; /* may unblock waiting chains */
+					continue;
+				}
+				if (prepare(x, c, &sp)) {
+					c->state = CP_CHAIN_DONE;
+					progress = true;
+					continue;
+				}
+			}
+			if (send_probe(x, c)) {
+				if (x->j.ever_connected) {
+					/* out of descriptors: try again when something ends */
+					blocked = true;
+					break;
+				}
+				cp_result_fail(x->j.res, CP_ERR_INTERNAL, "cannot open a socket: %s", strerror(errno));
+				job_abort(x);
+				break;
+			}
+			progress = true;
+		}
+		if (blocked)
+			break;
+	}
+	if (blocked) {
+		wait_push(s, x);
+		return;
+	}
+	/* Done when no chain runs or waits on a timer, and none can go on. */
+	for (size_t i = 0; i < x->j.nchains; i++) {
+		enum cp_chain_state st = x->j.chains[i].state;
+		if (st == CP_CHAIN_RUNNING || st == CP_CHAIN_BACKOFF)
+			return;
+	}
+	for (size_t i = 0; i < x->j.nchains; i++)
+		x->j.chains[i].state = CP_CHAIN_DONE; /* WAITers whose dependency never came */
+	job_finish(x);
+}
+
+/* ---- targets ---- */
+
+static void job_free(struct cp_jobx *x)
+{
+	struct cp_scan *s = x->j.scan;
+	for (size_t i = 0; i < x->j.nchains; i++)
+		free(x->j.chains[i].hello);
+	free(x->j.chains);
+	host_put(s, x->host);
+	free(x->addrs);
+	cp_result_free(x->j.res);
+	free(x);
+}
+
+static char *addr_text(const struct sockaddr_storage *ss)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const void *a = ss->ss_family == AF_INET6 ?
+		(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr :
+		(const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+	if (!inet_ntop(ss->ss_family, a, buf, sizeof buf))
+		return NULL;
+	return strdup(buf);
+}
+
+/* Begin probing address x->addr_i of the target. */
+static int job_begin_address(struct cp_jobx *x)
+{
+	struct cp_scan *s = x->j.scan;
+	struct cp_job *j = &x->j;
+	struct sockaddr_storage *ss = &x->addrs->addr[x->addr_i];
+
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(x->t->port);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons(x->t->port);
+	j->addr = *ss;
+	j->addrlen = cp_dns_addrlen(ss);
+	free(j->res->address);
+	j->res->address = addr_text(ss);
+	x->host = host_get(s, ss);
+	if (!j->res->address || !x->host || build_chains(j))
+		return -1;
+	j->need_cert = s->o->certificate;
+	return 0;
+}
+
+/* A fresh result for the same target (next address with --all-addresses). */
+static struct cp_result *new_result(struct cp_jobx *x)
+{
+	const struct cp_scan_target *t = x->t;
+	struct cp_result *r = cp_result_new(t->input);
+	if (!r)
+		return NULL;
+	r->port = t->port;
+	r->line = t->line;
+	r->index = x->index;
+	r->host = cp_strdup0(t->host);
+	if (x->j.sni)
+		r->sni = strdup(x->j.sni);
+	if ((t->host && !r->host) || (x->j.sni && !r->sni)) {
+		cp_result_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void finalize(struct cp_jobx *x)
+{
+	struct cp_job *j = &x->j;
+	struct cp_result *r = j->res;
+	bool any = false;
+
+	for (int p = 0; p < CP_P__COUNT; p++) {
+		struct cp_proto_result *pr = &r->proto[p];
+		pr->supported = pr->nsuites > 0 || pr->nkinds > 0;
+		any |= pr->supported;
+		if (pr->server_preference != CP_YES)
+			cp_result_sort_suites(r, p);
+	}
+	if (r->ok && !any && !j->ever_answered && j->probes_done > 0) {
+		if (j->timeouts)
+			cp_result_fail(r, CP_ERR_TIMEOUT, "no ClientHello was answered within %u ms (%u probes timed out)",
+				       j->opts->timeout_ms, j->timeouts);
+		else if (j->resets && !j->eofs)
+			cp_result_fail(r, CP_ERR_RESET, "the server reset every connection (%u probes)", j->resets);
+		else
+			cp_result_fail(r, CP_ERR_PROTOCOL,
+				       "the server closed every connection without answering (%u probes)",
+				       j->probes_done);
+	}
+	r->elapsed_ms = cp_loop_now(j->scan->loop) - x->started_ms;
+}
+
+static void emit(struct cp_jobx *x)
+{
+	struct cp_scan *s = x->j.scan;
+	struct cp_result *r = x->j.res;
+	x->j.res = NULL;
+	if (!r->ok)
+		s->errors++;
+	s->on_result(s->data, r);
+}
+
+static void job_finish(struct cp_jobx *x)
+{
+	struct cp_scan *s = x->j.scan;
+
+	if (x->finished)
+		return;
+	finalize(x);
+	/* --all-addresses: the next address gets its own result */
+	if (x->addrs && x->addr_i + 1 < x->addrs->n && s->o->all_addresses && x->j.res->err_kind != CP_ERR_INPUT) {
+		emit(x);
+		struct cp_result *r = new_result(x);
+		for (size_t i = 0; i < x->j.nchains; i++)
+			free(x->j.chains[i].hello);
+		x->j.nchains = 0;
+		host_put(s, x->host);
+		x->host = NULL;
+		memset(x->j.pstate, 0, sizeof x->j.pstate);
+		x->j.ever_connected = x->j.ever_answered = false;
+		x->j.eofs = x->j.resets = x->j.timeouts = x->j.protocol_errors = x->j.probes_done = 0;
+		x->aborting = false;
+		x->addr_i++;
+		x->j.res = r;
+		x->started_ms = cp_loop_now(s->loop);
+		if (r && job_begin_address(x) == 0) {
+			job_pump(x);
+			return;
+		}
+		if (!r) {
+			s->fatal = 1;
+		} else {
+			cp_result_fail(r, CP_ERR_INTERNAL, "out of memory");
+			finalize(x);
+		}
+	}
+	x->finished = true;
+	if (x->j.res)
+		emit(x);
+	s->active--;
+	s->done++;
+	if (s->on_progress)
+		s->on_progress(s->data, s->done, s->ntargets, s->inflight, s->errors);
+	/* Freed from the loop, never inside a callback that still uses it. */
+	job_free(x);
+}
+
+static void on_dns(void *data, enum cp_dns_status st, const struct cp_dns_addrs *a, const char *msg)
+{
+	struct cp_jobx *x = data;
+	struct cp_scan *s = x->j.scan;
+
+	x->resolving = false;
+	if (st != CP_DNS_OK || a->n == 0) {
+		if (st == CP_DNS_CANCELLED) {
+			cp_result_fail(x->j.res, CP_ERR_INTERNAL, "resolution cancelled");
+		} else {
+			cp_result_fail(x->j.res, CP_ERR_DNS, "cannot resolve %s: %s", x->t->host, msg);
+		}
+		job_finish(x);
+		scan_pump(s);
+		return;
+	}
+	x->addrs = malloc(sizeof *x->addrs);
+	if (!x->addrs) {
+		cp_result_fail(x->j.res, CP_ERR_INTERNAL, "out of memory");
+		job_finish(x);
+		scan_pump(s);
+		return;
+	}
+	*x->addrs = *a;
+	x->addr_i = 0;
+	if (job_begin_address(x)) {
+		cp_result_fail(x->j.res, CP_ERR_INTERNAL, "out of memory");
+		job_finish(x);
+		scan_pump(s);
+		return;
+	}
+	job_pump(x);
+	scan_pump(s);
+}
+
+/* Admit target i: a result record, then resolution (on the loop). */
+static void admit(struct cp_scan *s, size_t i)
+{
+	const struct cp_scan_target *t = &s->targets[i];
+	struct cp_jobx *x = calloc(1, sizeof *x);
+	if (!x) {
+		s->fatal = 1;
+		return;
+	}
+	x->t = t;
+	x->index = i;
+	x->j.scan = s;
+	x->j.opts = s->o;
+	x->started_ms = cp_loop_now(s->loop);
+	s->active++;
+	if (t->sni_set)
+		x->j.sni = t->sni && *t->sni ? t->sni : NULL;
+	else if (t->host && !cp_is_ip_literal(t->host))
+		x->j.sni = t->host;
+	x->j.res = new_result(x);
+	if (!x->j.res) {
+		s->fatal = 1;
+		s->active--;
+		free(x);
+		return;
+	}
+	if (t->error) {
+		cp_result_fail(x->j.res, CP_ERR_INPUT, "%s", t->error);
+		job_finish(x);
+		return;
+	}
+	x->resolving = true;
+	if (cp_dns_resolve(s->dns, t->host, s->o->family, on_dns, x) < 0) {
+		x->resolving = false;
+		cp_result_fail(x->j.res, CP_ERR_DNS, "cannot resolve %s: %s", t->host, strerror(errno));
+		job_finish(x);
+	}
+}
+
+static void scan_pump(struct cp_scan *s)
+{
+	/* waiters first: they hold state already */
+	struct cp_jobx *head = s->wait_head;
+	s->wait_head = s->wait_tail = NULL;
+	while (head) {
+		struct cp_jobx *x = head;
+		head = x->wait_next;
+		x->waiting = false;
+		job_pump(x);
+	}
+	while (!s->fatal && s->next_target < s->ntargets && s->active < s->active_max &&
+	       s->inflight < s->o->concurrency)
+		admit(s, s->next_target++);
+	if (s->fatal || (s->next_target >= s->ntargets && s->active == 0))
+		cp_loop_stop(s->loop);
+}
+
+int cp_scan_run(const struct cp_scan_opts *o, const struct cp_scan_target *targets, size_t n,
+		cp_scan_result_fn on_result, cp_scan_progress_fn on_progress, void *data,
+		char *err, size_t errlen)
+{
+	struct cp_scan s;
+	int rc = -1;
+
+	memset(&s, 0, sizeof s);
+	s.o = o;
+	s.targets = targets;
+	s.ntargets = n;
+	s.on_result = on_result;
+	s.on_progress = on_progress;
+	s.data = data;
+	cp_wbuf_init(&s.wb, CP_HELLO_MAX_BYTES);
+	size_t per = o->per_host ? o->per_host : 1;
+	s.active_max = o->concurrency / per * 2;
+	if (s.active_max < 16)
+		s.active_max = 16;
+
+	s.loop = cp_loop_new();
+	s.kc = cp_keyshare_cache_new();
+	if (!s.loop || !s.kc) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	struct cp_dns_opts dopts = {
+		.servers = o->resolver,
+		.timeout_ms = o->dns_timeout_ms,
+		.tries = 2,
+		.use_hosts_file = o->resolver == NULL,
+	};
+	s.dns = cp_dns_new(s.loop, &dopts, err, errlen);
+	if (!s.dns)
+		goto out;
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	scan_pump(&s);
+	while (!s.fatal && (s.next_target < s.ntargets || s.active > 0)) {
+		if (cp_loop_run(s.loop) < 0) {
+			snprintf(err, errlen, "event loop failed: %s", strerror(errno));
+			goto out;
+		}
+		if (!s.fatal && (s.next_target < s.ntargets || s.active > 0) &&
+		    cp_loop_active_fds(s.loop) == 0 && cp_loop_pending_timers(s.loop) == 0) {
+			/* nothing left to wait for, yet work remains: a bug, not a hang */
+			snprintf(err, errlen, "internal error: the scan stalled with %zu targets active", s.active);
+			goto out;
+		}
+	}
+	if (s.fatal) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (s.dns)
+		cp_dns_free(s.dns);
+	if (s.rate_timer && s.loop)
+		cp_loop_timer_cancel(s.loop, s.rate_timer);
+	for (size_t b = 0; b < HOST_BUCKETS; b++)
+		while (s.hosts[b]) {
+			struct cp_host *h = s.hosts[b];
+			s.hosts[b] = h->next;
+			free(h);
+		}
+	cp_keyshare_cache_free(s.kc);
+	if (s.loop)
+		cp_loop_free(s.loop);
+	cp_wbuf_free(&s.wb);
+	return rc;
+}

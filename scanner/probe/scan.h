@@ -1,0 +1,73 @@
+/*
+ * The scan engine: many targets at once on one event loop, each probed
+ * until its accepted set is known.
+ *
+ * Targets are admitted a few at a time (so 10,000 of them do not all hold
+ * state at once), resolved with c-ares on the loop, and probed by a set of
+ * independent chains (one per protocol version and suite chunk, one for
+ * TLS 1.3 groups, one for TLS 1.2 curves, one for server preference), which
+ * run in parallel within the per-host cap.  Each finished target is handed
+ * to the caller's callback with its result record; nothing here prints.
+ */
+#ifndef CP_PROBE_SCAN_H
+#define CP_PROBE_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "result.h"
+
+enum cp_strategy {
+	CP_STRATEGY_ELIMINATE = 0,  /* offer many, remove the chosen one, repeat */
+	CP_STRATEGY_SINGLE,         /* one suite (or group) per hello: the reference */
+};
+
+struct cp_scan_opts {
+	enum cp_strategy strategy;
+	unsigned versions;          /* CP_VER_* to probe (default all) */
+	bool groups;                /* enumerate TLS 1.3 groups and TLS 1.2 curves */
+	bool preference;            /* determine server preference and order */
+	bool certificate;           /* collect certificate facts */
+	unsigned concurrency;       /* connections in flight, all targets */
+	unsigned per_host;          /* connections in flight per address:port */
+	double rate;                /* new connections per second, 0 = unlimited */
+	unsigned connect_timeout_ms;
+	unsigned timeout_ms;        /* hello sent -> answer */
+	unsigned retries;           /* extra attempts on timeout/reset (default 1) */
+	unsigned retry_backoff_ms;
+	int family;                 /* AF_UNSPEC, AF_INET, AF_INET6 */
+	bool all_addresses;         /* one result per resolved address */
+	const char *resolver;       /* "IP[:PORT],..." or NULL for the system's */
+	unsigned dns_timeout_ms;
+	unsigned max_suites;        /* suites per hello, at most 128 */
+};
+
+void cp_scan_opts_default(struct cp_scan_opts *o);
+
+/* A target to scan (what input parsing produced). */
+struct cp_scan_target {
+	const char *input;          /* as given */
+	const char *host;           /* name or address literal, no brackets */
+	uint16_t port;
+	const char *sni;            /* NULL: use host unless it is an IP literal */
+	bool sni_set;               /* sni explicitly given (may be "" for none) */
+	size_t line;                /* input line, 0 for arguments */
+	const char *error;          /* non-NULL: the line did not parse; reported as is */
+};
+
+/* Called once per result, in completion order; takes ownership of r. */
+typedef void (*cp_scan_result_fn)(void *data, struct cp_result *r);
+/* Optional progress: done/total targets, connections in flight. */
+typedef void (*cp_scan_progress_fn)(void *data, size_t done, size_t total, size_t inflight, size_t errors);
+
+/*
+ * Scan targets[0..n) and report each.  Returns 0 when the run completed
+ * (whatever the targets' outcomes), -1 with a message in err when it could
+ * not run at all (no memory, resolver setup failed).
+ */
+int cp_scan_run(const struct cp_scan_opts *o, const struct cp_scan_target *targets, size_t n,
+		cp_scan_result_fn on_result, cp_scan_progress_fn on_progress, void *data,
+		char *err, size_t errlen);
+
+#endif
