@@ -158,6 +158,19 @@ static const struct ext *find_ext(const struct parsed *h, uint16_t type)
 	return NULL;
 }
 
+/* The extension, which must be there (never NULL: fails the test instead). */
+static const struct ext *must_ext(const struct parsed *h, uint16_t type)
+{
+	static const struct ext none;
+	const struct ext *e = find_ext(h, type);
+
+	if (!e) {
+		fail_msg("extension %u missing", type);
+		return &none;
+	}
+	return e;
+}
+
 /* Encode p, check the status and parse the result into h. */
 static void encode_parse(const struct cp_hello_params *p, struct cp_keyshare_cache *kc,
 			 struct parsed *h)
@@ -413,42 +426,42 @@ static void test_extension_order_and_bodies(void **state)
 		assert_int_equal(h.exts[i].type, expect_order[i]);
 
 	/* RFC 6066 8: status_type ocsp(1), empty responder ids and extensions */
-	e = find_ext(&h, X_STATUS);
+	e = must_ext(&h, X_STATUS);
 	assert_int_equal(e->len, 5);
 	assert_memory_equal(e->data, "\x01\x00\x00\x00\x00", 5);
 	/* RFC 8422 5.1.1: NamedCurveList, 2-byte length then the groups */
-	e = find_ext(&h, X_GROUPS);
+	e = must_ext(&h, X_GROUPS);
 	assert_int_equal(e->len, 2 + 8);
 	assert_memory_equal(e->data, "\x00\x08\x00\x1d\x00\x17\x00\x18\x01\x00", 10);
 	/* RFC 8422 5.1.2: one format, uncompressed(0) */
-	e = find_ext(&h, X_POINTS);
+	e = must_ext(&h, X_POINTS);
 	assert_int_equal(e->len, 2);
 	assert_memory_equal(e->data, "\x01\x00", 2);
-	e = find_ext(&h, X_SIGALGS);
+	e = must_ext(&h, X_SIGALGS);
 	assert_int_equal(e->len, 2 + 8);
 	assert_memory_equal(e->data, "\x00\x08\x04\x03\x08\x04\x04\x01\x02\x01", 10);
 	/* RFC 7301 3.1: ProtocolNameList of 1-byte-prefixed names */
-	e = find_ext(&h, X_ALPN);
+	e = must_ext(&h, X_ALPN);
 	assert_int_equal(e->len, 2 + 3 + 9);
 	assert_memory_equal(e->data, "\x00\x0c\x02h2\x08http/1.1", 14);
-	assert_int_equal(find_ext(&h, X_SCT)->len, 0);
-	assert_int_equal(find_ext(&h, X_ETM)->len, 0);
-	assert_int_equal(find_ext(&h, X_EMS)->len, 0);
-	assert_int_equal(find_ext(&h, X_TICKET)->len, 0);
+	assert_int_equal(must_ext(&h, X_SCT)->len, 0);
+	assert_int_equal(must_ext(&h, X_ETM)->len, 0);
+	assert_int_equal(must_ext(&h, X_EMS)->len, 0);
+	assert_int_equal(must_ext(&h, X_TICKET)->len, 0);
 	/* RFC 8446 4.2.1: versions<2..254> with a 1-byte length */
-	e = find_ext(&h, X_VERSIONS);
+	e = must_ext(&h, X_VERSIONS);
 	assert_int_equal(e->len, 5);
 	assert_memory_equal(e->data, "\x04\x03\x04\x03\x03", 5);
 	/* RFC 8446 4.2.9: psk_dhe_ke(1) */
-	e = find_ext(&h, X_PSK_MODES);
+	e = must_ext(&h, X_PSK_MODES);
 	assert_int_equal(e->len, 2);
 	assert_memory_equal(e->data, "\x01\x01", 2);
 	/* RFC 8446 4.2.8: an empty client_shares vector */
-	e = find_ext(&h, X_KEY_SHARE);
+	e = must_ext(&h, X_KEY_SHARE);
 	assert_int_equal(e->len, 2);
 	assert_memory_equal(e->data, "\x00\x00", 2);
 	/* RFC 5746 3.2: empty renegotiated_connection */
-	e = find_ext(&h, X_RENEG);
+	e = must_ext(&h, X_RENEG);
 	assert_int_equal(e->len, 1);
 	assert_memory_equal(e->data, "\x00", 1);
 	/* RFC 8446 D.4: TLS 1.3 offered, so a 32-byte legacy_session_id */
@@ -466,11 +479,10 @@ static void test_extension_order_and_bodies(void **state)
 static size_t shares_of(const struct parsed *h, uint16_t *groups, size_t *lens,
 			const uint8_t **keys, size_t max)
 {
-	const struct ext *e = find_ext(h, X_KEY_SHARE);
+	const struct ext *e = must_ext(h, X_KEY_SHARE);
 	struct cp_rbuf r, list, key;
 	size_t n = 0;
 
-	assert_non_null(e);
 	cp_rbuf_init(&r, e->data, e->len);
 	assert_int_equal(cp_rbuf_vec(&r, 2, &list), 0);
 	assert_int_equal(cp_rbuf_left(&r), 0);

@@ -105,12 +105,27 @@ void cp_keyshare_cache_free(struct cp_keyshare_cache *c);
  * Returns NULL when OpenSSL cannot make a key for that group.
  */
 const uint8_t *cp_keyshare_get(struct cp_keyshare_cache *c, uint16_t group, size_t *len);
-/* Whether this build can make a real share for group. */
+/*
+ * Whether this build can make a real share for group.  Costs one key
+ * generation (it makes and discards a key): ask once per group.
+ */
 bool cp_keyshare_supported(uint16_t group);
 
 /*
  * Encode the hello described by p and append it, as complete records, to
- * out.  kc may be NULL when p asks for no key shares.
+ * out.  kc may be NULL when p asks for no key shares.  All or nothing: on
+ * error out is left as it was.  Besides the caps, CP_HELLO_E_PARAM covers
+ * an SNI that is not a host name (IP literals are silently not sent), an
+ * empty suite list, a share for a group not in groups or offered twice
+ * (RFC 8446 4.2.8), shares together with CP_HELLO_KEY_SHARE_EMPTY, SSLv2
+ * fields in a TLS hello, and a legacy_version other than 0x03xx (or 0x0002
+ * for the SSLv2 format).  The extension order is fixed: server_name,
+ * status_request, supported_groups, ec_point_formats, signature_algorithms,
+ * ALPN, SCT, encrypt_then_mac, extended_master_secret, session_ticket,
+ * supported_versions, psk_key_exchange_modes, key_share,
+ * renegotiation_info, padding.  The RFC 7685 rule gives exactly 512 bytes
+ * unless the unpadded hello is too close to 512 for a padding extension
+ * of at least one byte to fit; then it comes out at 513..518.
  */
 int cp_hello_encode(const struct cp_hello_params *p, struct cp_keyshare_cache *kc,
 		    struct cp_wbuf *out);
