@@ -68,6 +68,15 @@ enum cp_wire_status {
 #define CP_WIRE_MAX_EXTS 32
 #define CP_WIRE_MAX_CERTS 10
 #define CP_WIRE_MAX_SSLV2_KINDS 64
+/* More empty records in a row than this is CP_WIRE_E_EMPTY_RECORD. */
+#define CP_WIRE_MAX_EMPTY_RECORDS 32
+/*
+ * Cap on a handshake message that is skipped (counted, not buffered):
+ * max_msg bounds what is kept in memory, this bounds how long a server
+ * may keep us reading a message we do not want.  The larger of the two
+ * applies.
+ */
+#define CP_WIRE_MAX_SKIPPED_MSG (1024 * 1024)
 
 struct cp_server_hello {
 	uint16_t legacy_version;     /* ServerHello.server_version */
@@ -89,6 +98,7 @@ struct cp_server_hello {
 	uint16_t exts[CP_WIRE_MAX_EXTS]; /* their types, in order (first MAX kept) */
 	bool downgrade_tls12;        /* RFC 8446 4.1.3 sentinel in random */
 	bool downgrade_tls11;
+	uint16_t key_share_len;      /* ServerHello key_exchange length, 0 in HRR */
 };
 
 struct cp_cert_der {
@@ -124,6 +134,23 @@ struct cp_wire_result {
 	size_t bytes;                /* total bytes consumed */
 };
 
+/*
+ * Notes on the result:
+ *   - a HelloRetryRequest sets CP_SEEN_HRR (not CP_SEEN_SERVER_HELLO); its
+ *     fields are in sh, with sh.is_hrr set and sh.key_share_group the
+ *     selected_group;
+ *   - a warning-level unrecognized_name alert (RFC 6066 3) does not end
+ *     the decoding: some servers send it before a ServerHello.  Every other
+ *     alert does.  An alert after a ServerHello keeps the ServerHello;
+ *   - certificates are copied only when CP_WANT_CERTIFICATE is set; a
+ *     skipped Certificate still sets CP_SEEN_CERTIFICATE (certs_total 0);
+ *   - the ServerKeyExchange is decoded for (EC)DHE, anonymous and
+ *     (EC)DHE_PSK suites, using the registry's key exchange for the suite;
+ *     for other suites only CP_SEEN_SKE is set.  dh_p_bits saturates at
+ *     UINT16_MAX;
+ *   - record_version is 0x0002 for an SSLv2 answer; an SSLv2 certificate
+ *     is kept in certs[0] when CP_WANT_CERTIFICATE is set.
+ */
 struct cp_wire;
 
 /* max_msg: cap on a buffered handshake message; 0 = CP_WIRE_DEFAULT_MAX_MSG. */
