@@ -89,7 +89,24 @@ struct cp_violation {
 	char *what;              /* one sentence */
 };
 
-struct cp_verdict;            /* filled by policy code (later) */
+/*
+ * The replay of the proxy's exact hello (policy/offer.h): what the server
+ * did with it.  done is false when no replay was asked for.
+ */
+struct cp_replay {
+	bool done;
+	bool accepted;           /* ServerHello (or a HelloRetryRequest for an offered group) */
+	uint16_t version;        /* wire, when accepted */
+	uint16_t suite;
+	uint16_t group;          /* TLS 1.3 key-share group, 0 if none */
+	bool alert_seen;
+	uint8_t alert;           /* description, when alert_seen */
+	bool timeout;
+	bool closed;             /* closed or reset without an answer */
+	bool violation;          /* answered with something not offered */
+};
+
+struct cp_verdict;            /* policy/advise.h */
 
 struct cp_result {
 	/* identity */
@@ -113,6 +130,8 @@ struct cp_result {
 	struct cp_cert_facts cert;
 	struct cp_violation *violations;
 	size_t nviolations;
+
+	struct cp_replay replay;
 
 	unsigned handshakes;     /* ClientHellos sent (connections that got as far as sending) */
 	unsigned connections;    /* TCP connections attempted */

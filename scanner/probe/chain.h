@@ -86,6 +86,8 @@ struct cp_chain {
 /* Per-protocol facts the chains of one target share. */
 enum cp_pstate { CP_PS_OPEN = 0, CP_PS_DEAD };
 
+struct cp_offer;
+
 struct cp_job {
 	struct cp_scan *scan;
 	const struct cp_scan_opts *opts;
@@ -103,6 +105,7 @@ struct cp_job {
 	int last_wire_error;
 	bool need_cert;
 	uint16_t cert_curve;      /* group of an EC certificate key, 0 none/unknown */
+	const struct cp_offer *replay; /* the proxy's hello to replay, or NULL */
 };
 
 /* Strategies. */
@@ -112,6 +115,7 @@ extern const struct cp_chain_ops cp_chain_sslv2;
 extern const struct cp_chain_ops cp_chain_groups13;
 extern const struct cp_chain_ops cp_chain_curves12;
 extern const struct cp_chain_ops cp_chain_pref;
+extern const struct cp_chain_ops cp_chain_replay;
 
 /* Helpers shared by strategies (probe/common.c). */
 

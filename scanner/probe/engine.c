@@ -254,6 +254,8 @@ static int build_chains(struct cp_job *j)
 		return -1;
 	if (o->groups && (o->versions & CP_VER_TLS12) && add_group_chain(j, &cp_chain_curves12, CP_P_TLS12, false))
 		return -1;
+	if (j->replay && !chain_add(j, &cp_chain_replay, CP_P_TLS13))
+		return -1;
 	if (o->preference)
 		for (int p = CP_P_TLS13; p >= CP_P_SSL3; p--)
 			if ((o->versions & cp_proto_bit(p)) && !chain_add(j, &cp_chain_pref, p))
@@ -372,7 +374,8 @@ static int prepare(struct cp_jobx *x, struct cp_chain *c, const struct cp_probe_
 	c->nsent_shares = sp->hp.nshares;
 	memcpy(c->sent_shares, sp->hp.share_groups ? sp->hp.share_groups : sp->shares,
 	       c->nsent_shares * sizeof c->sent_shares[0]);
-	x->j.res->proto[c->proto].probed = true;
+	if (c->ops != &cp_chain_replay)
+		x->j.res->proto[c->proto].probed = true;
 	return 0;
 }
 
@@ -766,6 +769,7 @@ static void admit(struct cp_scan *s, size_t i)
 	x->index = i;
 	x->j.scan = s;
 	x->j.opts = s->o;
+	x->j.replay = t->replay;
 	x->started_ms = cp_loop_now(s->loop);
 	s->active++;
 	if (t->sni_set)

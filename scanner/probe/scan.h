@@ -18,6 +18,8 @@
 
 #include "result.h"
 
+struct cp_offer;
+
 enum cp_strategy {
 	CP_STRATEGY_ELIMINATE = 0,  /* offer many, remove the chosen one, repeat */
 	CP_STRATEGY_SINGLE,         /* one suite (or group) per hello: the reference */
@@ -54,6 +56,7 @@ struct cp_scan_target {
 	bool sni_set;               /* sni explicitly given (may be "" for none) */
 	size_t line;                /* input line, 0 for arguments */
 	const char *error;          /* non-NULL: the line did not parse; reported as is */
+	const struct cp_offer *replay; /* a proxy hello to replay (policy/offer.h), or NULL */
 };
 
 /* Called once per result, in completion order; takes ownership of r. */

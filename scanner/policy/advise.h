@@ -1,0 +1,82 @@
+/*
+ * Verdicts: why the forward proxy's handshake with a server fails, and the
+ * smallest, least-weakening profile change that fixes it.
+ *
+ * Inputs are the scan's accepted sets, the replay of the proxy's exact
+ * hello (cp_result.replay: "compatible" is what the server did with that
+ * hello, not a set calculation alone), the profile and the client model.
+ * Changes are PAN-OS element names: "auth-algo-sha1" for a flag to turn
+ * on, "max-version=tls1-3" / "min-version=tls1-0" for a version bound.
+ * Their costs and weakness come from ciphersuites/panos-weakness.tsv.
+ */
+#ifndef CP_POLICY_ADVISE_H
+#define CP_POLICY_ADVISE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/offer.h"
+#include "policy/profile.h"
+#include "result.h"
+
+struct cp_fix {
+	char **changes;           /* element names, cheapest first */
+	size_t nchanges;
+	bool weak;                /* any change is weak (RC4, 3DES, MD5, SSLv3, TLS 1.0 ...) */
+	unsigned cost;            /* sum of the changes' costs */
+	uint16_t version;         /* what the fix makes negotiable: version (wire) */
+	uint16_t suite;           /* and suite */
+};
+
+struct cp_verdict {
+	bool compatible;
+	bool negotiated;          /* the replay got a ServerHello */
+	uint16_t neg_version;     /* wire */
+	uint16_t neg_suite;
+	char *reason;             /* one sentence */
+	struct cp_fix *fix;       /* NULL when no profile change helps */
+	struct cp_fix *alternatives;
+	size_t nalternatives;
+	bool no_decrypt;          /* better handled by a no-decrypt exception */
+	char **commands;          /* PAN-OS set commands for fix (vsys/shared form as the profile lives) */
+	size_t ncommands;
+	char *xml;                /* <ssl-protocol-settings> snippet with the fix */
+	char *scm_patch;          /* SCM JSON patch with the fix */
+	int verified;             /* --verify: -1 not tried, 0 not proven, 1 proven */
+	char *verify_msg;
+};
+
+/*
+ * The verdict for one scanned target.  Returns NULL when memory runs out
+ * or when r is an error record (no verdict for targets that did not scan).
+ */
+struct cp_verdict *cp_advise(const struct cp_result *r, const struct cp_profile *p,
+			     const struct cp_client *c);
+void cp_verdict_free(struct cp_verdict *v);
+
+/* A profile with fix applied (for --verify and `profile show` of a fix). */
+int cp_profile_apply(const struct cp_profile *p, const struct cp_fix *fix, struct cp_profile *out,
+		     char *err, size_t errlen);
+
+/*
+ * The fleet summary: the set of changes that fixes the most incompatible
+ * targets at the least weakness (greedy weighted set cover), how many each
+ * change fixes, and the hosts better left undecrypted, with commands.
+ */
+struct cp_fleet {
+	char **changes;
+	size_t *change_fixes;     /* targets each change (with those before it) fixes */
+	size_t nchanges;
+	size_t fixes;             /* incompatible targets the whole set fixes */
+	char **no_decrypt;        /* host names (or addresses) */
+	size_t nno_decrypt;
+	char **commands;          /* set commands for the changes and a custom URL category */
+	size_t ncommands;
+};
+
+int cp_advise_fleet(const struct cp_result *const *results, size_t n, const struct cp_profile *p,
+		    struct cp_fleet *out);
+void cp_fleet_free(struct cp_fleet *f);
+
+#endif

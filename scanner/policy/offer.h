@@ -1,0 +1,59 @@
+/*
+ * What the forward proxy puts in its ClientHello to the server: the
+ * suites that are in BOTH the client's original hello AND the profile,
+ * among those PAN-OS can decrypt (PANOS.md "How the forward proxy builds
+ * its ClientHello"), in the client's order; the versions the profile
+ * allows; the client's groups minus those PAN-OS strips (post-quantum
+ * hybrids since PAN-OS 11.1).
+ *
+ * Clients are data (ciphersuites/clients.tsv): current Chrome, Firefox and
+ * Safari hellos, plus "any" (every suite PAN-OS can decrypt).
+ */
+#ifndef CP_POLICY_OFFER_H
+#define CP_POLICY_OFFER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/profile.h"
+
+struct cp_client {
+	const char *name;          /* "chrome", "firefox", "safari", "any" */
+	const char *label;         /* "Chrome 136" */
+	const uint16_t *suites;    /* in the client's order, GREASE left out */
+	size_t nsuites;
+	const uint16_t *groups;
+	size_t ngroups;
+	const uint16_t *sigalgs;
+	size_t nsigalgs;
+	uint16_t min_version;      /* wire */
+	uint16_t max_version;
+};
+
+const struct cp_client *cp_client_find(const char *name);
+/* All clients, NULL-terminated. */
+extern const struct cp_client *const cp_clients[];
+
+#define CP_OFFER_MAX 128
+
+struct cp_offer {
+	uint16_t min_version;      /* wire */
+	uint16_t max_version;
+	uint16_t suites[CP_OFFER_MAX];   /* client order */
+	size_t nsuites;
+	uint16_t groups[32];
+	size_t ngroups;
+	uint16_t sigalgs[64];
+	size_t nsigalgs;
+};
+
+/*
+ * The proxy's hello for this profile and client.  Returns 0; -1 when the
+ * profile and client share no version (then out->nsuites is 0 as well).
+ */
+int cp_proxy_offer(const struct cp_profile *p, const struct cp_client *c, struct cp_offer *out);
+/* Whether suite s at protocol version `wire` passes the profile's flags. */
+bool cp_profile_allows(const struct cp_profile *p, uint16_t suite, uint16_t wire);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * Replay: send the server the exact hello the forward proxy would send
+ * (policy/offer.h) and record what it does with it.  The verdict's
+ * "compatible" is this observation, not a set calculation alone: a server
+ * may accept each suite on its own and still refuse the proxy's hello
+ * (a group it lacks, a version it cannot negotiate down from).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "policy/offer.h"
+#include "probe/chain.h"
+
+static enum cp_next replay_next(struct cp_chain *c, struct cp_probe_spec *s)
+{
+	const struct cp_offer *o = c->job->replay;
+	if (c->step || !o)
+		return CP_NEXT_DONE;
+	if (o->nsuites == 0) {
+		/* nothing to send: the proxy itself would block or pass through */
+		c->job->res->replay.done = true;
+		return CP_NEXT_DONE;
+	}
+	int top = cp_proto_from_wire(o->max_version);
+	if (top < CP_P_SSL3)
+		top = CP_P_TLS12;
+	cp_spec_base(c->job, (enum cp_proto)top, s);
+	cp_spec_suites(s, o->suites, o->nsuites);
+	memcpy(s->groups, o->groups, o->ngroups * sizeof o->groups[0]);
+	s->hp.ngroups = o->ngroups;
+	if (o->nsigalgs && top != CP_P_SSL3) {
+		size_t n = o->nsigalgs < CP_HELLO_MAX_SIGALGS ? o->nsigalgs : CP_HELLO_MAX_SIGALGS;
+		memcpy(s->sigalgs, o->sigalgs, n * sizeof o->sigalgs[0]);
+		s->hp.nsigalgs = n;
+	}
+	if (top == CP_P_TLS13) {
+		/* supported_versions from the top down, as browsers send it */
+		size_t nv = 0;
+		for (uint16_t v = o->max_version; v >= o->min_version && v >= 0x0301 && nv < 2; v--)
+			s->versions[nv++] = v;
+		/* the encoder's array holds two; the proxy's range rarely spans more */
+		s->hp.nversions = nv;
+		size_t ns = 0;
+		for (size_t i = 0; i < o->ngroups && ns < 1; i++)
+			if (cp_keyshare_supported(o->groups[i]))
+				s->shares[ns++] = o->groups[i];
+		s->hp.nshares = ns;
+		if (!ns)
+			s->hp.flags |= CP_HELLO_KEY_SHARE_EMPTY;
+	}
+	s->want = CP_WANT_SERVER_HELLO;
+	return CP_NEXT_PROBE;
+}
+
+static void replay_answer(struct cp_chain *c, const struct cp_conn_report *rep)
+{
+	const struct cp_offer *o = c->job->replay;
+	struct cp_replay *rp = &c->job->res->replay;
+	const struct cp_wire_result *w = rep->wire;
+
+	c->step = 1;
+	rp->done = true;
+	if (w && (w->seen & (CP_SEEN_SERVER_HELLO | CP_SEEN_HRR))) {
+		const struct cp_server_hello *sh = &w->sh;
+		bool v_ok = sh->version >= o->min_version && sh->version <= o->max_version;
+		bool s_ok = cp_u16_in(o->suites, o->nsuites, sh->suite);
+		bool g_ok = !sh->is_hrr || cp_u16_in(o->groups, o->ngroups, sh->key_share_group);
+		if (v_ok && s_ok && g_ok) {
+			rp->accepted = true;
+			rp->version = sh->version;
+			rp->suite = sh->suite;
+			rp->group = sh->has_key_share ? sh->key_share_group : 0;
+			return;
+		}
+		rp->violation = true;
+		cp_result_add_violation(c->job->res,
+					"answered the proxy's hello with version 0x%04X, suite 0x%04X%s, which it did not offer",
+					sh->version, sh->suite, g_ok ? "" : " and a group");
+		return;
+	}
+	if (w && (w->seen & CP_SEEN_ALERT)) {
+		rp->alert_seen = true;
+		rp->alert = w->alert_desc;
+	} else if (rep->outcome == CP_CONN_TIMEOUT) {
+		rp->timeout = true;
+	} else {
+		rp->closed = true;
+	}
+}
+
+const struct cp_chain_ops cp_chain_replay = {
+	.name = "replay",
+	.next = replay_next,
+	.answer = replay_answer,
+};
