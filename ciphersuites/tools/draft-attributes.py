@@ -11,8 +11,8 @@ edits, so only use it to diff against when IANA adds suites:
 
 Attributes are parsed from the IANA name (TLS_<KX>_WITH_<ENC>_<MAC>).
 OpenSSL names come from the installed OpenSSL, never from memory:
-  1. `openssl ciphers -V -stdname` with the default and legacy providers
-     (what this OpenSSL can negotiate), then
+  1. `openssl ciphers -V` with the default and legacy providers and every
+     TLS 1.3 suite (what this OpenSSL can negotiate), then
   2. the SSL3_TXT_* / TLS1_TXT_* macros in the installed <openssl/ssl3.h>
      and <openssl/tls1.h>, paired with the *_CK_* code macros of the same
      suffix (suites the library still names but no longer builds: 3DES,
@@ -37,12 +37,19 @@ def iana_assigned(path):
         yield int(m.group(1) + m.group(2), 16), r[1]
 
 
+# Every TLS 1.3 suite OpenSSL 3.0 has; its default list leaves out the CCM ones.
+TLS13_ALL = ('TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:'
+             'TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:'
+             'TLS_AES_128_CCM_8_SHA256')
+
+
 def openssl_runtime():
     names = {}
     for args in (['-provider', 'legacy', '-provider', 'default'], []):
         try:
             out = subprocess.run(['openssl', 'ciphers'] + args +
-                                 ['-V', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'],
+                                 ['-V', '-ciphersuites', TLS13_ALL,
+                                  'ALL:COMPLEMENTOFALL:@SECLEVEL=0'],
                                  capture_output=True, text=True, check=True).stdout
         except (OSError, subprocess.CalledProcessError):
             continue

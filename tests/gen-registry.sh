@@ -1,0 +1,98 @@
+#!/bin/sh
+# gen-registry is the data files' reviewer: given a damaged copy of
+# ciphersuites/, it must fail and name file:line; given the real one, pass.
+: "${top_srcdir:=.}"
+: "${top_builddir:=.}"
+gen="$top_builddir/ciphersuites/gen-registry"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+n=0
+result() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+
+fresh() {
+	rm -rf "$tmp/d"
+	mkdir -p "$tmp/d/iana"
+	cp "$top_srcdir"/ciphersuites/*.tsv "$tmp/d/"
+	cp "$top_srcdir"/ciphersuites/iana/*.csv "$tmp/d/iana/"
+}
+
+# expect_fail DESC FILE:LINE PATTERN: the generator fails, writes no
+# output, and its stderr has "FILE:LINE: ...PATTERN".
+expect_fail() {
+	"$gen" -d "$tmp/d" -o "$tmp/out.c" >"$tmp/err" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] && grep -q "$2: .*$3" "$tmp/err" && [ ! -e "$tmp/out.c" ]; then
+		result 0 "$1"
+	else
+		sed 's/^/# /' "$tmp/err"
+		result 1 "$1"
+	fi
+	rm -f "$tmp/out.c"
+}
+
+# line_of FILE REGEX: line number of the first match
+line_of() { grep -n "$2" "$1" | head -n 1 | cut -d: -f1; }
+
+echo "1..12"
+
+fresh
+"$gen" -d "$tmp/d" -o "$tmp/out.c" >"$tmp/err" 2>&1
+result $? "the real data generates"
+rm -f "$tmp/out.c"
+
+fresh
+l=$(line_of "$tmp/d/iana/tls-cipher-suites.csv" '^"0xC0,0x13"')
+sed -i '/^0xC013\t/d' "$tmp/d/suites.tsv"
+expect_fail "a missing suite row names the IANA line" "tls-cipher-suites.csv:$l" "0xC013.*no row"
+
+fresh
+l=$(line_of "$tmp/d/suites.tsv" '^0xC014	')
+sed -i 's/^0xC014\tTLS_ECDHE_RSA_WITH_AES_256_CBC_SHA\t/0xC014\tTLS_ECDHE_RSA_WITH_AES_256_CBC_SHA1\t/' "$tmp/d/suites.tsv"
+expect_fail "a name differing from IANA's is refused" "suites.tsv:$l" "IANA says"
+
+fresh
+l=$(line_of "$tmp/d/suites.tsv" '^0x002F	')
+sed -i 's/^\(0x002F\t[^\t]*\t[^\t]*\t\)RSA\t/\1RSAX\t/' "$tmp/d/suites.tsv"
+expect_fail "an unknown kx token is refused" "suites.tsv:$l" "unknown kx 'RSAX'"
+
+fresh
+grep '^0x0035	' "$tmp/d/suites.tsv" >"$tmp/row"
+cat "$tmp/row" >>"$tmp/d/suites.tsv"
+l=$(wc -l <"$tmp/d/suites.tsv")
+expect_fail "a repeated code point is refused" "suites.tsv:$l" "appears twice"
+
+fresh
+printf '0x0A0A\tTLS_GREASE\t-\tRSA\tRSA\tAES\t128\tCBC\tSHA1\tTLS12\tLEGACY\n' >>"$tmp/d/suites.tsv"
+l=$(wc -l <"$tmp/d/suites.tsv")
+expect_fail "a row for an unassigned code point is refused" "suites.tsv:$l" "not an assigned IANA suite"
+
+fresh
+sed -i 's/^\(0xC013\t[^\t]*\t\)keyxchg-algo-ecdhe,/\1keyxchg-algo-ecdh,/' "$tmp/d/panos-suites.tsv"
+l=$(line_of "$tmp/d/panos-suites.tsv" '^0xC013	')
+expect_fail "a PAN-OS row with an unknown flag is refused" "panos-suites.tsv:$l" "unknown flag 'keyxchg-algo-ecdh'"
+
+fresh
+printf '0x9999\tTLS_NOPE\tenc-algo-rc4\t-\n' >>"$tmp/d/panos-suites.tsv"
+l=$(wc -l <"$tmp/d/panos-suites.tsv")
+expect_fail "a PAN-OS row for an unknown suite is refused" "panos-suites.tsv:$l" "not a suite"
+
+fresh
+l=$(line_of "$tmp/d/iana/tls-supported-groups.csv" '^29,x25519')
+sed -i '/^29\tx25519\t/d' "$tmp/d/groups.tsv"
+expect_fail "a missing group row names the IANA line" "tls-supported-groups.csv:$l" "x25519 has no row"
+
+fresh
+l=$(line_of "$tmp/d/groups.tsv" '^23	')
+sed -i 's/^23\tsecp256r1\tEC\t/23\tsecp256r1\tECC\t/' "$tmp/d/groups.tsv"
+expect_fail "an unknown group kind is refused" "groups.tsv:$l" "unknown kind 'ECC'"
+
+fresh
+l=$(line_of "$tmp/d/panos-flags.tsv" '^1	KX_DHE')
+sed -i 's/^1\tKX_DHE\t/5\tKX_DHE\t/' "$tmp/d/panos-flags.tsv"
+expect_fail "PAN-OS flags out of bit order are refused" "panos-flags.tsv:$l" "out of order"
+
+# CSV: a quoted field left open (RFC 4180) is an error at its first line.
+fresh
+printf '"0xFF,0x01,Broken,Y,N,[X]\n' >>"$tmp/d/iana/tls-cipher-suites.csv"
+l=$(wc -l <"$tmp/d/iana/tls-cipher-suites.csv")
+expect_fail "an unterminated quoted CSV field is refused" "tls-cipher-suites.csv:$l" "unterminated"
