@@ -316,6 +316,14 @@ static int parse_url(const char *s, struct cp_target *t, char *err, size_t errle
 		rc = -2;
 		goto out;
 	}
+	if (uc == CURLUE_BAD_PORT_NUMBER) {
+		seterr(err, errlen, "port in URL '%.64s' out of range 1-65535", s);
+		goto out;
+	}
+	if (uc == CURLUE_NO_HOST) {
+		seterr(err, errlen, "URL '%.64s' has no host name", s);
+		goto out;
+	}
 	if (uc) {
 		seterr(err, errlen, "bad URL '%.64s': %s", s, url_strerror(uc));
 		goto out;
@@ -372,9 +380,11 @@ static char *split_sni(char *s, int is_url, int *bad, char *err, size_t errlen)
 
 	*bad = 0;
 	if (is_url) {
+		const char *query = strpbrk(s, "?#");
 		comma = strrchr(s, ',');
-		/* a comma inside the path or query stays the URL's */
-		if (!comma || strpbrk(comma + 1, "/?#=&;:@"))
+		/* commas in a query ("?fields=a,b") or fragment stay the URL's,
+		 * and so does one followed by URL syntax */
+		if (!comma || (query && query < comma) || strpbrk(comma + 1, "/?#=&;:@"))
 			return NULL;
 	} else {
 		comma = strchr(s, ',');

@@ -13,7 +13,10 @@
  *   ...,sni         an SNI override after a comma: "host:port,sni",
  *                   "host,sni", "https://h/,sni"; "host:port," (empty)
  *                   sends no SNI at all.  For URLs the last comma counts,
- *                   unless what follows it has URL syntax (/ ? # = & ;).
+ *                   unless it is inside the query or fragment or what
+ *                   follows it has URL syntax (/ ? # = & ; : @); so
+ *                   "https://h/a,b" reads "b" as the SNI (the path plays
+ *                   no part in a scan: leave it out).
  *
  * Host names are checked for syntax (ASCII letters, digits, '-', '_' and
  * dots; labels of 1..63 bytes; at most 253 bytes), lower-cased, and a

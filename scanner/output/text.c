@@ -212,11 +212,14 @@ static void certificate(struct cp_out *o, const struct cp_cert_facts *c)
 		fputs(", signed with ", o->f);
 		put(o, c->sig_alg, "");
 	}
-	fputs("\n    valid:   ", o->f);
-	put(o, c->not_before, "?");
-	fputs(" to ", o->f);
-	put(o, c->not_after, "?");
 	fputc('\n', o->f);
+	if (c->not_before || c->not_after) {
+		fputs("    valid:   ", o->f);
+		put(o, c->not_before, "?");
+		fputs(" to ", o->f);
+		put(o, c->not_after, "?");
+		fputc('\n', o->f);
+	}
 	if (c->nsans) {
 		fputs("    names:   ", o->f);
 		for (size_t i = 0; i < c->nsans; i++) {
