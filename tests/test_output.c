@@ -443,7 +443,7 @@ static void test_json_streams_contiguous(void **state)
 static void test_jsonl(void **state)
 {
 	struct cp_result *rs[3];
-	char *out, *line, *save = NULL;
+	char *out, *line, *nl;
 	size_t n = 0;
 	static const char *const want[3] = { "c.example", "a.example", "b.example" };
 
@@ -458,8 +458,11 @@ static void test_jsonl(void **state)
 	out = run_writer(&cp_output_jsonl, rs, 3, NULL, false, 0);
 	/* exactly one line per target, ending in a newline, completion order */
 	assert_int_equal(out[strlen(out) - 1], '\n');
-	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+	for (line = out; *line; line = nl + 1, n++) {
 		json_error_t jerr;
+		nl = strchr(line, '\n');
+		assert_non_null(nl);
+		*nl = '\0';
 		json_t *j = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
 		assert_non_null(j);
 		assert_true(n < 3);
@@ -583,13 +586,13 @@ static const struct reject rejects[] = {
  * a NULL value removes the key. */
 static void put_path(json_t *root, const char *path, const char *value)
 {
-	char buf[128], *tok, *next, *save = NULL;
+	char buf[128], *tok, *dot;
 	json_t *cur = root;
 
 	snprintf(buf, sizeof buf, "%s", path);
-	tok = strtok_r(buf, ".", &save);
-	for (; (next = strtok_r(NULL, ".", &save)); tok = next) {
+	for (tok = buf; (dot = strchr(tok, '.')); tok = dot + 1) {
 		char *br = strchr(tok, '[');
+		*dot = '\0';
 		if (br) {
 			*br = '\0';
 			cur = json_array_get(json_object_get(cur, tok), strtoul(br + 1, NULL, 10));
