@@ -27,9 +27,12 @@ enum cp_version_bit {
 /* Wire value (0x0002 for SSLv2, 0x0300..0x0304) <-> bit; 0 when unknown. */
 unsigned cp_version_bit_of(uint16_t wire);
 uint16_t cp_version_wire_of(unsigned bit);
-/* "SSLv2", "SSLv3", "TLSv1.0", ... "TLSv1.3" (the JSON contract's spelling). */
+/* "SSLv2", "SSLv3", "TLSv1.0", ... "TLSv1.3" (the JSON contract's spelling);
+ * NULL unless bit is exactly one known version. */
 const char *cp_version_name(unsigned bit);
-/* Parses the names above, case-insensitively, also "tls1.2", "tls1_2", "1.2". */
+/* Parses the names above, case-insensitively, also "tls1.2", "tls1_2", "1.2",
+ * PAN-OS's "tls1-2" and "sslv3", "TLSv1" (= 1.0) and wire values "0x0303".
+ * 0 when s names no version. */
 unsigned cp_version_parse(const char *s);
 /* Writes a mask as "TLSv1.0,TLSv1.1,TLSv1.2" into buf (always terminated);
  * returns the length it needed, like snprintf. */
@@ -181,6 +184,8 @@ const struct cp_sslv2_kind *cp_sslv2_by_id(uint32_t id);
 size_t cp_group_count(void);
 const struct cp_group *cp_group_at(size_t i);
 const struct cp_group *cp_group_by_id(uint16_t id);
+/* IANA name, then OpenSSL name ("prime256v1"), case-insensitive; also the
+ * id as "29" or "0x001D". */
 const struct cp_group *cp_group_by_name(const char *name);
 
 size_t cp_sigscheme_count(void);
