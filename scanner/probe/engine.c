@@ -280,6 +280,25 @@ static void wait_push(struct cp_scan *s, struct cp_jobx *x)
 	s->wait_tail = x;
 }
 
+static void wait_unlink(struct cp_scan *s, struct cp_jobx *x)
+{
+	struct cp_jobx *prev = NULL;
+	if (!x->waiting)
+		return;
+	for (struct cp_jobx *it = s->wait_head; it; prev = it, it = it->wait_next) {
+		if (it != x)
+			continue;
+		if (prev)
+			prev->wait_next = x->wait_next;
+		else
+			s->wait_head = x->wait_next;
+		if (s->wait_tail == x)
+			s->wait_tail = prev;
+		break;
+	}
+	x->waiting = false;
+}
+
 static void on_rate_timer(struct cp_loop *l, void *data)
 {
 	struct cp_scan *s = data;
@@ -344,8 +363,18 @@ static int send_probe(struct cp_jobx *x, struct cp_chain *c)
 	c->state = CP_CHAIN_RUNNING;
 	count_start(s, x);
 	x->j.res->connections++;
-	x->j.res->handshakes++;
 	return 0;
+}
+
+static size_t copy16(uint16_t *dst, size_t cap, const uint16_t *src, size_t n)
+{
+	if (!src)
+		return 0;
+	if (n > cap)
+		n = cap;
+	if (n)
+		memcpy(dst, src, n * sizeof *src);
+	return n;
 }
 
 /* Encode the chain's next hello; keeps the bytes for a retry. */
@@ -367,13 +396,11 @@ static int prepare(struct cp_jobx *x, struct cp_chain *c, const struct cp_probe_
 	c->hello_len = s->wb.len;
 	c->want = sp->want;
 	c->attempt = 0;
-	c->noffered = sp->hp.format == CP_HELLO_SSLV2 ? 0 : sp->hp.nsuites;
-	memcpy(c->offered, sp->hp.suites, c->noffered * sizeof c->offered[0]);
-	c->nsent_groups = sp->hp.ngroups;
-	memcpy(c->sent_groups, sp->hp.groups ? sp->hp.groups : sp->groups, c->nsent_groups * sizeof c->sent_groups[0]);
-	c->nsent_shares = sp->hp.nshares;
-	memcpy(c->sent_shares, sp->hp.share_groups ? sp->hp.share_groups : sp->shares,
-	       c->nsent_shares * sizeof c->sent_shares[0]);
+	/* remember what was offered: answers are judged against it */
+	c->noffered = copy16(c->offered, CP_MAX_CANDS, sp->hp.format == CP_HELLO_SSLV2 ? NULL : sp->hp.suites,
+			     sp->hp.nsuites);
+	c->nsent_groups = copy16(c->sent_groups, CP_HELLO_MAX_GROUPS, sp->hp.groups, sp->hp.ngroups);
+	c->nsent_shares = copy16(c->sent_shares, 2, sp->hp.share_groups, sp->hp.nshares);
 	if (c->ops != &cp_chain_replay)
 		x->j.res->proto[c->proto].probed = true;
 	return 0;
@@ -488,6 +515,8 @@ static void on_probe(void *data, const struct cp_conn_report *rep)
 
 	c->conn = NULL;
 	count_end(s, x);
+	if (rep->sent)
+		x->j.res->handshakes++;
 	if (is_retryable(rep->outcome) && c->attempt < s->o->retries &&
 	    !(rep->wire && (rep->wire->seen & (CP_SEEN_SERVER_HELLO | CP_SEEN_HRR)))) {
 		c->state = CP_CHAIN_BACKOFF;
@@ -711,6 +740,7 @@ static void job_finish(struct cp_jobx *x)
 		}
 	}
 	x->finished = true;
+	wait_unlink(s, x);
 	if (x->j.res)
 		emit(x);
 	s->active--;
