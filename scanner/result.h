@@ -117,6 +117,7 @@ struct cp_result {
 	char *address;           /* address scanned, textual; NULL before DNS */
 	size_t line;             /* input line number, 0 when from arguments */
 	size_t index;            /* position in the input (JSON keeps input order) */
+	bool more;               /* another record for the same input follows (--all-addresses) */
 
 	/* outcome */
 	bool ok;

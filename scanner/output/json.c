@@ -351,6 +351,8 @@ static int bad(char *err, size_t errlen, const char *path, const char *fmt, ...)
 
 static const char *type_name(const json_t *v)
 {
+	if (!v)
+		return "missing";
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: return "an object";
 	case JSON_ARRAY: return "an array";
@@ -760,7 +762,9 @@ out:
 /* ---- writers -------------------------------------------------------- */
 
 struct json_state {
-	json_t **pend;   /* pend[i]: target i, held until 0..i-1 are written */
+	json_t **pend;   /* pend[i]: records of target i (an array; more than
+	                  * one with --all-addresses), held until 0..i-1 are written */
+	unsigned char *complete; /* complete[i]: the last record of i has come */
 	size_t cap;
 	size_t next;     /* input index of the next target to write */
 	size_t written;
@@ -817,6 +821,7 @@ static void json_cleanup(struct cp_out *o)
 	for (size_t i = 0; i < st->cap; i++)
 		json_decref(st->pend[i]);
 	free(st->pend);
+	free(st->complete);
 	free(st);
 	o->priv = NULL;
 }
@@ -851,19 +856,26 @@ out:
 	return rc;
 }
 
-static int json_write_one(struct cp_out *o, struct json_state *st, json_t *j)
+static int json_write_one(struct cp_out *o, struct json_state *st, json_t *arr)
 {
-	errno = 0;
-	if (fputs(st->written ? ",\n    " : "\n    ", o->f) == EOF)
-		return io_fail(o);
-	st->written++;
-	return dump_indented(o, j, "    ");
+	size_t k;
+	json_t *j;
+
+	json_array_foreach(arr, k, j) {
+		errno = 0;
+		if (fputs(st->written ? ",\n    " : "\n    ", o->f) == EOF)
+			return io_fail(o);
+		st->written++;
+		if (dump_indented(o, j, "    "))
+			return -1;
+	}
+	return 0;
 }
 
 /* Writes the targets that have become contiguous with those written. */
 static int json_drain(struct cp_out *o, struct json_state *st)
 {
-	while (st->next < st->cap && st->pend[st->next]) {
+	while (st->next < st->cap && st->pend[st->next] && st->complete[st->next]) {
 		json_t *j = st->pend[st->next];
 		st->pend[st->next++] = NULL;
 		int rc = json_write_one(o, st, j);
@@ -885,7 +897,7 @@ static int json_target(struct cp_out *o, const struct cp_result *r)
 	}
 	/* an index seen before is a caller bug; writing it twice would break
 	 * "one entry per input target" */
-	if (r->index < st->next || (r->index < st->cap && st->pend[r->index])) {
+	if (r->index < st->next || (r->index < st->cap && st->complete[r->index])) {
 		o->err = EINVAL;
 		return -1;
 	}
@@ -906,14 +918,25 @@ static int json_target(struct cp_out *o, const struct cp_result *r)
 		}
 		memset(p + st->cap, 0, (ncap - st->cap) * sizeof *p);
 		st->pend = p;
+		unsigned char *c = realloc(st->complete, ncap);
+		if (!c) {
+			o->err = ENOMEM;
+			return -1;
+		}
+		memset(c + st->cap, 0, ncap - st->cap);
+		st->complete = c;
 		st->cap = ncap;
 	}
-	j = cp_result_to_json(r);
-	if (!j) {
+	if (!st->pend[r->index] && !(st->pend[r->index] = json_array())) {
 		o->err = ENOMEM;
 		return -1;
 	}
-	st->pend[r->index] = j;
+	j = cp_result_to_json(r);
+	if (!j || json_array_append_new(st->pend[r->index], j)) {
+		o->err = ENOMEM;
+		return -1;
+	}
+	st->complete[r->index] = !r->more;
 	if (r->ok)
 		st->ok++;
 	else

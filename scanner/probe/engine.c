@@ -714,6 +714,7 @@ static void job_finish(struct cp_jobx *x)
 	finalize(x);
 	/* --all-addresses: the next address gets its own result */
 	if (x->addrs && x->addr_i + 1 < x->addrs->n && s->o->all_addresses && x->j.res->err_kind != CP_ERR_INPUT) {
+		x->j.res->more = true;
 		emit(x);
 		struct cp_result *r = new_result(x);
 		for (size_t i = 0; i < x->j.nchains; i++)

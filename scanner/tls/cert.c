@@ -294,7 +294,7 @@ static int time_text(const ASN1_TIME *t, const char *what, char **out,
 		     char *err, size_t errlen)
 {
 	struct tm tm;
-	char buf[32];
+	char buf[64]; /* room for any int fields, though years stop at 9999 */
 
 	if (!t || ASN1_TIME_to_tm(t, &tm) != 1) {
 		seterr(err, errlen, "malformed %s time in the certificate", what);
