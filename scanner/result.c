@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "result.h"
+#include "tls/cert.h"
 
 static const struct {
 	unsigned bit;
@@ -84,22 +85,6 @@ struct cp_result *cp_result_new(const char *input)
 	return r;
 }
 
-static void cert_free(struct cp_cert_facts *c)
-{
-	free(c->subject);
-	free(c->issuer);
-	for (size_t i = 0; i < c->nsans; i++)
-		free(c->sans[i]);
-	free(c->sans);
-	free(c->key_type);
-	free(c->curve);
-	free(c->sig_alg);
-	free(c->not_before);
-	free(c->not_after);
-	free(c->sha256);
-	memset(c, 0, sizeof *c);
-}
-
 /* The verdict is owned by policy code, which registers its destructor. */
 void (*cp_verdict_free_hook)(struct cp_verdict *v);
 
@@ -117,7 +102,7 @@ void cp_result_free(struct cp_result *r)
 		free(r->proto[i].kinds);
 	}
 	free(r->groups);
-	cert_free(&r->cert);
+	cp_cert_facts_clear(&r->cert);
 	for (size_t i = 0; i < r->nviolations; i++)
 		free(r->violations[i].what);
 	free(r->violations);
