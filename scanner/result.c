@@ -111,6 +111,7 @@ void cp_result_free(struct cp_result *r)
 	free(r);
 }
 
+__attribute__((format(printf, 1, 0)))
 static char *vformat(const char *fmt, va_list ap)
 {
 	va_list ap2;
