@@ -1,0 +1,266 @@
+/*
+ * cipherprobe demo: the product's main job on an embedded default, with no
+ * network and no files.  It starts the demo servers (demo_servers.h) on
+ * 127.0.0.1 and runs the ordinary `scan` command against them with the
+ * built-in profile panos-recommended and the Chrome client model, so what
+ * the user sees is exactly what a real scan of real sites prints.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "demo_servers.h"
+
+static const char demo_usage[] =
+"usage: cipherprobe demo [OPTIONS]\n"
+"\n"
+"Show what cipherprobe does, with no network and no files: start five real\n"
+"TLS servers (OpenSSL) on 127.0.0.1, each set up like a site that breaks\n"
+"behind a decrypting forward proxy (PAN-OS SSL Forward Proxy), and scan them\n"
+"as 'cipherprobe scan --profile panos-recommended --client chrome' does:\n"
+"what each server accepts, the verdict for the firewall's hello, and the\n"
+"profile change (PAN-OS set commands) or no-decrypt exception that fixes it.\n"
+"In text output on the terminal the TLS 1.3-only server is then scanned\n"
+"against panos-default too, whose max-version is tls1-2.\n"
+"\n"
+"Options (passed on to scan; see 'cipherprobe scan --help'):\n"
+"      --text               text for people (the default)\n"
+"      --json               one JSON document (schema 1)\n"
+"      --jsonl              one JSON object per line, per server\n"
+"  -o, --output FILE        write the scan to FILE\n"
+"      --color WHEN         auto (default), always, never\n"
+"  -q, --quiet              no progress line; with --json/--jsonl no note on stderr\n"
+"  -v, --verbose            more detail in text output\n"
+"\n"
+"Exit status: 0 the demo ran as designed (the servers fail through the\n"
+"profile on purpose: that is what it shows; 'cipherprobe scan' would exit 1);\n"
+"2 a demo server could not be scanned; 64 usage error; 70 the demo servers\n"
+"could not start or failed; 73 the output cannot be written.\n";
+
+enum { OPT_JSON = 256, OPT_JSONL, OPT_TEXT, OPT_COLOR };
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "jsonl", no_argument, NULL, OPT_JSONL },
+	{ "text", no_argument, NULL, OPT_TEXT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* What the user asked for, handed on to each scan. */
+struct demo_opts {
+	const char *format;       /* "--text", "--json", "--jsonl" */
+	const char *output;       /* -o FILE or NULL */
+	const char *color;        /* NULL: scan's default */
+	bool quiet;
+	int verbose;
+};
+
+/*
+ * An argument vector for cmd_scan, each string owned.  The strings must
+ * outlive every later getopt call in the process (getopt keeps a pointer
+ * into the last argument it parsed), so they are freed only at the end.
+ */
+struct argvec {
+	char **v;
+	int n;
+	size_t cap;
+};
+
+static int argvec_add(struct argvec *a, const char *s)
+{
+	if ((size_t)a->n + 2 > a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 32;
+		char **v = realloc(a->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		a->v = v;
+		a->cap = cap;
+	}
+	char *d = strdup(s);
+	if (!d)
+		return -1;
+	a->v[a->n++] = d;
+	a->v[a->n] = NULL;
+	return 0;
+}
+
+static void argvec_free(struct argvec *a)
+{
+	for (int i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+	memset(a, 0, sizeof *a);
+}
+
+/* "scan --profile P --client chrome" plus the user's output options. */
+static int scan_args(struct argvec *a, const char *profile, const struct demo_opts *o,
+		     bool pass_output)
+{
+	if (argvec_add(a, "scan") || argvec_add(a, "--profile") || argvec_add(a, profile) ||
+	    argvec_add(a, "--client") || argvec_add(a, "chrome") || argvec_add(a, o->format))
+		return -1;
+	if (pass_output && o->output && (argvec_add(a, "--output") || argvec_add(a, o->output)))
+		return -1;
+	if (o->color && (argvec_add(a, "--color") || argvec_add(a, o->color)))
+		return -1;
+	if (o->quiet && argvec_add(a, "--quiet"))
+		return -1;
+	for (int i = 0; i < o->verbose; i++)
+		if (argvec_add(a, "--verbose"))
+			return -1;
+	return 0;
+}
+
+/* "127.0.0.1:PORT,NAME.demo": the SNI override labels each server. */
+static int add_target(struct argvec *a, const struct cp_demo_servers *s, size_t i)
+{
+	char t[128];
+	if ((size_t)snprintf(t, sizeof t, "127.0.0.1:%u,%s.demo",
+			     (unsigned)cp_demo_servers_port(s, i), cp_demo_specs[i].name) >= sizeof t)
+		return -1;
+	return argvec_add(a, t);
+}
+
+static size_t spec_index(const char *name)
+{
+	for (size_t i = 0; i < cp_demo_nspecs; i++)
+		if (!strcmp(cp_demo_specs[i].name, name))
+			return i;
+	return cp_demo_nspecs;
+}
+
+static void print_header(FILE *f, const struct cp_demo_servers *s)
+{
+	fprintf(f,
+		"cipherprobe demo: %zu real TLS servers on 127.0.0.1, each set up like a site\n"
+		"that fails behind a decrypting firewall. Each is scanned as a Chrome user's\n"
+		"connection through PAN-OS SSL Forward Proxy with the built-in profile\n"
+		"panos-recommended: what the server accepts, what the firewall's hello gets,\n"
+		"and the profile change that fixes it, or a no-decrypt exception.\n\n",
+		cp_demo_nspecs);
+	for (size_t i = 0; i < cp_demo_nspecs; i++) {
+		const struct cp_demo_spec *sp = &cp_demo_specs[i];
+		char label[64];
+		snprintf(label, sizeof label, "%s.demo", sp->name);
+		fprintf(f, "  %-18s 127.0.0.1:%-5u  %s\n  %-18s %-16s accepts %s\n",
+			label, (unsigned)cp_demo_servers_port(s, i), sp->shows, "", "", sp->accepts);
+	}
+	fputc('\n', f);
+}
+
+static void print_note(FILE *f)
+{
+	fprintf(f,
+		"\nNote: the incompatible verdicts are the point of the demo: four servers\n"
+		"reproduce classic decryption failures on purpose, and modern.demo is the\n"
+		"control. 'cipherprobe demo' exits 0 when it ran as designed; 'cipherprobe\n"
+		"scan' exits 1 when a target is incompatible. Your own sites:\n"
+		"  cipherprobe scan --profile panos-recommended --client chrome HOST...\n");
+}
+
+/* A scan that finished, compatible or not, is the demo working. */
+static int scan_status(int rc)
+{
+	return rc == CP_EXIT_INCOMPATIBLE ? CP_EXIT_OK : rc;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	struct demo_opts o = { .format = "--text" };
+	struct cp_demo_servers *servers = NULL;
+	struct argvec main_scan = { 0 }, trap_scan = { 0 };
+	int rc = CP_EXIT_USAGE, opt;
+	char err[512];
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:qvh", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_JSON: o.format = "--json"; break;
+		case OPT_JSONL: o.format = "--jsonl"; break;
+		case OPT_TEXT: o.format = "--text"; break;
+		case 'o': o.output = optarg; break;
+		case OPT_COLOR:
+			/* checked here too, so a typo fails before servers start */
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
+				fprintf(stderr, "cipherprobe demo: --color expects auto, always or never, not '%s'\n",
+					optarg);
+				goto out;
+			}
+			o.color = optarg;
+			break;
+		case 'q': o.quiet = true; break;
+		case 'v': o.verbose++; break;
+		case 'h':
+			fputs(demo_usage, stdout);
+			rc = CP_EXIT_OK;
+			goto out;
+		default:
+			fprintf(stderr, "see 'cipherprobe demo --help'\n");
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "cipherprobe demo: takes no targets ('%s'); to scan your own, use "
+			"'cipherprobe scan'\n", argv[optind]);
+		goto out;
+	}
+	bool text = !strcmp(o.format, "--text");
+	/* The max-version contrast is a second scan, hence a second document:
+	 * only text on stdout can hold it without breaking what scripts parse. */
+	bool trap_pass = text && !o.output;
+
+	if (cp_demo_servers_start(&servers, err, sizeof err) < 0) {
+		fprintf(stderr, "cipherprobe demo: cannot start the demo servers: %s\n", err);
+		rc = CP_EXIT_SOFTWARE;
+		goto out;
+	}
+	if (scan_args(&main_scan, "panos-recommended", &o, true))
+		goto nomem;
+	for (size_t i = 0; i < cp_demo_nspecs; i++)
+		if (add_target(&main_scan, servers, i))
+			goto nomem;
+	size_t t13 = spec_index("tls13-only");
+	if (trap_pass && (scan_args(&trap_scan, "panos-default", &o, false) ||
+			  add_target(&trap_scan, servers, t13)))
+		goto nomem;
+
+	if (text)
+		print_header(stdout, servers);
+	fflush(stdout);
+	rc = scan_status(cmd_scan(main_scan.n, main_scan.v));
+	if (rc == CP_EXIT_OK && trap_pass) {
+		printf("\nThe max-version trap: tls13-only.demo against panos-default, whose\n"
+		       "max-version is tls1-2 (the PAN-OS default when the element is absent):\n\n");
+		fflush(stdout);
+		rc = scan_status(cmd_scan(trap_scan.n, trap_scan.v));
+	}
+	int st = cp_demo_servers_stop(servers, err, sizeof err);
+	servers = NULL;
+	if (st < 0) {
+		fprintf(stderr, "cipherprobe demo: %s\n", err);
+		if (rc == CP_EXIT_OK)
+			rc = CP_EXIT_SOFTWARE;
+	}
+	if (rc == CP_EXIT_OK && (text || !o.quiet))
+		print_note(text ? stdout : stderr);
+	goto out;
+nomem:
+	fprintf(stderr, "cipherprobe demo: out of memory\n");
+	rc = CP_EXIT_OSERR;
+out:
+	if (servers)
+		(void)cp_demo_servers_stop(servers, err, sizeof err);
+	argvec_free(&main_scan);
+	argvec_free(&trap_scan);
+	return rc;
+}
