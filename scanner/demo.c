@@ -19,14 +19,15 @@
 static const char demo_usage[] =
 "usage: cipherprobe demo [OPTIONS]\n"
 "\n"
-"Show what cipherprobe does, with no network and no files: start five real\n"
-"TLS servers (OpenSSL) on 127.0.0.1, each set up like a site that breaks\n"
-"behind a decrypting forward proxy (PAN-OS SSL Forward Proxy), and scan them\n"
-"as 'cipherprobe scan --profile panos-recommended --client chrome' does:\n"
-"what each server accepts, the verdict for the firewall's hello, and the\n"
-"profile change (PAN-OS set commands) or no-decrypt exception that fixes it.\n"
-"In text output on the terminal the TLS 1.3-only server is then scanned\n"
-"against panos-default too, whose max-version is tls1-2.\n"
+"Show what cipherprobe does, with no network and no files: start real TLS\n"
+"servers (OpenSSL, certificates from an in-memory demo CA) on 127.0.0.1,\n"
+"each set up like a site that breaks behind a decrypting forward proxy\n"
+"(PAN-OS SSL Forward Proxy), and scan them as 'cipherprobe scan --profile\n"
+"panos-recommended --client chrome' does: what each server accepts, the\n"
+"verdict for the firewall's hello, and the profile change (PAN-OS set\n"
+"commands) or no-decrypt exception that fixes it.  In text output on\n"
+"stdout the TLS 1.3-only server is then scanned against panos-default too,\n"
+"whose max-version is tls1-2.\n"
 "\n"
 "Options (passed on to scan; see 'cipherprobe scan --help'):\n"
 "      --text               text for people (the default)\n"
@@ -142,8 +143,9 @@ static size_t spec_index(const char *name)
 static void print_header(FILE *f, const struct cp_demo_servers *s)
 {
 	fprintf(f,
-		"cipherprobe demo: %zu real TLS servers on 127.0.0.1, each set up like a site\n"
-		"that fails behind a decrypting firewall. Each is scanned as a Chrome user's\n"
+		"cipherprobe demo: %zu real TLS servers (OpenSSL) on 127.0.0.1, certificates\n"
+		"from an in-memory demo CA. All but modern.demo are set up like sites that\n"
+		"fail behind a decrypting firewall. Each is scanned as a Chrome user's\n"
 		"connection through PAN-OS SSL Forward Proxy with the built-in profile\n"
 		"panos-recommended: what the server accepts, what the firewall's hello gets,\n"
 		"and the profile change that fixes it, or a no-decrypt exception.\n\n",
@@ -152,8 +154,8 @@ static void print_header(FILE *f, const struct cp_demo_servers *s)
 		const struct cp_demo_spec *sp = &cp_demo_specs[i];
 		char label[64];
 		snprintf(label, sizeof label, "%s.demo", sp->name);
-		fprintf(f, "  %-18s 127.0.0.1:%-5u  %s\n  %-18s %-16s accepts %s\n",
-			label, (unsigned)cp_demo_servers_port(s, i), sp->shows, "", "", sp->accepts);
+		fprintf(f, "  %-18s 127.0.0.1:%-5u  %s\n    accepts %s\n",
+			label, (unsigned)cp_demo_servers_port(s, i), sp->shows, sp->accepts);
 	}
 	fputc('\n', f);
 }
@@ -161,9 +163,9 @@ static void print_header(FILE *f, const struct cp_demo_servers *s)
 static void print_note(FILE *f)
 {
 	fprintf(f,
-		"\nNote: the incompatible verdicts are the point of the demo: four servers\n"
-		"reproduce classic decryption failures on purpose, and modern.demo is the\n"
-		"control. 'cipherprobe demo' exits 0 when it ran as designed; 'cipherprobe\n"
+		"\nNote: the incompatible verdicts are the point of the demo: every server\n"
+		"but modern.demo (the control) reproduces a classic decryption failure on\n"
+		"purpose. 'cipherprobe demo' exits 0 when it ran as designed; 'cipherprobe\n"
 		"scan' exits 1 when a target is incompatible. Your own sites:\n"
 		"  cipherprobe scan --profile panos-recommended --client chrome HOST...\n");
 }

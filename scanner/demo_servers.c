@@ -38,17 +38,17 @@
 const struct cp_demo_spec cp_demo_specs[] = {
 	{ .name = "sha1-only",
 	  .accepts = "TLSv1.2: TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-	  .shows = "only a CBC suite with SHA-1 (auth-algo-sha1)",
+	  .shows = "a CBC-SHA1 suite only (auth-algo-sha1)",
 	  .min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION,
 	  .cipher_list = "ECDHE-RSA-AES128-SHA" },
 	{ .name = "tls13-only",
 	  .accepts = "TLSv1.3: TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384",
-	  .shows = "only TLS 1.3 (the max-version trap)",
+	  .shows = "TLS 1.3 only (the max-version trap)",
 	  .min_version = TLS1_3_VERSION, .max_version = TLS1_3_VERSION,
 	  .ciphersuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384" },
 	{ .name = "rsa-kx-only",
 	  .accepts = "TLSv1.2: TLS_RSA_WITH_AES_128_GCM_SHA256",
-	  .shows = "only static RSA key exchange (keyxchg-algo-rsa)",
+	  .shows = "RSA key exchange only (keyxchg-algo-rsa)",
 	  .min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION,
 	  .cipher_list = "AES128-GCM-SHA256" },
 	/* 3DES-only would be the classic here, but Debian's libssl is built
@@ -56,12 +56,19 @@ const struct cp_demo_spec cp_demo_specs[] = {
 	 * lesson: Chrome offers no such suite, so no profile change helps. */
 	{ .name = "dhe-only",
 	  .accepts = "TLSv1.2: TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
-	  .shows = "only finite-field DHE, which Chrome no longer offers",
+	  .shows = "DHE only, which Chrome no longer offers",
 	  .min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION,
 	  .cipher_list = "DHE-RSA-AES128-GCM-SHA256", .dh_auto = true },
+	{ .name = "expired-cert",
+	  .accepts = "TLSv1.2: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256; TLSv1.3: all three",
+	  .shows = "a certificate that expired yesterday",
+	  .min_version = TLS1_2_VERSION, .max_version = TLS1_3_VERSION,
+	  .cipher_list = "ECDHE-RSA-AES128-GCM-SHA256",
+	  .ciphersuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256",
+	  .expired = true },
 	{ .name = "modern",
 	  .accepts = "TLSv1.2: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256; TLSv1.3: all three",
-	  .shows = "a well-configured site (the control)",
+	  .shows = "well configured: the control",
 	  .min_version = TLS1_2_VERSION, .max_version = TLS1_3_VERSION,
 	  .cipher_list = "ECDHE-RSA-AES128-GCM-SHA256",
 	  .ciphersuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256" },
@@ -120,19 +127,35 @@ static void tls_error(char *err, size_t errlen, const char *what, const char *na
 	ERR_clear_error();
 }
 
-/* A self-signed certificate for CN=<name>.demo (and that DNS name as its
- * subjectAltName, as browsers want), valid from an hour ago for a year. */
-static X509 *make_cert(EVP_PKEY *key, const char *name, char *err, size_t errlen)
+#define DAY (24L * 3600)
+
+/*
+ * A certificate for CN=cn, valid from not_before to not_after (seconds from
+ * now), for key, signed by ca_key as issuer (NULL issuer: self-signed, and
+ * then a CA).  Leaves carry their name as a DNS subjectAltName, as
+ * browsers want.
+ */
+static X509 *make_cert(const char *cn, EVP_PKEY *key, long not_before, long not_after,
+		       X509 *issuer, EVP_PKEY *ca_key, char *err, size_t errlen)
 {
 	X509 *x = NULL, *ret = NULL;
 	BIGNUM *bn = NULL;
 	X509_EXTENSION *ext = NULL;
 	X509V3_CTX v3;
-	char cn[64], san[80];
+	char san[80];
+	bool ca = issuer == NULL;
+	/* CA and leaf extensions (value NULL: not in that kind). */
+	const struct { int nid; const char *ca, *leaf; } exts[] = {
+		{ NID_basic_constraints, "critical,CA:TRUE", "CA:FALSE" },
+		{ NID_key_usage, "critical,keyCertSign,cRLSign", "critical,digitalSignature,keyEncipherment" },
+		{ NID_ext_key_usage, NULL, "serverAuth" },
+		{ NID_subject_key_identifier, "hash", "hash" },
+		{ NID_authority_key_identifier, NULL, "keyid" },
+		{ NID_subject_alt_name, NULL, san },
+	};
 
-	if ((size_t)snprintf(cn, sizeof cn, "%s.demo", name) >= sizeof cn ||
-	    (size_t)snprintf(san, sizeof san, "DNS:%s", cn) >= sizeof san) {
-		snprintf(err, errlen, "server name too long: %s", name);
+	if ((size_t)snprintf(san, sizeof san, "DNS:%s", cn) >= sizeof san) {
+		snprintf(err, errlen, "server name too long: %s", cn);
 		goto out;
 	}
 	x = X509_new();
@@ -140,18 +163,29 @@ static X509 *make_cert(EVP_PKEY *key, const char *name, char *err, size_t errlen
 	if (!x || !bn || !X509_set_version(x, X509_VERSION_3) ||
 	    !BN_rand(bn, 63, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY) ||
 	    !BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) ||
-	    !X509_gmtime_adj(X509_getm_notBefore(x), -3600) ||
-	    !X509_gmtime_adj(X509_getm_notAfter(x), 365L * 86400) ||
+	    !X509_gmtime_adj(X509_getm_notBefore(x), not_before) ||
+	    !X509_gmtime_adj(X509_getm_notAfter(x), not_after) ||
 	    !X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
 					(const unsigned char *)cn, -1, -1, 0) ||
-	    !X509_set_issuer_name(x, X509_get_subject_name(x)) ||
+	    !X509_set_issuer_name(x, X509_get_subject_name(ca ? x : issuer)) ||
 	    !X509_set_pubkey(x, key)) {
 		tls_error(err, errlen, "cannot build the certificate", cn);
 		goto out;
 	}
-	X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
-	ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, san);
-	if (!ext || !X509_add_ext(x, ext, -1) || X509_sign(x, key, EVP_sha256()) <= 0) {
+	X509V3_set_ctx(&v3, ca ? x : issuer, x, NULL, NULL, 0);
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		const char *v = ca ? exts[i].ca : exts[i].leaf;
+		if (!v)
+			continue;
+		ext = X509V3_EXT_conf_nid(NULL, &v3, exts[i].nid, v);
+		if (!ext || !X509_add_ext(x, ext, -1)) {
+			tls_error(err, errlen, "cannot add a certificate extension", cn);
+			goto out;
+		}
+		X509_EXTENSION_free(ext);
+		ext = NULL;
+	}
+	if (X509_sign(x, ca_key, EVP_sha256()) <= 0) {
 		tls_error(err, errlen, "cannot sign the certificate", cn);
 		goto out;
 	}
@@ -368,8 +402,8 @@ static void servers_free(struct cp_demo_servers *s)
 int cp_demo_servers_start(struct cp_demo_servers **out, char *err, size_t errlen)
 {
 	struct cp_demo_servers *s = NULL;
-	EVP_PKEY *key = NULL;
-	X509 *cert = NULL;
+	EVP_PKEY *key = NULL, *ca_key = NULL;
+	X509 *cert = NULL, *ca = NULL;
 	sigset_t all, old;
 	int rc = -1, e;
 
@@ -386,16 +420,33 @@ int cp_demo_servers_start(struct cp_demo_servers **out, char *err, size_t errlen
 	for (size_t i = 0; i < s->nl; i++)
 		s->l[i].fd = -1;
 
-	/* One key for all: RSA-2048 generation is the slow part of starting,
-	 * and nothing in the demo depends on the servers' keys differing. */
+	/*
+	 * Real sites present certificates from a CA, not self-signed ones,
+	 * and a self-signed certificate is a decryption failure of its own
+	 * (block-untrusted-issuer), which would drown out what each server is
+	 * for.  So an in-memory demo CA (P-256: instant to make) issues every
+	 * leaf.  One RSA-2048 key serves all leaves: its generation is the
+	 * slow part of starting, and nothing depends on the keys differing.
+	 */
+	ca_key = EVP_EC_gen("P-256");
 	key = EVP_RSA_gen(2048);
-	if (!key) {
-		tls_error(err, errlen, "cannot make an RSA key", NULL);
+	if (!ca_key || !key) {
+		tls_error(err, errlen, "cannot make the demo keys", NULL);
 		goto out;
 	}
+	ca = make_cert("cipherprobe demo CA", ca_key, -DAY, 2 * 365 * DAY, NULL, ca_key, err, errlen);
+	if (!ca)
+		goto out;
 	for (size_t i = 0; i < s->nl; i++) {
 		const struct cp_demo_spec *sp = &cp_demo_specs[i];
-		cert = make_cert(key, sp->name, err, errlen);
+		char cn[64];
+		if ((size_t)snprintf(cn, sizeof cn, "%s.demo", sp->name) >= sizeof cn) {
+			snprintf(err, errlen, "server name too long: %s", sp->name);
+			goto out;
+		}
+		/* expired: a year-long certificate that ran out yesterday */
+		cert = sp->expired ? make_cert(cn, key, -366 * DAY, -DAY, ca, ca_key, err, errlen)
+				   : make_cert(cn, key, -DAY, 365 * DAY, ca, ca_key, err, errlen);
 		if (!cert)
 			goto out;
 		s->l[i].ctx = make_ctx(sp, key, cert, err, errlen);
@@ -431,7 +482,9 @@ nomem:
 	snprintf(err, errlen, "out of memory");
 out:
 	X509_free(cert);
+	X509_free(ca);
 	EVP_PKEY_free(key);
+	EVP_PKEY_free(ca_key);
 	if (s)
 		servers_free(s);
 	return rc;

@@ -5,9 +5,9 @@
  * network and no files.
  *
  * The servers are data (cp_demo_specs[]): a name, the versions and the
- * suites the SSL_CTX is allowed, and a line for people.  One self-signed
- * RSA-2048 key is made in memory at start; each server gets its own
- * certificate for CN=<name>.demo.  All listeners and connections are
+ * suites the SSL_CTX is allowed, and a line for people.  At start an
+ * in-memory demo CA issues each server a certificate for CN=<name>.demo
+ * on one RSA-2048 key.  All listeners and connections are
  * driven by one background thread: non-blocking sockets, SSL_accept state
  * machines and a poll() loop, every connection closed after at most
  * CP_DEMO_CONN_DEADLINE_MS.  Scanners open several connections per server
@@ -32,6 +32,7 @@ struct cp_demo_spec {
 	const char *cipher_list;   /* TLS <= 1.2 (SSL_CTX_set_cipher_list), NULL: none */
 	const char *ciphersuites;  /* TLS 1.3 (SSL_CTX_set_ciphersuites), NULL: none */
 	bool dh_auto;              /* DHE suites: parameters sized from the key */
+	bool expired;              /* its certificate expired yesterday */
 };
 
 /* The demo's servers, in the order they are listed and scanned. */
