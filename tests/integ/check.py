@@ -5,9 +5,11 @@
       The scan's target I (default: the only one) must report exactly the
       expected versions, suites per version (in order when the server
       prefers its own order), server_preference, groups and DHE prime size.
-  check.py same A.json B.json
+  check.py same A.json B.json [--fewer]
       Two scans of the same server (e.g. --strategy single and eliminate)
-      must report identical sets.
+      must report identical sets; with --fewer, B must not have needed more
+      handshakes than A (DESIGN.md: elimination gives the same answer with
+      fewer handshakes).
   check.py records SCAN.json SPEC...
       One record per input line, in input order; each SPEC is
       INPUT=ok or INPUT=error:KIND.
@@ -229,7 +231,7 @@ def tolerated_only(expect):
     return set(expect.get("groups_tolerated") or []) - set(expect.get("groups") or [])
 
 
-def same(a, b, r):
+def same(a, b, r, fewer=False):
     ta, tb = pick_target(a, None, r), pick_target(b, None, r)
     if ta is None or tb is None:
         return
@@ -266,6 +268,8 @@ def same(a, b, r):
         r.bad("dhe_bits %r vs %r" % (ta.get("dhe_bits"), tb.get("dhe_bits")))
     ha, hb = ta.get("handshakes"), tb.get("handshakes")
     r.say("handshakes: %s vs %s" % (ha, hb))
+    if fewer and isinstance(ha, int) and isinstance(hb, int) and hb > ha:
+        r.bad("the second scan used more handshakes (%d) than the first (%d)" % (hb, ha))
 
 
 def records(doc, specs, r):
@@ -401,6 +405,9 @@ def main(argv):
             del argv[i:i + 2]
             return val
         return None
+    fewer = "--fewer" in argv
+    if fewer:
+        argv.remove("--fewer")
     label = opt("--label") or ""
     port = opt("--port", int)
     target = opt("--target", int)
@@ -409,7 +416,7 @@ def main(argv):
         if argv[:1] == ["match"] and len(argv) == 3:
             match(load(argv[1]), load(argv[2]), target, port, r)
         elif argv[:1] == ["same"] and len(argv) == 3:
-            same(load(argv[1]), load(argv[2]), r)
+            same(load(argv[1]), load(argv[2]), r, fewer)
         elif argv[:1] == ["selftest"] and len(argv) == 2:
             return comparator_selftest(load(argv[1]), port or 443)
         elif argv[:1] == ["records"] and len(argv) >= 3:

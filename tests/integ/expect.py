@@ -268,8 +268,24 @@ def openssl_expect(argv, port):
         if m:
             e["groups_tolerated"] = [group_id(m.group(1))]
     elif has_dhe:
-        e["notes"].append("DHE with automatic parameters: dhe_bits not checked")
+        # Automatic parameters: OpenSSL sizes them from the certificate, not
+        # from the client, so ask the server once with a DHE suite.
         e["groups_tolerated"] = [g for g in IANA_GROUPS if is_ffdhe(g)]
+        if port:
+            v, c = next((v, c) for v in reversed(supported) if v != "TLSv1.3"
+                        for c in e["protocols"][v]["ciphers"] if c["kx"] == "DH")
+            r = s_client(port, v, cipher=c["native"])
+            m = re.match(r"DH, (\d+) bits", r.get("tempkey", ""))
+            if not m:
+                raise ExpectError("s_client with %s at %s: no DH temp key (%s)" % (c["native"], v, r))
+            e["dhe_bits"] = int(m.group(1))
+            # a scanner may recognise the RFC 7919 prime of that size
+            e["groups_tolerated"] = [g for g in e["groups_tolerated"]
+                                     if IANA_GROUPS[g] == "ffdhe%d" % e["dhe_bits"]]
+            e["notes"].append("DHE with automatic parameters: dhe_bits from openssl s_client -cipher %s"
+                              % c["native"])
+        else:
+            e["notes"].append("DHE with automatic parameters: dhe_bits not checked")
 
     if configured_groups is not None:
         e["groups_source"] = "-groups " + gstr
