@@ -19,6 +19,10 @@
 #include "input/target.h"
 #include "output/file.h"
 #include "output/output.h"
+#include "policy/advise.h"
+#include "policy/offer.h"
+#include "policy/profile.h"
+#include "policy/verdict_out.h"
 #include "probe/scan.h"
 #include "registry.h"
 
@@ -43,6 +47,15 @@ static const char scan_usage[] =
 "  -q, --quiet              no progress line on stderr\n"
 "  -v, --verbose            more detail in text output\n"
 "\n"
+"Decryption profile (every target gets a verdict):\n"
+"      --profile SPEC       PAN-OS XML (snippet, running config, API reply), a file\n"
+"                           of set commands, SCM JSON, or a built-in: panos-default,\n"
+"                           panos-recommended (the default)\n"
+"      --profile-name NAME  the profile to use in a file that holds several\n"
+"      --client NAME        the browser whose hello the proxy narrows: chrome\n"
+"                           (default), firefox, safari, any\n"
+"      --no-verdict         scan only: no profile, no replay, no verdicts\n"
+"\n"
 "Probing:\n"
 "      --strategy S         eliminate (default: many suites per hello, remove the\n"
 "                           chosen one, repeat) or single (one suite per hello)\n"
@@ -64,14 +77,16 @@ static const char scan_usage[] =
 "      --timeout S          seconds to wait for the answer to a hello (default 8)\n"
 "      --retries N          extra tries after a timeout or reset (default 1)\n"
 "\n"
-"Exit status: 0 every target scanned; 2 some targets could not be scanned;\n"
-"64 usage error; 66 an input file is missing; 73 the output cannot be written.\n";
+"Exit status: 0 every target scanned and compatible; 1 some target is\n"
+"incompatible with the profile; 2 some targets could not be scanned (this\n"
+"outranks 1); 64 usage error; 65 unusable profile or input; 66 an input file\n"
+"is missing; 73 the output cannot be written.\n";
 
 enum {
 	OPT_JSON = 256, OPT_JSONL, OPT_TEXT, OPT_COLOR, OPT_STRATEGY, OPT_NO_GROUPS,
 	OPT_NO_PREF, OPT_NO_CERT, OPT_ALL_ADDR, OPT_RESOLVER, OPT_CONCURRENCY,
 	OPT_PER_HOST, OPT_RATE, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_RETRIES, OPT_SNI,
-	OPT_MAX_SUITES,
+	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT,
 };
 
 static const struct option long_opts[] = {
@@ -98,6 +113,10 @@ static const struct option long_opts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "sni", required_argument, NULL, OPT_SNI },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "profile-name", required_argument, NULL, OPT_PROFILE_NAME },
+	{ "client", required_argument, NULL, OPT_CLIENT },
+	{ "no-verdict", no_argument, NULL, OPT_NO_VERDICT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -255,6 +274,12 @@ static int parse_protocols(const char *v, unsigned *mask)
 }
 
 struct run_ctx {
+	/* policy: NULL profile means --no-verdict */
+	const struct cp_profile *profile;
+	const struct cp_client *client;
+	struct cp_result **kept;   /* incompatible results, for the fleet summary */
+	size_t nkept, capkept;
+	int nomem;
 	const struct cp_output_ops *ops;
 	struct cp_out out;
 	struct cp_summary sum;
@@ -271,13 +296,59 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* Keep r for the fleet summary; returns whether it was kept. */
+static bool keep(struct run_ctx *c, struct cp_result *r)
+{
+	if (c->nkept == c->capkept) {
+		size_t cap = c->capkept ? c->capkept * 2 : 16;
+		struct cp_result **k = realloc(c->kept, cap * sizeof *k);
+		if (!k)
+			return false;
+		c->kept = k;
+		c->capkept = cap;
+	}
+	c->kept[c->nkept++] = r;
+	return true;
+}
+
 static void on_result(void *data, struct cp_result *r)
 {
 	struct run_ctx *c = data;
+	bool kept = false;
+
 	cp_summary_add(&c->sum, r);
+	if (c->profile && r->ok) {
+		r->verdict = cp_advise(r, c->profile, c->client);
+		if (!r->verdict)
+			c->nomem = 1;
+		else if (r->verdict->compatible)
+			c->sum.compatible++;
+		else
+			c->sum.incompatible++;
+	}
 	if (c->ops->target(&c->out, r) < 0)
 		c->write_failed = 1;
-	cp_result_free(r);
+	if (r->verdict && !r->verdict->compatible)
+		kept = keep(c, r);
+	if (!kept)
+		cp_result_free(r);
+}
+
+/* summary.recommendation from the fleet advice; 0, or -1 without memory. */
+static int recommend(struct run_ctx *c, struct cp_fleet *fl, struct cp_recommendation *rec)
+{
+	memset(rec, 0, sizeof *rec);
+	if (cp_advise_fleet((const struct cp_result *const *)c->kept, c->nkept, c->profile, fl) < 0)
+		return -1;
+	rec->changes = (const char *const *)fl->changes;
+	rec->nchanges = fl->nchanges;
+	rec->change_fixes = fl->change_fixes;
+	rec->fixes = fl->fixes;
+	rec->no_decrypt = (const char *const *)fl->no_decrypt;
+	rec->nno_decrypt = fl->nno_decrypt;
+	rec->commands = (const char *const *)fl->commands;
+	rec->ncommands = fl->ncommands;
+	return 0;
 }
 
 static void on_progress(void *data, size_t done, size_t total, size_t inflight, size_t errors)
@@ -303,13 +374,23 @@ int cmd_scan(int argc, char **argv)
 	const char *outfmt = "text", *outpath = NULL, *color = "auto";
 	const char **inputs = NULL;
 	size_t ninputs = 0;
-	bool quiet = false;
+	bool quiet = false, verdicts = true;
+	const char *profile_spec = NULL, *profile_name = NULL, *client_name = "chrome";
+	struct cp_profile profile;
+	const struct cp_client *client = NULL;
+	struct cp_offer offer;
+	struct cp_fleet fleet;
+	struct cp_recommendation rec;
+	bool have_fleet = false;
+	struct run_ctx ctx;
 	int verbosity = 0, rc = CP_EXIT_USAGE, opt;
 	struct cp_atomic at = { 0 };
 	bool at_open = false;
 	char err[512];
 
 	cp_scan_opts_default(&so);
+	memset(&ctx, 0, sizeof ctx);
+	memset(&fleet, 0, sizeof fleet);
 	inputs = calloc((size_t)argc + 1, sizeof *inputs);
 	if (!inputs) {
 		fprintf(stderr, "cipherprobe scan: out of memory\n");
@@ -388,6 +469,10 @@ int cmd_scan(int argc, char **argv)
 				goto out;
 			break;
 		case OPT_SNI: set.sni_override = optarg; break;
+		case OPT_PROFILE: profile_spec = optarg; break;
+		case OPT_PROFILE_NAME: profile_name = optarg; break;
+		case OPT_CLIENT: client_name = optarg; break;
+		case OPT_NO_VERDICT: verdicts = false; break;
 		case 'h':
 			fputs(scan_usage, stdout);
 			rc = CP_EXIT_OK;
@@ -396,6 +481,32 @@ int cmd_scan(int argc, char **argv)
 			fprintf(stderr, "see 'cipherprobe scan --help'\n");
 			goto out;
 		}
+	}
+
+	/* The profile first: a broken one should stop the run before any probe. */
+	if (verdicts) {
+		client = cp_client_find(client_name);
+		if (!client) {
+			fprintf(stderr, "cipherprobe scan: unknown client '%s' (known:", client_name);
+			for (size_t i = 0; cp_clients[i]; i++)
+				fprintf(stderr, " %s", cp_clients[i]->name);
+			fprintf(stderr, ")\n");
+			goto out;
+		}
+		if (!profile_spec)
+			profile_spec = "panos-recommended";
+		if (cp_profile_load(profile_spec, profile_name, &profile, err, sizeof err) < 0) {
+			fprintf(stderr, "cipherprobe scan: %s\n", err);
+			rc = cp_profile_builtin(profile_spec, &profile) < 0 && access(profile_spec, F_OK) < 0 ?
+				CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
+			goto out;
+		}
+		cp_proxy_offer(&profile, client, &offer);
+		ctx.profile = &profile;
+		ctx.client = client;
+	} else if (profile_spec || profile_name) {
+		fprintf(stderr, "cipherprobe scan: --no-verdict and --profile exclude each other\n");
+		goto out;
 	}
 
 	/* Targets: arguments first, then lists, in the order given. */
@@ -443,13 +554,13 @@ int cmd_scan(int argc, char **argv)
 		for (size_t i = 0; i < set.n; i++)
 			lines[i] = set.t[i].line;
 		set_finish(&set);
-		for (size_t i = 0; i < set.n; i++)
+		for (size_t i = 0; i < set.n; i++) {
 			set.t[i].line = lines[i];
+			set.t[i].replay = verdicts ? &offer : NULL;
+		}
 		free(lines);
 	}
 
-	struct run_ctx ctx;
-	memset(&ctx, 0, sizeof ctx);
 	ctx.ops = cp_output_find(outfmt);
 	ctx.total = set.n;
 	if (outpath && strcmp(outpath, "-")) {
@@ -476,6 +587,22 @@ int cmd_scan(int argc, char **argv)
 		rc = CP_EXIT_SOFTWARE;
 		goto out;
 	}
+	if (verdicts && ctx.nkept) {
+		if (recommend(&ctx, &fleet, &rec) < 0) {
+			fprintf(stderr, "cipherprobe scan: cannot compute the fleet recommendation (out of memory)\n");
+			ctx.ops->cleanup(&ctx.out);
+			rc = CP_EXIT_OSERR;
+			goto out;
+		}
+		have_fleet = true;
+		ctx.sum.recommendation = &rec;
+	}
+	if (ctx.nomem) {
+		fprintf(stderr, "cipherprobe scan: out of memory computing verdicts\n");
+		ctx.ops->cleanup(&ctx.out);
+		rc = CP_EXIT_OSERR;
+		goto out;
+	}
 	if (ctx.ops->end(&ctx.out, &ctx.sum) < 0)
 		ctx.write_failed = 1;
 	ctx.ops->cleanup(&ctx.out);
@@ -495,8 +622,13 @@ int cmd_scan(int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = ctx.sum.errors ? CP_EXIT_SCAN_ERRORS : CP_EXIT_OK;
+	rc = ctx.sum.errors ? CP_EXIT_SCAN_ERRORS : ctx.sum.incompatible ? CP_EXIT_INCOMPATIBLE : CP_EXIT_OK;
 out:
+	for (size_t i = 0; i < ctx.nkept; i++)
+		cp_result_free(ctx.kept[i]);
+	free(ctx.kept);
+	if (have_fleet)
+		cp_fleet_free(&fleet);
 	if (at_open)
 		cp_atomic_abort(&at);
 	set_free(&set);

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "output/output.h"
+#include "policy/verdict_out.h"
 #include "output/sanitize.h"
 #include "registry.h"
 #include "result.h"
@@ -265,8 +266,7 @@ json_t *cp_result_to_json(const struct cp_result *r)
 	    set(o, "error", error_json(r)) ||
 	    set(o, "protocols", protocols_json(r)) ||
 	    set(o, "groups", groups_json(r)) ||
-	    /* verdicts belong to the policy code, which is not wired in yet */
-	    set(o, "verdict", json_null()) ||
+	    set(o, "verdict", r->verdict ? cp_verdict_to_json(r->verdict) : json_null()) ||
 	    set(o, "line", jint(r->line)) ||
 	    set(o, "handshakes", jint(r->handshakes)) ||
 	    set(o, "connections", jint(r->connections)) ||
@@ -304,6 +304,23 @@ static json_t *recommendation_json(const struct cp_recommendation *rec)
 	if (!o || set(o, "changes", cstrings_json(rec->changes, rec->nchanges)) ||
 	    set(o, "fixes", jint(rec->fixes)) ||
 	    set(o, "no_decrypt", cstrings_json(rec->no_decrypt, rec->nno_decrypt))) {
+		json_decref(o);
+		return NULL;
+	}
+	if (rec->change_fixes) {
+		/* how many targets each change fixes, with those before it */
+		json_t *cf = json_object();
+		if (set(o, "change_fixes", cf)) {
+			json_decref(o);
+			return NULL;
+		}
+		for (size_t i = 0; i < rec->nchanges; i++)
+			if (set(cf, rec->changes[i], jint(rec->change_fixes[i]))) {
+				json_decref(o);
+				return NULL;
+			}
+	}
+	if (rec->commands && set(o, "commands", cstrings_json(rec->commands, rec->ncommands))) {
 		json_decref(o);
 		return NULL;
 	}

@@ -33,6 +33,9 @@ struct cp_recommendation {
 	size_t fixes;                    /* targets those changes fix */
 	const char *const *no_decrypt;   /* hosts better left undecrypted */
 	size_t nno_decrypt;
+	const size_t *change_fixes;      /* targets fixed by changes[0..i], or NULL */
+	const char *const *commands;     /* ready-to-paste PAN-OS commands, or NULL */
+	size_t ncommands;
 };
 
 struct cp_summary {

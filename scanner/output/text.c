@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "output/output.h"
+#include "policy/verdict_out.h"
 #include "output/sanitize.h"
 #include "registry.h"
 #include "result.h"
@@ -148,7 +149,9 @@ static void protocols(struct cp_out *o, const struct cp_result *r)
 	for (int p = CP_P__COUNT - 1; p >= 0; p--)
 		if (r->proto[p].probed && r->proto[p].supported)
 			protocol(o, r, (enum cp_proto)p);
-	for (int p = CP_P__COUNT - 1; p >= 0; p--) {
+	/* a target that failed says why in its error line; listing versions
+	 * it never answered for would read as findings */
+	for (int p = CP_P__COUNT - 1; p >= 0 && r->ok; p--) {
 		const struct cp_proto_result *pr = &r->proto[p];
 		if (!pr->probed || pr->supported)
 			continue;
@@ -344,6 +347,8 @@ static int text_target(struct cp_out *o, const struct cp_result *r)
 	}
 	if (!r->ok)
 		error_line(o, r, "  ");
+	if (r->verdict && cp_verdict_print(o->f, r->verdict, o->color) < 0 && !o->err)
+		o->err = errno ? errno : EIO;
 	if (r->handshakes || r->connections)
 		fprintf(o->f, "  %u handshake%s, %u connection%s, %" PRIu64 " ms\n",
 			r->handshakes, r->handshakes == 1 ? "" : "s",
@@ -390,6 +395,13 @@ static int text_end(struct cp_out *o, const struct cp_summary *s)
 		}
 		if (rec->nno_decrypt)
 			names(o, "no-decrypt:", rec->no_decrypt, rec->nno_decrypt);
+		if (rec->ncommands)
+			fputs("commands:\n", o->f);
+		for (size_t i = 0; i < rec->ncommands; i++) {
+			fputs("  ", o->f);
+			put(o, rec->commands[i], "");
+			fputc('\n', o->f);
+		}
 	}
 	if (fflush(o->f) == EOF && !o->err)
 		o->err = errno ? errno : EIO;
