@@ -24,6 +24,11 @@
 #
 # Every server started here is killed on exit, failure, timeout or signal.
 # Nothing here ever contacts an address other than 127.0.0.1.
+#
+# For other test scripts (tests/scan-dns.sh uses it): integ_begin/integ_end,
+# integ_start_openssl / integ_start_gnutls NAME CERT [OPTIONS] (set SRV_PORT,
+# SRV_PID, SRV_ARGV), integ_track PID (kill PID at exit), integ_scan OUT ARGS,
+# tap_ok / tap_not_ok / tap_skip / tap_check / tap_diag, $INTEG_TMP, $PYTHON.
 
 if [ -z "${BASH_VERSION:-}" ]; then
 	echo "Bail out! tests/integ/lib.sh needs bash"
@@ -41,6 +46,7 @@ INTEG_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${INTEG_ORACLE:=yes}"
 : "${PYTHON:=python3}"
 export top_srcdir
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
 
 INTEG_MODE=scan
 INTEG_KEEP=no
@@ -217,8 +223,11 @@ _integ_spawn() {
 		"$@" >"$INTEG_TMP/$name.out" 2>"$INTEG_TMP/$name.err" </dev/null &
 	fi
 	SRV_PID=$!
-	_integ_pids+=("$SRV_PID")
+	integ_track "$SRV_PID"
 }
+
+# integ_track PID: a process this script started, to be killed at exit.
+integ_track() { _integ_pids+=("$1"); }
 
 _integ_elapsed_ok() { [ "$SECONDS" -lt "$1" ]; }
 
