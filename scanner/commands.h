@@ -25,5 +25,7 @@ struct cp_command {
 
 int cmd_suites(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 
 #endif
