@@ -79,4 +79,33 @@ int cp_advise_fleet(const struct cp_result *const *results, size_t n, const stru
 		    struct cp_fleet *out);
 void cp_fleet_free(struct cp_fleet *f);
 
+/*
+ * cp_advise_fleet reads each result's verdict (r->verdict, set by the
+ * caller from cp_advise); results without one are not counted.  It returns
+ * 0, or -1 when memory runs out or a verdict names a change the weakness
+ * table lacks; *out is then empty.
+ */
+
+/*
+ * The weakness table: ciphersuites/panos-weakness.tsv, embedded verbatim
+ * at build time (scanner/policy/advise.am) so that it stays a file people
+ * edit.  cp_change_cost gives one change's cost and weakness; -1 when the
+ * table has no such row.  cp_weakness_check parses the whole table and
+ * returns 0, or -1 with "panos-weakness.tsv:LINE: message" in err.
+ */
+extern const char cp_panos_weakness_tsv[];
+int cp_change_cost(const char *change, unsigned *cost, bool *weak);
+int cp_weakness_check(char *err, size_t errlen);
+
+/*
+ * PAN-OS `set` commands that make changes in profile p, in the form its
+ * location needs (vsys: `set profiles decryption NAME ...`, shared: `set
+ * shared profiles ...`, device group: `set device-group DG profiles ...`),
+ * followed by `commit`; nothing at all when n is 0.  Returns 0, or -1 for
+ * an unknown change or no memory.  Free *out with cp_strv_free.
+ */
+int cp_change_commands(const struct cp_profile *p, char *const *changes, size_t n,
+		       char ***out, size_t *nout);
+void cp_strv_free(char **v, size_t n);
+
 #endif
