@@ -1,0 +1,210 @@
+/*
+ * Verdict and fleet renderers (policy/verdict_out.h).  The JSON shapes are
+ * the contract users' scripts rely on (DESIGN.md): keep field names and
+ * types as they are, add only.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "policy/verdict_out.h"
+
+#define GREEN "\033[32m"
+#define RED "\033[31m"
+#define YELLOW "\033[33m"
+#define RESET "\033[0m"
+
+/* Sets key to val (taking val over); -1 when val is NULL or the set fails. */
+static int put(json_t *o, const char *key, json_t *val)
+{
+	if (!val)
+		return -1;
+	return json_object_set_new(o, key, val);
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *strings(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	if (!a)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (json_array_append_new(a, json_string(v[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* "TLSv1.2" and the IANA name (or "0xC0FF" for a code point the registry lacks). */
+static json_t *negotiated_json(const struct cp_verdict *v)
+{
+	const struct cp_suite *s;
+	char ib[7];
+	json_t *o;
+
+	if (!v->negotiated)
+		return json_null();
+	s = cp_suite_by_id(v->neg_suite);
+	o = json_object();
+	if (!o || put(o, "version", json_string(cp_version_name(cp_version_bit_of(v->neg_version)))) ||
+	    put(o, "cipher", json_string(s ? s->name : cp_suite_id_str(v->neg_suite, ib)))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *fix_json(const struct cp_fix *fx, char *const *cmds, size_t ncmds, bool with_cmds)
+{
+	json_t *o = json_object();
+
+	if (!o || put(o, "changes", strings(fx->changes, fx->nchanges)) ||
+	    put(o, "weak", json_boolean(fx->weak)) ||
+	    (with_cmds && put(o, "commands", strings(cmds, ncmds)))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *cp_verdict_to_json(const struct cp_verdict *v)
+{
+	json_t *o, *alts;
+
+	if (!v)
+		return json_null();
+	o = json_object();
+	alts = json_array();
+	if (!o || !alts)
+		goto fail;
+	for (size_t i = 0; i < v->nalternatives; i++)
+		if (json_array_append_new(alts, fix_json(&v->alternatives[i], NULL, 0, false)))
+			goto fail;
+	if (put(o, "compatible", json_boolean(v->compatible)) ||
+	    put(o, "negotiated", negotiated_json(v)) ||
+	    put(o, "reason", json_string(v->reason ? v->reason : "")) ||
+	    put(o, "fix", v->fix ? fix_json(v->fix, v->commands, v->ncommands, true) : json_null()))
+		goto fail;
+	if (json_object_set_new(o, "alternatives", alts)) {
+		alts = NULL;
+		goto fail;
+	}
+	alts = NULL;
+	if (put(o, "no_decrypt", json_boolean(v->no_decrypt)) ||
+	    put(o, "xml", str_or_null(v->xml)) ||
+	    put(o, "scm_patch", str_or_null(v->scm_patch)) ||
+	    put(o, "verified", v->verified < 0 ? json_null() : json_boolean(v->verified > 0)) ||
+	    put(o, "verify_message", str_or_null(v->verify_msg)))
+		goto fail;
+	return o;
+fail:
+	json_decref(alts);
+	json_decref(o);
+	return NULL;
+}
+
+json_t *cp_fleet_to_json(const struct cp_fleet *f)
+{
+	json_t *o, *cf;
+
+	if (!f)
+		return json_null();
+	o = json_object();
+	cf = json_object();
+	if (!o || !cf)
+		goto fail;
+	for (size_t i = 0; i < f->nchanges; i++)
+		if (put(cf, f->changes[i], json_integer((json_int_t)f->change_fixes[i])))
+			goto fail;
+	if (put(o, "changes", strings(f->changes, f->nchanges)) ||
+	    put(o, "fixes", json_integer((json_int_t)f->fixes)) ||
+	    put(o, "no_decrypt", strings(f->no_decrypt, f->nno_decrypt)))
+		goto fail;
+	if (json_object_set_new(o, "change_fixes", cf)) {
+		cf = NULL;
+		goto fail;
+	}
+	cf = NULL;
+	if (put(o, "commands", strings(f->commands, f->ncommands)))
+		goto fail;
+	return o;
+fail:
+	json_decref(cf);
+	json_decref(o);
+	return NULL;
+}
+
+static void list_changes(FILE *f, char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? ", " : "", v[i]);
+}
+
+int cp_verdict_print(FILE *f, const struct cp_verdict *v, bool color)
+{
+	const char *on = "", *off = color ? RESET : "";
+
+	if (!v)
+		return 0;
+	if (color)
+		on = v->compatible ? GREEN : RED;
+	fprintf(f, "VERDICT: %s%s%s \xe2\x80\x94 %s\n", on, v->compatible ? "compatible" : "incompatible",
+		off, v->reason ? v->reason : "");
+	if (v->fix) {
+		fprintf(f, "fix: ");
+		list_changes(f, v->fix->changes, v->fix->nchanges);
+		if (v->fix->weak)
+			fprintf(f, " %s(weak)%s", color ? YELLOW : "", off);
+		fputc('\n', f);
+		for (size_t i = 0; i < v->ncommands; i++)
+			fprintf(f, "  %s\n", v->commands[i]);
+	}
+	for (size_t i = 0; i < v->nalternatives; i++) {
+		fprintf(f, "%s", i ? "; " : "alternatives: ");
+		list_changes(f, v->alternatives[i].changes, v->alternatives[i].nchanges);
+		if (v->alternatives[i].weak)
+			fprintf(f, " (weak)");
+		if (i + 1 == v->nalternatives)
+			fputc('\n', f);
+	}
+	if (v->no_decrypt)
+		fprintf(f, "no-decrypt: %syes%s, exclude this host from decryption\n",
+			color ? YELLOW : "", off);
+	if (v->verified >= 0)
+		fprintf(f, "verified: %s%s%s\n", v->verified ? "yes" : "no",
+			v->verify_msg ? ", " : "", v->verify_msg ? v->verify_msg : "");
+	return ferror(f) ? -1 : 0;
+}
+
+int cp_fleet_print(FILE *f, const struct cp_fleet *fl, bool color)
+{
+	const char *off = color ? RESET : "";
+
+	if (!fl)
+		return 0;
+	if (fl->nchanges) {
+		fprintf(f, "RECOMMENDATION: %s", color ? GREEN : "");
+		list_changes(f, fl->changes, fl->nchanges);
+		fprintf(f, "%s fixes %zu target%s\n", off, fl->fixes, fl->fixes == 1 ? "" : "s");
+		for (size_t i = 0; i < fl->nchanges; i++)
+			fprintf(f, "  %s: %zu fixed with the changes before it\n", fl->changes[i],
+				fl->change_fixes[i]);
+	} else {
+		fprintf(f, "RECOMMENDATION: no profile change\n");
+	}
+	if (fl->nno_decrypt) {
+		fprintf(f, "no-decrypt: %s", color ? YELLOW : "");
+		list_changes(f, fl->no_decrypt, fl->nno_decrypt);
+		fprintf(f, "%s\n", off);
+	}
+	for (size_t i = 0; i < fl->ncommands; i++)
+		fprintf(f, "  %s\n", fl->commands[i]);
+	return ferror(f) ? -1 : 0;
+}

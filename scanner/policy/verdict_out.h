@@ -1,0 +1,38 @@
+/*
+ * Renderers for verdicts and the fleet summary: JSON values for the
+ * output writers (the "verdict" and "summary.recommendation" fields of the
+ * JSON contract, docs DESIGN.md) and compact text blocks for people.
+ * Nothing here decides anything; it only writes what policy/advise.c
+ * concluded, to the FILE* it is given.
+ */
+#ifndef CP_POLICY_VERDICT_OUT_H
+#define CP_POLICY_VERDICT_OUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "policy/advise.h"
+
+/*
+ * {"compatible", "negotiated": null | {"version", "cipher"}, "reason",
+ *  "fix": null | {"changes", "weak", "commands"},
+ *  "alternatives": [{"changes", "weak"}], "no_decrypt",
+ *  "xml", "scm_patch", "verified": null | true | false, "verify_message"}.
+ * NULL v gives JSON null; NULL return means no memory.
+ */
+json_t *cp_verdict_to_json(const struct cp_verdict *v);
+/* {"changes", "fixes", "no_decrypt", "change_fixes": {change: n}, "commands"};
+ * NULL f gives JSON null. */
+json_t *cp_fleet_to_json(const struct cp_fleet *f);
+
+/*
+ * Text blocks: "VERDICT: incompatible — reason", the fix and its set
+ * commands, alternatives, the no-decrypt advice.  color adds ANSI green /
+ * red (only for a terminal).  Return 0, or -1 when writing failed.
+ */
+int cp_verdict_print(FILE *f, const struct cp_verdict *v, bool color);
+int cp_fleet_print(FILE *f, const struct cp_fleet *fl, bool color);
+
+#endif
