@@ -217,8 +217,8 @@ int cp_advise_fleet(const struct cp_result *const *results, size_t n, const stru
 			uint64_t a = UINT64_C(1) << k;
 			size_t g;
 
-			if (chosen & a)
-				continue;
+			if ((chosen & a) || u.wt->row[u.row[k]].weak)
+				continue; /* never a weak change for the fleet */
 			g = gain_of(t, nt, chosen | a);
 			if (g && (!best || better(&u, a, g, best, bgain))) {
 				best = a;
