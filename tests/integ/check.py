@@ -182,9 +182,14 @@ def match(expect, doc, index, port, r):
         if e["server_preference"] != g["server_preference"]:
             r.bad("%s: server_preference %s, expected %s" % (
                 v, json.dumps(g["server_preference"]), json.dumps(e["server_preference"])))
-        elif e["server_preference"] and not missing and not extra and g["ids"] != want:
-            r.bad("%s: server order differs\n    expected: %s\n    got:      %s" % (
-                v, " ".join(want), " ".join(g["ids"])))
+        elif e["server_preference"]:
+            # compare the order of the suites both lists have, so an order
+            # bug is reported even next to a missing or extra suite
+            w = [i for i in want if i in g["ids"]]
+            o = [i for i in g["ids"] if i in want]
+            if w != o:
+                r.bad("%s: server order differs\n    expected: %s\n    got:      %s" % (
+                    v, " ".join(w), " ".join(o)))
         if not missing and not extra:
             r.say("%s: %d suites as expected%s" % (
                 v, len(want), " (in server order)" if e["server_preference"] else ""))
