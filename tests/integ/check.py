@@ -159,6 +159,10 @@ def match(expect, doc, index, port, r):
     else:
         r.say("handshakes: %d" % hs)
 
+    vd = t.get("verdict")
+    if isinstance(vd, dict):
+        r.say("verdict (not checked here): compatible=%s: %s" % (vd.get("compatible"), vd.get("reason")))
+
     got = protocols_of(t, r)
     for v in VERSIONS:
         e = expect["protocols"][v]
