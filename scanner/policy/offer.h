@@ -29,8 +29,10 @@ struct cp_client {
 	size_t nsigalgs;
 	uint16_t min_version;      /* wire */
 	uint16_t max_version;
+	const char *source;        /* where the lists come from, and when */
 };
 
+/* By short name, case-insensitively; NULL if unknown. */
 const struct cp_client *cp_client_find(const char *name);
 /* All clients, NULL-terminated. */
 extern const struct cp_client *const cp_clients[];
@@ -53,7 +55,12 @@ struct cp_offer {
  * profile and client share no version (then out->nsuites is 0 as well).
  */
 int cp_proxy_offer(const struct cp_profile *p, const struct cp_client *c, struct cp_offer *out);
-/* Whether suite s at protocol version `wire` passes the profile's flags. */
+/* Whether suite s at protocol version `wire` passes the profile's flags.
+ * wire 0: at any version within the profile's [min, max].  False for a
+ * suite PAN-OS cannot decrypt or one not valid at that version. */
 bool cp_profile_allows(const struct cp_profile *p, uint16_t suite, uint16_t wire);
+/* Whether PAN-OS takes this group out of its hello to the server
+ * (ciphersuites/panos-groups.tsv; a group with no row is kept). */
+bool cp_panos_strips_group(uint16_t group);
 
 #endif

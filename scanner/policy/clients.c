@@ -1,0 +1,29 @@
+/*
+ * Client models and the groups PAN-OS strips: lookups over the tables
+ * generated from ciphersuites/clients.tsv and panos-groups.tsv (the data,
+ * and where each list comes from, live there, not here).
+ */
+#include "config.h"
+
+#include <strings.h>
+
+#include "policy/clients_data.h"
+#include "policy/offer.h"
+
+const struct cp_client *cp_client_find(const char *name)
+{
+	if (name == NULL)
+		return NULL;
+	for (size_t i = 0; cp_clients[i] != NULL; i++)
+		if (strcasecmp(cp_clients[i]->name, name) == 0)
+			return cp_clients[i];
+	return NULL;
+}
+
+bool cp_panos_strips_group(uint16_t group)
+{
+	for (size_t i = 0; i < cp_panos_ngroup_rules; i++)
+		if (cp_panos_group_rules[i].id == group)
+			return cp_panos_group_rules[i].strip;
+	return false;
+}
