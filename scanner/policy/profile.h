@@ -79,8 +79,45 @@ int cp_profile_load_mem(const char *buf, size_t len, const char *label, const ch
 			struct cp_profile *out, char *err, size_t errlen);
 /* The built-ins by name ("panos-default", "panos-recommended"); -1 if unknown. */
 int cp_profile_builtin(const char *name, struct cp_profile *out);
-/* PAN-OS version token ("tls1-2", "max", "sslv3") <-> wire value. */
+/* PAN-OS version token ("tls1-2", "max", "sslv3") <-> wire value.
+ * token: NULL for a wire value PAN-OS has no token for.  parse: 0 for an
+ * unknown token; "max" gives 0x0304 and sets *is_max (is_max may be NULL). */
 const char *cp_panos_version_token(uint16_t wire);
 uint16_t cp_panos_version_parse(const char *tok, bool *is_max);
+
+/* A profile a file holds, as `cipherprobe profile list` shows it. */
+struct cp_profile_ref {
+	char name[128];           /* "" for a bare <ssl-protocol-settings> */
+	enum cp_profile_loc loc;
+	char scope[128];          /* vsys or device-group name, "" otherwise */
+	size_t line;              /* where it starts in the file; 0 if unknown */
+};
+/*
+ * Every decryption profile in a file (any format above), without parsing
+ * their settings: in file order, except that a running config lists its
+ * vsys profiles, then shared, then device groups (PANOS.md's order).  *refs is malloc'd (free() it), *n may
+ * be 0.  Returns 0, or -1 with a message in err, as cp_profile_load.
+ */
+int cp_profile_list(const char *path, struct cp_profile_ref **refs, size_t *n,
+		    char *err, size_t errlen);
+int cp_profile_list_mem(const char *buf, size_t len, const char *label,
+			struct cp_profile_ref **refs, size_t *n, char *err, size_t errlen);
+
+/* "vsys", "shared", "device-group", or "" for CP_LOC_NONE. */
+const char *cp_profile_loc_name(enum cp_profile_loc loc);
+/*
+ * The start of a `set` command for this profile, as the CLI of the place
+ * it lives wants it: "set profiles decryption Corp" (vsys1 or unknown),
+ * "set vsys vsys2 profiles decryption Corp", "set shared profiles
+ * decryption \"My Profile\"", "set device-group DG1 profiles decryption Lab".
+ * Writes into buf (always terminated); returns the length it needed.
+ */
+size_t cp_profile_set_prefix(const struct cp_profile *p, char *buf, size_t size);
+/*
+ * The flags that take effect: p->flags less those PAN-OS disables for the
+ * profile's min-version (PANOS.md: min-version tls1-2 greys out 3DES, RC4
+ * and MD5, which iron-skillet calls "unavailable").  The offer uses these.
+ */
+uint32_t cp_profile_effective_flags(const struct cp_profile *p);
 
 #endif
