@@ -141,6 +141,10 @@ struct cp_result {
 	struct cp_verdict *verdict;
 };
 
+/* Set by the policy code that attaches verdicts, so cp_result_free can
+ * release them without depending on it. */
+extern void (*cp_verdict_free_hook)(struct cp_verdict *v);
+
 struct cp_result *cp_result_new(const char *input);
 void cp_result_free(struct cp_result *r);
 /* Record an error (first error wins the kind; message replaced). 0 or -1 (no memory). */

@@ -1133,6 +1133,9 @@ struct cp_verdict *cp_advise(const struct cp_result *r, const struct cp_profile 
 	memset(&a, 0, sizeof a);
 	if (!r || !r->ok || !p || !c)
 		return NULL;
+	/* cp_result_free releases verdicts through this hook: result.c knows
+	 * nothing of policy, so whoever makes verdicts registers it */
+	cp_verdict_free_hook = cp_verdict_free;
 	a.r = r;
 	a.p = p;
 	a.c = c;

@@ -118,7 +118,9 @@ static bool better(const struct universe *u, uint64_t a, size_t ga, uint64_t b, 
 
 static int push_host(struct cp_fleet *f, const struct cp_result *r)
 {
-	const char *h = r->host ? r->host : (r->address ? r->address : r->input);
+	/* a URL category matches names: the SNI the client sends is the name
+	 * the firewall sees, even when the target was given as an address */
+	const char *h = r->sni ? r->sni : r->host ? r->host : (r->address ? r->address : r->input);
 
 	if (!h)
 		return 0;
