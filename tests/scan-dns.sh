@@ -22,8 +22,9 @@ silent.test    TIMEOUT
 ZONE
 "$STUBDNS" --zone "$zone" --port-file "$INTEG_TMP/dns.port" --stats "$INTEG_TMP/dns.stats" \
 	--max-seconds 120 >"$INTEG_TMP/dns.log" 2>&1 &
-_integ_pids+=("$!")
-for _ in $(seq 100); do [ -s "$INTEG_TMP/dns.port" ] && break; sleep 0.05; done
+integ_track "$!"
+# a loaded machine (make -j2 check) may take a while to start it
+for _ in $(seq 400); do [ -s "$INTEG_TMP/dns.port" ] && break; sleep 0.05; done
 dnsport=$(cat "$INTEG_TMP/dns.port" 2>/dev/null)
 [ -n "$dnsport" ]
 tap_check $? "stub DNS server listening on 127.0.0.1:${dnsport:-?}"
