@@ -640,7 +640,7 @@ static void conn_read(struct stub *st, struct conn *c)
 
 /* ---- main ---- */
 
-static int open_sockets(struct stub *st, const char *bind_addr, unsigned *port)
+static int try_open(struct stub *st, const char *bind_addr, unsigned *port)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -681,6 +681,31 @@ static int open_sockets(struct stub *st, const char *bind_addr, unsigned *port)
 	*port = ntohs(fam == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
 				     : ((struct sockaddr_in6 *)&ss)->sin6_port);
 	return 0;
+}
+
+/*
+ * UDP takes an ephemeral port and TCP must get the same one, which a busy
+ * machine (a parallel `make check` opens thousands of client connections)
+ * may already use for some TCP socket: then start over with a new port.
+ */
+static int open_sockets(struct stub *st, const char *bind_addr, unsigned *port)
+{
+	for (int attempt = 0; attempt < 200; attempt++) {
+		if (try_open(st, bind_addr, port) == 0)
+			return 0;
+		int e = errno;
+		if (st->udpfd >= 0)
+			close(st->udpfd);
+		if (st->tcpfd >= 0)
+			close(st->tcpfd);
+		st->udpfd = st->tcpfd = -1;
+		if (e != EADDRINUSE) {
+			errno = e;
+			return -1;
+		}
+	}
+	errno = EADDRINUSE;
+	return -1;
 }
 
 static void usage(void)
