@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,9 @@
 #include "policy/offer.h"
 #include "policy/profile.h"
 #include "policy/verdict_out.h"
+#include "policy/verify.h"
+#include "net/dns.h"
+#include "tls/wire.h"
 #include "probe/scan.h"
 #include "registry.h"
 
@@ -54,6 +59,9 @@ static const char scan_usage[] =
 "      --profile-name NAME  the profile to use in a file that holds several\n"
 "      --client NAME        the browser whose hello the proxy narrows: chrome\n"
 "                           (default), firefox, safari, any\n"
+"      --verify             prove each fix: replay the fixed profile's hello and,\n"
+"                           where OpenSSL can, complete a real handshake with it\n"
+"                           (output then comes at the end, not as targets finish)\n"
 "      --no-verdict         scan only: no profile, no replay, no verdicts\n"
 "\n"
 "Probing:\n"
@@ -86,7 +94,7 @@ enum {
 	OPT_JSON = 256, OPT_JSONL, OPT_TEXT, OPT_COLOR, OPT_STRATEGY, OPT_NO_GROUPS,
 	OPT_NO_PREF, OPT_NO_CERT, OPT_ALL_ADDR, OPT_RESOLVER, OPT_CONCURRENCY,
 	OPT_PER_HOST, OPT_RATE, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_RETRIES, OPT_SNI,
-	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT,
+	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT, OPT_VERIFY,
 };
 
 static const struct option long_opts[] = {
@@ -117,6 +125,7 @@ static const struct option long_opts[] = {
 	{ "profile-name", required_argument, NULL, OPT_PROFILE_NAME },
 	{ "client", required_argument, NULL, OPT_CLIENT },
 	{ "no-verdict", no_argument, NULL, OPT_NO_VERDICT },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -279,6 +288,9 @@ struct run_ctx {
 	const struct cp_client *client;
 	struct cp_result **kept;   /* incompatible results, for the fleet summary */
 	size_t nkept, capkept;
+	bool hold;                 /* --verify: keep every result, write at the end */
+	struct cp_result **held;
+	size_t nheld, capheld;
 	int nomem;
 	const struct cp_output_ops *ops;
 	struct cp_out out;
@@ -296,25 +308,38 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+static bool push_result(struct cp_result ***arr, size_t *n, size_t *cap, struct cp_result *r)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct cp_result **k = realloc(*arr, ncap * sizeof *k);
+		if (!k)
+			return false;
+		*arr = k;
+		*cap = ncap;
+	}
+	(*arr)[(*n)++] = r;
+	return true;
+}
+
 /* Keep r for the fleet summary; returns whether it was kept. */
 static bool keep(struct run_ctx *c, struct cp_result *r)
 {
-	if (c->nkept == c->capkept) {
-		size_t cap = c->capkept ? c->capkept * 2 : 16;
-		struct cp_result **k = realloc(c->kept, cap * sizeof *k);
-		if (!k)
-			return false;
-		c->kept = k;
-		c->capkept = cap;
-	}
-	c->kept[c->nkept++] = r;
-	return true;
+	return push_result(&c->kept, &c->nkept, &c->capkept, r);
+}
+
+/* Write r and keep it for the fleet summary when incompatible, or free it. */
+static void deliver(struct run_ctx *c, struct cp_result *r)
+{
+	if (c->ops->target(&c->out, r) < 0)
+		c->write_failed = 1;
+	if (!(r->verdict && !r->verdict->compatible && keep(c, r)))
+		cp_result_free(r);
 }
 
 static void on_result(void *data, struct cp_result *r)
 {
 	struct run_ctx *c = data;
-	bool kept = false;
 
 	cp_summary_add(&c->sum, r);
 	if (c->profile && r->ok) {
@@ -326,12 +351,130 @@ static void on_result(void *data, struct cp_result *r)
 		else
 			c->sum.incompatible++;
 	}
-	if (c->ops->target(&c->out, r) < 0)
-		c->write_failed = 1;
-	if (r->verdict && !r->verdict->compatible)
-		kept = keep(c, r);
-	if (!kept)
-		cp_result_free(r);
+	if (c->hold) {
+		if (!push_result(&c->held, &c->nheld, &c->capheld, r)) {
+			c->nomem = 1;
+			cp_result_free(r);
+		}
+		return;
+	}
+	deliver(c, r);
+}
+
+/* ---- --verify ---- */
+
+struct verify_ctx {
+	struct cp_result **res;   /* the held result each replay target stands for */
+};
+
+static void set_verified(struct cp_verdict *v, int verified, const char *msg)
+{
+	v->verified = verified;
+	free(v->verify_msg);
+	v->verify_msg = strdup(msg);
+}
+
+static void on_verify_replay(void *data, struct cp_result *r2)
+{
+	struct verify_ctx *vc = data;
+	struct cp_result *r = vc->res[r2->index];
+	/* carry the replay of the fixed hello over in the verdict's message;
+	 * the handshake proof below may still overrule it */
+	const struct cp_replay *rp = &r2->replay;
+	char msg[256];
+	if (!r2->ok)
+		snprintf(msg, sizeof msg, "the fixed hello could not be replayed: %s", r2->err_msg ? r2->err_msg : "error");
+	else if (rp->accepted) {
+		const struct cp_suite *s = cp_suite_by_id(rp->suite);
+		int p = cp_proto_from_wire(rp->version);
+		snprintf(msg, sizeof msg, "the server answers the fixed hello with %s (%s)",
+			 s ? s->name : "?", p >= 0 ? cp_proto_name((enum cp_proto)p) : "?");
+	} else if (rp->alert_seen)
+		snprintf(msg, sizeof msg, "the server refuses the fixed hello too (alert %s)", cp_alert_name(rp->alert));
+	else
+		snprintf(msg, sizeof msg, "the server refuses the fixed hello too (%s)",
+			 rp->timeout ? "no answer" : "connection closed");
+	set_verified(r->verdict, r2->ok && rp->accepted ? 1 : 0, msg);
+	cp_result_free(r2);
+}
+
+/*
+ * Prove each fix: replay the fixed profile's hello on the event loop (all
+ * targets at once), then, for those the server answered, a real OpenSSL
+ * handshake offering exactly that hello.  A fix is proven only by the
+ * handshake; where OpenSSL here lacks the suites, the replay is the proof
+ * and the message says so.
+ */
+static int run_verify(struct run_ctx *c, const struct cp_scan_opts *base, char *err, size_t errlen)
+{
+	size_t n = 0, k = 0;
+	int rc = -1;
+	for (size_t i = 0; i < c->nheld; i++)
+		if (c->held[i]->verdict && !c->held[i]->verdict->compatible && c->held[i]->verdict->fix)
+			n++;
+	if (!n)
+		return 0;
+	struct cp_scan_target *t = calloc(n, sizeof *t);
+	struct cp_offer *offers = calloc(n, sizeof *offers);
+	struct cp_result **res = calloc(n, sizeof *res);
+	if (!t || !offers || !res) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < c->nheld; i++) {
+		struct cp_result *r = c->held[i];
+		struct cp_profile fixed;
+		char perr[256];
+		if (!r->verdict || r->verdict->compatible || !r->verdict->fix)
+			continue;
+		if (cp_profile_apply(c->profile, r->verdict->fix, &fixed, perr, sizeof perr) < 0 ||
+		    cp_proxy_offer(&fixed, c->client, &offers[k]) < 0 || !r->address) {
+			set_verified(r->verdict, 0, "the fix does not give the proxy a hello to send");
+			continue;
+		}
+		res[k] = r;
+		t[k] = (struct cp_scan_target){
+			.input = r->input, .host = r->address, .port = r->port,
+			.sni = r->sni, .sni_set = true, .line = r->line, .replay = &offers[k],
+		};
+		k++;
+	}
+	struct cp_scan_opts o = *base;
+	o.replay_only = true;
+	o.all_addresses = false;
+	struct verify_ctx vc = { .res = res };
+	if (cp_scan_run(&o, t, k, on_verify_replay, NULL, &vc, err, errlen) < 0)
+		goto out;
+	for (size_t i = 0; i < k; i++) {
+		struct cp_verdict *v = res[i]->verdict;
+		struct sockaddr_storage ss;
+		char msg[512];
+		uint16_t ver = 0, suite = 0;
+		if (v->verified != 1 || !cp_dns_parse_literal(res[i]->address, &ss))
+			continue;
+		if (ss.ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&ss)->sin6_port = htons(res[i]->port);
+		else
+			((struct sockaddr_in *)&ss)->sin_port = htons(res[i]->port);
+		int st = cp_verify_handshake((struct sockaddr *)&ss, cp_dns_addrlen(&ss), res[i]->sni, &offers[i],
+					     base->timeout_ms, &ver, &suite, msg, sizeof msg);
+		if (st == CP_VERIFY_PROVEN)
+			set_verified(v, 1, msg);
+		else if (st == CP_VERIFY_FAILED)
+			set_verified(v, 0, msg);
+		else {
+			/* keep the replay's word, and say why no handshake */
+			char both[768];
+			snprintf(both, sizeof both, "%s; %s", v->verify_msg ? v->verify_msg : "", msg);
+			set_verified(v, 0, both);
+		}
+	}
+	rc = 0;
+out:
+	free(t);
+	free(offers);
+	free(res);
+	return rc;
 }
 
 /* summary.recommendation from the fleet advice; 0, or -1 without memory. */
@@ -374,7 +517,7 @@ int cmd_scan(int argc, char **argv)
 	const char *outfmt = "text", *outpath = NULL, *color = "auto";
 	const char **inputs = NULL;
 	size_t ninputs = 0;
-	bool quiet = false, verdicts = true;
+	bool quiet = false, verdicts = true, verify = false;
 	const char *profile_spec = NULL, *profile_name = NULL, *client_name = "chrome";
 	struct cp_profile profile;
 	const struct cp_client *client = NULL;
@@ -473,6 +616,7 @@ int cmd_scan(int argc, char **argv)
 		case OPT_PROFILE_NAME: profile_name = optarg; break;
 		case OPT_CLIENT: client_name = optarg; break;
 		case OPT_NO_VERDICT: verdicts = false; break;
+		case OPT_VERIFY: verify = true; break;
 		case 'h':
 			fputs(scan_usage, stdout);
 			rc = CP_EXIT_OK;
@@ -504,10 +648,11 @@ int cmd_scan(int argc, char **argv)
 		cp_proxy_offer(&profile, client, &offer);
 		ctx.profile = &profile;
 		ctx.client = client;
-	} else if (profile_spec || profile_name) {
-		fprintf(stderr, "cipherprobe scan: --no-verdict and --profile exclude each other\n");
+	} else if (profile_spec || profile_name || verify) {
+		fprintf(stderr, "cipherprobe scan: --no-verdict excludes --profile and --verify\n");
 		goto out;
 	}
+	ctx.hold = verify;
 
 	/* Targets: arguments first, then lists, in the order given. */
 	for (int i = optind; i < argc; i++) {
@@ -587,6 +732,17 @@ int cmd_scan(int argc, char **argv)
 		rc = CP_EXIT_SOFTWARE;
 		goto out;
 	}
+	if (verify) {
+		if (run_verify(&ctx, &so, err, sizeof err) < 0) {
+			fprintf(stderr, "cipherprobe scan: --verify: %s\n", err);
+			ctx.ops->cleanup(&ctx.out);
+			rc = CP_EXIT_SOFTWARE;
+			goto out;
+		}
+		for (size_t i = 0; i < ctx.nheld; i++)
+			deliver(&ctx, ctx.held[i]);
+		ctx.nheld = 0;
+	}
 	if (verdicts && ctx.nkept) {
 		if (recommend(&ctx, &fleet, &rec) < 0) {
 			fprintf(stderr, "cipherprobe scan: cannot compute the fleet recommendation (out of memory)\n");
@@ -627,6 +783,9 @@ out:
 	for (size_t i = 0; i < ctx.nkept; i++)
 		cp_result_free(ctx.kept[i]);
 	free(ctx.kept);
+	for (size_t i = 0; i < ctx.nheld; i++)
+		cp_result_free(ctx.held[i]);
+	free(ctx.held);
 	if (have_fleet)
 		cp_fleet_free(&fleet);
 	if (at_open)

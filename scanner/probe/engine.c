@@ -239,6 +239,8 @@ static int add_group_chain(struct cp_job *j, const struct cp_chain_ops *ops, enu
 static int build_chains(struct cp_job *j)
 {
 	const struct cp_scan_opts *o = j->opts;
+	if (o->replay_only)
+		return j->replay && !chain_add(j, &cp_chain_replay, CP_P_TLS13) ? -1 : 0;
 	for (int p = CP_P_TLS13; p >= CP_P_SSL2; p--) {
 		if (!(o->versions & cp_proto_bit(p)))
 			continue;

@@ -43,6 +43,7 @@ struct cp_scan_opts {
 	const char *resolver;       /* "IP[:PORT],..." or NULL for the system's */
 	unsigned dns_timeout_ms;
 	unsigned max_suites;        /* suites per hello, at most 128 */
+	bool replay_only;           /* only replay each target's proxy hello (--verify) */
 };
 
 void cp_scan_opts_default(struct cp_scan_opts *o);
