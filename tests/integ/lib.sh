@@ -243,7 +243,7 @@ integ_start_openssl() {
 	SRV_PORT=
 	while [ -z "$SRV_PORT" ] && _integ_elapsed_ok "$until"; do
 		kill -0 "$SRV_PID" 2>/dev/null || break
-		SRV_PORT=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$INTEG_TMP/$name.out")
+		SRV_PORT=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$INTEG_TMP/$name.out" 2>/dev/null)
 		[ -n "$SRV_PORT" ] || sleep 0.05
 	done
 	if [ -z "$SRV_PORT" ]; then
