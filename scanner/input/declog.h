@@ -1,0 +1,95 @@
+/*
+ * Reading PAN-OS decryption-log CSV exports (PAN-OS 10.0+) into scan
+ * targets: the sites whose handshake failed on the server side, once each.
+ *
+ * CSV (RFC 4180): fields separated by commas, quoted fields with embedded
+ * commas, doubled quotes and line breaks; LF or CRLF line ends; a UTF-8
+ * byte-order mark at the start.  A quote inside an unquoted field is kept
+ * as a character, as most writers expect.  Blanks around a value are
+ * trimmed; empty lines are skipped.
+ *
+ * The first non-empty row names the columns, either by their syslog field
+ * names (sni, dst, dport, err_index, error) or by the GUI export's display
+ * names ("Server Name Indication", "Destination address", "Destination
+ * Port", "Error Index", "Error"), compared case-insensitively with spaces,
+ * '_' and '-' ignored; other columns are ignored.  Needed: a destination
+ * address or SNI column, a destination port column, and an error index or
+ * error column.  When one is missing the file yields a single error.
+ *
+ * Rows whose failure is on the server side of the firewall's handshake
+ * (the rule table is in declog.c) are kept; the others are counted as
+ * filtered.  Kept rows are merged by SNI (by destination address when the
+ * row has no SNI) and destination port.
+ *
+ * Target text: "dst:dport,sni" ("[v6]:dport,sni") when the row has an
+ * address, so that a scan reaches the very server the firewall talked to
+ * with the SNI it saw, instead of whatever the name resolves to today (a
+ * CDN or DNS balancing may answer with a server that does not fail); the
+ * address of a target's first row is used.  "dst:dport" without SNI, and
+ * "sni:dport" when the row has no address.  Every text is accepted by
+ * cp_target_parse, and its verdict is the row's validation.
+ */
+#ifndef CP_DECLOG_H
+#define CP_DECLOG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "input/target.h"
+
+/* A record longer than this many bytes (line end excluded, embedded line
+ * breaks included) is an error for that row. */
+#define CP_DECLOG_MAX_ROW 65536
+/* Data rows read at most: the largest CSV export PAN-OS writes ("Max Rows
+ * in CSV Export").  What follows yields one error and is not read. */
+#define CP_DECLOG_MAX_ROWS 1048576
+
+struct cp_declog_entry {
+	const char *name;          /* the export's name, for messages */
+	size_t row;                /* 1-based CSV record number, the header
+	                              being row 1 (a spreadsheet's row number);
+	                              0 for an error about the whole file */
+	size_t line;               /* physical line the record starts on */
+	const char *text;          /* target text for cp_target_parse, NULL
+	                              when error is set */
+	struct cp_target *target;  /* text parsed, or NULL when error is set */
+	size_t failures;           /* server-side failure rows merged here */
+	const char *err_index;     /* first failure's err_index, "" if none */
+	const char *error_text;    /* first failure's error text, "" if none */
+	const char *error;         /* why the row or file is unusable, else
+	                              NULL */
+};
+
+/*
+ * Called once per unique target and once per bad row, in row order (a
+ * target at its first row).  The callback may take over the target's
+ * strings (set the pointers to NULL); whatever it leaves is freed after it
+ * returns.  A non-zero return stops and becomes cp_declog_read's value.
+ */
+typedef int (*cp_declog_fn)(const struct cp_declog_entry *e, void *data);
+
+/* What became of the data rows (empty lines and the header not counted):
+ * rows = kept + filtered + bad, and kept = targets + duplicates. */
+struct cp_declog_stats {
+	size_t rows;        /* data rows read */
+	size_t kept;        /* server-side failures, duplicates included */
+	size_t filtered;    /* rows that are not server-side failures */
+	size_t bad;         /* rows reported as errors */
+	size_t duplicates;  /* kept rows merged into an earlier target */
+	size_t targets;     /* unique targets reported */
+};
+
+/*
+ * Reads f to its end, then reports.  Failures are counted over the whole
+ * export, so nothing is reported before the end is read.  Returns 0, the
+ * callback's non-zero value, or -1 when reading fails (errno set; ferror(f)
+ * tells a read error) or memory runs out (errno ENOMEM); on -1 nothing is
+ * reported.  An export without a header row, or whose header lacks needed
+ * columns, yields one error entry (row 0 for an empty file, 1 for the
+ * header) and no targets.  st may be NULL; it is filled in before the
+ * first callback.
+ */
+int cp_declog_read(FILE *f, const char *name, cp_declog_fn fn, void *data,
+		   struct cp_declog_stats *st);
+
+#endif
