@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "input/declog.h"
 #include "input/list.h"
 #include "input/target.h"
 #include "output/file.h"
@@ -41,6 +42,9 @@ static const char scan_usage[] =
 "Input:\n"
 "  -i, --input FILE         read targets from FILE, one per line ('-' = stdin);\n"
 "                           blank lines and # comments are skipped\n"
+"      --from-decryption-log FILE  scan the servers a PAN-OS decryption-log CSV\n"
+"                           export shows failing on the server side (raw or GUI\n"
+"                           column names), once each, with the failure count\n"
 "      --sni NAME           send NAME as SNI to every target without its own\n"
 "\n"
 "Output:\n"
@@ -94,7 +98,7 @@ enum {
 	OPT_JSON = 256, OPT_JSONL, OPT_TEXT, OPT_COLOR, OPT_STRATEGY, OPT_NO_GROUPS,
 	OPT_NO_PREF, OPT_NO_CERT, OPT_ALL_ADDR, OPT_RESOLVER, OPT_CONCURRENCY,
 	OPT_PER_HOST, OPT_RATE, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_RETRIES, OPT_SNI,
-	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT, OPT_VERIFY,
+	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT, OPT_VERIFY, OPT_DECLOG,
 };
 
 static const struct option long_opts[] = {
@@ -126,6 +130,7 @@ static const struct option long_opts[] = {
 	{ "client", required_argument, NULL, OPT_CLIENT },
 	{ "no-verdict", no_argument, NULL, OPT_NO_VERDICT },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "from-decryption-log", required_argument, NULL, OPT_DECLOG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -135,6 +140,7 @@ struct target_set {
 	struct cp_scan_target *t;
 	struct cp_target *parsed;  /* parallel to t: owns host/sni/input */
 	char **errors;             /* parallel: owned error message or NULL */
+	char **logerr;             /* parallel: decryption-log error text or NULL */
 	size_t n, cap;
 	const char *sni_override;
 };
@@ -156,11 +162,18 @@ static int set_push(struct target_set *s, struct cp_target *pt, const char *inpu
 		if (!e)
 			return -1;
 		s->errors = e;
+		e = realloc(s->logerr, cap * sizeof *e);
+		if (!e)
+			return -1;
+		s->logerr = e;
 		s->cap = cap;
 	}
 	size_t i = s->n;
 	memset(&s->parsed[i], 0, sizeof s->parsed[i]);
+	memset(&s->t[i], 0, sizeof s->t[i]);
+	s->t[i].line = line;
 	s->errors[i] = NULL;
+	s->logerr[i] = NULL;
 	if (pt) {
 		s->parsed[i] = *pt;
 		memset(pt, 0, sizeof *pt);
@@ -177,13 +190,15 @@ static int set_push(struct target_set *s, struct cp_target *pt, const char *inpu
 	return 0;
 }
 
-/* Point the engine's view at the owned strings (after all pushes). */
-static void set_finish(struct target_set *s)
+/* Point the engine's view at the owned strings (after all pushes: the
+ * arrays may move while they grow). */
+static void set_finish(struct target_set *s, const struct cp_offer *replay)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		struct cp_target *p = &s->parsed[i];
 		struct cp_scan_target *t = &s->t[i];
-		memset(t, 0, sizeof *t);
+		t->replay = replay;
+		t->log_error = s->logerr[i];
 		t->input = p->input;
 		t->host = p->host;
 		t->port = p->port;
@@ -203,10 +218,12 @@ static void set_free(struct target_set *s)
 	for (size_t i = 0; i < s->n; i++) {
 		cp_target_free(&s->parsed[i]);
 		free(s->errors[i]);
+		free(s->logerr[i]);
 	}
 	free(s->t);
 	free(s->parsed);
 	free(s->errors);
+	free(s->logerr);
 }
 
 struct list_ctx {
@@ -225,7 +242,26 @@ static int on_line(const struct cp_list_line *l, void *data)
 	} else if (set_push(s, l->target, NULL, l->lineno, NULL)) {
 		return -1;
 	}
-	s->t[s->n - 1].line = l->lineno; /* kept through set_finish below */
+	return 0;
+}
+
+/* A decryption-log entry: a unique failing target, or a bad row. */
+static int on_declog(const struct cp_declog_entry *e, void *data)
+{
+	struct target_set *s = data;
+	if (e->error) {
+		char msg[512];
+		if (e->row)
+			snprintf(msg, sizeof msg, "%s: row %zu: %s", e->name, e->row, e->error);
+		else
+			snprintf(msg, sizeof msg, "%s: %s", e->name, e->error);
+		return set_push(s, NULL, e->name, e->row, msg);
+	}
+	if (set_push(s, e->target, NULL, e->row, NULL))
+		return -1;
+	s->t[s->n - 1].log_failures = e->failures;
+	if (e->error_text && *e->error_text && !(s->logerr[s->n - 1] = strdup(e->error_text)))
+		return -1;
 	return 0;
 }
 
@@ -515,8 +551,8 @@ int cmd_scan(int argc, char **argv)
 	struct cp_scan_opts so;
 	struct target_set set = { 0 };
 	const char *outfmt = "text", *outpath = NULL, *color = "auto";
-	const char **inputs = NULL;
-	size_t ninputs = 0;
+	const char **inputs = NULL, **logs = NULL;
+	size_t ninputs = 0, nlogs = 0;
 	bool quiet = false, verdicts = true, verify = false;
 	const char *profile_spec = NULL, *profile_name = NULL, *client_name = "chrome";
 	struct cp_profile profile;
@@ -535,7 +571,8 @@ int cmd_scan(int argc, char **argv)
 	memset(&ctx, 0, sizeof ctx);
 	memset(&fleet, 0, sizeof fleet);
 	inputs = calloc((size_t)argc + 1, sizeof *inputs);
-	if (!inputs) {
+	logs = calloc((size_t)argc + 1, sizeof *logs);
+	if (!inputs || !logs) {
 		fprintf(stderr, "cipherprobe scan: out of memory\n");
 		return CP_EXIT_OSERR;
 	}
@@ -617,6 +654,7 @@ int cmd_scan(int argc, char **argv)
 		case OPT_CLIENT: client_name = optarg; break;
 		case OPT_NO_VERDICT: verdicts = false; break;
 		case OPT_VERIFY: verify = true; break;
+		case OPT_DECLOG: logs[nlogs++] = optarg; break;
 		case 'h':
 			fputs(scan_usage, stdout);
 			rc = CP_EXIT_OK;
@@ -665,7 +703,6 @@ int cmd_scan(int argc, char **argv)
 			rc = CP_EXIT_OSERR;
 			goto out;
 		}
-		set.t[set.n - 1].line = 0;
 	}
 	for (size_t i = 0; i < ninputs; i++) {
 		FILE *f = strcmp(inputs[i], "-") ? fopen(inputs[i], "r") : stdin;
@@ -685,26 +722,31 @@ int cmd_scan(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (set.n == 0) {
-		fprintf(stderr, "cipherprobe scan: no targets (give TARGET arguments or -i FILE)\n");
-		goto out;
-	}
-	{
-		/* keep line numbers across set_finish */
-		size_t *lines = malloc(set.n * sizeof *lines);
-		if (!lines) {
-			rc = CP_EXIT_OSERR;
+	for (size_t i = 0; i < nlogs; i++) {
+		FILE *f = fopen(logs[i], "r");
+		struct cp_declog_stats st;
+		if (!f) {
+			fprintf(stderr, "cipherprobe scan: cannot read %s: %s\n", logs[i], strerror(errno));
+			rc = CP_EXIT_NOINPUT;
 			goto out;
 		}
-		for (size_t i = 0; i < set.n; i++)
-			lines[i] = set.t[i].line;
-		set_finish(&set);
-		for (size_t i = 0; i < set.n; i++) {
-			set.t[i].line = lines[i];
-			set.t[i].replay = verdicts ? &offer : NULL;
+		int r = cp_declog_read(f, logs[i], on_declog, &set, &st);
+		fclose(f);
+		if (r) {
+			fprintf(stderr, "cipherprobe scan: reading %s failed: %s\n", logs[i], strerror(errno ? errno : EIO));
+			rc = CP_EXIT_NOINPUT;
+			goto out;
 		}
-		free(lines);
+		if (!quiet)
+			fprintf(stderr, "cipherprobe scan: %s: %zu rows, %zu server-side failures on %zu targets, "
+				"%zu rows of other failures left out, %zu bad rows\n",
+				logs[i], st.rows, st.kept, st.targets, st.filtered, st.bad);
 	}
+	if (set.n == 0) {
+		fprintf(stderr, "cipherprobe scan: no targets (give TARGET arguments, -i FILE or --from-decryption-log FILE)\n");
+		goto out;
+	}
+	set_finish(&set, verdicts ? &offer : NULL);
 
 	ctx.ops = cp_output_find(outfmt);
 	ctx.total = set.n;
@@ -792,5 +834,6 @@ out:
 		cp_atomic_abort(&at);
 	set_free(&set);
 	free(inputs);
+	free(logs);
 	return rc;
 }

@@ -97,6 +97,7 @@ void cp_result_free(struct cp_result *r)
 	free(r->sni);
 	free(r->address);
 	free(r->err_msg);
+	free(r->log_error);
 	for (int i = 0; i < CP_P__COUNT; i++) {
 		free(r->proto[i].suites);
 		free(r->proto[i].kinds);

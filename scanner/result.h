@@ -118,6 +118,8 @@ struct cp_result {
 	size_t line;             /* input line number, 0 when from arguments */
 	size_t index;            /* position in the input (JSON keeps input order) */
 	bool more;               /* another record for the same input follows (--all-addresses) */
+	size_t log_failures;     /* failures in the decryption log it came from, 0 if none */
+	char *log_error;         /* the first failure's error text, or NULL */
 
 	/* outcome */
 	bool ok;

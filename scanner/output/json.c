@@ -252,6 +252,18 @@ static json_t *error_json(const struct cp_result *r)
 	return o;
 }
 
+/* --from-decryption-log: how often the firewall saw this target fail. */
+static json_t *log_json(const struct cp_result *r)
+{
+	json_t *o = json_object();
+	if (!o || set(o, "failures", jint(r->log_failures)) ||
+	    set(o, "error", r->log_error ? jstr(r->log_error) : json_null())) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 json_t *cp_result_to_json(const struct cp_result *r)
 {
 	json_t *o = json_object();
@@ -273,7 +285,8 @@ json_t *cp_result_to_json(const struct cp_result *r)
 	    set(o, "elapsed_ms", jint(r->elapsed_ms)) ||
 	    set(o, "dhe_bits", r->dhe_bits ? jint(r->dhe_bits) : json_null()) ||
 	    set(o, "certificate", cert_json(&r->cert)) ||
-	    set(o, "violations", violations_json(r))) {
+	    set(o, "violations", violations_json(r)) ||
+	    (r->log_failures && set(o, "log", log_json(r)))) {
 		json_decref(o);
 		return NULL;
 	}

@@ -97,6 +97,15 @@ static void header(struct cp_out *o, const struct cp_result *r)
 			put(o, r->sni, "");
 	}
 	fputc('\n', o->f);
+	if (r->log_failures) {
+		fprintf(o->f, "  decryption log: %zu failure%s", r->log_failures, r->log_failures == 1 ? "" : "s");
+		if (r->log_error) {
+			fputs(" (", o->f);
+			put(o, r->log_error, "");
+			fputc(')', o->f);
+		}
+		fputc('\n', o->f);
+	}
 }
 
 static void suite_line(struct cp_out *o, const char *id, const char *name,

@@ -663,7 +663,9 @@ static struct cp_result *new_result(struct cp_jobx *x)
 	r->host = cp_strdup0(t->host);
 	if (x->j.sni)
 		r->sni = strdup(x->j.sni);
-	if ((t->host && !r->host) || (x->j.sni && !r->sni)) {
+	r->log_failures = t->log_failures;
+	r->log_error = cp_strdup0(t->log_error);
+	if ((t->host && !r->host) || (x->j.sni && !r->sni) || (t->log_error && !r->log_error)) {
 		cp_result_free(r);
 		return NULL;
 	}

@@ -58,6 +58,8 @@ struct cp_scan_target {
 	size_t line;                /* input line, 0 for arguments */
 	const char *error;          /* non-NULL: the line did not parse; reported as is */
 	const struct cp_offer *replay; /* a proxy hello to replay (policy/offer.h), or NULL */
+	size_t log_failures;        /* --from-decryption-log: failures seen for it */
+	const char *log_error;      /* and the first one's error text */
 };
 
 /* Called once per result, in completion order; takes ownership of r. */
