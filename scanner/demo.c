@@ -165,7 +165,8 @@ static void print_note(FILE *f)
 	fprintf(f,
 		"\nNote: the incompatible verdicts are the point of the demo: every server\n"
 		"but modern.demo (the control) reproduces a classic decryption failure on\n"
-		"purpose. 'cipherprobe demo' exits 0 when it ran as designed; 'cipherprobe\n"
+		"purpose (tls13-only.demo fails with panos-default, whose max-version is\n"
+		"tls1-2). 'cipherprobe demo' exits 0 when it ran as designed; 'cipherprobe\n"
 		"scan' exits 1 when a target is incompatible. Your own sites:\n"
 		"  cipherprobe scan --profile panos-recommended --client chrome HOST...\n");
 }
