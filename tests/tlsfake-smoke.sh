@@ -142,6 +142,9 @@ unoff=accept,versions=tls1.2,suites=0xC013,unoffered
 unoffv=accept,versions=tls1.2,unoffered-version
 unoffg=accept,unoffered-group,timeout=1000
 shalert=accept,versions=tls1.2,sh-alert
+shhang=accept,versions=tls1.2,sh-hang,timeout=1000
+tls11=accept,versions=tls1.0:tls1.1,suites=0xC013
+strict=accept,versions=tls1.2
 evil=accept,versions=tls1.2,evil-cert
 delay=accept,versions=tls1.2,delay=800
 trickle=trickle,versions=tls1.2,interval=100
@@ -215,6 +218,24 @@ out=$(sclient corder -tls1_2 -cipher 'ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA' -t
 check "order=client: the client's first accepted suite (0xC02F) wins" \
 	grep -q 'cipher_suite {0xC0, 0x2F}' <<<"$(sh_trace <<<"$out")"
 
+out=$(sclient tls11 -tls1_1 -cipher 'ECDHE-RSA-AES128-SHA:@SECLEVEL=0' -trace)
+ske=$(awk '/ServerKeyExchange, Length/ { k = 1 } /^(Sent|Received) Record/ { k = 0 }
+	k' <<<"$out")
+check "tls1.1: TLS 1.1 ServerKeyExchange has no signature scheme field" \
+	bash -c 'grep -q "server_version=0x302" <<<"$1" &&
+		grep -q "KeyExchangeAlgorithm=ECDHE" <<<"$2" &&
+		grep -q "Signature (len=256)" <<<"$2" &&
+		! grep -q "Signature Algorithm" <<<"$2"' _ "$out" "$ske"
+
+# Malformed hellos: an extension claiming 16 bytes with 4 left, and an
+# extension given twice (RFC 8446 4.2).
+got=$(exchange "$(port strict)" "$(records 16 0301 "$(client_hello 0303 c02f 000d001000020401)" 16384)" 7)
+check "malformed hello: decode_error (50)" test "$got" = 15030100020232
+got=$(exchange "$(port strict)" "$(records 16 0301 "$(client_hello 0303 c02f "$(ext 13 00020401)$(ext 13 00020401)")" 16384)" 7)
+check "repeated extension: illegal_parameter (47)" test "$got" = 1503010002022f
+got=$(exchange "$(port strict)" "$(records 16 0301 "$(client_hello 0303 c02f -)" 16384)" 6)
+check "still answering after malformed hellos" test "${got:0:6}" = 160303
+
 # ---- accept: TLS 1.3 -----------------------------------------------------
 
 out=$(sclient tls13 -tls1_3 -groups X25519 -msg)
@@ -270,6 +291,10 @@ check "sslv2: SERVER-HELLO, version 2, 2 common kinds (6 bytes)" \
 	bash -c 'test "${1:0:1}" = 8 && test "${1:4:10}" = 0400010002 &&
 		test "${1:18:4}" = 0006' _ "$got"
 
+v2body="010002000300000010""060040$(printf '5a%.0s' $(seq 1 16))"
+got=$(exchange "$(port v2)" "$(printf '80%02x' "$(hlen "$v2body")")$v2body" 5)
+check "sslv2: no common kind gets ERROR NO-CIPHER-ERROR" test "$got" = 8003000001
+
 # SSLv2-compatible hello (RFC 5246 E.2) for TLS 1.0, kinds 0x00002f, 0x000004.
 v2body="010301000600000010""00002f000004$(printf '5a%.0s' $(seq 1 16))"
 got=$(exchange "$(port legacy)" "$(printf '80%02x' "$(hlen "$v2body")")$v2body" 79)
@@ -324,6 +349,12 @@ out=$(sclient shalert -tls1_2 -trace)
 check "sh-alert: ServerHello, then a fatal handshake_failure" \
 	bash -c 'grep -q "cipher_suite {0xC0, 0x2F}" <<<"$1" &&
 		grep -q "description=handshake failure" <<<"$1"' _ "$out"
+
+out=$(sclient shhang -tls1_2 -msg)
+check "sh-hang: ServerHello, then nothing until the server's timeout" \
+	bash -c 'grep -q "^<<< .*ServerHello" <<<"$1" &&
+		! grep -q "^<<< .*Certificate" <<<"$1" &&
+		grep -q "has read [1-9]" <<<"$1"' _ "$out"
 
 out=$(sclient evil -tls1_2 -showcerts)
 der=$(sed -n '/BEGIN CERT/,/END CERT/p' <<<"$out" | openssl x509 -outform DER |

@@ -937,7 +937,8 @@ static int answer_bigmsg(const struct tf_cfg *c, struct tf_reply *r)
 		tf_wr_bytes(&hs, fill, n);
 		left -= n;
 	}
-	put_handshake(c, &r->out, 0x0303, &hs);
+	put_records(&r->out, CT_HANDSHAKE, 0x0303, hs.data, hs.len,
+		    TF_FRAGMENT_MAX);
 	rc = hs.bad || r->out.bad ? -1 : 0;
 	tf_wr_free(&hs);
 	r->after = TF_AFTER_WAIT;

@@ -335,14 +335,15 @@ static int conn_send(struct server *s, struct conn *c)
 {
 	uint64_t now = now_ms();
 
+	/* Before the loop: delay= holds back even an empty answer (reset). */
+	if (now < c->send_at) {
+		want_timer(s, c->send_at);
+		return 0;
+	}
 	while (c->sent < c->reply.out.len) {
 		size_t n = c->reply.out.len - c->sent;
 		ssize_t w;
 
-		if (now < c->send_at) {
-			want_timer(s, c->send_at);
-			return 0;
-		}
 		if (c->reply.pace_ms)
 			n = 1;
 		w = send(c->fd, c->reply.out.data + c->sent, n, MSG_NOSIGNAL);
@@ -380,6 +381,9 @@ static int on_hello(struct server *s, struct conn *c, enum tf_rx st,
 						c->ra.v2, c->ra.record_version,
 						&h);
 		parsed = alert == 0;
+		/* A TLS alert means nothing to an SSLv2 client: just close. */
+		if (!parsed && c->ra.v2)
+			alert = 0;
 	}
 	if (parsed) {
 		hp = &h;
