@@ -1,0 +1,155 @@
+/*
+ * Comparing two scans: `cipherprobe diff OLD.json NEW.json` and the engine
+ * behind `cipherprobe scan --state FILE` (cron: exit 3 on regression).
+ *
+ * Both sides are whole schema-1 documents (DESIGN.md).  Targets are matched
+ * by their key, input + address: --all-addresses gives one record per
+ * address for the same input, so the input alone is not unique.  Records
+ * left unmatched after that are paired by input alone when exactly one is
+ * left on each side for that input (a name whose address rotated, or that
+ * failed to resolve; reported as an "address" change), and otherwise
+ * reported as added or removed.  Neither counts as a regression: a target
+ * taken out of the list is a decision, not a server change.  Duplicate
+ * keys within one document are paired in document order.
+ *
+ * Per matched target the rules below give REGRESSION, IMPROVEMENT or INFO
+ * changes (the "what" token in brackets).  Protocols, suites, groups,
+ * preference and certificate are compared only when both scans succeeded,
+ * and suites only at versions supported on both sides; a version that
+ * appears or disappears is one change, not one per suite.  "Weak" suites
+ * are those the registry rates weak, export or null; weak versions are
+ * SSLv2, SSLv3, TLS 1.0 and TLS 1.1.
+ *
+ *   [status]       ok -> error: REGRESSION (names error kind and message);
+ *                  error -> ok: IMPROVEMENT; error kind changed: INFO
+ *   [compatible]   verdict compatible -> incompatible, or compatible ->
+ *                  scan error: REGRESSION; the reverse: IMPROVEMENT
+ *   [fix]          both incompatible: the fix needs more changes, or no
+ *                  fix exists any more: REGRESSION; fewer / a fix again:
+ *                  IMPROVEMENT; other changes, same number: INFO
+ *   [fix_weak]     the fix became weak: REGRESSION; the reverse: IMPROVEMENT
+ *   [no_decrypt]   now advised as a no-decrypt exception: REGRESSION;
+ *                  the reverse: IMPROVEMENT
+ *   [protocol]     TLS 1.2/1.3 gone or a weak version new: REGRESSION;
+ *                  TLS 1.2/1.3 new or a weak version gone: IMPROVEMENT
+ *   [cipher]       a non-weak suite gone, or a weak suite new (also at a
+ *                  newly supported version): REGRESSION; a weak suite
+ *                  gone: IMPROVEMENT; a non-weak suite new: INFO
+ *   [preference]   server / client order flipped, or the server's order
+ *                  of the common suites changed: INFO
+ *   [group]        a group added or gone: INFO
+ *   [certificate]  the leaf's sha256 changed: INFO
+ *   [address]      paired by input with another address: INFO
+ *   [probed]       a version probed in only one of the scans: INFO
+ *
+ * Verdicts are compared only where both records carry one; scans run with
+ * --no-verdict (verdict null) add no verdict changes.  Suites the registry
+ * does not know count as not weak.
+ */
+#ifndef CP_DIFF_H
+#define CP_DIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "output/output.h"
+#include "result.h"
+
+enum cp_change_kind {
+	CP_CHANGE_REGRESSION,
+	CP_CHANGE_IMPROVEMENT,
+	CP_CHANGE_INFO,
+};
+
+struct cp_change {
+	enum cp_change_kind kind;
+	const char *what;         /* static token: "status", "cipher", ... (above) */
+	char *target;             /* the record's "input" */
+	char *address;            /* the record's address (new side), NULL if none */
+	bool show_address;        /* input has several records: text names the address */
+	char *detail;             /* one sentence, suites by IANA name */
+	const char *version;      /* "TLSv1.2" for per-version changes, else NULL */
+	char *item;               /* cipher or group name, or error kind, or NULL */
+};
+
+/* A target present on one side only. */
+struct cp_diff_target {
+	char *target;             /* input */
+	char *address;            /* NULL if none */
+};
+
+/* Filled by cp_diff_docs, released by cp_diff_free.  Changes are kept in
+ * document order; the renderers put regressions first. */
+struct cp_diff {
+	struct cp_change *changes;
+	size_t nchanges;
+	struct cp_diff_target *added, *removed;
+	size_t nadded, nremoved;
+	size_t compared;          /* targets matched and compared */
+	size_t regressions, improvements, infos;
+	size_t cap_changes, cap_added, cap_removed;   /* internal */
+};
+
+/*
+ * Compares two schema-1 documents.  *out is overwritten (no need to
+ * initialise it).  Returns 0, or -1 with *out empty and a message in err
+ * naming the side and the field ("new document: targets[2].input:
+ * missing", "old document: schema: expected 1, got 2") or "out of memory".
+ */
+int cp_diff_docs(const json_t *old_doc, const json_t *new_doc, struct cp_diff *out,
+		 char *err, size_t errlen);
+
+size_t cp_diff_regressions(const struct cp_diff *d);
+void cp_diff_free(struct cp_diff *d);
+
+/*
+ * {"regressions": N, "improvements": N, "info": N, "compared": N,
+ *  "changes": [{"target", "address", "kind": "regression"|"improvement"|
+ *  "info", "what", "detail", and "version", "cipher", "group" or
+ *  "error_kind" where they apply}], "added": [{"target", "address"}],
+ *  "removed": [...]}; changes regressions first.  NULL: no memory.
+ */
+json_t *cp_diff_to_json(const struct cp_diff *d);
+
+/*
+ * One line per change, regressions first, then added/removed targets and a
+ * summary line.  Strings from the documents are escaped for terminals;
+ * color adds ANSI colours (only for a terminal).  0, or -1 when writing
+ * failed.
+ */
+int cp_diff_print(FILE *f, const struct cp_diff *d, bool color);
+
+/*
+ * Reads a schema-1 document from path ("-": standard input) and checks it
+ * as cp_diff_docs will (schema, "targets" an array, every target
+ * loadable).  Returns the document, or NULL with a message in err that
+ * starts with the path ("old.json:12:5: ..." for JSON syntax, "old.json:
+ * targets[0].input: missing") and errno set: the open(2) errno when the
+ * file cannot be opened (ENOENT for a missing --state file: the first
+ * run), EFBIG when larger than the cap, EINVAL when the content is not a
+ * schema-1 document, ENOMEM.  cp_doc_load caps input at CP_DOC_MAX bytes.
+ */
+#define CP_DOC_MAX ((size_t)256 << 20)
+json_t *cp_doc_load(const char *path, char *err, size_t errlen);
+json_t *cp_doc_load_max(const char *path, size_t max_bytes, char *err, size_t errlen);
+
+/* Checks an in-memory document as cp_doc_load does; 0 or -1 with err. */
+int cp_doc_check(const json_t *doc, char *err, size_t errlen);
+
+/*
+ * A schema-1 document of results[0..n-1] in that order (verdicts
+ * included), for --state: {"schema": 1, "tool", "targets", and "summary"
+ * when s is not NULL}.  tool_version NULL means PACKAGE_VERSION.  NULL:
+ * no memory.
+ */
+json_t *cp_doc_from_results(const struct cp_result *const *results, size_t n,
+			    const struct cp_summary *s, const char *tool_version);
+
+/* Writes doc to path atomically (output/file.h): readers see the old state
+ * or the new one, never half of it.  0, or -1 with a message in err. */
+int cp_doc_save(const json_t *doc, const char *path, char *err, size_t errlen);
+
+#endif
