@@ -1,0 +1,1019 @@
+/*
+ * The diff engine: every rule of output/diff.h in both directions, target
+ * matching (--all-addresses keys, rotated addresses, added/removed),
+ * malformed documents with their messages, the JSON and text renderers,
+ * and documents loaded from and saved to disk.
+ *
+ * Each case starts from tests/diff/old.json (a hand-written schema-1
+ * document: a compatible site, an incompatible legacy site with a fix, a
+ * CDN name scanned at two addresses, a target that timed out) and edits one
+ * field, so the expected change follows from the rule alone.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "output/diff.h"
+#include "output/output.h"
+#include "result.h"
+
+#define WWW "www.example.com"
+#define LEGACY "legacy.example.net:8443"
+#define CDN "cdn.example.org"
+#define INTRANET "intranet.example.com"
+
+static json_t *base_doc;
+
+/* tests/diff/NAME under $top_srcdir (make check) or the current directory. */
+static const char *fixture(const char *name)
+{
+	static char path[4096];
+	const char *dir = getenv("top_srcdir");
+
+	snprintf(path, sizeof path, "%s/tests/diff/%s", dir ? dir : ".", name);
+	return path;
+}
+
+static int load_base(void **state)
+{
+	char err[512];
+
+	base_doc = cp_doc_load(fixture("old.json"), err, sizeof err);
+	if (!base_doc)
+		fprintf(stderr, "# %s (run from the source tree or set top_srcdir)\n", err);
+	return base_doc ? 0 : -1;
+}
+
+static int free_base(void **state)
+{
+	json_decref(base_doc);
+	return 0;
+}
+
+static json_t *base(void)
+{
+	json_t *d = json_deep_copy(base_doc);
+
+	assert_non_null(d);
+	return d;
+}
+
+/* ---- editing a document --------------------------------------------- */
+
+/* The target with this input (and address, if not NULL). */
+static json_t *tgt(json_t *doc, const char *input, const char *address)
+{
+	size_t i;
+	json_t *t;
+
+	json_array_foreach(json_object_get(doc, "targets"), i, t) {
+		const char *a = json_string_value(json_object_get(t, "address"));
+		if (!strcmp(json_string_value(json_object_get(t, "input")), input) &&
+		    (!address || (a && !strcmp(a, address))))
+			return t;
+	}
+	fail_msg("no target %s %s", input, address ? address : "");
+	return NULL;
+}
+
+static json_t *proto(json_t *t, const char *version)
+{
+	size_t i;
+	json_t *p;
+
+	json_array_foreach(json_object_get(t, "protocols"), i, p)
+		if (!strcmp(json_string_value(json_object_get(p, "version")), version))
+			return p;
+	fail_msg("no protocol %s", version);
+	return NULL;
+}
+
+static void drop_cipher(json_t *t, const char *version, const char *id)
+{
+	json_t *c = json_object_get(proto(t, version), "ciphers");
+
+	for (size_t i = 0; i < json_array_size(c); i++)
+		if (!strcmp(json_string_value(json_object_get(json_array_get(c, i), "id")), id)) {
+			assert_int_equal(json_array_remove(c, i), 0);
+			return;
+		}
+	fail_msg("no cipher %s at %s", id, version);
+}
+
+/* Appends a suite (the loader takes the registry's name, not ours). */
+static void add_cipher(json_t *t, const char *version, const char *id)
+{
+	json_t *p = proto(t, version);
+
+	assert_int_equal(json_object_set_new(p, "supported", json_true()), 0);
+	assert_int_equal(json_array_append_new(json_object_get(p, "ciphers"),
+					       json_pack("{s:s, s:n, s:n}", "id", id, "name", "strength")), 0);
+}
+
+static void set_unsupported(json_t *t, const char *version)
+{
+	json_t *p = proto(t, version);
+
+	assert_int_equal(json_object_set_new(p, "supported", json_false()), 0);
+	assert_int_equal(json_array_clear(json_object_get(p, "ciphers")), 0);
+	assert_int_equal(json_object_set_new(p, "server_preference", json_null()), 0);
+}
+
+static void set(json_t *o, const char *key, json_t *v)
+{
+	assert_non_null(v);
+	assert_int_equal(json_object_set_new(o, key, v), 0);
+}
+
+static json_t *verdict(json_t *t)
+{
+	json_t *v = json_object_get(t, "verdict");
+
+	assert_true(json_is_object(v));
+	return v;
+}
+
+static json_t *fix(json_t *t)
+{
+	json_t *f = json_object_get(verdict(t), "fix");
+
+	assert_true(json_is_object(f));
+	return f;
+}
+
+/* The record of a target whose scan failed: what cmd_scan writes. */
+static void make_error(json_t *t, const char *kind, const char *msg)
+{
+	set(t, "status", json_string("error"));
+	set(t, "error", json_pack("{s:s, s:s}", "kind", kind, "message", msg));
+	set(t, "protocols", json_array());
+	set(t, "groups", json_array());
+	set(t, "verdict", json_null());
+	json_object_del(t, "certificate");
+}
+
+/* ---- running the diff and looking at it ------------------------------ */
+
+static void run(const json_t *o, const json_t *n, struct cp_diff *d)
+{
+	char err[512] = "";
+
+	if (cp_diff_docs(o, n, d, err, sizeof err))
+		fail_msg("cp_diff_docs: %s", err);
+}
+
+static size_t count(const struct cp_diff *d, enum cp_change_kind kind, const char *what)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->nchanges; i++)
+		if (d->changes[i].kind == kind && (!what || !strcmp(d->changes[i].what, what)))
+			n++;
+	return n;
+}
+
+static const struct cp_change *find(const struct cp_diff *d, enum cp_change_kind kind, const char *what)
+{
+	for (size_t i = 0; i < d->nchanges; i++)
+		if (d->changes[i].kind == kind && !strcmp(d->changes[i].what, what))
+			return &d->changes[i];
+	fail_msg("no %s change of kind %d", what, (int)kind);
+	return NULL;
+}
+
+static void dump(const struct cp_diff *d)
+{
+	for (size_t i = 0; i < d->nchanges; i++)
+		fprintf(stderr, "# %d %s %s: %s\n", (int)d->changes[i].kind, d->changes[i].what,
+			d->changes[i].target, d->changes[i].detail);
+}
+
+/*
+ * The core check: old -> new gives exactly one change, of kind fwd, for
+ * target, with this detail; new -> old gives exactly one of kind rev and
+ * detail rev_detail.  Consumes both documents.
+ */
+static void one_each_way(json_t *o, json_t *n, const char *target, const char *what,
+			 enum cp_change_kind fwd, const char *detail,
+			 enum cp_change_kind rev, const char *rev_detail)
+{
+	struct cp_diff d;
+
+	for (int pass = 0; pass < 2; pass++) {
+		run(pass ? n : o, pass ? o : n, &d);
+		if (d.nchanges != 1)
+			dump(&d);
+		assert_int_equal(d.nchanges, 1);
+		assert_int_equal(d.changes[0].kind, pass ? rev : fwd);
+		assert_string_equal(d.changes[0].what, what);
+		assert_string_equal(d.changes[0].target, target);
+		assert_string_equal(d.changes[0].detail, pass ? rev_detail : detail);
+		assert_int_equal(cp_diff_regressions(&d), (pass ? rev : fwd) == CP_CHANGE_REGRESSION);
+		assert_int_equal(d.nadded + d.nremoved, 0);
+		assert_int_equal(d.compared, 5);
+		cp_diff_free(&d);
+	}
+	json_decref(o);
+	json_decref(n);
+}
+
+/* ---- the rules ------------------------------------------------------ */
+
+static void test_identical(void **state)
+{
+	json_t *o = base(), *n = base();
+	struct cp_diff d;
+
+	run(o, n, &d);
+	assert_int_equal(d.nchanges, 0);
+	assert_int_equal(d.compared, 5);
+	assert_int_equal(cp_diff_regressions(&d), 0);
+	cp_diff_free(&d);
+	json_decref(o);
+	json_decref(n);
+}
+
+static void test_suite_gone(void **state)
+{
+	json_t *o = base(), *n = base();
+	struct cp_diff d;
+
+	drop_cipher(tgt(n, WWW, NULL), "TLSv1.2", "0xC02F");
+	run(o, n, &d);
+	assert_int_equal(d.nchanges, 1);
+	assert_string_equal(d.changes[0].version, "TLSv1.2");
+	assert_string_equal(d.changes[0].item, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+	assert_string_equal(d.changes[0].address, "192.0.2.10");
+	assert_false(d.changes[0].show_address);
+	cp_diff_free(&d);
+	/* a strong suite turning up is news, not an improvement */
+	one_each_way(o, n, WWW, "cipher",
+		     CP_CHANGE_REGRESSION, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 is no longer accepted at TLSv1.2",
+		     CP_CHANGE_INFO, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 is now accepted at TLSv1.2");
+}
+
+static void test_legacy_suite(void **state)
+{
+	json_t *o = base(), *n = base();
+
+	add_cipher(tgt(n, WWW, NULL), "TLSv1.2", "0x009C");
+	one_each_way(o, n, WWW, "cipher",
+		     CP_CHANGE_INFO, "TLS_RSA_WITH_AES_128_GCM_SHA256 is now accepted at TLSv1.2",
+		     CP_CHANGE_REGRESSION, "TLS_RSA_WITH_AES_128_GCM_SHA256 is no longer accepted at TLSv1.2");
+}
+
+static void test_weak_suites(void **state)
+{
+	static const struct { const char *id, *name, *strength; } weak[] = {
+		{ "0x0005", "TLS_RSA_WITH_RC4_128_SHA", "weak" },
+		{ "0x000A", "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "weak" },
+		{ "0x0003", "TLS_RSA_EXPORT_WITH_RC4_40_MD5", "export" },
+		{ "0x0002", "TLS_RSA_WITH_NULL_SHA", "null" },
+	};
+	char fwd[160], rev[160];
+
+	for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++) {
+		json_t *o = base(), *n = base();
+		json_t *t = tgt(n, WWW, NULL);
+		add_cipher(t, "TLSv1.2", weak[i].id);
+		snprintf(fwd, sizeof fwd, "%s is now accepted at TLSv1.2 (%s)", weak[i].name, weak[i].strength);
+		snprintf(rev, sizeof rev, "%s is no longer accepted at TLSv1.2", weak[i].name);
+		one_each_way(o, n, WWW, "cipher", CP_CHANGE_REGRESSION, fwd, CP_CHANGE_IMPROVEMENT, rev);
+	}
+}
+
+static void test_protocol_gone(void **state)
+{
+	json_t *o = base(), *n = base();
+
+	/* one change for the version, none for its four suites */
+	set_unsupported(tgt(n, WWW, NULL), "TLSv1.2");
+	one_each_way(o, n, WWW, "protocol",
+		     CP_CHANGE_REGRESSION, "TLSv1.2 is no longer supported",
+		     CP_CHANGE_IMPROVEMENT, "TLSv1.2 is now supported");
+	o = base();
+	n = base();
+	set_unsupported(tgt(n, LEGACY, NULL), "TLSv1.2");
+	one_each_way(o, n, LEGACY, "protocol",
+		     CP_CHANGE_REGRESSION, "TLSv1.2 is no longer supported",
+		     CP_CHANGE_IMPROVEMENT, "TLSv1.2 is now supported");
+}
+
+static void test_weak_protocols(void **state)
+{
+	static const char *const versions[] = { "SSLv3", "TLSv1.0", "TLSv1.1" };
+	char fwd[96], rev[96];
+
+	for (size_t i = 0; i < 3; i++) {
+		json_t *o = base(), *n = base();
+		add_cipher(tgt(n, WWW, NULL), versions[i], "0x002F");   /* legacy: no suite change */
+		snprintf(fwd, sizeof fwd, "%s is now supported (a weak protocol version)", versions[i]);
+		snprintf(rev, sizeof rev, "%s is no longer supported", versions[i]);
+		one_each_way(o, n, WWW, "protocol", CP_CHANGE_REGRESSION, fwd, CP_CHANGE_IMPROVEMENT, rev);
+	}
+}
+
+/* A weak version arriving with a weak suite: both are regressions. */
+static void test_weak_protocol_weak_suite(void **state)
+{
+	json_t *o = base(), *n = base(), *t = tgt(n, WWW, NULL);
+	struct cp_diff d;
+
+	add_cipher(t, "TLSv1.1", "0xC013");
+	add_cipher(t, "TLSv1.1", "0x000A");
+	run(o, n, &d);
+	assert_int_equal(d.nchanges, 2);
+	assert_int_equal(cp_diff_regressions(&d), 2);
+	assert_string_equal(find(&d, CP_CHANGE_REGRESSION, "cipher")->detail,
+			    "TLS_RSA_WITH_3DES_EDE_CBC_SHA is now accepted at TLSv1.1 (weak)");
+	cp_diff_free(&d);
+	/* and going away is one improvement, not one per suite */
+	run(n, o, &d);
+	assert_int_equal(d.nchanges, 1);
+	assert_int_equal(find(&d, CP_CHANGE_IMPROVEMENT, "protocol")->kind, CP_CHANGE_IMPROVEMENT);
+	cp_diff_free(&d);
+	json_decref(o);
+	json_decref(n);
+}
+
+static void test_sslv2(void **state)
+{
+	json_t *o = base(), *n = base();
+	json_t *p = json_pack("{s:s, s:b, s:n, s:[]}", "version", "SSLv2", "supported", 0,
+			      "server_preference", "ciphers");
+	struct cp_diff d;
+
+	assert_non_null(p);
+	assert_int_equal(json_array_append_new(json_object_get(tgt(o, LEGACY, NULL), "protocols"),
+					       json_deep_copy(p)), 0);
+	assert_int_equal(json_array_append_new(json_object_get(tgt(n, LEGACY, NULL), "protocols"), p), 0);
+	add_cipher(tgt(n, LEGACY, NULL), "SSLv2", "0x010080");
+	run(o, n, &d);
+	assert_int_equal(d.nchanges, 2);
+	assert_string_equal(find(&d, CP_CHANGE_REGRESSION, "protocol")->detail,
+			    "SSLv2 is now supported (a weak protocol version)");
+	assert_string_equal(find(&d, CP_CHANGE_REGRESSION, "cipher")->detail,
+			    "SSL_CK_RC4_128_WITH_MD5 is now accepted at SSLv2 (weak)");
+	cp_diff_free(&d);
+	json_decref(o);
+	json_decref(n);
+}
+
+static void test_compatibility(void **state)
+{
+	json_t *o = base(), *n = base(), *t = tgt(n, WWW, NULL);
+
+	set(verdict(t), "compatible", json_false());
+	set(verdict(t), "reason", json_string("the server now accepts only TLS_RSA_WITH_AES_128_GCM_SHA256"));
+	set(verdict(t), "fix", json_pack("{s:[s], s:b}", "changes", "keyxchg-algo-rsa", "weak", 0));
+	one_each_way(o, n, WWW, "compatible",
+		     CP_CHANGE_REGRESSION, "no longer compatible with the profile: the server now accepts only "
+					   "TLS_RSA_WITH_AES_128_GCM_SHA256",
+		     CP_CHANGE_IMPROVEMENT, "now compatible with the profile");
+}
+
+/* ok -> error: the status (kind and message) and, for a compatible target,
+ * the lost compatibility; nothing about suites the error cannot know. */
+static void test_scan_fails(void **state)
+{
+	json_t *o = base(), *n = base();
+	struct cp_diff d;
+	const struct cp_change *c;
+
+	make_error(tgt(n, WWW, NULL), "refused", "connection refused by 192.0.2.10 port 443");
+	run(o, n, &d);
+	if (d.nchanges != 2)
+		dump(&d);
+	assert_int_equal(d.nchanges, 2);
+	assert_int_equal(cp_diff_regressions(&d), 2);
+	c = find(&d, CP_CHANGE_REGRESSION, "status");
+	assert_string_equal(c->detail, "the scan now fails: refused: connection refused by 192.0.2.10 port 443");
+	assert_string_equal(c->item, "refused");
+	assert_string_equal(find(&d, CP_CHANGE_REGRESSION, "compatible")->detail,
+			    "no longer compatible with the profile: the scan fails");
+	cp_diff_free(&d);
+
+	run(n, o, &d);
+	assert_int_equal(d.nchanges, 2);
+	assert_int_equal(cp_diff_regressions(&d), 0);
+	assert_string_equal(find(&d, CP_CHANGE_IMPROVEMENT, "status")->detail,
+			    "the scan succeeds again (it failed with refused: connection refused by 192.0.2.10 port 443)");
+	assert_string_equal(find(&d, CP_CHANGE_IMPROVEMENT, "compatible")->detail,
+			    "compatible with the profile again (the scan failed before)");
+	cp_diff_free(&d);
+	json_decref(o);
+	json_decref(n);
+
+	/* an incompatible target that stops scanning: only the status */
+	o = base();
+	n = base();
+	make_error(tgt(n, LEGACY, NULL), "reset", "connection reset on every probe");
+	one_each_way(o, n, LEGACY, "status",
+		     CP_CHANGE_REGRESSION, "the scan now fails: reset: connection reset on every probe",
+		     CP_CHANGE_IMPROVEMENT, "the scan succeeds again (it failed with reset: connection reset on every probe)");
+}
+
+static void test_error_kind(void **state)
+{
+	json_t *o = base(), *n = base();
+
+	make_error(tgt(n, INTRANET, NULL), "dns", "intranet.example.com: no such name");
+	one_each_way(o, n, INTRANET, "status",
+		     CP_CHANGE_INFO, "the scan still fails, now with dns: intranet.example.com: no such name (was timeout)",
+		     CP_CHANGE_INFO, "the scan still fails, now with timeout: no answer to any hello within 8 s (was dns)");
+}
+
+static void test_fix_needs_more(void **state)
+{
+	json_t *o = base(), *n = base();
+
+	set(fix(tgt(n, LEGACY, NULL)), "changes", json_pack("[s, s]", "auth-algo-sha1", "keyxchg-algo-rsa"));
+	one_each_way(o, n, LEGACY, "fix",
+		     CP_CHANGE_REGRESSION, "the fix now needs 2 changes (auth-algo-sha1, keyxchg-algo-rsa) instead of 1 (auth-algo-sha1)",
+		     CP_CHANGE_IMPROVEMENT, "the fix now needs 1 change (auth-algo-sha1) instead of 2 (auth-algo-sha1, keyxchg-algo-rsa)");
+}
+
+static void test_fix_weak(void **state)
+{
+	json_t *o = base(), *n = base();
+
+	set(fix(tgt(n, LEGACY, NULL)), "weak", json_true());
+	one_each_way(o, n, LEGACY, "fix_weak",
+		     CP_CHANGE_REGRESSION, "the fix now weakens the profile: auth-algo-sha1",
+		     CP_CHANGE_IMPROVEMENT, "the fix no longer weakens the profile: auth-algo-sha1");
+}
+
+static void test_fix_gone(void **state)
+{
+	json_t *o = base(), *n = base();
+
+	set(verdict(tgt(n, LEGACY, NULL)), "fix", json_null());
+	one_each_way(o, n, LEGACY, "fix",
+		     CP_CHANGE_REGRESSION, "no profile change fixes it any more (the fix was: auth-algo-sha1)",
+		     CP_CHANGE_IMPROVEMENT, "a profile change now fixes it: auth-algo-sha1");
+}
+
+static void test_fix_other(void **state)
+{
+	json_t *o = base(), *n = base();
+
+	set(fix(tgt(n, LEGACY, NULL)), "changes", json_pack("[s]", "keyxchg-algo-rsa"));
+	one_each_way(o, n, LEGACY, "fix",
+		     CP_CHANGE_INFO, "the fix is now keyxchg-algo-rsa (was auth-algo-sha1)",
+		     CP_CHANGE_INFO, "the fix is now auth-algo-sha1 (was keyxchg-algo-rsa)");
+	/* the same changes in another order are the same fix */
+	o = base();
+	n = base();
+	set(fix(tgt(o, LEGACY, NULL)), "changes", json_pack("[s, s]", "auth-algo-sha1", "keyxchg-algo-rsa"));
+	set(fix(tgt(n, LEGACY, NULL)), "changes", json_pack("[s, s]", "keyxchg-algo-rsa", "auth-algo-sha1"));
+	struct cp_diff d;
+	run(o, n, &d);
+	assert_int_equal(d.nchanges, 0);
+	cp_diff_free(&d);
+	json_decref(o);
+	json_decref(n);
+}
+
+static void test_no_decrypt(void **state)
+{
+	json_t *o = base(), *n = base();
+
+	set(verdict(tgt(n, LEGACY, NULL)), "no_decrypt", json_true());
+	one_each_way(o, n, LEGACY, "no_decrypt",
+		     CP_CHANGE_REGRESSION, "now better left undecrypted (a no-decrypt exception is advised)",
+		     CP_CHANGE_IMPROVEMENT, "no longer needs a no-decrypt exception");
+}
+
+/* scans with --no-verdict have verdict null: nothing to compare */
+static void test_no_verdict(void **state)
+{
+	json_t *o = base(), *n = base();
+	struct cp_diff d;
+	size_t i;
+	json_t *t;
+
+	json_array_foreach(json_object_get(n, "targets"), i, t)
+		set(t, "verdict", json_null());
+	run(o, n, &d);
+	assert_int_equal(d.nchanges, 0);
+	cp_diff_free(&d);
+	json_decref(o);
+	json_decref(n);
+}
+
+static void test_certificate(void **state)
+{
+	json_t *o = base(), *n = base();
+	json_t *c = json_object_get(tgt(n, WWW, NULL), "certificate");
+	struct cp_diff d;
+
+	set(c, "sha256", json_string("9a7c5e3b1d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c"));
+	set(c, "not_after", json_string("2027-02-12T23:59:59Z"));
+	one_each_way(json_incref(o), json_incref(n), WWW, "certificate",
+		     CP_CHANGE_INFO, "the certificate changed: now CN=www.example.com, valid until 2027-02-12T23:59:59Z "
+				     "(sha256 9a7c5e3b1d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c)",
+		     CP_CHANGE_INFO, "the certificate changed: now CN=www.example.com, valid until 2026-02-10T23:59:59Z "
+				     "(sha256 3f1c2a9b7e5d40c8a1f6e2b9d0c4a7e1f3b5d9c2e8a4f6b1d7c3e5a9f2b4d6c8)");
+	/* the same fingerprint in capitals is the same certificate; a scan
+	 * without --no-cert on one side says nothing */
+	set(c, "sha256", json_string("3F1C2A9B7E5D40C8A1F6E2B9D0C4A7E1F3B5D9C2E8A4F6B1D7C3E5A9F2B4D6C8"));
+	set(c, "not_after", json_string("2026-02-10T23:59:59Z"));
+	run(o, n, &d);
+	assert_int_equal(d.nchanges, 0);
+	cp_diff_free(&d);
+	json_object_del(tgt(n, WWW, NULL), "certificate");
+	run(o, n, &d);
+	assert_int_equal(d.nchanges, 0);
+	cp_diff_free(&d);
+	json_decref(o);
+	json_decref(n);
+}
+
+static void test_preference(void **state)
+{
+	json_t *o = base(), *n = base(), *ciphers, *first;
+
+	set(proto(tgt(n, WWW, NULL), "TLSv1.3"), "server_preference", json_true());
+	one_each_way(o, n, WWW, "preference",
+		     CP_CHANGE_INFO, "the server now chooses the suite at TLSv1.3",
+		     CP_CHANGE_INFO, "the server now follows the client's order at TLSv1.3");
+
+	/* the server's own order: AES-256 moved above AES-128 */
+	o = base();
+	n = base();
+	ciphers = json_object_get(proto(tgt(n, WWW, NULL), "TLSv1.2"), "ciphers");
+	first = json_incref(json_array_get(ciphers, 0));
+	assert_int_equal(json_array_remove(ciphers, 0), 0);
+	assert_int_equal(json_array_insert_new(ciphers, 1, first), 0);
+	one_each_way(o, n, WWW, "preference",
+		     CP_CHANGE_INFO, "the server's order at TLSv1.2 changed: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 "
+				     "now comes before TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+		     CP_CHANGE_INFO, "the server's order at TLSv1.2 changed: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 "
+				     "now comes before TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+}
+
+static void test_groups(void **state)
+{
+	json_t *o = base(), *n = base();
+
+	assert_int_equal(json_array_append_new(json_object_get(tgt(n, WWW, NULL), "groups"),
+					       json_pack("{s:i, s:s, s:[s]}", "id", 4588, "name",
+							 "X25519MLKEM768", "versions", "TLSv1.3")), 0);
+	one_each_way(o, n, WWW, "group",
+		     CP_CHANGE_INFO, "group X25519MLKEM768 is now accepted",
+		     CP_CHANGE_INFO, "group X25519MLKEM768 is no longer accepted");
+}
+
+static void test_probed(void **state)
+{
+	json_t *o = base(), *n = base();
+	json_t *protos = json_object_get(tgt(n, WWW, NULL), "protocols");
+
+	assert_int_equal(json_array_remove(protos, 0), 0);   /* SSLv3 */
+	one_each_way(o, n, WWW, "probed",
+		     CP_CHANGE_INFO, "SSLv3 was probed only in the old scan",
+		     CP_CHANGE_INFO, "SSLv3 was probed only in the new scan");
+}
+
+/* ---- matching ------------------------------------------------------- */
+
+static void test_added_removed(void **state)
+{
+	json_t *o = base(), *n = base();
+	json_t *targets = json_object_get(n, "targets");
+	json_t *shop = json_deep_copy(tgt(n, WWW, NULL));
+	struct cp_diff d;
+
+	assert_non_null(shop);
+	set(shop, "input", json_string("shop.example.com"));
+	set(shop, "address", json_string("192.0.2.44"));
+	assert_int_equal(json_array_remove(targets, 1), 0);     /* legacy */
+	assert_int_equal(json_array_append_new(targets, shop), 0);
+	run(o, n, &d);
+	assert_int_equal(d.nchanges, 0);
+	assert_int_equal(d.compared, 4);
+	assert_int_equal(d.nremoved, 1);
+	assert_string_equal(d.removed[0].target, LEGACY);
+	assert_string_equal(d.removed[0].address, "198.51.100.7");
+	assert_int_equal(d.nadded, 1);
+	assert_string_equal(d.added[0].target, "shop.example.com");
+	/* a target leaving the list is not a regression */
+	assert_int_equal(cp_diff_regressions(&d), 0);
+	cp_diff_free(&d);
+	run(n, o, &d);
+	assert_int_equal(d.nadded, 1);
+	assert_string_equal(d.added[0].target, LEGACY);
+	assert_int_equal(d.nremoved, 1);
+	assert_string_equal(d.removed[0].target, "shop.example.com");
+	cp_diff_free(&d);
+	json_decref(o);
+	json_decref(n);
+}
+
+/* --all-addresses: two records of one input, told apart by address. */
+static void test_all_addresses(void **state)
+{
+	json_t *o = base(), *n = base();
+	json_t *targets = json_object_get(n, "targets"), *v4;
+	struct cp_diff d;
+	const struct cp_change *c;
+
+	/* order does not matter: records are matched by key */
+	v4 = json_incref(json_array_get(targets, 2));
+	assert_int_equal(json_array_remove(targets, 2), 0);
+	assert_int_equal(json_array_insert_new(targets, 3, v4), 0);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(targets, 2), "address")),
+			    "2001:db8::5");
+	run(o, n, &d);
+	assert_int_equal(d.nchanges + d.nadded + d.nremoved, 0);
+	cp_diff_free(&d);
+
+	/* a change at one address is reported for that address only */
+	set_unsupported(tgt(n, CDN, "2001:db8::5"), "TLSv1.3");
+	run(o, n, &d);
+	assert_int_equal(d.nchanges, 1);
+	c = find(&d, CP_CHANGE_REGRESSION, "protocol");
+	assert_string_equal(c->target, CDN);
+	assert_string_equal(c->address, "2001:db8::5");
+	assert_true(c->show_address);
+	cp_diff_free(&d);
+	json_decref(o);
+	json_decref(n);
+}
+
+static void test_address_rotation(void **state)
+{
+	json_t *o = base(), *n = base();
+	struct cp_diff d;
+
+	/* one record per input: a new address is the same target */
+	set(tgt(n, WWW, NULL), "address", json_string("192.0.2.11"));
+	one_each_way(json_incref(o), json_incref(n), WWW, "address",
+		     CP_CHANGE_INFO, "address changed from 192.0.2.10 to 192.0.2.11",
+		     CP_CHANGE_INFO, "address changed from 192.0.2.11 to 192.0.2.10");
+
+	/* with --all-addresses, one address replaced: the leftovers pair */
+	set(tgt(n, CDN, "203.0.113.5"), "address", json_string("203.0.113.6"));
+	run(o, n, &d);
+	assert_int_equal(count(&d, CP_CHANGE_INFO, "address"), 2);
+	assert_int_equal(d.nadded + d.nremoved, 0);
+	cp_diff_free(&d);
+
+	/* both replaced: which pairs with which is unknowable, so report them */
+	set(tgt(n, CDN, "2001:db8::5"), "address", json_string("2001:db8::6"));
+	run(o, n, &d);
+	assert_int_equal(count(&d, CP_CHANGE_INFO, "address"), 1);   /* www */
+	assert_int_equal(d.nadded, 2);
+	assert_int_equal(d.nremoved, 2);
+	assert_int_equal(d.compared, 3);
+	cp_diff_free(&d);
+
+	/* a name that stops resolving: address null, still the same target */
+	json_decref(n);
+	n = base();
+	make_error(tgt(n, WWW, NULL), "dns", "www.example.com: no such name");
+	set(tgt(n, WWW, NULL), "address", json_null());
+	run(o, n, &d);
+	assert_int_equal(d.nadded + d.nremoved, 0);
+	assert_string_equal(find(&d, CP_CHANGE_REGRESSION, "status")->detail,
+			    "the scan now fails: dns: www.example.com: no such name");
+	assert_string_equal(find(&d, CP_CHANGE_INFO, "address")->detail,
+			    "address changed from 192.0.2.10 to none");
+	cp_diff_free(&d);
+	json_decref(o);
+	json_decref(n);
+}
+
+/* The same key twice (a target listed twice) pairs in document order. */
+static void test_duplicate_keys(void **state)
+{
+	json_t *o = base(), *n = base(), *copy;
+	struct cp_diff d;
+
+	copy = json_deep_copy(tgt(o, WWW, NULL));
+	assert_int_equal(json_array_append_new(json_object_get(o, "targets"), copy), 0);
+	copy = json_deep_copy(tgt(n, WWW, NULL));
+	drop_cipher(copy, "TLSv1.3", "0x1303");
+	assert_int_equal(json_array_append_new(json_object_get(n, "targets"), copy), 0);
+	run(o, n, &d);
+	assert_int_equal(d.compared, 6);
+	assert_int_equal(d.nchanges, 1);
+	assert_string_equal(d.changes[0].detail, "TLS_CHACHA20_POLY1305_SHA256 is no longer accepted at TLSv1.3");
+	assert_true(d.changes[0].show_address);
+	cp_diff_free(&d);
+	json_decref(o);
+	json_decref(n);
+}
+
+/* ---- malformed documents -------------------------------------------- */
+
+static void expect_reject(json_t *o, json_t *n, const char *msg)
+{
+	struct cp_diff d;
+	char err[512] = "";
+
+	assert_int_equal(cp_diff_docs(o, n, &d, err, sizeof err), -1);
+	assert_string_equal(err, msg);
+	assert_int_equal(d.nchanges + d.nadded + d.nremoved + d.compared, 0);
+	assert_null(d.changes);
+	json_decref(o);
+	json_decref(n);
+}
+
+static void test_malformed(void **state)
+{
+	json_t *d;
+
+	d = base();
+	set(d, "schema", json_integer(2));
+	expect_reject(d, base(), "old document: schema: expected 1, got 2 (written by another version of cipherprobe?)");
+	d = base();
+	json_object_del(d, "schema");
+	expect_reject(base(), d, "new document: schema: missing (not a cipherprobe JSON document?)");
+	d = base();
+	set(d, "schema", json_string("1"));
+	expect_reject(base(), d, "new document: schema: expected the number 1");
+	d = base();
+	set(d, "targets", json_pack("{s:s}", "input", WWW));
+	expect_reject(base(), d, "new document: targets: expected an array");
+	d = base();
+	json_object_del(tgt(d, LEGACY, NULL), "input");
+	expect_reject(base(), d, "new document: targets[1].input: missing");
+	d = base();
+	assert_int_equal(json_array_append_new(json_object_get(d, "targets"), json_string(WWW)), 0);
+	expect_reject(d, base(), "old document: targets[5]: expected an object");
+	d = base();
+	set(proto(tgt(d, WWW, NULL), "TLSv1.2"), "version", json_string("TLSv1.9"));
+	expect_reject(base(), d, "new document: targets[0].protocols[3].version: unknown version 'TLSv1.9'");
+	d = base();
+	set(verdict(tgt(d, WWW, NULL)), "compatible", json_string("yes"));
+	expect_reject(base(), d, "new document: targets[0].verdict.compatible: expected a boolean");
+	d = base();
+	set(fix(tgt(d, LEGACY, NULL)), "changes", json_string("auth-algo-sha1"));
+	expect_reject(base(), d, "new document: targets[1].verdict.fix.changes: expected an array");
+	d = json_array();
+	expect_reject(d, base(), "old document: expected a JSON object at the top");
+}
+
+static void expect_load_error(const char *name, int want_errno, const char *msg)
+{
+	char err[512] = "", want[4096 + 128];
+	const char *path = fixture(name);
+	json_t *d;
+
+	snprintf(want, sizeof want, "%s%s", path, msg);
+	errno = 0;
+	d = cp_doc_load(path, err, sizeof err);
+	assert_null(d);
+	assert_int_equal(errno, want_errno);
+	assert_string_equal(err, want);
+}
+
+static void test_load(void **state)
+{
+	char err[512];
+	json_t *d;
+
+	expect_load_error("schema2.json", EINVAL, ": schema: expected 1, got 2 (written by another version of cipherprobe?)");
+	expect_load_error("targets-object.json", EINVAL, ": targets: expected an array");
+	expect_load_error("no-input.json", EINVAL, ": targets[1].input: missing");
+	/* the file stops in the middle of line 25 */
+	expect_load_error("truncated.json", EINVAL, ":25:64: premature end of input near '\"TL'");
+	expect_load_error("does-not-exist.json", ENOENT, ": No such file or directory");
+	expect_load_error("", EISDIR, ": Is a directory");
+
+	errno = 0;
+	d = cp_doc_load_max(fixture("old.json"), 1000, err, sizeof err);
+	assert_null(d);
+	assert_int_equal(errno, EFBIG);
+	assert_non_null(strstr(err, "old.json: larger than 1000 bytes"));
+
+	d = cp_doc_load(fixture("new.json"), err, sizeof err);
+	assert_non_null(d);
+	assert_int_equal(cp_doc_check(d, err, sizeof err), 0);
+	json_decref(d);
+}
+
+/* ---- renderers ------------------------------------------------------ */
+
+/* old.json -> new.json: 2 regressions, 3 improvements, 1 info, one
+ * target added and one removed (the fixture's own description). */
+static void load_pair(struct cp_diff *d)
+{
+	char err[512];
+	json_t *o = cp_doc_load(fixture("old.json"), err, sizeof err);
+	json_t *n = cp_doc_load(fixture("new.json"), err, sizeof err);
+
+	assert_non_null(o);
+	assert_non_null(n);
+	run(o, n, d);
+	json_decref(o);
+	json_decref(n);
+}
+
+static void test_json(void **state)
+{
+	struct cp_diff d;
+	json_t *j, *changes, *c;
+	size_t i, reg = 0, imp = 0, info = 0;
+	int last = 0;
+
+	load_pair(&d);
+	j = cp_diff_to_json(&d);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j, "regressions")), 2);
+	assert_int_equal(json_integer_value(json_object_get(j, "improvements")), 3);
+	assert_int_equal(json_integer_value(json_object_get(j, "info")), 1);
+	assert_int_equal(json_integer_value(json_object_get(j, "compared")), 4);
+	changes = json_object_get(j, "changes");
+	assert_int_equal(json_array_size(changes), 6);
+	json_array_foreach(changes, i, c) {
+		const char *k = json_string_value(json_object_get(c, "kind"));
+		int rank = !strcmp(k, "regression") ? 0 : !strcmp(k, "improvement") ? 1 : 2;
+		assert_true(rank >= last);     /* regressions first */
+		last = rank;
+		reg += rank == 0;
+		imp += rank == 1;
+		info += rank == 2;
+		assert_true(json_is_string(json_object_get(c, "target")));
+		assert_true(json_is_string(json_object_get(c, "what")));
+		assert_true(json_is_string(json_object_get(c, "detail")));
+	}
+	assert_int_equal(reg, 2);
+	assert_int_equal(imp, 3);
+	assert_int_equal(info, 1);
+	c = json_array_get(changes, 0);
+	assert_string_equal(json_string_value(json_object_get(c, "what")), "cipher");
+	assert_string_equal(json_string_value(json_object_get(c, "cipher")), "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+	assert_string_equal(json_string_value(json_object_get(c, "version")), "TLSv1.2");
+	assert_string_equal(json_string_value(json_object_get(c, "address")), "192.0.2.10");
+	c = json_array_get(json_object_get(j, "added"), 0);
+	assert_string_equal(json_string_value(json_object_get(c, "target")), "shop.example.com");
+	c = json_array_get(json_object_get(j, "removed"), 0);
+	assert_string_equal(json_string_value(json_object_get(c, "address")), "2001:db8::5");
+	json_decref(j);
+	cp_diff_free(&d);
+}
+
+static char *render(const struct cp_diff *d, bool color)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(cp_diff_print(f, d, color), 0);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+static void test_print(void **state)
+{
+	struct cp_diff d;
+	char *text, *p;
+
+	load_pair(&d);
+	text = render(&d, false);
+	assert_null(strchr(text, '\033'));
+	assert_true(!strncmp(text, "REGRESSION  www.example.com: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 "
+				   "is no longer accepted at TLSv1.2\n", 100));
+	/* both regressions come before the first improvement */
+	p = strstr(text, "improvement ");
+	assert_non_null(p);
+	assert_null(strstr(p, "REGRESSION"));
+	assert_non_null(strstr(text, "\nadded       shop.example.com [192.0.2.44]\n"));
+	assert_non_null(strstr(text, "\nremoved     cdn.example.org [2001:db8::5] (not in the new scan; "
+				     "not counted as a regression)\n"));
+	p = strrchr(text, '\n');
+	assert_non_null(p);
+	*p = '\0';
+	p = strrchr(text, '\n');
+	assert_string_equal(p + 1, "2 regressions, 3 improvements, 1 info; 4 targets compared, 1 added, 1 removed");
+	free(text);
+	text = render(&d, true);
+	assert_non_null(strstr(text, "\033[1;31mREGRESSION \033[0m www.example.com"));
+	free(text);
+	cp_diff_free(&d);
+}
+
+/* Strings from a document are shown escaped, never sent raw to a tty. */
+static void test_print_hostile(void **state)
+{
+	json_t *o = base(), *n = base();
+	struct cp_diff d;
+	char *text;
+
+	make_error(tgt(n, INTRANET, NULL), "protocol", "peer said \033]0;pwned\007");
+	set(tgt(o, INTRANET, NULL), "input", json_string("evil\033[2J.example"));
+	set(tgt(n, INTRANET, NULL), "input", json_string("evil\033[2J.example"));
+	run(o, n, &d);
+	text = render(&d, false);
+	assert_null(strchr(text, '\033'));
+	assert_null(strchr(text, '\007'));
+	assert_non_null(strstr(text, "evil\\x1B[2J.example"));
+	free(text);
+	cp_diff_free(&d);
+	json_decref(o);
+	json_decref(n);
+}
+
+/* ---- documents for --state ------------------------------------------ */
+
+static void test_state_roundtrip(void **state)
+{
+	char dir[] = "/tmp/test_diff.XXXXXX", path[64], err[512];
+	const json_t *targets = json_object_get(base_doc, "targets");
+	size_t n = json_array_size(targets);
+	struct cp_result **rs = calloc(n, sizeof *rs);
+	struct cp_summary sum = { .targets = n };
+	json_t *doc, *back;
+	struct cp_diff d;
+
+	assert_non_null(rs);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/state.json", dir);
+	for (size_t i = 0; i < n; i++) {
+		rs[i] = cp_result_from_json(json_array_get(targets, i), err, sizeof err);
+		assert_non_null(rs[i]);
+	}
+	doc = cp_doc_from_results((const struct cp_result *const *)rs, n, &sum, "9.9.9");
+	assert_non_null(doc);
+	assert_int_equal(json_integer_value(json_object_get(doc, "schema")), 1);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "tool"), "version")), "9.9.9");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "summary"), "targets")), 5);
+	assert_int_equal(cp_doc_check(doc, err, sizeof err), 0);
+
+	assert_int_equal(cp_doc_save(doc, path, err, sizeof err), 0);
+	back = cp_doc_load(path, err, sizeof err);
+	assert_non_null(back);
+	/* the records carry no verdicts (the loader leaves them to the
+	 * policy code): the scans themselves are unchanged */
+	run(base_doc, back, &d);
+	assert_int_equal(d.compared, 5);
+	assert_int_equal(d.nchanges, 0);
+	cp_diff_free(&d);
+
+	/* a bad path leaves a message, not a half-written file */
+	snprintf(path, sizeof path, "%s/missing-dir/state.json", dir);
+	assert_int_equal(cp_doc_save(doc, path, err, sizeof err), -1);
+	assert_non_null(strstr(err, "missing-dir"));
+
+	snprintf(path, sizeof path, "%s/state.json", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	for (size_t i = 0; i < n; i++)
+		cp_result_free(rs[i]);
+	free(rs);
+	json_decref(doc);
+	json_decref(back);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_identical),
+		cmocka_unit_test(test_suite_gone),
+		cmocka_unit_test(test_legacy_suite),
+		cmocka_unit_test(test_weak_suites),
+		cmocka_unit_test(test_protocol_gone),
+		cmocka_unit_test(test_weak_protocols),
+		cmocka_unit_test(test_weak_protocol_weak_suite),
+		cmocka_unit_test(test_sslv2),
+		cmocka_unit_test(test_compatibility),
+		cmocka_unit_test(test_scan_fails),
+		cmocka_unit_test(test_error_kind),
+		cmocka_unit_test(test_fix_needs_more),
+		cmocka_unit_test(test_fix_weak),
+		cmocka_unit_test(test_fix_gone),
+		cmocka_unit_test(test_fix_other),
+		cmocka_unit_test(test_no_decrypt),
+		cmocka_unit_test(test_no_verdict),
+		cmocka_unit_test(test_certificate),
+		cmocka_unit_test(test_preference),
+		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_probed),
+		cmocka_unit_test(test_added_removed),
+		cmocka_unit_test(test_all_addresses),
+		cmocka_unit_test(test_address_rotation),
+		cmocka_unit_test(test_duplicate_keys),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_print_hostile),
+		cmocka_unit_test(test_state_roundtrip),
+	};
+
+	return cmocka_run_group_tests(tests, load_base, free_base);
+}
