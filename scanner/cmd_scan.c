@@ -14,9 +14,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "commands.h"
+#include "fetch.h"
 #include "input/declog.h"
 #include "input/list.h"
 #include "input/target.h"
@@ -24,6 +28,7 @@
 #include "output/output.h"
 #include "policy/advise.h"
 #include "policy/offer.h"
+#include "policy/panosapi.h"
 #include "policy/profile.h"
 #include "policy/verdict_out.h"
 #include "policy/verify.h"
@@ -40,8 +45,9 @@ static const char scan_usage[] =
 "followed by ,SNI to override the server name sent (default port 443).\n"
 "\n"
 "Input:\n"
-"  -i, --input FILE         read targets from FILE, one per line ('-' = stdin);\n"
-"                           blank lines and # comments are skipped\n"
+"  -i, --input FILE|URL     read targets from FILE, one per line ('-' = stdin),\n"
+"                           or fetch the list from an http(s) URL; blank lines\n"
+"                           and # comments are skipped\n"
 "      --from-decryption-log FILE  scan the servers a PAN-OS decryption-log CSV\n"
 "                           export shows failing on the server side (raw or GUI\n"
 "                           column names), once each, with the failure count\n"
@@ -60,7 +66,15 @@ static const char scan_usage[] =
 "      --profile SPEC       PAN-OS XML (snippet, running config, API reply), a file\n"
 "                           of set commands, SCM JSON, or a built-in: panos-default,\n"
 "                           panos-recommended (the default)\n"
-"      --profile-name NAME  the profile to use in a file that holds several\n"
+"      --profile-name NAME  the profile to use in a file that holds several, or\n"
+"                           to read from the firewall with --panos-host\n"
+"      --panos-host HOST    read the profile from a firewall or Panorama over the\n"
+"                           XML API (key from CIPHERPROBE_PANOS_KEY or the file)\n"
+"      --panos-key-file F   the API key, in a file only its owner can read\n"
+"      --panos-vsys VSYS    the vsys to look in (default vsys1), then shared\n"
+"      --panos-device-group DG  the Panorama device group to look in\n"
+"      --cacert FILE        CA certificates (PEM) for the firewall's and any\n"
+"                           https list's or webhook's certificate\n"
 "      --client NAME        the browser whose hello the proxy narrows: chrome\n"
 "                           (default), firefox, safari, any\n"
 "      --verify             prove each fix: replay the fixed profile's hello and,\n"
@@ -98,7 +112,8 @@ enum {
 	OPT_JSON = 256, OPT_JSONL, OPT_TEXT, OPT_COLOR, OPT_STRATEGY, OPT_NO_GROUPS,
 	OPT_NO_PREF, OPT_NO_CERT, OPT_ALL_ADDR, OPT_RESOLVER, OPT_CONCURRENCY,
 	OPT_PER_HOST, OPT_RATE, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_RETRIES, OPT_SNI,
-	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT, OPT_VERIFY, OPT_DECLOG,
+	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT, OPT_VERIFY, OPT_DECLOG, OPT_PANOS_HOST, OPT_PANOS_KEY_FILE, OPT_PANOS_VSYS,
+	OPT_PANOS_DG, OPT_CACERT,
 };
 
 static const struct option long_opts[] = {
@@ -131,6 +146,11 @@ static const struct option long_opts[] = {
 	{ "no-verdict", no_argument, NULL, OPT_NO_VERDICT },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "from-decryption-log", required_argument, NULL, OPT_DECLOG },
+	{ "panos-host", required_argument, NULL, OPT_PANOS_HOST },
+	{ "panos-key-file", required_argument, NULL, OPT_PANOS_KEY_FILE },
+	{ "panos-vsys", required_argument, NULL, OPT_PANOS_VSYS },
+	{ "panos-device-group", required_argument, NULL, OPT_PANOS_DG },
+	{ "cacert", required_argument, NULL, OPT_CACERT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -263,6 +283,63 @@ static int on_declog(const struct cp_declog_entry *e, void *data)
 	if (e->error_text && *e->error_text && !(s->logerr[s->n - 1] = strdup(e->error_text)))
 		return -1;
 	return 0;
+}
+
+static bool is_url(const char *s)
+{
+	return !strncasecmp(s, "https://", 8) || !strncasecmp(s, "http://", 7);
+}
+
+/* -i URL: fetch the list with libcurl, then read it like a file.  The
+ * list is named by its origin only: a URL may carry a token. */
+static int read_url_list(const char *url, const char *cacert, struct target_set *set)
+{
+	char *text = NULL, err[512], origin[300];
+	size_t len = 0;
+	int rc = 0;
+
+	cp_http_origin(url, origin, sizeof origin);
+	if (cp_fetch_list(url, cacert, &text, &len, err, sizeof err) < 0) {
+		fprintf(stderr, "cipherprobe scan: cannot fetch the target list: %s\n", err);
+		return CP_EXIT_NOINPUT;
+	}
+	FILE *f = len ? fmemopen(text, len, "r") : NULL;
+	if (len && !f) {
+		fprintf(stderr, "cipherprobe scan: %s: %s\n", origin, strerror(errno));
+		rc = CP_EXIT_OSERR;
+	} else if (f && cp_list_read(f, origin, on_line, set)) {
+		fprintf(stderr, "cipherprobe scan: reading the list from %s failed: %s\n", origin,
+			strerror(errno ? errno : EIO));
+		rc = CP_EXIT_NOINPUT;
+	}
+	if (f)
+		fclose(f);
+	free(text);
+	return rc;
+}
+
+/* --panos-host: the profile straight from the firewall's XML API. */
+static int load_panos_profile(const char *host, const char *key_file, const char *name,
+			      const char *vsys, const char *dg, const char *cacert, struct cp_profile *out)
+{
+	char key[CP_PANOS_KEY_MAX], err[1024];
+	struct cp_panos_req rq = {
+		.host = host, .key = key, .profile = name, .vsys = vsys,
+		.device_group = dg, .cacert = cacert,
+	};
+	int rc = 0;
+
+	if (cp_panos_key_load(key_file, key, sizeof key, err, sizeof err) < 0) {
+		fprintf(stderr, "cipherprobe scan: %s\n", err);
+		return -1;
+	}
+	if (cp_panos_fetch_profile(&rq, out, err, sizeof err) < 0) {
+		fprintf(stderr, "cipherprobe scan: %s\n", err);
+		rc = -1;
+	}
+	/* the key does not outlive its use */
+	OPENSSL_cleanse(key, sizeof key);
+	return rc;
 }
 
 static int parse_uint(const char *opt, const char *v, unsigned long min, unsigned long max, unsigned *out)
@@ -555,6 +632,8 @@ int cmd_scan(int argc, char **argv)
 	size_t ninputs = 0, nlogs = 0;
 	bool quiet = false, verdicts = true, verify = false;
 	const char *profile_spec = NULL, *profile_name = NULL, *client_name = "chrome";
+	const char *panos_host = NULL, *panos_key_file = NULL, *panos_vsys = NULL, *panos_dg = NULL;
+	const char *cacert = NULL;
 	struct cp_profile profile;
 	const struct cp_client *client = NULL;
 	struct cp_offer offer;
@@ -655,6 +734,11 @@ int cmd_scan(int argc, char **argv)
 		case OPT_NO_VERDICT: verdicts = false; break;
 		case OPT_VERIFY: verify = true; break;
 		case OPT_DECLOG: logs[nlogs++] = optarg; break;
+		case OPT_PANOS_HOST: panos_host = optarg; break;
+		case OPT_PANOS_KEY_FILE: panos_key_file = optarg; break;
+		case OPT_PANOS_VSYS: panos_vsys = optarg; break;
+		case OPT_PANOS_DG: panos_dg = optarg; break;
+		case OPT_CACERT: cacert = optarg; break;
 		case 'h':
 			fputs(scan_usage, stdout);
 			rc = CP_EXIT_OK;
@@ -675,9 +759,21 @@ int cmd_scan(int argc, char **argv)
 			fprintf(stderr, ")\n");
 			goto out;
 		}
-		if (!profile_spec)
+		if (panos_host) {
+			if (profile_spec || !profile_name) {
+				fprintf(stderr, "cipherprobe scan: --panos-host needs --profile-name and excludes --profile\n");
+				goto out;
+			}
+			if (load_panos_profile(panos_host, panos_key_file, profile_name, panos_vsys, panos_dg,
+					       cacert, &profile) < 0) {
+				rc = CP_EXIT_DATAERR;
+				goto out;
+			}
+		} else if (!profile_spec)
 			profile_spec = "panos-recommended";
-		if (cp_profile_load(profile_spec, profile_name, &profile, err, sizeof err) < 0) {
+		if (panos_host) {
+			/* loaded above */
+		} else if (cp_profile_load(profile_spec, profile_name, &profile, err, sizeof err) < 0) {
 			fprintf(stderr, "cipherprobe scan: %s\n", err);
 			rc = cp_profile_builtin(profile_spec, &profile) < 0 && access(profile_spec, F_OK) < 0 ?
 				CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
@@ -705,6 +801,14 @@ int cmd_scan(int argc, char **argv)
 		}
 	}
 	for (size_t i = 0; i < ninputs; i++) {
+		if (is_url(inputs[i])) {
+			int st = read_url_list(inputs[i], cacert, &set);
+			if (st) {
+				rc = st;
+				goto out;
+			}
+			continue;
+		}
 		FILE *f = strcmp(inputs[i], "-") ? fopen(inputs[i], "r") : stdin;
 		if (!f) {
 			fprintf(stderr, "cipherprobe scan: cannot read %s: %s\n", inputs[i], strerror(errno));

@@ -205,7 +205,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200, GARBAGE, "text/plain")
 
     def mode_list(self, arg):
-        self.send(200, LIST_BODY, "text/plain; charset=utf-8")
+        body = LIST_BODY
+        if self.server.opts.list_file:
+            with open(self.server.opts.list_file, encoding="utf-8") as f:
+                body = f.read()
+        self.send(200, body, "text/plain; charset=utf-8")
 
     def mode_html(self, arg):
         self.send(200, "<!DOCTYPE html><html><body>Sign in</body></html>\n",
@@ -255,6 +259,9 @@ def main():
     ap.add_argument("--config")
     ap.add_argument("--record")
     ap.add_argument("--max-seconds", type=float, default=120.0)
+    # a list to serve instead of the built-in one: scans of a served list
+    # must only ever name loopback targets
+    ap.add_argument("--list-file")
     opts = ap.parse_args()
 
     tls = None
