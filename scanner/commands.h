@@ -27,5 +27,6 @@ int cmd_suites(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

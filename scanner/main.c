@@ -13,6 +13,7 @@ static const struct cp_command commands[] = {
 	{ .name = "scan", .summary = "probe targets: versions, cipher suites, groups, preference", .run = cmd_scan },
 	{ .name = "demo", .summary = "scan local servers that reproduce classic decryption failures", .run = cmd_demo },
 	{ .name = "profile", .summary = "show a decryption profile and the hello the proxy sends with it", .run = cmd_profile },
+	{ .name = "diff", .summary = "compare two scans: regressions, improvements, changes", .run = cmd_diff },
 	{ .name = "suites", .summary = "list the cipher-suite registry (like openssl ciphers -V)", .run = cmd_suites },
 };
 
