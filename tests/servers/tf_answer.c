@@ -361,6 +361,12 @@ static void negotiate(const struct tf_cfg *c, const struct tf_hello *h,
 	int tls13;
 
 	memset(d, 0, sizeof *d);
+	/* RFC 5246 7.4.1.2: null compression MUST be offered (OpenSSL
+	 * answers its absence with decode_error). */
+	if (!h->null_comp) {
+		d->alert = TF_AL_DECODE_ERROR;
+		return;
+	}
 	if (s->hrr_sent)
 		d->version = 0x0304;
 	else if (c->unoffered_version)

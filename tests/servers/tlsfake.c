@@ -405,13 +405,21 @@ static int on_hello(struct server *s, struct conn *c, enum tf_rx st,
 		return -1;
 	}
 	if (s->verbose) {
-		char line[512];
+		char line[512], sni[sizeof h.sni];
 
+		/* The SNI is the client's bytes: never echo escapes. */
+		for (size_t i = 0; i < sizeof sni; i++) {
+			unsigned char ch = (unsigned char)h.sni[i];
+
+			sni[i] = ch == 0 ? '\0' : ch < 0x20 || ch > 0x7e ? '?' : (char)ch;
+			if (ch == 0)
+				break;
+		}
 		snprintf(line, sizeof line, "%s hello of %zu bytes%s%s -> %s",
 			 !parsed ? "bad" : h.v2 ? "SSLv2" : "TLS",
 			 parsed ? h.msg_len : c->ra.hs.len,
 			 parsed && h.has_sni ? ", SNI " : "",
-			 parsed && h.has_sni ? h.sni : "",
+			 parsed && h.has_sni ? sni : "",
 			 c->reply.note[0] ? c->reply.note : "nothing");
 		log_conn(s, c, line);
 	}
