@@ -36,6 +36,7 @@
 #include "tls/wire.h"
 #include "probe/scan.h"
 #include "registry.h"
+#include "watch.h"
 
 static const char scan_usage[] =
 "usage: cipherprobe scan [OPTIONS] [TARGET...]\n"
@@ -82,6 +83,13 @@ static const char scan_usage[] =
 "                           (output then comes at the end, not as targets finish)\n"
 "      --no-verdict         scan only: no profile, no replay, no verdicts\n"
 "\n"
+"Watching (cron):\n"
+"      --state FILE         compare with the scan saved in FILE (if any), report\n"
+"                           regressions, then save this scan there atomically\n"
+"      --notify URL         POST a JSON message (Slack/Teams webhook compatible)\n"
+"      --notify-on WHEN     regression (default), incompatible, always\n"
+"      --notify-required    a failed notification makes the run fail (exit 75)\n"
+"\n"
 "Probing:\n"
 "      --strategy S         eliminate (default: many suites per hello, remove the\n"
 "                           chosen one, repeat) or single (one suite per hello)\n"
@@ -105,15 +113,17 @@ static const char scan_usage[] =
 "\n"
 "Exit status: 0 every target scanned and compatible; 1 some target is\n"
 "incompatible with the profile; 2 some targets could not be scanned (this\n"
-"outranks 1); 64 usage error; 65 unusable profile or input; 66 an input file\n"
-"is missing; 73 the output cannot be written.\n";
+"outranks 1); 3 a regression since the --state scan (outranks 1 and 2);\n"
+"64 usage error; 65 unusable profile, input or state file; 66 an input\n"
+"file is missing; 73 the output or state cannot be written; 75 the\n"
+"notification failed with --notify-required.\n";
 
 enum {
 	OPT_JSON = 256, OPT_JSONL, OPT_TEXT, OPT_COLOR, OPT_STRATEGY, OPT_NO_GROUPS,
 	OPT_NO_PREF, OPT_NO_CERT, OPT_ALL_ADDR, OPT_RESOLVER, OPT_CONCURRENCY,
 	OPT_PER_HOST, OPT_RATE, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_RETRIES, OPT_SNI,
 	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT, OPT_VERIFY, OPT_DECLOG, OPT_PANOS_HOST, OPT_PANOS_KEY_FILE, OPT_PANOS_VSYS,
-	OPT_PANOS_DG, OPT_CACERT,
+	OPT_PANOS_DG, OPT_CACERT, OPT_STATE, OPT_NOTIFY, OPT_NOTIFY_ON, OPT_NOTIFY_REQUIRED,
 };
 
 static const struct option long_opts[] = {
@@ -151,6 +161,10 @@ static const struct option long_opts[] = {
 	{ "panos-vsys", required_argument, NULL, OPT_PANOS_VSYS },
 	{ "panos-device-group", required_argument, NULL, OPT_PANOS_DG },
 	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "notify", required_argument, NULL, OPT_NOTIFY },
+	{ "notify-on", required_argument, NULL, OPT_NOTIFY_ON },
+	{ "notify-required", no_argument, NULL, OPT_NOTIFY_REQUIRED },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -441,12 +455,17 @@ static bool keep(struct run_ctx *c, struct cp_result *r)
 	return push_result(&c->kept, &c->nkept, &c->capkept, r);
 }
 
-/* Write r and keep it for the fleet summary when incompatible, or free it. */
+/*
+ * Write r and keep it for the fleet summary when incompatible.  Streamed
+ * results are owned here (freed unless kept); held ones stay in c->held,
+ * which owns them, so kept only borrows them.
+ */
 static void deliver(struct run_ctx *c, struct cp_result *r)
 {
 	if (c->ops->target(&c->out, r) < 0)
 		c->write_failed = 1;
-	if (!(r->verdict && !r->verdict->compatible && keep(c, r)))
+	bool kept = r->verdict && !r->verdict->compatible && keep(c, r);
+	if (!kept && !c->hold)
 		cp_result_free(r);
 }
 
@@ -634,6 +653,8 @@ int cmd_scan(int argc, char **argv)
 	const char *profile_spec = NULL, *profile_name = NULL, *client_name = "chrome";
 	const char *panos_host = NULL, *panos_key_file = NULL, *panos_vsys = NULL, *panos_dg = NULL;
 	const char *cacert = NULL;
+	struct cp_watch_opts wo = { 0 };
+	struct cp_watch_outcome wout = { 0 };
 	struct cp_profile profile;
 	const struct cp_client *client = NULL;
 	struct cp_offer offer;
@@ -739,6 +760,21 @@ int cmd_scan(int argc, char **argv)
 		case OPT_PANOS_VSYS: panos_vsys = optarg; break;
 		case OPT_PANOS_DG: panos_dg = optarg; break;
 		case OPT_CACERT: cacert = optarg; break;
+		case OPT_STATE: wo.state = optarg; break;
+		case OPT_NOTIFY: wo.notify_url = optarg; break;
+		case OPT_NOTIFY_REQUIRED: wo.notify_required = true; break;
+		case OPT_NOTIFY_ON:
+			if (!strcmp(optarg, "regression"))
+				wo.notify_on = CP_NOTIFY_ON_REGRESSION;
+			else if (!strcmp(optarg, "incompatible"))
+				wo.notify_on = CP_NOTIFY_ON_INCOMPATIBLE;
+			else if (!strcmp(optarg, "always"))
+				wo.notify_on = CP_NOTIFY_ON_ALWAYS;
+			else {
+				fprintf(stderr, "cipherprobe scan: --notify-on expects regression, incompatible or always, not '%s'\n", optarg);
+				goto out;
+			}
+			break;
 		case 'h':
 			fputs(scan_usage, stdout);
 			rc = CP_EXIT_OK;
@@ -786,7 +822,7 @@ int cmd_scan(int argc, char **argv)
 		fprintf(stderr, "cipherprobe scan: --no-verdict excludes --profile and --verify\n");
 		goto out;
 	}
-	ctx.hold = verify;
+	ctx.hold = verify || wo.state || wo.notify_url;
 
 	/* Targets: arguments first, then lists, in the order given. */
 	for (int i = optind; i < argc; i++) {
@@ -885,10 +921,9 @@ int cmd_scan(int argc, char **argv)
 			rc = CP_EXIT_SOFTWARE;
 			goto out;
 		}
-		for (size_t i = 0; i < ctx.nheld; i++)
-			deliver(&ctx, ctx.held[i]);
-		ctx.nheld = 0;
 	}
+	for (size_t i = 0; i < ctx.nheld; i++)
+		deliver(&ctx, ctx.held[i]);
 	if (verdicts && ctx.nkept) {
 		if (recommend(&ctx, &fleet, &rec) < 0) {
 			fprintf(stderr, "cipherprobe scan: cannot compute the fleet recommendation (out of memory)\n");
@@ -908,6 +943,15 @@ int cmd_scan(int argc, char **argv)
 	if (ctx.ops->end(&ctx.out, &ctx.sum) < 0)
 		ctx.write_failed = 1;
 	ctx.ops->cleanup(&ctx.out);
+	if (wo.state || wo.notify_url) {
+		/* the comparison follows the text report, or goes to stderr when
+		 * the output is a JSON document */
+		wo.cacert = cacert;
+		wo.quiet = quiet;
+		wo.report = strcmp(outfmt, "text") ? stderr : ctx.out.f;
+		wo.color = ctx.out.color && wo.report == ctx.out.f;
+		cp_watch_run(&wo, ctx.held, ctx.nheld, &ctx.sum, &wout);
+	}
 	if (ctx.out.f == stdout && fflush(stdout) != 0)
 		ctx.write_failed = 1;
 	if (ctx.write_failed) {
@@ -924,9 +968,16 @@ int cmd_scan(int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = ctx.sum.errors ? CP_EXIT_SCAN_ERRORS : ctx.sum.incompatible ? CP_EXIT_INCOMPATIBLE : CP_EXIT_OK;
+	if (wout.state_failed)
+		rc = wout.state_unusable ? CP_EXIT_DATAERR : CP_EXIT_CANTCREAT;
+	else if (wout.notify_failed && wo.notify_required)
+		rc = CP_EXIT_NOTIFY;
+	else if (wout.regressions)
+		rc = CP_EXIT_REGRESSION;
+	else
+		rc = ctx.sum.errors ? CP_EXIT_SCAN_ERRORS : ctx.sum.incompatible ? CP_EXIT_INCOMPATIBLE : CP_EXIT_OK;
 out:
-	for (size_t i = 0; i < ctx.nkept; i++)
+	for (size_t i = 0; i < ctx.nkept && !ctx.hold; i++)
 		cp_result_free(ctx.kept[i]);
 	free(ctx.kept);
 	for (size_t i = 0; i < ctx.nheld; i++)

@@ -15,6 +15,7 @@ enum cp_exit {
 	CP_EXIT_SOFTWARE = 70,     /* EX_SOFTWARE: internal error */
 	CP_EXIT_OSERR = 71,        /* EX_OSERR: out of memory, fd limits */
 	CP_EXIT_CANTCREAT = 73,    /* EX_CANTCREAT: output file cannot be written */
+	CP_EXIT_NOTIFY = 75,       /* EX_TEMPFAIL: --notify-required and the webhook failed */
 };
 
 struct cp_command {
