@@ -425,6 +425,7 @@ struct run_ctx {
 	int write_failed;
 	bool progress;
 	uint64_t last_progress_ms;
+	uint64_t started_ms;
 	size_t total;
 };
 
@@ -635,8 +636,14 @@ static void on_progress(void *data, size_t done, size_t total, size_t inflight, 
 	if (done < total && now - c->last_progress_ms < 200)
 		return;
 	c->last_progress_ms = now;
-	fprintf(stderr, "\r\033[K%zu/%zu targets done, %zu connections in flight, %zu errors",
-		done, total, inflight, errors);
+	uint64_t el = (now - c->started_ms) / 1000;
+	fprintf(stderr, "\r\033[K%zu/%zu targets, %zu connections in flight, %zu error%s, %um%02us",
+		done, total, inflight, errors, errors == 1 ? "" : "s", (unsigned)(el / 60), (unsigned)(el % 60));
+	if (done && done < total) {
+		/* the rate so far, over what is left */
+		uint64_t left = (now - c->started_ms) * (total - done) / done / 1000;
+		fprintf(stderr, ", about %um%02us left", (unsigned)(left / 60), (unsigned)(left % 60));
+	}
 	if (done == total)
 		fprintf(stderr, "\r\033[K");
 	fflush(stderr);
@@ -905,6 +912,7 @@ int cmd_scan(int argc, char **argv)
 		(!strcmp(color, "auto") && ctx.out.f == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
 	ctx.out.verbosity = verbosity;
 	ctx.progress = !quiet && isatty(STDERR_FILENO);
+	ctx.started_ms = mono_ms();
 
 	if (ctx.ops->begin(&ctx.out) < 0)
 		ctx.write_failed = 1;
