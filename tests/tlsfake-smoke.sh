@@ -4,6 +4,8 @@
 # hand-built ClientHellos written here byte by byte from the RFCs for what
 # s_client can no longer send (SSLv3, RC4, EXPORT, SSLv2, a padded hello).
 # Prints TAP.  Servers listen on 127.0.0.1 (and ::1) ephemeral ports only.
+# Needs bash (/dev/tcp, ${x:i:n}, <<<) even when make runs it with sh.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
 : "${top_builddir:=.}"
