@@ -17,6 +17,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "fetch.h"
+#include "util.h"
 
 /* ---- libcurl's global state, set up once ---- */
 
@@ -31,18 +32,6 @@ static void global_init(void)
 }
 
 /* ---- messages ---- */
-
-__attribute__((format(printf, 3, 4)))
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* "10 s", "1.5 s", "300 ms" */
 static void fmt_ms(long ms, char *buf, size_t size)
@@ -101,30 +90,30 @@ static int parse_url(CURLU *u, const char *url, char *origin, size_t osize, char
 
 	snprintf(origin, osize, "(bad URL)");
 	if (url == NULL || url[0] == '\0') {
-		say(err, errlen, "no URL given");
+		cp_seterr(err, errlen, "no URL given");
 		return -1;
 	}
 	/* No CURLU_GUESS_SCHEME: "fw.example.com/x" is a mistake, not a URL.
 	 * CURLU_NON_SUPPORT_SCHEME so that "ftp:" reaches our own message. */
 	uc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
 	if (uc != CURLUE_OK) {
-		say(err, errlen, "not a URL (%s); expected https://HOST[:PORT]/PATH",
+		cp_seterr(err, errlen, "not a URL (%s); expected https://HOST[:PORT]/PATH",
 		    curl_url_strerror(uc));
 		return -1;
 	}
 	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || host[0] == '\0') {
-		say(err, errlen, "not a URL (no scheme or host); expected https://HOST[:PORT]/PATH");
+		cp_seterr(err, errlen, "not a URL (no scheme or host); expected https://HOST[:PORT]/PATH");
 		goto out;
 	}
 	if (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0) {
 		/* the scheme is the user's own text, but only its first characters */
-		say(err, errlen, "%.16s: URLs are refused; only https:// and http:// are fetched",
+		cp_seterr(err, errlen, "%.16s: URLs are refused; only https:// and http:// are fetched",
 		    scheme);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
-		say(err, errlen, "not a URL (bad port)");
+		cp_seterr(err, errlen, "not a URL (bad port)");
 		goto out;
 	}
 	snprintf(origin, osize, "%s://%s:%s", scheme, host, port);
@@ -216,14 +205,14 @@ static int add_headers(struct curl_slist **list, const struct cp_http_req *rq, c
 		char *line;
 
 		if (!header_ok(h)) {
-			say(err, errlen, "request header %zu (%.40s) has a bad name or a line break "
+			cp_seterr(err, errlen, "request header %zu (%.40s) has a bad name or a line break "
 			    "in its value", i + 1, h->name != NULL ? h->name : "(null)");
 			return -1;
 		}
 		need = strlen(h->name) + 2 + strlen(h->value) + 1;
 		line = malloc(need);
 		if (line == NULL) {
-			say(err, errlen, "out of memory");
+			cp_seterr(err, errlen, "out of memory");
 			return -1;
 		}
 		snprintf(line, need, "%s: %s", h->name, h->value);
@@ -231,7 +220,7 @@ static int add_headers(struct curl_slist **list, const struct cp_http_req *rq, c
 		explicit_bzero(line, need);
 		free(line);
 		if (nl == NULL) {
-			say(err, errlen, "out of memory");
+			cp_seterr(err, errlen, "out of memory");
 			return -1;
 		}
 		*list = nl;
@@ -261,7 +250,7 @@ static void tls_verify_msg(CURL *h, const char *origin, const char *host, const 
 	switch (vr) {
 	case X509_V_ERR_HOSTNAME_MISMATCH:
 	case X509_V_ERR_IP_ADDRESS_MISMATCH:
-		say(err, errlen, "%s: TLS verification failed: the server's certificate does not "
+		cp_seterr(err, errlen, "%s: TLS verification failed: the server's certificate does not "
 		    "match the name %s (name mismatch)", origin, host);
 		return;
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
@@ -269,25 +258,25 @@ static void tls_verify_msg(CURL *h, const char *origin, const char *host, const 
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
 	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-		say(err, errlen, "%s: TLS verification failed: the server's certificate is "
+		cp_seterr(err, errlen, "%s: TLS verification failed: the server's certificate is "
 		    "signed by an unknown CA (%s); %s", origin, X509_verify_cert_error_string(vr),
 		    hint);
 		return;
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-		say(err, errlen, "%s: TLS verification failed: the server's certificate has "
+		cp_seterr(err, errlen, "%s: TLS verification failed: the server's certificate has "
 		    "expired", origin);
 		return;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
-		say(err, errlen, "%s: TLS verification failed: the server's certificate is not "
+		cp_seterr(err, errlen, "%s: TLS verification failed: the server's certificate is not "
 		    "valid yet (is the clock right?)", origin);
 		return;
 	case X509_V_OK:
 	case X509_V_ERR_UNSPECIFIED:
-		say(err, errlen, "%s: TLS verification failed: the server's certificate was "
+		cp_seterr(err, errlen, "%s: TLS verification failed: the server's certificate was "
 		    "refused (%s)", origin, ebuf[0] != '\0' ? ebuf : "no detail from libcurl");
 		return;
 	default:
-		say(err, errlen, "%s: TLS verification failed: the server's certificate was "
+		cp_seterr(err, errlen, "%s: TLS verification failed: the server's certificate was "
 		    "refused (%s)", origin, X509_verify_cert_error_string(vr));
 		return;
 	}
@@ -306,25 +295,25 @@ static void map_error(CURL *h, CURLcode cc, const struct sink *s, const char *or
 	switch (cc) {
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		rs->fail = CP_HTTP_EURL;
-		say(err, errlen, "%s: refused: only https:// and http:// are fetched", origin);
+		cp_seterr(err, errlen, "%s: refused: only https:// and http:// are fetched", origin);
 		return;
 	case CURLE_COULDNT_RESOLVE_HOST:
 		rs->fail = CP_HTTP_ERESOLVE;
-		say(err, errlen, "%s: cannot resolve the host name %s", origin, host);
+		cp_seterr(err, errlen, "%s: cannot resolve the host name %s", origin, host);
 		return;
 	case CURLE_COULDNT_RESOLVE_PROXY:
 		rs->fail = CP_HTTP_ERESOLVE;
-		say(err, errlen, "%s: cannot resolve the proxy's host name (https_proxy?)", origin);
+		cp_seterr(err, errlen, "%s: cannot resolve the proxy's host name (https_proxy?)", origin);
 		return;
 	case CURLE_COULDNT_CONNECT:
 		if (curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oserr) != CURLE_OK)
 			oserr = 0;
 		if (oserr == ECONNREFUSED) {
 			rs->fail = CP_HTTP_EREFUSED;
-			say(err, errlen, "%s: connection refused", origin);
+			cp_seterr(err, errlen, "%s: connection refused", origin);
 		} else {
 			rs->fail = CP_HTTP_ECONNECT;
-			say(err, errlen, "%s: cannot connect: %s", origin,
+			cp_seterr(err, errlen, "%s: cannot connect: %s", origin,
 			    oserr != 0 ? strerror((int)oserr) : detail);
 		}
 		return;
@@ -341,14 +330,14 @@ static void map_error(CURL *h, CURLcode cc, const struct sink *s, const char *or
 			peer_port = 0;
 		if (t_conn == 0 && peer_port != 0 && strncmp(origin, "https:", 6) == 0) {
 			fmt_ms(cto, when, sizeof when);
-			say(err, errlen, "%s: timed out after %s (TLS handshake: the server accepted "
+			cp_seterr(err, errlen, "%s: timed out after %s (TLS handshake: the server accepted "
 			    "the connection but did not answer)", origin, when);
 		} else if (t_conn == 0) {
 			fmt_ms(cto, when, sizeof when);
-			say(err, errlen, "%s: timed out after %s (connecting)", origin, when);
+			cp_seterr(err, errlen, "%s: timed out after %s (connecting)", origin, when);
 		} else {
 			fmt_ms(tto, when, sizeof when);
-			say(err, errlen, "%s: timed out after %s (waiting for the reply)", origin,
+			cp_seterr(err, errlen, "%s: timed out after %s (waiting for the reply)", origin,
 			    when);
 		}
 		return;
@@ -358,34 +347,34 @@ static void map_error(CURL *h, CURLcode cc, const struct sink *s, const char *or
 		return;
 	case CURLE_SSL_CACERT_BADFILE:
 		rs->fail = CP_HTTP_ETLS;
-		say(err, errlen, "cannot use the CA file %s (missing, unreadable or not PEM)",
+		cp_seterr(err, errlen, "cannot use the CA file %s (missing, unreadable or not PEM)",
 		    rq->cacert != NULL ? rq->cacert : "(system default)");
 		return;
 	case CURLE_FILESIZE_EXCEEDED:
 		rs->fail = CP_HTTP_ETOOBIG;
 		fmt_size(s->max, size, sizeof size);
-		say(err, errlen, "%s: the reply is larger than %s", origin, size);
+		cp_seterr(err, errlen, "%s: the reply is larger than %s", origin, size);
 		return;
 	case CURLE_WRITE_ERROR:
 		if (s->toobig) {
 			rs->fail = CP_HTTP_ETOOBIG;
 			fmt_size(s->max, size, sizeof size);
-			say(err, errlen, "%s: the reply is larger than %s", origin, size);
+			cp_seterr(err, errlen, "%s: the reply is larger than %s", origin, size);
 			return;
 		}
 		if (s->nomem) {
 			rs->fail = CP_HTTP_ENOMEM;
-			say(err, errlen, "out of memory");
+			cp_seterr(err, errlen, "out of memory");
 			return;
 		}
 		break;
 	case CURLE_OUT_OF_MEMORY:
 		rs->fail = CP_HTTP_ENOMEM;
-		say(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		return;
 	case CURLE_GOT_NOTHING:
 		rs->fail = CP_HTTP_EOTHER;
-		say(err, errlen, "%s: the server closed the connection without answering", origin);
+		cp_seterr(err, errlen, "%s: the server closed the connection without answering", origin);
 		return;
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CERTPROBLEM:
@@ -398,13 +387,13 @@ static void map_error(CURL *h, CURLcode cc, const struct sink *s, const char *or
 	case CURLE_SSL_SHUTDOWN_FAILED:
 	case CURLE_USE_SSL_FAILED:
 		rs->fail = CP_HTTP_ETLS;
-		say(err, errlen, "%s: TLS handshake failed: %s", origin, detail);
+		cp_seterr(err, errlen, "%s: TLS handshake failed: %s", origin, detail);
 		return;
 	default:
 		break;
 	}
 	rs->fail = CP_HTTP_EOTHER;
-	say(err, errlen, "%s: %s", origin, detail);
+	cp_seterr(err, errlen, "%s: %s", origin, detail);
 }
 
 /* The status line's verdict for a completed transfer. */
@@ -417,20 +406,20 @@ static int map_status(const char *origin, struct cp_http_resp *rs, char *err, si
 	if (rs->status >= 300 && rs->status <= 399) {
 		/* the Location is not quoted: redirects are not followed at all */
 		rs->fail = CP_HTTP_EREDIRECT;
-		say(err, errlen, "%s: HTTP %ld: a redirect, which cipherprobe does not follow; "
+		cp_seterr(err, errlen, "%s: HTTP %ld: a redirect, which cipherprobe does not follow; "
 		    "give the final URL", origin, rs->status);
 		return -1;
 	}
 	if (rs->status >= 400) {
 		rs->fail = CP_HTTP_ESTATUS;
 		if (phrase != NULL)
-			say(err, errlen, "%s: HTTP %ld (%s)", origin, rs->status, phrase);
+			cp_seterr(err, errlen, "%s: HTTP %ld (%s)", origin, rs->status, phrase);
 		else
-			say(err, errlen, "%s: HTTP %ld", origin, rs->status);
+			cp_seterr(err, errlen, "%s: HTTP %ld", origin, rs->status);
 		return -1;
 	}
 	rs->fail = CP_HTTP_EOTHER;
-	say(err, errlen, "%s: unexpected HTTP status %ld", origin, rs->status);
+	cp_seterr(err, errlen, "%s: unexpected HTTP status %ld", origin, rs->status);
 	return -1;
 }
 
@@ -458,7 +447,7 @@ static void keep_content_type(CURL *h, struct cp_http_resp *rs)
 #define SETOPT(opt, val) \
 	do { \
 		if (curl_easy_setopt(h, (opt), (val)) != CURLE_OK) { \
-			say(err, errlen, "libcurl refused option %s", #opt); \
+			cp_seterr(err, errlen, "libcurl refused option %s", #opt); \
 			rs->fail = CP_HTTP_EOTHER; \
 			goto out; \
 		} \
@@ -484,7 +473,7 @@ static int transfer(const struct cp_http_req *rq, const char *json, size_t jlen,
 		err[0] = '\0';
 	pthread_once(&global_once, global_init);
 	if (global_rc != CURLE_OK) {
-		say(err, errlen, "libcurl failed to initialise: %s", curl_easy_strerror(global_rc));
+		cp_seterr(err, errlen, "libcurl failed to initialise: %s", curl_easy_strerror(global_rc));
 		return -1;
 	}
 	cto = rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms : CP_HTTP_CONNECT_TIMEOUT_MS;
@@ -495,7 +484,7 @@ static int transfer(const struct cp_http_req *rq, const char *json, size_t jlen,
 	h = curl_easy_init();
 	if (u == NULL || h == NULL) {
 		rs->fail = CP_HTTP_ENOMEM;
-		say(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 	if (parse_url(u, rq->url, origin, sizeof origin, err, errlen) < 0) {
@@ -504,7 +493,7 @@ static int transfer(const struct cp_http_req *rq, const char *json, size_t jlen,
 	}
 	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
 		rs->fail = CP_HTTP_EURL;
-		say(err, errlen, "not a URL (no host)");
+		cp_seterr(err, errlen, "not a URL (no host)");
 		goto out;
 	}
 	if (add_headers(&hdrs, rq, err, errlen) < 0) {
@@ -520,7 +509,7 @@ static int transfer(const struct cp_http_req *rq, const char *json, size_t jlen,
 			nl = curl_slist_append(hdrs, post_hdrs[i]);
 			if (nl == NULL) {
 				rs->fail = CP_HTTP_ENOMEM;
-				say(err, errlen, "out of memory");
+				cp_seterr(err, errlen, "out of memory");
 				goto out;
 			}
 			hdrs = nl;
@@ -570,7 +559,7 @@ static int transfer(const struct cp_http_req *rq, const char *json, size_t jlen,
 		s.buf = calloc(1, 1);
 		if (s.buf == NULL) {
 			rs->fail = CP_HTTP_ENOMEM;
-			say(err, errlen, "out of memory");
+			cp_seterr(err, errlen, "out of memory");
 			goto out;
 		}
 	}
@@ -602,7 +591,7 @@ int cp_http_post_json(const struct cp_http_req *rq, const char *json, size_t len
 	if (json == NULL) {
 		memset(rs, 0, sizeof *rs);
 		rs->fail = CP_HTTP_EOTHER;
-		say(err, errlen, "no JSON body to post");
+		cp_seterr(err, errlen, "no JSON body to post");
 		return -1;
 	}
 	return transfer(rq, json, len, rs, err, errlen);
@@ -634,7 +623,7 @@ int cp_fetch_list(const char *url, const char *cacert, char **text, size_t *len,
 	if (strcmp(rs.content_type, "text/html") == 0 ||
 	    strcmp(rs.content_type, "application/xhtml+xml") == 0) {
 		cp_http_origin(url, origin, sizeof origin);
-		say(err, errlen, "%s: the reply is an HTML page (a sign-in or error page?), not a "
+		cp_seterr(err, errlen, "%s: the reply is an HTML page (a sign-in or error page?), not a "
 		    "list of targets", origin);
 		goto out;
 	}

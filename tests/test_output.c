@@ -329,7 +329,8 @@ static void test_json_document_order(void **state)
 	struct cp_result *fed[5];
 	const char *const changes[] = { "auth-algo-sha1" };
 	const char *const nodec[] = { "old.example" };
-	struct cp_recommendation rec = { changes, 1, 4, nodec, 1 };
+	struct cp_recommendation rec = { .changes = changes, .nchanges = 1, .fixes = 4,
+					  .no_decrypt = nodec, .nno_decrypt = 1 };
 	struct cp_summary sum = { .targets = 5, .ok = 4, .errors = 1, .compatible = 3,
 				  .incompatible = 1, .recommendation = &rec };
 	json_error_t jerr;

@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 
 #include "input/target.h"
+#include "util.h"
 
 #define CP_DEFAULT_PORT 443
 
@@ -29,19 +30,6 @@ static const struct {
 	{ "ftps", 990 },
 };
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ASCII only: the C locale's isspace()/tolower() would be a hidden global. */
 static int is_blank(unsigned char c)
@@ -74,18 +62,18 @@ static int parse_port(const char *s, uint16_t *port, char *err, size_t errlen)
 	long v;
 
 	if (!*s) {
-		seterr(err, errlen, "empty port after ':'");
+		cp_seterr(err, errlen, "empty port after ':'");
 		return -1;
 	}
 	for (const char *p = s; *p; p++)
 		if (!is_digit((unsigned char)*p)) {
-			seterr(err, errlen, "port '%.32s' is not a number", s);
+			cp_seterr(err, errlen, "port '%.32s' is not a number", s);
 			return -1;
 		}
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (*end || errno == ERANGE || v < 1 || v > 65535) {
-		seterr(err, errlen, "port '%.32s' out of range 1-65535", s);
+		cp_seterr(err, errlen, "port '%.32s' out of range 1-65535", s);
 		return -1;
 	}
 	*port = (uint16_t)v;
@@ -108,24 +96,24 @@ static int check_name(const char *s, const char *what, char **out, char *err, si
 		len--;
 	*out = NULL;
 	if (len == 0 || (len == 1 && s[0] == '.')) {
-		seterr(err, errlen, "empty %s", what);
+		cp_seterr(err, errlen, "empty %s", what);
 		return -1;
 	}
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x80) {
-			seterr(err, errlen, "%s '%.*s' is not ASCII: IDN is not supported, "
+			cp_seterr(err, errlen, "%s '%.*s' is not ASCII: IDN is not supported, "
 			       "give the name in its xn-- (punycode) form", what, (int)len, s);
 			return -1;
 		}
 		if (!is_alnum(c) && c != '-' && c != '_' && c != '.') {
-			seterr(err, errlen, "character '%c' not allowed in %s '%.*s'",
+			cp_seterr(err, errlen, "character '%c' not allowed in %s '%.*s'",
 			       c, what, (int)len, s);
 			return -1;
 		}
 	}
 	if (len > 253) {
-		seterr(err, errlen, "%s is %zu bytes long, more than 253", what, len);
+		cp_seterr(err, errlen, "%s is %zu bytes long, more than 253", what, len);
 		return -1;
 	}
 	for (size_t i = 0; i <= len; i++) {
@@ -134,11 +122,11 @@ static int check_name(const char *s, const char *what, char **out, char *err, si
 			continue;
 		}
 		if (label == 0) {
-			seterr(err, errlen, "empty label in %s '%.*s'", what, (int)len, s);
+			cp_seterr(err, errlen, "empty label in %s '%.*s'", what, (int)len, s);
 			return -1;
 		}
 		if (label > 63) {
-			seterr(err, errlen, "label '%.16s...' in %s is %zu bytes long, more than 63",
+			cp_seterr(err, errlen, "label '%.16s...' in %s is %zu bytes long, more than 63",
 			       s + i - label, what, label);
 			return -1;
 		}
@@ -150,13 +138,13 @@ static int check_name(const char *s, const char *what, char **out, char *err, si
 			all_digits = 0;
 	/* "10.1" or "1.2.3.256": resolvers would read it as an IPv4 address */
 	if (all_digits) {
-		seterr(err, errlen, "'%.*s' is not a valid IPv4 address, and a host name "
+		cp_seterr(err, errlen, "'%.*s' is not a valid IPv4 address, and a host name "
 		       "cannot end in a numeric label", (int)len, s);
 		return -1;
 	}
 	copy = strndup(s, len);
 	if (!copy) {
-		seterr(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		return -2;
 	}
 	lower(copy);
@@ -173,21 +161,21 @@ static int set_v6(struct cp_target *t, const char *addr, char *err, size_t errle
 	const char *zone = strchr(addr, '%');
 
 	if (zone) {
-		seterr(err, errlen, "IPv6 zone ids ('%.32s') are not supported", zone);
+		cp_seterr(err, errlen, "IPv6 zone ids ('%.32s') are not supported", zone);
 		return -1;
 	}
 	if (!*addr) {
-		seterr(err, errlen, "empty IPv6 address in '[]'");
+		cp_seterr(err, errlen, "empty IPv6 address in '[]'");
 		return -1;
 	}
 	if (inet_pton(AF_INET6, addr, &a) != 1 ||
 	    !inet_ntop(AF_INET6, &a, buf, sizeof buf)) {
-		seterr(err, errlen, "'%.64s' is not an IPv6 address", addr);
+		cp_seterr(err, errlen, "'%.64s' is not an IPv6 address", addr);
 		return -1;
 	}
 	t->host = strdup(buf);
 	if (!t->host) {
-		seterr(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		return -2;
 	}
 	t->is_ip = true;
@@ -202,13 +190,13 @@ static int set_host(struct cp_target *t, const char *host, char *err, size_t err
 	struct in_addr a;
 
 	if (!*host) {
-		seterr(err, errlen, "empty host name");
+		cp_seterr(err, errlen, "empty host name");
 		return -1;
 	}
 	if (inet_pton(AF_INET, host, &a) == 1) {
 		t->host = strdup(host);
 		if (!t->host) {
-			seterr(err, errlen, "out of memory");
+			cp_seterr(err, errlen, "out of memory");
 			return -2;
 		}
 		t->is_ip = true;
@@ -228,7 +216,7 @@ static int parse_hostport(char *s, struct cp_target *t, char *err, size_t errlen
 	if (s[0] == '[') {
 		char *close = strchr(s, ']');
 		if (!close) {
-			seterr(err, errlen, "missing ']' after IPv6 address '%.64s'", s);
+			cp_seterr(err, errlen, "missing ']' after IPv6 address '%.64s'", s);
 			return -1;
 		}
 		*close = '\0';
@@ -236,7 +224,7 @@ static int parse_hostport(char *s, struct cp_target *t, char *err, size_t errlen
 			if (parse_port(close + 2, &t->port, err, errlen))
 				return -1;
 		} else if (close[1]) {
-			seterr(err, errlen, "unexpected '%.32s' after ']' (expected ':port')", close + 1);
+			cp_seterr(err, errlen, "unexpected '%.32s' after ']' (expected ':port')", close + 1);
 			return -1;
 		}
 		return set_v6(t, s + 1, err, errlen);
@@ -249,13 +237,13 @@ static int parse_hostport(char *s, struct cp_target *t, char *err, size_t errlen
 		 * port without brackets */
 		int rc = set_v6(t, s, err, errlen);
 		if (rc == -1)
-			seterr(err, errlen, "'%.64s' is not an IPv6 address; give an IPv6 "
+			cp_seterr(err, errlen, "'%.64s' is not an IPv6 address; give an IPv6 "
 			       "address with a port as [address]:port", s);
 		return rc;
 	}
 	*colon = '\0';
 	if (!*s) {
-		seterr(err, errlen, "empty host name before ':'");
+		cp_seterr(err, errlen, "empty host name before ':'");
 		return -1;
 	}
 	if (parse_port(colon + 1, &t->port, err, errlen))
@@ -286,11 +274,11 @@ static int parse_url(const char *s, struct cp_target *t, char *err, size_t errle
 	int rc = -1, sub;
 
 	if (slen == 0) {
-		seterr(err, errlen, "missing URL scheme before '://'");
+		cp_seterr(err, errlen, "missing URL scheme before '://'");
 		goto out;
 	}
 	if (slen >= sizeof scheme) {
-		seterr(err, errlen, "URL scheme '%.*s' is not a TLS scheme", (int)slen, s);
+		cp_seterr(err, errlen, "URL scheme '%.*s' is not a TLS scheme", (int)slen, s);
 		goto out;
 	}
 	memcpy(scheme, s, slen);
@@ -300,47 +288,47 @@ static int parse_url(const char *s, struct cp_target *t, char *err, size_t errle
 		if (!strcmp(scheme, tls_schemes[i].scheme))
 			break;
 	if (i == sizeof tls_schemes / sizeof tls_schemes[0]) {
-		seterr(err, errlen, "URL scheme '%s' is not a TLS scheme "
+		cp_seterr(err, errlen, "URL scheme '%s' is not a TLS scheme "
 		       "(known: https, ldaps, imaps, pop3s, smtps, ftps)", scheme);
 		goto out;
 	}
 	u = curl_url();
 	if (!u) {
-		seterr(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		rc = -2;
 		goto out;
 	}
 	uc = curl_url_set(u, CURLUPART_URL, s, CURLU_NON_SUPPORT_SCHEME);
 	if (uc == CURLUE_OUT_OF_MEMORY) {
-		seterr(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		rc = -2;
 		goto out;
 	}
 	if (uc == CURLUE_BAD_PORT_NUMBER) {
-		seterr(err, errlen, "port in URL '%.64s' out of range 1-65535", s);
+		cp_seterr(err, errlen, "port in URL '%.64s' out of range 1-65535", s);
 		goto out;
 	}
 	if (uc == CURLUE_NO_HOST) {
-		seterr(err, errlen, "URL '%.64s' has no host name", s);
+		cp_seterr(err, errlen, "URL '%.64s' has no host name", s);
 		goto out;
 	}
 	if (uc) {
-		seterr(err, errlen, "bad URL '%.64s': %s", s, url_strerror(uc));
+		cp_seterr(err, errlen, "bad URL '%.64s': %s", s, url_strerror(uc));
 		goto out;
 	}
 	uc = curl_url_get(u, CURLUPART_HOST, &host, 0);
 	if (uc || !host || !*host) {
-		seterr(err, errlen, "URL '%.64s' has no host name", s);
+		cp_seterr(err, errlen, "URL '%.64s' has no host name", s);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_ZONEID, &zone, 0) == CURLUE_OK && zone) {
-		seterr(err, errlen, "IPv6 zone ids ('%%%.32s') are not supported", zone);
+		cp_seterr(err, errlen, "IPv6 zone ids ('%%%.32s') are not supported", zone);
 		goto out;
 	}
 	if (host[0] == '[') {
 		size_t hl = strlen(host);
 		if (hl < 2 || host[hl - 1] != ']') {
-			seterr(err, errlen, "bad IPv6 address '%.64s' in URL", host);
+			cp_seterr(err, errlen, "bad IPv6 address '%.64s' in URL", host);
 			goto out;
 		}
 		host[hl - 1] = '\0';
@@ -356,7 +344,7 @@ static int parse_url(const char *s, struct cp_target *t, char *err, size_t errle
 	if (uc == CURLUE_NO_PORT) {
 		t->port = tls_schemes[i].port;
 	} else if (uc) {
-		seterr(err, errlen, "bad port in URL '%.64s': %s", s, url_strerror(uc));
+		cp_seterr(err, errlen, "bad port in URL '%.64s': %s", s, url_strerror(uc));
 		goto out;
 	} else if (parse_port(port, &t->port, err, errlen)) {
 		goto out;
@@ -391,7 +379,7 @@ static char *split_sni(char *s, int is_url, int *bad, char *err, size_t errlen)
 		if (!comma)
 			return NULL;
 		if (strchr(comma + 1, ',')) {
-			seterr(err, errlen, "more than one ',' in target (expected host[:port][,sni])");
+			cp_seterr(err, errlen, "more than one ',' in target (expected host[:port][,sni])");
 			*bad = 1;
 			return NULL;
 		}
@@ -421,7 +409,7 @@ int cp_target_parse(const char *text, struct cp_target *t, char *err, size_t err
 	if (err && errlen)
 		err[0] = '\0';
 	if (!text) {
-		seterr(err, errlen, "empty target");
+		cp_seterr(err, errlen, "empty target");
 		goto out;
 	}
 	start = text;
@@ -431,24 +419,24 @@ int cp_target_parse(const char *text, struct cp_target *t, char *err, size_t err
 	while (end > start && is_blank((unsigned char)end[-1]))
 		end--;
 	if (end == start) {
-		seterr(err, errlen, "empty target");
+		cp_seterr(err, errlen, "empty target");
 		goto out;
 	}
 	for (const char *p = start; p < end; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (is_blank(c)) {
-			seterr(err, errlen, "whitespace inside target '%.*s'", (int)(end - start), start);
+			cp_seterr(err, errlen, "whitespace inside target '%.*s'", (int)(end - start), start);
 			goto out;
 		}
 		if (c < 0x20 || c == 0x7F) {
-			seterr(err, errlen, "control character 0x%02X in target", c);
+			cp_seterr(err, errlen, "control character 0x%02X in target", c);
 			goto out;
 		}
 	}
 	n.input = strndup(start, (size_t)(end - start));
 	buf = strndup(start, (size_t)(end - start));
 	if (!n.input || !buf) {
-		seterr(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		rc = -2;
 		goto out;
 	}
@@ -467,7 +455,7 @@ int cp_target_parse(const char *text, struct cp_target *t, char *err, size_t err
 		n.sni_set = true;
 		if (*sni) {
 			if (inet_pton(AF_INET, sni, &a4) == 1 || inet_pton(AF_INET6, sni, &a6) == 1) {
-				seterr(err, errlen, "SNI '%.64s' is an IP address; SNI carries "
+				cp_seterr(err, errlen, "SNI '%.64s' is an IP address; SNI carries "
 				       "host names only (RFC 6066)", sni);
 				goto out;
 			}
@@ -480,7 +468,7 @@ int cp_target_parse(const char *text, struct cp_target *t, char *err, size_t err
 	} else if (!n.is_ip) {
 		n.sni = strdup(n.host);
 		if (!n.sni) {
-			seterr(err, errlen, "out of memory");
+			cp_seterr(err, errlen, "out of memory");
 			rc = -2;
 			goto out;
 		}

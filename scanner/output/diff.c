@@ -25,6 +25,7 @@
 #include "output/sanitize.h"
 #include "registry.h"
 #include "result.h"
+#include "util.h"
 
 #define NONE SIZE_MAX
 
@@ -34,19 +35,6 @@
 #define YELLOW "\033[33m"
 #define RESET "\033[0m"
 
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* A heap string from a format; NULL when memory runs out. */
 static char *vfmt(const char *fmt, va_list ap)
@@ -120,7 +108,7 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 	v->present = true;
 	x = json_object_get(vd, "compatible");
 	if (!json_is_boolean(x)) {
-		errf(err, errlen, "targets[%zu].verdict.compatible: %s", i,
+		cp_seterr(err, errlen, "targets[%zu].verdict.compatible: %s", i,
 		     x ? "expected a boolean" : "missing");
 		return -1;
 	}
@@ -128,7 +116,7 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 	x = json_object_get(vd, "reason");
 	if (x && !json_is_null(x)) {
 		if (!json_is_string(x)) {
-			errf(err, errlen, "targets[%zu].verdict.reason: expected a string or null", i);
+			cp_seterr(err, errlen, "targets[%zu].verdict.reason: expected a string or null", i);
 			return -1;
 		}
 		v->reason = json_string_value(x);
@@ -136,7 +124,7 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 	x = json_object_get(vd, "no_decrypt");
 	if (x) {
 		if (!json_is_boolean(x)) {
-			errf(err, errlen, "targets[%zu].verdict.no_decrypt: expected a boolean", i);
+			cp_seterr(err, errlen, "targets[%zu].verdict.no_decrypt: expected a boolean", i);
 			return -1;
 		}
 		v->nd_known = true;
@@ -149,24 +137,24 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 	if (json_is_null(x))
 		return 0;
 	if (!json_is_object(x)) {
-		errf(err, errlen, "targets[%zu].verdict.fix: expected an object or null", i);
+		cp_seterr(err, errlen, "targets[%zu].verdict.fix: expected an object or null", i);
 		return -1;
 	}
 	v->fix = x;
 	v->changes = json_object_get(x, "changes");
 	if (!json_is_array(v->changes)) {
-		errf(err, errlen, "targets[%zu].verdict.fix.changes: %s", i,
+		cp_seterr(err, errlen, "targets[%zu].verdict.fix.changes: %s", i,
 		     v->changes ? "expected an array" : "missing");
 		return -1;
 	}
 	for (size_t k = 0; k < json_array_size(v->changes); k++)
 		if (!json_is_string(json_array_get(v->changes, k))) {
-			errf(err, errlen, "targets[%zu].verdict.fix.changes[%zu]: expected a string", i, k);
+			cp_seterr(err, errlen, "targets[%zu].verdict.fix.changes[%zu]: expected a string", i, k);
 			return -1;
 		}
 	x = json_object_get(v->fix, "weak");
 	if (x && !json_is_boolean(x)) {
-		errf(err, errlen, "targets[%zu].verdict.fix.weak: expected a boolean", i);
+		cp_seterr(err, errlen, "targets[%zu].verdict.fix.weak: expected a boolean", i);
 		return -1;
 	}
 	v->fix_weak = json_is_true(x);
@@ -178,26 +166,26 @@ static int check_top(const json_t *doc, char *err, size_t errlen)
 	const json_t *schema, *targets;
 
 	if (!json_is_object(doc)) {
-		errf(err, errlen, "expected a JSON object at the top");
+		cp_seterr(err, errlen, "expected a JSON object at the top");
 		return -1;
 	}
 	schema = json_object_get(doc, "schema");
 	if (!schema) {
-		errf(err, errlen, "schema: missing (not a cipherprobe JSON document?)");
+		cp_seterr(err, errlen, "schema: missing (not a cipherprobe JSON document?)");
 		return -1;
 	}
 	if (!json_is_integer(schema)) {
-		errf(err, errlen, "schema: expected the number 1");
+		cp_seterr(err, errlen, "schema: expected the number 1");
 		return -1;
 	}
 	if (json_integer_value(schema) != 1) {
-		errf(err, errlen, "schema: expected 1, got %" JSON_INTEGER_FORMAT
+		cp_seterr(err, errlen, "schema: expected 1, got %" JSON_INTEGER_FORMAT
 		     " (written by another version of cipherprobe?)", json_integer_value(schema));
 		return -1;
 	}
 	targets = json_object_get(doc, "targets");
 	if (!json_is_array(targets)) {
-		errf(err, errlen, "targets: %s", targets ? "expected an array" : "missing");
+		cp_seterr(err, errlen, "targets: %s", targets ? "expected an array" : "missing");
 		return -1;
 	}
 	return 0;
@@ -216,7 +204,7 @@ static int load_side(const json_t *doc, struct side *s, char *err, size_t errlen
 	if (json_array_size(targets)) {
 		s->recs = calloc(json_array_size(targets), sizeof *s->recs);
 		if (!s->recs) {
-			errf(err, errlen, "out of memory");
+			cp_seterr(err, errlen, "out of memory");
 			return -1;
 		}
 	}
@@ -225,12 +213,12 @@ static int load_side(const json_t *doc, struct side *s, char *err, size_t errlen
 		struct rec *rc = &s->recs[i];
 
 		if (!json_is_object(t)) {
-			errf(err, errlen, "targets[%zu]: expected an object", i);
+			cp_seterr(err, errlen, "targets[%zu]: expected an object", i);
 			goto fail;
 		}
 		rc->r = cp_result_from_json(t, sub, sizeof sub);
 		if (!rc->r) {
-			errf(err, errlen, "targets[%zu].%s", i, sub);
+			cp_seterr(err, errlen, "targets[%zu].%s", i, sub);
 			goto fail;
 		}
 		s->n++;
@@ -857,11 +845,11 @@ int cp_diff_docs(const json_t *old_doc, const json_t *new_doc, struct cp_diff *o
 	if (err && errlen)
 		err[0] = '\0';
 	if (load_side(old_doc, &o, sub, sizeof sub)) {
-		errf(err, errlen, "old document: %s", sub);
+		cp_seterr(err, errlen, "old document: %s", sub);
 		goto out;
 	}
 	if (load_side(new_doc, &n, sub, sizeof sub)) {
-		errf(err, errlen, "new document: %s", sub);
+		cp_seterr(err, errlen, "new document: %s", sub);
 		goto out;
 	}
 	if (match(&o, &n))
@@ -885,7 +873,7 @@ int cp_diff_docs(const json_t *old_doc, const json_t *new_doc, struct cp_diff *o
 	rc = 0;
 	goto out;
 oom:
-	errf(err, errlen, "out of memory");
+	cp_seterr(err, errlen, "out of memory");
 out:
 	if (rc)
 		cp_diff_free(out);
@@ -929,22 +917,6 @@ static const char *const kind_names[] = {
 	[CP_CHANGE_INFO] = "info",
 };
 
-/* Strings from the documents, which may be hand-edited, are escaped so
- * that json_string() accepts them. */
-static json_t *jstr(const char *s)
-{
-	char *clean;
-	json_t *j;
-
-	if (!s)
-		return json_null();
-	clean = cp_sanitize_utf8(s);
-	if (!clean)
-		return NULL;
-	j = json_string(clean);
-	free(clean);
-	return j;
-}
 
 static json_t *targets_json(const struct cp_diff_target *v, size_t n)
 {
@@ -952,8 +924,8 @@ static json_t *targets_json(const struct cp_diff_target *v, size_t n)
 
 	for (size_t i = 0; a && i < n; i++) {
 		json_t *o = json_object();
-		if (!o || json_object_set_new(o, "target", jstr(v[i].target)) ||
-		    json_object_set_new(o, "address", jstr(v[i].address)) ||
+		if (!o || json_object_set_new(o, "target", cp_json_str(v[i].target)) ||
+		    json_object_set_new(o, "address", cp_json_str(v[i].address)) ||
 		    json_array_append_new(a, o)) {
 			json_decref(o);
 			json_decref(a);
@@ -968,11 +940,11 @@ static json_t *change_json(const struct cp_change *ch)
 	json_t *o = json_object();
 	const char *item_key = NULL;
 
-	if (!o || json_object_set_new(o, "target", jstr(ch->target)) ||
-	    json_object_set_new(o, "address", jstr(ch->address)) ||
+	if (!o || json_object_set_new(o, "target", cp_json_str(ch->target)) ||
+	    json_object_set_new(o, "address", cp_json_str(ch->address)) ||
 	    json_object_set_new(o, "kind", json_string(kind_names[ch->kind])) ||
 	    json_object_set_new(o, "what", json_string(ch->what)) ||
-	    json_object_set_new(o, "detail", jstr(ch->detail)))
+	    json_object_set_new(o, "detail", cp_json_str(ch->detail)))
 		goto fail;
 	if (ch->version && json_object_set_new(o, "version", json_string(ch->version)))
 		goto fail;
@@ -982,7 +954,7 @@ static json_t *change_json(const struct cp_change *ch)
 		item_key = "group";
 	else if (!strcmp(ch->what, "status"))
 		item_key = "error_kind";
-	if (item_key && ch->item && json_object_set_new(o, item_key, jstr(ch->item)))
+	if (item_key && ch->item && json_object_set_new(o, item_key, cp_json_str(ch->item)))
 		goto fail;
 	return o;
 fail:
@@ -1142,27 +1114,27 @@ json_t *cp_doc_load_max(const char *path, size_t max_bytes, char *err, size_t er
 	rd.f = is_stdin ? stdin : fopen(path, "r");
 	if (!rd.f) {
 		e = errno;
-		errf(err, errlen, "%s: %s", name, strerror(e));
+		cp_seterr(err, errlen, "%s: %s", name, strerror(e));
 		goto out;
 	}
 	doc = json_load_callback(read_cb, &rd, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
 		if (rd.toobig) {
 			e = EFBIG;
-			errf(err, errlen, "%s: larger than %zu bytes", name, max_bytes);
+			cp_seterr(err, errlen, "%s: larger than %zu bytes", name, max_bytes);
 		} else if (rd.rerr) {
 			e = rd.rerr;
-			errf(err, errlen, "%s: %s", name, strerror(e));
+			cp_seterr(err, errlen, "%s: %s", name, strerror(e));
 		} else {
 			if (json_error_code(&jerr) == json_error_out_of_memory)
 				e = ENOMEM;
-			errf(err, errlen, "%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
+			cp_seterr(err, errlen, "%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
 		}
 		goto out;
 	}
 	if (cp_doc_check(doc, sub, sizeof sub)) {
 		e = strcmp(sub, "out of memory") ? EINVAL : ENOMEM;
-		errf(err, errlen, "%s: %s", name, sub);
+		cp_seterr(err, errlen, "%s: %s", name, sub);
 		goto out;
 	}
 	ret = doc;
@@ -1188,7 +1160,7 @@ json_t *cp_doc_from_results(const struct cp_result *const *results, size_t n,
 
 	if (!doc || !tool || !targets ||
 	    json_object_set_new(tool, "name", json_string(PACKAGE_NAME)) ||
-	    json_object_set_new(tool, "version", jstr(tool_version ? tool_version : PACKAGE_VERSION)))
+	    json_object_set_new(tool, "version", cp_json_str(tool_version ? tool_version : PACKAGE_VERSION)))
 		goto fail;
 	for (size_t i = 0; i < n; i++)
 		if (json_array_append_new(targets, cp_result_to_json(results[i])))
@@ -1224,12 +1196,12 @@ int cp_doc_save(const json_t *doc, const char *path, char *err, size_t errlen)
 		return -1;
 	errno = 0;
 	if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || fputc('\n', f) == EOF) {
-		errf(err, errlen, "%s: %s", path, strerror(errno ? errno : EIO));
+		cp_seterr(err, errlen, "%s: %s", path, strerror(errno ? errno : EIO));
 		cp_atomic_abort(&a);
 		return -1;
 	}
 	if (cp_atomic_commit(&a)) {
-		errf(err, errlen, "%s", a.err);
+		cp_seterr(err, errlen, "%s", a.err);
 		return -1;
 	}
 	return 0;

@@ -11,20 +11,8 @@
 #include <unistd.h>
 
 #include "output/file.h"
+#include "util.h"
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* umask() can only be read by setting it; cipherprobe is single-threaded
  * (one epoll loop), so the moment it is 0 harms no concurrent open. */
@@ -55,7 +43,7 @@ FILE *cp_atomic_open(const char *path, struct cp_atomic *a, char *err, size_t er
 
 	memset(a, 0, sizeof *a);
 	if (!path || !*path) {
-		seterr(err, errlen, "empty output file name");
+		cp_seterr(err, errlen, "empty output file name");
 		return NULL;
 	}
 	if (!strcmp(path, "-")) {
@@ -65,18 +53,18 @@ FILE *cp_atomic_open(const char *path, struct cp_atomic *a, char *err, size_t er
 	}
 	a->path = strdup(path);
 	if (!a->path) {
-		seterr(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		goto fail;
 	}
 	if (stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			seterr(err, errlen, "cannot write '%s': it is a directory", path);
+			cp_seterr(err, errlen, "cannot write '%s': it is a directory", path);
 			goto fail;
 		}
 		if (!S_ISREG(st.st_mode)) {
 			a->f = fopen(path, "w");
 			if (!a->f) {
-				seterr(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+				cp_seterr(err, errlen, "cannot write '%s': %s", path, strerror(errno));
 				goto fail;
 			}
 			return a->f;
@@ -85,14 +73,14 @@ FILE *cp_atomic_open(const char *path, struct cp_atomic *a, char *err, size_t er
 	} else if (errno == ENOENT) {
 		mode = 0644 & ~current_umask();
 	} else {
-		seterr(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		cp_seterr(err, errlen, "cannot write '%s': %s", path, strerror(errno));
 		goto fail;
 	}
 
 	slash = strrchr(path, '/');
 	base = slash ? slash + 1 : path;
 	if (!*base) {
-		seterr(err, errlen, "cannot write '%s': it names a directory", path);
+		cp_seterr(err, errlen, "cannot write '%s': it names a directory", path);
 		goto fail;
 	}
 	/* ".NAME.XXXXXX" beside NAME: hidden, and on the same file system */
@@ -100,24 +88,24 @@ FILE *cp_atomic_open(const char *path, struct cp_atomic *a, char *err, size_t er
 	len = dirlen + 1 + strlen(base) + 8;
 	a->tmp = malloc(len);
 	if (!a->tmp) {
-		seterr(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		goto fail;
 	}
 	snprintf(a->tmp, len, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
 	fd = mkstemp(a->tmp);
 	if (fd < 0) {
-		seterr(err, errlen, "cannot create a temporary file for '%s': %s", path, strerror(errno));
+		cp_seterr(err, errlen, "cannot create a temporary file for '%s': %s", path, strerror(errno));
 		free(a->tmp);
 		a->tmp = NULL;
 		goto fail;
 	}
 	if (fchmod(fd, mode) != 0) {
-		seterr(err, errlen, "cannot set the mode of '%s': %s", a->tmp, strerror(errno));
+		cp_seterr(err, errlen, "cannot set the mode of '%s': %s", a->tmp, strerror(errno));
 		goto fail;
 	}
 	a->f = fdopen(fd, "w");
 	if (!a->f) {
-		seterr(err, errlen, "cannot write '%s': %s", a->tmp, strerror(errno));
+		cp_seterr(err, errlen, "cannot write '%s': %s", a->tmp, strerror(errno));
 		goto fail;
 	}
 	return a->f;

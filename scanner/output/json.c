@@ -31,9 +31,7 @@
 
 /* ---- record -> JSON ------------------------------------------------- */
 
-/* A string for s (null for NULL), its non-UTF-8 bytes escaped because
- * json_string() refuses them; NULL when memory runs out. */
-static json_t *jstr(const char *s)
+json_t *cp_json_str(const char *s)
 {
 	char *clean;
 	json_t *j;
@@ -62,14 +60,14 @@ static int set(json_t *o, const char *key, json_t *v)
 
 static json_t *strength_json(enum cp_strength s)
 {
-	return jstr(cp_strength_name(s));
+	return cp_json_str(cp_strength_name(s));
 }
 
 static json_t *cipher_json(const char *id, const char *name, json_t *strength)
 {
 	json_t *o = json_object();
 
-	if (!o || set(o, "id", jstr(id)) || set(o, "name", jstr(name)) ||
+	if (!o || set(o, "id", cp_json_str(id)) || set(o, "name", cp_json_str(name)) ||
 	    set(o, "strength", strength ? strength : json_null())) {
 		json_decref(o);
 		return NULL;
@@ -116,7 +114,7 @@ static json_t *versions_json(unsigned bits)
 		return NULL;
 	for (int p = 0; p < CP_P__COUNT; p++)
 		if ((bits & cp_proto_bit((enum cp_proto)p)) &&
-		    json_array_append_new(a, jstr(cp_proto_name((enum cp_proto)p)))) {
+		    json_array_append_new(a, cp_json_str(cp_proto_name((enum cp_proto)p)))) {
 			json_decref(a);
 			return NULL;
 		}
@@ -137,7 +135,7 @@ static json_t *protocols_json(const struct cp_result *r)
 		pref = pr->server_preference == CP_UNKNOWN ? json_null()
 			: json_boolean(pr->server_preference == CP_YES);
 		o = json_object();
-		if (!o || set(o, "version", jstr(cp_proto_name((enum cp_proto)i))) ||
+		if (!o || set(o, "version", cp_json_str(cp_proto_name((enum cp_proto)i))) ||
 		    set(o, "supported", json_boolean(pr->supported)) ||
 		    set(o, "server_preference", pref) ||
 		    set(o, "ciphers", ciphers_json(pr, (enum cp_proto)i)) ||
@@ -166,7 +164,7 @@ static json_t *groups_json(const struct cp_result *r)
 		const struct cp_group *g = cp_group_by_id(r->groups[i].id);
 		o = json_object();
 		if (!o || set(o, "id", jint(r->groups[i].id)) ||
-		    set(o, "name", jstr(g ? g->name : NULL)) ||
+		    set(o, "name", cp_json_str(g ? g->name : NULL)) ||
 		    set(o, "versions", versions_json(r->groups[i].versions)))
 			goto fail;
 		if (json_array_append_new(a, o)) {
@@ -189,7 +187,7 @@ static json_t *strings_json(char *const *v, size_t n)
 	if (!a)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		if (json_array_append_new(a, jstr(v[i]))) {
+		if (json_array_append_new(a, cp_json_str(v[i]))) {
 			json_decref(a);
 			return NULL;
 		}
@@ -203,7 +201,7 @@ static json_t *violations_json(const struct cp_result *r)
 	if (!a)
 		return NULL;
 	for (size_t i = 0; i < r->nviolations; i++)
-		if (json_array_append_new(a, jstr(r->violations[i].what))) {
+		if (json_array_append_new(a, cp_json_str(r->violations[i].what))) {
 			json_decref(a);
 			return NULL;
 		}
@@ -217,19 +215,19 @@ static json_t *cert_json(const struct cp_cert_facts *c)
 	if (!c->present)
 		return json_null();
 	o = json_object();
-	if (!o || set(o, "subject", jstr(c->subject)) ||
-	    set(o, "issuer", jstr(c->issuer)) ||
+	if (!o || set(o, "subject", cp_json_str(c->subject)) ||
+	    set(o, "issuer", cp_json_str(c->issuer)) ||
 	    set(o, "sans", strings_json(c->sans, c->nsans)) ||
-	    set(o, "key_type", jstr(c->key_type)) ||
+	    set(o, "key_type", cp_json_str(c->key_type)) ||
 	    set(o, "key_bits", jint(c->key_bits)) ||
-	    set(o, "curve", jstr(c->curve)) ||
-	    set(o, "sig_alg", jstr(c->sig_alg)) ||
-	    set(o, "not_before", jstr(c->not_before)) ||
-	    set(o, "not_after", jstr(c->not_after)) ||
+	    set(o, "curve", cp_json_str(c->curve)) ||
+	    set(o, "sig_alg", cp_json_str(c->sig_alg)) ||
+	    set(o, "not_before", cp_json_str(c->not_before)) ||
+	    set(o, "not_after", cp_json_str(c->not_after)) ||
 	    set(o, "expired", json_boolean(c->expired)) ||
 	    set(o, "not_yet_valid", json_boolean(c->not_yet_valid)) ||
 	    set(o, "self_signed", json_boolean(c->self_signed)) ||
-	    set(o, "sha256", jstr(c->sha256)) ||
+	    set(o, "sha256", cp_json_str(c->sha256)) ||
 	    set(o, "chain_len", jint(c->chain_len))) {
 		json_decref(o);
 		return NULL;
@@ -244,8 +242,8 @@ static json_t *error_json(const struct cp_result *r)
 	if (r->ok)
 		return json_null();
 	o = json_object();
-	if (!o || set(o, "kind", jstr(cp_err_kind_name(r->err_kind))) ||
-	    set(o, "message", jstr(r->err_msg ? r->err_msg : ""))) {
+	if (!o || set(o, "kind", cp_json_str(cp_err_kind_name(r->err_kind))) ||
+	    set(o, "message", cp_json_str(r->err_msg ? r->err_msg : ""))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -257,7 +255,7 @@ static json_t *log_json(const struct cp_result *r)
 {
 	json_t *o = json_object();
 	if (!o || set(o, "failures", jint(r->log_failures)) ||
-	    set(o, "error", r->log_error ? jstr(r->log_error) : json_null())) {
+	    set(o, "error", r->log_error ? cp_json_str(r->log_error) : json_null())) {
 		json_decref(o);
 		return NULL;
 	}
@@ -269,12 +267,12 @@ json_t *cp_result_to_json(const struct cp_result *r)
 	json_t *o = json_object();
 
 	/* contract fields first, in the contract's order, then the extras */
-	if (!o || set(o, "input", jstr(r->input ? r->input : "")) ||
-	    set(o, "host", jstr(r->host)) ||
+	if (!o || set(o, "input", cp_json_str(r->input ? r->input : "")) ||
+	    set(o, "host", cp_json_str(r->host)) ||
 	    set(o, "port", r->port ? jint(r->port) : json_null()) ||
-	    set(o, "sni", jstr(r->sni)) ||
-	    set(o, "address", jstr(r->address)) ||
-	    set(o, "status", jstr(r->ok ? "ok" : "error")) ||
+	    set(o, "sni", cp_json_str(r->sni)) ||
+	    set(o, "address", cp_json_str(r->address)) ||
+	    set(o, "status", cp_json_str(r->ok ? "ok" : "error")) ||
 	    set(o, "error", error_json(r)) ||
 	    set(o, "protocols", protocols_json(r)) ||
 	    set(o, "groups", groups_json(r)) ||
@@ -300,7 +298,7 @@ static json_t *cstrings_json(const char *const *v, size_t n)
 	if (!a)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		if (json_array_append_new(a, jstr(v[i]))) {
+		if (json_array_append_new(a, cp_json_str(v[i]))) {
 			json_decref(a);
 			return NULL;
 		}
@@ -864,8 +862,8 @@ static int json_begin(struct cp_out *o)
 	json_cleanup(o);
 	o->priv = calloc(1, sizeof(struct json_state));
 	tool = json_object();
-	if (!o->priv || !tool || set(tool, "name", jstr(PACKAGE_NAME)) ||
-	    set(tool, "version", jstr(o->tool_version ? o->tool_version : PACKAGE_VERSION))) {
+	if (!o->priv || !tool || set(tool, "name", cp_json_str(PACKAGE_NAME)) ||
+	    set(tool, "version", cp_json_str(o->tool_version ? o->tool_version : PACKAGE_VERSION))) {
 		o->err = ENOMEM;
 		goto out;
 	}

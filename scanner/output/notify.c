@@ -18,18 +18,7 @@
 #include "fetch.h"
 #include "output/notify.h"
 #include "output/sanitize.h"
-
-__attribute__((format(printf, 3, 4)))
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "util.h"
 
 /*
  * The "text" line: s made valid UTF-8 (cp_sanitize_utf8), control
@@ -168,7 +157,7 @@ int cp_notify_send(const struct cp_notify_req *rq, char *err, size_t errlen)
 		retries = CP_NOTIFY_RETRIES_MAX;
 	body = cp_notify_body(rq->text, rq->payload);
 	if (body == NULL) {
-		say(err, errlen, "webhook: out of memory (or a payload JSON cannot encode)");
+		cp_seterr(err, errlen, "webhook: out of memory (or a payload JSON cannot encode)");
 		goto out;
 	}
 	for (;;) {
@@ -190,9 +179,9 @@ int cp_notify_send(const struct cp_notify_req *rq, char *err, size_t errlen)
 			backoff *= 2;
 	}
 	if (attempts > 1)
-		say(err, errlen, "webhook: %s, after %d attempts", msg, attempts);
+		cp_seterr(err, errlen, "webhook: %s, after %d attempts", msg, attempts);
 	else
-		say(err, errlen, "webhook: %s", msg);
+		cp_seterr(err, errlen, "webhook: %s", msg);
 out:
 	free(body);
 	return rc;

@@ -91,6 +91,10 @@ json_t *cp_result_to_json(const struct cp_result *r);
  */
 struct cp_result *cp_result_from_json(const json_t *j, char *err, size_t errlen);
 
+/* A JSON string for s (null for NULL), its non-UTF-8 bytes escaped as
+ * \xNN because json_string() refuses them; NULL when memory runs out. */
+json_t *cp_json_str(const char *s);
+
 /* The "summary" object. NULL when memory runs out. */
 json_t *cp_summary_to_json(const struct cp_summary *s);
 

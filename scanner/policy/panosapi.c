@@ -24,6 +24,7 @@
 #include "fetch.h"
 #include "policy/panosapi.h"
 #include "policy/profile.h"
+#include "util.h"
 
 /* PANOS.md "Where a profile lives"; %s are quoted names (quote_name). */
 #define XP_VSYS "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name=%s]" \
@@ -40,32 +41,6 @@ struct loc {
 	char container[1024];        /* XPath of its profiles/decryption */
 };
 
-__attribute__((format(printf, 3, 4)))
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* Appends like snprintf at *len (len counts what was needed). */
-__attribute__((format(printf, 4, 5)))
-static void app(char *buf, size_t size, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(*len < size ? buf + *len : NULL, *len < size ? size - *len : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*len += (size_t)n;
-}
-
 /* ---- names in XPaths and URLs ---- */
 
 /*
@@ -78,22 +53,22 @@ static int quote_name(const char *what, const char *name, char *buf, size_t size
 	const char *q = strchr(name, '\'') == NULL ? "'" : "\"";
 
 	if (name[0] == '\0') {
-		say(err, errlen, "empty %s name", what);
+		cp_seterr(err, errlen, "empty %s name", what);
 		return -1;
 	}
 	for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
 		if (*p < 0x20 || *p == 0x7f) {
-			say(err, errlen, "the %s name holds a control character", what);
+			cp_seterr(err, errlen, "the %s name holds a control character", what);
 			return -1;
 		}
 	}
 	if (strchr(name, '\'') != NULL && strchr(name, '"') != NULL) {
-		say(err, errlen, "the %s name holds both ' and \", which an XPath cannot quote",
+		cp_seterr(err, errlen, "the %s name holds both ' and \", which an XPath cannot quote",
 		    what);
 		return -1;
 	}
 	if ((size_t)snprintf(buf, size, "%s%s%s", q, name, q) >= size) {
-		say(err, errlen, "the %s name is too long", what);
+		cp_seterr(err, errlen, "the %s name is too long", what);
 		return -1;
 	}
 	return 0;
@@ -103,11 +78,11 @@ static int quote_name(const char *what, const char *name, char *buf, size_t size
 static int check_host(const char *host, char *err, size_t errlen)
 {
 	if (host == NULL || host[0] == '\0') {
-		say(err, errlen, "no firewall given (--panos-host HOST[:PORT])");
+		cp_seterr(err, errlen, "no firewall given (--panos-host HOST[:PORT])");
 		return -1;
 	}
 	if (strlen(host) > 261 || host[strcspn(host, "/?#@\\ \t\r\n")] != '\0') {
-		say(err, errlen, "--panos-host takes HOST or HOST:PORT, not a URL or path");
+		cp_seterr(err, errlen, "--panos-host takes HOST or HOST:PORT, not a URL or path");
 		return -1;
 	}
 	return 0;
@@ -160,14 +135,14 @@ static enum reply classify(const char *body, size_t len, const char *host, char 
 		doc = xmlReadMemory(body, (int)len, "reply", NULL,
 				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc == NULL) {
-		say(err, errlen, "%s: the reply is not a PAN-OS XML API reply (unparsable XML)",
+		cp_seterr(err, errlen, "%s: the reply is not a PAN-OS XML API reply (unparsable XML)",
 		    host);
 		goto out;
 	}
 	root = xmlDocGetRootElement(doc);
 	if (doc->intSubset != NULL || root == NULL ||
 	    strcmp((const char *)root->name, "response") != 0) {
-		say(err, errlen, "%s: the reply is not a PAN-OS XML API reply (XML, but not a "
+		cp_seterr(err, errlen, "%s: the reply is not a PAN-OS XML API reply (XML, but not a "
 		    "<response>)", host);
 		goto out;
 	}
@@ -178,7 +153,7 @@ static enum reply classify(const char *body, size_t len, const char *host, char 
 		goto out;
 	}
 	if (status == NULL || strcmp((const char *)status, "success") != 0) {
-		say(err, errlen, "%s: the reply is not a PAN-OS XML API reply (status is neither "
+		cp_seterr(err, errlen, "%s: the reply is not a PAN-OS XML API reply (status is neither "
 		    "success nor error)", host);
 		goto out;
 	}
@@ -225,7 +200,7 @@ static void relabel(const char *host, const char *label, char *err, size_t errle
 	copy = strdup(err + skip);
 	if (copy == NULL)
 		return;   /* keeps profile.c's wording, which is still right */
-	say(err, errlen, "%s: %s", host, copy);
+	cp_seterr(err, errlen, "%s: %s", host, copy);
 	free(copy);
 }
 
@@ -249,15 +224,15 @@ static enum reply api_show(const struct cp_panos_req *rq, const char *xpath,
 
 	memset(rs, 0, sizeof *rs);
 	if (url == NULL) {
-		say(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		return R_FAIL;
 	}
 	hr.url = url;
 	if (cp_http_get(&hr, rs, err, errlen) < 0) {
 		if (rs->fail == CP_HTTP_ESTATUS && rs->status == 403)
-			say(err, errlen, "%s: the API key was refused (HTTP 403)", rq->host);
+			cp_seterr(err, errlen, "%s: the API key was refused (HTTP 403)", rq->host);
 		else if (rs->fail == CP_HTTP_ESTATUS && rs->status == 401)
-			say(err, errlen, "%s: the API key was refused (HTTP 401)", rq->host);
+			cp_seterr(err, errlen, "%s: the API key was refused (HTTP 401)", rq->host);
 		goto out;
 	}
 	r = classify(rs->body, rs->len, rq->host, err, errlen);
@@ -268,7 +243,7 @@ static enum reply api_show(const struct cp_panos_req *rq, const char *xpath,
 		r = R_FAIL;
 		if (cp_profile_load_mem(rs->body, rs->len, rq->host, NULL, &dummy, err,
 					errlen) == 0)
-			say(err, errlen, "%s: the firewall's API answered with an error", rq->host);
+			cp_seterr(err, errlen, "%s: the firewall's API answered with an error", rq->host);
 		else
 			relabel(rq->host, rq->host, err, errlen);
 	}
@@ -335,7 +310,7 @@ static void not_found(const struct cp_panos_req *rq, const struct loc *locs, siz
 	list = calloc(1, listsize);
 	for (size_t i = 0; i < nlocs; i++) {
 		loc_words(&locs[i], where, sizeof where);
-		app(places, sizeof places, &plen, "%s%s", i == 0 ? "" : i + 1 == nlocs ? " or " : ", ",
+		cp_strapp(places, sizeof places, &plen, "%s%s", i == 0 ? "" : i + 1 == nlocs ? " or " : ", ",
 		    where);
 	}
 	for (size_t i = 0; i < nlocs && list != NULL && !failed; i++) {
@@ -357,21 +332,21 @@ static void not_found(const struct cp_panos_req *rq, const struct loc *locs, siz
 		}
 		loc_words(&locs[i], where, sizeof where);
 		for (size_t j = 0; j < nrefs; j++, nprof++)
-			app(list, listsize, &len, "%s%s (%s)", nprof ? ", " : "", refs[j].name, where);
+			cp_strapp(list, listsize, &len, "%s%s (%s)", nprof ? ", " : "", refs[j].name, where);
 		free(refs);
 		cp_http_resp_free(&rs);
 	}
 	if (list == NULL)
-		say(err, errlen, "profile '%s' not found on %s (out of memory listing the others)",
+		cp_seterr(err, errlen, "profile '%s' not found on %s (out of memory listing the others)",
 		    rq->profile, rq->host);
 	else if (failed)
-		say(err, errlen, "profile '%s' not found on %s in %s (listing its profiles failed: %s)",
+		cp_seterr(err, errlen, "profile '%s' not found on %s in %s (listing its profiles failed: %s)",
 		    rq->profile, rq->host, places, why);
 	else if (nprof == 0)
-		say(err, errlen, "profile '%s' not found on %s; it has no decryption profiles in %s",
+		cp_seterr(err, errlen, "profile '%s' not found on %s; it has no decryption profiles in %s",
 		    rq->profile, rq->host, places);
 	else
-		say(err, errlen, "profile '%s' not found on %s; profiles there: %s", rq->profile,
+		cp_seterr(err, errlen, "profile '%s' not found on %s; profiles there: %s", rq->profile,
 		    rq->host, list);
 	free(list);
 }
@@ -391,12 +366,12 @@ int cp_panos_fetch_profile(const struct cp_panos_req *rq, struct cp_profile *out
 	if (check_host(rq->host, err, errlen) < 0)
 		goto out;
 	if (rq->key == NULL || rq->key[0] == '\0') {
-		say(err, errlen, "no API key for %s (--panos-key-file FILE or %s)", rq->host,
+		cp_seterr(err, errlen, "no API key for %s (--panos-key-file FILE or %s)", rq->host,
 		    CP_PANOS_KEY_ENV);
 		goto out;
 	}
 	if (rq->profile == NULL || rq->profile[0] == '\0') {
-		say(err, errlen, "which decryption profile on %s? give --profile-name NAME",
+		cp_seterr(err, errlen, "which decryption profile on %s? give --profile-name NAME",
 		    rq->host);
 		goto out;
 	}
@@ -419,7 +394,7 @@ int cp_panos_fetch_profile(const struct cp_panos_req *rq, struct cp_profile *out
 		if (cp_profile_load_mem(rs.body, rs.len, label, NULL, &p, err, errlen) < 0)
 			goto out;
 		if (strcmp(p.name, rq->profile) != 0) {
-			say(err, errlen, "%s: asked for profile '%s', the reply holds '%s'", rq->host,
+			cp_seterr(err, errlen, "%s: asked for profile '%s', the reply holds '%s'", rq->host,
 			    rq->profile, p.name);
 			goto out;
 		}
@@ -457,18 +432,18 @@ static int key_accept(const char *src, size_t n, const char *what, char *key, si
 			 src[n - 1] == '\t'))
 		n--;
 	if (n == 0) {
-		say(err, errlen, "%s holds no API key (it is empty)", what);
+		cp_seterr(err, errlen, "%s holds no API key (it is empty)", what);
 		return -1;
 	}
 	if (n >= keylen) {
-		say(err, errlen, "%s: the API key is longer than %zu characters", what, keylen - 1);
+		cp_seterr(err, errlen, "%s: the API key is longer than %zu characters", what, keylen - 1);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)src[i];
 
 		if (ch <= 0x20 || ch >= 0x7f) {
-			say(err, errlen, "%s should hold only the API key, on one line (found a "
+			cp_seterr(err, errlen, "%s should hold only the API key, on one line (found a "
 			    "line break, blank or non-ASCII character inside)", what);
 			return -1;
 		}
@@ -487,26 +462,26 @@ static int key_from_file(const char *path, char *key, size_t keylen, char *err, 
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		say(err, errlen, "%s: cannot open the API key file: %s", path, strerror(errno));
+		cp_seterr(err, errlen, "%s: cannot open the API key file: %s", path, strerror(errno));
 		return -1;
 	}
 	/* fstat on the open file: the mode checked is the mode of what is read */
 	if (fstat(fd, &st) < 0) {
-		say(err, errlen, "%s: %s", path, strerror(errno));
+		cp_seterr(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		say(err, errlen, "%s: the API key file is not a regular file", path);
+		cp_seterr(err, errlen, "%s: the API key file is not a regular file", path);
 		goto out;
 	}
 	if ((st.st_mode & 077) != 0) {
-		say(err, errlen, "%s is readable or writable by group or others (mode %04o): "
+		cp_seterr(err, errlen, "%s is readable or writable by group or others (mode %04o): "
 		    "chmod 600 %s", path, (unsigned)(st.st_mode & 07777), path);
 		goto out;
 	}
 	buf = malloc(cap);
 	if (buf == NULL) {
-		say(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 	for (;;) {
@@ -515,14 +490,14 @@ static int key_from_file(const char *path, char *key, size_t keylen, char *err, 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			say(err, errlen, "%s: %s", path, strerror(errno));
+			cp_seterr(err, errlen, "%s: %s", path, strerror(errno));
 			goto out;
 		}
 		if (r == 0)
 			break;
 		n += (size_t)r;
 		if (n == cap) {
-			say(err, errlen, "%s: the API key is longer than %zu characters", path,
+			cp_seterr(err, errlen, "%s: the API key is longer than %zu characters", path,
 			    keylen - 1);
 			goto out;
 		}
@@ -545,7 +520,7 @@ int cp_panos_key_load(const char *key_file, char *key, size_t keylen, char *err,
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (key == NULL || keylen < 2) {
-		say(err, errlen, "no room for the API key");
+		cp_seterr(err, errlen, "no room for the API key");
 		return -1;
 	}
 	key[0] = '\0';
@@ -553,7 +528,7 @@ int cp_panos_key_load(const char *key_file, char *key, size_t keylen, char *err,
 		return key_from_file(key_file, key, keylen, err, errlen);
 	env = getenv(CP_PANOS_KEY_ENV);
 	if (env == NULL || env[0] == '\0') {
-		say(err, errlen, "no API key: give --panos-key-file FILE (mode 0600) or set %s",
+		cp_seterr(err, errlen, "no API key: give --panos-key-file FILE (mode 0600) or set %s",
 		    CP_PANOS_KEY_ENV);
 		return -1;
 	}

@@ -29,6 +29,7 @@
 
 #include "policy/profile.h"
 #include "registry.h"
+#include "util.h"
 
 /* Running configs of large firewalls reach tens of MiB; a profile file
  * larger than this is something else. */
@@ -153,27 +154,13 @@ const char *cp_profile_loc_name(enum cp_profile_loc loc)
 	return "";
 }
 
-/* Appends to buf like snprintf at *len; *len counts what was needed. */
-__attribute__((format(printf, 4, 5)))
-static void app(char *buf, size_t size, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(*len < size ? buf + *len : NULL, *len < size ? size - *len : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*len += (size_t)n;
-}
-
 /* A name as the PAN-OS CLI wants it: quoted when it holds a space. */
 static void app_name(char *buf, size_t size, size_t *len, const char *name)
 {
 	if (name[0] == '\0' || strpbrk(name, " \t") != NULL)
-		app(buf, size, len, "\"%s\"", name);
+		cp_strapp(buf, size, len, "\"%s\"", name);
 	else
-		app(buf, size, len, "%s", name);
+		cp_strapp(buf, size, len, "%s", name);
 }
 
 size_t cp_profile_set_prefix(const struct cp_profile *p, char *buf, size_t size)
@@ -184,27 +171,27 @@ size_t cp_profile_set_prefix(const struct cp_profile *p, char *buf, size_t size)
 		buf[0] = '\0';
 	switch (p->loc) {
 	case CP_LOC_SHARED:
-		app(buf, size, &len, "set shared ");
+		cp_strapp(buf, size, &len, "set shared ");
 		break;
 	case CP_LOC_DEVICE_GROUP:
-		app(buf, size, &len, "set device-group ");
+		cp_strapp(buf, size, &len, "set device-group ");
 		app_name(buf, size, &len, p->device_group);
-		app(buf, size, &len, " ");
+		cp_strapp(buf, size, &len, " ");
 		break;
 	case CP_LOC_VSYS:
 		/* vsys1 takes the single-vsys form PANOS.md gives */
 		if (p->vsys[0] != '\0' && strcmp(p->vsys, "vsys1") != 0) {
-			app(buf, size, &len, "set vsys ");
+			cp_strapp(buf, size, &len, "set vsys ");
 			app_name(buf, size, &len, p->vsys);
-			app(buf, size, &len, " ");
+			cp_strapp(buf, size, &len, " ");
 			break;
 		}
 		/* fall through */
 	case CP_LOC_NONE:
-		app(buf, size, &len, "set ");
+		cp_strapp(buf, size, &len, "set ");
 		break;
 	}
-	app(buf, size, &len, "profiles decryption ");
+	cp_strapp(buf, size, &len, "profiles decryption ");
 	app_name(buf, size, &len, p->name);
 	return len;
 }
@@ -292,9 +279,9 @@ static int fail(struct ctx *cx, size_t line, const char *fmt, ...)
 	if (cx->err == NULL || cx->errlen == 0)
 		return -1;
 	if (line > 0)
-		app(cx->err, cx->errlen, &len, "%s:%zu: ", cx->label, line);
+		cp_strapp(cx->err, cx->errlen, &len, "%s:%zu: ", cx->label, line);
 	else
-		app(cx->err, cx->errlen, &len, "%s: ", cx->label);
+		cp_strapp(cx->err, cx->errlen, &len, "%s: ", cx->label);
 	if (len < cx->errlen) {
 		va_start(ap, fmt);
 		n = vsnprintf(cx->err + len, cx->errlen - len, fmt, ap);
@@ -344,16 +331,16 @@ static struct cand *cand_add(struct ctx *cx, const char *name, enum cp_profile_l
 /* "Corp (vsys1)", "Strict (shared)", "Lab (device-group DG1)", "Corp". */
 static void app_ref(char *buf, size_t size, size_t *len, const struct cp_profile_ref *r)
 {
-	app(buf, size, len, "%s", r->name[0] != '\0' ? r->name : "(unnamed)");
+	cp_strapp(buf, size, len, "%s", r->name[0] != '\0' ? r->name : "(unnamed)");
 	switch (r->loc) {
 	case CP_LOC_VSYS:
-		app(buf, size, len, " (%s)", r->scope[0] != '\0' ? r->scope : "vsys");
+		cp_strapp(buf, size, len, " (%s)", r->scope[0] != '\0' ? r->scope : "vsys");
 		break;
 	case CP_LOC_SHARED:
-		app(buf, size, len, " (shared)");
+		cp_strapp(buf, size, len, " (shared)");
 		break;
 	case CP_LOC_DEVICE_GROUP:
-		app(buf, size, len, " (device-group %s)", r->scope);
+		cp_strapp(buf, size, len, " (device-group %s)", r->scope);
 		break;
 	case CP_LOC_NONE:
 		break;
@@ -365,7 +352,7 @@ static void app_refs(struct ctx *cx, char *buf, size_t size, size_t *len,
 {
 	for (size_t i = 0; i < nidx; i++) {
 		if (i > 0)
-			app(buf, size, len, ", ");
+			cp_strapp(buf, size, len, ", ");
 		app_ref(buf, size, len, &cx->c[idx ? idx[i] : i].ref);
 	}
 }
@@ -430,7 +417,7 @@ static long select_cand(struct ctx *cx, const char *name)
 		fail(cx, 0, "%zu decryption profiles named '%s': ", nhits, name);
 		len = e != NULL ? strlen(e) : 0;
 		app_refs(cx, e, esize, &len, hits, nhits);
-		app(e, esize, &len, "; qualify it as SCOPE/%s (e.g. %s/%s)", bare,
+		cp_strapp(e, esize, &len, "; qualify it as SCOPE/%s (e.g. %s/%s)", bare,
 		    cx->c[hits[0]].ref.loc == CP_LOC_SHARED ? "shared" : cx->c[hits[0]].ref.scope,
 		    bare);
 	}
@@ -714,7 +701,7 @@ static int xml_collect_response(struct ctx *cx, xmlDoc *doc, xmlNode *resp)
 				if (l->type != XML_ELEMENT_NODE || xtext(l, piece, sizeof piece) < 0 ||
 				    piece[0] == '\0')
 					continue;
-				app(text, sizeof text, &len, "%s%s", len ? "; " : "", piece);
+				cp_strapp(text, sizeof text, &len, "%s%s", len ? "; " : "", piece);
 			}
 			if (len == 0)
 				xtext(msg, text, sizeof text);

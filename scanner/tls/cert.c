@@ -19,20 +19,8 @@
 #include <openssl/x509v3.h>
 
 #include "tls/cert.h"
+#include "util.h"
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 void cp_cert_facts_clear(struct cp_cert_facts *c)
 {
@@ -91,7 +79,7 @@ static int name_text(const X509_NAME *name, char **out, char *err, size_t errlen
 	rc = 0;
 	goto out;
 nomem:
-	seterr(err, errlen, "out of memory");
+	cp_seterr(err, errlen, "out of memory");
 out:
 	BIO_free(bio);
 	return rc;
@@ -193,7 +181,7 @@ static int sans_collect(const X509 *x, struct cp_cert_facts *c,
 	rc = 0;
 	goto out;
 nomem:
-	seterr(err, errlen, "out of memory");
+	cp_seterr(err, errlen, "out of memory");
 out:
 	GENERAL_NAMES_free(gens);
 	return rc;
@@ -258,7 +246,7 @@ static int key_facts(const X509 *x, struct cp_cert_facts *c,
 	}
 	return 0;
 nomem:
-	seterr(err, errlen, "out of memory");
+	cp_seterr(err, errlen, "out of memory");
 	return -1;
 }
 
@@ -283,7 +271,7 @@ static int sig_alg_text(const X509 *x, struct cp_cert_facts *c,
 	}
 	c->sig_alg = strdup(ln);
 	if (!c->sig_alg) {
-		seterr(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -297,7 +285,7 @@ static int time_text(const ASN1_TIME *t, const char *what, char **out,
 	char buf[64]; /* room for any int fields, though years stop at 9999 */
 
 	if (!t || ASN1_TIME_to_tm(t, &tm) != 1) {
-		seterr(err, errlen, "malformed %s time in the certificate", what);
+		cp_seterr(err, errlen, "malformed %s time in the certificate", what);
 		return -1;
 	}
 	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ",
@@ -305,7 +293,7 @@ static int time_text(const ASN1_TIME *t, const char *what, char **out,
 		 tm.tm_hour, tm.tm_min, tm.tm_sec);
 	*out = strdup(buf);
 	if (!*out) {
-		seterr(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -320,12 +308,12 @@ static int fingerprint(const uint8_t *der, size_t len, struct cp_cert_facts *c,
 	unsigned int mdlen = 0;
 
 	if (!EVP_Digest(der, len, md, &mdlen, EVP_sha256(), NULL)) {
-		seterr(err, errlen, "cannot compute the SHA-256 fingerprint");
+		cp_seterr(err, errlen, "cannot compute the SHA-256 fingerprint");
 		return -1;
 	}
 	c->sha256 = malloc(2 * (size_t)mdlen + 1);
 	if (!c->sha256) {
-		seterr(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	for (unsigned int i = 0; i < mdlen; i++) {
@@ -347,7 +335,7 @@ int cp_cert_facts_from_der(const uint8_t *der, size_t len, size_t chain_len,
 
 	memset(&c, 0, sizeof c);
 	if (!out) {
-		seterr(err, errlen, "no output record");
+		cp_seterr(err, errlen, "no output record");
 		return -1;
 	}
 	memset(out, 0, sizeof *out);
@@ -357,11 +345,11 @@ int cp_cert_facts_from_der(const uint8_t *der, size_t len, size_t chain_len,
 	ERR_set_mark();
 
 	if (!der || len == 0) {
-		seterr(err, errlen, "empty certificate");
+		cp_seterr(err, errlen, "empty certificate");
 		goto out;
 	}
 	if (len > CP_CERT_MAX_DER) {
-		seterr(err, errlen, "certificate too large: %zu bytes (limit %u)",
+		cp_seterr(err, errlen, "certificate too large: %zu bytes (limit %u)",
 		       len, CP_CERT_MAX_DER);
 		goto out;
 	}
@@ -369,12 +357,12 @@ int cp_cert_facts_from_der(const uint8_t *der, size_t len, size_t chain_len,
 	if (!x) {
 		const char *why = ERR_reason_error_string(ERR_peek_last_error());
 
-		seterr(err, errlen, "malformed certificate DER (%s)",
+		cp_seterr(err, errlen, "malformed certificate DER (%s)",
 		       why ? why : "not a certificate");
 		goto out;
 	}
 	if (p != der + len) {
-		seterr(err, errlen, "%zu bytes of trailing data after the certificate",
+		cp_seterr(err, errlen, "%zu bytes of trailing data after the certificate",
 		       len - (size_t)(p - der));
 		goto out;
 	}
