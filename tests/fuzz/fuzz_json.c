@@ -6,7 +6,12 @@
  * or any other value itself, are tried too).
  *
  * A record that loads must survive the round trip: written as JSON and
- * loaded again it gives the same JSON.  The json and jsonl writers must
+ * loaded again it gives the same JSON.  The whole document goes through
+ * the diff engine (scanner/output/diff.h) too: compared with itself, and
+ * with the document rebuilt from its loaded records, it shows no change;
+ * compared both ways with a fixed small document, what one side adds the
+ * other removes; the diff loads exactly the documents cp_doc_check
+ * accepts, and its printout is as terminal-safe as the text writer's.  The json and jsonl writers must
  * write a document (a line) that parses back to that same object, and the
  * text writer must not let a single terminal control through: the output
  * is well-formed UTF-8 with no C0 (but newline), DEL, C1 or bidi control,
@@ -22,8 +27,27 @@
 #include <jansson.h>
 
 #include "fuzz.h"
+#include "output/diff.h"
 #include "output/output.h"
 #include "result.h"
+
+/* Two targets in schema 1, one with a verdict, for the diff's other side. */
+static const char fixed_doc[] =
+	"{\"schema\": 1, \"tool\": {\"name\": \"cipherprobe\", \"version\": \"0\"},"
+	" \"targets\": ["
+	"  {\"input\": \"example.com\", \"host\": \"example.com\", \"port\": 443,"
+	"   \"sni\": \"example.com\", \"address\": \"192.0.2.1\", \"status\": \"ok\","
+	"   \"error\": null, \"protocols\": [{\"version\": \"TLSv1.2\", \"supported\": true,"
+	"   \"server_preference\": true, \"ciphers\": [{\"id\": \"0xC02F\"}, {\"id\": \"0x000A\"}]}],"
+	"   \"groups\": [{\"id\": 29}], \"certificate\": {\"sha256\": \"ab\"},"
+	"   \"verdict\": {\"compatible\": false, \"negotiated\": null, \"reason\": \"r\","
+	"    \"fix\": {\"changes\": [\"auth-algo-sha1\"], \"weak\": true, \"commands\": []},"
+	"    \"alternatives\": [], \"no_decrypt\": false}},"
+	"  {\"input\": \"down.example:8443\", \"host\": \"down.example\", \"port\": 8443,"
+	"   \"sni\": null, \"address\": null, \"status\": \"error\","
+	"   \"error\": {\"kind\": \"timeout\", \"message\": \"no answer\"},"
+	"   \"protocols\": [], \"groups\": [], \"verdict\": null}],"
+	" \"summary\": null}";
 
 /* Well-formed UTF-8 with nothing a terminal would act on but '\n'. */
 static void check_terminal_safe(const unsigned char *s, size_t n)
@@ -158,6 +182,104 @@ static void try_target(const json_t *j)
 	cp_result_free(r);
 }
 
+/* A finished diff is consistent, serialises, and prints terminal-safe. */
+static void check_diff(const struct cp_diff *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	json_t *j;
+	FILE *f;
+
+	FUZZ_CHECK(d->regressions + d->improvements + d->infos == d->nchanges);
+	FUZZ_CHECK(cp_diff_regressions(d) == d->regressions);
+	for (size_t i = 0; i < d->nchanges; i++)
+		FUZZ_CHECK(d->changes[i].what && d->changes[i].target && d->changes[i].detail);
+	j = cp_diff_to_json(d);
+	if (j) {
+		FUZZ_CHECK(json_array_size(json_object_get(j, "changes")) == d->nchanges);
+		FUZZ_CHECK(json_array_size(json_object_get(j, "added")) == d->nadded);
+		FUZZ_CHECK(json_array_size(json_object_get(j, "removed")) == d->nremoved);
+		json_decref(j);
+	}
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return;
+	FUZZ_CHECK(cp_diff_print(f, d, false) == 0);
+	fclose(f);
+	check_terminal_safe((const unsigned char *)buf, len);
+	free(buf);
+}
+
+/* The document rebuilt from its own loaded records. */
+static json_t *rebuild(const json_t *doc)
+{
+	const json_t *targets = json_object_get(doc, "targets");
+	size_t n = json_array_size(targets), k = 0;
+	struct cp_result **rs = calloc(n ? n : 1, sizeof *rs);
+	json_t *out = NULL;
+	char err[256];
+
+	if (!rs)
+		return NULL;
+	for (; k < n; k++) {
+		rs[k] = cp_result_from_json(json_array_get(targets, k), err, sizeof err);
+		FUZZ_CHECK(rs[k] != NULL);   /* cp_doc_check said they load */
+	}
+	out = cp_doc_from_results((const struct cp_result *const *)rs, n, NULL, "fuzz");
+	for (size_t i = 0; i < k; i++)
+		cp_result_free(rs[i]);
+	free(rs);
+	return out;
+}
+
+static void diff_doc(const json_t *doc)
+{
+	static json_t *fixed;
+	struct cp_diff d, back;
+	json_error_t je;
+	char err[512];
+	json_t *again;
+	int ok, rc;
+
+	if (!fixed) {
+		fixed = json_loads(fixed_doc, 0, &je);
+		FUZZ_CHECK(fixed != NULL && cp_doc_check(fixed, err, sizeof err) == 0);
+	}
+	ok = cp_doc_check(doc, err, sizeof err) == 0;
+	if (!ok)
+		FUZZ_CHECK(err[0] != '\0');
+
+	rc = cp_diff_docs(doc, doc, &d, err, sizeof err);
+	FUZZ_CHECK((rc == 0) == ok);
+	if (rc == 0) {
+		check_diff(&d);
+		FUZZ_CHECK(d.nchanges == 0 && d.nadded == 0 && d.nremoved == 0);
+		FUZZ_CHECK(d.compared == json_array_size(json_object_get(doc, "targets")));
+		cp_diff_free(&d);
+	}
+	if (!ok)
+		return;
+
+	again = rebuild(doc);
+	if (again) {
+		FUZZ_CHECK(cp_doc_check(again, err, sizeof err) == 0);
+		FUZZ_CHECK(cp_diff_docs(doc, again, &d, err, sizeof err) == 0);
+		check_diff(&d);
+		FUZZ_CHECK(d.nchanges == 0 && d.nadded == 0 && d.nremoved == 0);
+		cp_diff_free(&d);
+		json_decref(again);
+	}
+
+	FUZZ_CHECK(cp_diff_docs(doc, fixed, &d, err, sizeof err) == 0);
+	FUZZ_CHECK(cp_diff_docs(fixed, doc, &back, err, sizeof err) == 0);
+	check_diff(&d);
+	check_diff(&back);
+	FUZZ_CHECK(d.nadded == back.nremoved && d.nremoved == back.nadded);
+	FUZZ_CHECK(d.compared == back.compared);
+	cp_diff_free(&d);
+	cp_diff_free(&back);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	json_error_t je;
@@ -174,6 +296,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		try_target(targets);
 	}
+	diff_doc(doc);
 	json_decref(doc);
 	return 0;
 }
