@@ -73,6 +73,7 @@ struct cp_chain {
 	size_t ntail;
 	int mode;
 	int step;
+	bool leader;              /* first chunk of its version: the others wait for it */
 	uint16_t aux;
 	/* engine state */
 	struct cp_conn *conn;
@@ -99,6 +100,7 @@ struct cp_job {
 	size_t nchains;
 	size_t cap_chains;
 	enum cp_pstate pstate[CP_P__COUNT];
+	bool answered[CP_P__COUNT]; /* a probe at this version got an answer other than "lower" */
 	bool ever_connected;
 	bool ever_answered;
 	unsigned eofs, resets, timeouts, protocol_errors, probes_done;

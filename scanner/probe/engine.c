@@ -211,6 +211,7 @@ static int add_suite_chains(struct cp_job *j, enum cp_proto p)
 		size_t take = n - at < per ? n - at : per;
 		memcpy(c->cands, cands + at, take * sizeof cands[0]);
 		c->ncands = take;
+		c->leader = k == 0;
 		at += take;
 	}
 	return 0;

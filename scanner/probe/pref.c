@@ -80,6 +80,26 @@ static int evidence(struct cp_chain *c)
 	return P_ORDER;
 }
 
+/*
+ * An elimination chain that offered both first and last (in candidate
+ * order) in one hello and got first: a server imposing its order preferred
+ * first over last.  If the reversed hello then got last, the server cannot
+ * be imposing one order: it follows the client.  Saves the forward hello.
+ */
+static bool chain_saw_first_over_last(const struct cp_chain *c, uint16_t first, uint16_t last)
+{
+	const struct cp_job *j = c->job;
+	for (size_t i = 0; i < j->nchains; i++) {
+		const struct cp_chain *o = &j->chains[i];
+		if (o->proto != c->proto || o->ops != &cp_chain_suites_eliminate || o->npicks == 0)
+			continue;
+		if (o->picks[0] == first &&
+		    (cp_u16_in(o->cands, o->ncands, last) || cp_u16_in(o->picks, o->npicks, last)))
+			return true;
+	}
+	return false;
+}
+
 static void offer(struct cp_chain *c, struct cp_probe_spec *s, const uint16_t *suites, size_t n)
 {
 	cp_spec_base(c->job, c->proto, s);
@@ -162,6 +182,9 @@ static void pref_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 			c->picks[0] = suite;
 			c->npicks = 1;
 			c->step = P_ORDER;
+		} else if (chain_saw_first_over_last(c, acc[0], acc[n - 1])) {
+			j->res->proto[c->proto].server_preference = CP_NO;
+			c->step = P_DONE;
 		} else {
 			c->aux = suite;
 			c->step = P_FORWARD;

@@ -31,6 +31,8 @@ static void record(struct cp_chain *c, enum cp_answer_kind k, uint16_t suite)
 	struct cp_job *j = c->job;
 	struct cp_proto_result *pr = &j->res->proto[c->proto];
 
+	if (k != CP_ANS_LOWER && k != CP_ANS_TIMEOUT)
+		j->answered[c->proto] = true;
 	switch (k) {
 	case CP_ANS_ACCEPTED:
 		cp_result_add_suite(j->res, c->proto, suite);
@@ -49,10 +51,23 @@ static void record(struct cp_chain *c, enum cp_answer_kind k, uint16_t suite)
 	}
 }
 
+/*
+ * Chunks after the first wait until the first chunk's first answer shows
+ * the version is not refused outright: most servers refuse SSLv3, TLS 1.0
+ * and 1.1, and one protocol_version alert then settles the version instead
+ * of one per chunk.  Costs one round trip where the version is alive.
+ */
+static bool must_wait(const struct cp_chain *c)
+{
+	return !c->leader && !c->job->answered[c->proto] && c->job->pstate[c->proto] != CP_PS_DEAD;
+}
+
 static enum cp_next elim_next(struct cp_chain *c, struct cp_probe_spec *s)
 {
 	if (c->job->pstate[c->proto] == CP_PS_DEAD || c->ncands == 0 || c->step)
 		return CP_NEXT_DONE;
+	if (must_wait(c))
+		return CP_NEXT_WAIT;
 	cp_spec_base(c->job, c->proto, s);
 	cp_spec_suites(s, c->cands, c->ncands);
 	s->want = want_for(c);
@@ -80,6 +95,8 @@ static enum cp_next single_next(struct cp_chain *c, struct cp_probe_spec *s)
 {
 	if (c->job->pstate[c->proto] == CP_PS_DEAD || c->cursor >= c->ncands)
 		return CP_NEXT_DONE;
+	if (must_wait(c))
+		return CP_NEXT_WAIT;
 	cp_spec_base(c->job, c->proto, s);
 	cp_spec_suites(s, &c->cands[c->cursor++], 1);
 	s->want = want_for(c);
