@@ -150,7 +150,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(s.failures == st.kept);
 		/* every bad row once, plus at most one error about the file */
 		FUZZ_CHECK(s.errors == st.bad || s.errors == st.bad + 1);
-		FUZZ_CHECK(s.calls >= 1);
+		/* rows that are filtered are not reported: no callback is fine */
 	}
 	return 0;
 }

@@ -101,6 +101,7 @@ static int feed_chunked(struct cp_wire *w, unsigned want, const uint8_t *sched,
 			size_t nsched, const uint8_t *p, size_t n)
 {
 	size_t off = 0, k = 0;
+	unsigned seen = 0;
 	int st = CP_WIRE_MORE;
 
 	/* no data is no bytes, whatever the length says */
@@ -120,10 +121,18 @@ static int feed_chunked(struct cp_wire *w, unsigned want, const uint8_t *sched,
 			c = n - off;
 		st = cp_wire_feed(w, p + off, c);
 		off += c;
-		check_result(cp_wire_result(w), st, off, want);
+		/* cheap checks per feed, the whole result when it changes */
+		FUZZ_CHECK(st >= CP_WIRE_E_SSLV2 && st <= CP_WIRE_DONE);
+		if (st == CP_WIRE_MORE)
+			FUZZ_CHECK(cp_wire_result(w)->bytes == off);
 		if (prev != CP_WIRE_MORE)
 			FUZZ_CHECK(st == prev);
+		if (seen != cp_wire_result(w)->seen || st != prev) {
+			check_result(cp_wire_result(w), st, off, want);
+			seen = cp_wire_result(w)->seen;
+		}
 	}
+	check_result(cp_wire_result(w), st, off, want);
 	check_sticky(w, st, p, n);
 	return st;
 }
