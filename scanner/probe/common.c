@@ -109,6 +109,13 @@ void cp_spec_base(struct cp_job *j, enum cp_proto p, struct cp_probe_spec *s)
 		s->shares[1] = 23;
 		hp->share_groups = s->shares;
 		hp->nshares = 2;
+		/* A server that accepts only post-quantum hybrids answers with a
+		 * HelloRetryRequest when they are listed (no share needed), and
+		 * refuses the hello when they are not. */
+		static const uint16_t pq[] = { 0x11EC, 0x11EB, 0x11ED };
+		for (size_t i = 0; i < sizeof pq / sizeof pq[0] && hp->ngroups < CP_HELLO_MAX_GROUPS; i++)
+			if (cp_group_by_id(pq[i]) && !cp_u16_in(s->groups, hp->ngroups, pq[i]))
+				s->groups[hp->ngroups++] = pq[i];
 		hp->flags = CP_HELLO_EC_POINT_FORMATS | CP_HELLO_PSK_MODES | CP_HELLO_SESSION_ID;
 	} else {
 		hp->legacy_version = cp_proto_wire(p);

@@ -26,6 +26,12 @@
 #include "probe/scan.h"
 
 #define HOST_BUCKETS 4096
+/*
+ * Connections one target may use, all strategies and retries included
+ * (--strategy single needs about 750): a bound that turns any probing
+ * loop into an error record instead of a run that never ends.
+ */
+#define CP_MAX_CONNECTIONS_PER_TARGET 4096
 
 struct cp_host {
 	struct cp_host *next;
@@ -531,6 +537,7 @@ static void on_probe(void *data, const struct cp_conn_report *rep)
 		}
 	}
 	c->state = CP_CHAIN_IDLE;
+	c->attempt = 0; /* this probe is over: the chain's next one is new */
 	if (judge(x, rep)) {
 		job_abort(x);
 	} else {
@@ -573,6 +580,13 @@ static void job_pump(struct cp_jobx *x)
 					progress = true;
 					continue;
 				}
+			}
+			if (x->j.res->connections >= CP_MAX_CONNECTIONS_PER_TARGET) {
+				cp_result_fail(x->j.res, CP_ERR_INTERNAL,
+					       "gave up after %u connections to this target (a probing loop?)",
+					       x->j.res->connections);
+				job_abort(x);
+				break;
 			}
 			if (send_probe(x, c)) {
 				if (x->j.ever_connected) {
