@@ -182,7 +182,8 @@ def hello(fmt=0, legacy=3, record=0, flags=0, pad_to=0, frag=0, challenge=0, opt
     """fuzz_hello.c's layout: see params_from() there."""
     if not sni:
         opts |= 4   # no SNI at all (an empty one is refused)
-    b = bytes([0, 0, fmt, legacy, record]) + struct.pack(">HHH", flags, pad_to, frag)
+    # one byte already in the caller's buffer, the default cap
+    b = bytes([1, 0, fmt, legacy, record]) + struct.pack(">HHH", flags, pad_to, frag)
     b += bytes([challenge, opts, len(sni)]) + sni
     b += struct.pack(">H", len(suites)) + b"".join(struct.pack(">H", s) for s in suites)
     for lst in (groups, sigalgs, versions):
