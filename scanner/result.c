@@ -8,6 +8,7 @@
 
 #include "result.h"
 #include "tls/cert.h"
+#include "util.h"
 
 static const struct {
 	unsigned bit;
@@ -112,26 +113,12 @@ void cp_result_free(struct cp_result *r)
 	free(r);
 }
 
-__attribute__((format(printf, 1, 0)))
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list ap2;
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		return NULL;
-	char *s = malloc((size_t)n + 1);
-	if (s)
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
 
 int cp_result_fail(struct cp_result *r, enum cp_err_kind kind, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = vformat(fmt, ap);
+	char *msg = cp_vfmt(fmt, ap);
 	va_end(ap);
 	if (!msg)
 		return -1;
@@ -208,7 +195,7 @@ int cp_result_add_violation(struct cp_result *r, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = vformat(fmt, ap);
+	char *msg = cp_vfmt(fmt, ap);
 	va_end(ap);
 	if (!msg)
 		return -1;

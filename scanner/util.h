@@ -3,6 +3,7 @@
 #ifndef CP_UTIL_H
 #define CP_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Format into err[errlen] (truncating); nothing when err is NULL or errlen 0. */
@@ -15,5 +16,9 @@ void cp_seterr(char *err, size_t errlen, const char *fmt, ...)
  */
 void cp_strapp(char *buf, size_t size, size_t *len, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* A heap string formatted from fmt and ap (vasprintf without _GNU_SOURCE's
+ * ifs); NULL when memory runs out. */
+char *cp_vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif

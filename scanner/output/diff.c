@@ -36,23 +36,6 @@
 #define RESET "\033[0m"
 
 
-/* A heap string from a format; NULL when memory runs out. */
-static char *vfmt(const char *fmt, va_list ap)
-{
-	va_list aq;
-	char *s;
-	int n;
-
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0)
-		return NULL;
-	s = malloc((size_t)n + 1);
-	if (s)
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
 
 static const char *plural(size_t n)
 {
@@ -391,7 +374,7 @@ static int add(struct ctx *c, enum cp_change_kind kind, const char *what,
 	va_list ap;
 
 	va_start(ap, fmt);
-	ch.detail = vfmt(fmt, ap);
+	ch.detail = cp_vfmt(fmt, ap);
 	va_end(ap);
 	ch.target = strdup(c->n->r->input);
 	ch.address = cp_strdup0(c->n->r->address);

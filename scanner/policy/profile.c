@@ -186,7 +186,7 @@ size_t cp_profile_set_prefix(const struct cp_profile *p, char *buf, size_t size)
 			cp_strapp(buf, size, &len, " ");
 			break;
 		}
-		/* fall through */
+		__attribute__((fallthrough));
 	case CP_LOC_NONE:
 		cp_strapp(buf, size, &len, "set ");
 		break;

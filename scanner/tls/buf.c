@@ -158,6 +158,8 @@ static uint8_t *reserve(struct cp_wbuf *b, size_t n)
 		b->data = p;
 		b->cap = cap;
 	}
+	if (n == 0)
+		return NULL; /* nothing to write; b->data may still be NULL */
 	uint8_t *at = b->data + b->len;
 	b->len += n;
 	return at;

@@ -449,6 +449,11 @@ static void put_padding(struct exts *e, const struct cp_hello_params *p, size_t 
 		/* len is what goes out without padding (no empty block is added) */
 		if (target < len)
 			target = len;
+		/* a pad_to just below the window: the padding extension's own
+		 * header (and the extensions block's, if not open yet) would
+		 * carry the hello into it (found by fuzz_hello) */
+		if (target > len && target < PAD_LOW && len + 5 + (e->open ? 0 : 2) >= PAD_LOW)
+			target = PAD_TARGET;
 		if (target >= PAD_LOW && target < PAD_TARGET)
 			target = PAD_TARGET;
 		else if (target == len)
