@@ -24,7 +24,8 @@ struct cp_conn {
 	int connected;
 	size_t bytes_in;
 	int early_errno;
-	cp_conn_fn fn;
+	int dead;          /* pre-opened and failed while idle */
+	cp_conn_fn fn;     /* NULL while a pre-opened connection waits for its hello */
 	void *data;
 };
 
@@ -103,11 +104,29 @@ static enum cp_conn_outcome errno_outcome(int err)
 	}
 }
 
+/* A pre-opened connection failed before it had a hello: remember it. */
+static void go_dead(struct cp_conn *c)
+{
+	c->dead = 1;
+	if (c->timer)
+		cp_loop_timer_cancel(c->loop, c->timer);
+	c->timer = 0;
+	if (c->fd >= 0) {
+		cp_loop_unwatch(c->loop, c->fd);
+		close(c->fd);
+		c->fd = -1;
+	}
+}
+
 static void on_timeout(struct cp_loop *l, void *data)
 {
 	struct cp_conn *c = data;
 	(void)l;
 	c->timer = 0;
+	if (!c->fn) {
+		go_dead(c);
+		return;
+	}
 	finish(c, c->connected ? CP_CONN_TIMEOUT : CP_CONN_CONNECT_TIMEOUT, ETIMEDOUT, 0);
 }
 
@@ -116,6 +135,10 @@ static void on_early_error(struct cp_loop *l, void *data)
 	struct cp_conn *c = data;
 	(void)l;
 	c->timer = 0;
+	if (!c->fn) {
+		go_dead(c);
+		return;
+	}
 	finish(c, errno_outcome(c->early_errno), c->early_errno, 0);
 }
 
@@ -193,14 +216,31 @@ static void on_io(struct cp_loop *l, int fd, unsigned ev, void *data)
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 			err = errno;
 		if (err) {
-			finish(c, errno_outcome(err), err, 0);
+			if (!c->fn)
+				go_dead(c);
+			else
+				finish(c, errno_outcome(err), err, 0);
 			return;
 		}
 		if (!(ev & CP_EV_WRITE))
 			return;
 		c->connected = 1;
+		if (!c->fn) {
+			/* pre-opened: wait for the hello, but notice a close */
+			if (c->timer)
+				cp_loop_timer_cancel(c->loop, c->timer);
+			c->timer = 0;
+			if (cp_loop_watch(c->loop, c->fd, CP_EV_READ, on_io, c) < 0)
+				go_dead(c);
+			return;
+		}
 		arm(c, c->timeout_ms);
 		do_write(c);
+		return;
+	}
+	if (!c->fn) {
+		/* idle and readable: the peer closed (or spoke first); unusable */
+		go_dead(c);
 		return;
 	}
 	if (ev & CP_EV_WRITE) {
@@ -211,31 +251,21 @@ static void on_io(struct cp_loop *l, int fd, unsigned ev, void *data)
 		do_read(c);
 }
 
-struct cp_conn *cp_conn_start(struct cp_loop *l, const struct cp_conn_req *req,
-			      cp_conn_fn fn, void *data)
+struct cp_conn *cp_conn_open(struct cp_loop *l, const struct sockaddr *addr, socklen_t addrlen,
+			     unsigned connect_timeout_ms)
 {
 	struct cp_conn *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
 	c->loop = l;
 	c->fd = -1;
-	c->fn = fn;
-	c->data = data;
-	c->timeout_ms = req->timeout_ms;
 	c->started = cp_loop_now(l);
-	c->hello = malloc(req->hello_len ? req->hello_len : 1);
-	c->wire = cp_wire_new(req->want, 0);
-	if (!c->hello || !c->wire)
-		goto fail;
-	memcpy(c->hello, req->hello, req->hello_len);
-	c->hello_len = req->hello_len;
-
-	c->fd = socket(req->addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	c->fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0)
 		goto fail;
 	int one = 1;
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (connect(c->fd, req->addr, req->addrlen) < 0 && errno != EINPROGRESS) {
+	if (connect(c->fd, addr, addrlen) < 0 && errno != EINPROGRESS) {
 		/* Immediate failures (refused on loopback, unreachable) are
 		 * still reported from the loop, never re-entrantly. */
 		c->early_errno = errno;
@@ -248,7 +278,7 @@ struct cp_conn *cp_conn_start(struct cp_loop *l, const struct cp_conn_req *req,
 	}
 	if (cp_loop_watch(l, c->fd, CP_EV_WRITE, on_io, c) < 0)
 		goto fail;
-	arm(c, req->connect_timeout_ms);
+	arm(c, connect_timeout_ms);
 	if (!c->timer)
 		goto fail;
 	return c;
@@ -258,6 +288,49 @@ fail:;
 	conn_close(c);
 	errno = e ? e : ENOMEM;
 	return NULL;
+}
+
+int cp_conn_send(struct cp_conn *c, const struct cp_conn_req *req, cp_conn_fn fn, void *data)
+{
+	if (c->dead || c->fn)
+		return -1;
+	c->hello = malloc(req->hello_len ? req->hello_len : 1);
+	c->wire = cp_wire_new(req->want, 0);
+	if (!c->hello || !c->wire) {
+		free(c->hello);
+		c->hello = NULL;
+		cp_wire_free(c->wire);
+		c->wire = NULL;
+		return -1;
+	}
+	memcpy(c->hello, req->hello, req->hello_len);
+	c->hello_len = req->hello_len;
+	c->timeout_ms = req->timeout_ms;
+	c->fn = fn;
+	c->data = data;
+	c->started = cp_loop_now(c->loop);
+	if (c->early_errno || !c->connected)
+		return 0; /* reported, or sent, when the connect completes */
+	arm(c, c->timeout_ms);
+	if (!c->timer || cp_loop_watch(c->loop, c->fd, CP_EV_WRITE | CP_EV_READ, on_io, c) < 0) {
+		c->fn = NULL; /* the caller cancels it */
+		return -1;
+	}
+	return 0;
+}
+
+struct cp_conn *cp_conn_start(struct cp_loop *l, const struct cp_conn_req *req,
+			      cp_conn_fn fn, void *data)
+{
+	struct cp_conn *c = cp_conn_open(l, req->addr, req->addrlen, req->connect_timeout_ms);
+	if (!c)
+		return NULL;
+	if (cp_conn_send(c, req, fn, data) < 0) {
+		conn_close(c);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return c;
 }
 
 void cp_conn_cancel(struct cp_conn *c)

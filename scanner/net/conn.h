@@ -64,4 +64,17 @@ struct cp_conn *cp_conn_start(struct cp_loop *l, const struct cp_conn_req *req,
 /* Abandon a probe: closes it without calling the callback. */
 void cp_conn_cancel(struct cp_conn *c);
 
+/*
+ * A connection opened ahead of its hello (a chain's next probe, while the
+ * current one waits for its answer), so that a probe costs one round trip
+ * instead of two.  cp_conn_open starts the TCP connect and reports nothing;
+ * cp_conn_send later gives it the hello (sent at once, or as soon as the
+ * connect completes) and from then on it behaves as cp_conn_start's.  A
+ * pre-opened connection that failed or was closed by the peer while idle
+ * is refused by cp_conn_send (-1): cancel it and start a fresh one.
+ */
+struct cp_conn *cp_conn_open(struct cp_loop *l, const struct sockaddr *addr, socklen_t addrlen,
+			     unsigned connect_timeout_ms);
+int cp_conn_send(struct cp_conn *c, const struct cp_conn_req *req, cp_conn_fn fn, void *data);
+
 #endif

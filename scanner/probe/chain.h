@@ -77,6 +77,7 @@ struct cp_chain {
 	uint16_t aux;
 	/* engine state */
 	struct cp_conn *conn;
+	struct cp_conn *spare;    /* opened ahead for the next probe, or NULL */
 	uint64_t timer;
 	unsigned attempt;
 	uint8_t *hello;           /* encoded hello of the probe in flight (for retries) */

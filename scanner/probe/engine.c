@@ -243,25 +243,31 @@ static int add_group_chain(struct cp_job *j, const struct cp_chain_ops *ops, enu
 	return 0;
 }
 
+/*
+ * The chains of one target, in the order they get connection slots: the
+ * longest sequential chains first (TLS 1.2 suites, where servers accept
+ * most; the TLS 1.3 groups, one HelloRetryRequest per group), so the tail
+ * of the scan is not one long chain started last.
+ */
 static int build_chains(struct cp_job *j)
 {
 	const struct cp_scan_opts *o = j->opts;
+	static const enum cp_proto order[] = { CP_P_TLS12, CP_P_TLS13, CP_P_TLS11, CP_P_TLS10, CP_P_SSL3 };
+
 	if (o->replay_only)
 		return j->replay && !chain_add(j, &cp_chain_replay, CP_P_TLS13) ? -1 : 0;
-	for (int p = CP_P_TLS13; p >= CP_P_SSL2; p--) {
-		if (!(o->versions & cp_proto_bit(p)))
-			continue;
-		if (p == CP_P_SSL2) {
-			if (!chain_add(j, &cp_chain_sslv2, CP_P_SSL2))
-				return -1;
-			continue;
-		}
-		if (add_suite_chains(j, p))
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+		enum cp_proto p = order[i];
+		if ((o->versions & cp_proto_bit(p)) && add_suite_chains(j, p))
+			return -1;
+		if (p == CP_P_TLS12 && o->groups && (o->versions & CP_VER_TLS13) &&
+		    add_group_chain(j, &cp_chain_groups13, CP_P_TLS13, true))
+			return -1;
+		if (p == CP_P_TLS13 && o->groups && (o->versions & CP_VER_TLS12) &&
+		    add_group_chain(j, &cp_chain_curves12, CP_P_TLS12, false))
 			return -1;
 	}
-	if (o->groups && (o->versions & CP_VER_TLS13) && add_group_chain(j, &cp_chain_groups13, CP_P_TLS13, true))
-		return -1;
-	if (o->groups && (o->versions & CP_VER_TLS12) && add_group_chain(j, &cp_chain_curves12, CP_P_TLS12, false))
+	if ((o->versions & CP_VER_SSL2) && !chain_add(j, &cp_chain_sslv2, CP_P_SSL2))
 		return -1;
 	if (j->replay && !chain_add(j, &cp_chain_replay, CP_P_TLS13))
 		return -1;
@@ -354,6 +360,41 @@ static void count_end(struct cp_scan *s, struct cp_jobx *x)
 		x->host->inflight--;
 }
 
+/* Close a chain's pre-opened connection, if any. */
+static void drop_spare(struct cp_jobx *x, struct cp_chain *c)
+{
+	if (!c->spare)
+		return;
+	cp_conn_cancel(c->spare);
+	c->spare = NULL;
+	count_end(x->j.scan, x);
+}
+
+/*
+ * Open the next connection of each running chain ahead of time, with the
+ * slots no chain needs now: the chain's next hello then costs one round
+ * trip instead of two (TCP connect, then hello).  Spares count against
+ * every cap like any connection, so --per-host still holds.
+ */
+static void open_spares(struct cp_jobx *x)
+{
+	struct cp_scan *s = x->j.scan;
+	for (size_t i = 0; i < x->j.nchains; i++) {
+		struct cp_chain *c = &x->j.chains[i];
+		if (c->state != CP_CHAIN_RUNNING || c->spare || c->ops == &cp_chain_replay ||
+		    c->ops == &cp_chain_sslv2)
+			continue;
+		if (x->j.res->connections >= CP_MAX_CONNECTIONS_PER_TARGET || !may_start(s, x))
+			return;
+		c->spare = cp_conn_open(s->loop, (const struct sockaddr *)&x->j.addr, x->j.addrlen,
+					s->o->connect_timeout_ms);
+		if (!c->spare)
+			return;
+		count_start(s, x);
+		x->j.res->connections++;
+	}
+}
+
 static int send_probe(struct cp_jobx *x, struct cp_chain *c)
 {
 	struct cp_scan *s = x->j.scan;
@@ -366,6 +407,19 @@ static int send_probe(struct cp_jobx *x, struct cp_chain *c)
 		.connect_timeout_ms = s->o->connect_timeout_ms,
 		.timeout_ms = s->o->timeout_ms,
 	};
+	if (c->spare) {
+		/* already connected (or connecting) and counted */
+		struct cp_conn *sp = c->spare;
+		c->spare = NULL;
+		if (cp_conn_send(sp, &req, on_probe, c) == 0) {
+			c->conn = sp;
+			c->state = CP_CHAIN_RUNNING;
+			return 0;
+		}
+		/* it died idle (the server closed it): a fresh one instead */
+		cp_conn_cancel(sp);
+		count_end(s, x);
+	}
 	c->conn = cp_conn_start(s->loop, &req, on_probe, c);
 	if (!c->conn)
 		return -1;
@@ -426,6 +480,7 @@ static void job_abort(struct cp_jobx *x)
 			c->conn = NULL;
 			count_end(s, x);
 		}
+		drop_spare(x, c);
 		if (c->timer) {
 			cp_loop_timer_cancel(s->loop, c->timer);
 			c->timer = 0;
@@ -572,11 +627,13 @@ static void job_pump(struct cp_jobx *x)
 					continue;
 				if (nx == CP_NEXT_DONE) {
 					c->state = CP_CHAIN_DONE;
+					drop_spare(x, c);
 					progress = true; /* may unblock waiting chains */
 					continue;
 				}
 				if (prepare(x, c, &sp)) {
 					c->state = CP_CHAIN_DONE;
+					drop_spare(x, c);
 					progress = true;
 					continue;
 				}
@@ -607,14 +664,18 @@ static void job_pump(struct cp_jobx *x)
 		wait_push(s, x);
 		return;
 	}
+	if (!x->aborting)
+		open_spares(x);
 	/* Done when no chain runs or waits on a timer, and none can go on. */
 	for (size_t i = 0; i < x->j.nchains; i++) {
 		enum cp_chain_state st = x->j.chains[i].state;
 		if (st == CP_CHAIN_RUNNING || st == CP_CHAIN_BACKOFF)
 			return;
 	}
-	for (size_t i = 0; i < x->j.nchains; i++)
+	for (size_t i = 0; i < x->j.nchains; i++) {
 		x->j.chains[i].state = CP_CHAIN_DONE; /* WAITers whose dependency never came */
+		drop_spare(x, &x->j.chains[i]);
+	}
 	job_finish(x);
 }
 
