@@ -113,6 +113,12 @@ static enum cp_next c12_next(struct cp_chain *c, struct cp_probe_spec *s)
 	struct cp_job *j = c->job;
 	if (c->step || c->ncands == 0)
 		return CP_NEXT_DONE;
+	/* Keeping found curves at the end protects an ECDSA certificate's
+	 * curve; once the certificate is known not to be EC, plain removal
+	 * finds the same set with one hello less. */
+	const struct cp_cert_facts *cf = &j->res->cert;
+	if (c->mode == C_TAIL && cf->present && cf->key_type && strcmp(cf->key_type, "EC") != 0)
+		c->mode = C_REMOVE;
 	cp_spec_base(j, c->proto, s);
 	/* ECDHE suites only: the chain's own candidate list keeps them. */
 	uint16_t suites[CP_MAX_OFFER];
