@@ -546,7 +546,8 @@ class Bench:
                                          self.a.tool_timeout, stderr=open(outf + ".err", "w"))
                 after = self.snapshot(relay)
                 res["together"] = {"wall_s": wall, "rc": rc, "timed_out": to,
-                                   "conns": sum(after[i][0] - before[i][0] for i in range(n))}
+                                   "conns": sum(after[i][0] - before[i][0] for i in range(n)),
+                                   "hellos": sum(after[i][1] - before[i][1] for i in range(n))}
                 docs = self.parse_cipherprobe(outf, n)
                 res["together"]["per_target_elapsed_ms"] = [d.get("elapsed_ms") if d else None for d in docs]
                 res["together"]["per_target_conns"] = [after[i][0] - before[i][0] for i in range(n)]
