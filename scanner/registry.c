@@ -166,6 +166,26 @@ uint32_t cp_panos_default_flags(void)
 	return m;
 }
 
+/*
+ * The tables are sorted by id (the generator checks): one binary search,
+ * stamped out per table.
+ */
+#define CP_REG_BY_ID(fn, type, table, count, idtype)                  \
+	const type *fn(idtype id)                                      \
+	{                                                              \
+		size_t lo = 0, hi = (count);                           \
+		while (lo < hi) {                                      \
+			size_t mid = lo + (hi - lo) / 2;               \
+			if ((table)[mid].id == id)                     \
+				return &(table)[mid];                  \
+			if ((table)[mid].id < id)                      \
+				lo = mid + 1;                          \
+			else                                           \
+				hi = mid;                              \
+		}                                                      \
+		return NULL;                                           \
+	}
+
 /* ---- suites ---- */
 
 size_t cp_suite_count(void)
@@ -178,22 +198,7 @@ const struct cp_suite *cp_suite_at(size_t i)
 	return i < cp_reg_nsuites ? &cp_reg_suites[i] : NULL;
 }
 
-const struct cp_suite *cp_suite_by_id(uint16_t id)
-{
-	size_t lo = 0, hi = cp_reg_nsuites;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cp_reg_suites[mid].id == id)
-			return &cp_reg_suites[mid];
-		if (cp_reg_suites[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
+CP_REG_BY_ID(cp_suite_by_id, struct cp_suite, cp_reg_suites, cp_reg_nsuites, uint16_t)
 
 /* "0xC013" (1 to 4 hex digits) or "0xC0,0x13": the code point, else -1. */
 static long parse_code_point(const char *s)
@@ -264,22 +269,7 @@ const struct cp_sslv2_kind *cp_sslv2_at(size_t i)
 	return i < cp_reg_nsslv2 ? &cp_reg_sslv2[i] : NULL;
 }
 
-const struct cp_sslv2_kind *cp_sslv2_by_id(uint32_t id)
-{
-	size_t lo = 0, hi = cp_reg_nsslv2;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cp_reg_sslv2[mid].id == id)
-			return &cp_reg_sslv2[mid];
-		if (cp_reg_sslv2[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
+CP_REG_BY_ID(cp_sslv2_by_id, struct cp_sslv2_kind, cp_reg_sslv2, cp_reg_nsslv2, uint32_t)
 
 /* ---- groups ---- */
 
@@ -293,22 +283,7 @@ const struct cp_group *cp_group_at(size_t i)
 	return i < cp_reg_ngroups ? &cp_reg_groups[i] : NULL;
 }
 
-const struct cp_group *cp_group_by_id(uint16_t id)
-{
-	size_t lo = 0, hi = cp_reg_ngroups;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cp_reg_groups[mid].id == id)
-			return &cp_reg_groups[mid];
-		if (cp_reg_groups[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
+CP_REG_BY_ID(cp_group_by_id, struct cp_group, cp_reg_groups, cp_reg_ngroups, uint16_t)
 
 /*
  * IANA name first (case-insensitive), then the OpenSSL name ("prime256v1",
@@ -353,19 +328,4 @@ const struct cp_sigscheme *cp_sigscheme_at(size_t i)
 	return i < cp_reg_nsigschemes ? &cp_reg_sigschemes[i] : NULL;
 }
 
-const struct cp_sigscheme *cp_sigscheme_by_id(uint16_t id)
-{
-	size_t lo = 0, hi = cp_reg_nsigschemes;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cp_reg_sigschemes[mid].id == id)
-			return &cp_reg_sigschemes[mid];
-		if (cp_reg_sigschemes[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
+CP_REG_BY_ID(cp_sigscheme_by_id, struct cp_sigscheme, cp_reg_sigschemes, cp_reg_nsigschemes, uint16_t)
