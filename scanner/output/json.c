@@ -180,7 +180,7 @@ fail:
 	return NULL;
 }
 
-static json_t *strings_json(char *const *v, size_t n)
+static json_t *strings_json(const char *const *v, size_t n)
 {
 	json_t *a = json_array();
 
@@ -217,7 +217,7 @@ static json_t *cert_json(const struct cp_cert_facts *c)
 	o = json_object();
 	if (!o || set(o, "subject", cp_json_str(c->subject)) ||
 	    set(o, "issuer", cp_json_str(c->issuer)) ||
-	    set(o, "sans", strings_json(c->sans, c->nsans)) ||
+	    set(o, "sans", strings_json((const char *const *)c->sans, c->nsans)) ||
 	    set(o, "key_type", cp_json_str(c->key_type)) ||
 	    set(o, "key_bits", jint(c->key_bits)) ||
 	    set(o, "curve", cp_json_str(c->curve)) ||
@@ -291,20 +291,6 @@ json_t *cp_result_to_json(const struct cp_result *r)
 	return o;
 }
 
-static json_t *cstrings_json(const char *const *v, size_t n)
-{
-	json_t *a = json_array();
-
-	if (!a)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (json_array_append_new(a, cp_json_str(v[i]))) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
-
 static json_t *recommendation_json(const struct cp_recommendation *rec)
 {
 	json_t *o;
@@ -312,9 +298,9 @@ static json_t *recommendation_json(const struct cp_recommendation *rec)
 	if (!rec)
 		return json_null();
 	o = json_object();
-	if (!o || set(o, "changes", cstrings_json(rec->changes, rec->nchanges)) ||
+	if (!o || set(o, "changes", strings_json(rec->changes, rec->nchanges)) ||
 	    set(o, "fixes", jint(rec->fixes)) ||
-	    set(o, "no_decrypt", cstrings_json(rec->no_decrypt, rec->nno_decrypt))) {
+	    set(o, "no_decrypt", strings_json(rec->no_decrypt, rec->nno_decrypt))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -331,7 +317,7 @@ static json_t *recommendation_json(const struct cp_recommendation *rec)
 				return NULL;
 			}
 	}
-	if (rec->commands && set(o, "commands", cstrings_json(rec->commands, rec->ncommands))) {
+	if (rec->commands && set(o, "commands", strings_json(rec->commands, rec->ncommands))) {
 		json_decref(o);
 		return NULL;
 	}
