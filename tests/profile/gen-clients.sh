@@ -65,8 +65,8 @@ expect_fail "a client without a label" "clients.tsv:$l" "chrome: needs label"
 
 fresh
 l=$(line_of "$tmp/d/clients.tsv" '^any	versions')
-sed -i "${l}s/TLSv1.0-TLSv1.3/TLSv1.3-TLSv1.0/" "$tmp/d/clients.tsv"
-expect_fail "versions upside down" "clients.tsv:$l" "versions 'TLSv1.3-TLSv1.0'"
+sed -i "${l}s/SSLv3-TLSv1.3/TLSv1.3-SSLv3/" "$tmp/d/clients.tsv"
+expect_fail "versions upside down" "clients.tsv:$l" "versions 'TLSv1.3-SSLv3'"
 
 fresh
 l=$(line_of "$tmp/d/panos-groups.tsv" '^X25519MLKEM768	strip')
