@@ -360,7 +360,12 @@ static void count_end(struct cp_scan *s, struct cp_jobx *x)
 		x->host->inflight--;
 }
 
-/* Close a chain's pre-opened connection, if any. */
+/*
+ * Close a chain's pre-opened connection, if any.  It is never handed to
+ * another chain: a server that serves one connection at a time (openssl
+ * s_server) would sit on an idle pooled connection while the probes
+ * queued behind it time out.
+ */
 static void drop_spare(struct cp_jobx *x, struct cp_chain *c)
 {
 	if (!c->spare)
@@ -379,6 +384,10 @@ static void drop_spare(struct cp_jobx *x, struct cp_chain *c)
 static void open_spares(struct cp_jobx *x)
 {
 	struct cp_scan *s = x->j.scan;
+	/* a server that never answered (silent, closing, not TLS) gets no
+	 * connections ahead of need */
+	if (!x->j.ever_answered)
+		return;
 	for (size_t i = 0; i < x->j.nchains; i++) {
 		struct cp_chain *c = &x->j.chains[i];
 		if (c->state != CP_CHAIN_RUNNING || c->spare || c->ops == &cp_chain_replay ||
@@ -623,8 +632,12 @@ static void job_pump(struct cp_jobx *x)
 			if (c->attempt == 0 || !c->hello) {
 				struct cp_probe_spec sp;
 				enum cp_next nx = c->ops->next(c, &sp);
-				if (nx == CP_NEXT_WAIT)
+				if (nx == CP_NEXT_WAIT) {
+					/* an idle spare must not wait with it: a server
+					 * serving one connection at a time would sit on it */
+					drop_spare(x, c);
 					continue;
+				}
 				if (nx == CP_NEXT_DONE) {
 					c->state = CP_CHAIN_DONE;
 					drop_spare(x, c);
