@@ -319,11 +319,6 @@ int cp_conn_send(struct cp_conn *c, const struct cp_conn_req *req, cp_conn_fn fn
 	return 0;
 }
 
-int cp_conn_usable(const struct cp_conn *c)
-{
-	return c && !c->dead && !c->fn;
-}
-
 struct cp_conn *cp_conn_start(struct cp_loop *l, const struct cp_conn_req *req,
 			      cp_conn_fn fn, void *data)
 {

@@ -76,7 +76,5 @@ void cp_conn_cancel(struct cp_conn *c);
 struct cp_conn *cp_conn_open(struct cp_loop *l, const struct sockaddr *addr, socklen_t addrlen,
 			     unsigned connect_timeout_ms);
 int cp_conn_send(struct cp_conn *c, const struct cp_conn_req *req, cp_conn_fn fn, void *data);
-/* Whether a pre-opened connection can still take a hello. */
-int cp_conn_usable(const struct cp_conn *c);
 
 #endif
