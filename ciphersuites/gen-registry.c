@@ -31,6 +31,7 @@
 
 #include "registry.h"
 #include "registry_data.h"
+#include "genutil.h"
 
 /* One record of a CSV or TSV file. */
 struct rec {
@@ -45,21 +46,7 @@ struct table {
 	struct rec *r;
 };
 
-/* Error reporting: messages go to stderr, the count decides the exit. */
-static unsigned nerrors;
 
-__attribute__((format(printf, 3, 4)))
-static void err_at(const char *path, size_t line, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s:%zu: ", path, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	nerrors++;
-}
 
 static char *read_file(const char *path, size_t *len)
 {

@@ -4,10 +4,7 @@
 : "${top_srcdir:=.}"
 : "${top_builddir:=.}"
 gen="$top_builddir/ciphersuites/gen-registry"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-n=0
-result() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$top_srcdir/tests/gen-lib.sh"
 
 fresh() {
 	rm -rf "$tmp/d"
@@ -15,23 +12,6 @@ fresh() {
 	cp "$top_srcdir"/ciphersuites/*.tsv "$tmp/d/"
 	cp "$top_srcdir"/ciphersuites/iana/*.csv "$tmp/d/iana/"
 }
-
-# expect_fail DESC FILE:LINE PATTERN: the generator fails, writes no
-# output, and its stderr has "FILE:LINE: ...PATTERN".
-expect_fail() {
-	"$gen" -d "$tmp/d" -o "$tmp/out.c" >"$tmp/err" 2>&1
-	rc=$?
-	if [ $rc -ne 0 ] && grep -q "$2: .*$3" "$tmp/err" && [ ! -e "$tmp/out.c" ]; then
-		result 0 "$1"
-	else
-		sed 's/^/# /' "$tmp/err"
-		result 1 "$1"
-	fi
-	rm -f "$tmp/out.c"
-}
-
-# line_of FILE REGEX: line number of the first match
-line_of() { grep -n "$2" "$1" | head -n 1 | cut -d: -f1; }
 
 echo "1..12"
 

@@ -26,6 +26,7 @@
 
 #include "registry.h"
 #include "policy/offer.h"
+#include "../../ciphersuites/genutil.h"
 
 #define MAX_CLIENTS 16
 #define MAX_LIST 256
@@ -49,20 +50,7 @@ struct group_rule {
 	bool strip;
 };
 
-static unsigned nerrors;
 
-__attribute__((format(printf, 3, 4)))
-static void err_at(const char *path, size_t line, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s:%zu: ", path, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	nerrors++;
-}
 
 static char *join_path(const char *dir, const char *name)
 {

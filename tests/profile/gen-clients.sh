@@ -5,31 +5,13 @@
 : "${top_srcdir:=.}"
 : "${top_builddir:=.}"
 gen="$top_builddir/scanner/policy/gen-clients"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-n=0
-result() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$top_srcdir/tests/gen-lib.sh"
 
 fresh() {
 	rm -rf "$tmp/d"
 	mkdir -p "$tmp/d"
 	cp "$top_srcdir/ciphersuites/clients.tsv" "$top_srcdir/ciphersuites/panos-groups.tsv" "$tmp/d/"
 }
-
-# expect_fail DESC FILE:LINE PATTERN
-expect_fail() {
-	"$gen" -d "$tmp/d" -o "$tmp/out.c" >"$tmp/err" 2>&1
-	rc=$?
-	if [ $rc -ne 0 ] && grep -q "$2: .*$3" "$tmp/err" && [ ! -e "$tmp/out.c" ]; then
-		result 0 "$1"
-	else
-		sed 's/^/# /' "$tmp/err"
-		result 1 "$1"
-	fi
-	rm -f "$tmp/out.c"
-}
-
-line_of() { grep -n "$2" "$1" | head -n 1 | cut -d: -f1; }
 
 echo "1..8"
 
