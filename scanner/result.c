@@ -104,7 +104,9 @@ void cp_result_free(struct cp_result *r)
 		free(r->proto[i].kinds);
 	}
 	free(r->groups);
+	free(r->sigalgs);
 	cp_cert_facts_clear(&r->cert);
+	cp_result_set_chain(r, NULL, 0);
 	for (size_t i = 0; i < r->nviolations; i++)
 		free(r->violations[i].what);
 	free(r->violations);
@@ -189,6 +191,53 @@ int cp_result_add_group(struct cp_result *r, uint16_t id, unsigned version_bit)
 	slot->id = id;
 	slot->versions = version_bit;
 	return 0;
+}
+
+int cp_result_add_sigalg(struct cp_result *r, uint16_t id, unsigned version_bit)
+{
+	for (size_t i = 0; i < r->nsigalgs; i++)
+		if (r->sigalgs[i].id == id) {
+			r->sigalgs[i].versions |= version_bit;
+			return 0;
+		}
+	struct cp_sigalg_result *slot = grow(&r->sigalgs, &r->nsigalgs, sizeof *slot);
+	if (!slot)
+		return -1;
+	slot->id = id;
+	slot->versions = version_bit;
+	return 0;
+}
+
+int cp_result_set_chain(struct cp_result *r, const struct cp_der_cert *certs, size_t n)
+{
+	struct cp_der_cert *v = NULL;
+	size_t k = 0;
+
+	if (n > CP_RESULT_MAX_CHAIN)
+		n = CP_RESULT_MAX_CHAIN;
+	if (n) {
+		v = calloc(n, sizeof *v);
+		if (!v)
+			return -1;
+		for (; k < n; k++) {
+			v[k].der = malloc(certs[k].len ? certs[k].len : 1);
+			if (!v[k].der)
+				goto fail;
+			memcpy(v[k].der, certs[k].der, certs[k].len);
+			v[k].len = certs[k].len;
+		}
+	}
+	for (size_t i = 0; i < r->nchain; i++)
+		free(r->chain[i].der);
+	free(r->chain);
+	r->chain = v;
+	r->nchain = n;
+	return 0;
+fail:
+	while (k--)
+		free(v[k].der);
+	free(v);
+	return -1;
 }
 
 int cp_result_add_violation(struct cp_result *r, const char *fmt, ...)

@@ -65,6 +65,32 @@ struct cp_group_result {
 	unsigned versions;       /* CP_VER_TLS13 (key_share/HRR), CP_VER_TLS12 etc. (ServerKeyExchange) */
 };
 
+/* A signature scheme the server signs with, and at which versions
+ * (probe/sigalgs.c: TLS 1.3 by single-scheme hellos, TLS 1.2 from the
+ * scheme named in ServerKeyExchange). */
+struct cp_sigalg_result {
+	uint16_t id;             /* IANA SignatureScheme */
+	unsigned versions;       /* CP_VER_* */
+};
+
+/* One certificate exactly as the server sent it (DER). */
+struct cp_der_cert {
+	uint8_t *der;
+	size_t len;
+};
+
+/* Chain problems found by verifying what the server sent against a trust
+ * store (tls/chain.h); bits of cp_cert_facts.chain_errors. */
+enum cp_chain_error {
+	CP_CHAIN_INCOMPLETE = 1u << 0,     /* an intermediate is missing: issuer neither sent nor in the store */
+	CP_CHAIN_UNKNOWN_ROOT = 1u << 1,   /* the chain ends in a root the store does not hold */
+	CP_CHAIN_SELF_SIGNED = 1u << 2,    /* the leaf is self-signed and not in the store */
+	CP_CHAIN_EXPIRED = 1u << 3,        /* a certificate in the chain has expired */
+	CP_CHAIN_NOT_YET_VALID = 1u << 4,  /* a certificate in the chain is not yet valid */
+	CP_CHAIN_NAME_MISMATCH = 1u << 5,  /* the leaf does not cover the SNI (or host) */
+	CP_CHAIN_INVALID = 1u << 6,        /* anything else: bad signature, wrong usage, ... */
+};
+
 struct cp_cert_facts {
 	bool present;
 	char *subject;           /* RFC 2253 one-line, as OpenSSL prints it */
@@ -82,6 +108,14 @@ struct cp_cert_facts {
 	bool self_signed;
 	char *sha256;            /* fingerprint, hex */
 	size_t chain_len;        /* certificates the server sent */
+	/* Chain verification (tls/chain.h), against the trust store the run
+	 * was given; chain_checked is false when it was not done. */
+	bool chain_checked;
+	bool trusted;            /* the chain verifies to a root in the store */
+	unsigned chain_errors;   /* CP_CHAIN_* */
+	char *missing_issuer;    /* CP_CHAIN_INCOMPLETE: the issuer name not sent, else NULL */
+	char *anchor;            /* subject of the root it verifies to, or of the
+				  * topmost issuer when it does not; NULL unknown */
 };
 
 /* Something the server did that TLS forbids: never counted as acceptance. */
@@ -129,8 +163,15 @@ struct cp_result {
 	struct cp_proto_result proto[CP_P__COUNT];
 	struct cp_group_result *groups;
 	size_t ngroups;
+	struct cp_sigalg_result *sigalgs;
+	size_t nsigalgs;
+	bool sigalgs_probed;     /* sigalgs is the probed set (else empty: unknown) */
 	uint16_t dhe_bits;       /* DHE prime size seen in ServerKeyExchange, 0 none */
 	struct cp_cert_facts cert;
+	/* The certificates the server sent, leaf first (at most
+	 * CP_RESULT_MAX_CHAIN), kept for chain verification; not serialised. */
+	struct cp_der_cert *chain;
+	size_t nchain;
 	struct cp_violation *violations;
 	size_t nviolations;
 
@@ -156,6 +197,11 @@ int cp_result_fail(struct cp_result *r, enum cp_err_kind kind, const char *fmt, 
 int cp_result_add_suite(struct cp_result *r, enum cp_proto p, uint16_t suite);
 int cp_result_add_kind(struct cp_result *r, uint32_t kind);
 int cp_result_add_group(struct cp_result *r, uint16_t id, unsigned version_bit);
+int cp_result_add_sigalg(struct cp_result *r, uint16_t id, unsigned version_bit);
+/* Keep a copy of the chain the server sent (replaces any kept before);
+ * at most CP_RESULT_MAX_CHAIN certificates.  0 or -1 (no memory). */
+#define CP_RESULT_MAX_CHAIN 10
+int cp_result_set_chain(struct cp_result *r, const struct cp_der_cert *certs, size_t n);
 int cp_result_add_violation(struct cp_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Sort accepted suites by code point (used when there is no server order). */

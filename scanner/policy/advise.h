@@ -29,8 +29,28 @@ struct cp_fix {
 	uint16_t suite;           /* and suite */
 };
 
+/* The five things a proxied handshake needs a path through (DESIGN.md
+ * "How a verdict is reached"), and who narrows each. */
+enum cp_axis {
+	CP_AXIS_VERSION, CP_AXIS_SUITE, CP_AXIS_GROUP, CP_AXIS_SIGNATURE, CP_AXIS_CERTIFICATE,
+	CP_AXIS__COUNT
+};
+enum cp_party { CP_BY_CLIENT, CP_BY_PROFILE, CP_BY_FIREWALL, CP_BY_SERVER, CP_BY__COUNT };
+const char *cp_axis_name(enum cp_axis a);     /* "version" .. "certificate" */
+const char *cp_party_name(enum cp_party p);   /* "client" .. "server" */
+
+/* One blocked axis: JSON verdict.causes[]. */
+struct cp_cause {
+	enum cp_axis axis;
+	enum cp_party blocked_by;
+	char *detail;             /* one sentence naming the concrete values */
+};
+
 struct cp_verdict {
 	bool compatible;
+	struct cp_cause *causes;  /* in axis order; empty when compatible */
+	size_t ncauses;
+	char *assumes;            /* the firewall model: "PAN-OS 12.1.2" */
 	bool negotiated;          /* the replay got a ServerHello */
 	uint16_t neg_version;     /* wire */
 	uint16_t neg_suite;

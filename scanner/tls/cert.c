@@ -37,6 +37,8 @@ void cp_cert_facts_clear(struct cp_cert_facts *c)
 	free(c->not_before);
 	free(c->not_after);
 	free(c->sha256);
+	free(c->missing_issuer);
+	free(c->anchor);
 	memset(c, 0, sizeof *c);
 }
 
