@@ -27,6 +27,7 @@
 #include "output/file.h"
 #include "output/output.h"
 #include "policy/advise.h"
+#include "policy/firewall.h"
 #include "policy/offer.h"
 #include "policy/panosapi.h"
 #include "policy/profile.h"
@@ -78,6 +79,9 @@ static const char scan_usage[] =
 "                           https list's or webhook's certificate\n"
 "      --client NAME        the browser whose hello the proxy narrows: chrome\n"
 "                           (default), firefox, safari, any\n"
+"      --panos-version V    the PAN-OS release whose behaviour verdicts assume\n"
+"                           (TLS 1.3 from 10.0, post-quantum groups stripped from\n"
+"                           11.1; default: the newest the model knows)\n"
 "      --verify             prove each fix: replay the fixed profile's hello and,\n"
 "                           where OpenSSL can, complete a real handshake with it\n"
 "                           (output then comes at the end, not as targets finish)\n"
@@ -124,6 +128,7 @@ enum {
 	OPT_PER_HOST, OPT_RATE, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_RETRIES, OPT_SNI,
 	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT, OPT_VERIFY, OPT_DECLOG, OPT_PANOS_HOST, OPT_PANOS_KEY_FILE, OPT_PANOS_VSYS,
 	OPT_PANOS_DG, OPT_CACERT, OPT_STATE, OPT_NOTIFY, OPT_NOTIFY_ON, OPT_NOTIFY_REQUIRED,
+	OPT_PANOS_VERSION,
 };
 
 static const struct option long_opts[] = {
@@ -155,6 +160,7 @@ static const struct option long_opts[] = {
 	{ "client", required_argument, NULL, OPT_CLIENT },
 	{ "no-verdict", no_argument, NULL, OPT_NO_VERDICT },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "panos-version", required_argument, NULL, OPT_PANOS_VERSION },
 	{ "from-decryption-log", required_argument, NULL, OPT_DECLOG },
 	{ "panos-host", required_argument, NULL, OPT_PANOS_HOST },
 	{ "panos-key-file", required_argument, NULL, OPT_PANOS_KEY_FILE },
@@ -413,6 +419,7 @@ struct run_ctx {
 	/* policy: NULL profile means --no-verdict */
 	const struct cp_profile *profile;
 	const struct cp_client *client;
+	const struct cp_firewall *firewall;
 	struct cp_result **kept;   /* incompatible results, for the fleet summary */
 	size_t nkept, capkept;
 	bool hold;                 /* --verify: keep every result, write at the end */
@@ -476,7 +483,7 @@ static void on_result(void *data, struct cp_result *r)
 
 	cp_summary_add(&c->sum, r);
 	if (c->profile && r->ok) {
-		r->verdict = cp_advise(r, c->profile, c->client);
+		r->verdict = cp_advise(r, c->profile, c->client, c->firewall);
 		if (!r->verdict)
 			c->nomem = 1;
 		else if (r->verdict->compatible)
@@ -561,7 +568,7 @@ static int run_verify(struct run_ctx *c, const struct cp_scan_opts *base, char *
 		if (!r->verdict || r->verdict->compatible || !r->verdict->fix)
 			continue;
 		if (cp_profile_apply(c->profile, r->verdict->fix, &fixed, perr, sizeof perr) < 0 ||
-		    cp_proxy_offer(&fixed, c->client, &offers[k]) < 0 || !r->address) {
+		    cp_firewall_offer(c->firewall, &fixed, c->client, &offers[k]) < 0 || !r->address) {
 			set_verified(r->verdict, 0, "the fix does not give the proxy a hello to send");
 			continue;
 		}
@@ -658,6 +665,8 @@ int cmd_scan(int argc, char **argv)
 	size_t ninputs = 0, nlogs = 0;
 	bool quiet = false, verdicts = true, verify = false;
 	const char *profile_spec = NULL, *profile_name = NULL, *client_name = "chrome";
+	const char *panos_version = NULL;
+	struct cp_firewall firewall;
 	const char *panos_host = NULL, *panos_key_file = NULL, *panos_vsys = NULL, *panos_dg = NULL;
 	const char *cacert = NULL;
 	struct cp_watch_opts wo = { 0 };
@@ -761,6 +770,7 @@ int cmd_scan(int argc, char **argv)
 		case OPT_CLIENT: client_name = optarg; break;
 		case OPT_NO_VERDICT: verdicts = false; break;
 		case OPT_VERIFY: verify = true; break;
+		case OPT_PANOS_VERSION: panos_version = optarg; break;
 		case OPT_DECLOG: logs[nlogs++] = optarg; break;
 		case OPT_PANOS_HOST: panos_host = optarg; break;
 		case OPT_PANOS_KEY_FILE: panos_key_file = optarg; break;
@@ -822,9 +832,15 @@ int cmd_scan(int argc, char **argv)
 				CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
 			goto out;
 		}
-		cp_proxy_offer(&profile, client, &offer);
+		if (cp_firewall_load(panos_version, &firewall, err, sizeof err) < 0) {
+			fprintf(stderr, "cipherprobe scan: %s\n", err);
+			rc = CP_EXIT_USAGE;
+			goto out;
+		}
+		cp_firewall_offer(&firewall, &profile, client, &offer);
 		ctx.profile = &profile;
 		ctx.client = client;
+		ctx.firewall = &firewall;
 	} else if (profile_spec || profile_name || verify) {
 		fprintf(stderr, "cipherprobe scan: --no-verdict excludes --profile and --verify\n");
 		goto out;

@@ -1,4 +1,4 @@
-/* Generated from ciphersuites/panos-weakness.tsv: edit that file. */
+/* Generated from panos-weakness.tsv: edit that file. */
 #include "policy/advise.h"
 const char cp_panos_weakness_tsv[] =
 "# What each possible decryption-profile change costs, for the advisor\n"
@@ -45,4 +45,9 @@ const char cp_panos_weakness_tsv[] =
 "enc-algo-rc4	30	yes	RC4	prohibited by RFC 7465: practical plaintext recovery\n"
 "auth-algo-md5	40	yes	MD5	broken hash; only RC4-MD5 suites use it\n"
 "min-version=sslv3	50	yes	SSLv3	prohibited by RFC 7568: POODLE\n"
+"# lower-max-version is not a change of its own: its cost is added to any\n"
+"# max-version change that lowers the profile's ceiling (max -> tls1-2 takes\n"
+"# TLS 1.3 from every decrypted site, so it ranks after a flag that opens\n"
+"# a TLS 1.3 suite at the same base cost).\n"
+"lower-max-version	8	no	TLS 1.3 for every site	lowering the ceiling takes the newer protocol from every decrypted site\n"
 ;

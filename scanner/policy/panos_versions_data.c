@@ -1,0 +1,23 @@
+/* Generated from panos-versions.tsv: edit that file. */
+#include "policy/firewall.h"
+const char cp_panos_versions_tsv[] =
+"# What each PAN-OS release's SSL Forward Proxy can do, for the advisor's\n"
+"# firewall model (scanner/policy/firewall.c, --panos-version).  A version\n"
+"# given on the command line takes the last row at or below it; the default\n"
+"# is the last row (the newest behaviour).  Sources: PANOS.md (\"TLS 1.3\n"
+"# (PAN-OS 10.0+)\", \"PAN-OS 11.1+ strips post-quantum hybrid groups\",\n"
+"# \"PAN-OS 12.1.2 can enable them for TLS 1.3 (element names not public)\").\n"
+"# panos       release, dotted numbers\n"
+"# max         highest protocol version it decrypts (tls1-2, tls1-3)\n"
+"# strip_pq    yes: post-quantum groups (panos-groups.tsv \"strip\" rows) are\n"
+"#             taken out of the hello to the server\n"
+"# pq_option   yes: a setting exists that keeps them for TLS 1.3; its element\n"
+"#             name is not public, so the advisor names it but cannot give a\n"
+"#             set command\n"
+"# comment     where the row comes from\n"
+"panos	max	strip_pq	pq_option	comment\n"
+"9.1	tls1-2	no	no	before 10.0 TLS 1.3 is not decrypted (PANOS.md: TLS 1.3 since PAN-OS 10.0)\n"
+"10.0	tls1-3	no	no	TLS 1.3 decryption (max-version tls1-3 or max); PQ hybrids not yet stripped (inferred: no source says they were before 11.1)\n"
+"11.1	tls1-3	yes	no	post-quantum hybrid groups removed from the proxy's supported_groups (PANOS.md)\n"
+"12.1.2	tls1-3	yes	yes	PQC for TLS 1.3 can be enabled; off unless an administrator turns it on (inferred), element names not public\n"
+;
