@@ -710,6 +710,10 @@ static void build_reason(struct cp_sb *b, const struct cp_verdict *v, const stru
 		cp_sb_addf(b, "server accepted none of the hellos cipherprobe sent, so nothing can be advised");
 		return;
 	}
+	if (!v->ncauses && !s->model_ok) {
+		cp_sb_addf(b, "no profile change lets the proxy offer a path this server accepts");
+		return;
+	}
 	if (!v->ncauses) {
 		/* the model finds a path the replay did not take */
 		cp_sb_addf(b, "server accepts %s (%s), which the proxy offers, yet ", suite_name(s->model_suite, ib),

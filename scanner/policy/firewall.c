@@ -287,9 +287,7 @@ int cp_firewall_offer(const struct cp_firewall *fw, const struct cp_profile *p, 
 
 	if (cp_proxy_offer(p, c, out))
 		return -1;
-	if (!fw)
-		return 0;
-	if (out->max_version > fw->max_version) {
+	if (fw && out->max_version > fw->max_version) {
 		/* this release does not decrypt the top of the range */
 		if (out->min_version > fw->max_version) {
 			out->nsuites = 0;
@@ -306,6 +304,16 @@ int cp_firewall_offer(const struct cp_firewall *fw, const struct cp_profile *p, 
 				out->suites[n++] = out->suites[i];
 		}
 		out->nsuites = n;
+	}
+	/* no suite for the top version: the hello does not offer it */
+	while (out->max_version > out->min_version) {
+		bool any = false;
+
+		for (size_t i = 0; i < out->nsuites && !any; i++)
+			any = cp_profile_allows(p, out->suites[i], out->max_version);
+		if (any)
+			break;
+		out->max_version--;
 	}
 	/* the release decides which of the client's groups leave the hello */
 	out->ngroups = 0;

@@ -45,7 +45,8 @@ int cp_firewall_check_data(char *err, size_t errlen);
 /*
  * The proxy's hello (cp_proxy_offer) as this release builds it: versions
  * capped at what it decrypts, suites valid only above that dropped, the
- * client's groups less those it strips.  fw NULL: cp_proxy_offer as is.
+ * client's groups less those it strips (fw NULL: the newest release),
+ * and no version above the top one with a suite to offer.
  * Returns 0, or -1 when no version is left.
  */
 int cp_firewall_offer(const struct cp_firewall *fw, const struct cp_profile *p, const struct cp_client *c,

@@ -315,7 +315,12 @@ static bool mask_allows(const struct cp_solve_in *in, uint64_t m, uint16_t s, ui
 	return !apply_mask(in->wt, in->p, m, &q) && cp_profile_allows(&q, s, v);
 }
 
-/* The proxy's version range under profile q. */
+/*
+ * The proxy's version range under profile q: the profile's, the client's
+ * and the firewall's bounds, and no higher than the top version at which
+ * the proxy has a suite to offer (a hello without a TLS 1.3 suite does
+ * not offer TLS 1.3).
+ */
 static void offered_range(const struct cp_solve_in *in, const struct cp_profile *q, uint16_t *lo,
 			  uint16_t *hi)
 {
@@ -323,6 +328,15 @@ static void offered_range(const struct cp_solve_in *in, const struct cp_profile 
 	*hi = q->max_version < in->c->max_version ? q->max_version : in->c->max_version;
 	if (*hi > in->fw->max_version)
 		*hi = in->fw->max_version;
+	while (*hi >= *lo && *hi > 0x0300) {
+		bool any = false;
+
+		for (size_t i = 0; i < in->c->nsuites && !any; i++)
+			any = cp_profile_allows(q, in->c->suites[i], *hi);
+		if (any)
+			break;
+		(*hi)--;
+	}
 }
 
 /*
