@@ -733,6 +733,54 @@ static void test_weakness_table(void **state)
 	assert_int_equal(cp_change_cost("min-version=tls1-4", &c, &w), -1);
 }
 
+/* PAN-OS releases (panos-versions.tsv) and signature schemes (sigschemes.tsv). */
+static void test_firewall_model(void **state)
+{
+	struct cp_firewall fw;
+	char err[160];
+	uint16_t ids[16];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(cp_firewall_check_data(err, sizeof err), 0);
+	assert_int_equal(cp_firewall_load(NULL, &fw, err, sizeof err), 0);
+	assert_string_equal(fw.release, "12.1.2");
+	assert_true(fw.strips_pq && fw.pq_option);
+	assert_int_equal(fw.max_version, 0x0304);
+	assert_int_equal(cp_firewall_load("11.1.3", &fw, err, sizeof err), 0);
+	assert_string_equal(fw.release, "11.1");
+	assert_true(fw.strips_pq && !fw.pq_option);
+	assert_true(cp_firewall_strips_group(&fw, X25519MLKEM768));
+	assert_false(cp_firewall_strips_group(&fw, X25519));
+	assert_int_equal(cp_firewall_load("10.2", &fw, err, sizeof err), 0);
+	assert_string_equal(fw.release, "10.0");
+	assert_false(cp_firewall_strips_group(&fw, X25519MLKEM768));
+	assert_int_equal(cp_firewall_load("9.1.14", &fw, err, sizeof err), 0);
+	assert_int_equal(fw.max_version, 0x0303);
+	assert_int_equal(cp_firewall_load("8.1", &fw, err, sizeof err), -1);
+	assert_non_null(strstr(err, "starts at PAN-OS 9.1"));
+	assert_int_equal(cp_firewall_load("11.x", &fw, err, sizeof err), -1);
+	assert_int_equal(cp_firewall_load("11.", &fw, err, sizeof err), -1);
+	assert_int_equal(cp_firewall_load("1.2.3.4", &fw, err, sizeof err), -1);
+
+	/* RFC 8446 4.2.3: TLS 1.3 ECDSA schemes bind the curve, RSA keys sign
+	 * with PSS only; TLS 1.2 takes any ECDSA hash and PKCS#1 too */
+	n = cp_sigschemes_for_key("EC", "secp521r1", 0x0304, ids, 16);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], 0x0603);
+	n = cp_sigschemes_for_key("EC", "secp521r1", 0x0303, ids, 16);
+	assert_int_equal(n, 4);
+	n = cp_sigschemes_for_key("RSA", NULL, 0x0304, ids, 16);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(ids[i] >> 8, 0x08);
+	assert_int_equal(cp_sigschemes_for_key("RSA", NULL, 0x0303, ids, 16), 7);
+	assert_int_equal(cp_sigschemes_for_key("RSA-PSS", NULL, 0x0304, ids, 16), 3);
+	assert_int_equal(cp_sigschemes_for_key("X25519", NULL, 0x0304, ids, 16), 0);
+	assert_string_equal(cp_sigscheme_key(0x0807), "Ed25519");
+	assert_null(cp_sigscheme_key(0xFFFF));
+}
+
 static void test_profile_apply(void **state)
 {
 	struct cp_profile p, q;
@@ -1010,6 +1058,7 @@ int main(void)
 		cmocka_unit_test(test_commands_reject_unknown_change),
 		cmocka_unit_test(test_weakness_table),
 		cmocka_unit_test(test_profile_apply),
+		cmocka_unit_test(test_firewall_model),
 		cmocka_unit_test(test_fleet_sha1_and_3des),
 		cmocka_unit_test(test_fleet_greedy_order),
 		cmocka_unit_test(test_fleet_never_weak),
