@@ -826,7 +826,8 @@ struct cp_verdict *cp_advise(const struct cp_result *r, const struct cp_profile 
 	}
 	if (sol.direct_fails || sol.no_server || !v->ncauses)
 		goto done;
-	if (sol.npaths) {
+	if (sol.npaths && !(sol.cert_blocks && sol.cert_by == CP_BY_FIREWALL)) {
+		/* (a chain the firewall itself rejects leaves nothing to fix) */
 		if (choose(in.wt, &sol, v, &all_weak) || finish_fix_outputs(v, p))
 			goto out;
 		v->no_decrypt = all_weak;

@@ -491,21 +491,22 @@ static int cert_axis(const struct cp_solve_in *in, struct cp_solution *s)
 		s->cert_by = CP_BY_PROFILE;
 		s->cert_mask |= ONE << row;
 	}
-	if (err & (CP_CHAIN_INCOMPLETE | CP_CHAIN_UNKNOWN_ROOT | CP_CHAIN_SELF_SIGNED)) {
-		if (in->p->fwd & CP_FWD_BLOCK_UNTRUSTED_ISSUER) {
-			row = cp_wt_find(in->wt, "block-untrusted-issuer=no");
-			if (row < 0)
-				return -1;
-			if (!s->cert_blocks)
-				s->cert_by = CP_BY_PROFILE;
-			s->cert_blocks = true;
-			s->cert_mask |= ONE << row;
-		} else if (err & CP_CHAIN_INCOMPLETE) {
-			/* a browser fetches the missing intermediate; the firewall
-			 * does not, and re-signs with its Forward Untrust CA */
-			s->cert_blocks = true;
-			s->cert_by = CP_BY_FIREWALL;
-		}
+	if (err & CP_CHAIN_INCOMPLETE) {
+		/* a browser fetches the missing intermediate; the firewall does
+		 * not: it blocks (block-untrusted-issuer) or re-signs with its
+		 * Forward Untrust CA, and turning the check off only trades the
+		 * block for a warning, so no profile change fixes it */
+		s->cert_blocks = true;
+		s->cert_by = CP_BY_FIREWALL;
+	} else if ((err & (CP_CHAIN_UNKNOWN_ROOT | CP_CHAIN_SELF_SIGNED)) &&
+		   (in->p->fwd & CP_FWD_BLOCK_UNTRUSTED_ISSUER)) {
+		row = cp_wt_find(in->wt, "block-untrusted-issuer=no");
+		if (row < 0)
+			return -1;
+		if (!s->cert_blocks)
+			s->cert_by = CP_BY_PROFILE;
+		s->cert_blocks = true;
+		s->cert_mask |= ONE << row;
 	}
 	if (s->cert_blocks && s->cert_by == CP_BY_FIREWALL)
 		s->cert_mask = 0;
@@ -983,6 +984,8 @@ static int cert_cause(const struct cp_solve_in *in, struct cp_solution *s)
 
 		if (!blocks && !(err & CP_CHAIN_INCOMPLETE))
 			goto out;
+		if (s->cert_by == CP_BY_FIREWALL && !(err & CP_CHAIN_INCOMPLETE))
+			goto out;
 		cp_sb_addf(&b, "%s", sep ? "; " : "");
 		if (err & CP_CHAIN_INCOMPLETE)
 			cp_sb_addf(&b, "the chain is incomplete: the server does not send the issuer %s%s%s",
@@ -993,10 +996,11 @@ static int cert_cause(const struct cp_solve_in *in, struct cp_solution *s)
 		else
 			cp_sb_addf(&b, "the chain ends in %s%s%s, a root the trust store does not hold",
 				   cf->anchor ? "'" : "", cf->anchor ? cf->anchor : "a root", cf->anchor ? "'" : "");
-		if (blocks)
-			cp_sb_addf(&b, " and the profile has block-untrusted-issuer on");
+		if (err & CP_CHAIN_INCOMPLETE)
+			cp_sb_addf(&b, "; browsers fetch the missing intermediate, the firewall does not and %s (importing the intermediate on the firewall also fixes it)",
+				   blocks ? "blocks the session (block-untrusted-issuer)" : "presents its Forward Untrust certificate instead");
 		else
-			cp_sb_addf(&b, "; browsers fetch the missing intermediate, the firewall does not and presents its Forward Untrust certificate instead (or import the intermediate on the firewall)");
+			cp_sb_addf(&b, " and the profile has block-untrusted-issuer on");
 	}
 out:
 	if (!b.len) {
@@ -1022,7 +1026,7 @@ int cp_solve_causes(const struct cp_solve_in *in, struct cp_solution *s, bool ha
 			return -1;
 		}
 	}
-	if (s->cert_blocks && !s->direct_fails && cert_cause(in, s))
+	if (s->cert_blocks && !s->direct_fails && !s->no_server && cert_cause(in, s))
 		return -1;
 	return 0;
 }
