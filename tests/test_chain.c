@@ -24,6 +24,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "output/output.h"
 #include "tls/cert.h"
 #include "tls/chain.h"
 
@@ -554,6 +555,79 @@ static void test_error_names(void **state)
 	assert_null(cp_chain_error_name(CP_CHAIN_INVALID << 1));
 }
 
+/* certificate.chain through the JSON writer and back (diff, --state). */
+static void test_json_round_trip(void **state)
+{
+	struct cp_result *r = cp_result_new("x.test"), *back;
+	char err[256];
+	json_t *j, *c;
+
+	(void)state;
+	assert_non_null(r);
+	r->host = strdup("x.test");
+	r->port = 443;
+	r->cert.present = true;
+	r->cert.subject = strdup("CN=x.test");
+	/* not checked: null */
+	j = cp_result_to_json(r);
+	assert_non_null(j);
+	c = json_object_get(json_object_get(j, "certificate"), "chain");
+	assert_true(json_is_null(c));
+	back = cp_result_from_json(j, err, sizeof err);
+	assert_non_null(back);
+	assert_false(back->cert.chain_checked);
+	cp_result_free(back);
+	/* an older document, without the field */
+	json_object_del(json_object_get(j, "certificate"), "chain");
+	back = cp_result_from_json(j, err, sizeof err);
+	assert_non_null(back);
+	assert_false(back->cert.chain_checked);
+	cp_result_free(back);
+	json_decref(j);
+
+	r->cert.chain_checked = true;
+	r->cert.chain_errors = CP_CHAIN_INCOMPLETE | CP_CHAIN_EXPIRED | CP_CHAIN_NAME_MISMATCH;
+	r->cert.missing_issuer = strdup("CN=Inter");
+	r->cert.anchor = strdup("CN=Inter");
+	j = cp_result_to_json(r);
+	assert_non_null(j);
+	c = json_object_get(json_object_get(j, "certificate"), "chain");
+	assert_true(json_is_false(json_object_get(c, "trusted")));
+	assert_int_equal(json_array_size(json_object_get(c, "errors")), 3);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "errors"), 0)), "incomplete-chain");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "errors"), 1)), "expired");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "errors"), 2)), "name-mismatch");
+	assert_string_equal(json_string_value(json_object_get(c, "missing_issuer")), "CN=Inter");
+	back = cp_result_from_json(j, err, sizeof err);
+	assert_non_null(back);
+	assert_true(back->cert.chain_checked);
+	assert_false(back->cert.trusted);
+	assert_int_equal(back->cert.chain_errors, r->cert.chain_errors);
+	assert_string_equal(back->cert.missing_issuer, "CN=Inter");
+	assert_string_equal(back->cert.anchor, "CN=Inter");
+	cp_result_free(back);
+	/* an unknown error name is refused, with the path */
+	json_array_append_new(json_object_get(c, "errors"), json_string("bogus"));
+	back = cp_result_from_json(j, err, sizeof err);
+	assert_null(back);
+	assert_non_null(strstr(err, "certificate.chain.errors[3]"));
+	json_decref(j);
+	cp_result_free(r);
+
+	/* summary.interception */
+	struct cp_summary s = { .targets = 2 };
+	j = cp_summary_to_json(&s);
+	assert_true(json_is_null(json_object_get(j, "interception")));
+	json_decref(j);
+	s.interception_issuer = "CN=Proxy";
+	s.interception_targets = 2;
+	j = cp_summary_to_json(&s);
+	c = json_object_get(j, "interception");
+	assert_string_equal(json_string_value(json_object_get(c, "issuer")), "CN=Proxy");
+	assert_int_equal(json_integer_value(json_object_get(c, "targets")), 2);
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +642,7 @@ int main(void)
 		cmocka_unit_test(test_trust_files),
 		cmocka_unit_test(test_issued_by),
 		cmocka_unit_test(test_error_names),
+		cmocka_unit_test(test_json_round_trip),
 	};
 	return cmocka_run_group_tests(tests, pki_setup, pki_teardown);
 }

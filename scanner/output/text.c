@@ -224,7 +224,8 @@ static void chain_line(struct cp_out *o, const struct cp_cert_facts *c)
 	on(o, !c->trusted ? RED : c->chain_errors ? YELLOW : GREEN);
 	fputs(c->trusted ? "trusted" : "untrusted", o->f);
 	off(o);
-	if (c->anchor) {
+	/* an incomplete chain's top issuer is the missing one, named below */
+	if (c->anchor && !(c->missing_issuer && !strcmp(c->anchor, c->missing_issuer))) {
 		fputs(c->trusted ? " (root " : " (top issuer ", o->f);
 		put(o, c->anchor, "");
 		fputc(')', o->f);
