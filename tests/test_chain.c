@@ -287,6 +287,25 @@ static void test_unknown_root(void **state)
 	assert_int_equal(f.chain_errors, CP_CHAIN_UNKNOWN_ROOT);
 	assert_string_equal(f.anchor, "CN=Test Root");
 	cp_cert_facts_clear(&f);
+	/* only the intermediate imported: its issuer is still unknown */
+	cp_trust_free(t);
+	char pem[64], err[256];
+	write_pem(pem, sizeof pem, &p->inter, 1);
+	t = cp_trust_new();
+	assert_non_null(t);
+	assert_int_equal(cp_trust_add_file(t, pem, CP_TRUST_ADMIN, err, sizeof err), 1);
+	unlink(pem);
+	chain_free(&ch);
+	add(&ch, p->leaf);
+	check(&ch, t, "leaf.test", &f);
+	assert_false(f.trusted);
+	assert_int_equal(f.chain_errors, CP_CHAIN_UNKNOWN_ROOT);
+	assert_string_equal(f.anchor, "CN=Test Root");
+	cp_cert_facts_clear(&f);
+	chain_free(&ch);
+	add(&ch, p->leaf);
+	add(&ch, p->inter);
+	add(&ch, p->root);
 	/* an empty store */
 	cp_trust_free(t);
 	t = cp_trust_new();

@@ -269,14 +269,12 @@ static int verify_cb(int ok, X509_STORE_CTX *ctx)
 		break;
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+		/* the last one also when the top came from the store but is
+		 * not a root (an imported intermediate): its issuer is missing */
 		st->errors |= depth == 0 ? CP_CHAIN_INCOMPLETE : CP_CHAIN_UNKNOWN_ROOT;
 		if (depth == 0)
 			st->missing_depth = 0;
-		break;
-	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-		/* the top of the chain came from the store but is not a root */
-		st->errors |= CP_CHAIN_INCOMPLETE;
-		st->missing_depth = depth;
 		break;
 	case X509_V_ERR_CERT_HAS_EXPIRED:
 	case X509_V_ERR_CRL_HAS_EXPIRED:
@@ -382,14 +380,13 @@ int cp_chain_check(const struct cp_der_cert *certs, size_t n, const struct cp_tr
 	X509 *top = nb ? sk_X509_value(built, nb - 1) : leaf;
 	/* the top came from the store when fewer than all were untrusted */
 	anchored = nb > X509_STORE_CTX_get_num_untrusted(ctx);
-	if (anchored) {
-		anchor = name_text(X509_get_subject_name(top));
+	if (anchored)
 		anchor_public = in_list(t->pub, top);
-	} else if (X509_self_signed(top, 0) == 1) {
-		anchor = name_text(X509_get_subject_name(top));
-	} else {
-		anchor = name_text(X509_get_issuer_name(top));
-	}
+	/* the anchor is the top itself when it is a root (trusted or not),
+	 * else the issuer nobody provided */
+	bool top_is_root = X509_self_signed(top, 0) == 1 ||
+		(anchored && !(errors & (CP_CHAIN_INCOMPLETE | CP_CHAIN_UNKNOWN_ROOT)));
+	anchor = name_text(top_is_root ? X509_get_subject_name(top) : X509_get_issuer_name(top));
 	if (!anchor)
 		goto out;
 	if ((errors & CP_CHAIN_INCOMPLETE) && st.missing_depth >= 0 && st.missing_depth < nb) {

@@ -72,12 +72,12 @@ size_t cp_trust_count(const struct cp_trust *t);
  *                    every signature and extension checks out; validity
  *                    dates and the name are reported apart, in errors
  *   CP_CHAIN_INCOMPLETE    the leaf's issuer is neither sent nor in the
- *                    store (missing_issuer names it), or a store
- *                    certificate's issuer is missing
+ *                    store (missing_issuer names it)
  *   CP_CHAIN_UNKNOWN_ROOT  the chain climbs past the leaf to a self-signed
- *                    root, or to an issuer of a sent CA certificate, that
- *                    the store does not hold (whether that issuer is a root
- *                    or a further intermediate cannot be told apart: the
+ *                    root the store does not hold, or to a CA certificate
+ *                    (sent, or an intermediate in the store) whose issuer
+ *                    nobody provides (whether that issuer is a root or a
+ *                    further intermediate cannot be told apart: the
  *                    firewall would need the same certificate either way)
  *   CP_CHAIN_SELF_SIGNED   the leaf itself is self-signed and not trusted
  *   CP_CHAIN_EXPIRED / NOT_YET_VALID  any certificate of the built chain
@@ -86,10 +86,10 @@ size_t cp_trust_count(const struct cp_trust *t);
  *                    no DNS subjectAltName, as OpenSSL does)
  *   CP_CHAIN_INVALID anything else: a bad signature, a certificate that
  *                    does not parse, a CA without CA:TRUE, a wrong purpose
- *   anchor           the subject of the store certificate it builds to;
- *                    when untrusted, of the topmost certificate built when
- *                    it is self-signed, else its issuer (RFC 2253, cut at
- *                    CP_CERT_MAX_NAME bytes)
+ *   anchor           the subject of the root it builds to (in the store
+ *                    or, untrusted, sent self-signed); else the issuer of
+ *                    the topmost certificate built, which nobody provided
+ *                    (RFC 2253, cut at CP_CERT_MAX_NAME bytes)
  *   anchor_public    the anchor is in the store and came from the default
  *                    public bundle
  *
