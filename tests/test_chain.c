@@ -335,6 +335,18 @@ static void test_self_signed(void **state)
 	check(&ch, t, "leaf.test", &f);
 	assert_int_equal(f.chain_errors, CP_CHAIN_SELF_SIGNED | CP_CHAIN_NAME_MISMATCH);
 	cp_cert_facts_clear(&f);
+
+	/* self-signed and expired: both */
+	X509 *old_self = mk("self.test", p->leaf_key, NULL, p->leaf_key, -90 * DAY, -DAY, false,
+			    "DNS:self.test", 11);
+	chain_free(&ch);
+	add(&ch, old_self);
+	X509_free(old_self);
+	check(&ch, t, "self.test", &f);
+	assert_int_equal(f.chain_errors, CP_CHAIN_SELF_SIGNED | CP_CHAIN_EXPIRED);
+	cp_cert_facts_clear(&f);
+	chain_free(&ch);
+	add(&ch, p->self);
 	cp_trust_free(t);
 
 	/* imported by the administrator: then it is trusted */
