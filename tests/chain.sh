@@ -101,6 +101,8 @@ serve selfsigned self
 serve expiredsrv expired inter
 serve futuresrv future inter
 serve expiredleaf expired
+cat "$T/inter.crt" "$T/root.crt" >"$T/interroot.crt"
+serve withroot good interroot
 
 # ---------------------------------------------------------------- checks
 
@@ -138,6 +140,10 @@ case_ "complete chain, root given with --ca-file: trusted" \
 	"$(want true '[]' - "$ROOT")" --ca-file "$T/root.crt" "$complete,good.test"
 case_ "complete chain, no --ca-file: unknown root" \
 	"$(want false '["unknown-root"]' - "$ROOT")" "$complete,good.test"
+case_ "root sent too but not trusted (badssl untrusted-root): unknown root" \
+	"$(want false '["unknown-root"]' - "$ROOT")" "$withroot,good.test"
+case_ "root sent too and given with --ca-file: trusted" \
+	"$(want true '[]' - "$ROOT")" --ca-file "$T/root.crt" "$withroot,good.test"
 case_ "leaf only: incomplete chain, the intermediate named as missing" \
 	"$(want false '["incomplete-chain"]' "$INTER" "$INTER")" --ca-file "$T/root.crt" "$leafonly,good.test"
 case_ "self-signed leaf" \
