@@ -26,14 +26,17 @@
 #include "input/target.h"
 #include "output/file.h"
 #include "output/output.h"
+#include "output/sanitize.h"
 #include "policy/advise.h"
 #include "policy/firewall.h"
+#include "policy/intercept.h"
 #include "policy/offer.h"
 #include "policy/panosapi.h"
 #include "policy/profile.h"
 #include "policy/verdict_out.h"
 #include "policy/verify.h"
 #include "net/dns.h"
+#include "tls/chain.h"
 #include "tls/wire.h"
 #include "probe/scan.h"
 #include "registry.h"
@@ -87,6 +90,14 @@ static const char scan_usage[] =
 "                           (output then comes at the end, not as targets finish)\n"
 "      --no-verdict         scan only: no profile, no replay, no verdicts\n"
 "\n"
+"Certificates (each chain is verified as sent, missing intermediates not fetched):\n"
+"      --ca-file FILE       also trust the CA certificates (PEM) in FILE, like the\n"
+"                           roots imported on the firewall; repeatable (the\n"
+"                           default store is " CP_TRUST_DEFAULT_BUNDLE ")\n"
+"      --forward-trust-ca FILE  the forward-trust CA certificate(s) (PEM) of a\n"
+"                           decrypting proxy: a chain from it means this scan is\n"
+"                           itself being decrypted; repeatable\n"
+"\n"
 "Watching (cron):\n"
 "      --state FILE         compare with the scan saved in FILE (if any), report\n"
 "                           regressions, then save this scan there atomically\n"
@@ -129,6 +140,7 @@ enum {
 	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT, OPT_VERIFY, OPT_DECLOG, OPT_PANOS_HOST, OPT_PANOS_KEY_FILE, OPT_PANOS_VSYS,
 	OPT_PANOS_DG, OPT_CACERT, OPT_STATE, OPT_NOTIFY, OPT_NOTIFY_ON, OPT_NOTIFY_REQUIRED,
 	OPT_PANOS_VERSION,
+	OPT_CA_FILE, OPT_FORWARD_TRUST_CA,
 };
 
 static const struct option long_opts[] = {
@@ -167,6 +179,8 @@ static const struct option long_opts[] = {
 	{ "panos-vsys", required_argument, NULL, OPT_PANOS_VSYS },
 	{ "panos-device-group", required_argument, NULL, OPT_PANOS_DG },
 	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+	{ "forward-trust-ca", required_argument, NULL, OPT_FORWARD_TRUST_CA },
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "notify", required_argument, NULL, OPT_NOTIFY },
 	{ "notify-on", required_argument, NULL, OPT_NOTIFY_ON },
@@ -420,6 +434,9 @@ struct run_ctx {
 	const struct cp_profile *profile;
 	const struct cp_client *client;
 	const struct cp_firewall *firewall;
+	/* chain verification: NULL trust with --no-cert */
+	const struct cp_trust *trust, *forward_trust;
+	struct cp_intercept_set *intercept;
 	struct cp_result **kept;   /* incompatible results, for the fleet summary */
 	size_t nkept, capkept;
 	bool hold;                 /* --verify: keep every result, write at the end */
@@ -482,6 +499,16 @@ static void on_result(void *data, struct cp_result *r)
 	struct run_ctx *c = data;
 
 	cp_summary_add(&c->sum, r);
+	if (c->trust && r->nchain) {
+		/* before the verdict, which weighs the chain against the profile */
+		char *ft = NULL;
+		if (cp_chain_check(r->chain, r->nchain, c->trust, r->sni ? r->sni : r->host,
+				   time(NULL), &r->cert) < 0 ||
+		    cp_chain_issued_by(r->chain, r->nchain, c->forward_trust, &ft) < 0 ||
+		    cp_intercept_observe(c->intercept, r, ft) < 0)
+			c->nomem = 1;
+		free(ft);
+	}
 	if (c->profile && r->ok) {
 		r->verdict = cp_advise(r, c->profile, c->client, c->firewall);
 		if (!r->verdict)
@@ -656,6 +683,72 @@ static void on_progress(void *data, size_t done, size_t total, size_t inflight, 
 	fflush(stderr);
 }
 
+/* One PEM file into a store; a usage-grade message naming the option and
+ * the file.  CP_EXIT_OK, CP_EXIT_NOINPUT (missing) or CP_EXIT_DATAERR. */
+static int trust_file(struct cp_trust *t, const char *opt, const char *path)
+{
+	char err[512];
+
+	if (cp_trust_add_file(t, path, CP_TRUST_ADMIN, err, sizeof err) >= 0)
+		return CP_EXIT_OK;
+	fprintf(stderr, "cipherprobe scan: %s: %s\n", opt, err);
+	return access(path, F_OK) < 0 ? CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
+}
+
+/*
+ * The trust store for chain verification (default bundle + --ca-file),
+ * the --forward-trust-ca certificates and the interception detector.
+ * Nothing is built with --no-cert (no chain to verify).  Returns
+ * CP_EXIT_OK or the exit status after a message.
+ */
+static int load_trust(bool certificate, const char *const *ca, size_t nca,
+		      const char *const *ft, size_t nft, struct cp_trust **trust,
+		      struct cp_trust **forward_trust, struct cp_intercept_set **intercept)
+{
+	char err[512];
+	int rc;
+
+	if (!certificate) {
+		if (!nca && !nft)
+			return CP_EXIT_OK;
+		fprintf(stderr, "cipherprobe scan: --no-cert excludes --ca-file and --forward-trust-ca\n");
+		return CP_EXIT_USAGE;
+	}
+	*trust = cp_trust_new();
+	*intercept = cp_intercept_set_new();
+	if (nft)
+		*forward_trust = cp_trust_new();
+	if (!*trust || !*intercept || (nft && !*forward_trust)) {
+		fprintf(stderr, "cipherprobe scan: out of memory\n");
+		return CP_EXIT_OSERR;
+	}
+	/* without the default bundle only --ca-file roots are trusted: say so,
+	 * but scan anyway (the dates, names and chains still tell) */
+	if (cp_trust_add_default(*trust, err, sizeof err) < 0)
+		fprintf(stderr, "cipherprobe scan: warning: default trust store unusable (%s); "
+			"only --ca-file roots are trusted\n", err);
+	for (size_t i = 0; i < nca; i++)
+		if ((rc = trust_file(*trust, "--ca-file", ca[i])) != CP_EXIT_OK)
+			return rc;
+	for (size_t i = 0; i < nft; i++)
+		if ((rc = trust_file(*forward_trust, "--forward-trust-ca", ft[i])) != CP_EXIT_OK)
+			return rc;
+	return CP_EXIT_OK;
+}
+
+/* The interception warning, on stderr whatever the output format: every
+ * result of this run describes the proxy. */
+static void warn_interception(const struct cp_intercept *i)
+{
+	char *issuer = cp_sanitize(i->issuer);  /* from a certificate: untrusted */
+
+	fprintf(stderr, "cipherprobe scan: WARNING: this scan is being decrypted; results describe "
+		"the proxy, not the servers (%zu target%s signed by %s'%s')\n",
+		i->targets, i->targets == 1 ? "" : "s",
+		i->forward_trust ? "the --forward-trust-ca certificate " : "", issuer ? issuer : "?");
+	free(issuer);
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	struct cp_scan_opts so;
@@ -669,6 +762,10 @@ int cmd_scan(int argc, char **argv)
 	struct cp_firewall firewall;
 	const char *panos_host = NULL, *panos_key_file = NULL, *panos_vsys = NULL, *panos_dg = NULL;
 	const char *cacert = NULL;
+	const char **ca_files = NULL, **ft_files = NULL;
+	size_t nca_files = 0, nft_files = 0;
+	struct cp_trust *trust = NULL, *forward_trust = NULL;
+	struct cp_intercept icpt = { 0 };
 	struct cp_watch_opts wo = { 0 };
 	struct cp_watch_outcome wout = { 0 };
 	struct cp_profile profile;
@@ -688,7 +785,13 @@ int cmd_scan(int argc, char **argv)
 	memset(&fleet, 0, sizeof fleet);
 	inputs = calloc((size_t)argc + 1, sizeof *inputs);
 	logs = calloc((size_t)argc + 1, sizeof *logs);
-	if (!inputs || !logs) {
+	ca_files = calloc((size_t)argc + 1, sizeof *ca_files);
+	ft_files = calloc((size_t)argc + 1, sizeof *ft_files);
+	if (!inputs || !logs || !ca_files || !ft_files) {
+		free(inputs);
+		free(logs);
+		free(ca_files);
+		free(ft_files);
 		fprintf(stderr, "cipherprobe scan: out of memory\n");
 		return CP_EXIT_OSERR;
 	}
@@ -777,6 +880,8 @@ int cmd_scan(int argc, char **argv)
 		case OPT_PANOS_VSYS: panos_vsys = optarg; break;
 		case OPT_PANOS_DG: panos_dg = optarg; break;
 		case OPT_CACERT: cacert = optarg; break;
+		case OPT_CA_FILE: ca_files[nca_files++] = optarg; break;
+		case OPT_FORWARD_TRUST_CA: ft_files[nft_files++] = optarg; break;
 		case OPT_STATE: wo.state = optarg; break;
 		case OPT_NOTIFY: wo.notify_url = optarg; break;
 		case OPT_NOTIFY_REQUIRED: wo.notify_required = true; break;
@@ -846,6 +951,13 @@ int cmd_scan(int argc, char **argv)
 		goto out;
 	}
 	ctx.hold = verify || wo.state || wo.notify_url;
+	rc = load_trust(so.certificate, ca_files, nca_files, ft_files, nft_files, &trust, &forward_trust,
+			&ctx.intercept);
+	if (rc != CP_EXIT_OK)
+		goto out;
+	rc = CP_EXIT_USAGE;
+	ctx.trust = trust;
+	ctx.forward_trust = forward_trust;
 
 	/* Targets: arguments first, then lists, in the order given. */
 	for (int i = optind; i < argc; i++) {
@@ -958,6 +1070,13 @@ int cmd_scan(int argc, char **argv)
 		have_fleet = true;
 		ctx.sum.recommendation = &rec;
 	}
+	if (!ctx.nomem && cp_intercept_detect(ctx.intercept, &icpt) < 0)
+		ctx.nomem = 1;
+	if (icpt.issuer) {
+		ctx.sum.interception_issuer = icpt.issuer;
+		ctx.sum.interception_targets = icpt.targets;
+		warn_interception(&icpt);
+	}
 	if (ctx.nomem) {
 		fprintf(stderr, "cipherprobe scan: out of memory computing verdicts\n");
 		ctx.ops->cleanup(&ctx.out);
@@ -1014,5 +1133,11 @@ out:
 	set_free(&set);
 	free(inputs);
 	free(logs);
+	free(ca_files);
+	free(ft_files);
+	cp_trust_free(trust);
+	cp_trust_free(forward_trust);
+	cp_intercept_set_free(ctx.intercept);
+	cp_intercept_clear(&icpt);
 	return rc;
 }
