@@ -51,7 +51,10 @@ make_ca() {
 	commonName = supplied
 	EOF
 	printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' >"$T/ca.ext"
-	printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:good.test\n' >"$T/leaf.ext"
+	# leaves say where their issuer is (AIA caIssuers, never fetched:
+	# nothing listens there), as public ones do; noaia.ext leaves do not
+	printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:good.test\n' >"$T/noaia.ext"
+	{ cat "$T/noaia.ext"; echo 'authorityInfoAccess=caIssuers;URI:http://127.0.0.1:9/inter.crt'; } >"$T/leaf.ext"
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
 		-subj "/CN=cipherprobe Test Root" -addext "basicConstraints=critical,CA:TRUE" \
 		-addext "keyUsage=critical,keyCertSign,cRLSign" \
@@ -60,6 +63,8 @@ make_ca() {
 		sign inter root ca.ext "$(ts '-1 day')" "$(ts '+30 days')" &&
 		csr good good.test &&
 		sign good inter leaf.ext "$(ts '-1 day')" "$(ts '+30 days')" &&
+		csr noaia good.test &&
+		sign noaia inter noaia.ext "$(ts '-1 day')" "$(ts '+30 days')" &&
 		csr expired good.test &&
 		sign expired inter leaf.ext "$(ts '-60 days')" "$(ts '-2 days')" &&
 		csr future good.test &&
@@ -97,6 +102,7 @@ serve() {
 }
 serve complete good inter
 serve leafonly good
+serve noaiaonly noaia
 serve selfsigned self
 serve expiredsrv expired inter
 serve futuresrv future inter
@@ -146,6 +152,8 @@ case_ "root sent too and given with --ca-file: trusted" \
 	"$(want true '[]' - "$ROOT")" --ca-file "$T/root.crt" "$withroot,good.test"
 case_ "leaf only: incomplete chain, the intermediate named as missing" \
 	"$(want false '["incomplete-chain"]' "$INTER" "$INTER")" --ca-file "$T/root.crt" "$leafonly,good.test"
+case_ "leaf only, and it names no place to fetch its issuer (no AIA): nobody can build the chain, an unknown root" \
+	"$(want false '["unknown-root"]' - "$INTER")" --ca-file "$T/root.crt" "$noaiaonly,good.test"
 case_ "self-signed leaf" \
 	"$(want false '["self-signed"]' - "CN=good.test")" --ca-file "$T/root.crt" "$selfsigned,good.test"
 case_ "expired leaf: expired, issuer still trusted" \

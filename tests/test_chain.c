@@ -36,9 +36,13 @@
 struct pki {
 	EVP_PKEY *root_key, *inter_key, *leaf_key, *other_key;
 	X509 *root, *inter, *leaf, *expired_leaf, *future_leaf, *self, *badsig,
-		*old_inter, *leaf_old_inter, *other_root;
+		*old_inter, *leaf_old_inter, *other_root, *leaf_noaia;
 	char root_pem[64], bundle_pem[64], other_pem[64];
 };
+
+/* Leaves name where their issuer can be fetched (AIA caIssuers), as
+ * public ones do, unless this is set. */
+static bool mk_no_aia;
 
 /* A certificate for CN=cn valid [NOW+nb, NOW+na], for key, signed by
  * ikey as issuer (NULL issuer: self-signed), a CA when ca is set, with
@@ -66,6 +70,7 @@ static X509 *mk(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey,
 		{ "keyUsage", ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature" },
 		{ "subjectKeyIdentifier", "hash" },
 		{ "subjectAltName", san },
+		{ "authorityInfoAccess", !ca && !mk_no_aia ? "caIssuers;URI:http://ca.test/issuer.crt" : NULL },
 	};
 	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
 		if (!exts[i][1])
@@ -121,6 +126,10 @@ static int pki_setup(void **state)
 	p->leaf_old_inter = mk("leaf.test", p->leaf_key, p->old_inter, p->inter_key, -DAY, 90 * DAY, false,
 			       "DNS:leaf.test", 9);
 	p->other_root = mk("Other Root", p->other_key, NULL, p->other_key, -DAY, 90 * DAY, true, NULL, 10);
+	mk_no_aia = true;
+	p->leaf_noaia = mk("leaf.test", p->leaf_key, p->inter, p->inter_key, -DAY, 90 * DAY, false,
+			   "DNS:leaf.test", 11);
+	mk_no_aia = false;
 	write_pem(p->root_pem, sizeof p->root_pem, &p->root, 1);
 	X509 *both[2] = { p->other_root, p->root };
 	write_pem(p->bundle_pem, sizeof p->bundle_pem, both, 2);
@@ -136,7 +145,7 @@ static int pki_teardown(void **state)
 	if (!p)
 		return 0;
 	X509 *all[] = { p->root, p->inter, p->leaf, p->expired_leaf, p->future_leaf, p->self,
-			p->badsig, p->old_inter, p->leaf_old_inter, p->other_root };
+			p->badsig, p->old_inter, p->leaf_old_inter, p->other_root, p->leaf_noaia };
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		X509_free(all[i]);
 	EVP_PKEY_free(p->root_key);
@@ -235,6 +244,26 @@ static void test_complete_trusted(void **state)
 	check(&ch, t, "leaf.test", &f);
 	assert_true(f.trusted);
 	assert_true(f.anchor_public);
+	cp_cert_facts_clear(&f);
+	cp_trust_free(t);
+	chain_free(&ch);
+}
+
+/* A leaf that does not say where its issuer is: nobody can build the
+ * chain, browsers included, so the missing issuer is an unknown root. */
+static void test_missing_issuer_without_aia(void **state)
+{
+	struct pki *p = *state;
+	struct chain ch = { 0 };
+	struct cp_cert_facts f;
+	struct cp_trust *t = store(p->root_pem, NULL);
+
+	add(&ch, p->leaf_noaia);
+	check(&ch, t, "leaf.test", &f);
+	assert_false(f.trusted);
+	assert_int_equal(f.chain_errors, CP_CHAIN_UNKNOWN_ROOT);
+	assert_null(f.missing_issuer);
+	assert_string_equal(f.anchor, "CN=Test Intermediate");
 	cp_cert_facts_clear(&f);
 	cp_trust_free(t);
 	chain_free(&ch);
@@ -664,6 +693,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_complete_trusted),
 		cmocka_unit_test(test_incomplete),
+		cmocka_unit_test(test_missing_issuer_without_aia),
 		cmocka_unit_test(test_unknown_root),
 		cmocka_unit_test(test_self_signed),
 		cmocka_unit_test(test_dates),

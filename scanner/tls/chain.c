@@ -242,6 +242,21 @@ struct verify_state {
  * most raise a handful of errors; a hostile chain must not loop). */
 #define MAX_VERIFY_ERRORS 64
 
+/* Whether x has an Authority Information Access caIssuers entry. */
+static bool has_ca_issuers(X509 *x)
+{
+	AUTHORITY_INFO_ACCESS *aia;
+	bool found = false;
+
+	if (!x)
+		return false;
+	aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
+	for (int i = 0; aia && i < sk_ACCESS_DESCRIPTION_num(aia) && !found; i++)
+		found = OBJ_obj2nid(sk_ACCESS_DESCRIPTION_value(aia, i)->method) == NID_ad_ca_issuers;
+	AUTHORITY_INFO_ACCESS_free(aia);
+	return found;
+}
+
 /*
  * Record the error and continue, so that every problem is found.  The
  * issuer-missing errors are classified after verification, when the
@@ -271,10 +286,17 @@ static int verify_cb(int ok, X509_STORE_CTX *ctx)
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 		/* the last one also when the top came from the store but is
-		 * not a root (an imported intermediate): its issuer is missing */
-		st->errors |= depth == 0 ? CP_CHAIN_INCOMPLETE : CP_CHAIN_UNKNOWN_ROOT;
-		if (depth == 0)
+		 * not a root (an imported intermediate): its issuer is missing.
+		 * A leaf whose issuer is missing is an incomplete chain only
+		 * when it names where to fetch the issuer (AIA caIssuers), as
+		 * browsers do and the firewall does not; without that nobody
+		 * can build the chain, and the issuer is an unknown root. */
+		if (depth == 0 && has_ca_issuers(X509_STORE_CTX_get_current_cert(ctx))) {
+			st->errors |= CP_CHAIN_INCOMPLETE;
 			st->missing_depth = 0;
+		} else {
+			st->errors |= CP_CHAIN_UNKNOWN_ROOT;
+		}
 		break;
 	case X509_V_ERR_CERT_HAS_EXPIRED:
 	case X509_V_ERR_CRL_HAS_EXPIRED:
