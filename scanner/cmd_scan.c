@@ -97,6 +97,7 @@ static const char scan_usage[] =
 "                           (default: sslv2,sslv3,tls1.0,tls1.1,tls1.2,tls1.3)\n"
 "      --no-groups          do not enumerate groups and curves\n"
 "      --no-preference      do not determine the server's suite order\n"
+"      --no-sigalgs         do not find the signature schemes the server signs with\n"
 "      --no-cert            do not read the certificate\n"
 "      --max-suites N       suites per hello, at most 128 (default 128)\n"
 "\n"
@@ -124,6 +125,7 @@ enum {
 	OPT_PER_HOST, OPT_RATE, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_RETRIES, OPT_SNI,
 	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT, OPT_VERIFY, OPT_DECLOG, OPT_PANOS_HOST, OPT_PANOS_KEY_FILE, OPT_PANOS_VSYS,
 	OPT_PANOS_DG, OPT_CACERT, OPT_STATE, OPT_NOTIFY, OPT_NOTIFY_ON, OPT_NOTIFY_REQUIRED,
+	OPT_NO_SIGALGS,
 };
 
 static const struct option long_opts[] = {
@@ -139,6 +141,7 @@ static const struct option long_opts[] = {
 	{ "protocols", required_argument, NULL, 'p' },
 	{ "no-groups", no_argument, NULL, OPT_NO_GROUPS },
 	{ "no-preference", no_argument, NULL, OPT_NO_PREF },
+	{ "no-sigalgs", no_argument, NULL, OPT_NO_SIGALGS },
 	{ "no-cert", no_argument, NULL, OPT_NO_CERT },
 	{ "max-suites", required_argument, NULL, OPT_MAX_SUITES },
 	{ "all-addresses", no_argument, NULL, OPT_ALL_ADDR },
@@ -715,6 +718,7 @@ int cmd_scan(int argc, char **argv)
 				goto out;
 			break;
 		case OPT_NO_GROUPS: so.groups = false; break;
+		case OPT_NO_SIGALGS: so.sigalgs = false; break;
 		case OPT_NO_PREF: so.preference = false; break;
 		case OPT_NO_CERT: so.certificate = false; break;
 		case OPT_MAX_SUITES:

@@ -1,0 +1,332 @@
+/*
+ * Signature schemes the server signs its handshake with, per version: the
+ * signature axis of a verdict (a proxied handshake needs a scheme the proxy
+ * offers and the server's certificate key can make).  The candidates and
+ * their order come from ciphersuites/sigschemes.tsv (registry `probe`).
+ * Both chains wait until the suite chains of their version have finished,
+ * then offer only suites the server accepted.
+ *
+ * TLS 1.3 (sigalgs13): CertificateVerify is encrypted, but servers choose
+ * the scheme from signature_algorithms (RFC 8446 4.2.3, 4.4.3) before the
+ * ServerHello and abort with handshake_failure when none fits (OpenSSL,
+ * GnuTLS).  So a hello is a set test: ServerHello or HelloRetryRequest
+ * means some offered scheme is usable, an alert means none is.  Each key
+ * family of the file (rsa_pss_rsae, rsa_pss_pss, ecdsa, ed25519, ...) is
+ * offered whole first; a refused family costs one hello, an accepted one
+ * is split into single-scheme hellos.  When every member but the last was
+ * refused, the last is the one the family hello was accepted for.  A
+ * key-share group the server accepted is used when one is known, so the
+ * answer is a ServerHello.
+ *
+ * TLS 1.2 (sigalgs12): the scheme is in clear in ServerKeyExchange (RFC
+ * 5246 7.4.3 digitally-signed, RFC 8422 5.4), which only (EC)DHE suites
+ * send: RSA key exchange signs nothing, so without an accepted ECDHE or
+ * DHE suite there is nothing to probe.  Elimination: offer the candidates,
+ * read the chosen scheme, remove it, repeat until the server refuses.  The
+ * base hello's supported_groups lists every EC group, so an ECDSA
+ * certificate's curve is always offered.
+ *
+ * Cost: TLS 1.3, one hello per family plus one per member of each accepted
+ * family (8 for a usual RSA server); TLS 1.2, one per scheme found plus one.
+ * r->sigalgs_probed is set once a chain has walked its whole list.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "probe/chain.h"
+#include "registry.h"
+
+/*
+ * Strategy-private chain fields, for both chains:
+ *   cands[0..ncands)  the candidates, in the file's order (TLS 1.2:
+ *                     those not found yet);
+ *   mode              S_WAIT, S_FAMILY, S_SINGLE, S_DONE, plus
+ *                     S_INCOMPLETE when an answer could not be judged;
+ *   cursor, aux       TLS 1.3: the current family is cands[cursor..aux);
+ *   step              TLS 1.3: the member tried alone in S_SINGLE;
+ *   ntail             TLS 1.3: members of the family accepted so far.
+ */
+enum { S_WAIT = 0, S_FAMILY, S_SINGLE, S_DONE, S_PHASE = 0x0f, S_INCOMPLETE = 0x10 };
+
+static int phase(const struct cp_chain *c)
+{
+	return c->mode & S_PHASE;
+}
+
+static void set_phase(struct cp_chain *c, int p)
+{
+	c->mode = (c->mode & ~S_PHASE) | p;
+}
+
+/* Fill cands with the probed schemes valid at the chain's version. */
+static void load_candidates(struct cp_chain *c)
+{
+	unsigned bit = cp_proto_bit(c->proto);
+	const struct cp_sigscheme *byrank[CP_HELLO_MAX_SIGALGS] = { 0 };
+
+	for (size_t i = 0; i < cp_sigscheme_count(); i++) {
+		const struct cp_sigscheme *s = cp_sigscheme_at(i);
+		if (s->probe && s->probe <= CP_HELLO_MAX_SIGALGS && (s->versions & bit))
+			byrank[s->probe - 1] = s;
+	}
+	c->ncands = 0;
+	for (size_t i = 0; i < CP_HELLO_MAX_SIGALGS; i++)
+		if (byrank[i])
+			c->cands[c->ncands++] = byrank[i]->id;
+}
+
+static const char *key_of(uint16_t id)
+{
+	const struct cp_sigscheme *s = cp_sigscheme_by_id(id);
+	return s && s->key ? s->key : "";
+}
+
+/* Keep the result's schemes in the file's order, whatever chain found
+ * them first, so that two scans of one server serialise alike. */
+static void record(struct cp_chain *c, uint16_t id)
+{
+	struct cp_result *r = c->job->res;
+
+	if (cp_result_add_sigalg(r, id, cp_proto_bit(c->proto)))
+		return;
+	for (size_t i = 1; i < r->nsigalgs; i++)
+		for (size_t k = i; k > 0; k--) {
+			const struct cp_sigscheme *a = cp_sigscheme_by_id(r->sigalgs[k - 1].id);
+			const struct cp_sigscheme *b = cp_sigscheme_by_id(r->sigalgs[k].id);
+			unsigned ra = a && a->probe ? a->probe : UINT16_MAX;
+			unsigned rb = b && b->probe ? b->probe : UINT16_MAX;
+			if (ra <= rb)
+				break;
+			struct cp_sigalg_result t = r->sigalgs[k - 1];
+			r->sigalgs[k - 1] = r->sigalgs[k];
+			r->sigalgs[k] = t;
+		}
+	if (c->npicks < CP_MAX_CANDS)
+		c->picks[c->npicks++] = id;
+}
+
+/* The chain is over: a complete walk makes the result's list the probed set. */
+static enum cp_next finish(struct cp_chain *c)
+{
+	if (phase(c) != S_DONE) {
+		set_phase(c, S_DONE);
+		if (!(c->mode & S_INCOMPLETE))
+			c->job->res->sigalgs_probed = true;
+	}
+	return CP_NEXT_DONE;
+}
+
+/* Common part of both hellos: the version's base with the accepted suites
+ * that qualify; false when there are none. */
+static bool base_hello(struct cp_chain *c, struct cp_probe_spec *s)
+{
+	const struct cp_proto_result *pr = &c->job->res->proto[c->proto];
+	uint16_t suites[CP_MAX_OFFER];
+	size_t ns = 0;
+
+	for (size_t i = 0; i < pr->nsuites && ns < CP_MAX_OFFER; i++) {
+		const struct cp_suite *su = cp_suite_by_id(pr->suites[i]);
+		if (!su)
+			continue;
+		if (c->proto == CP_P_TLS12 &&
+		    ((su->kx != CP_KX_ECDHE && su->kx != CP_KX_DHE) ||
+		     su->au == CP_AU_anon || su->au == CP_AU_PSK))
+			continue;
+		suites[ns++] = pr->suites[i];
+	}
+	if (ns == 0)
+		return false;
+	cp_spec_base(c->job, c->proto, s);
+	cp_spec_suites(s, suites, ns);
+	return true;
+}
+
+/* Wait for the version's suites; false (with *nx set) when not going on. */
+static bool ready(struct cp_chain *c, enum cp_next *nx)
+{
+	struct cp_job *j = c->job;
+
+	if (phase(c) == S_DONE) {
+		*nx = CP_NEXT_DONE;
+		return false;
+	}
+	if (phase(c) == S_WAIT) {
+		if (!cp_job_proto_settled(j, c->proto, c)) {
+			*nx = CP_NEXT_WAIT;
+			return false;
+		}
+		if (!j->res->proto[c->proto].supported || j->pstate[c->proto] == CP_PS_DEAD) {
+			c->mode |= S_INCOMPLETE; /* nothing to probe at this version */
+			*nx = finish(c);
+			return false;
+		}
+		load_candidates(c);
+		set_phase(c, S_FAMILY);
+		c->cursor = 0;
+		c->aux = 0;
+	}
+	return true;
+}
+
+/* ---- TLS 1.3 ---------------------------------------------------------- */
+
+/* Start the family at c->cursor; false when the list is exhausted. */
+static bool family_start(struct cp_chain *c)
+{
+	if (c->cursor >= c->ncands)
+		return false;
+	size_t end = c->cursor + 1;
+	const char *key = key_of(c->cands[c->cursor]);
+	while (end < c->ncands && !strcmp(key_of(c->cands[end]), key))
+		end++;
+	c->aux = (uint16_t)end;
+	c->ntail = 0;
+	set_phase(c, S_FAMILY);
+	return true;
+}
+
+/* A key-share group the server is known to accept at TLS 1.3, or 0. */
+static uint16_t known_group(const struct cp_job *j)
+{
+	for (size_t i = 0; i < j->res->ngroups; i++) {
+		const struct cp_group_result *g = &j->res->groups[i];
+		if ((g->versions & CP_VER_TLS13) && cp_keyshare_supported(g->id))
+			return g->id;
+	}
+	return 0;
+}
+
+static enum cp_next s13_next(struct cp_chain *c, struct cp_probe_spec *s)
+{
+	enum cp_next nx;
+
+	if (!ready(c, &nx))
+		return nx;
+	if (phase(c) == S_FAMILY && c->aux <= c->cursor && !family_start(c))
+		return finish(c);
+	if (phase(c) == S_SINGLE && c->step + 1 == c->aux && c->ntail == 0) {
+		/* every other member was refused: the family hello was
+		 * accepted for this one */
+		record(c, c->cands[c->step]);
+		c->cursor = c->aux;
+		if (!family_start(c))
+			return finish(c);
+	}
+	if (!base_hello(c, s)) {
+		c->mode |= S_INCOMPLETE;
+		return finish(c);
+	}
+	uint16_t g = known_group(c->job);
+	if (g) {
+		s->groups[0] = g;
+		s->hp.ngroups = 1;
+		s->shares[0] = g;
+		s->hp.nshares = 1;
+	}
+	if (phase(c) == S_FAMILY) {
+		size_t n = (size_t)c->aux - c->cursor;
+		memcpy(s->sigalgs, c->cands + c->cursor, n * sizeof c->cands[0]);
+		s->hp.nsigalgs = n;
+	} else {
+		s->sigalgs[0] = c->cands[c->step];
+		s->hp.nsigalgs = 1;
+	}
+	s->want = CP_WANT_SERVER_HELLO;
+	return CP_NEXT_PROBE;
+}
+
+static void s13_answer(struct cp_chain *c, const struct cp_conn_report *rep)
+{
+	uint16_t suite;
+	enum cp_answer_kind k = cp_classify(c, rep, &suite);
+	bool ok = k == CP_ANS_ACCEPTED;
+
+	if (k == CP_ANS_TIMEOUT || k == CP_ANS_VIOLATION)
+		c->mode |= S_INCOMPLETE; /* judged refused, but not known */
+	if (phase(c) == S_FAMILY) {
+		size_t n = (size_t)c->aux - c->cursor;
+		if (ok && n == 1) {
+			record(c, c->cands[c->cursor]);
+		} else if (ok) {
+			set_phase(c, S_SINGLE);
+			c->step = (int)c->cursor;
+			return;
+		}
+		c->cursor = c->aux; /* next family (started by s13_next) */
+		return;
+	}
+	/* S_SINGLE */
+	if (ok) {
+		record(c, c->cands[c->step]);
+		c->ntail++;
+	}
+	if ((size_t)++c->step >= c->aux) {
+		c->cursor = c->aux;
+		set_phase(c, S_FAMILY);
+		c->ntail = 0;
+	}
+}
+
+const struct cp_chain_ops cp_chain_sigalgs13 = {
+	.name = "sigalgs/tls13",
+	.next = s13_next,
+	.answer = s13_answer,
+};
+
+/* ---- TLS 1.2 ---------------------------------------------------------- */
+
+static enum cp_next s12_next(struct cp_chain *c, struct cp_probe_spec *s)
+{
+	enum cp_next nx;
+
+	if (!ready(c, &nx))
+		return nx;
+	if (c->ncands == 0)
+		return finish(c);
+	if (!base_hello(c, s)) {
+		/* no (EC)DHE suite: the server signs nothing at TLS 1.2 */
+		c->mode |= S_INCOMPLETE;
+		return finish(c);
+	}
+	memcpy(s->sigalgs, c->cands, c->ncands * sizeof c->cands[0]);
+	s->hp.nsigalgs = c->ncands;
+	s->want = CP_WANT_SKE | CP_WANT_DONE | (c->job->need_cert ? CP_WANT_CERTIFICATE : 0);
+	return CP_NEXT_PROBE;
+}
+
+static void s12_answer(struct cp_chain *c, const struct cp_conn_report *rep)
+{
+	uint16_t suite;
+	enum cp_answer_kind k = cp_classify(c, rep, &suite);
+	const struct cp_wire_result *w = rep->wire;
+	struct cp_result *r = c->job->res;
+
+	if (k == CP_ANS_REJECTED) {
+		c->ncands = 0; /* none of the rest is usable: complete */
+		return;
+	}
+	if (k != CP_ANS_ACCEPTED || !(w->seen & CP_SEEN_SKE) || !w->ske.sig_scheme) {
+		/* a timeout, a lower version, a violation, or an (EC)DHE
+		 * answer without a signed ServerKeyExchange */
+		c->mode |= S_INCOMPLETE;
+		c->ncands = 0;
+		return;
+	}
+	uint16_t id = w->ske.sig_scheme;
+	if (!cp_u16_remove(c->cands, &c->ncands, id)) {
+		const struct cp_sigscheme *sg = cp_sigscheme_by_id(id);
+		cp_result_add_violation(r, "signed ServerKeyExchange with scheme 0x%04X (%s), which was not offered",
+					id, sg ? sg->name : "unassigned");
+		c->mode |= S_INCOMPLETE;
+		c->ncands = 0;
+		return;
+	}
+	record(c, id);
+}
+
+const struct cp_chain_ops cp_chain_sigalgs12 = {
+	.name = "sigalgs/tls12",
+	.next = s12_next,
+	.answer = s12_answer,
+};
