@@ -256,7 +256,8 @@ static uint16_t unoffered_suite(const struct tf_cfg *c,
 /*
  * TLS 1.2 SignatureAndHashAlgorithm for the ServerKeyExchange (RFC 5246
  * 7.4.1.4.1): the client's first one that fits the certificate; without
- * the extension, the RFC's default {sha1, rsa|ecdsa}.
+ * the extension, the RFC's default {sha1, rsa|ecdsa}; 0 when the client
+ * listed schemes and none fits (the hello is then refused).
  */
 static uint16_t pick_sigalg(const struct tf_cfg *c, const struct tf_hello *h)
 {
@@ -276,7 +277,7 @@ static uint16_t pick_sigalg(const struct tf_cfg *c, const struct tf_hello *h)
 				if (list[j] == s)
 					return s;
 		}
-	return list[n - 1];
+	return h->has_sigalgs ? 0 : list[n - 1];
 }
 
 /*
@@ -431,6 +432,10 @@ static void negotiate(const struct tf_cfg *c, const struct tf_hello *h,
 	if (tf_kx_needs_curve(d->kx) && !d->group)
 		d->group = tf_group_find(29);
 	d->sigalg = pick_sigalg(c, h);
+	/* RFC 5246 7.4.1.4.1: a signed key exchange with none of the
+	 * client's schemes is refused, as OpenSSL does */
+	if (!d->sigalg && d->version >= 0x0303 && (d->kx == TF_KX_ECDHE || d->kx == TF_KX_DHE))
+		d->alert = TF_AL_HANDSHAKE_FAILURE;
 }
 
 /* ---- encoding ------------------------------------------------------- */
