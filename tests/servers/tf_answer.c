@@ -281,6 +281,23 @@ static uint16_t pick_sigalg(const struct tf_cfg *c, const struct tf_hello *h)
 }
 
 /*
+ * TLS 1.3 CertificateVerify (RFC 8446 4.2.3, 4.4.3): a scheme the client
+ * offered that the key makes: rsa_pss_rsae_* for the RSA key, the P-256
+ * one for the ECDSA key.  OpenSSL chooses it before the ServerHello and
+ * refuses the hello when none fits.  A hello without the extension is let
+ * through, as before.
+ */
+static int sigalg13_fits(const struct tf_cfg *c, const struct tf_hello *h)
+{
+	if (!h->has_sigalgs)
+		return 1;
+	if (c->cert == TF_CERT_ECDSA)
+		return tf_hello_offers_sigalg(h, 0x0403);
+	return tf_hello_offers_sigalg(h, 0x0804) || tf_hello_offers_sigalg(h, 0x0805) ||
+	       tf_hello_offers_sigalg(h, 0x0806);
+}
+
+/*
  * TLS 1.3 group (RFC 8446 4.2.8, 4.1.4): a share for an accepted group
  * gets a ServerHello; else a group both sides support gets an HRR.  With
  * hrr, only the listener's most preferred common group will do.
@@ -403,6 +420,10 @@ static void negotiate(const struct tf_cfg *c, const struct tf_hello *h,
 				}
 				if (first_offered(h, 1, &d->suite))
 					d->suite = unoffered_suite(c, h, 1);
+			}
+			if (!c->unoffered_version && !sigalg13_fits(c, h)) {
+				d->alert = TF_AL_HANDSHAKE_FAILURE;
+				return;
 			}
 		}
 		d->kx = TF_KX_TLS13;
