@@ -241,6 +241,60 @@ static void test_tls13_last_member_inferred(void **state)
 	cp_result_free(g.j.res);
 }
 
+/* The certificate's key type known (from a TLS 1.2 answer): its family
+ * alone first, then every other family in one hello. */
+static void set_cert(struct rig *g, const char *key)
+{
+	g->j.res->cert.present = true;
+	g->j.res->cert.key_type = strdup(key);
+	assert_non_null(g->j.res->cert.key_type);
+}
+
+static void test_tls13_hint(void **state)
+{
+	static const uint16_t rsa[] = { 0x0804, 0x0805, 0x0806 };
+	static const uint16_t dual[] = { 0x0804, 0x0805, 0x0806, 0x0403 };
+	static const uint16_t ed448[] = { 0x0804, 0x0808 };
+	struct fake f = { .s13 = rsa, .n13 = 3 };
+	struct rig g;
+	(void)state;
+
+	/* the usual RSA server: three alone, the rest refused at once */
+	rig_init(&g);
+	set_cert(&g, "RSA");
+	assert_int_equal(drive(&g.chains[0], &f), 4);
+	assert_int_equal(g.j.res->nsigalgs, 3);
+	assert_true(g.j.res->sigalgs_probed);
+	cp_result_free(g.j.res);
+
+	/* RSA and ECDSA certificates: the rest is accepted, so each family
+	 * of it is asked, and the members of the ECDSA one */
+	f = (struct fake){ .s13 = dual, .n13 = 4 };
+	rig_init(&g);
+	set_cert(&g, "RSA");
+	assert_int_equal(drive(&g.chains[0], &f), 3 + 1 + (families13() - 1) + 6);
+	assert_int_equal(versions_of(g.j.res, 0x0403), CP_VER_TLS13);
+	assert_int_equal(g.j.res->nsigalgs, 4);
+	cp_result_free(g.j.res);
+
+	/* the rest accepted and every family of it refused but the last:
+	 * the last is the reason, without a hello of its own */
+	f = (struct fake){ .s13 = ed448, .n13 = 2 };
+	rig_init(&g);
+	set_cert(&g, "RSA");
+	assert_int_equal(drive(&g.chains[0], &f), 3 + 1 + (families13() - 2));
+	assert_int_equal(versions_of(g.j.res, 0x0808), CP_VER_TLS13);
+	assert_int_equal(g.j.res->nsigalgs, 2);
+	cp_result_free(g.j.res);
+
+	/* a key type with no TLS 1.3 family: the plain walk */
+	f = (struct fake){ .s13 = rsa, .n13 = 3 };
+	rig_init(&g);
+	set_cert(&g, "DSA");
+	assert_int_equal(drive(&g.chains[0], &f), families13() + 3);
+	cp_result_free(g.j.res);
+}
+
 /* TLS 1.2 signed with a scheme that was not offered: a violation, not a
  * finding, and the set is not called complete. */
 static void test_tls12_rogue(void **state)
@@ -342,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_rsa_server),
 		cmocka_unit_test(test_tls13_inference),
 		cmocka_unit_test(test_tls13_last_member_inferred),
+		cmocka_unit_test(test_tls13_hint),
 		cmocka_unit_test(test_tls12_rogue),
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_nothing_to_sign),

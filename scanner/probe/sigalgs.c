@@ -41,13 +41,27 @@
  * Strategy-private chain fields, for both chains:
  *   cands[0..ncands)  the candidates, in the file's order (TLS 1.2:
  *                     those not found yet);
- *   mode              S_WAIT, S_FAMILY, S_SINGLE, S_DONE, plus
- *                     S_INCOMPLETE when an answer could not be judged;
+ *   mode              the phase (S_PHASE bits) and flags:
+ *                     S_INCOMPLETE  an answer could not be judged;
+ *                     S_HINT_SET    TLS 1.3: the certificate's key type was
+ *                                   known at the start;
+ *                     S_REST_OK     TLS 1.3: the other families, offered
+ *                                   together, were accepted;
+ *                     S_REST_ANY    TLS 1.3: one of them was accepted alone;
  *   cursor, aux       TLS 1.3: the current family is cands[cursor..aux);
- *   step              TLS 1.3: the member tried alone in S_SINGLE;
+ *   step              TLS 1.3: the scheme offered alone (S_HINT, S_SINGLE);
  *   ntail             TLS 1.3: members of the family accepted so far.
+ *
+ * TLS 1.3 phases: S_START -> S_HINT (each scheme of the certificate's
+ * family alone) -> S_REST (every other family in one hello; refused: the
+ * end) -> S_FAMILY (each family alone) <-> S_SINGLE (each member of an
+ * accepted family alone).  Without a known key type, S_FAMILY at once.
  */
-enum { S_WAIT = 0, S_FAMILY, S_SINGLE, S_DONE, S_PHASE = 0x0f, S_INCOMPLETE = 0x10 };
+enum {
+	S_WAIT = 0, S_START, S_HINT, S_REST, S_FAMILY, S_SINGLE, S_END, S_DONE,
+	S_PHASE = 0x0f,
+	S_INCOMPLETE = 0x10, S_HINT_SET = 0x20, S_REST_OK = 0x40, S_REST_ANY = 0x80,
+};
 
 static int phase(const struct cp_chain *c)
 {
@@ -88,8 +102,10 @@ static void record(struct cp_chain *c, uint16_t id)
 {
 	struct cp_result *r = c->job->res;
 
-	if (cp_result_add_sigalg(r, id, cp_proto_bit(c->proto)))
+	if (cp_result_add_sigalg(r, id, cp_proto_bit(c->proto))) {
+		c->mode |= S_INCOMPLETE; /* out of memory: the list is short */
 		return;
+	}
 	for (size_t i = 1; i < r->nsigalgs; i++)
 		for (size_t k = i; k > 0; k--) {
 			const struct cp_sigscheme *a = cp_sigscheme_by_id(r->sigalgs[k - 1].id);
@@ -161,29 +177,80 @@ static bool ready(struct cp_chain *c, enum cp_next *nx)
 			*nx = finish(c);
 			return false;
 		}
+		/* TLS 1.3 starts with the certificate's family: wait for a
+		 * TLS 1.2 answer to show the certificate, if one will */
+		if (c->proto == CP_P_TLS13 && !j->res->cert.present && j->need_cert &&
+		    (j->opts->versions & CP_VER_TLS12) && !cp_job_proto_settled(j, CP_P_TLS12, c)) {
+			*nx = CP_NEXT_WAIT;
+			return false;
+		}
 		load_candidates(c);
-		set_phase(c, S_FAMILY);
-		c->cursor = 0;
-		c->aux = 0;
+		set_phase(c, S_START);
 	}
 	return true;
 }
 
 /* ---- TLS 1.3 ---------------------------------------------------------- */
 
-/* Start the family at c->cursor; false when the list is exhausted. */
-static bool family_start(struct cp_chain *c)
+/* End of the family starting at i (rows with the same key, in a row). */
+static size_t family_end(const struct cp_chain *c, size_t i)
 {
-	if (c->cursor >= c->ncands)
-		return false;
-	size_t end = c->cursor + 1;
-	const char *key = key_of(c->cands[c->cursor]);
+	const char *key = key_of(c->cands[i]);
+	size_t end = i + 1;
 	while (end < c->ncands && !strcmp(key_of(c->cands[end]), key))
 		end++;
-	c->aux = (uint16_t)end;
+	return end;
+}
+
+/* Whether the family starting at i is the certificate's (the hint). */
+static bool is_hint(const struct cp_chain *c, size_t i)
+{
+	const struct cp_cert_facts *cf = &c->job->res->cert;
+	return (c->mode & S_HINT_SET) && cf->key_type && !strcmp(key_of(c->cands[i]), cf->key_type);
+}
+
+/* Start of the first family at or after i other than the hint, or ncands. */
+static size_t next_family(const struct cp_chain *c, size_t i)
+{
+	while (i < c->ncands && is_hint(c, i))
+		i = family_end(c, i);
+	return i;
+}
+
+/* First member of the hint family, or ncands. */
+static size_t hint_start(const struct cp_chain *c)
+{
+	for (size_t i = 0; i < c->ncands; i = family_end(c, i))
+		if (is_hint(c, i))
+			return i;
+	return c->ncands;
+}
+
+/* Decide the walk once the suites are known: with the certificate's key
+ * known (from a TLS 1.2 answer), its family alone first, then the rest
+ * as one set. */
+static void s13_start(struct cp_chain *c)
+{
+	const struct cp_cert_facts *cf = &c->job->res->cert;
+
+	if (cf->present && cf->key_type)
+		c->mode |= S_HINT_SET;
+	c->step = (int)hint_start(c);
+	if ((size_t)c->step < c->ncands) {
+		set_phase(c, S_HINT);
+		return;
+	}
+	c->mode &= ~S_HINT_SET;
+	set_phase(c, S_FAMILY);
+	c->cursor = next_family(c, 0);
+}
+
+/* Move to the family after the current one (phase S_FAMILY). */
+static void family_next(struct cp_chain *c)
+{
+	c->cursor = next_family(c, c->aux);
 	c->ntail = 0;
 	set_phase(c, S_FAMILY);
-	return true;
 }
 
 /* A key-share group the server is known to accept at TLS 1.3, or 0. */
@@ -197,22 +264,71 @@ static uint16_t known_group(const struct cp_job *j)
 	return 0;
 }
 
+/* Settle what needs no hello; false when the walk is over. */
+static bool s13_settle(struct cp_chain *c)
+{
+	for (;;) {
+		switch (phase(c)) {
+		case S_HINT:
+			if ((size_t)c->step < c->ncands && is_hint(c, (size_t)c->step))
+				return true;
+			set_phase(c, S_REST);
+			c->cursor = next_family(c, 0);
+			if (c->cursor >= c->ncands)
+				return false; /* the certificate's family was all */
+			return true;
+		case S_REST:
+			return true;
+		case S_FAMILY:
+			if (c->cursor >= c->ncands)
+				return false;
+			c->aux = (uint16_t)family_end(c, c->cursor);
+			/* the rest was accepted and every other family of it
+			 * refused: this last one is why */
+			if ((c->mode & S_REST_OK) && !(c->mode & S_REST_ANY) &&
+			    next_family(c, c->aux) >= c->ncands) {
+				c->mode |= S_REST_ANY;
+				if ((size_t)c->aux - c->cursor == 1) {
+					record(c, c->cands[c->cursor]);
+					family_next(c);
+					continue;
+				}
+				set_phase(c, S_SINGLE);
+				c->step = (int)c->cursor;
+				c->ntail = 0;
+				continue;
+			}
+			return true;
+		case S_SINGLE:
+			if ((size_t)c->step >= c->aux) {
+				family_next(c);
+				continue;
+			}
+			if ((size_t)c->step + 1 == c->aux && c->ntail == 0) {
+				/* every other member was refused: the family
+				 * hello was accepted for this one */
+				record(c, c->cands[c->step]);
+				family_next(c);
+				continue;
+			}
+			return true;
+		default:
+			return false;
+		}
+	}
+}
+
 static enum cp_next s13_next(struct cp_chain *c, struct cp_probe_spec *s)
 {
 	enum cp_next nx;
+	size_t n = 0;
 
 	if (!ready(c, &nx))
 		return nx;
-	if (phase(c) == S_FAMILY && c->aux <= c->cursor && !family_start(c))
+	if (phase(c) == S_START)
+		s13_start(c);
+	if (!s13_settle(c))
 		return finish(c);
-	if (phase(c) == S_SINGLE && c->step + 1 == c->aux && c->ntail == 0) {
-		/* every other member was refused: the family hello was
-		 * accepted for this one */
-		record(c, c->cands[c->step]);
-		c->cursor = c->aux;
-		if (!family_start(c))
-			return finish(c);
-	}
 	if (!base_hello(c, s)) {
 		c->mode |= S_INCOMPLETE;
 		return finish(c);
@@ -224,14 +340,23 @@ static enum cp_next s13_next(struct cp_chain *c, struct cp_probe_spec *s)
 		s->shares[0] = g;
 		s->hp.nshares = 1;
 	}
-	if (phase(c) == S_FAMILY) {
-		size_t n = (size_t)c->aux - c->cursor;
-		memcpy(s->sigalgs, c->cands + c->cursor, n * sizeof c->cands[0]);
-		s->hp.nsigalgs = n;
-	} else {
-		s->sigalgs[0] = c->cands[c->step];
-		s->hp.nsigalgs = 1;
+	switch (phase(c)) {
+	case S_HINT:
+	case S_SINGLE:
+		s->sigalgs[n++] = c->cands[c->step];
+		break;
+	case S_REST:
+		for (size_t i = c->cursor; i < c->ncands; i = family_end(c, i))
+			if (!is_hint(c, i))
+				for (size_t k = i; k < family_end(c, i) && n < CP_HELLO_MAX_SIGALGS; k++)
+					s->sigalgs[n++] = c->cands[k];
+		break;
+	default: /* S_FAMILY */
+		for (size_t k = c->cursor; k < c->aux; k++)
+			s->sigalgs[n++] = c->cands[k];
+		break;
 	}
+	s->hp.nsigalgs = n;
 	s->want = CP_WANT_SERVER_HELLO;
 	return CP_NEXT_PROBE;
 }
@@ -244,27 +369,43 @@ static void s13_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 
 	if (k == CP_ANS_TIMEOUT || k == CP_ANS_VIOLATION)
 		c->mode |= S_INCOMPLETE; /* judged refused, but not known */
-	if (phase(c) == S_FAMILY) {
-		size_t n = (size_t)c->aux - c->cursor;
-		if (ok && n == 1) {
+	switch (phase(c)) {
+	case S_HINT:
+		if (ok)
+			record(c, c->cands[c->step]);
+		c->step++;
+		break;
+	case S_REST:
+		if (ok) {
+			c->mode |= S_REST_OK;
+			set_phase(c, S_FAMILY);
+		} else {
+			set_phase(c, S_END);
+		}
+		break;
+	case S_FAMILY:
+		if (!ok) {
+			family_next(c);
+		} else if ((size_t)c->aux - c->cursor == 1) {
+			c->mode |= S_REST_ANY;
 			record(c, c->cands[c->cursor]);
-		} else if (ok) {
+			family_next(c);
+		} else {
+			c->mode |= S_REST_ANY;
 			set_phase(c, S_SINGLE);
 			c->step = (int)c->cursor;
-			return;
+			c->ntail = 0;
 		}
-		c->cursor = c->aux; /* next family (started by s13_next) */
-		return;
-	}
-	/* S_SINGLE */
-	if (ok) {
-		record(c, c->cands[c->step]);
-		c->ntail++;
-	}
-	if ((size_t)++c->step >= c->aux) {
-		c->cursor = c->aux;
-		set_phase(c, S_FAMILY);
-		c->ntail = 0;
+		break;
+	case S_SINGLE:
+		if (ok) {
+			record(c, c->cands[c->step]);
+			c->ntail++;
+		}
+		c->step++;
+		break;
+	default:
+		break;
 	}
 }
 
