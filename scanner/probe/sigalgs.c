@@ -10,13 +10,18 @@
  * the scheme from signature_algorithms (RFC 8446 4.2.3, 4.4.3) before the
  * ServerHello and abort with handshake_failure when none fits (OpenSSL,
  * GnuTLS).  So a hello is a set test: ServerHello or HelloRetryRequest
- * means some offered scheme is usable, an alert means none is.  Each key
- * family of the file (rsa_pss_rsae, rsa_pss_pss, ecdsa, ed25519, ...) is
- * offered whole first; a refused family costs one hello, an accepted one
- * is split into single-scheme hellos.  When every member but the last was
- * refused, the last is the one the family hello was accepted for.  A
- * key-share group the server accepted is used when one is known, so the
- * answer is a ServerHello.
+ * means some offered scheme is usable, an alert means none is; a set that
+ * was accepted is split, a set refused settles all its members.  When the
+ * certificate's key type is known (a TLS 1.2 answer showed it; the chain
+ * waits for the TLS 1.2 suite chains if need be), the schemes of its
+ * family (the rows of one key in the file: rsa_pss_rsae for RSA, ...) are
+ * offered one by one, then every other family in one hello, which a
+ * single-certificate server refuses.  Otherwise, or when that hello is
+ * accepted (a second certificate), each family is offered whole, and the
+ * members of an accepted one one by one.  When every part of an accepted
+ * set but the last was refused, the last is the reason, without a hello
+ * of its own.  A key-share group the server accepted is used when one is
+ * known, so the answer is a ServerHello.
  *
  * TLS 1.2 (sigalgs12): the scheme is in clear in ServerKeyExchange (RFC
  * 5246 7.4.3 digitally-signed, RFC 8422 5.4), which only (EC)DHE suites
@@ -26,8 +31,10 @@
  * base hello's supported_groups lists every EC group, so an ECDSA
  * certificate's curve is always offered.
  *
- * Cost: TLS 1.3, one hello per family plus one per member of each accepted
- * family (8 for a usual RSA server); TLS 1.2, one per scheme found plus one.
+ * Cost: TLS 1.3, the certificate family's size plus one for a
+ * single-certificate server (4 for RSA), else one per family plus one per
+ * member of each accepted family (8 for RSA); TLS 1.2, one per scheme
+ * found plus one (7 for a default OpenSSL RSA server).
  * r->sigalgs_probed is set once a chain has walked its whole list.
  */
 #include "config.h"
