@@ -112,6 +112,7 @@ static const char scan_usage[] =
 "                           (default: sslv2,sslv3,tls1.0,tls1.1,tls1.2,tls1.3)\n"
 "      --no-groups          do not enumerate groups and curves\n"
 "      --no-preference      do not determine the server's suite order\n"
+"      --no-sigalgs         do not find the signature schemes the server signs with\n"
 "      --no-cert            do not read the certificate\n"
 "      --max-suites N       suites per hello, at most 128 (default 128)\n"
 "\n"
@@ -141,6 +142,7 @@ enum {
 	OPT_PANOS_DG, OPT_CACERT, OPT_STATE, OPT_NOTIFY, OPT_NOTIFY_ON, OPT_NOTIFY_REQUIRED,
 	OPT_PANOS_VERSION,
 	OPT_CA_FILE, OPT_FORWARD_TRUST_CA,
+	OPT_NO_SIGALGS,
 };
 
 static const struct option long_opts[] = {
@@ -156,6 +158,7 @@ static const struct option long_opts[] = {
 	{ "protocols", required_argument, NULL, 'p' },
 	{ "no-groups", no_argument, NULL, OPT_NO_GROUPS },
 	{ "no-preference", no_argument, NULL, OPT_NO_PREF },
+	{ "no-sigalgs", no_argument, NULL, OPT_NO_SIGALGS },
 	{ "no-cert", no_argument, NULL, OPT_NO_CERT },
 	{ "max-suites", required_argument, NULL, OPT_MAX_SUITES },
 	{ "all-addresses", no_argument, NULL, OPT_ALL_ADDR },
@@ -827,6 +830,7 @@ int cmd_scan(int argc, char **argv)
 				goto out;
 			break;
 		case OPT_NO_GROUPS: so.groups = false; break;
+		case OPT_NO_SIGALGS: so.sigalgs = false; break;
 		case OPT_NO_PREF: so.preference = false; break;
 		case OPT_NO_CERT: so.certificate = false; break;
 		case OPT_MAX_SUITES:

@@ -95,6 +95,7 @@ void cp_scan_opts_default(struct cp_scan_opts *o)
 	o->versions = CP_VER_ALL;
 	o->groups = true;
 	o->preference = true;
+	o->sigalgs = true;
 	o->certificate = true;
 	o->concurrency = 256;
 	o->per_host = 4;
@@ -270,6 +271,11 @@ static int build_chains(struct cp_job *j)
 	if ((o->versions & CP_VER_SSL2) && !chain_add(j, &cp_chain_sslv2, CP_P_SSL2))
 		return -1;
 	if (j->replay && !chain_add(j, &cp_chain_replay, CP_P_TLS13))
+		return -1;
+	/* signature schemes: once the version's accepted suites are known */
+	if (o->sigalgs && (o->versions & CP_VER_TLS13) && !chain_add(j, &cp_chain_sigalgs13, CP_P_TLS13))
+		return -1;
+	if (o->sigalgs && (o->versions & CP_VER_TLS12) && !chain_add(j, &cp_chain_sigalgs12, CP_P_TLS12))
 		return -1;
 	if (o->preference)
 		for (int p = CP_P_TLS13; p >= CP_P_SSL3; p--)

@@ -30,6 +30,7 @@ struct cp_scan_opts {
 	unsigned versions;          /* CP_VER_* to probe (default all) */
 	bool groups;                /* enumerate TLS 1.3 groups and TLS 1.2 curves */
 	bool preference;            /* determine server preference and order */
+	bool sigalgs;               /* find the signature schemes the server signs with */
 	bool certificate;           /* collect certificate facts */
 	unsigned concurrency;       /* connections in flight, all targets */
 	unsigned per_host;          /* connections in flight per address:port */

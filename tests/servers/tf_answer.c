@@ -256,7 +256,8 @@ static uint16_t unoffered_suite(const struct tf_cfg *c,
 /*
  * TLS 1.2 SignatureAndHashAlgorithm for the ServerKeyExchange (RFC 5246
  * 7.4.1.4.1): the client's first one that fits the certificate; without
- * the extension, the RFC's default {sha1, rsa|ecdsa}.
+ * the extension, the RFC's default {sha1, rsa|ecdsa}; 0 when the client
+ * listed schemes and none fits (the hello is then refused).
  */
 static uint16_t pick_sigalg(const struct tf_cfg *c, const struct tf_hello *h)
 {
@@ -276,7 +277,24 @@ static uint16_t pick_sigalg(const struct tf_cfg *c, const struct tf_hello *h)
 				if (list[j] == s)
 					return s;
 		}
-	return list[n - 1];
+	return h->has_sigalgs ? 0 : list[n - 1];
+}
+
+/*
+ * TLS 1.3 CertificateVerify (RFC 8446 4.2.3, 4.4.3): a scheme the client
+ * offered that the key makes: rsa_pss_rsae_* for the RSA key, the P-256
+ * one for the ECDSA key.  OpenSSL chooses it before the ServerHello and
+ * refuses the hello when none fits.  A hello without the extension is let
+ * through, as before.
+ */
+static int sigalg13_fits(const struct tf_cfg *c, const struct tf_hello *h)
+{
+	if (!h->has_sigalgs)
+		return 1;
+	if (c->cert == TF_CERT_ECDSA)
+		return tf_hello_offers_sigalg(h, 0x0403);
+	return tf_hello_offers_sigalg(h, 0x0804) || tf_hello_offers_sigalg(h, 0x0805) ||
+	       tf_hello_offers_sigalg(h, 0x0806);
 }
 
 /*
@@ -403,6 +421,10 @@ static void negotiate(const struct tf_cfg *c, const struct tf_hello *h,
 				if (first_offered(h, 1, &d->suite))
 					d->suite = unoffered_suite(c, h, 1);
 			}
+			if (!c->unoffered_version && !sigalg13_fits(c, h)) {
+				d->alert = TF_AL_HANDSHAKE_FAILURE;
+				return;
+			}
 		}
 		d->kx = TF_KX_TLS13;
 		pick_group13(c, h, s, d);
@@ -431,6 +453,10 @@ static void negotiate(const struct tf_cfg *c, const struct tf_hello *h,
 	if (tf_kx_needs_curve(d->kx) && !d->group)
 		d->group = tf_group_find(29);
 	d->sigalg = pick_sigalg(c, h);
+	/* RFC 5246 7.4.1.4.1: a signed key exchange with none of the
+	 * client's schemes is refused, as OpenSSL does */
+	if (!d->sigalg && d->version >= 0x0303 && (d->kx == TF_KX_ECDHE || d->kx == TF_KX_DHE))
+		d->alert = TF_AL_HANDSHAKE_FAILURE;
 }
 
 /* ---- encoding ------------------------------------------------------- */
