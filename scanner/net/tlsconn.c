@@ -310,6 +310,10 @@ struct cp_tlsconn *cp_tlsconn_start(struct cp_loop *l, const struct cp_tlsconn_r
 		e = EINVAL;
 		goto fail;
 	}
+	if (req->setup && !req->setup(t->ssl, req->setup_arg)) {
+		e = EINVAL;
+		goto fail;
+	}
 	bio = nosig_bio(t);
 	if (!bio)
 		goto fail;

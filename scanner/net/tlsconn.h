@@ -48,6 +48,10 @@ struct cp_tlsconn_req {
 	int min_version;          /* TLS1_VERSION..TLS1_3_VERSION for this SSL, 0: the ctx's */
 	int max_version;
 	unsigned timeout_ms;      /* the whole handshake, from start; 0 means 1 */
+	/* Optional: adjust the fresh SSL (suites, groups) before any I/O,
+	 * called from cp_tlsconn_start; return 0 to refuse (EINVAL). */
+	int (*setup)(SSL *ssl, void *arg);
+	void *setup_arg;
 };
 
 struct cp_tlsconn_report {
