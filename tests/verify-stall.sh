@@ -70,6 +70,8 @@ tap_check $? "certificate read of a stalling TLS 1.3-only server ends in ${took}
 [ "$(v "$out" 't["status"], t["certificate"], [p["version"] for p in t["protocols"] if p["supported"]]')" = \
 	'["ok", null, ["TLSv1.3"]]' ]
 tap_check $? "TLS 1.3 found, no certificate, no error: $(v "$out" 't["status"], t["certificate"]')"
+v "$out" 't["certificate_error"]' | grep -q "did not complete within $((TIMEOUT * 1000)) ms"
+tap_check $? "and why: $(v "$out" 't.get("certificate_error")')"
 
 # 3. A TLS 1.2 server whose Certificate drips: the probes read no
 # certificate, so the real handshake tries, and is cut off at --timeout.

@@ -640,6 +640,8 @@ static void on_certfetch(void *data, const struct cp_tlsconn_report *rep)
 		x->j.res->handshakes++;
 	if (cp_certfetch_record(x->j.res, rep, err, sizeof err) == 0)
 		x->j.need_cert = false;
+	else if (!x->j.res->cert_error)
+		x->j.res->cert_error = strdup(err); /* a fact; NULL without memory */
 	job_pump(x); /* may free x */
 	scan_pump(s);
 }
