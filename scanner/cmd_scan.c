@@ -595,7 +595,7 @@ static int prove_all(struct cp_result **res, const struct cp_offer *offers, size
 		};
 		n++;
 	}
-	rc = cp_tlsconn_run_all(rq, n, 8, base->per_host, on_proof, p);
+	rc = cp_tlsconn_run_all(rq, n, base->concurrency < 8 ? base->concurrency : 8, base->per_host, on_proof, p);
 out:
 	for (size_t i = 0; p && i < n; i++)
 		SSL_CTX_free(p[i].ctx);

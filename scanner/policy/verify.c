@@ -71,6 +71,8 @@ SSL_CTX *cp_verify_ctx_new(const struct cp_offer *o, size_t *skipped, int *statu
 	if (*groups)
 		SSL_CTX_set1_groups_list(ctx, groups);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	/* RFC 7685: no hello of 256..511 bytes, which hangs some servers (F5) */
+	SSL_CTX_set_options(ctx, SSL_OP_TLSEXT_PADDING);
 	ret = ctx;
 	ctx = NULL;
 	*status = CP_VERIFY_PROVEN; /* nothing to report yet: the context is usable */
@@ -91,7 +93,8 @@ int cp_verify_judge(const struct cp_tlsconn_report *rep, size_t skipped, uint16_
 	case CP_TLSCONN_REFUSED:
 	case CP_TLSCONN_UNREACHABLE:
 	case CP_TLSCONN_INTERNAL:
-		snprintf(msg, msglen, "cannot connect for the proof: %s", rep->reason);
+		snprintf(msg, msglen, "cannot connect for the proof: %s",
+			 rep->sys_errno ? strerror(rep->sys_errno) : rep->reason);
 		return CP_VERIFY_ERROR;
 	case CP_TLSCONN_TIMEOUT:
 		if (!rep->connected) {

@@ -31,6 +31,8 @@ SSL_CTX *cp_certfetch_ctx_new(void)
 	if (!ctx)
 		goto out;
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	/* RFC 7685: no hello of 256..511 bytes, which hangs some servers (F5) */
+	SSL_CTX_set_options(ctx, SSL_OP_TLSEXT_PADDING);
 	SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
 	SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
 	if (SSL_CTX_set_cipher_list(ctx, "ALL:COMPLEMENTOFALL:@SECLEVEL=0") != 1 ||
