@@ -23,8 +23,8 @@ struct cp_tlsconn {
 	uint64_t started;
 	unsigned timeout_ms;
 	int connected;
-	int early_errno;          /* connect() failed at once: reported from the loop */
-	int io_errno;             /* last socket error seen by the BIO */
+	int early_errno; /* connect() failed at once: reported from the loop */
+	int io_errno;    /* last socket error seen by the BIO */
 	size_t bytes_in;
 	cp_tlsconn_fn fn;
 	void *data;
@@ -34,13 +34,13 @@ struct cp_tlsconn {
 const char *cp_tlsconn_outcome_name(enum cp_tlsconn_outcome o)
 {
 	static const char *const names[] = {
-		[CP_TLSCONN_OK] = "ok",
-		[CP_TLSCONN_REFUSED] = "refused",
-		[CP_TLSCONN_UNREACHABLE] = "unreachable",
-		[CP_TLSCONN_TIMEOUT] = "timeout",
-		[CP_TLSCONN_CLOSED] = "closed",
-		[CP_TLSCONN_FAILED] = "failed",
-		[CP_TLSCONN_INTERNAL] = "internal",
+	    [CP_TLSCONN_OK] = "ok",
+	    [CP_TLSCONN_REFUSED] = "refused",
+	    [CP_TLSCONN_UNREACHABLE] = "unreachable",
+	    [CP_TLSCONN_TIMEOUT] = "timeout",
+	    [CP_TLSCONN_CLOSED] = "closed",
+	    [CP_TLSCONN_FAILED] = "failed",
+	    [CP_TLSCONN_INTERNAL] = "internal",
 	};
 	if ((unsigned)o < sizeof names / sizeof names[0])
 		return names[o];
@@ -115,7 +115,8 @@ static int nosig_create(BIO *b)
 
 static void nosig_init(void)
 {
-	BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "cp_tlsconn socket");
+	BIO_METHOD *m =
+	    BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "cp_tlsconn socket");
 	if (!m)
 		return;
 	if (!BIO_meth_set_write_ex(m, nosig_write) || !BIO_meth_set_read_ex(m, nosig_read) ||
@@ -171,12 +172,12 @@ static void finish(struct cp_tlsconn *t, enum cp_tlsconn_outcome o, int err)
 		t->fd = -1;
 	}
 	struct cp_tlsconn_report rep = {
-		.outcome = o,
-		.sys_errno = err,
-		.reason = t->reason,
-		.ssl = t->ssl,
-		.connected = t->connected != 0,
-		.elapsed_ms = cp_loop_now(t->loop) - t->started,
+	    .outcome = o,
+	    .sys_errno = err,
+	    .reason = t->reason,
+	    .ssl = t->ssl,
+	    .connected = t->connected != 0,
+	    .elapsed_ms = cp_loop_now(t->loop) - t->started,
 	};
 	t->fn(t->data, &rep);
 	ERR_clear_error();
@@ -200,13 +201,16 @@ static void on_timeout(struct cp_loop *l, void *data)
 	(void)l;
 	t->timer = 0;
 	if (!t->connected)
-		snprintf(t->reason, sizeof t->reason, "no TCP connection within %u ms", t->timeout_ms);
+		snprintf(t->reason, sizeof t->reason, "no TCP connection within %u ms",
+			 t->timeout_ms);
 	else if (!t->bytes_in)
 		snprintf(t->reason, sizeof t->reason,
-			 "the server sent nothing within %u ms of the start of the handshake", t->timeout_ms);
+			 "the server sent nothing within %u ms of the start of the handshake",
+			 t->timeout_ms);
 	else
 		snprintf(t->reason, sizeof t->reason,
-			 "the handshake did not complete within %u ms: the server stalled after %zu bytes (%s)",
+			 "the handshake did not complete within %u ms: the server stalled after "
+			 "%zu bytes (%s)",
 			 t->timeout_ms, t->bytes_in, SSL_state_string_long(t->ssl));
 	finish(t, CP_TLSCONN_TIMEOUT, ETIMEDOUT);
 }
@@ -237,7 +241,8 @@ static void step(struct cp_tlsconn *t)
 		unsigned mask = e == SSL_ERROR_WANT_READ ? CP_EV_READ : CP_EV_WRITE;
 		if (cp_loop_watch(t->loop, t->fd, mask, on_io, t) < 0) {
 			int err = errno;
-			snprintf(t->reason, sizeof t->reason, "cannot watch the connection: %s", strerror(err));
+			snprintf(t->reason, sizeof t->reason, "cannot watch the connection: %s",
+				 strerror(err));
 			finish(t, CP_TLSCONN_INTERNAL, err);
 		}
 		return;
@@ -253,10 +258,12 @@ static void step(struct cp_tlsconn *t)
 	/* SSL_ERROR_SYSCALL / ZERO_RETURN: the transport ended */
 	int err = t->io_errno;
 	if (err)
-		snprintf(t->reason, sizeof t->reason, "the connection failed mid-handshake after %zu bytes: %s",
-			 t->bytes_in, strerror(err));
+		snprintf(t->reason, sizeof t->reason,
+			 "the connection failed mid-handshake after %zu bytes: %s", t->bytes_in,
+			 strerror(err));
 	else
-		snprintf(t->reason, sizeof t->reason, "the server closed the connection mid-handshake after %zu bytes",
+		snprintf(t->reason, sizeof t->reason,
+			 "the server closed the connection mid-handshake after %zu bytes",
 			 t->bytes_in);
 	finish(t, CP_TLSCONN_CLOSED, err);
 }
@@ -367,7 +374,7 @@ struct batch {
 	const struct cp_tlsconn_req *reqs;
 	size_t n, next, done;
 	unsigned concurrency, per_host, running;
-	unsigned char *state;     /* 0 waiting, 1 running, 2 done */
+	unsigned char *state; /* 0 waiting, 1 running, 2 done */
 	cp_tlsconn_batch_fn fn;
 	void *data;
 };
@@ -416,16 +423,19 @@ static void batch_pump(struct batch *b)
 		struct batch_item *it = malloc(sizeof *it);
 		struct cp_tlsconn *t = NULL;
 		if (it) {
-			*it = (struct batch_item){ .b = b, .i = i };
+			*it = (struct batch_item){.b = b, .i = i};
 			t = cp_tlsconn_start(b->loop, &b->reqs[i], on_batch_done, it);
 		}
 		if (!t) {
 			int err = errno ? errno : ENOMEM;
 			char reason[160];
 			free(it);
-			snprintf(reason, sizeof reason, "cannot start a handshake: %s", strerror(err));
+			snprintf(reason, sizeof reason, "cannot start a handshake: %s",
+				 strerror(err));
 			struct cp_tlsconn_report rep = {
-				.outcome = CP_TLSCONN_INTERNAL, .sys_errno = err, .reason = reason,
+			    .outcome = CP_TLSCONN_INTERNAL,
+			    .sys_errno = err,
+			    .reason = reason,
 			};
 			b->state[i] = 2;
 			b->done++;
@@ -445,9 +455,12 @@ int cp_tlsconn_run_all(const struct cp_tlsconn_req *reqs, size_t n, unsigned con
 		       unsigned per_host, cp_tlsconn_batch_fn fn, void *data)
 {
 	struct batch b = {
-		.reqs = reqs, .n = n, .fn = fn, .data = data,
-		.concurrency = concurrency ? concurrency : 1,
-		.per_host = per_host ? per_host : 1,
+	    .reqs = reqs,
+	    .n = n,
+	    .fn = fn,
+	    .data = data,
+	    .concurrency = concurrency ? concurrency : 1,
+	    .per_host = per_host ? per_host : 1,
 	};
 	int rc = -1;
 
@@ -463,7 +476,8 @@ int cp_tlsconn_run_all(const struct cp_tlsconn_req *reqs, size_t n, unsigned con
 	while (b.done < b.n) {
 		if (cp_loop_run(b.loop) < 0)
 			goto out;
-		if (b.done < b.n && cp_loop_active_fds(b.loop) == 0 && cp_loop_pending_timers(b.loop) == 0) {
+		if (b.done < b.n && cp_loop_active_fds(b.loop) == 0 &&
+		    cp_loop_pending_timers(b.loop) == 0) {
 			errno = EDEADLK; /* nothing to wait for: a bug, not a hang */
 			goto out;
 		}

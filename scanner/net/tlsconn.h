@@ -30,24 +30,24 @@
 #include "net/loop.h"
 
 enum cp_tlsconn_outcome {
-	CP_TLSCONN_OK = 0,        /* the handshake completed */
-	CP_TLSCONN_REFUSED,       /* ECONNREFUSED */
-	CP_TLSCONN_UNREACHABLE,   /* other connect errors */
-	CP_TLSCONN_TIMEOUT,       /* the deadline passed (connect or handshake) */
-	CP_TLSCONN_CLOSED,        /* the peer closed or reset mid-handshake */
-	CP_TLSCONN_FAILED,        /* TLS failure: an alert, or OpenSSL refused what came */
-	CP_TLSCONN_INTERNAL,      /* no memory, no descriptors */
+	CP_TLSCONN_OK = 0,      /* the handshake completed */
+	CP_TLSCONN_REFUSED,     /* ECONNREFUSED */
+	CP_TLSCONN_UNREACHABLE, /* other connect errors */
+	CP_TLSCONN_TIMEOUT,     /* the deadline passed (connect or handshake) */
+	CP_TLSCONN_CLOSED,      /* the peer closed or reset mid-handshake */
+	CP_TLSCONN_FAILED,      /* TLS failure: an alert, or OpenSSL refused what came */
+	CP_TLSCONN_INTERNAL,    /* no memory, no descriptors */
 };
 const char *cp_tlsconn_outcome_name(enum cp_tlsconn_outcome o);
 
 struct cp_tlsconn_req {
-	const struct sockaddr *addr;  /* port set */
+	const struct sockaddr *addr; /* port set */
 	socklen_t addrlen;
-	SSL_CTX *ctx;             /* borrowed: must outlive the connection */
-	const char *sni;          /* server_name to send, NULL for none (copied) */
-	int min_version;          /* TLS1_VERSION..TLS1_3_VERSION for this SSL, 0: the ctx's */
+	SSL_CTX *ctx;    /* borrowed: must outlive the connection */
+	const char *sni; /* server_name to send, NULL for none (copied) */
+	int min_version; /* TLS1_VERSION..TLS1_3_VERSION for this SSL, 0: the ctx's */
 	int max_version;
-	unsigned timeout_ms;      /* the whole handshake, from start; 0 means 1 */
+	unsigned timeout_ms; /* the whole handshake, from start; 0 means 1 */
 	/* Optional: adjust the fresh SSL (suites, groups) before any I/O,
 	 * called from cp_tlsconn_start; return 0 to refuse (EINVAL). */
 	int (*setup)(SSL *ssl, void *arg);
@@ -56,8 +56,8 @@ struct cp_tlsconn_req {
 
 struct cp_tlsconn_report {
 	enum cp_tlsconn_outcome outcome;
-	int sys_errno;            /* connect and socket errors, else 0 */
-	const char *reason;       /* one sentence, never NULL; valid during the callback */
+	int sys_errno;      /* connect and socket errors, else 0 */
+	const char *reason; /* one sentence, never NULL; valid during the callback */
 	/*
 	 * The connection's SSL, valid during the callback only: negotiated
 	 * version and suite on OK; on a failure after some of the handshake
@@ -65,7 +65,7 @@ struct cp_tlsconn_report {
 	 * certificate chain.  NULL when no TLS was attempted (connect failed).
 	 */
 	SSL *ssl;
-	bool connected;           /* the TCP connection was made */
+	bool connected; /* the TCP connection was made */
 	uint64_t elapsed_ms;
 };
 

@@ -14,8 +14,9 @@
 #include "tls/hello.h"
 
 /* Every TLS 1.3 suite OpenSSL has: the server picks. */
-#define TLS13_ALL "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:" \
-		  "TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
+#define TLS13_ALL                                                                                  \
+	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:"              \
+	"TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
 
 bool cp_certfetch_needed(const struct cp_result *r)
 {
@@ -60,7 +61,7 @@ static bool list_add(char *buf, size_t cap, const char *name)
 /* The version the fallback speaks: TLS 1.3 if accepted, else the best. */
 static enum cp_proto fetch_proto(const struct cp_result *r)
 {
-	static const enum cp_proto order[] = { CP_P_TLS13, CP_P_TLS12, CP_P_TLS11, CP_P_TLS10 };
+	static const enum cp_proto order[] = {CP_P_TLS13, CP_P_TLS12, CP_P_TLS11, CP_P_TLS10};
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 		if (r->proto[order[i]].supported)
 			return order[i];
@@ -91,7 +92,8 @@ static int setup(SSL *ssl, void *arg)
 	unsigned bit = cp_proto_bit(p);
 	for (size_t i = 0; i < r->ngroups; i++) {
 		const struct cp_group *g = cp_group_by_id(r->groups[i].id);
-		if ((r->groups[i].versions & bit) && g && g->openssl_name && cp_keyshare_supported(g->id))
+		if ((r->groups[i].versions & bit) && g && g->openssl_name &&
+		    cp_keyshare_supported(g->id))
 			list_add(groups, sizeof groups, g->openssl_name);
 	}
 	if (*groups)
@@ -110,7 +112,8 @@ void cp_certfetch_req(const struct cp_result *r, SSL_CTX *ctx, struct cp_tlsconn
 	req->setup_arg = (void *)r;
 }
 
-int cp_certfetch_record(struct cp_result *r, const struct cp_tlsconn_report *rep, char *err, size_t errlen)
+int cp_certfetch_record(struct cp_result *r, const struct cp_tlsconn_report *rep, char *err,
+			size_t errlen)
 {
 	STACK_OF(X509) *sk = rep->ssl ? SSL_get_peer_cert_chain(rep->ssl) : NULL;
 	struct cp_der_cert certs[CP_RESULT_MAX_CHAIN];
@@ -136,7 +139,8 @@ int cp_certfetch_record(struct cp_result *r, const struct cp_tlsconn_report *rep
 	}
 	struct cp_cert_facts f;
 	memset(&f, 0, sizeof f);
-	if (cp_cert_facts_from_der(certs[0].der, certs[0].len, total, time(NULL), &f, err, errlen) < 0)
+	if (cp_cert_facts_from_der(certs[0].der, certs[0].len, total, time(NULL), &f, err, errlen) <
+	    0)
 		goto out;
 	if (cp_result_set_chain(r, certs, n) < 0) {
 		cp_cert_facts_clear(&f);

@@ -43,6 +43,7 @@ void cp_certfetch_req(const struct cp_result *r, SSL_CTX *ctx, struct cp_tlsconn
  * Certificate arrived, even if the handshake failed after it.  Returns 0
  * when a certificate was recorded, -1 otherwise with a reason in err.
  */
-int cp_certfetch_record(struct cp_result *r, const struct cp_tlsconn_report *rep, char *err, size_t errlen);
+int cp_certfetch_record(struct cp_result *r, const struct cp_tlsconn_report *rep, char *err,
+			size_t errlen);
 
 #endif
