@@ -19,7 +19,7 @@ TIMEOUT=1 # seconds, --timeout
 BOUND_MS=$((3 * TIMEOUT * 1000 + 2000))
 
 # shellcheck disable=SC2054 # commas inside tlsfake listener specs
-"$FAKE" --port-file "$T/ports" --max-seconds 100 \
+"$FAKE" --port-file "$T/ports" --stats "$T/stats" --max-seconds 100 \
 	drip=accept,versions=tls1.2,suites=0xC013,sh-drip,interval=200,timeout=0 \
 	stall13=accept,versions=tls1.3,timeout=0 \
 	>"$T/tlsfake.log" 2>&1 </dev/null &
@@ -62,9 +62,10 @@ v "$out" 'v["verify_message"]' | grep -q "did not complete within $((TIMEOUT * 1
 tap_check $? "the proof says the handshake did not complete within --timeout"
 
 # 2. The certificate of a TLS 1.3-only server that stalls after its
-# ServerHello: not read, the scan still ends in time and is not an error.
+# ServerHello: not read, the scan still ends in time and is not an error;
+# the read is one of the target's connections under --per-host.
 out="$T/stall13.json"
-timed "$out" --no-verdict --no-groups --no-preference --timeout "$TIMEOUT" "$stall13"
+timed "$out" --no-verdict --no-groups --no-preference --per-host 1 --timeout "$TIMEOUT" "$stall13"
 [ "$took" -le "$BOUND_MS" ]
 tap_check $? "certificate read of a stalling TLS 1.3-only server ends in ${took} ms (bound ${BOUND_MS} ms)"
 [ "$(v "$out" 't["status"], t["certificate"], [p["version"] for p in t["protocols"] if p["supported"]]')" = \
@@ -72,6 +73,10 @@ tap_check $? "certificate read of a stalling TLS 1.3-only server ends in ${took}
 tap_check $? "TLS 1.3 found, no certificate, no error: $(v "$out" 't["status"], t["certificate"]')"
 v "$out" 't["certificate_error"]' | grep -q "did not complete within $((TIMEOUT * 1000)) ms"
 tap_check $? "and why: $(v "$out" 't.get("certificate_error")')"
+sleep 1.2 # tlsfake writes its statistics every second
+stats=$(grep '^listener stall13 ' "$T/stats")
+grep -q ' max_concurrent=1 ' <<<"$stats"
+tap_check $? "--per-host 1 held, the certificate read included: ${stats#listener }"
 
 # 3. A TLS 1.2 server whose Certificate drips: the probes read no
 # certificate, so the real handshake tries, and is cut off at --timeout.

@@ -369,19 +369,21 @@ void cp_tlsconn_cancel(struct cp_tlsconn *t)
 
 /* ---- batch ---- */
 
-struct batch {
-	struct cp_loop *loop;
-	const struct cp_tlsconn_req *reqs;
-	size_t n, next, done;
-	unsigned concurrency, per_host, running;
-	unsigned char *state; /* 0 waiting, 1 running, 2 done */
-	cp_tlsconn_batch_fn fn;
-	void *data;
-};
-
 struct batch_item {
 	struct batch *b;
 	size_t i;
+	unsigned char state; /* 0 waiting, 1 running, 2 reported */
+	struct cp_tlsconn *t;
+};
+
+struct batch {
+	struct cp_loop *loop;
+	const struct cp_tlsconn_req *reqs;
+	struct batch_item *items;
+	size_t n, next, done;
+	unsigned concurrency, per_host, running;
+	cp_tlsconn_batch_fn fn;
+	void *data;
 };
 
 static bool same_peer(const struct cp_tlsconn_req *a, const struct cp_tlsconn_req *b)
@@ -395,13 +397,12 @@ static void on_batch_done(void *data, const struct cp_tlsconn_report *rep)
 {
 	struct batch_item *it = data;
 	struct batch *b = it->b;
-	size_t i = it->i;
 
-	free(it);
-	b->state[i] = 2;
+	it->t = NULL;
+	it->state = 2;
 	b->running--;
 	b->done++;
-	b->fn(b->data, i, rep);
+	b->fn(b->data, it->i, rep);
 	batch_pump(b);
 }
 
@@ -410,7 +411,7 @@ static bool host_free(const struct batch *b, size_t i)
 {
 	unsigned same = 0;
 	for (size_t k = 0; k < b->n; k++)
-		if (b->state[k] == 1 && same_peer(&b->reqs[k], &b->reqs[i]))
+		if (b->items[k].state == 1 && same_peer(&b->reqs[k], &b->reqs[i]))
 			same++;
 	return same < b->per_host;
 }
@@ -418,18 +419,13 @@ static bool host_free(const struct batch *b, size_t i)
 static void batch_pump(struct batch *b)
 {
 	for (size_t i = b->next; i < b->n && b->running < b->concurrency; i++) {
-		if (b->state[i] != 0 || !host_free(b, i))
+		struct batch_item *it = &b->items[i];
+		if (it->state != 0 || !host_free(b, i))
 			continue;
-		struct batch_item *it = malloc(sizeof *it);
-		struct cp_tlsconn *t = NULL;
-		if (it) {
-			*it = (struct batch_item){.b = b, .i = i};
-			t = cp_tlsconn_start(b->loop, &b->reqs[i], on_batch_done, it);
-		}
-		if (!t) {
+		it->t = cp_tlsconn_start(b->loop, &b->reqs[i], on_batch_done, it);
+		if (!it->t) {
 			int err = errno ? errno : ENOMEM;
 			char reason[160];
-			free(it);
 			snprintf(reason, sizeof reason, "cannot start a handshake: %s",
 				 strerror(err));
 			struct cp_tlsconn_report rep = {
@@ -437,15 +433,15 @@ static void batch_pump(struct batch *b)
 			    .sys_errno = err,
 			    .reason = reason,
 			};
-			b->state[i] = 2;
+			it->state = 2;
 			b->done++;
 			b->fn(b->data, i, &rep);
 			continue;
 		}
-		b->state[i] = 1;
+		it->state = 1;
 		b->running++;
 	}
-	while (b->next < b->n && b->state[b->next] != 0)
+	while (b->next < b->n && b->items[b->next].state != 0)
 		b->next++;
 	if (b->done == b->n)
 		cp_loop_stop(b->loop);
@@ -466,12 +462,14 @@ int cp_tlsconn_run_all(const struct cp_tlsconn_req *reqs, size_t n, unsigned con
 
 	if (n == 0)
 		return 0;
-	b.state = calloc(n, 1);
+	b.items = calloc(n, sizeof *b.items);
 	b.loop = cp_loop_new();
-	if (!b.state || !b.loop) {
+	if (!b.items || !b.loop) {
 		errno = ENOMEM;
 		goto out;
 	}
+	for (size_t i = 0; i < n; i++)
+		b.items[i] = (struct batch_item){.b = &b, .i = i};
 	batch_pump(&b);
 	while (b.done < b.n) {
 		if (cp_loop_run(b.loop) < 0)
@@ -483,9 +481,14 @@ int cp_tlsconn_run_all(const struct cp_tlsconn_req *reqs, size_t n, unsigned con
 		}
 	}
 	rc = 0;
-out:
+out:;
+	int e = errno;
+	/* the loop failed: abandon what still runs, unreported */
+	for (size_t i = 0; b.items && i < n; i++)
+		cp_tlsconn_cancel(b.items[i].t);
 	if (b.loop)
 		cp_loop_free(b.loop);
-	free(b.state);
+	free(b.items);
+	errno = e;
 	return rc;
 }
