@@ -75,7 +75,6 @@ SSL_CTX *cp_verify_ctx_new(const struct cp_offer *o, size_t *skipped, int *statu
 	SSL_CTX_set_options(ctx, SSL_OP_TLSEXT_PADDING);
 	ret = ctx;
 	ctx = NULL;
-	*status = CP_VERIFY_PROVEN; /* nothing to report yet: the context is usable */
 out:
 	SSL_CTX_free(ctx);
 	ERR_pop_to_mark();

@@ -36,7 +36,8 @@ enum cp_verify_status {
  * verification.  *skipped counts the suites this OpenSSL lacks (left out
  * of the proof).  Returns the context, or NULL with *status
  * CP_VERIFY_UNSUPPORTED (none of the suites) or CP_VERIFY_ERROR (no
- * memory) and a sentence in msg.  OpenSSL's error queue is left as found.
+ * memory) and a sentence in msg (*status is set either way; it means
+ * something only with NULL).  OpenSSL's error queue is left as found.
  */
 SSL_CTX *cp_verify_ctx_new(const struct cp_offer *o, size_t *skipped, int *status,
 			   char *msg, size_t msglen);
