@@ -364,6 +364,7 @@ json_t *cp_result_to_json(const struct cp_result *r)
 	    set(o, "dhe_bits", r->dhe_bits ? jint(r->dhe_bits) : json_null()) ||
 	    set(o, "signature_algorithms_probed", json_boolean(r->sigalgs_probed)) ||
 	    set(o, "certificate", cert_json(&r->cert)) ||
+	    (r->cert_error && set(o, "certificate_error", cp_json_str(r->cert_error))) ||
 	    set(o, "violations", violations_json(r)) ||
 	    (r->log_failures && set(o, "log", log_json(r)))) {
 		json_decref(o);
@@ -923,6 +924,8 @@ struct cp_result *cp_result_from_json(const json_t *j, char *err, size_t errlen)
 	r->dhe_bits = (uint16_t)n;
 	if (field(j, "", "certificate", NULLABLE, JSON_OBJECT, &v, err, errlen) ||
 	    (v && load_cert(&r->cert, v, err, errlen)))
+		goto out;
+	if (str_field(j, "", "certificate_error", NULLABLE, &r->cert_error, err, errlen))
 		goto out;
 	if (field(j, "", "violations", 0, JSON_ARRAY, &arr, err, errlen))
 		goto out;

@@ -41,6 +41,7 @@ void tf_reply_init(struct tf_reply *r)
 	tf_wr_init(&r->out, TF_REPLY_MAX);
 	r->after = TF_AFTER_WAIT;
 	r->pace_ms = 0;
+	r->pace_after = 0;
 	r->note[0] = '\0';
 }
 
@@ -738,6 +739,7 @@ static int answer_tls(const struct tf_cfg *c, struct tf_keys *k,
 			 c->behaviour == TF_B_TRICKLE;
 	int rc = -1;
 	uint16_t rv;
+	size_t sh_len = 0;
 
 	negotiate(c, h, s, &d);
 	if (d.alert) {
@@ -755,6 +757,7 @@ static int answer_tls(const struct tf_cfg *c, struct tf_keys *k,
 	} else {
 		if (put_server_hello12(c, h, &d, &hs))
 			goto out;
+		sh_len = hs.len;
 		if (!first_only) {
 			if (tf_kx_sends_cert(d.kx) && put_certificate(c, k, &hs))
 				goto out;
@@ -767,7 +770,17 @@ static int answer_tls(const struct tf_cfg *c, struct tf_keys *k,
 	}
 	if (hs.bad)
 		goto out;
-	put_handshake(c, &r->out, rv, &hs);
+	if (c->sh_drip && sh_len && sh_len < hs.len && !first_only) {
+		/* the ServerHello in its own record at once, the rest of the
+		 * flight one byte per interval: a handshake that never ends
+		 * while every read sees progress */
+		put_records(&r->out, CT_HANDSHAKE, rv, hs.data, sh_len, TF_FRAGMENT_MAX);
+		r->pace_after = r->out.len;
+		put_records(&r->out, CT_HANDSHAKE, rv, hs.data + sh_len, hs.len - sh_len, TF_FRAGMENT_MAX);
+		r->pace_ms = c->interval_ms;
+	} else {
+		put_handshake(c, &r->out, rv, &hs);
+	}
 	if (c->sh_alert) {
 		put_alert(&r->out, rv, TF_AL_HANDSHAKE_FAILURE);
 		r->after = TF_AFTER_SHUTDOWN;
@@ -792,7 +805,7 @@ static int answer_tls(const struct tf_cfg *c, struct tf_keys *k,
 	}
 	if (c->behaviour == TF_B_TRICKLE)
 		r->pace_ms = c->interval_ms;
-	note_decision(&d, c->sh_alert ? " + alert 40" : "", r);
+	note_decision(&d, c->sh_alert ? " + alert 40" : r->pace_after ? " + drip" : "", r);
 	rc = r->out.bad ? -1 : 0;
 out:
 	tf_wr_free(&hs);
