@@ -10,19 +10,9 @@
 
 #include "policy/verify.h"
 #include "registry.h"
+#include "util.h"
 #include "tls/hello.h"
 
-/* Append name to a ':'-separated list; false when it does not fit. */
-static bool list_add(char *buf, size_t cap, const char *name)
-{
-	size_t len = strlen(buf), n = strlen(name);
-	if (len + n + 2 > cap)
-		return false;
-	if (len)
-		buf[len++] = ':';
-	memcpy(buf + len, name, n + 1);
-	return true;
-}
 
 SSL_CTX *cp_verify_ctx_new(const struct cp_offer *o, size_t *skipped, int *status,
 			   char *msg, size_t msglen)
@@ -39,14 +29,14 @@ SSL_CTX *cp_verify_ctx_new(const struct cp_offer *o, size_t *skipped, int *statu
 			(*skipped)++;
 			continue;
 		}
-		if (!(s->versions & CP_VER_TLS13 ? list_add(tls13, sizeof tls13, s->openssl_name)
-						  : list_add(tls12, sizeof tls12, s->openssl_name)))
+		if (!(s->versions & CP_VER_TLS13 ? cp_colon_list_add(tls13, sizeof tls13, s->openssl_name)
+						  : cp_colon_list_add(tls12, sizeof tls12, s->openssl_name)))
 			(*skipped)++;
 	}
 	for (size_t i = 0; i < o->ngroups; i++) {
 		const struct cp_group *g = cp_group_by_id(o->groups[i]);
 		if (g && g->openssl_name && cp_keyshare_supported(g->id))
-			list_add(groups, sizeof groups, g->openssl_name);
+			cp_colon_list_add(groups, sizeof groups, g->openssl_name);
 	}
 	ctx = SSL_CTX_new(TLS_client_method());
 	if (!ctx) {

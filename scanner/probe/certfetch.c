@@ -10,6 +10,7 @@
 #include <openssl/x509.h>
 
 #include "probe/certfetch.h"
+#include "util.h"
 #include "tls/cert.h"
 #include "tls/hello.h"
 
@@ -46,17 +47,6 @@ out:
 	return ctx;
 }
 
-/* Append name to a ':'-separated list; false when it does not fit. */
-static bool list_add(char *buf, size_t cap, const char *name)
-{
-	size_t len = strlen(buf), n = strlen(name);
-	if (len + n + 2 > cap)
-		return false;
-	if (len)
-		buf[len++] = ':';
-	memcpy(buf + len, name, n + 1);
-	return true;
-}
 
 /* The version the fallback speaks: TLS 1.3 if accepted, else the best. */
 static enum cp_proto fetch_proto(const struct cp_result *r)
@@ -84,9 +74,9 @@ static int setup(SSL *ssl, void *arg)
 		for (size_t i = 0; i < pr->nsuites; i++) {
 			const struct cp_suite *s = cp_suite_by_id(pr->suites[i]);
 			if (s && s->openssl_name)
-				list_add(suites, sizeof suites, s->openssl_name);
+				cp_colon_list_add(suites, sizeof suites, s->openssl_name);
 		}
-		if (*suites && list_add(suites, sizeof suites, "@SECLEVEL=0"))
+		if (*suites && cp_colon_list_add(suites, sizeof suites, "@SECLEVEL=0"))
 			SSL_set_cipher_list(ssl, suites);
 	}
 	unsigned bit = cp_proto_bit(p);
@@ -94,7 +84,7 @@ static int setup(SSL *ssl, void *arg)
 		const struct cp_group *g = cp_group_by_id(r->groups[i].id);
 		if ((r->groups[i].versions & bit) && g && g->openssl_name &&
 		    cp_keyshare_supported(g->id))
-			list_add(groups, sizeof groups, g->openssl_name);
+			cp_colon_list_add(groups, sizeof groups, g->openssl_name);
 	}
 	if (*groups)
 		SSL_set1_groups_list(ssl, groups);
