@@ -29,7 +29,7 @@
 #include "../../ciphersuites/genutil.h"
 
 #define MAX_CLIENTS 16
-#define MAX_LIST 256
+#define MAX_LIST 512
 #define MAX_FIELDS 8
 #define MAX_GROUP_RULES 128
 
@@ -240,11 +240,13 @@ static void client_row(const char *path, size_t line, char **f, void *ctx)
 			err_at(path, line, "%s: versions '%s': expected e.g. TLSv1.2-TLSv1.3",
 			       c->name, val);
 	} else if (strcmp(field, "suite") == 0) {
-		if (strcmp(val, "@panos") == 0) {
+		if (strcmp(val, "@panos") == 0 || strcmp(val, "@all") == 0) {
+			bool all = val[1] == 'a';
+
 			for (size_t i = 0; i < cp_suite_count(); i++) {
 				const struct cp_suite *s = cp_suite_at(i);
 
-				if (s->panos != 0 && !s->scsv)
+				if ((all || s->panos != 0) && !s->scsv)
 					list_add(&c->suites, s->id, path, line, "suite", s->name);
 			}
 			return;
@@ -293,9 +295,17 @@ static void clients_check(const char *path, const struct clients_ctx *cx)
 		    c->suites.n == 0 || c->groups.n == 0 || c->sigalgs.n == 0)
 			err_at(path, c->line, "%s: needs label, source, versions and at least one "
 			       "suite, group and sigalg", c->name);
-		if (c->suites.n > CP_OFFER_MAX)
-			err_at(path, c->line, "%s: %zu suites, a proxy hello holds %d", c->name,
-			       c->suites.n, CP_OFFER_MAX);
+		/* only those PAN-OS decrypts reach the proxy's hello */
+		size_t ndec = 0;
+
+		for (size_t k = 0; k < c->suites.n; k++) {
+			const struct cp_suite *s = cp_suite_by_id(c->suites.v[k]);
+
+			ndec += s != NULL && s->panos != 0;
+		}
+		if (ndec > CP_OFFER_MAX)
+			err_at(path, c->line, "%s: %zu suites PAN-OS decrypts, a proxy hello holds %d", c->name,
+			       ndec, CP_OFFER_MAX);
 		if (c->groups.n > max_groups)
 			err_at(path, c->line, "%s: %zu groups, a proxy hello holds %zu", c->name,
 			       c->groups.n, max_groups);
