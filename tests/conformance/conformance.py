@@ -514,8 +514,7 @@ class Server:
                     self.port = port
                     break
                 self.stop()
-            pri = self.args[self.args.index("--priority") + 1] if "--priority" in self.args else "NORMAL"
-            lst = run(["gnutls-cli", "--priority", pri, "--list"]).stdout
+            lst = run(["gnutls-cli", "--priority", self.priority(), "--list"]).stdout
             for m in re.finditer(r"0x([0-9a-f]{2}), 0x([0-9a-f]{2})", lst):
                 cp = int(m.group(1) + m.group(2), 16)
                 if cp not in ossl.by_cp:
@@ -523,6 +522,22 @@ class Server:
         if self.port is None or not wait_port(self.port, 10):
             return False
         return True
+
+    def priority(self):
+        return self.args[self.args.index("--priority") + 1] if "--priority" in self.args else "NORMAL"
+
+    def gnutls_selfcheck(self):
+        """gnutls-cli with the server's own priority string: a client that
+        offers what the server accepts (stands in for 'every suite' where
+        OpenSSL cannot offer the server's suites).  (ok, message)"""
+        try:
+            r = run(["gnutls-cli", "--priority", self.priority(), "--insecure", "-p", str(self.port),
+                     "--sni-hostname", SNI, "127.0.0.1"], timeout=15)
+        except subprocess.TimeoutExpired:
+            return False, "gnutls-cli timed out"
+        m = re.search(r"Description: (\S+)", r.stdout)
+        ok = "Handshake was completed" in r.stdout
+        return ok, "gnutls-cli: " + (m.group(1) if m and ok else "handshake failed")
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -649,6 +664,10 @@ class Oracle:
                                                     or [out.strip().splitlines()[-1:] or "?"])[0]
             if VERBOSE:
                 log("%s %s -> %s" % (server.name, " ".join(shlex.quote(a) for a in argv[2:]), msg))
+        if not ok and suites == ("*",) and server.accepts_unofferable and server.kind == "gnutls":
+            ok, msg = server.gnutls_selfcheck()
+            if ok:
+                return True, msg
         if not ok and dropped & server.accepts_unofferable:
             return None, msg + " (unknown: OpenSSL cannot offer %s)" % ", ".join(
                 "0x%04X" % c for c in sorted(dropped & server.accepts_unofferable))
@@ -781,6 +800,48 @@ class Tap:
             p, f, s = self.counts[tag]
             log("%-32s %5d %4d %4d" % (tag, p, f, s))
         print("1..%d" % self.n, flush=True)
+
+
+class SilentTap(Tap):
+    """Counts failures without printing: for the mutants."""
+
+    def ok(self, cond, desc, tag="misc", diag=None):
+        self.n += 1
+        if not cond:
+            self.failed += 1
+
+    def skip(self, desc, why, tag="misc"):
+        self.n += 1
+        self.skipped = getattr(self, "skipped", 0) + 1
+
+
+def mutants(data, case):
+    """Wrong versions of a case's expectations, each of which the oracle
+    must reject: proof that its checks have teeth."""
+    import copy
+    out = []
+
+    def mk(what, **kw):
+        m = copy.copy(case)
+        for k, v in kw.items():
+            setattr(m, k, v)
+        out.append((what, m))
+    mk("compatible flipped", compatible=not case.compatible)
+    if not case.compatible:
+        mk("no_decrypt flipped", no_decrypt=not case.no_decrypt)
+        if case.fixes:
+            mk("fix none", fixes=None)
+            extra = next(c for c in data.changes if all(c not in f and c.split("=")[0] not in
+                                                          [x.split("=")[0] for x in f] for f in case.fixes))
+            mk("fix plus %s" % extra, fixes=[tuple(sorted(f + (extra,))) for f in case.fixes])
+        else:
+            mk("fix auth-algo-sha1", fixes=[("auth-algo-sha1",)])
+        swap = {"client": "profile", "profile": "client", "firewall": "profile", "server": "client"}
+        for i, (axis, who) in enumerate(case.causes):
+            causes = list(case.causes)
+            causes[i] = (axis, swap[who])
+            mk("cause %s/%s -> %s/%s" % (axis, who, axis, swap[who]), causes=causes)
+    return out
 
 
 def fmt_set(s):
@@ -1068,6 +1129,9 @@ def main(argv):
                 log(f.read()[-800:])
             srv.stop()
             continue
+        if srv.kind == "gnutls":
+            ok, msg = srv.gnutls_selfcheck()
+            tap.ok(ok, "%s handshakes with gnutls-cli under its own priority (%s)" % (spec, msg), "server")
         for c in scases:
             log("--- " + c.label())
             log("why: " + c.f["why"])
@@ -1076,6 +1140,17 @@ def main(argv):
             profile = load_profile(data, c.profile)
             certs = CertFacts(pki, tmp, srv.cert, c.ca_file)
             oracle_checks(tap, data, oracle, c, srv, certs, profile)
+            missed, undecided = [], []
+            ms = mutants(data, c)
+            for what, m in ms:
+                st = SilentTap()
+                oracle_checks(st, data, oracle, m, srv, certs, profile)
+                if st.failed == 0:
+                    (undecided if getattr(st, "skipped", 0) else missed).append(what)
+            tap.ok(not missed, "%s oracle rejects %d/%d wrong variants of the expectations%s" %
+                   (c.id, len(ms) - len(missed) - len(undecided), len(ms),
+                    " (undecidable, oracle unknown: %s)" % "; ".join(undecided) if undecided else ""),
+                   "oracle: mutants", "not rejected: " + "; ".join(missed))
             if not oracle_only:
                 doc, desc = scan(c, srv, pki, tmp)
                 cp_checks(tap, data, oracle, c, srv, certs, profile, doc, desc)
