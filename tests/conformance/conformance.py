@@ -20,6 +20,7 @@ Options:
   --case ID       only this case (repeatable; a prefix matches)
   --keep          keep the scratch directory
   -v              print every oracle handshake
+  --list          print the case matrix (Markdown) and exit
 Environment: top_srcdir, CIPHERPROBE, CONFORMANCE_DEADLINE (seconds, 1500),
 CONFORMANCE_SCAN_TIMEOUT (seconds per cipherprobe run, 120).
 Never contacts an address other than 127.0.0.1.
@@ -660,8 +661,11 @@ class Oracle:
             except subprocess.TimeoutExpired:
                 ok, out = False, "timeout"
             m = re.search(r"Protocol version: (\S+)\s+Ciphersuite: (\S+)", out)
-            msg = ("%s %s" % m.groups()) if m else (re.findall(r"(alert [a-z ]+|SSL_CONF_cmd.*|timeout)", out)
-                                                    or [out.strip().splitlines()[-1:] or "?"])[0]
+            if m:
+                msg = "%s %s" % m.groups()
+            else:
+                e = re.findall(r"(alert [a-z ]+|SSL_CONF_cmd.*|timeout|unsupported protocol|no ciphers available)", out)
+                msg = e[0] if e else (out.strip().splitlines() or ["?"])[-1][:160]
             if VERBOSE:
                 log("%s %s -> %s" % (server.name, " ".join(shlex.quote(a) for a in argv[2:]), msg))
         if not ok and suites == ("*",) and server.accepts_unofferable and server.kind == "gnutls":
@@ -975,9 +979,13 @@ def cp_checks(tap, data, oracle, case, server, certs, profile, doc, scan_desc):
     tap.ok(v is not None, "%s cipherprobe: a verdict (%s)" % (cid, scan_desc), "cipherprobe: verdict",
            json.dumps(t)[:600] if t else "no document")
     if v is None:
-        for what in ("compatible", "fix", "no_decrypt") + tuple("cause %s/%s" % c for c in case.causes) + \
-                ("oracle base", "oracle fix succeeds", "oracle nothing cheaper"):
-            tap.ok(False, "%s cipherprobe: %s (no verdict)" % (cid, what), "cipherprobe: verdict")
+        for what, tag in [("compatible", "cipherprobe: compatible"), ("fix", "cipherprobe: fix"),
+                          ("no_decrypt", "cipherprobe: no_decrypt")] + \
+                [("causes include %s/%s" % c, "cipherprobe: causes") for c in case.causes] + \
+                [("vs oracle: compatible", "cipherprobe vs oracle: base"),
+                 ("vs oracle: its fix succeeds", "cipherprobe vs oracle: fix works"),
+                 ("vs oracle: nothing cheaper", "cipherprobe vs oracle: minimal")]:
+            tap.ok(False, "%s cipherprobe: %s (no verdict)" % (cid, what), tag)
         return
     tap.ok(v.get("compatible") is case.compatible, "%s cipherprobe: compatible=%s (got %s)" %
            (cid, case.compatible, v.get("compatible")), "cipherprobe: compatible", "reason: %s" % v.get("reason"))
@@ -1052,6 +1060,22 @@ def scan(case, server, pki, tmp):
         return None, desc + ": " + (r.stderr.strip().splitlines() or ["no output"])[-1][:200]
 
 
+def list_cases():
+    """The matrix as a Markdown table (README.md)."""
+    cdir = os.path.join(HERE, "cases")
+    print("| case | server | profile | client | compatible | fix | no_decrypt | causes |")
+    print("|---|---|---|---|---|---|---|---|")
+    for f in sorted(os.listdir(cdir)):
+        if not f.endswith(".case"):
+            continue
+        c = Case(os.path.join(cdir, f))
+        print("| %s | `%s` | %s | %s%s | %s | %s | %s | %s |" % (
+            c.id, c.server, c.profile, c.client, " +ca" if c.ca_file else "",
+            "yes" if c.compatible else "no", c.f["fix"].replace("|", "or"),
+            "yes" if c.no_decrypt else "no", c.f["causes"]))
+    return 0
+
+
 def main(argv):
     global VERBOSE
     oracle_only, keep, only = False, False, []
@@ -1066,6 +1090,8 @@ def main(argv):
             only.append(args.pop(0))
         elif a == "-v":
             VERBOSE = True
+        elif a == "--list":
+            return list_cases()
         elif a in ("-h", "--help"):
             print(__doc__)
             return 0
