@@ -596,6 +596,149 @@ def bindlo(tmp):
     return _BINDLO[0]
 
 
+# ------------------------------------------------------------------ hostile relay
+
+class DripRelay:
+    """127.0.0.1 relay in front of a TLS server.  It forwards every
+    connection untouched until the client sends a second TLS record (its
+    second flight: a real handshake, not a probe that reads the ServerHello
+    and hangs up); from then on it passes the server's bytes on one per
+    DRIP seconds.  Each read then waits less than a socket timeout, while
+    the handshake as a whole takes minutes."""
+
+    DRIP = 1.0
+
+    def __init__(self, port):
+        import threading
+        self.threading = threading
+        self.target = port
+        self.ls = socket.socket()
+        self.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.ls.bind(("127.0.0.1", 0))
+        self.ls.listen(16)
+        self.port = self.ls.getsockname()[1]
+        self.stopped = False
+        self.dripped = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while not self.stopped:
+            try:
+                c, _ = self.ls.accept()
+            except OSError:
+                return
+            try:
+                s = socket.create_connection(("127.0.0.1", self.target), 5)
+            except OSError:
+                c.close()
+                continue
+            state = {"records": 0, "buf": b"", "closed": False}
+            self.threading.Thread(target=self._c2s, args=(c, s, state), daemon=True).start()
+            self.threading.Thread(target=self._s2c, args=(c, s, state), daemon=True).start()
+
+    def _c2s(self, c, s, st):
+        try:
+            while True:
+                d = c.recv(4096)
+                if not d:
+                    break
+                st["buf"] += d
+                while len(st["buf"]) >= 5:  # count whole TLS records
+                    n = 5 + int.from_bytes(st["buf"][3:5], "big")
+                    if len(st["buf"]) < n:
+                        break
+                    st["buf"] = st["buf"][n:]
+                    st["records"] += 1
+                s.sendall(d)
+        except OSError:
+            pass
+        st["closed"] = True
+        for x in (c, s):
+            try:
+                x.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _s2c(self, c, s, st):
+        try:
+            while True:
+                d = s.recv(4096)
+                if not d:
+                    break
+                if st["records"] < 2:
+                    c.sendall(d)
+                    continue
+                self.dripped += 1
+                for i in range(len(d)):
+                    if st["closed"] or self.stopped:
+                        return
+                    time.sleep(self.DRIP)
+                    c.sendall(d[i:i + 1])
+        except OSError:
+            pass
+
+    def stop(self):
+        self.stopped = True
+        self.ls.close()
+
+
+def hostile(tap, data, oracle, servers, pki, oracle_only):
+    """--verify stays bounded by --timeout on a server that stalls
+    mid-handshake (issue 10, item 4): the seed server behind DripRelay."""
+    spec = "openssl rsa -tls1_2 -cipher ECDHE-RSA-AES128-SHA"
+    srv = Server(spec, pki, servers_tmp[0], 99)
+    if not srv.start(None):
+        tap.ok(False, "hostile: %s up" % spec, "hostile")
+        return
+    relay = DripRelay(srv.port)
+    try:
+        # the oracle's own OpenSSL client, with the fixed hello, is stalled
+        prof = load_profile(data, "corp.set").apply(data, "auth-algo-sha1")
+        h = proxy_hello(data, prof, "chrome")
+        direct = Server(spec, pki, servers_tmp[0], 98)
+        direct.port, direct.name = relay.port, "relay"
+        t0 = time.time()
+        r = oracle._handshake(direct, h)
+        took = time.time() - t0
+        tap.ok(took > 8 and r[0] is False,
+               "hostile: the relay stalls a real OpenSSL handshake mid-way (s_client gave up after %.0f s: %s)"
+               % (took, r[1]), "hostile")
+        if oracle_only:
+            return
+        timeout = 2
+        argv = [CIPHERPROBE, "scan", "--json", "-q", "--no-preference", "--verify", "--timeout", str(timeout),
+                "--profile", profile_path("corp.set"), "--client", "chrome", "127.0.0.1:%d,%s" % (relay.port, SNI)]
+        t0 = time.time()
+        try:
+            p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=45,
+                               stdin=subprocess.DEVNULL)
+            took, out = time.time() - t0, p.stdout
+        except subprocess.TimeoutExpired as e:
+            took, out = time.time() - t0, e.stdout or ""
+        # the scan alone, without the stalled verification, takes a few
+        # seconds; --verify may add about one --timeout, not the drip's minutes
+        bound = 25
+        tap.ok(took <= bound and relay.dripped > 0,
+               "hostile: cipherprobe scan --verify --timeout %d finishes in %.1f s (<= %d) although the server "
+               "drips its Finished one byte a second (%d stalled handshakes)" % (timeout, took, bound, relay.dripped),
+               "hostile")
+        try:
+            v = json.loads(out)["targets"][0]["verdict"]
+            verified = v.get("verified")
+            msg = v.get("verify_message")
+        except (ValueError, KeyError, IndexError, TypeError):
+            verified, msg = "no document", ""
+        tap.ok(verified is not True and verified != "no document",
+               "hostile: the stalled verification is not reported as proven (verified=%s: %s)" % (verified, msg),
+               "hostile")
+    finally:
+        relay.stop()
+        srv.stop()
+
+
+servers_tmp = []
+
+
 # ------------------------------------------------------------------ oracle
 
 class Oracle:
@@ -1032,6 +1175,21 @@ def cp_checks(tap, data, oracle, case, server, certs, profile, doc, scan_desc):
         tap.ok(r, "%s cipherprobe vs oracle: its fix %s makes the oracle succeed" % (cid, fmt_set(got)),
                "cipherprobe vs oracle: fix works", "oracle: %s %s" % (why, oracle.detail(
                    server, proxy_hello(data, p, case.client))))
+    alts, bad, unk = v.get("alternatives") or [], [], []
+    for a in alts:
+        ch = tuple(sorted((a or {}).get("changes") or [])) if isinstance(a, dict) else ()
+        pa = profile
+        for c in ch:
+            try:
+                pa = pa.apply(data, c) if pa and c in data.weak_rows else None
+            except (ValueError, KeyError):
+                pa = None
+        ra = oracle.result(server, certs, pa, case.client)[0] if pa and ch else False
+        (unk if ra is None else bad if ra is False else []).append(fmt_set(ch))
+    if alts:
+        tap.ok(not bad, "%s cipherprobe vs oracle: its %d alternative(s) make the oracle succeed%s" % (
+            cid, len(alts), " (%d unknown)" % len(unk) if unk else ""), "cipherprobe vs oracle: alternatives",
+            "failing: " + "; ".join(bad))
     cost, _ = change_cost(data, profile, got)
     cheaper = [c for k, c, w, o in oracle.search(server, certs, profile, case.client) if o is True and k < cost]
     tap.ok(not cheaper, "%s cipherprobe vs oracle: no successful change set of size <= 2 is cheaper than %d" %
@@ -1181,6 +1339,9 @@ def main(argv):
                 doc, desc = scan(c, srv, pki, tmp)
                 cp_checks(tap, data, oracle, c, srv, certs, profile, doc, desc)
         srv.stop()
+    servers_tmp.append(tmp)
+    if not only or "hostile" in only:
+        hostile(tap, data, oracle, servers, pki, oracle_only)
     log("%d cases, %d servers, %d oracle handshakes, %.0f s" % (len(cases), len(servers), oracle.runs,
                                                                 time.time() - t0))
     tap.summary()
