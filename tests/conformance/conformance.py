@@ -319,6 +319,15 @@ extendedKeyUsage = serverAuth
 subjectAltName = DNS:{sni},IP:127.0.0.1
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+# where a browser fetches the issuer (never fetched here: nothing listens)
+authorityInfoAccess = caIssuers;URI:http://127.0.0.1:9/issuer.crt
+[v3_leaf_noaia]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:{sni},IP:127.0.0.1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 """
 
 
@@ -373,6 +382,7 @@ class PKI:
             self.all_intermediates.append(self.p(inter + ".crt"))
         leaves = [  # name, key kind, issuer, start, end, self-signed
             ("rsa", "rsa", "inter", None, None, False),
+            ("rsa-noaia", "rsa", "inter", None, None, False),
             ("rsapss", "rsapss", "inter", None, None, False),
             ("ecdsa256", "p256", "inter", None, None, False),
             ("ecdsa521", "p521", "inter", None, None, False),
@@ -384,12 +394,16 @@ class PKI:
         ]
         for name, kind, issuer, start, end, selfsigned in leaves:
             key = self._key(name, kind)
-            crt = self._sign(name, SNI, key, issuer, "v3_leaf", start, end, selfsign=selfsigned)
+            ext = "v3_leaf_noaia" if name.endswith("noaia") else "v3_leaf"
+            crt = self._sign(name, SNI, key, issuer, ext, start, end, selfsign=selfsigned)
             chain = [] if selfsigned else [self.p(issuer + ".crt")]
             self.certs[name] = (crt, key, chain)
         # the same leaf, sent without its intermediate: an incomplete chain
         crt, key, _ = self.certs["rsa"]
         self.certs["rsa-leafonly"] = (crt, key, [])
+        # ... and a leaf that names no place to fetch its issuer (no AIA)
+        crt, key, _ = self.certs.pop("rsa-noaia")
+        self.certs["rsa-noaia-leafonly"] = (crt, key, [])
         self.root = self.p("root.crt")
 
     def store(self, tmp, with_ca_file):
@@ -435,9 +449,14 @@ class CertFacts:
         now = datetime.datetime.utcnow()
         self.time_bad = any(not (nb <= now <= na) for nb, na in map(cert_dates, [leaf] + chain))
         self.trusted = self._verify(store, chain, leaf)
-        # incomplete: trusted once the intermediates a browser would fetch
-        # (AIA) are added -- the firewall does not fetch them
-        self.incomplete = (not self.trusted and
+        # incomplete: the top certificate sent names where its issuer lives
+        # (AIA caIssuers), and the chain verifies once that issuer is added
+        # (the test PKI's intermediates stand for the fetch); a browser
+        # completes it, the firewall does not fetch.  Without AIA nobody can
+        # build the chain: an unknown root.
+        top = (chain or [leaf])[-1]
+        aia = "CA Issuers" in run(["openssl", "x509", "-noout", "-ext", "authorityInfoAccess", "-in", top]).stdout
+        self.incomplete = (not self.trusted and aia and
                            self._verify(store, chain + pki.all_intermediates, leaf))
 
     @staticmethod
@@ -1219,7 +1238,7 @@ def scan(case, server, pki, tmp):
 
 
 def list_cases():
-    """The matrix as a Markdown table (README.md)."""
+    """The matrix as Markdown: README.md from "## The matrix" on is this."""
     cdir = os.path.join(HERE, "cases")
     print("| case | server | profile | client | compatible | fix | no_decrypt | causes |")
     print("|---|---|---|---|---|---|---|---|")
@@ -1231,6 +1250,11 @@ def list_cases():
             c.id, c.server, c.profile, c.client, " +ca" if c.ca_file else "",
             "yes" if c.compatible else "no", c.f["fix"].replace("|", "or"),
             "yes" if c.no_decrypt else "no", c.f["causes"]))
+    print("\n## What each case proves\n")
+    for f in sorted(os.listdir(cdir)):
+        if f.endswith(".case"):
+            c = Case(os.path.join(cdir, f))
+            print("- **%s**: %s%s" % (c.id, c.f["why"], (" *(Note: %s)*" % c.f["note"]) if "note" in c.f else ""))
     return 0
 
 
