@@ -53,7 +53,7 @@ SNI = "server.conformance.test"
 V = {"sslv3": 0x300, "tls1-0": 0x301, "tls1-1": 0x302, "tls1-2": 0x303, "tls1-3": 0x304, "max": 0x304}
 VNAME = {0x300: "SSLv3", 0x301: "TLSv1", 0x302: "TLSv1.1", 0x303: "TLSv1.2", 0x304: "TLSv1.3"}
 CLIENT_VERS = {"SSLv3": 0x300, "TLSv1.0": 0x301, "TLSv1.1": 0x302, "TLSv1.2": 0x303, "TLSv1.3": 0x304}
-PANOS_MAX = 0x304  # PAN-OS >= 10.0 (default model: 12.1.2)
+PANOS_MAX = 0x304  # PAN-OS >= 10.0 (default model: the newest row of panos-versions.tsv)
 GREYED = {"enc-algo-3des", "enc-algo-rc4", "auth-algo-md5"}  # greyed out at min >= tls1-2
 OSSL_GROUP = {"x25519": "X25519", "x448": "X448", "secp256r1": "P-256", "secp384r1": "P-384",
               "secp521r1": "P-521", "ffdhe2048": "ffdhe2048", "ffdhe3072": "ffdhe3072",
@@ -110,6 +110,10 @@ class Data:
             self.weak_rows[r["change"]] = (int(r["cost"]), r["weak"] == "yes")
         self.lower_max = self.weak_rows.get("lower-max-version", (8, False))
         self.changes = [c for c in self.weak_rows if c != "lower-max-version"]
+        self.releases = []  # (release tuple, max version) from panos-versions.tsv
+        if os.path.exists(os.path.join(DATA, "panos-versions.tsv")):
+            for r in read_tsv("panos-versions.tsv"):
+                self.releases.append((tuple(int(x) for x in r["panos"].split(".")), V[r["max"]]))
         self.clients = {}
         for r in read_tsv("clients.tsv"):
             c = self.clients.setdefault(r["client"], {"suites": [], "groups": [], "sigalgs": []})
@@ -162,6 +166,19 @@ class Profile:
         if V[p.min] > V[p.max] or p.key() == self.key():
             return None
         return p
+
+
+def set_panos(data, release):
+    """The firewall's highest version for RELEASE (the last row at or below
+    it), or the newest row's when RELEASE is None."""
+    global PANOS_MAX
+    rows = sorted(data.releases) or [((10, 0), 0x304)]
+    if release is None:
+        PANOS_MAX = rows[-1][1]
+        return
+    want = tuple(int(x) for x in release.split("."))
+    at = [m for r, m in rows if r <= want]
+    PANOS_MAX = at[-1] if at else 0x303
 
 
 def load_profile(data, spec):
@@ -881,8 +898,8 @@ class Oracle:
 # ------------------------------------------------------------------ cases
 
 class Case:
-    FIELDS = ("why", "server", "profile", "client", "ca-file", "compatible", "fix", "no_decrypt",
-              "causes", "note")
+    FIELDS = ("why", "server", "profile", "client", "ca-file", "panos-version", "compatible", "fix",
+              "no_decrypt", "causes", "note")
 
     def __init__(self, path):
         self.path = path
@@ -905,6 +922,7 @@ class Case:
         self.profile = self.f["profile"]
         self.client = self.f["client"]
         self.ca_file = yesno(self.f.get("ca-file", "no"))
+        self.panos_version = self.f.get("panos-version")
         self.compatible = yesno(self.f["compatible"])
         self.no_decrypt = yesno(self.f["no_decrypt"])
         fx = self.f["fix"]
@@ -919,8 +937,9 @@ class Case:
                 self.causes.append((axis, who))
 
     def label(self):
-        return "%s [%s | %s | %s%s]" % (self.id, self.server, self.profile, self.client,
-                                         " | --ca-file" if self.ca_file else "")
+        return "%s [%s | %s | %s%s%s]" % (self.id, self.server, self.profile, self.client,
+                                           " | --ca-file" if self.ca_file else "",
+                                           " | PAN-OS " + self.panos_version if self.panos_version else "")
 
 
 def yesno(v):
@@ -1221,6 +1240,8 @@ def scan(case, server, pki, tmp):
             "--client", case.client]
     if case.ca_file:
         argv += ["--ca-file", pki.root]
+    if case.panos_version:
+        argv += ["--panos-version", case.panos_version]
     argv.append("127.0.0.1:%d,%s" % (server.port, SNI))
     t = int(os.environ.get("CONFORMANCE_SCAN_TIMEOUT", "120"))
     try:
@@ -1246,8 +1267,9 @@ def list_cases():
         if not f.endswith(".case"):
             continue
         c = Case(os.path.join(cdir, f))
-        print("| %s | `%s` | %s | %s%s | %s | %s | %s | %s |" % (
+        print("| %s | `%s` | %s | %s%s%s | %s | %s | %s | %s |" % (
             c.id, c.server, c.profile, c.client, " +ca" if c.ca_file else "",
+            " PAN-OS " + c.panos_version if c.panos_version else "",
             "yes" if c.compatible else "no", c.f["fix"].replace("|", "or"),
             "yes" if c.no_decrypt else "no", c.f["causes"]))
     print("\n## What each case proves\n")
@@ -1345,6 +1367,7 @@ def main(argv):
             log("why: " + c.f["why"])
             if "note" in c.f:
                 log("note: " + c.f["note"])
+            set_panos(data, c.panos_version)
             profile = load_profile(data, c.profile)
             certs = CertFacts(pki, tmp, srv.cert, c.ca_file)
             oracle_checks(tap, data, oracle, c, srv, certs, profile)
@@ -1364,6 +1387,7 @@ def main(argv):
                 cp_checks(tap, data, oracle, c, srv, certs, profile, doc, desc)
         srv.stop()
     servers_tmp.append(tmp)
+    set_panos(data, None)
     if not only or "hostile" in only:
         hostile(tap, data, oracle, servers, pki, oracle_only)
     log("%d cases, %d servers, %d oracle handshakes, %.0f s" % (len(cases), len(servers), oracle.runs,
