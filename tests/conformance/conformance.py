@@ -877,8 +877,10 @@ class Oracle:
                     p = p.apply(self.data, c) if p else None
                 if p is None:
                     continue
-                # a change that is a no-op after the others is not part of a minimal set
-                if n == 2 and any(profile.apply(self.data, c) is None for c in combo):
+                # a change that is a no-op on its own, or two changes to one
+                # element, are not part of a minimal set
+                if n == 2 and (any(profile.apply(self.data, c) is None for c in combo) or
+                               combo[0].split("=")[0] == combo[1].split("=")[0]):
                     continue
                 cost, weak = change_cost(self.data, profile, combo)
                 sets.append((cost, combo, weak, p))
@@ -1302,7 +1304,6 @@ def main(argv):
         else:
             print("Bail out! unknown option " + a)
             return 64
-    os.environ["OPENSSL_CONF"] = os.path.join(tempfile.gettempdir(), "nonexistent-openssl.cnf")
     tmp = tempfile.mkdtemp(prefix="cp-conf.")
     empty = os.path.join(tmp, "empty.cnf")
     open(empty, "w").close()
