@@ -124,6 +124,9 @@ class Data:
             elif f == "suite":
                 if v == "@panos":
                     c["suites"] += sorted(self.panos, key=lambda s: self.iana[s])
+                elif v == "@all":
+                    # every suite; the proxy's hello keeps those PAN-OS decrypts
+                    c["suites"] += sorted(self.iana, key=lambda s: self.iana[s])
                 else:
                     c["suites"].append(v)
             elif f in ("group", "sigalg"):
@@ -1125,7 +1128,15 @@ def oracle_checks(tap, data, oracle, case, server, certs, profile):
                        "oracle: cause")
                 continue
             h = proxy_hello(data, w, case.client)
-            r0 = oracle.handshake(server, h)
+            if h is None:
+                # nothing for the proxy to offer: it fails by definition;
+                # widen from the proxy's versions and lists with no suite
+                c = data.clients[case.client]
+                h = (max(V[w.min], c["lo"]), min(V[w.max], c["hi"], PANOS_MAX), (),
+                     tuple(g for g in c["groups"] if g not in data.strip), tuple(c["sigalgs"]))
+                r0 = False
+            else:
+                r0 = oracle.handshake(server, h)
             if axis in ("suite",):
                 h2 = widen(h, axis)
                 r = oracle.handshake(server, h2)
