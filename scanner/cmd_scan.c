@@ -226,7 +226,7 @@ static int set_push(struct target_set *s, struct cp_target *pt, const char *inpu
 
 /* Point the engine's view at the owned strings (after all pushes: the
  * arrays may move while they grow). */
-static void set_finish(struct target_set *s, const struct cp_offer *replay)
+static void set_finish(struct target_set *s, const struct cp_replay_hello *replay)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		struct cp_target *p = &s->parsed[i];
@@ -549,8 +549,9 @@ static int run_verify(struct run_ctx *c, const struct cp_scan_opts *base, char *
 		return 0;
 	struct cp_scan_target *t = calloc(n, sizeof *t);
 	struct cp_offer *offers = calloc(n, sizeof *offers);
+	struct cp_replay_hello *hellos = calloc(n, sizeof *hellos);
 	struct cp_result **res = calloc(n, sizeof *res);
-	if (!t || !offers || !res) {
+	if (!t || !offers || !hellos || !res) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -566,9 +567,10 @@ static int run_verify(struct run_ctx *c, const struct cp_scan_opts *base, char *
 			continue;
 		}
 		res[k] = r;
+		cp_offer_replay_hello(&offers[k], &hellos[k]);
 		t[k] = (struct cp_scan_target){
 			.input = r->input, .host = r->address, .port = r->port,
-			.sni = r->sni, .sni_set = true, .line = r->line, .replay = &offers[k],
+			.sni = r->sni, .sni_set = true, .line = r->line, .replay = &hellos[k],
 		};
 		k++;
 	}
@@ -606,6 +608,7 @@ static int run_verify(struct run_ctx *c, const struct cp_scan_opts *base, char *
 out:
 	free(t);
 	free(offers);
+	free(hellos);
 	free(res);
 	return rc;
 }
@@ -665,6 +668,7 @@ int cmd_scan(int argc, char **argv)
 	struct cp_profile profile;
 	const struct cp_client *client = NULL;
 	struct cp_offer offer;
+	struct cp_replay_hello *replay = NULL;
 	struct cp_fleet fleet;
 	struct cp_recommendation rec;
 	bool have_fleet = false;
@@ -822,7 +826,14 @@ int cmd_scan(int argc, char **argv)
 				CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
 			goto out;
 		}
+		replay = malloc(sizeof *replay);
+		if (!replay) {
+			fprintf(stderr, "cipherprobe scan: out of memory\n");
+			rc = CP_EXIT_OSERR;
+			goto out;
+		}
 		cp_proxy_offer(&profile, client, &offer);
+		cp_offer_replay_hello(&offer, replay);
 		ctx.profile = &profile;
 		ctx.client = client;
 	} else if (profile_spec || profile_name || verify) {
@@ -893,7 +904,7 @@ int cmd_scan(int argc, char **argv)
 		fprintf(stderr, "cipherprobe scan: no targets (give TARGET arguments, -i FILE or --from-decryption-log FILE)\n");
 		goto out;
 	}
-	set_finish(&set, verdicts ? &offer : NULL);
+	set_finish(&set, replay);
 
 	ctx.ops = cp_output_find(outfmt);
 	ctx.total = set.n;
@@ -996,6 +1007,7 @@ out:
 	if (at_open)
 		cp_atomic_abort(&at);
 	set_free(&set);
+	free(replay);
 	free(inputs);
 	free(logs);
 	return rc;
