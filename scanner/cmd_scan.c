@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "fetch.h"
 #include "input/declog.h"
+#include "input/hello_file.h"
 #include "input/list.h"
 #include "input/target.h"
 #include "output/file.h"
@@ -78,6 +79,9 @@ static const char scan_usage[] =
 "                           https list's or webhook's certificate\n"
 "      --client NAME        the browser whose hello the proxy narrows: chrome\n"
 "                           (default), firefox, safari, any\n"
+"      --proxy-hello FILE   replay the firewall's own ClientHello, captured in FILE\n"
+"                           (pcap, pcapng or a hex dump), instead of the model's;\n"
+"                           only its server_name is changed, to each target's\n"
 "      --verify             prove each fix: replay the fixed profile's hello and,\n"
 "                           where OpenSSL can, complete a real handshake with it\n"
 "                           (output then comes at the end, not as targets finish)\n"
@@ -124,6 +128,7 @@ enum {
 	OPT_PER_HOST, OPT_RATE, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_RETRIES, OPT_SNI,
 	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT, OPT_VERIFY, OPT_DECLOG, OPT_PANOS_HOST, OPT_PANOS_KEY_FILE, OPT_PANOS_VSYS,
 	OPT_PANOS_DG, OPT_CACERT, OPT_STATE, OPT_NOTIFY, OPT_NOTIFY_ON, OPT_NOTIFY_REQUIRED,
+	OPT_PROXY_HELLO,
 };
 
 static const struct option long_opts[] = {
@@ -138,6 +143,7 @@ static const struct option long_opts[] = {
 	{ "strategy", required_argument, NULL, OPT_STRATEGY },
 	{ "protocols", required_argument, NULL, 'p' },
 	{ "no-groups", no_argument, NULL, OPT_NO_GROUPS },
+	{ "proxy-hello", required_argument, NULL, OPT_PROXY_HELLO },
 	{ "no-preference", no_argument, NULL, OPT_NO_PREF },
 	{ "no-cert", no_argument, NULL, OPT_NO_CERT },
 	{ "max-suites", required_argument, NULL, OPT_MAX_SUITES },
@@ -222,6 +228,30 @@ static int set_push(struct target_set *s, struct cp_target *pt, const char *inpu
 	}
 	s->n++;
 	return 0;
+}
+
+/*
+ * --proxy-hello: the firewall's own hello, captured, replaces the model's
+ * in the replay (the verdict's model is still cp_proxy_offer's).  An exit
+ * status: CP_EXIT_OK, or why not after saying so.
+ */
+static int load_proxy_hello(const char *path, bool quiet, struct cp_hellofile *hf, struct cp_replay_hello *rh)
+{
+	char err[512];
+	int st = cp_hellofile_load(path, hf, err, sizeof err);
+
+	if (st != CP_HELLOFILE_OK) {
+		fprintf(stderr, "cipherprobe scan: --proxy-hello %s\n", err);
+		return st == CP_HELLOFILE_E_OPEN ? CP_EXIT_NOINPUT : st == CP_HELLOFILE_E_NOMEM ? CP_EXIT_OSERR
+											: CP_EXIT_DATAERR;
+	}
+	cp_offer_capture_hello(hf->hello, hf->raw, hf->len, rh);
+	if (!quiet)
+		fprintf(stderr, "cipherprobe scan: replaying the ClientHello captured in %s (%s): %zu bytes, "
+			"%zu suites, server_name %s%s\n", path, hf->origin, hf->len, rh->nsuites,
+			rh->raw_sni ? rh->raw_sni : "none",
+			rh->raw_sni ? " (rewritten to each target's own)" : " (sent as captured)");
+	return CP_EXIT_OK;
 }
 
 /* Point the engine's view at the owned strings (after all pushes: the
@@ -662,7 +692,8 @@ int cmd_scan(int argc, char **argv)
 	bool quiet = false, verdicts = true, verify = false;
 	const char *profile_spec = NULL, *profile_name = NULL, *client_name = "chrome";
 	const char *panos_host = NULL, *panos_key_file = NULL, *panos_vsys = NULL, *panos_dg = NULL;
-	const char *cacert = NULL;
+	const char *cacert = NULL, *proxy_hello = NULL;
+	struct cp_hellofile capture = { 0 };
 	struct cp_watch_opts wo = { 0 };
 	struct cp_watch_outcome wout = { 0 };
 	struct cp_profile profile;
@@ -765,6 +796,7 @@ int cmd_scan(int argc, char **argv)
 		case OPT_CLIENT: client_name = optarg; break;
 		case OPT_NO_VERDICT: verdicts = false; break;
 		case OPT_VERIFY: verify = true; break;
+		case OPT_PROXY_HELLO: proxy_hello = optarg; break;
 		case OPT_DECLOG: logs[nlogs++] = optarg; break;
 		case OPT_PANOS_HOST: panos_host = optarg; break;
 		case OPT_PANOS_KEY_FILE: panos_key_file = optarg; break;
@@ -834,10 +866,16 @@ int cmd_scan(int argc, char **argv)
 		}
 		cp_proxy_offer(&profile, client, &offer);
 		cp_offer_replay_hello(&offer, replay);
+		if (proxy_hello) {
+			rc = load_proxy_hello(proxy_hello, quiet, &capture, replay);
+			if (rc != CP_EXIT_OK)
+				goto out;
+			rc = CP_EXIT_USAGE;
+		}
 		ctx.profile = &profile;
 		ctx.client = client;
-	} else if (profile_spec || profile_name || verify) {
-		fprintf(stderr, "cipherprobe scan: --no-verdict excludes --profile and --verify\n");
+	} else if (profile_spec || profile_name || verify || proxy_hello) {
+		fprintf(stderr, "cipherprobe scan: --no-verdict excludes --profile, --verify and --proxy-hello\n");
 		goto out;
 	}
 	ctx.hold = verify || wo.state || wo.notify_url;
@@ -1008,6 +1046,7 @@ out:
 		cp_atomic_abort(&at);
 	set_free(&set);
 	free(replay);
+	cp_hellofile_free(&capture);
 	free(inputs);
 	free(logs);
 	return rc;

@@ -114,7 +114,8 @@ static int read_offset(const struct line *l, size_t *off, const char **rest)
 }
 
 /* Up to `limit` bytes from the hex columns of an offset-style line: tokens
- * of hex digit pairs, up to the first other token (the ASCII column). */
+ * of hex digit pairs, up to the first other token or a wide gap (the
+ * ASCII column, which may itself look like hex: "ab"). */
 static size_t read_columns(const char *p, const char *e, size_t limit, uint8_t *out, size_t cap, size_t *n)
 {
 	size_t got = 0;
@@ -123,8 +124,12 @@ static size_t read_columns(const char *p, const char *e, size_t limit, uint8_t *
 		const char *t;
 		size_t digits = 0;
 
+		t = p;
 		while (p < e && is_blank(*p))
 			p++;
+		/* three blanks or more: the ASCII column of a short last line */
+		if (got > 0 && p - t >= 3)
+			break;
 		t = p;
 		while (p < e && !is_blank(*p))
 			p++;
@@ -210,6 +215,12 @@ static int hex_plain(const char *text, size_t len, uint8_t *out, size_t cap, siz
 		}
 		if (is_blank(c) || c == ':' || c == ',' || c == '-')
 			continue;
+		if (c == '#' && hi < 0) {
+			/* a comment, to the end of the line */
+			while (i + 1 < len && text[i + 1] != '\n')
+				i++;
+			continue;
+		}
 		/* "0x16 0x03": a prefix, not digits, when it opens a token */
 		if (c == '0' && hi < 0 && i + 1 < len && (text[i + 1] == 'x' || text[i + 1] == 'X') &&
 		    (i == 0 || is_blank(text[i - 1]) || text[i - 1] == '\n' || text[i - 1] == ',' ||
@@ -525,6 +536,21 @@ static int take_packet(struct stream *s, const struct tcp_payload *t, bool cut, 
 		stream_reset(s);
 		return 0;
 	}
+	out->hello = malloc(sizeof *out->hello);
+	if (!out->hello)
+		return -1;
+	st = cp_chello_parse(buf, need, out->hello);
+	if (st != CP_CHELLO_OK) {
+		size_t wl;
+
+		free(out->hello);
+		out->hello = NULL;
+		describe(s, why, whylen);
+		wl = strlen(why);
+		cp_strapp(why, whylen, &wl, ": %s", cp_chello_strerror(st));
+		stream_reset(s);
+		return 0;
+	}
 	out->raw = malloc(need);
 	if (!out->raw)
 		return -1;
@@ -631,6 +657,7 @@ static int as_records(const uint8_t *b, size_t n, struct cp_hellofile *out, char
 {
 	struct cp_chello *h = malloc(sizeof *h);
 	struct cp_wbuf w;
+	bool records;
 	int st, rc = CP_HELLOFILE_E_DATA;
 
 	cp_wbuf_init(&w, CP_CHELLO_MAX_BYTES + 4096);
@@ -643,7 +670,8 @@ static int as_records(const uint8_t *b, size_t n, struct cp_hellofile *out, char
 		cp_seterr(err, errlen, "%s: the hex dump is not one ClientHello: %s", path, cp_chello_strerror(st));
 		goto out;
 	}
-	if (h->records) {
+	records = h->records;
+	if (records) {
 		cp_wbuf_bytes(&w, b, h->consumed);
 	} else {
 		for (size_t off = 0; off < h->consumed; off += RECORD_MAX) {
@@ -660,10 +688,17 @@ static int as_records(const uint8_t *b, size_t n, struct cp_hellofile *out, char
 		cp_seterr(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
+	/* parse the records, to keep what is parsed and what is sent one thing */
+	if (cp_chello_parse(w.data, w.len, h) != CP_CHELLO_OK) {
+		cp_seterr(err, errlen, "%s: the hex dump is not one ClientHello", path);
+		goto out;
+	}
+	out->hello = h;
+	h = NULL;
 	out->raw = w.data;
 	out->len = w.len;
 	w.data = NULL;
-	cp_seterr(out->origin, sizeof out->origin, "hex dump, %s", h->records ? "TLS record" : "handshake message");
+	cp_seterr(out->origin, sizeof out->origin, "hex dump, %s", records ? "TLS record" : "handshake message");
 	rc = CP_HELLOFILE_OK;
 out:
 	cp_wbuf_free(&w);
@@ -742,6 +777,8 @@ void cp_hellofile_free(struct cp_hellofile *f)
 	if (!f)
 		return;
 	free(f->raw);
+	free(f->hello);
 	f->raw = NULL;
+	f->hello = NULL;
 	f->len = 0;
 }

@@ -4,7 +4,7 @@
  *
  * FILE is a packet capture (pcap or pcapng, as PAN-OS packet capture and
  * tcpdump write them; read with libpcap) or a hex dump of one ClientHello:
- * a plain hex stream (spaces, colons and line breaks allowed), or
+ * a plain hex stream (spaces, colons, line breaks and # comments allowed), or
  * Wireshark "hex dump", `xxd` or `hexdump -C` output with their offset
  * columns.  Either the TLS record(s) or the bare handshake message.
  *
@@ -30,9 +30,12 @@ enum cp_hellofile_status {
 	CP_HELLOFILE_E_NOMEM = -3,
 };
 
+struct cp_chello;
+
 struct cp_hellofile {
 	uint8_t *raw;               /* the hello as TLS records (owned) */
 	size_t len;
+	struct cp_chello *hello;    /* raw, parsed (owned) */
 	char origin[192];           /* "packet 4, 10.0.0.1:50312 -> 10.0.0.9:443" or "hex dump" */
 };
 

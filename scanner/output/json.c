@@ -262,6 +262,13 @@ static json_t *log_json(const struct cp_result *r)
 	return o;
 }
 
+/* With --proxy-hello: the captured hello was replayed, and whether its
+ * server_name was changed to this target's. */
+static json_t *proxy_hello_json(const struct cp_result *r)
+{
+	return json_pack("{s:s, s:b}", "source", "capture", "sni_rewritten", r->replay.sni_rewritten);
+}
+
 json_t *cp_result_to_json(const struct cp_result *r)
 {
 	json_t *o = json_object();
@@ -284,7 +291,8 @@ json_t *cp_result_to_json(const struct cp_result *r)
 	    set(o, "dhe_bits", r->dhe_bits ? jint(r->dhe_bits) : json_null()) ||
 	    set(o, "certificate", cert_json(&r->cert)) ||
 	    set(o, "violations", violations_json(r)) ||
-	    (r->log_failures && set(o, "log", log_json(r)))) {
+	    (r->log_failures && set(o, "log", log_json(r))) ||
+	    (r->replay.captured && set(o, "proxy_hello", proxy_hello_json(r)))) {
 		json_decref(o);
 		return NULL;
 	}
