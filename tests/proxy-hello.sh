@@ -30,8 +30,9 @@ SNI=capture.example.test
 
 # ---- the capture --------------------------------------------------------
 tcpdump_ok=no
-if command -v tcpdump >/dev/null 2>&1; then
-	tcpdump -i lo -U --immediate-mode -s 0 -w "$T/cap.pcap" "tcp and dst port $SRV_PORT" \
+TCPDUMP=${TCPDUMP:-tcpdump}
+if command -v "$TCPDUMP" >/dev/null 2>&1; then
+	"$TCPDUMP" -i lo -U --immediate-mode -s 0 -w "$T/cap.pcap" "tcp port $SRV_PORT" \
 		>"$T/tcpdump.out" 2>"$T/tcpdump.err" </dev/null &
 	TD=$!
 	integ_track "$TD"
@@ -127,6 +128,33 @@ assert t["proxy_hello"]["source"] == "capture", t
 n = t["verdict"]["negotiated"]
 assert n and n["version"] == "TLSv1.3", t["verdict"]' "$T/srv.json" 2>&1 | tap_diag
 tap_check "${PIPESTATUS[0]}" "s_server negotiates TLS 1.3 with its own client's hello, replayed"
+
+# ---- profile show --proxy-hello --------------------------------------------
+"$CIPHERPROBE" profile show --proxy-hello "$T/cap.pcap" >"$T/show.txt" 2>&1 &&
+	grep -q "^Capture   $T/cap.pcap: packet" "$T/show.txt" && grep -q "^cipher suites" "$T/show.txt" &&
+	grep -q "^extensions" "$T/show.txt" && grep -q "of 7 differ" "$T/show.txt"
+tap_check $? "profile show --proxy-hello: the capture beside the model" || tap_diag "$T/show.txt"
+"$CIPHERPROBE" profile show --proxy-hello "$T/hello.plain.txt" panos-default --client any --json >"$T/show.json" 2>&1
+"$PYTHON" -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+c=d["compare"]
+assert d["model"] == {"profile": "panos-default", "client": "any", "sends_hello": True}, d["model"]
+assert set(c) == {"ciphers", "groups", "signature_algorithms", "versions", "extensions", "key_shares", "alpn"}, c.keys()
+assert "TLS_EMPTY_RENEGOTIATION_INFO_SCSV" in c["ciphers"]["only_capture"], c["ciphers"]
+assert d["differences"] == sum(not v.get("same", v.get("capture") == v.get("model")) for v in c.values()), d' \
+	"$T/show.json" 2>&1 | tap_diag
+tap_check "${PIPESTATUS[0]}" "profile show --proxy-hello --json: every axis compared"
+# the model's own hello, caught by the recorder, matches the model exactly
+ids=$("$CIPHERPROBE" profile show panos-recommended --client chrome --json |
+	"$PYTHON" -c 'import json,sys; print(",".join(c["id"] for c in json.load(sys.stdin)["offer"]["ciphers"]))')
+rm -f "$T"/rec/*.bin
+integ_run timeout -k 5 60 "$CIPHERPROBE" scan --json --no-groups --no-preference --no-cert -p tls1.3 \
+	--timeout 3 --retries 0 "127.0.0.1:$RP,model.example.test" >"$T/model.json" 2>"$T/model.err"
+"$PYTHON" "$TOOL" pick "$T/rec" "$ids" "$T/model.bin" && "$PYTHON" "$TOOL" hex "$T/model.bin" plain "$T/model.hex" &&
+	"$CIPHERPROBE" profile show --proxy-hello "$T/model.hex" >"$T/model-show.txt" 2>&1 &&
+	grep -q "^0 of 7 differ: the model matches the capture" "$T/model-show.txt"
+tap_check $? "profile show: the replay's own model hello, captured, matches the model" ||
+	tap_diag "$T/model-show.txt"
 
 # ---- errors name the file and what is wrong -------------------------------
 # expect_error FILE STATUS TEXT

@@ -109,12 +109,6 @@ void cp_offer_replay_hello(const struct cp_offer *o, struct cp_replay_hello *out
 	memcpy(out->sigalgs, o->sigalgs, out->nsigalgs * sizeof o->sigalgs[0]);
 }
 
-/* RFC 8701: 0x0A0A, 0x1A1A, ... 0xFAFA, reserved to keep peers honest. */
-static bool is_grease(uint16_t v)
-{
-	return (v & 0x0F0F) == 0x0A0A && (v >> 8) == (v & 0xFF);
-}
-
 /* A cipher-suite value that signals rather than offers (RFC 5746, 7507). */
 static bool is_signal(uint16_t id)
 {
@@ -151,7 +145,7 @@ static size_t copy_values(const uint16_t *in, size_t n, uint16_t *out, size_t ca
 	size_t k = 0;
 
 	for (size_t i = 0; i < n && k < cap; i++)
-		if (!is_grease(in[i]) && !(suites && is_signal(in[i])))
+		if (!cp_chello_is_grease(in[i]) && !(suites && is_signal(in[i])))
 			out[k++] = in[i];
 	return k;
 }

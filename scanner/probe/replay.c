@@ -8,10 +8,12 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "probe/chain.h"
+#include "tls/chello.h"
 
 bool cp_replay_hello_has_version(const struct cp_replay_hello *h, uint16_t v)
 {
@@ -69,6 +71,36 @@ static void replay_raw(struct cp_chain *c, const struct cp_replay_hello *o, stru
 	rp->captured = true;
 	rp->sni_rewritten = o->raw_sni && c->job->sni && !cp_is_ip_literal(c->job->sni) &&
 			    strcasecmp(o->raw_sni, c->job->sni) != 0;
+}
+
+int cp_replay_hello_encode(const struct cp_replay_hello *h, const char *sni, struct cp_wbuf *out)
+{
+	struct cp_job j = { .sni = sni && !cp_is_ip_literal(sni) ? sni : NULL };
+	struct cp_chain *c = calloc(1, sizeof *c);
+	struct cp_probe_spec *s = calloc(1, sizeof *s);
+	struct cp_keyshare_cache *kc = cp_keyshare_cache_new();
+	int st = CP_HELLO_E_NOMEM;
+
+	if (!c || !s || !kc)
+		goto out;
+	c->job = &j;
+	if (h->raw) {
+		bool rewritten;
+		st = cp_chello_with_sni(h->raw, h->raw_len, j.sni, out, &rewritten) == CP_CHELLO_OK ? CP_HELLO_OK
+												      : CP_HELLO_E_PARAM;
+		goto out;
+	}
+	if (h->nsuites == 0) {
+		st = CP_HELLO_E_PARAM;
+		goto out;
+	}
+	replay_model(c, h, s);
+	st = cp_hello_encode(&s->hp, kc, out);
+out:
+	cp_keyshare_cache_free(kc);
+	free(s);
+	free(c);
+	return st;
 }
 
 static enum cp_next replay_next(struct cp_chain *c, struct cp_probe_spec *s)

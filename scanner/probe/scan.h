@@ -52,6 +52,14 @@ struct cp_replay_hello {
 
 /* Whether version v (wire) is among h's versions. */
 bool cp_replay_hello_has_version(const struct cp_replay_hello *h, uint16_t v);
+/*
+ * Append to out the records the replay would send a server named sni
+ * (NULL or an IP literal: none), exactly as the replay chain builds them;
+ * for `profile show` to set the model beside a capture.  A CP_HELLO_*
+ * status (tls/hello.h).
+ */
+struct cp_wbuf;
+int cp_replay_hello_encode(const struct cp_replay_hello *h, const char *sni, struct cp_wbuf *out);
 
 enum cp_strategy {
 	CP_STRATEGY_ELIMINATE = 0,  /* offer many, remove the chosen one, repeat */

@@ -375,6 +375,40 @@ const char *cp_chello_strerror(int status)
 	return "unknown error";
 }
 
+bool cp_chello_is_grease(uint16_t v)
+{
+	return (v & 0x0F0F) == 0x0A0A && (v >> 8) == (v & 0xFF);
+}
+
+const char *cp_chello_ext_name(uint16_t t)
+{
+	/* IANA TLS ExtensionType Values, the ones clients send */
+	static const struct {
+		uint16_t type;
+		const char *name;
+	} names[] = {
+		{ 0, "server_name" }, { 1, "max_fragment_length" }, { 5, "status_request" },
+		{ 10, "supported_groups" }, { 11, "ec_point_formats" }, { 13, "signature_algorithms" },
+		{ 14, "use_srtp" }, { 15, "heartbeat" }, { 16, "application_layer_protocol_negotiation" },
+		{ 17, "status_request_v2" }, { 18, "signed_certificate_timestamp" },
+		{ 21, "padding" }, { 22, "encrypt_then_mac" }, { 23, "extended_master_secret" },
+		{ 27, "compress_certificate" }, { 28, "record_size_limit" }, { 34, "delegated_credential" },
+		{ 35, "session_ticket" }, { 41, "pre_shared_key" }, { 42, "early_data" },
+		{ 43, "supported_versions" }, { 44, "cookie" }, { 45, "psk_key_exchange_modes" },
+		{ 47, "certificate_authorities" }, { 49, "post_handshake_auth" },
+		{ 50, "signature_algorithms_cert" }, { 51, "key_share" }, { 57, "quic_transport_parameters" },
+		{ 17513, "application_settings" }, { 17613, "application_settings" },
+		{ 65037, "encrypted_client_hello" }, { 65281, "renegotiation_info" },
+	};
+
+	if (cp_chello_is_grease(t))
+		return "GREASE";
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].type == t)
+			return names[i].name;
+	return NULL;
+}
+
 /* A host name we can put in server_name (RFC 6066 3: no IP literals, no
  * trailing dot); its length in *n. */
 static bool sni_ok(const char *s, size_t *n)

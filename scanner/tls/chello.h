@@ -80,6 +80,12 @@ struct cp_chello {
 int cp_chello_parse(const uint8_t *p, size_t len, struct cp_chello *h);
 const char *cp_chello_strerror(int status);
 
+/* IANA name of extension type t ("server_name"), "GREASE" for RFC 8701
+ * values, NULL when unknown. */
+const char *cp_chello_ext_name(uint16_t t);
+/* Whether v is an RFC 8701 GREASE value (0x0A0A, 0x1A1A, ... 0xFAFA). */
+bool cp_chello_is_grease(uint16_t v);
+
 /*
  * For a stream being reassembled: CP_CHELLO_OK with *need set to the bytes
  * of records that hold the whole hello once p[0..len) shows them all,

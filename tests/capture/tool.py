@@ -17,6 +17,8 @@
   tool.py sni BIN NAME OUT          BIN with its server_name set to NAME
   tool.py match DIR BIN             how many saved hellos equal BIN (exit 1
                                     when none)
+  tool.py pick DIR IDS OUT          the saved hello whose cipher suites are
+                                    exactly IDS ("0x1301,0xC02F,...")
 """
 import os
 import socket
@@ -197,6 +199,14 @@ def sni_of(b):
     return None
 
 
+def suites_of(b):
+    msg = message(b)
+    off = 4 + 2 + 32
+    off += 1 + msg[off]
+    n = struct.unpack("!H", msg[off:off + 2])[0]
+    return [struct.unpack("!H", msg[off + 2 + i:off + 4 + i])[0] for i in range(0, n, 2)]
+
+
 def with_sni(b, name):
     msg = message(b)
     block, exts = parse_exts(msg)
@@ -293,6 +303,17 @@ def main(a):
         n = sum(1 for f in os.listdir(a[1]) if open(os.path.join(a[1], f), "rb").read() == want)
         print(n)
         return 0 if n else 1
+    elif cmd == "pick":
+        want = [int(x, 16) for x in a[2].split(",")]
+        for f in sorted(os.listdir(a[1])):
+            b = open(os.path.join(a[1], f), "rb").read()
+            try:
+                if suites_of(b) == want:
+                    open(a[3], "wb").write(b)
+                    return 0
+            except (IndexError, struct.error):
+                pass
+        return 1
     else:
         raise SystemExit(__doc__)
     return 0
