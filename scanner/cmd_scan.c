@@ -27,13 +27,17 @@
 #include "input/target.h"
 #include "output/file.h"
 #include "output/output.h"
+#include "output/sanitize.h"
 #include "policy/advise.h"
+#include "policy/firewall.h"
+#include "policy/intercept.h"
 #include "policy/offer.h"
 #include "policy/panosapi.h"
 #include "policy/profile.h"
 #include "policy/verdict_out.h"
 #include "policy/verify.h"
 #include "net/dns.h"
+#include "tls/chain.h"
 #include "tls/wire.h"
 #include "probe/scan.h"
 #include "registry.h"
@@ -82,10 +86,21 @@ static const char scan_usage[] =
 "      --proxy-hello FILE   replay the firewall's own ClientHello, captured in FILE\n"
 "                           (pcap, pcapng or a hex dump), instead of the model's;\n"
 "                           only its server_name is changed, to each target's\n"
+"      --panos-version V    the PAN-OS release whose behaviour verdicts assume\n"
+"                           (TLS 1.3 from 10.0, post-quantum groups stripped from\n"
+"                           11.1; default: the newest the model knows)\n"
 "      --verify             prove each fix: replay the fixed profile's hello and,\n"
 "                           where OpenSSL can, complete a real handshake with it\n"
 "                           (output then comes at the end, not as targets finish)\n"
 "      --no-verdict         scan only: no profile, no replay, no verdicts\n"
+"\n"
+"Certificates (each chain is verified as sent, missing intermediates not fetched):\n"
+"      --ca-file FILE       also trust the CA certificates (PEM) in FILE, like the\n"
+"                           roots imported on the firewall; repeatable (the\n"
+"                           default store is " CP_TRUST_DEFAULT_BUNDLE ")\n"
+"      --forward-trust-ca FILE  the forward-trust CA certificate(s) (PEM) of a\n"
+"                           decrypting proxy: a chain from it means this scan is\n"
+"                           itself being decrypted; repeatable\n"
 "\n"
 "Watching (cron):\n"
 "      --state FILE         compare with the scan saved in FILE (if any), report\n"
@@ -129,6 +144,8 @@ enum {
 	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT, OPT_VERIFY, OPT_DECLOG, OPT_PANOS_HOST, OPT_PANOS_KEY_FILE, OPT_PANOS_VSYS,
 	OPT_PANOS_DG, OPT_CACERT, OPT_STATE, OPT_NOTIFY, OPT_NOTIFY_ON, OPT_NOTIFY_REQUIRED,
 	OPT_PROXY_HELLO,
+	OPT_PANOS_VERSION,
+	OPT_CA_FILE, OPT_FORWARD_TRUST_CA,
 };
 
 static const struct option long_opts[] = {
@@ -161,12 +178,15 @@ static const struct option long_opts[] = {
 	{ "client", required_argument, NULL, OPT_CLIENT },
 	{ "no-verdict", no_argument, NULL, OPT_NO_VERDICT },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "panos-version", required_argument, NULL, OPT_PANOS_VERSION },
 	{ "from-decryption-log", required_argument, NULL, OPT_DECLOG },
 	{ "panos-host", required_argument, NULL, OPT_PANOS_HOST },
 	{ "panos-key-file", required_argument, NULL, OPT_PANOS_KEY_FILE },
 	{ "panos-vsys", required_argument, NULL, OPT_PANOS_VSYS },
 	{ "panos-device-group", required_argument, NULL, OPT_PANOS_DG },
 	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+	{ "forward-trust-ca", required_argument, NULL, OPT_FORWARD_TRUST_CA },
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "notify", required_argument, NULL, OPT_NOTIFY },
 	{ "notify-on", required_argument, NULL, OPT_NOTIFY_ON },
@@ -232,7 +252,7 @@ static int set_push(struct target_set *s, struct cp_target *pt, const char *inpu
 
 /*
  * --proxy-hello: the firewall's own hello, captured, replaces the model's
- * in the replay (the verdict's model is still cp_proxy_offer's).  An exit
+ * in the replay (the verdict's model is still cp_firewall_offer's).  An exit
  * status: CP_EXIT_OK, or why not after saying so.
  */
 static int load_proxy_hello(const char *path, bool quiet, struct cp_hellofile *hf, struct cp_replay_hello *rh)
@@ -443,6 +463,10 @@ struct run_ctx {
 	/* policy: NULL profile means --no-verdict */
 	const struct cp_profile *profile;
 	const struct cp_client *client;
+	const struct cp_firewall *firewall;
+	/* chain verification: NULL trust with --no-cert */
+	const struct cp_trust *trust, *forward_trust;
+	struct cp_intercept_set *intercept;
 	struct cp_result **kept;   /* incompatible results, for the fleet summary */
 	size_t nkept, capkept;
 	bool hold;                 /* --verify: keep every result, write at the end */
@@ -505,8 +529,18 @@ static void on_result(void *data, struct cp_result *r)
 	struct run_ctx *c = data;
 
 	cp_summary_add(&c->sum, r);
+	if (c->trust && r->nchain) {
+		/* before the verdict, which weighs the chain against the profile */
+		char *ft = NULL;
+		if (cp_chain_check(r->chain, r->nchain, c->trust, r->sni ? r->sni : r->host,
+				   time(NULL), &r->cert) < 0 ||
+		    cp_chain_issued_by(r->chain, r->nchain, c->forward_trust, &ft) < 0 ||
+		    cp_intercept_observe(c->intercept, r, ft) < 0)
+			c->nomem = 1;
+		free(ft);
+	}
 	if (c->profile && r->ok) {
-		r->verdict = cp_advise(r, c->profile, c->client);
+		r->verdict = cp_advise(r, c->profile, c->client, c->firewall);
 		if (!r->verdict)
 			c->nomem = 1;
 		else if (r->verdict->compatible)
@@ -592,7 +626,7 @@ static int run_verify(struct run_ctx *c, const struct cp_scan_opts *base, char *
 		if (!r->verdict || r->verdict->compatible || !r->verdict->fix)
 			continue;
 		if (cp_profile_apply(c->profile, r->verdict->fix, &fixed, perr, sizeof perr) < 0 ||
-		    cp_proxy_offer(&fixed, c->client, &offers[k]) < 0 || !r->address) {
+		    cp_firewall_offer(c->firewall, &fixed, c->client, &offers[k]) < 0 || !r->address) {
 			set_verified(r->verdict, 0, "the fix does not give the proxy a hello to send");
 			continue;
 		}
@@ -682,6 +716,72 @@ static void on_progress(void *data, size_t done, size_t total, size_t inflight, 
 	fflush(stderr);
 }
 
+/* One PEM file into a store; a usage-grade message naming the option and
+ * the file.  CP_EXIT_OK, CP_EXIT_NOINPUT (missing) or CP_EXIT_DATAERR. */
+static int trust_file(struct cp_trust *t, const char *opt, const char *path)
+{
+	char err[512];
+
+	if (cp_trust_add_file(t, path, CP_TRUST_ADMIN, err, sizeof err) >= 0)
+		return CP_EXIT_OK;
+	fprintf(stderr, "cipherprobe scan: %s: %s\n", opt, err);
+	return access(path, F_OK) < 0 ? CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
+}
+
+/*
+ * The trust store for chain verification (default bundle + --ca-file),
+ * the --forward-trust-ca certificates and the interception detector.
+ * Nothing is built with --no-cert (no chain to verify).  Returns
+ * CP_EXIT_OK or the exit status after a message.
+ */
+static int load_trust(bool certificate, const char *const *ca, size_t nca,
+		      const char *const *ft, size_t nft, struct cp_trust **trust,
+		      struct cp_trust **forward_trust, struct cp_intercept_set **intercept)
+{
+	char err[512];
+	int rc;
+
+	if (!certificate) {
+		if (!nca && !nft)
+			return CP_EXIT_OK;
+		fprintf(stderr, "cipherprobe scan: --no-cert excludes --ca-file and --forward-trust-ca\n");
+		return CP_EXIT_USAGE;
+	}
+	*trust = cp_trust_new();
+	*intercept = cp_intercept_set_new();
+	if (nft)
+		*forward_trust = cp_trust_new();
+	if (!*trust || !*intercept || (nft && !*forward_trust)) {
+		fprintf(stderr, "cipherprobe scan: out of memory\n");
+		return CP_EXIT_OSERR;
+	}
+	/* without the default bundle only --ca-file roots are trusted: say so,
+	 * but scan anyway (the dates, names and chains still tell) */
+	if (cp_trust_add_default(*trust, err, sizeof err) < 0)
+		fprintf(stderr, "cipherprobe scan: warning: default trust store unusable (%s); "
+			"only --ca-file roots are trusted\n", err);
+	for (size_t i = 0; i < nca; i++)
+		if ((rc = trust_file(*trust, "--ca-file", ca[i])) != CP_EXIT_OK)
+			return rc;
+	for (size_t i = 0; i < nft; i++)
+		if ((rc = trust_file(*forward_trust, "--forward-trust-ca", ft[i])) != CP_EXIT_OK)
+			return rc;
+	return CP_EXIT_OK;
+}
+
+/* The interception warning, on stderr whatever the output format: every
+ * result of this run describes the proxy. */
+static void warn_interception(const struct cp_intercept *i)
+{
+	char *issuer = cp_sanitize(i->issuer);  /* from a certificate: untrusted */
+
+	fprintf(stderr, "cipherprobe scan: WARNING: this scan is being decrypted; results describe "
+		"the proxy, not the servers (%zu target%s signed by %s'%s')\n",
+		i->targets, i->targets == 1 ? "" : "s",
+		i->forward_trust ? "the --forward-trust-ca certificate " : "", issuer ? issuer : "?");
+	free(issuer);
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	struct cp_scan_opts so;
@@ -691,9 +791,15 @@ int cmd_scan(int argc, char **argv)
 	size_t ninputs = 0, nlogs = 0;
 	bool quiet = false, verdicts = true, verify = false;
 	const char *profile_spec = NULL, *profile_name = NULL, *client_name = "chrome";
+	const char *panos_version = NULL;
+	struct cp_firewall firewall;
 	const char *panos_host = NULL, *panos_key_file = NULL, *panos_vsys = NULL, *panos_dg = NULL;
-	const char *cacert = NULL, *proxy_hello = NULL;
 	struct cp_hellofile capture = { 0 };
+	const char *cacert = NULL, *proxy_hello = NULL;
+	const char **ca_files = NULL, **ft_files = NULL;
+	size_t nca_files = 0, nft_files = 0;
+	struct cp_trust *trust = NULL, *forward_trust = NULL;
+	struct cp_intercept icpt = { 0 };
 	struct cp_watch_opts wo = { 0 };
 	struct cp_watch_outcome wout = { 0 };
 	struct cp_profile profile;
@@ -714,7 +820,13 @@ int cmd_scan(int argc, char **argv)
 	memset(&fleet, 0, sizeof fleet);
 	inputs = calloc((size_t)argc + 1, sizeof *inputs);
 	logs = calloc((size_t)argc + 1, sizeof *logs);
-	if (!inputs || !logs) {
+	ca_files = calloc((size_t)argc + 1, sizeof *ca_files);
+	ft_files = calloc((size_t)argc + 1, sizeof *ft_files);
+	if (!inputs || !logs || !ca_files || !ft_files) {
+		free(inputs);
+		free(logs);
+		free(ca_files);
+		free(ft_files);
 		fprintf(stderr, "cipherprobe scan: out of memory\n");
 		return CP_EXIT_OSERR;
 	}
@@ -797,12 +909,15 @@ int cmd_scan(int argc, char **argv)
 		case OPT_NO_VERDICT: verdicts = false; break;
 		case OPT_VERIFY: verify = true; break;
 		case OPT_PROXY_HELLO: proxy_hello = optarg; break;
+		case OPT_PANOS_VERSION: panos_version = optarg; break;
 		case OPT_DECLOG: logs[nlogs++] = optarg; break;
 		case OPT_PANOS_HOST: panos_host = optarg; break;
 		case OPT_PANOS_KEY_FILE: panos_key_file = optarg; break;
 		case OPT_PANOS_VSYS: panos_vsys = optarg; break;
 		case OPT_PANOS_DG: panos_dg = optarg; break;
 		case OPT_CACERT: cacert = optarg; break;
+		case OPT_CA_FILE: ca_files[nca_files++] = optarg; break;
+		case OPT_FORWARD_TRUST_CA: ft_files[nft_files++] = optarg; break;
 		case OPT_STATE: wo.state = optarg; break;
 		case OPT_NOTIFY: wo.notify_url = optarg; break;
 		case OPT_NOTIFY_REQUIRED: wo.notify_required = true; break;
@@ -858,13 +973,18 @@ int cmd_scan(int argc, char **argv)
 				CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
 			goto out;
 		}
+		if (cp_firewall_load(panos_version, &firewall, err, sizeof err) < 0) {
+			fprintf(stderr, "cipherprobe scan: %s\n", err);
+			rc = CP_EXIT_USAGE;
+			goto out;
+		}
 		replay = malloc(sizeof *replay);
 		if (!replay) {
 			fprintf(stderr, "cipherprobe scan: out of memory\n");
 			rc = CP_EXIT_OSERR;
 			goto out;
 		}
-		cp_proxy_offer(&profile, client, &offer);
+		cp_firewall_offer(&firewall, &profile, client, &offer);
 		cp_offer_replay_hello(&offer, replay);
 		if (proxy_hello) {
 			rc = load_proxy_hello(proxy_hello, quiet, &capture, replay);
@@ -874,11 +994,19 @@ int cmd_scan(int argc, char **argv)
 		}
 		ctx.profile = &profile;
 		ctx.client = client;
+		ctx.firewall = &firewall;
 	} else if (profile_spec || profile_name || verify || proxy_hello) {
 		fprintf(stderr, "cipherprobe scan: --no-verdict excludes --profile, --verify and --proxy-hello\n");
 		goto out;
 	}
 	ctx.hold = verify || wo.state || wo.notify_url;
+	rc = load_trust(so.certificate, ca_files, nca_files, ft_files, nft_files, &trust, &forward_trust,
+			&ctx.intercept);
+	if (rc != CP_EXIT_OK)
+		goto out;
+	rc = CP_EXIT_USAGE;
+	ctx.trust = trust;
+	ctx.forward_trust = forward_trust;
 
 	/* Targets: arguments first, then lists, in the order given. */
 	for (int i = optind; i < argc; i++) {
@@ -991,6 +1119,13 @@ int cmd_scan(int argc, char **argv)
 		have_fleet = true;
 		ctx.sum.recommendation = &rec;
 	}
+	if (!ctx.nomem && cp_intercept_detect(ctx.intercept, &icpt) < 0)
+		ctx.nomem = 1;
+	if (icpt.issuer) {
+		ctx.sum.interception_issuer = icpt.issuer;
+		ctx.sum.interception_targets = icpt.targets;
+		warn_interception(&icpt);
+	}
 	if (ctx.nomem) {
 		fprintf(stderr, "cipherprobe scan: out of memory computing verdicts\n");
 		ctx.ops->cleanup(&ctx.out);
@@ -1049,5 +1184,11 @@ out:
 	cp_hellofile_free(&capture);
 	free(inputs);
 	free(logs);
+	free(ca_files);
+	free(ft_files);
+	cp_trust_free(trust);
+	cp_trust_free(forward_trust);
+	cp_intercept_set_free(ctx.intercept);
+	cp_intercept_clear(&icpt);
 	return rc;
 }

@@ -7,11 +7,13 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "demo_servers.h"
@@ -103,12 +105,14 @@ static void argvec_free(struct argvec *a)
 	memset(a, 0, sizeof *a);
 }
 
-/* "scan --profile P --client chrome" plus the user's output options. */
-static int scan_args(struct argvec *a, const char *profile, const struct demo_opts *o,
-		     bool pass_output)
+/* "scan --profile P --client chrome --ca-file DEMO-CA" plus the user's
+ * output options. */
+static int scan_args(struct argvec *a, const char *profile, const char *ca_file,
+		     const struct demo_opts *o, bool pass_output)
 {
 	if (argvec_add(a, "scan") || argvec_add(a, "--profile") || argvec_add(a, profile) ||
-	    argvec_add(a, "--client") || argvec_add(a, "chrome") || argvec_add(a, o->format))
+	    argvec_add(a, "--client") || argvec_add(a, "chrome") || argvec_add(a, o->format) ||
+	    argvec_add(a, "--ca-file") || argvec_add(a, ca_file))
 		return -1;
 	if (pass_output && o->output && (argvec_add(a, "--output") || argvec_add(a, o->output)))
 		return -1;
@@ -119,6 +123,48 @@ static int scan_args(struct argvec *a, const char *profile, const struct demo_op
 	for (int i = 0; i < o->verbose; i++)
 		if (argvec_add(a, "--verbose"))
 			return -1;
+	return 0;
+}
+
+/*
+ * The demo CA into a private temporary file, for scan --ca-file: trusted
+ * as an administrator's imported root would be, so that the chains are
+ * judged like those of real sites from a known CA.  0, or -1 with err set.
+ */
+static int write_ca(const char *pem, char *path, size_t len, char *err, size_t errlen)
+{
+	const char *dir = getenv("TMPDIR");
+	size_t n = strlen(pem), done = 0;
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if ((size_t)snprintf(path, len, "%s/cipherprobe-demo-ca.XXXXXX", dir) >= len) {
+		snprintf(err, errlen, "TMPDIR too long");
+		path[0] = '\0';
+		return -1;
+	}
+	fd = mkstemp(path);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+		path[0] = '\0';
+		return -1;
+	}
+	while (done < n) {
+		ssize_t w = write(fd, pem + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			snprintf(err, errlen, "cannot write %s: %s", path, strerror(w < 0 ? errno : EIO));
+			close(fd);
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	if (close(fd) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -183,7 +229,7 @@ int cmd_demo(int argc, char **argv)
 	struct cp_demo_servers *servers = NULL;
 	struct argvec main_scan = { 0 }, trap_scan = { 0 };
 	int rc = CP_EXIT_USAGE, opt;
-	char err[512];
+	char err[512], ca_file[4096] = "";
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:qvh", long_opts, NULL)) != -1) {
@@ -227,13 +273,18 @@ int cmd_demo(int argc, char **argv)
 		rc = CP_EXIT_SOFTWARE;
 		goto out;
 	}
-	if (scan_args(&main_scan, "panos-recommended", &o, true))
+	if (write_ca(cp_demo_servers_ca_pem(servers), ca_file, sizeof ca_file, err, sizeof err) < 0) {
+		fprintf(stderr, "cipherprobe demo: %s\n", err);
+		rc = CP_EXIT_SOFTWARE;
+		goto out;
+	}
+	if (scan_args(&main_scan, "panos-recommended", ca_file, &o, true))
 		goto nomem;
 	for (size_t i = 0; i < cp_demo_nspecs; i++)
 		if (add_target(&main_scan, servers, i))
 			goto nomem;
 	size_t t13 = spec_index("tls13-only");
-	if (trap_pass && (scan_args(&trap_scan, "panos-default", &o, false) ||
+	if (trap_pass && (scan_args(&trap_scan, "panos-default", ca_file, &o, false) ||
 			  add_target(&trap_scan, servers, t13)))
 		goto nomem;
 
@@ -261,6 +312,8 @@ nomem:
 	fprintf(stderr, "cipherprobe demo: out of memory\n");
 	rc = CP_EXIT_OSERR;
 out:
+	if (ca_file[0])
+		unlink(ca_file);
 	if (servers)
 		(void)cp_demo_servers_stop(servers, err, sizeof err);
 	argvec_free(&main_scan);

@@ -23,6 +23,7 @@
 #include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -108,6 +109,7 @@ struct cp_demo_servers {
 	/* Written by the thread, read after the join only. */
 	int thread_errno;
 	const char *thread_what;
+	char *ca_pem;             /* the demo CA certificate, PEM, NUL-terminated */
 };
 
 static uint64_t mono_ms(void)
@@ -396,7 +398,35 @@ static void servers_free(struct cp_demo_servers *s)
 			close(s->wake[i]);
 	free(s->l);
 	free(s->pfd);
+	free(s->ca_pem);
 	free(s);
+}
+
+/* x as a NUL-terminated PEM string; NULL when memory runs out. */
+static char *cert_pem(X509 *x)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *data = NULL, *pem = NULL;
+	long n;
+
+	if (!bio || !PEM_write_bio_X509(bio, x))
+		goto out;
+	n = BIO_get_mem_data(bio, &data);
+	if (n <= 0)
+		goto out;
+	pem = malloc((size_t)n + 1);
+	if (!pem)
+		goto out;
+	memcpy(pem, data, (size_t)n);
+	pem[n] = '\0';
+out:
+	BIO_free(bio);
+	return pem;
+}
+
+const char *cp_demo_servers_ca_pem(const struct cp_demo_servers *s)
+{
+	return s->ca_pem;
 }
 
 int cp_demo_servers_start(struct cp_demo_servers **out, char *err, size_t errlen)
@@ -437,6 +467,9 @@ int cp_demo_servers_start(struct cp_demo_servers **out, char *err, size_t errlen
 	ca = make_cert("cipherprobe demo CA", ca_key, -DAY, 2 * 365 * DAY, NULL, ca_key, err, errlen);
 	if (!ca)
 		goto out;
+	s->ca_pem = cert_pem(ca);
+	if (!s->ca_pem)
+		goto nomem;
 	for (size_t i = 0; i < s->nl; i++) {
 		const struct cp_demo_spec *sp = &cp_demo_specs[i];
 		char cn[64];

@@ -51,6 +51,10 @@ int cp_demo_servers_start(struct cp_demo_servers **out, char *err, size_t errlen
 /* The port server i (an index into cp_demo_specs) listens on, host order. */
 uint16_t cp_demo_servers_port(const struct cp_demo_servers *s, size_t i);
 
+/* The demo CA's certificate (PEM): the root the scan is told to trust
+ * (--ca-file), as an administrator would import a private CA. */
+const char *cp_demo_servers_ca_pem(const struct cp_demo_servers *s);
+
 /*
  * Stop the thread, close every connection and listener, free everything.
  * Returns 0, or -1 with a message in err when the server thread had failed

@@ -116,6 +116,8 @@ struct cp_cert_facts {
 	char *missing_issuer;    /* CP_CHAIN_INCOMPLETE: the issuer name not sent, else NULL */
 	char *anchor;            /* subject of the root it verifies to, or of the
 				  * topmost issuer when it does not; NULL unknown */
+	bool anchor_public;      /* the anchor is a root of the default public
+				  * store (not one given with --ca-file) */
 };
 
 /* Something the server did that TLS forbids: never counted as acceptance. */

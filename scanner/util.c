@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -45,4 +46,56 @@ void cp_strapp(char *buf, size_t size, size_t *len, const char *fmt, ...)
 	va_end(ap);
 	if (n > 0)
 		*len += (size_t)n;
+}
+
+int cp_tsv_next(const char **pos, struct cp_tsv_field *f, size_t maxf, size_t *nf, size_t *line)
+{
+	const char *p = *pos;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		const char *q = p;
+
+		if (!eol)
+			eol = p + strlen(p);
+		(*line)++;
+		if (p == eol || *p == '#') {
+			p = *eol ? eol + 1 : eol;
+			continue;
+		}
+		*nf = 0;
+		for (;;) {
+			const char *tab = memchr(q, '\t', (size_t)(eol - q));
+			const char *end = tab ? tab : eol;
+
+			if (*nf < maxf) {
+				f[*nf].s = q;
+				f[*nf].len = (size_t)(end - q);
+			}
+			(*nf)++;
+			if (!tab)
+				break;
+			q = tab + 1;
+		}
+		if (*nf > maxf)
+			*nf = maxf + 1;
+		*pos = *eol ? eol + 1 : eol;
+		return 1;
+	}
+	*pos = p;
+	return 0;
+}
+
+int cp_tsv_copy(const struct cp_tsv_field *f, char *dst, size_t n)
+{
+	if (f->len >= n)
+		return -1;
+	memcpy(dst, f->s, f->len);
+	dst[f->len] = '\0';
+	return 0;
+}
+
+int cp_tsv_is(const struct cp_tsv_field *f, const char *s)
+{
+	return strlen(s) == f->len && memcmp(f->s, s, f->len) == 0;
 }

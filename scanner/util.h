@@ -21,4 +21,21 @@ void cp_strapp(char *buf, size_t size, size_t *len, const char *fmt, ...)
  * ifs); NULL when memory runs out. */
 char *cp_vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/*
+ * Rows of an embedded TSV table (the ciphersuites TSV files as built into the
+ * program): '#' lines and blank lines are skipped.  Each call moves *pos
+ * past one row, points f[0..*nf) at its TAB-separated fields (each field
+ * ends at the next TAB or at f_end[i]), counts lines in *line, and returns
+ * 1; 0 at the end.  A row with more than maxf fields reports maxf + 1 in *nf.
+ */
+struct cp_tsv_field {
+	const char *s;
+	size_t len;
+};
+int cp_tsv_next(const char **pos, struct cp_tsv_field *f, size_t maxf, size_t *nf, size_t *line);
+/* Copies a field into dst (size n, terminated); -1 when it does not fit. */
+int cp_tsv_copy(const struct cp_tsv_field *f, char *dst, size_t n);
+/* Whether a field equals the string s. */
+int cp_tsv_is(const struct cp_tsv_field *f, const char *s);
+
 #endif

@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "policy/advise.h"
+#include "policy/firewall.h"
 #include "policy/offer.h"
 #include "policy/profile.h"
 #include "policy/verdict_out.h"
@@ -69,6 +70,13 @@ static void hand_profile(const char *key, struct cp_profile *p)
 	} else if (!strcmp(key, "old11")) {
 		p->min_version = 0x0301;
 		p->max_version = 0x0302;
+	} else if (!strcmp(key, "no256gcm")) {
+		/* best practice, but AES-256-GCM off: the only TLS 1.3 suite a
+		 * server shares may be shut while a TLS 1.2 one is open */
+		p->min_version = 0x0303;
+		p->max_version = 0x0304;
+		p->max_is_max = true;
+		p->flags &= ~(weak_flags() | CP_PANOS_ENC_AES256_GCM);
 	} else if (!strcmp(key, "strict")) {
 		p->min_version = 0x0303;
 		p->max_version = 0x0304;
@@ -134,6 +142,11 @@ struct server {
 	uint16_t rp_version, rp_suite;
 	uint8_t alert;
 	bool expired, self_signed;
+	/* certificate key ("RSA", "EC", "RSA-PSS") and curve, chain problems */
+	const char *key, *curve;
+	unsigned chain_errors;       /* CP_CHAIN_*; sets chain_checked */
+	/* probed signature schemes (sets sigalgs_probed) */
+	struct gspec sigalgs[3];
 };
 
 static struct cp_result *make_result(const struct server *s)
@@ -164,6 +177,25 @@ static struct cp_result *make_result(const struct server *s)
 		r->replay.alert_seen = s->replay == RP_FAIL;
 		r->replay.alert = s->alert;
 	}
+	for (size_t i = 0; i < 3 && s->sigalgs[i].id; i++) {
+		assert_int_equal(cp_result_add_sigalg(r, s->sigalgs[i].id, s->sigalgs[i].vbits), 0);
+		r->sigalgs_probed = true;
+	}
+	if (s->key) {
+		r->cert.present = true;
+		r->cert.key_type = strdup(s->key);
+		r->cert.curve = s->curve ? strdup(s->curve) : NULL;
+		assert_non_null(r->cert.key_type);
+	}
+	if (s->chain_errors) {
+		r->cert.present = true;
+		r->cert.chain_checked = true;
+		r->cert.chain_errors = s->chain_errors;
+		if (s->chain_errors & CP_CHAIN_INCOMPLETE) {
+			r->cert.missing_issuer = strdup("CN=Test Intermediate");
+			assert_non_null(r->cert.missing_issuer);
+		}
+	}
 	if (s->expired || s->self_signed) {
 		r->cert.present = true;
 		r->cert.expired = s->expired;
@@ -190,6 +222,7 @@ struct acase {
 	struct server srv;
 	const char *profile;
 	const char *client;
+	const char *panos;           /* --panos-version; NULL the newest */
 	/* expected */
 	bool compatible;
 	bool negotiated;
@@ -200,6 +233,7 @@ struct acase {
 	size_t nalternatives;
 	const char *alt0[4];
 	const char *reason_has[4];
+	const char *causes[3];       /* "axis/blocked_by", in order; none when compatible */
 };
 
 /* Servers used more than once. */
@@ -214,13 +248,15 @@ static const struct acase cases[] = {
 	  .srv = SRV_SHA1_ONLY(RP_FAIL),
 	  .profile = "panos-recommended", .client = "chrome",
 	  .has_fix = true, .fix = { "auth-algo-sha1" },
-	  .reason_has = { "server accepts only TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA (TLS 1.2)",
-			  "needs auth-algo-sha1", "the profile disables SHA1" } },
+	  .reason_has = { "the server accepts only TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA at TLS 1.2",
+			  "fix: auth-algo-sha1", "the profile disables SHA1" },
+	  .causes = { "suite/profile" } },
 	{ .name = "sha1_only_no_replay_is_predicted",
 	  .srv = SRV_SHA1_ONLY(RP_NONE),
 	  .profile = "panos-recommended", .client = "chrome",
 	  .has_fix = true, .fix = { "auth-algo-sha1" },
-	  .reason_has = { "no replay was done" } },
+	  .reason_has = { "no replay was done" },
+	  .causes = { "suite/profile" } },
 	{ .name = "3des_only_vs_recommended_any_client",
 	  .srv = { .host = "3des.example", .protos = { { CP_P_TLS12, { 0x000A } } },
 		   .replay = RP_FAIL, .alert = 40 },
@@ -229,34 +265,39 @@ static const struct acase cases[] = {
 	  .fix = { "auth-algo-sha1", "keyxchg-algo-rsa", "min-version=tls1-1", "enc-algo-3des" },
 	  .weak = true, .no_decrypt = true,
 	  .reason_has = { "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "enc-algo-3des",
-			  "3DES off while min-version is tls1-2", "exclude this host" } },
+			  "3DES off while min-version is tls1-2", "exclude this host" },
+	  .causes = { "suite/profile" } },
 	{ .name = "3des_only_vs_chrome_fails_without_proxy",
 	  .srv = { .host = "3des.example", .protos = { { CP_P_TLS12, { 0x000A } } },
 		   .replay = RP_FAIL, .alert = 40 },
 	  .profile = "panos-recommended", .client = "chrome",
-	  .reason_has = { "offers none of the suites this server accepts",
-			  "fails without decryption too" } },
+	  .reason_has = { "offers none of them",
+			  "fails without decryption too" },
+	  .causes = { "suite/client" } },
 	{ .name = "tls13_only_vs_max_tls12",
 	  .srv = { .host = "tls13.example",
 		   .protos = { { CP_P_TLS13, { 0x1301, 0x1302, 0x1303 } } },
 		   .groups = { { X25519, T13 } }, .replay = RP_FAIL, .alert = 70 },
 	  .profile = "panos-default", .client = "chrome",
 	  .has_fix = true, .fix = { "max-version=tls1-3" },
-	  .reason_has = { "server speaks only TLS 1.3", "max-version is tls1-2" } },
+	  .reason_has = { "server speaks only TLS 1.3", "max-version is tls1-2" },
+	  .causes = { "version/profile" } },
 	{ .name = "tls13_only_vs_hand_filled_max_tls12",
 	  .srv = { .host = "tls13.example",
 		   .protos = { { CP_P_TLS13, { 0x1302 } } },
 		   .groups = { { X25519, T13 } }, .replay = RP_FAIL, .alert = 70 },
 	  .profile = "corp12", .client = "chrome",
 	  .has_fix = true, .fix = { "max-version=tls1-3" },
-	  .reason_has = { "TLS_AES_256_GCM_SHA384", "max-version=tls1-3" } },
+	  .reason_has = { "TLS_AES_256_GCM_SHA384", "max-version=tls1-3" },
+	  .causes = { "version/profile" } },
 	{ .name = "rsa_kx_only_vs_recommended",
 	  .srv = { .host = "rsa.example", .protos = { { CP_P_TLS12, { 0x009C } } },
 		   .replay = RP_FAIL, .alert = 40 },
 	  .profile = "panos-recommended", .client = "chrome",
 	  .has_fix = true, .fix = { "keyxchg-algo-rsa" },
 	  .reason_has = { "TLS_RSA_WITH_AES_128_GCM_SHA256", "keyxchg-algo-rsa",
-			  "disables RSA key exchange" } },
+			  "disables RSA key exchange" },
+	  .causes = { "suite/profile" } },
 	{ .name = "modern_server_compatible",
 	  .srv = SRV_MODERN(RP_OK),
 	  .profile = "panos-recommended", .client = "chrome",
@@ -271,26 +312,30 @@ static const struct acase cases[] = {
 	  .srv = { .host = "dhe.example", .protos = { { CP_P_TLS12, { 0x009E, 0x009F } } },
 		   .replay = RP_FAIL, .alert = 40 },
 	  .profile = "panos-recommended", .client = "chrome",
-	  .reason_has = { "Chrome", "offers none of the suites this server accepts",
-			  "it fails without decryption too" } },
+	  .reason_has = { "Chrome", "offers none of them",
+			  "fails without decryption too" },
+	  .causes = { "suite/client" } },
 	{ .name = "camellia_only_no_decrypt",
 	  .srv = { .host = "camellia.example", .protos = { { CP_P_TLS12, { 0xC076 } } },
 		   .replay = RP_FAIL, .alert = 40 },
 	  .profile = "panos-recommended", .client = "legacy",
 	  .no_decrypt = true,
-	  .reason_has = { "TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256", "PAN-OS cannot decrypt" } },
+	  .reason_has = { "TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256", "PAN-OS cannot decrypt" },
+	  .causes = { "suite/firewall" } },
 	{ .name = "ccm_only_no_decrypt",
 	  .srv = { .host = "ccm.example", .protos = { { CP_P_TLS12, { 0xC0AC } } },
 		   .replay = RP_FAIL, .alert = 40 },
 	  .profile = "panos-default", .client = "legacy",
 	  .no_decrypt = true,
-	  .reason_has = { "TLS_ECDHE_ECDSA_WITH_AES_128_CCM", "PAN-OS cannot decrypt" } },
+	  .reason_has = { "TLS_ECDHE_ECDSA_WITH_AES_128_CCM", "PAN-OS cannot decrypt" },
+	  .causes = { "suite/firewall" } },
 	{ .name = "pq_hybrid_only_groups_no_decrypt",
 	  .srv = { .host = "pq.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
 		   .groups = { { X25519MLKEM768, T13 } }, .replay = RP_FAIL, .alert = 40 },
 	  .profile = "panos-recommended", .client = "chrome",
 	  .no_decrypt = true,
-	  .reason_has = { "post-quantum hybrid groups", "strips" } },
+	  .reason_has = { "X25519MLKEM768", "strips" },
+	  .causes = { "group/firewall" } },
 	{ .name = "expired_cert_with_block_expired",
 	  .srv = { .host = "expired.example",
 		   .protos = { { CP_P_TLS13, { 0x1301 } } }, .groups = { { X25519, T13 } },
@@ -298,8 +343,9 @@ static const struct acase cases[] = {
 	  .profile = "strict", .client = "chrome",
 	  .negotiated = true, .has_fix = true, .fix = { "block-expired-certificate=no" },
 	  .weak = true, .no_decrypt = true,
-	  .reason_has = { "certificate expired (2024-01-01T00:00:00Z)",
-			  "block-expired-certificate on" } },
+	  .reason_has = { "chain has expired (the leaf's notAfter is 2024-01-01T00:00:00Z)",
+			  "block-expired-certificate on" },
+	  .causes = { "certificate/profile" } },
 	{ .name = "expired_cert_without_block_is_compatible",
 	  .srv = { .host = "expired.example",
 		   .protos = { { CP_P_TLS13, { 0x1301 } } }, .groups = { { X25519, T13 } },
@@ -314,33 +360,152 @@ static const struct acase cases[] = {
 	  .profile = "strict", .client = "chrome",
 	  .negotiated = true, .has_fix = true, .fix = { "block-untrusted-issuer=no" },
 	  .weak = true, .no_decrypt = true,
-	  .reason_has = { "self-signed", "block-untrusted-issuer on" } },
+	  .reason_has = { "self-signed", "block-untrusted-issuer on" },
+	  .causes = { "certificate/profile" } },
 	{ .name = "sha1_or_rsa_gives_an_alternative",
 	  .srv = { .host = "two.example", .protos = { { CP_P_TLS12, { 0x009C, 0xC013 } } },
 		   .replay = RP_FAIL, .alert = 40 },
 	  .profile = "panos-recommended", .client = "chrome",
 	  .has_fix = true, .fix = { "auth-algo-sha1" },
 	  .nalternatives = 1, .alt0 = { "keyxchg-algo-rsa" },
-	  .reason_has = { "none of the suites the proxy offers",
-			  "cheapest to allow is TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA" } },
+	  .reason_has = { "the profile disables all of them",
+			  "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA needs SHA1" },
+	  .causes = { "suite/profile" } },
 	{ .name = "tls10_only_below_min",
 	  .srv = { .host = "tls10.example", .protos = { { CP_P_TLS10, { 0xC013 } } },
 		   .replay = RP_FAIL, .alert = 70 },
 	  .profile = "panos-recommended", .client = "any",
 	  .has_fix = true, .fix = { "auth-algo-sha1", "min-version=tls1-0" },
 	  .weak = true, .no_decrypt = true,
-	  .reason_has = { "server speaks at most TLS 1.0, below the profile's min-version tls1-2" } },
+	  .reason_has = { "server speaks at most TLS 1.0, below the profile's min-version tls1-2" },
+	  .causes = { "version/profile", "suite/profile" } },
 	{ .name = "server_min_above_profile_max",
 	  .srv = { .host = "tls12.example", .protos = { { CP_P_TLS12, { 0xC02F } } },
 		   .replay = RP_FAIL },
 	  .profile = "old11", .client = "chrome",
 	  .has_fix = true, .fix = { "max-version=tls1-2" },
-	  .reason_has = { "lowest version, TLS 1.2, is above the profile's max-version tls1-1" } },
+	  .reason_has = { "the server speaks only TLS 1.2; the profile's max-version is tls1-1" },
+	  .causes = { "version/profile" } },
 	{ .name = "offered_suite_yet_refused_blames_no_setting",
 	  .srv = { .host = "odd.example", .protos = { { CP_P_TLS12, { 0xC02F } } },
 		   .replay = RP_FAIL, .alert = 40 },
 	  .profile = "panos-recommended", .client = "chrome",
 	  .reason_has = { "which the proxy offers", "alert handshake_failure" } },
+	/* ---- the axes beyond the suite (issue: verdict axes) ---- */
+	{ .name = "x448_only_tls13_vs_chrome_is_the_group",
+	  .srv = { .host = "x448.example", .protos = { { CP_P_TLS13, { 0x1301, 0x1302 } } },
+		   .groups = { { 0x001E, T13 } }, .replay = RP_FAIL, .alert = 40 },
+	  .profile = "panos-recommended", .client = "chrome",
+	  .reason_has = { "only group x448", "Chrome 136 offers X25519MLKEM768, x25519",
+			  "fails without decryption too" },
+	  .causes = { "group/client" } },
+	{ .name = "tls10_11_cbc_vs_chrome_is_the_version",
+	  .srv = { .host = "old.example", .protos = { { CP_P_TLS10, { 0x002F, 0xC013 } },
+						      { CP_P_TLS11, { 0x002F, 0xC013 } } },
+		   .replay = RP_FAIL, .alert = 70 },
+	  .profile = "panos-recommended", .client = "chrome",
+	  .reason_has = { "the server speaks only TLS 1.0 and TLS 1.1",
+			  "Chrome 136 speaks TLS 1.2 to TLS 1.3" },
+	  .causes = { "version/client" } },
+	{ .name = "two_suites_names_the_one_the_browser_offers",
+	  .srv = { .host = "nginx.example", .protos = { { CP_P_TLS12, { 0xC027, 0xC014 } } },
+		   .replay = RP_FAIL, .alert = 40 },
+	  .profile = "panos-recommended", .client = "chrome",
+	  .has_fix = true, .fix = { "auth-algo-sha1" },
+	  .reason_has = { "of the suites Chrome 136 offers, the server accepts only TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA" },
+	  .causes = { "suite/profile" } },
+	{ .name = "secp521r1_only_tls12_vs_chrome_is_the_group",
+	  .srv = { .host = "p521.example", .protos = { { CP_P_TLS12, { 0xC02F } } },
+		   .groups = { { 0x0019, T12 } }, .replay = RP_FAIL, .alert = 40 },
+	  .profile = "panos-recommended", .client = "chrome",
+	  .reason_has = { "group secp521r1", "fails without decryption too" },
+	  .causes = { "group/client" } },
+	{ .name = "rsa_pkcs1_sha1_only_vs_chrome_is_the_signature",
+	  .srv = { .host = "sha1sig.example", .protos = { { CP_P_TLS12, { 0xC02F } } },
+		   .sigalgs = { { 0x0201, T12 } }, .key = "RSA", .replay = RP_FAIL, .alert = 40 },
+	  .profile = "panos-recommended", .client = "chrome",
+	  .reason_has = { "signs only with rsa_pkcs1_sha1", "fails without decryption too" },
+	  .causes = { "signature/client" } },
+	{ .name = "ecdsa_p521_cert_tls13_vs_chrome_is_the_signature",
+	  .srv = { .host = "ec521.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } }, .key = "EC", .curve = "secp521r1",
+		   .replay = RP_FAIL, .alert = 40 },
+	  .profile = "panos-recommended", .client = "chrome",
+	  .reason_has = { "ecdsa_secp521r1_sha512", "fails without decryption too" },
+	  .causes = { "signature/client" } },
+	{ .name = "ecdsa_p521_cert_tls13_vs_firefox_is_compatible",
+	  .srv = { .host = "ec521.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } }, .key = "EC", .curve = "secp521r1" },
+	  .profile = "panos-recommended", .client = "firefox",
+	  .compatible = true,
+	  .reason_has = { "should negotiate TLS_AES_128_GCM_SHA256 (TLS 1.3)" } },
+	{ .name = "rsa_pss_key_tls13_vs_chrome_is_the_signature",
+	  .srv = { .host = "pss.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } }, .key = "RSA-PSS", .replay = RP_FAIL, .alert = 40 },
+	  .profile = "panos-recommended", .client = "chrome",
+	  .reason_has = { "rsa_pss_pss_sha256" },
+	  .causes = { "signature/client" } },
+	{ .name = "tls13_first_trap_enable_the_cipher_or_lower_the_ceiling",
+	  .srv = { .host = "trap.example", .protos = { { CP_P_TLS13, { 0x1302 } }, { CP_P_TLS12, { 0xC02F } } },
+		   .groups = { { X25519, T12 | T13 } }, .replay = RP_FAIL, .alert = 40 },
+	  .profile = "no256gcm", .client = "chrome",
+	  .has_fix = true, .fix = { "enc-algo-aes-256-gcm" },
+	  .nalternatives = 1, .alt0 = { "max-version=tls1-2" },
+	  .reason_has = { "TLS_AES_256_GCM_SHA384 at TLS 1.3", "disables AES-256-GCM" },
+	  .causes = { "suite/profile" } },
+	{ .name = "pq_only_tls13_but_tls12_open_lowers_the_ceiling",
+	  .srv = { .host = "pq12.example", .protos = { { CP_P_TLS13, { 0x1301 } }, { CP_P_TLS12, { 0xC02F } } },
+		   .groups = { { X25519MLKEM768, T13 }, { X25519, T12 } }, .replay = RP_FAIL, .alert = 40 },
+	  .profile = "panos-recommended", .client = "chrome",
+	  .has_fix = true, .fix = { "max-version=tls1-2" },
+	  .reason_has = { "X25519MLKEM768", "settles on TLS 1.3" },
+	  .causes = { "group/firewall", "version/profile" } },
+	{ .name = "pq_only_before_11_1_is_compatible",
+	  .srv = { .host = "pq.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519MLKEM768, T13 } } },
+	  .profile = "panos-recommended", .client = "chrome", .panos = "10.2",
+	  .compatible = true,
+	  .reason_has = { "should negotiate TLS_AES_128_GCM_SHA256" } },
+	{ .name = "tls13_only_on_panos_9_1_is_the_firewall",
+	  .srv = { .host = "tls13.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } }, .replay = RP_FAIL, .alert = 70 },
+	  .profile = "panos-recommended", .client = "chrome", .panos = "9.1.14",
+	  .no_decrypt = true,
+	  .reason_has = { "PAN-OS 9.1 decrypts at most TLS 1.2", "exclude it from decryption" },
+	  .causes = { "version/firewall" } },
+	{ .name = "incomplete_chain_without_block_is_the_firewall",
+	  .srv = { .host = "chain.example", .protos = { { CP_P_TLS12, { 0xC02F } } },
+		   .groups = { { X25519, T12 } }, .chain_errors = CP_CHAIN_INCOMPLETE,
+		   .replay = RP_OK, .rp_version = 0x0303, .rp_suite = 0xC02F },
+	  .profile = "panos-default", .client = "chrome",
+	  .negotiated = true, .no_decrypt = true,
+	  .reason_has = { "incomplete", "CN=Test Intermediate", "Forward Untrust" },
+	  .causes = { "certificate/firewall" } },
+	{ .name = "incomplete_chain_with_block_untrusted_is_still_the_firewall",
+	  .srv = { .host = "chain.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } }, .chain_errors = CP_CHAIN_INCOMPLETE,
+		   .replay = RP_OK, .rp_version = 0x0304, .rp_suite = 0x1301 },
+	  .profile = "strict", .client = "chrome",
+	  .negotiated = true, .no_decrypt = true,
+	  .reason_has = { "CN=Test Intermediate", "blocks the session (block-untrusted-issuer)" },
+	  .causes = { "certificate/firewall" } },
+	{ .name = "unknown_root_with_block_untrusted_is_the_profile",
+	  .srv = { .host = "root.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } }, .chain_errors = CP_CHAIN_UNKNOWN_ROOT,
+		   .replay = RP_OK, .rp_version = 0x0304, .rp_suite = 0x1301 },
+	  .profile = "strict", .client = "chrome",
+	  .negotiated = true, .has_fix = true, .fix = { "block-untrusted-issuer=no" },
+	  .weak = true, .no_decrypt = true,
+	  .reason_has = { "a root the trust store does not hold" },
+	  .causes = { "certificate/profile" } },
+	{ .name = "sha1_and_rsa_together_two_flags",
+	  .srv = { .host = "rsasha1.example", .protos = { { CP_P_TLS12, { 0x002F } } },
+		   .replay = RP_FAIL, .alert = 40 },
+	  .profile = "panos-recommended", .client = "chrome",
+	  .has_fix = true, .fix = { "auth-algo-sha1", "keyxchg-algo-rsa" },
+	  .reason_has = { "SHA1 and RSA key exchange" },
+	  .causes = { "suite/profile" } },
+
 };
 
 static void check_fix(const struct cp_fix *f, const char *const *want)
@@ -363,7 +528,14 @@ static void run_case(void **state)
 	struct cp_verdict *v;
 
 	get_profile(tc->profile, &p);
-	v = cp_advise(r, &p, c);
+	if (tc->panos) {
+		struct cp_firewall fw;
+
+		assert_int_equal(cp_firewall_load(tc->panos, &fw, NULL, 0), 0);
+		v = cp_advise(r, &p, c, &fw);
+	} else {
+		v = cp_advise(r, &p, c, NULL);
+	}
 	assert_non_null(v);
 	r->verdict = v;
 	assert_non_null(v->reason);
@@ -371,6 +543,24 @@ static void run_case(void **state)
 		if (!strstr(v->reason, tc->reason_has[i]))
 			fail_msg("reason \"%s\" lacks \"%s\"", v->reason, tc->reason_has[i]);
 	assert_true(strchr(v->reason, '\n') == NULL);
+	{
+		size_t n = 0;
+
+		while (n < 3 && tc->causes[n])
+			n++;
+		if (v->ncauses != n)
+			fail_msg("%zu causes, wanted %zu (reason: %s)", v->ncauses, n, v->reason);
+		for (size_t i = 0; i < n; i++) {
+			char got[64];
+
+			snprintf(got, sizeof got, "%s/%s", cp_axis_name(v->causes[i].axis),
+				 cp_party_name(v->causes[i].blocked_by));
+			if (strcmp(got, tc->causes[i]))
+				fail_msg("cause %zu is %s, wanted %s", i, got, tc->causes[i]);
+			assert_non_null(v->causes[i].detail);
+			assert_true(strstr(v->reason, v->causes[i].detail) != NULL);
+		}
+	}
 	assert_int_equal(v->compatible, tc->compatible);
 	assert_int_equal(v->negotiated, tc->negotiated);
 	assert_int_equal(v->no_decrypt, tc->no_decrypt);
@@ -406,7 +596,7 @@ static void test_error_record_has_no_verdict(void **state)
 	assert_non_null(r);
 	assert_int_equal(cp_result_fail(r, CP_ERR_REFUSED, "connection refused"), 0);
 	assert_int_equal(cp_profile_builtin("panos-recommended", &p), 0);
-	assert_null(cp_advise(r, &p, get_client("chrome")));
+	assert_null(cp_advise(r, &p, get_client("chrome"), NULL));
 	cp_result_free(r);
 }
 
@@ -421,7 +611,7 @@ static void test_fix_outputs_sha1(void **state)
 	(void)state;
 	hand_profile("corp12", &p);
 	snprintf(p.name, sizeof p.name, "Corp");
-	r->verdict = cp_advise(r, &p, get_client("chrome"));
+	r->verdict = cp_advise(r, &p, get_client("chrome"), NULL);
 	assert_non_null(r->verdict);
 	assert_int_equal(r->verdict->ncommands, 2);
 	assert_string_equal(r->verdict->commands[0],
@@ -542,6 +732,54 @@ static void test_weakness_table(void **state)
 	assert_int_equal(cp_change_cost("min-version=tls1-4", &c, &w), -1);
 }
 
+/* PAN-OS releases (panos-versions.tsv) and signature schemes (sigschemes.tsv). */
+static void test_firewall_model(void **state)
+{
+	struct cp_firewall fw;
+	char err[160];
+	uint16_t ids[16];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(cp_firewall_check_data(err, sizeof err), 0);
+	assert_int_equal(cp_firewall_load(NULL, &fw, err, sizeof err), 0);
+	assert_string_equal(fw.release, "12.1.2");
+	assert_true(fw.strips_pq && fw.pq_option);
+	assert_int_equal(fw.max_version, 0x0304);
+	assert_int_equal(cp_firewall_load("11.1.3", &fw, err, sizeof err), 0);
+	assert_string_equal(fw.release, "11.1");
+	assert_true(fw.strips_pq && !fw.pq_option);
+	assert_true(cp_firewall_strips_group(&fw, X25519MLKEM768));
+	assert_false(cp_firewall_strips_group(&fw, X25519));
+	assert_int_equal(cp_firewall_load("10.2", &fw, err, sizeof err), 0);
+	assert_string_equal(fw.release, "10.0");
+	assert_false(cp_firewall_strips_group(&fw, X25519MLKEM768));
+	assert_int_equal(cp_firewall_load("9.1.14", &fw, err, sizeof err), 0);
+	assert_int_equal(fw.max_version, 0x0303);
+	assert_int_equal(cp_firewall_load("8.1", &fw, err, sizeof err), -1);
+	assert_non_null(strstr(err, "starts at PAN-OS 9.1"));
+	assert_int_equal(cp_firewall_load("11.x", &fw, err, sizeof err), -1);
+	assert_int_equal(cp_firewall_load("11.", &fw, err, sizeof err), -1);
+	assert_int_equal(cp_firewall_load("1.2.3.4", &fw, err, sizeof err), -1);
+
+	/* RFC 8446 4.2.3: TLS 1.3 ECDSA schemes bind the curve, RSA keys sign
+	 * with PSS only; TLS 1.2 takes any ECDSA hash and PKCS#1 too */
+	n = cp_sigschemes_for_key("EC", "secp521r1", 0x0304, ids, 16);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], 0x0603);
+	n = cp_sigschemes_for_key("EC", "secp521r1", 0x0303, ids, 16);
+	assert_int_equal(n, 4);
+	n = cp_sigschemes_for_key("RSA", NULL, 0x0304, ids, 16);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(ids[i] >> 8, 0x08);
+	assert_int_equal(cp_sigschemes_for_key("RSA", NULL, 0x0303, ids, 16), 7);
+	assert_int_equal(cp_sigschemes_for_key("RSA-PSS", NULL, 0x0304, ids, 16), 3);
+	assert_int_equal(cp_sigschemes_for_key("X25519", NULL, 0x0304, ids, 16), 0);
+	assert_string_equal(cp_sigscheme_key(0x0807), "Ed25519");
+	assert_null(cp_sigscheme_key(0xFFFF));
+}
+
 static void test_profile_apply(void **state)
 {
 	struct cp_profile p, q;
@@ -586,7 +824,7 @@ static void advise_all(struct fleet_run *fr, const struct server *s, size_t n,
 	fr->n = n;
 	for (size_t i = 0; i < n; i++) {
 		fr->r[i] = make_result(&s[i]);
-		fr->r[i]->verdict = cp_advise(fr->r[i], p, c);
+		fr->r[i]->verdict = cp_advise(fr->r[i], p, c, NULL);
 		assert_non_null(fr->r[i]->verdict);
 	}
 }
@@ -730,8 +968,8 @@ static void test_verdict_json(void **state)
 
 	(void)state;
 	assert_int_equal(cp_profile_builtin("panos-recommended", &p), 0);
-	r1->verdict = cp_advise(r1, &p, get_client("chrome"));
-	r2->verdict = cp_advise(r2, &p, get_client("chrome"));
+	r1->verdict = cp_advise(r1, &p, get_client("chrome"), NULL);
+	r2->verdict = cp_advise(r2, &p, get_client("chrome"), NULL);
 	assert_non_null(r1->verdict);
 	assert_non_null(r2->verdict);
 
@@ -793,11 +1031,13 @@ static void test_verdict_print(void **state)
 
 	(void)state;
 	assert_int_equal(cp_profile_builtin("panos-recommended", &p), 0);
-	r->verdict = cp_advise(r, &p, get_client("chrome"));
+	r->verdict = cp_advise(r, &p, get_client("chrome"), NULL);
 	assert_non_null(r->verdict);
 	plain = print_to_string(r->verdict, false);
 	colored = print_to_string(r->verdict, true);
-	assert_non_null(strstr(plain, "VERDICT: incompatible \xe2\x80\x94 server accepts only"));
+	assert_non_null(strstr(plain, "VERDICT: incompatible \xe2\x80\x94 of the suites Chrome 136 offers, the server accepts only"));
+	assert_non_null(strstr(plain, "\ncauses: suite blocked by profile\n"));
+	assert_non_null(strstr(plain, "\nassumes: PAN-OS "));
 	assert_non_null(strstr(plain, "\nfix: auth-algo-sha1\n"));
 	assert_non_null(strstr(plain, "  set profiles decryption panos-recommended ssl-protocol-settings auth-algo-sha1 yes\n"));
 	assert_null(strchr(plain, '\033'));
@@ -817,6 +1057,7 @@ int main(void)
 		cmocka_unit_test(test_commands_reject_unknown_change),
 		cmocka_unit_test(test_weakness_table),
 		cmocka_unit_test(test_profile_apply),
+		cmocka_unit_test(test_firewall_model),
 		cmocka_unit_test(test_fleet_sha1_and_3des),
 		cmocka_unit_test(test_fleet_greedy_order),
 		cmocka_unit_test(test_fleet_never_weak),

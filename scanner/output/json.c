@@ -20,6 +20,7 @@
 #include "output/sanitize.h"
 #include "registry.h"
 #include "result.h"
+#include "tls/chain.h"
 
 #define DUMP_FLAGS (JSON_PRESERVE_ORDER)
 
@@ -208,6 +209,38 @@ static json_t *violations_json(const struct cp_result *r)
 	return a;
 }
 
+/* "chain": the verification against the trust store; null when not done. */
+static json_t *chain_json(const struct cp_cert_facts *c)
+{
+	json_t *o, *errors;
+
+	if (!c->chain_checked)
+		return json_null();
+	o = json_object();
+	errors = json_array();
+	if (!o || !errors) {
+		json_decref(o);
+		json_decref(errors);
+		return NULL;
+	}
+	if (set(o, "trusted", json_boolean(c->trusted)) || set(o, "errors", errors)) {
+		json_decref(o);
+		return NULL;
+	}
+	for (unsigned bit = 1; bit && cp_chain_error_name(bit); bit <<= 1)
+		if ((c->chain_errors & bit) &&
+		    json_array_append_new(errors, cp_json_str(cp_chain_error_name(bit)))) {
+			json_decref(o);
+			return NULL;
+		}
+	if (set(o, "missing_issuer", cp_json_str(c->missing_issuer)) ||
+	    set(o, "anchor", cp_json_str(c->anchor))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_t *cert_json(const struct cp_cert_facts *c)
 {
 	json_t *o;
@@ -228,7 +261,8 @@ static json_t *cert_json(const struct cp_cert_facts *c)
 	    set(o, "not_yet_valid", json_boolean(c->not_yet_valid)) ||
 	    set(o, "self_signed", json_boolean(c->self_signed)) ||
 	    set(o, "sha256", cp_json_str(c->sha256)) ||
-	    set(o, "chain_len", jint(c->chain_len))) {
+	    set(o, "chain_len", jint(c->chain_len)) ||
+	    set(o, "chain", chain_json(c))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -332,6 +366,22 @@ static json_t *recommendation_json(const struct cp_recommendation *rec)
 	return o;
 }
 
+/* "interception": the scan itself is being decrypted; null when not seen. */
+static json_t *interception_json(const struct cp_summary *s)
+{
+	json_t *o;
+
+	if (!s->interception_issuer)
+		return json_null();
+	o = json_object();
+	if (!o || set(o, "issuer", cp_json_str(s->interception_issuer)) ||
+	    set(o, "targets", jint(s->interception_targets))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 json_t *cp_summary_to_json(const struct cp_summary *s)
 {
 	json_t *o = json_object();
@@ -341,7 +391,8 @@ json_t *cp_summary_to_json(const struct cp_summary *s)
 	    set(o, "errors", jint(s->errors)) ||
 	    set(o, "compatible", jint(s->compatible)) ||
 	    set(o, "incompatible", jint(s->incompatible)) ||
-	    set(o, "recommendation", recommendation_json(s->recommendation))) {
+	    set(o, "recommendation", recommendation_json(s->recommendation)) ||
+	    set(o, "interception", interception_json(s))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -602,10 +653,39 @@ static int load_group(struct cp_result *r, const json_t *o, const char *path,
 	return 0;
 }
 
+/* "certificate.chain" (absent in documents older than it: not checked). */
+static int load_chain(struct cp_cert_facts *c, const json_t *o, char *err, size_t errlen)
+{
+	static const char P[] = "certificate.chain";
+	const json_t *errors;
+	char sub[64];
+
+	if (bool_field(o, P, "trusted", REQ, &c->trusted, err, errlen) ||
+	    field(o, P, "errors", REQ, JSON_ARRAY, &errors, err, errlen) ||
+	    str_field(o, P, "missing_issuer", NULLABLE, &c->missing_issuer, err, errlen) ||
+	    str_field(o, P, "anchor", NULLABLE, &c->anchor, err, errlen))
+		return -1;
+	for (size_t i = 0; i < json_array_size(errors); i++) {
+		const json_t *e = json_array_get(errors, i);
+		unsigned bit = 1;
+		snprintf(sub, sizeof sub, "%s.errors[%zu]", P, i);
+		if (!json_is_string(e))
+			return bad(err, errlen, sub, "expected a string, got %s", type_name(e));
+		for (; cp_chain_error_name(bit); bit <<= 1)
+			if (!strcmp(cp_chain_error_name(bit), json_string_value(e)))
+				break;
+		if (!cp_chain_error_name(bit))
+			return bad(err, errlen, sub, "unknown chain error '%.32s'", json_string_value(e));
+		c->chain_errors |= bit;
+	}
+	c->chain_checked = true;
+	return 0;
+}
+
 static int load_cert(struct cp_cert_facts *c, const json_t *o, char *err, size_t errlen)
 {
 	static const char P[] = "certificate";
-	const json_t *sans;
+	const json_t *sans, *chain_obj;
 	uint64_t bits = 0, chain = 0;
 	char sub[64];
 
@@ -623,7 +703,9 @@ static int load_cert(struct cp_cert_facts *c, const json_t *o, char *err, size_t
 	    bool_field(o, P, "expired", 0, &c->expired, err, errlen) ||
 	    bool_field(o, P, "not_yet_valid", 0, &c->not_yet_valid, err, errlen) ||
 	    bool_field(o, P, "self_signed", 0, &c->self_signed, err, errlen) ||
-	    field(o, P, "sans", 0, JSON_ARRAY, &sans, err, errlen))
+	    field(o, P, "sans", 0, JSON_ARRAY, &sans, err, errlen) ||
+	    field(o, P, "chain", NULLABLE, JSON_OBJECT, &chain_obj, err, errlen) ||
+	    (chain_obj && load_chain(c, chain_obj, err, errlen)))
 		return -1;
 	c->key_bits = (unsigned)bits;
 	c->chain_len = (size_t)chain;

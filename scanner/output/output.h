@@ -41,6 +41,10 @@ struct cp_recommendation {
 struct cp_summary {
 	size_t targets, ok, errors, compatible, incompatible;
 	const struct cp_recommendation *recommendation;  /* NULL: none (JSON null) */
+	/* The scan itself is being decrypted (policy/intercept.h): the proxy's
+	 * issuer and how many targets show it; NULL: not seen (JSON null). */
+	const char *interception_issuer;
+	size_t interception_targets;
 };
 
 /* Counts r into s (targets, ok, errors); verdict counts are the policy's. */

@@ -204,6 +204,49 @@ static void groups(struct cp_out *o, const struct cp_result *r)
 	}
 }
 
+/* One line for the chain verification: trusted, or every problem found. */
+static void chain_line(struct cp_out *o, const struct cp_cert_facts *c)
+{
+	static const struct { unsigned bit; const char *text; } problems[] = {
+		{ CP_CHAIN_INCOMPLETE, "incomplete chain" },
+		{ CP_CHAIN_UNKNOWN_ROOT, "unknown root" },
+		{ CP_CHAIN_SELF_SIGNED, "self-signed" },
+		{ CP_CHAIN_EXPIRED, "expired" },
+		{ CP_CHAIN_NOT_YET_VALID, "not yet valid" },
+		{ CP_CHAIN_NAME_MISMATCH, "name mismatch" },
+		{ CP_CHAIN_INVALID, "invalid" },
+	};
+	const char *sep = ": ";
+
+	if (!c->chain_checked)
+		return;
+	fputs("    trust:   ", o->f);
+	on(o, !c->trusted ? RED : c->chain_errors ? YELLOW : GREEN);
+	fputs(c->trusted ? "trusted" : "untrusted", o->f);
+	off(o);
+	/* an incomplete chain's top issuer is the missing one, named below */
+	if (c->anchor && !(c->missing_issuer && !strcmp(c->anchor, c->missing_issuer))) {
+		fputs(c->trusted ? " (root " : " (top issuer ", o->f);
+		put(o, c->anchor, "");
+		fputc(')', o->f);
+	}
+	for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++) {
+		if (!(c->chain_errors & problems[i].bit))
+			continue;
+		fputs(sep, o->f);
+		sep = ", ";
+		on(o, RED);
+		fputs(problems[i].text, o->f);
+		off(o);
+		if (problems[i].bit == CP_CHAIN_INCOMPLETE && c->missing_issuer) {
+			fputs(" (missing issuer ", o->f);
+			put(o, c->missing_issuer, "");
+			fputs(" not sent)", o->f);
+		}
+	}
+	fputc('\n', o->f);
+}
+
 static void certificate(struct cp_out *o, const struct cp_cert_facts *c)
 {
 	if (!c->present)
@@ -260,6 +303,7 @@ static void certificate(struct cp_out *o, const struct cp_cert_facts *c)
 		off(o);
 		fputc('\n', o->f);
 	}
+	chain_line(o, c);
 }
 
 static void error_line(struct cp_out *o, const struct cp_result *r, const char *indent)
@@ -404,6 +448,15 @@ static int text_end(struct cp_out *o, const struct cp_summary *s)
 	if (s->compatible || s->incompatible)
 		fprintf(o->f, "; %zu compatible, %zu incompatible", s->compatible, s->incompatible);
 	fputc('\n', o->f);
+	if (s->interception_issuer) {
+		on(o, BOLD RED);
+		fputs("WARNING: this scan is being decrypted; results describe the proxy, not the servers\n", o->f);
+		off(o);
+		fprintf(o->f, "  %zu target%s present chains from ", s->interception_targets,
+			s->interception_targets == 1 ? "" : "s");
+		put(o, s->interception_issuer, "");
+		fputc('\n', o->f);
+	}
 	if (s->recommendation) {
 		const struct cp_recommendation *rec = s->recommendation;
 		if (rec->nchanges) {

@@ -27,6 +27,8 @@
 
 #include "policy/advise.h"
 #include "policy/advise_int.h"
+#include "policy/firewall.h"
+#include "policy/solve.h"
 
 #define MAX_ALTERNATIVES 5
 
@@ -195,6 +197,7 @@ int cp_wt_load(struct cp_wtable *t, char *err, size_t errlen)
 	bool header = false;
 
 	t->n = 0;
+	t->lower_max_cost = 0;
 	while (*p) {
 		const char *eol = strchr(p, '\n');
 		const char *f[6];
@@ -227,6 +230,14 @@ int cp_wt_load(struct cp_wtable *t, char *err, size_t errlen)
 		}
 		if (t->n >= CP_WT_MAX)
 			return wt_fail(err, errlen, line, "too many rows", NULL);
+		if (!strncmp(p, "lower-max-version\t", 18)) {
+			/* not a change: the surcharge on lowering the ceiling */
+			if (field_copy(buf, sizeof buf, f[1], f[2] - 1) || buf[0] < '1' || buf[0] > '9' ||
+			    (cost = strtoul(buf, &end, 10)) > 100000 || *end)
+				return wt_fail(err, errlen, line, "cost must be a positive integer", NULL);
+			t->lower_max_cost = (unsigned)cost;
+			goto next;
+		}
 		row = &t->row[t->n];
 		if (field_copy(row->change, sizeof row->change, f[0], f[1] - 1) ||
 		    field_copy(row->label, sizeof row->label, f[3], f[4] - 1) || !row->label[0])
@@ -275,20 +286,28 @@ int cp_weakness_check(char *err, size_t errlen)
 	return cp_wt_load(&t, err, errlen);
 }
 
+/* The table is embedded and never changes: parse it once a process. */
+const struct cp_wtable *cp_wt_get(void)
+{
+	static struct cp_wtable t;
+	static int state;         /* 0 not yet, 1 parsed, -1 broken */
+
+	if (!state)
+		state = cp_wt_load(&t, NULL, 0) ? -1 : 1;
+	return state > 0 ? &t : NULL;
+}
+
 int cp_change_cost(const char *change, unsigned *cost, bool *weak)
 {
-	struct cp_wtable t;
-	int i;
+	const struct cp_wtable *t = cp_wt_get();
+	int i = t ? cp_wt_find(t, change) : -1;
 
-	if (cp_wt_load(&t, NULL, 0))
-		return -1;
-	i = cp_wt_find(&t, change);
 	if (i < 0)
 		return -1;
 	if (cost)
-		*cost = t.row[i].cost;
+		*cost = t->row[i].cost;
 	if (weak)
-		*weak = t.row[i].weak;
+		*weak = t->row[i].weak;
 	return 0;
 }
 
@@ -497,83 +516,22 @@ int cp_profile_apply(const struct cp_profile *p, const struct cp_fix *fix, struc
 	return 0;
 }
 
-/* ---- analysis --------------------------------------------------------- */
+/* ---- the verdict ------------------------------------------------------ */
 
-/* A way to make one (version, suite) the server accepts negotiable. */
-struct cand {
-	uint64_t mask;            /* rows of the weakness table */
-	unsigned cost;
-	unsigned nchanges;
-	uint16_t version;
-	uint16_t suite;
-	enum cp_strength strength;
-	size_t order;             /* discovery order: keeps the sort stable */
-};
-
-struct actx {
-	const struct cp_result *r;
-	const struct cp_profile *p;
-	const struct cp_client *c;
-	struct cp_wtable wt;
-	struct cand *cand;
-	size_t ncand, capcand;
-	/* the browser and the server share a suite at a version both speak */
-	bool meets;
-	/* the server accepts suites the client offers that PAN-OS cannot decrypt */
-	size_t nundecryptable;
-	uint16_t undec_suite, undec_version;
-	/* TLS 1.3 is possible only with the post-quantum groups PAN-OS strips */
-	bool pq_blocked;
-	size_t nserver;           /* (version, suite) pairs the server accepts */
-	uint64_t cert_mask;       /* certificate checks that block this server */
-	bool cert_expired, cert_untrusted;
-};
-
-static bool u16_in(const uint16_t *v, size_t n, uint16_t x)
+const char *cp_axis_name(enum cp_axis a)
 {
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == x)
-			return true;
-	return false;
+	static const char *const n[CP_AXIS__COUNT] = {
+		"version", "suite", "group", "signature", "certificate",
+	};
+
+	return (unsigned)a < CP_AXIS__COUNT ? n[a] : "unknown";
 }
 
-/*
- * Whether a hello with the client's groups (minus those PAN-OS strips when
- * strip_pq: the post-quantum hybrids since 11.1, ciphersuites/panos-groups.tsv)
- * can meet the groups the server was seen to accept at version bit vbit.
- * No group data means no objection.
- */
-static bool groups_meet(const struct actx *a, unsigned vbit, bool strip_pq)
+const char *cp_party_name(enum cp_party p)
 {
-	bool known = false;
+	static const char *const n[CP_BY__COUNT] = { "client", "profile", "firewall", "server" };
 
-	for (size_t i = 0; i < a->r->ngroups; i++) {
-		const struct cp_group_result *g = &a->r->groups[i];
-
-		if (!(g->versions & vbit))
-			continue;
-		known = true;
-		if (!u16_in(a->c->groups, a->c->ngroups, g->id))
-			continue;
-		if (strip_pq && cp_panos_strips_group(g->id))
-			continue;
-		return true;
-	}
-	return !known;
-}
-
-/* "TLS 1.2" as people say it; reasons read better than "TLSv1.2". */
-static const char *ver_human(uint16_t wire)
-{
-	switch (wire) {
-	case 0x0002: return "SSL 2.0";
-	case 0x0300: return "SSL 3.0";
-	case 0x0301: return "TLS 1.0";
-	case 0x0302: return "TLS 1.1";
-	case 0x0303: return "TLS 1.2";
-	case 0x0304: return "TLS 1.3";
-	default: return "an unknown version";
-	}
+	return (unsigned)p < CP_BY__COUNT ? n[p] : "unknown";
 }
 
 static const char *suite_name(uint16_t id, char buf[static 7])
@@ -583,284 +541,9 @@ static const char *suite_name(uint16_t id, char buf[static 7])
 	return s ? s->name : cp_suite_id_str(id, buf);
 }
 
-static int row_of(struct actx *a, const char *change)
+static const char *client_label(const struct cp_client *c)
 {
-	return cp_wt_find(&a->wt, change);
-}
-
-static int version_row(struct actx *a, const char *bound, uint16_t wire)
-{
-	const char *tok = cp_panos_version_token(wire);
-	char name[48];
-
-	if (!tok)
-		return -1;
-	snprintf(name, sizeof name, "%s=%s", bound, tok);
-	return row_of(a, name);
-}
-
-static unsigned mask_cost(const struct cp_wtable *t, uint64_t m, unsigned *nchanges, bool *weak)
-{
-	unsigned cost = 0, n = 0;
-	bool w = false;
-
-	for (size_t i = 0; i < t->n; i++)
-		if (m & (UINT64_C(1) << i)) {
-			cost += t->row[i].cost;
-			w = w || t->row[i].weak;
-			n++;
-		}
-	if (nchanges)
-		*nchanges = n;
-	if (weak)
-		*weak = w;
-	return cost;
-}
-
-/* p with the changes of mask made; -1 when they contradict each other. */
-static int apply_mask(const struct cp_wtable *t, const struct cp_profile *p, uint64_t m,
-		      struct cp_profile *out)
-{
-	char *changes[CP_WT_MAX];
-	struct cp_fix f = { .changes = changes };
-
-	for (size_t i = 0; i < t->n; i++)
-		if (m & (UINT64_C(1) << i))
-			changes[f.nchanges++] = (char *)t->row[i].change;
-	return cp_profile_apply(p, &f, out, NULL, 0);
-}
-
-/* Whether the proxy would offer suite s at version w after mask's changes. */
-static bool mask_allows(const struct actx *a, uint64_t m, uint16_t s, uint16_t w)
-{
-	struct cp_profile q;
-
-	return !apply_mask(&a->wt, a->p, m, &q) && cp_profile_allows(&q, s, w);
-}
-
-static int add_cand(struct actx *a, uint64_t mask, uint16_t version, uint16_t suite,
-		    enum cp_strength strength)
-{
-	struct cand *c;
-
-	if (a->ncand == a->capcand) {
-		size_t ncap = a->capcand ? a->capcand * 2 : 32;
-		struct cand *n = realloc(a->cand, ncap * sizeof *n);
-
-		if (!n)
-			return -1;
-		a->cand = n;
-		a->capcand = ncap;
-	}
-	c = &a->cand[a->ncand];
-	c->mask = mask;
-	c->cost = mask_cost(&a->wt, mask, &c->nchanges, NULL);
-	c->version = version;
-	c->suite = suite;
-	c->strength = strength;
-	c->order = a->ncand++;
-	return 0;
-}
-
-/*
- * Walks every (version, suite) the server accepts and keeps those a
- * profile change can make the proxy offer: the suite must be in the
- * client's hello (the proxy only narrows it), at a version the client
- * speaks, and decryptable by PAN-OS.  Returns 0 or -1 (memory, or a flag
- * the weakness table lacks).
- */
-static int collect(struct actx *a)
-{
-	const struct cp_profile *p = a->p;
-	const struct cp_client *c = a->c;
-
-	for (int pi = CP_P_SSL3; pi < CP_P__COUNT; pi++) {
-		const struct cp_proto_result *pr = &a->r->proto[pi];
-		uint16_t w = cp_proto_wire((enum cp_proto)pi);
-		unsigned vbit = cp_proto_bit((enum cp_proto)pi);
-		bool client_speaks = w >= c->min_version && w <= c->max_version;
-
-		for (size_t i = 0; i < pr->nsuites; i++) {
-			uint16_t s = pr->suites[i];
-			const struct cp_suite *cs = cp_suite_by_id(s);
-			/* groups decide only TLS 1.3 here: that is where PAN-OS
-			 * strips some (ECDHE curves at 1.2 are not in PANOS.md) */
-			unsigned gbit = pi == CP_P_TLS13 ? vbit : 0;
-			uint64_t mask = 0;
-			int row;
-
-			a->nserver++;
-			if (!client_speaks || !u16_in(c->suites, c->nsuites, s))
-				continue;
-			if (!cs || !(cs->versions & vbit))
-				continue; /* a server bug; the scan flags it elsewhere */
-			if (gbit && !groups_meet(a, gbit, false))
-				continue; /* the browser cannot meet it either */
-			a->meets = true;
-			if (!cs->panos) {
-				if (!a->nundecryptable++) {
-					a->undec_suite = s;
-					a->undec_version = w;
-				}
-				continue;
-			}
-			if (gbit && !groups_meet(a, gbit, true)) {
-				/* only the post-quantum groups the proxy strips meet */
-				a->pq_blocked = true;
-				continue;
-			}
-			for (unsigned b = 0; b < CP_PANOS_NFLAGS; b++) {
-				if (!(cs->panos & ~p->flags & (1u << b)))
-					continue;
-				row = row_of(a, cp_panos_flag_name(b));
-				if (row < 0)
-					return -1;
-				mask |= UINT64_C(1) << row;
-			}
-			if (w > p->max_version) {
-				row = version_row(a, "max-version", w);
-				if (row < 0)
-					continue; /* no bound change can reach it */
-				mask |= UINT64_C(1) << row;
-			}
-			if (w < p->min_version) {
-				row = version_row(a, "min-version", w);
-				if (row < 0)
-					continue;
-				mask |= UINT64_C(1) << row;
-			}
-			if (!mask_allows(a, mask, s, w)) {
-				/*
-				 * A flag alone is not enough when the profile's
-				 * floor switches it off (PAN-OS greys out 3DES, RC4
-				 * and MD5 at min-version tls1-2): add the cheapest
-				 * bound change that makes the suite offered.
-				 */
-				int best = -1;
-
-				for (size_t k = 0; k < a->wt.n; k++) {
-					struct cp_change chg;
-					uint64_t bit = UINT64_C(1) << k;
-
-					if ((mask & bit) || cp_change_parse(a->wt.row[k].change, &chg) ||
-					    (chg.kind != CP_CHG_MIN && chg.kind != CP_CHG_MAX))
-						continue;
-					if (mask_allows(a, mask | bit, s, w) &&
-					    (best < 0 || a->wt.row[k].cost < a->wt.row[best].cost))
-						best = (int)k;
-				}
-				if (best < 0)
-					continue;
-				mask |= UINT64_C(1) << best;
-			}
-			mask |= a->cert_mask;
-			if (add_cand(a, mask, w, s, cs->strength))
-				return -1;
-		}
-	}
-	return 0;
-}
-
-static int cand_cmp(const void *x, const void *y)
-{
-	const struct cand *a = x, *b = y;
-
-	if (a->cost != b->cost)
-		return a->cost < b->cost ? -1 : 1;
-	if (a->nchanges != b->nchanges)
-		return a->nchanges < b->nchanges ? -1 : 1;
-	if (a->strength != b->strength)
-		return a->strength > b->strength ? -1 : 1;
-	if (a->version != b->version)
-		return a->version > b->version ? -1 : 1;
-	return a->order < b->order ? -1 : (a->order > b->order);
-}
-
-/* The changes of mask as strings, cheapest first (table order on ties). */
-static int fix_from_mask(const struct cp_wtable *t, const struct cand *cd, struct cp_fix *f)
-{
-	size_t idx[CP_WT_MAX], n = 0;
-
-	memset(f, 0, sizeof *f);
-	for (size_t i = 0; i < t->n; i++)
-		if (cd->mask & (UINT64_C(1) << i))
-			idx[n++] = i;
-	/* insertion sort by cost: n is a handful */
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && t->row[idx[j]].cost < t->row[idx[j - 1]].cost; j--) {
-			size_t tmp = idx[j];
-
-			idx[j] = idx[j - 1];
-			idx[j - 1] = tmp;
-		}
-	f->changes = calloc(n ? n : 1, sizeof *f->changes);
-	if (!f->changes)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		f->changes[i] = cp_strdup0(t->row[idx[i]].change);
-		if (!f->changes[i])
-			return -1;
-		f->nchanges++;
-	}
-	f->cost = mask_cost(t, cd->mask, NULL, &f->weak);
-	f->version = cd->version;
-	f->suite = cd->suite;
-	return 0;
-}
-
-static void fix_clear(struct cp_fix *f)
-{
-	if (!f)
-		return;
-	cp_strv_free(f->changes, f->nchanges);
-	f->changes = NULL;
-	f->nchanges = 0;
-}
-
-/* "SHA1", "RSA key exchange and SHA1": what the profile disables. */
-static void add_labels(struct cp_sb *b, const struct cp_wtable *t, const struct cp_fix *f,
-		       bool flags_only)
-{
-	size_t n = 0, k = 0;
-
-	for (size_t i = 0; i < f->nchanges; i++)
-		if (!flags_only || !strchr(f->changes[i], '='))
-			n++;
-	for (size_t i = 0; i < f->nchanges; i++) {
-		int row;
-
-		if (flags_only && strchr(f->changes[i], '='))
-			continue;
-		row = cp_wt_find(t, f->changes[i]);
-		cp_sb_addf(b, "%s%s", k == 0 ? "" : (k + 1 == n ? " and " : ", "),
-			   row >= 0 ? t->row[row].label : f->changes[i]);
-		k++;
-	}
-}
-
-/* "a, b and c" over the changes (all, or only the flags). */
-static void add_changes(struct cp_sb *b, const struct cp_fix *f, bool flags_only)
-{
-	size_t n = 0, k = 0;
-
-	for (size_t i = 0; i < f->nchanges; i++)
-		if (!flags_only || !strchr(f->changes[i], '='))
-			n++;
-	for (size_t i = 0; i < f->nchanges; i++) {
-		if (flags_only && strchr(f->changes[i], '='))
-			continue;
-		cp_sb_addf(b, "%s%s", k == 0 ? "" : (k + 1 == n ? " and " : ", "), f->changes[i]);
-		k++;
-	}
-}
-
-static size_t count_flags(const struct cp_fix *f)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < f->nchanges; i++)
-		n += !strchr(f->changes[i], '=');
-	return n;
+	return c->label ? c->label : (c->name ? c->name : "the client");
 }
 
 static const char *alert_name(uint8_t d)
@@ -893,188 +576,46 @@ static void add_replay_outcome(struct cp_sb *b, const struct cp_replay *rp)
 		cp_sb_addf(b, "it closed the connection on the proxy's hello");
 }
 
-/* The server's lowest and highest version with accepted suites (0 if none). */
-static void server_range(const struct cp_result *r, uint16_t *lo, uint16_t *hi)
+/* The changes of a path as a fix, cheapest first (table order on ties). */
+static int fix_from_path(const struct cp_wtable *t, const struct cp_path *pa, struct cp_fix *f)
 {
-	*lo = *hi = 0;
-	for (int pi = CP_P_SSL3; pi < CP_P__COUNT; pi++) {
-		if (!r->proto[pi].supported && !r->proto[pi].nsuites)
-			continue;
-		if (!*lo)
-			*lo = cp_proto_wire((enum cp_proto)pi);
-		*hi = cp_proto_wire((enum cp_proto)pi);
-	}
-}
+	size_t idx[CP_WT_MAX], n = 0;
 
-static const char *client_label(const struct cp_client *c)
-{
-	return c->label ? c->label : (c->name ? c->name : "the client");
-}
+	memset(f, 0, sizeof *f);
+	for (size_t i = 0; i < t->n; i++)
+		if (pa->mask & (UINT64_C(1) << i))
+			idx[n++] = i;
+	/* insertion sort by cost: n is a handful */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && t->row[idx[j]].cost < t->row[idx[j - 1]].cost; j--) {
+			size_t tmp = idx[j];
 
-static const char *prof_tok(uint16_t wire, bool is_max)
-{
-	const char *t = is_max ? "max" : cp_panos_version_token(wire);
-
-	return t ? t : "?";
-}
-
-static void add_cert_clause(struct cp_sb *b, const struct actx *a)
-{
-	if (a->cert_expired)
-		cp_sb_addf(b, "the certificate expired%s%s%s and the profile has block-expired-certificate on",
-			   a->r->cert.not_after ? " (" : "",
-			   a->r->cert.not_after ? a->r->cert.not_after : "",
-			   a->r->cert.not_after ? ")" : "");
-	if (a->cert_expired && a->cert_untrusted)
-		cp_sb_addf(b, ", and ");
-	if (a->cert_untrusted)
-		cp_sb_addf(b, "the certificate is self-signed and the profile has block-untrusted-issuer on");
-}
-
-/* "; the profile disables SHA1 and RSA key exchange" when flags are part of f. */
-static void add_disabled(struct cp_sb *b, const struct actx *a, const struct cp_fix *f)
-{
-	if (!count_flags(f))
-		return;
-	cp_sb_addf(b, "; the profile disables ");
-	add_labels(b, &a->wt, f, true);
-}
-
-/*
- * Why a floor change rides along with flags: the profile's min-version
- * switches some of the suite's flags off however they are set.
- */
-static void add_greyed(struct cp_sb *b, const struct actx *a, const struct cp_fix *f)
-{
-	const struct cp_suite *cs = cp_suite_by_id(f->suite);
-	struct cp_profile q = *a->p;
-	uint32_t greyed;
-	size_t n = 0, k = 0;
-
-	if (!cs)
-		return;
-	q.flags |= cs->panos;
-	greyed = cs->panos & ~cp_profile_effective_flags(&q);
-	for (unsigned bit = 0; bit < CP_PANOS_NFLAGS; bit++)
-		n += !!(greyed & (1u << bit));
-	if (!n)
-		return;
-	cp_sb_addf(b, "; PAN-OS keeps ");
-	for (unsigned bit = 0; bit < CP_PANOS_NFLAGS; bit++) {
-		int row;
-
-		if (!(greyed & (1u << bit)))
-			continue;
-		row = cp_wt_find(&a->wt, cp_panos_flag_name(bit));
-		cp_sb_addf(b, "%s%s", k == 0 ? "" : (k + 1 == n ? " and " : ", "),
-			   row >= 0 ? a->wt.row[row].label : cp_panos_flag_name(bit));
-		k++;
-	}
-	cp_sb_addf(b, " off while min-version is %s", prof_tok(a->p->min_version, false));
-}
-
-/* The reason when a fix exists: names the suite and what it needs. */
-static void reason_for_fix(struct cp_sb *b, struct actx *a, const struct cp_fix *f, size_t ndistinct)
-{
-	const struct cp_profile *p = a->p;
-	char ib[7];
-	const char *sn = suite_name(f->suite, ib);
-	uint16_t lo, hi;
-	bool needs_max = false, needs_min = false;
-
-	for (size_t i = 0; i < f->nchanges; i++) {
-		needs_max = needs_max || !strncmp(f->changes[i], "max-version=", 12);
-		needs_min = needs_min || !strncmp(f->changes[i], "min-version=", 12);
-	}
-	server_range(a->r, &lo, &hi);
-	if (needs_max && lo > p->max_version) {
-		if (lo == 0x0304)
-			cp_sb_addf(b, "server speaks only TLS 1.3 while the profile's max-version is %s",
-				   prof_tok(p->max_version, p->max_is_max));
-		else
-			cp_sb_addf(b, "server's lowest version, %s, is above the profile's max-version %s",
-				   ver_human(lo), prof_tok(p->max_version, p->max_is_max));
-		cp_sb_addf(b, "; %s (%s) needs ", sn, ver_human(f->version));
-		add_changes(b, f, false);
-		add_disabled(b, a, f);
-	} else if (needs_min && hi && hi < p->min_version) {
-		cp_sb_addf(b, "server speaks at most %s, below the profile's min-version %s",
-			   ver_human(hi), prof_tok(p->min_version, false));
-		cp_sb_addf(b, "; %s (%s) needs ", sn, ver_human(f->version));
-		add_changes(b, f, false);
-		add_disabled(b, a, f);
-	} else {
-		if (ndistinct == 1)
-			cp_sb_addf(b, "server accepts only %s (%s), which needs ", sn, ver_human(f->version));
-		else
-			cp_sb_addf(b, "server accepts none of the suites the proxy offers; the cheapest to allow is %s (%s), which needs ",
-				   sn, ver_human(f->version));
-		add_changes(b, f, false);
-		add_disabled(b, a, f);
-		if (needs_min && f->version >= p->min_version)
-			add_greyed(b, a, f);
-	}
-	if (a->cert_mask) {
-		cp_sb_addf(b, "; also, ");
-		add_cert_clause(b, a);
-	}
-}
-
-/* Distinct suites among the candidates (the "only" in a reason). */
-static size_t distinct_suites(const struct actx *a)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < a->ncand; i++) {
-		bool seen = false;
-
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = a->cand[j].suite == a->cand[i].suite;
-		n += !seen;
-	}
-	return n;
-}
-
-/* Whether the set calculation says the proxy's hello meets the server. */
-static bool sets_meet(const struct actx *a, uint16_t *version, uint16_t *suite)
-{
-	struct cp_offer o;
-
-	if (cp_proxy_offer(a->p, a->c, &o) || !o.nsuites)
-		return false;
-	for (int pi = CP_P_TLS13; pi >= CP_P_SSL3; pi--) {
-		const struct cp_proto_result *pr = &a->r->proto[pi];
-		uint16_t w = cp_proto_wire((enum cp_proto)pi);
-		unsigned vbit = cp_proto_bit((enum cp_proto)pi);
-
-		if (w < o.min_version || w > o.max_version)
-			continue;
-		/* the server's order when it has one, else the proxy's */
-		for (size_t i = 0; i < (pr->server_preference == CP_YES ? pr->nsuites : o.nsuites); i++) {
-			uint16_t s = pr->server_preference == CP_YES ? pr->suites[i] : o.suites[i];
-			const struct cp_suite *cs = cp_suite_by_id(s);
-			bool in_both = u16_in(pr->suites, pr->nsuites, s) && u16_in(o.suites, o.nsuites, s);
-			unsigned gbit = pi == CP_P_TLS13 ? vbit : 0;
-
-			if (!in_both || !cs || !(cs->versions & vbit))
-				continue;
-			if (gbit) {
-				bool known = false, met = false;
-
-				for (size_t g = 0; g < a->r->ngroups; g++)
-					if (a->r->groups[g].versions & gbit) {
-						known = true;
-						met = met || u16_in(o.groups, o.ngroups, a->r->groups[g].id);
-					}
-				if (known && !met)
-					continue;
-			}
-			*version = w;
-			*suite = s;
-			return true;
+			idx[j] = idx[j - 1];
+			idx[j - 1] = tmp;
 		}
+	f->changes = calloc(n ? n : 1, sizeof *f->changes);
+	if (!f->changes)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		f->changes[i] = cp_strdup0(t->row[idx[i]].change);
+		if (!f->changes[i])
+			return -1;
+		f->nchanges++;
 	}
-	return false;
+	f->cost = pa->cost;
+	f->weak = pa->weak;
+	f->version = pa->version;
+	f->suite = pa->suite;
+	return 0;
+}
+
+static void fix_clear(struct cp_fix *f)
+{
+	if (!f)
+		return;
+	cp_strv_free(f->changes, f->nchanges);
+	f->changes = NULL;
+	f->nchanges = 0;
 }
 
 static int finish_fix_outputs(struct cp_verdict *v, const struct cp_profile *p)
@@ -1086,167 +627,215 @@ static int finish_fix_outputs(struct cp_verdict *v, const struct cp_profile *p)
 	return v->xml && v->scm_patch ? 0 : -1;
 }
 
-/* Picks fix and alternatives from the sorted candidates. */
-static int choose(struct actx *a, struct cp_verdict *v, bool *all_weak)
+/*
+ * Fix and alternatives from the solver's paths (best first): a change set
+ * identical to, or a superset of, one already chosen adds nothing.
+ * *all_weak tells whether every fix weakens the profile.
+ */
+static int choose(const struct cp_wtable *t, const struct cp_solution *s, struct cp_verdict *v,
+		  bool *all_weak)
 {
 	uint64_t chosen[1 + MAX_ALTERNATIVES];
 	size_t nchosen = 0;
 
 	*all_weak = true;
-	qsort(a->cand, a->ncand, sizeof *a->cand, cand_cmp);
 	v->alternatives = calloc(MAX_ALTERNATIVES, sizeof *v->alternatives);
 	v->fix = calloc(1, sizeof *v->fix);
 	if (!v->alternatives || !v->fix)
 		return -1;
-	for (size_t i = 0; i < a->ncand; i++) {
-		const struct cand *cd = &a->cand[i];
-		bool dup = false, weak;
+	for (size_t i = 0; i < s->npaths; i++) {
+		const struct cp_path *pa = &s->paths[i];
+		bool dup = false;
+		struct cp_fix *slot;
 
-		mask_cost(&a->wt, cd->mask, NULL, &weak);
-		if (!weak)
+		if (!pa->weak)
 			*all_weak = false;
-		/* an identical set, or a superset of a cheaper one, adds nothing */
 		for (size_t j = 0; j < nchosen && !dup; j++)
-			dup = (cd->mask & chosen[j]) == chosen[j];
+			dup = (pa->mask & chosen[j]) == chosen[j];
 		if (dup || nchosen == 1 + MAX_ALTERNATIVES)
 			continue;
-		if (fix_from_mask(&a->wt, cd, nchosen ? &v->alternatives[v->nalternatives] : v->fix)) {
-			fix_clear(nchosen ? &v->alternatives[v->nalternatives] : v->fix);
+		slot = nchosen ? &v->alternatives[v->nalternatives] : v->fix;
+		if (fix_from_path(t, pa, slot)) {
+			fix_clear(slot);
 			return -1;
 		}
 		if (nchosen)
 			v->nalternatives++;
-		chosen[nchosen++] = cd->mask;
+		chosen[nchosen++] = pa->mask;
 	}
 	return 0;
 }
 
-struct cp_verdict *cp_advise(const struct cp_result *r, const struct cp_profile *p,
-			     const struct cp_client *c)
+/* "a; b; c" of the causes' details. */
+static void add_causes(struct cp_sb *b, const struct cp_verdict *v)
 {
-	struct actx a;
+	for (size_t i = 0; i < v->ncauses; i++)
+		cp_sb_addf(b, "%s%s", i ? "; " : "", v->causes[i].detail);
+}
+
+/* "a, b and c" over the changes. */
+static void add_changes(struct cp_sb *b, const struct cp_fix *f)
+{
+	for (size_t i = 0; i < f->nchanges; i++)
+		cp_sb_addf(b, "%s%s", i == 0 ? "" : (i + 1 == f->nchanges ? " and " : ", "), f->changes[i]);
+}
+
+static int take_causes(struct cp_verdict *v, struct cp_solution *s)
+{
+	v->causes = s->causes;
+	v->ncauses = s->ncauses;
+	s->causes = NULL;
+	s->ncauses = 0;
+	return 0;
+}
+
+/*
+ * The reason: the causes' details in axis order, then what to do.  Every
+ * clause but the replay's outcome and the action comes from a cause.
+ */
+static void build_reason(struct cp_sb *b, const struct cp_verdict *v, const struct cp_solution *s,
+			 const struct cp_result *r, const struct cp_client *c)
+{
+	char ib[7];
+
+	if (v->compatible) {
+		cp_sb_addf(b, "the proxy's hello (%s through this profile) %s %s (%s)", client_label(c),
+			   r->replay.done ? "negotiates" : "should negotiate", suite_name(v->neg_suite, ib),
+			   cp_ver_human(v->neg_version));
+		if (!r->replay.done)
+			cp_sb_addf(b, ", predicted from the accepted sets: no replay was done");
+		return;
+	}
+	if (s->no_server) {
+		cp_sb_addf(b, "server accepted none of the hellos cipherprobe sent, so nothing can be advised");
+		return;
+	}
+	if (!v->ncauses && !s->model_ok) {
+		cp_sb_addf(b, "no profile change lets the proxy offer a path this server accepts");
+		return;
+	}
+	if (!v->ncauses) {
+		/* the model finds a path the replay did not take */
+		cp_sb_addf(b, "server accepts %s (%s), which the proxy offers, yet ", suite_name(s->model_suite, ib),
+			   cp_ver_human(s->model_version));
+		if (r->replay.done)
+			add_replay_outcome(b, &r->replay);
+		else
+			cp_sb_addf(b, "the proxy's hello as a whole does not meet it");
+		cp_sb_addf(b, "; no profile change is indicated");
+		return;
+	}
+	add_causes(b, v);
+	if (s->direct_fails) {
+		cp_sb_addf(b, "; so %s fails without decryption too, and no profile change helps", client_label(c));
+		return;
+	}
+	if (v->fix) {
+		cp_sb_addf(b, "; fix: ");
+		add_changes(b, v->fix);
+		if (v->fix->suite)
+			cp_sb_addf(b, ", which opens %s (%s)", suite_name(v->fix->suite, ib),
+				   cp_ver_human(v->fix->version));
+		if (v->no_decrypt)
+			cp_sb_addf(b, "; every fix weakens the profile, so exclude this host from decryption instead");
+	} else {
+		cp_sb_addf(b, "; no profile change helps: exclude it from decryption");
+	}
+	if (!r->replay.done)
+		cp_sb_addf(b, " (predicted from the accepted sets: no replay was done)");
+}
+
+static char *assumes_text(const struct cp_firewall *fw)
+{
+	struct cp_sb b = { 0 };
+
+	cp_sb_addf(&b, "PAN-OS %s", fw->release);
+	if (fw->asked[0] && strcmp(fw->asked, fw->release))
+		cp_sb_addf(&b, " behaviour (for %s)", fw->asked);
+	if (fw->captured)
+		cp_sb_addf(&b, ", groups and signature schemes from a captured hello");
+	return cp_sb_take(&b);
+}
+
+struct cp_verdict *cp_advise(const struct cp_result *r, const struct cp_profile *p,
+			     const struct cp_client *c, const struct cp_firewall *fw)
+{
+	struct cp_firewall deffw;
+	struct cp_solve_in in;
+	struct cp_solution sol = { 0 };
 	struct cp_verdict *v = NULL, *ret = NULL;
 	struct cp_sb b = { 0 };
-	char ib[7];
-	bool all_weak = false;
+	bool handshake_ok, all_weak = false;
 
-	memset(&a, 0, sizeof a);
 	if (!r || !r->ok || !p || !c)
 		return NULL;
+	if (!fw) {
+		if (cp_firewall_load(NULL, &deffw, NULL, 0))
+			return NULL;
+		fw = &deffw;
+	}
 	/* cp_result_free releases verdicts through this hook: result.c knows
 	 * nothing of policy, so whoever makes verdicts registers it */
 	cp_verdict_free_hook = cp_verdict_free;
-	a.r = r;
-	a.p = p;
-	a.c = c;
-	if (cp_wt_load(&a.wt, NULL, 0))
+	in = (struct cp_solve_in){ .r = r, .p = p, .c = c, .fw = fw, .wt = cp_wt_get() };
+	if (!in.wt || cp_solve(&in, &sol))
 		goto out;
 	v = calloc(1, sizeof *v);
-	if (!v)
+	if (!v || !(v->assumes = assumes_text(fw)))
 		goto out;
 	v->verified = -1;
 
-	if (r->cert.present && r->cert.expired && (p->fwd & CP_FWD_BLOCK_EXPIRED_CERTIFICATE)) {
-		int row = row_of(&a, "block-expired-certificate=no");
-
-		a.cert_expired = true;
-		if (row >= 0)
-			a.cert_mask |= UINT64_C(1) << row;
-	}
-	/* untrusted = self-signed until the chain is verified against a store */
-	if (r->cert.present && r->cert.self_signed && (p->fwd & CP_FWD_BLOCK_UNTRUSTED_ISSUER)) {
-		int row = row_of(&a, "block-untrusted-issuer=no");
-
-		a.cert_untrusted = true;
-		if (row >= 0)
-			a.cert_mask |= UINT64_C(1) << row;
-	}
-
 	if (r->replay.done) {
-		v->compatible = r->replay.accepted;
+		handshake_ok = r->replay.accepted;
 		v->negotiated = r->replay.accepted;
 		v->neg_version = r->replay.accepted ? r->replay.version : 0;
 		v->neg_suite = r->replay.accepted ? r->replay.suite : 0;
 	} else {
-		v->compatible = sets_meet(&a, &v->neg_version, &v->neg_suite);
+		handshake_ok = sol.model_ok;
+		v->neg_version = sol.model_version;
+		v->neg_suite = sol.model_suite;
 	}
-
-	if (v->compatible) {
-		if (!a.cert_mask) {
-			cp_sb_addf(&b, "the proxy's hello (%s through this profile) %s %s (%s)",
-				   client_label(c), r->replay.done ? "negotiates" : "should negotiate",
-				   suite_name(v->neg_suite, ib), ver_human(v->neg_version));
-			if (!r->replay.done)
-				cp_sb_addf(&b, ", predicted from the accepted sets: no replay was done");
-			goto done;
-		}
+	v->compatible = handshake_ok && !sol.cert_blocks;
+	if (cp_solve_causes(&in, &sol, handshake_ok) || take_causes(v, &sol))
+		goto out;
+	if (v->compatible)
+		goto done;
+	if (handshake_ok) {
 		/* the handshake works, the firewall still blocks the session */
-		v->compatible = false;
-		add_cert_clause(&b, &a);
-		cp_sb_addf(&b, ", so the firewall blocks the session although %s (%s) negotiates",
-			   suite_name(v->neg_suite, ib), ver_human(v->neg_version));
-		if (add_cand(&a, a.cert_mask, v->neg_version, v->neg_suite, CP_STRENGTH_STRONG) ||
-		    choose(&a, v, &all_weak) || finish_fix_outputs(v, p))
+		v->no_decrypt = true;
+		if (sol.cert_by == CP_BY_PROFILE) {
+			/* no suite: the fix opens no new path, only the check */
+			struct cp_path pa = { .version = v->neg_version, .mask = sol.cert_mask };
+
+			pa.cost = 0;
+			for (size_t i = 0; i < in.wt->n; i++)
+				if (pa.mask & (UINT64_C(1) << i)) {
+					pa.cost += in.wt->row[i].cost;
+					pa.weak = pa.weak || in.wt->row[i].weak;
+				}
+			sol.paths = realloc(sol.paths, sizeof *sol.paths);
+			if (!sol.paths)
+				goto out;
+			sol.paths[0] = pa;
+			sol.npaths = 1;
+			if (choose(in.wt, &sol, v, &all_weak) || finish_fix_outputs(v, p))
+				goto out;
+			v->no_decrypt = all_weak;
+		}
+		goto done;
+	}
+	if (sol.direct_fails || sol.no_server || !v->ncauses)
+		goto done;
+	if (sol.npaths && !(sol.cert_blocks && sol.cert_by == CP_BY_FIREWALL)) {
+		/* (a chain the firewall itself rejects leaves nothing to fix) */
+		if (choose(in.wt, &sol, v, &all_weak) || finish_fix_outputs(v, p))
 			goto out;
 		v->no_decrypt = all_weak;
-		if (all_weak)
-			cp_sb_addf(&b, "; a no-decrypt exception for this host is narrower");
-		goto done;
-	}
-
-	if (collect(&a))
-		goto out;
-
-	if (!a.nserver) {
-		cp_sb_addf(&b, "server accepted none of the hellos cipherprobe sent, so nothing can be advised");
-		goto done;
-	}
-	if (!a.meets) {
-		/* PANOS.md: say so rather than blame the profile */
-		cp_sb_addf(&b, "%s offers none of the suites this server accepts; it fails without decryption too",
-			   client_label(c));
-		goto done;
-	}
-	for (size_t i = 0; i < a.ncand; i++) {
-		if ((a.cand[i].mask & ~a.cert_mask) == 0) {
-			/* the suite is offered already: the failure lies elsewhere */
-			cp_sb_addf(&b, "server accepts %s (%s), which the proxy offers, yet ",
-				   suite_name(a.cand[i].suite, ib), ver_human(a.cand[i].version));
-			if (r->replay.done)
-				add_replay_outcome(&b, &r->replay);
-			else
-				cp_sb_addf(&b, "the proxy's hello as a whole does not meet it (versions or groups)");
-			cp_sb_addf(&b, "; no profile change is indicated");
-			goto done;
-		}
-	}
-	if (!a.ncand) {
+	} else {
 		v->no_decrypt = true;
-		if (a.pq_blocked)
-			cp_sb_addf(&b, "server accepts only post-quantum hybrid groups in TLS 1.3, which PAN-OS 11.1+ strips from the proxy's hello; exclude it from decryption");
-		else if (a.nundecryptable == 1)
-			cp_sb_addf(&b, "server accepts only %s (%s) of the client's suites, which PAN-OS cannot decrypt; exclude it from decryption",
-				   suite_name(a.undec_suite, ib), ver_human(a.undec_version));
-		else if (a.nundecryptable)
-			cp_sb_addf(&b, "server accepts only suites PAN-OS cannot decrypt, such as %s (%s); exclude it from decryption",
-				   suite_name(a.undec_suite, ib), ver_human(a.undec_version));
-		else {
-			v->no_decrypt = false;
-			cp_sb_addf(&b, "no profile change lets the proxy offer a suite this server accepts");
-		}
-		goto done;
 	}
-	if (choose(&a, v, &all_weak))
-		goto out;
-	v->no_decrypt = all_weak;
-	reason_for_fix(&b, &a, v->fix, distinct_suites(&a));
-	if (all_weak)
-		cp_sb_addf(&b, "; every fix weakens the profile, so exclude this host from decryption instead");
-	if (!r->replay.done)
-		cp_sb_addf(&b, " (predicted from the accepted sets: no replay was done)");
-	if (finish_fix_outputs(v, p))
-		goto out;
 done:
+	build_reason(&b, v, &sol, r, c);
 	v->reason = cp_sb_take(&b);
 	if (!v->reason)
 		goto out;
@@ -1258,7 +847,7 @@ done:
 	v = NULL;
 out:
 	free(cp_sb_take(&b));
-	free(a.cand);
+	cp_solution_free(&sol);
 	cp_verdict_free(v);
 	return ret;
 }
@@ -1277,5 +866,9 @@ void cp_verdict_free(struct cp_verdict *v)
 	free(v->xml);
 	free(v->scm_patch);
 	free(v->verify_msg);
+	for (size_t i = 0; i < v->ncauses; i++)
+		free(v->causes[i].detail);
+	free(v->causes);
+	free(v->assumes);
 	free(v);
 }

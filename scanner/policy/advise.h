@@ -71,8 +71,9 @@ struct cp_verdict {
  * The verdict for one scanned target.  Returns NULL when memory runs out
  * or when r is an error record (no verdict for targets that did not scan).
  */
+struct cp_firewall;            /* policy/firewall.h; NULL: the newest release's model */
 struct cp_verdict *cp_advise(const struct cp_result *r, const struct cp_profile *p,
-			     const struct cp_client *c);
+			     const struct cp_client *c, const struct cp_firewall *fw);
 void cp_verdict_free(struct cp_verdict *v);
 
 /* A profile with fix applied (for --verify and `profile show` of a fix). */

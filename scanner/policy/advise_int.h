@@ -47,8 +47,11 @@ struct cp_wrow {
 struct cp_wtable {
 	struct cp_wrow row[CP_WT_MAX];
 	size_t n;
+	unsigned lower_max_cost;  /* added to a max-version change that lowers the ceiling */
 };
 int cp_wt_load(struct cp_wtable *t, char *err, size_t errlen);
+/* The embedded table, parsed once; NULL when it does not parse. */
+const struct cp_wtable *cp_wt_get(void);
 int cp_wt_find(const struct cp_wtable *t, const char *change);
 
 /* "VERB " / "VERB shared " / "VERB device-group DG " / "VERB vsys vsysN "

@@ -167,8 +167,8 @@ static int url_commands(const struct cp_profile *p, const struct cp_fleet *f, ch
 int cp_advise_fleet(const struct cp_result *const *results, size_t n, const struct cp_profile *p,
 		    struct cp_fleet *out)
 {
-	struct cp_wtable wt;
-	struct universe u = { .wt = &wt };
+	const struct cp_wtable *wt = cp_wt_get();
+	struct universe u = { .wt = wt };
 	struct target *t = NULL;
 	size_t nt = 0;
 	uint64_t chosen = 0;
@@ -176,7 +176,7 @@ int cp_advise_fleet(const struct cp_result *const *results, size_t n, const stru
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
-	if (cp_wt_load(&wt, NULL, 0))
+	if (!wt)
 		return -1;
 	t = calloc(n ? n : 1, sizeof *t);
 	if (!t)
@@ -253,7 +253,7 @@ int cp_advise_fleet(const struct cp_result *const *results, size_t n, const stru
 
 			for (size_t k = 0; k < u.n; k++)
 				if ((best & (UINT64_C(1) << k)) &&
-				    (pick == 64 || wt.row[u.row[k]].cost < wt.row[u.row[pick]].cost))
+				    (pick == 64 || wt->row[u.row[k]].cost < wt->row[u.row[pick]].cost))
 					pick = k;
 			bit = UINT64_C(1) << pick;
 			best &= ~bit;
@@ -268,7 +268,7 @@ int cp_advise_fleet(const struct cp_result *const *results, size_t n, const stru
 				goto out;
 			f.change_fixes = ncf;
 			f.change_fixes[f.nchanges] = f.fixes;
-			if (cp_strv_push(&f.changes, &f.nchanges, cp_strdup0(wt.row[u.row[pick]].change)))
+			if (cp_strv_push(&f.changes, &f.nchanges, cp_strdup0(wt->row[u.row[pick]].change)))
 				goto out;
 		}
 	}

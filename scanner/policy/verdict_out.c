@@ -74,6 +74,25 @@ static json_t *fix_json(const struct cp_fix *fx, char *const *cmds, size_t ncmds
 	return o;
 }
 
+static json_t *causes_json(const struct cp_verdict *v)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < v->ncauses; i++) {
+		json_t *c = json_object();
+
+		if (!c || put(c, "axis", json_string(cp_axis_name(v->causes[i].axis))) ||
+		    put(c, "blocked_by", json_string(cp_party_name(v->causes[i].blocked_by))) ||
+		    put(c, "detail", json_string(v->causes[i].detail ? v->causes[i].detail : "")) ||
+		    json_array_append_new(a, c)) {
+			json_decref(c);
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 json_t *cp_verdict_to_json(const struct cp_verdict *v)
 {
 	json_t *o, *alts;
@@ -98,6 +117,8 @@ json_t *cp_verdict_to_json(const struct cp_verdict *v)
 	}
 	alts = NULL;
 	if (put(o, "no_decrypt", json_boolean(v->no_decrypt)) ||
+	    put(o, "causes", causes_json(v)) ||
+	    put(o, "assumes", str_or_null(v->assumes)) ||
 	    put(o, "xml", str_or_null(v->xml)) ||
 	    put(o, "scm_patch", str_or_null(v->scm_patch)) ||
 	    put(o, "verified", v->verified < 0 ? json_null() : json_boolean(v->verified > 0)) ||
@@ -157,6 +178,11 @@ int cp_verdict_print(FILE *f, const struct cp_verdict *v, bool color)
 		on = v->compatible ? GREEN : RED;
 	fprintf(f, "VERDICT: %s%s%s \xe2\x80\x94 %s\n", on, v->compatible ? "compatible" : "incompatible",
 		off, v->reason ? v->reason : "");
+	for (size_t i = 0; i < v->ncauses; i++)
+		fprintf(f, "%s%s blocked by %s%s", i ? "; " : "causes: ", cp_axis_name(v->causes[i].axis),
+			cp_party_name(v->causes[i].blocked_by), i + 1 == v->ncauses ? "\n" : "");
+	if (v->assumes)
+		fprintf(f, "assumes: %s\n", v->assumes);
 	if (v->fix) {
 		fprintf(f, "fix: ");
 		list_changes(f, v->fix->changes, v->fix->nchanges);

@@ -19,6 +19,7 @@
  * {"compatible", "negotiated": null | {"version", "cipher"}, "reason",
  *  "fix": null | {"changes", "weak", "commands"},
  *  "alternatives": [{"changes", "weak"}], "no_decrypt",
+ *  "causes": [{"axis", "blocked_by", "detail"}], "assumes",
  *  "xml", "scm_patch", "verified": null | true | false, "verify_message"}.
  * NULL v gives JSON null; NULL return means no memory.
  */

@@ -186,6 +186,16 @@ static void harvest(struct cp_chain *c, const struct cp_wire_result *w, unsigned
 	struct cp_result *r = j->res;
 	if ((w->seen & CP_SEEN_CERTIFICATE) && w->ncerts > 0 && !r->cert.present) {
 		char err[160];
+		/* the whole chain as sent, for verification (tls/chain.h) */
+		struct cp_der_cert sent[CP_WIRE_MAX_CERTS];
+		size_t nsent = w->ncerts < CP_WIRE_MAX_CERTS ? w->ncerts : CP_WIRE_MAX_CERTS;
+		for (size_t i = 0; i < nsent; i++) {
+			sent[i].der = w->certs[i].der;
+			sent[i].len = w->certs[i].len;
+		}
+		/* without memory nothing is kept: the chain is then "not checked" */
+		if (!r->nchain)
+			(void)cp_result_set_chain(r, sent, nsent);
 		if (cp_cert_facts_from_der(w->certs[0].der, w->certs[0].len, w->certs_total,
 					   time(NULL), &r->cert, err, sizeof err) == 0) {
 			r->cert.present = true;
