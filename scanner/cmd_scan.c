@@ -270,7 +270,7 @@ static int load_proxy_hello(const char *path, bool quiet, struct cp_hellofile *h
 		fprintf(stderr, "cipherprobe scan: replaying the ClientHello captured in %s (%s): %zu bytes, "
 			"%zu suites, server_name %s%s\n", path, hf->origin, hf->len, rh->nsuites,
 			rh->raw_sni ? rh->raw_sni : "none",
-			rh->raw_sni ? " (rewritten to each target's own)" : " (sent as captured)");
+			rh->raw_sni ? " (changed to each target's own SNI, kept where it has none)" : " (sent as captured)");
 	return CP_EXIT_OK;
 }
 

@@ -110,6 +110,13 @@ replay "$T/cap.pcapng" "127.0.0.1:$RP,$SNI"
 n=$(received "$T/hello.bin")
 [ "${n:-0}" -eq 1 ]
 tap_check $? "pcapng: the server received the captured records byte for byte"
+for kind in eth6vlan sll sll6 split; do
+	"$PYTHON" "$TOOL" pcap "$T/hello.bin" "$T/cap-$kind.pcap" all "$kind"
+	replay "$T/cap-$kind.pcap" "127.0.0.1:$RP,$SNI"
+	n=$(received "$T/hello.bin")
+	[ "${n:-0}" -eq 1 ]
+	tap_check $? "pcap ($kind): the server received the captured records byte for byte"
+done
 for style in plain colons xxd wireshark hexdump bare; do
 	"$PYTHON" "$TOOL" hex "$T/hello.bin" "$style" "$T/hello.$style.txt"
 	replay "$T/hello.$style.txt" "127.0.0.1:$RP,$SNI"

@@ -6,9 +6,10 @@
  * VLAN tags), Linux cooked (v1 and v2), BSD loopback and raw IP link
  * types; IPv4 without fragments, IPv6 with its hop-by-hop, routing and
  * destination-options headers skipped.  A stream starts at the first
- * payload whose bytes open a handshake record with a ClientHello; later
- * segments of the same direction are put in sequence order (duplicates
- * and overlaps tolerated) until tls/chello.h says the hello is whole.
+ * payload whose bytes open a handshake record with a ClientHello; its
+ * other segments (the last few seen before it too, for reordering) are
+ * put in sequence order (duplicates and overlaps tolerated) until
+ * tls/chello.h says the hello is whole.
  */
 #include "config.h"
 
@@ -29,6 +30,8 @@
 /* A hello is at most CP_CHELLO_MAX_BYTES plus its record headers. */
 #define STREAM_MAX (CP_CHELLO_MAX_BYTES + 4096)
 #define MAX_SEGMENTS 1024
+/* Segments kept from before a stream is known to start (out of order). */
+#define EARLY_MAX 32
 #define RECORD_MAX 16384
 
 /* ---- hex dumps ---------------------------------------------------------- */
@@ -411,12 +414,53 @@ static bool tcp_of(int dlt, const uint8_t *p, size_t n, struct tcp_payload *t)
 	return t->len > 0;
 }
 
+/* A payload seen before its stream's first segment (reordering). */
+struct early {
+	int family;               /* 0: free */
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	uint32_t seq;
+	uint8_t *data;
+	size_t len;
+};
+
+static bool same_key(const struct stream *s, int family, const uint8_t *src, const uint8_t *dst, uint16_t sport,
+		     uint16_t dport)
+{
+	size_t alen = family == AF_INET ? 4 : 16;
+
+	return s->family == family && s->sport == sport && s->dport == dport && memcmp(s->src, src, alen) == 0 &&
+	       memcmp(s->dst, dst, alen) == 0;
+}
+
 static bool same_flow(const struct stream *s, const struct tcp_payload *t)
 {
-	size_t alen = t->family == AF_INET ? 4 : 16;
+	return same_key(s, t->family, t->src, t->dst, t->sport, t->dport);
+}
 
-	return s->family == t->family && s->sport == t->sport && s->dport == t->dport &&
-	       memcmp(s->src, t->src, alen) == 0 && memcmp(s->dst, t->dst, alen) == 0;
+/* Keep a payload that no stream took, evicting the oldest; -1 no memory. */
+static int early_keep(struct early *ring, size_t *next, const struct tcp_payload *t)
+{
+	struct early *e = &ring[*next % EARLY_MAX];
+	size_t n = t->len < STREAM_MAX ? t->len : STREAM_MAX;
+	uint8_t *copy = malloc(n);
+
+	if (!copy)
+		return -1;
+	free(e->data);
+	memcpy(copy, t->data, n);
+	*e = (struct early){ .family = t->family, .sport = t->sport, .dport = t->dport, .seq = t->seq,
+			     .data = copy, .len = n };
+	memcpy(e->src, t->src, t->family == AF_INET ? 4 : 16);
+	memcpy(e->dst, t->dst, t->family == AF_INET ? 4 : 16);
+	(*next)++;
+	return 0;
+}
+
+static void early_free(struct early *ring)
+{
+	for (size_t i = 0; i < EARLY_MAX; i++)
+		free(ring[i].data);
 }
 
 /* Whether a payload opens a handshake record that starts a ClientHello. */
@@ -497,15 +541,15 @@ static void describe(const struct stream *s, char *out, size_t outlen)
  * Add one packet to the stream (starting one if it opens a hello) and
  * see whether the hello is whole: 1 done (out filled), 0 go on, -1 error.
  */
-static int take_packet(struct stream *s, const struct tcp_payload *t, bool cut, unsigned pkt, uint8_t *buf,
-		       struct cp_hellofile *out, char *why, size_t whylen)
+static int take_packet(struct stream *s, struct early *ring, size_t *nearly, const struct tcp_payload *t, bool cut,
+		       unsigned pkt, uint8_t *buf, struct cp_hellofile *out, char *why, size_t whylen)
 {
 	size_t have, need;
 	int st;
 
 	if (!s->active) {
 		if (!opens_hello(t->data, t->len))
-			return 0;
+			return early_keep(ring, nearly, t);
 		s->active = true;
 		s->family = t->family;
 		memcpy(s->src, t->src, t->family == AF_INET ? 4 : 16);
@@ -514,8 +558,17 @@ static int take_packet(struct stream *s, const struct tcp_payload *t, bool cut, 
 		s->dport = t->dport;
 		s->isn = t->seq;
 		s->first_packet = pkt;
+		/* segments of it that came before its first one */
+		for (size_t i = 0; i < EARLY_MAX; i++) {
+			struct early *e = &ring[i];
+
+			if (e->data && same_key(s, e->family, e->src, e->dst, e->sport, e->dport) &&
+			    (uint32_t)(e->seq - s->isn) < STREAM_MAX &&
+			    stream_add(s, e->seq - s->isn, e->data, e->len) < 0)
+				return -1;
+		}
 	} else if (!same_flow(s, t)) {
-		return 0;
+		return early_keep(ring, nearly, t);
 	}
 	if ((uint32_t)(t->seq - s->isn) >= STREAM_MAX)
 		return 0; /* before the start (a retransmission) or far beyond it */
@@ -564,6 +617,8 @@ static int from_pcap(const char *path, struct cp_hellofile *out, char *err, size
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct stream s = { 0 };
+	struct early ring[EARLY_MAX] = { { 0 } };
+	size_t nearly = 0;
 	char why[256] = "";
 	uint8_t *buf = NULL;
 	pcap_t *pc = NULL;
@@ -596,7 +651,7 @@ static int from_pcap(const char *path, struct cp_hellofile *out, char *err, size
 		if (!tcp_of(dlt, data, ph->caplen, &t))
 			continue;
 		payloads++;
-		r = take_packet(&s, &t, ph->caplen < ph->len, pkt, buf, out, why, sizeof why);
+		r = take_packet(&s, ring, &nearly, &t, ph->caplen < ph->len, pkt, buf, out, why, sizeof why);
 		if (r < 0) {
 			rc = CP_HELLOFILE_E_NOMEM;
 			goto out;
@@ -627,6 +682,7 @@ out:
 	if (rc == CP_HELLOFILE_E_NOMEM)
 		cp_seterr(err, errlen, "%s: out of memory", path);
 	stream_reset(&s);
+	early_free(ring);
 	free(buf);
 	if (pc)
 		pcap_close(pc);

@@ -9,8 +9,11 @@
                                     classic pcap (Ethernet, IPv4/IPv6, TCP),
                                     reassembled; prints its server_name
   tool.py pcapng PCAP OUT           the same packets as a pcapng file
-  tool.py pcap BIN OUT [CUT]        a pcap holding BIN as one client->server
-                                    TCP segment (its first CUT bytes only)
+  tool.py pcap BIN OUT [CUT|all [KIND]]
+                                    a pcap holding BIN as one client->server
+                                    TCP segment (its first CUT bytes only);
+                                    KIND: eth4, eth6, eth6vlan, sll, sll6,
+                                    split (out of order, retransmitted)
   tool.py hex BIN STYLE OUT         BIN as a hex dump: plain, colons, xxd,
                                     wireshark, hexdump (-C), bare (the
                                     handshake message without its record)
@@ -253,14 +256,37 @@ def hexdump(b, style):
     return "\n".join(lines) + "\n"
 
 
-def pcap_of(b):
-    """One Ethernet/IPv4/TCP packet 10.0.0.1:50000 -> 10.0.0.2:443 carrying b."""
-    tcp = struct.pack("!HHIIBBHHH", 50000, 443, 1000, 1, 5 << 4, 0x18, 65535, 0, 0)
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(b), 1, 0x4000, 64, 6, 0,
-                     bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
-    frame = bytes(6) + bytes([2, 0, 0, 0, 0, 1]) + b"\x08\x00" + ip + tcp + b
-    hdr = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1)
-    return hdr + struct.pack("<IIII", 1, 0, len(frame), len(frame)) + frame
+def frame(b, seq, kind):
+    """One client->server TCP segment carrying b, framed as kind."""
+    tcp = struct.pack("!HHIIBBHHH", 50000, 443, seq, 1, 5 << 4, 0x18, 65535, 0, 0)
+    if kind.startswith("eth6") or kind == "sll6":
+        ip = struct.pack("!IHBB16s16s", 6 << 28, len(tcp) + len(b), 6, 64,
+                         bytes(15) + b"\x01", bytes(15) + b"\x02")
+        et = b"\x86\xdd"
+    else:
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(b), 1, 0x4000, 64, 6, 0,
+                         bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
+        et = b"\x08\x00"
+    if kind.startswith("sll"):
+        return struct.pack("!HHH8s", 0, 1, 6, bytes(8)) + et + ip + tcp + b
+    vlan = b"\x81\x00\x00\x64" if kind == "eth6vlan" else b""
+    return bytes(6) + bytes([2, 0, 0, 0, 0, 1]) + vlan + et + ip + tcp + b
+
+
+def pcap_of(b, kind="eth4"):
+    """A pcap of b sent 10.0.0.1:50000 -> 10.0.0.2:443 (or over IPv6), in one
+    segment, or for kind "split" in three: the second half first, then the
+    first half, then the first half again (a retransmission)."""
+    link = 113 if kind.startswith("sll") else 1
+    if kind == "split":
+        h = len(b) // 2
+        frames = [frame(b[h:], 1000 + h, "eth4"), frame(b[:h], 1000, "eth4"), frame(b[:h], 1000, "eth4")]
+    else:
+        frames = [frame(b, 1000, kind)]
+    out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, link)
+    for f in frames:
+        out += struct.pack("<IIII", 1, 0, len(f), len(f)) + f
+    return out
 
 
 def pcapng_of(path):
@@ -291,9 +317,9 @@ def main(a):
         open(a[2], "wb").write(pcapng_of(a[1]))
     elif cmd == "pcap":
         b = open(a[1], "rb").read()
-        if len(a) > 3:
+        if len(a) > 3 and a[3] != "all":
             b = b[:int(a[3])]
-        open(a[2], "wb").write(pcap_of(b))
+        open(a[2], "wb").write(pcap_of(b, a[4] if len(a) > 4 else "eth4"))
     elif cmd == "hex":
         open(a[3], "w").write(hexdump(open(a[1], "rb").read(), a[2]))
     elif cmd == "sni":
