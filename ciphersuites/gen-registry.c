@@ -482,6 +482,9 @@ struct sigscheme {
 	uint16_t id;
 	const char *name;
 	bool recommended;
+	unsigned probe, versions;     /* from sigschemes.tsv, 0 when not listed */
+	const char *key;
+	uint16_t curve;
 };
 
 struct sslv2 {
@@ -807,7 +810,15 @@ static bool write_output(const char *path, const struct model *m)
 	for (size_t i = 0; i < m->nsigs; i++) {
 		fprintf(o, "\t{ .id = 0x%04X, .name = ", m->sigs[i].id);
 		put_str(o, m->sigs[i].name);
-		fprintf(o, ", .recommended = %s },\n", m->sigs[i].recommended ? "true" : "false");
+		fprintf(o, ", .recommended = %s,\n\t  .probe = %u, .key = ",
+			m->sigs[i].recommended ? "true" : "false", m->sigs[i].probe);
+		put_str(o, m->sigs[i].key);
+		fprintf(o, ", .curve = %u, .versions = ", m->sigs[i].curve);
+		if (m->sigs[i].versions)
+			put_versions(o, m->sigs[i].versions);
+		else
+			fputs("0", o);
+		fputs(" },\n", o);
 	}
 	fprintf(o, "};\nconst size_t cp_reg_nsigschemes = %zu;\n", m->nsigs);
 
@@ -1094,9 +1105,71 @@ static void build_sigs(struct model *m, struct iana_entry *iana, size_t niana)
 		return;
 	}
 	for (size_t i = 0; i < niana; i++)
-		m->sigs[m->nsigs++] = (struct sigscheme){ iana[i].id, iana[i].name,
-							  iana[i].recommended };
+		m->sigs[m->nsigs++] = (struct sigscheme){ .id = iana[i].id, .name = iana[i].name,
+							  .recommended = iana[i].recommended };
 	qsort(m->sigs, m->nsigs, sizeof *m->sigs, cmp_sig);
+}
+
+/* Certificate key types, as tls/cert.c names them. */
+static const char *const sig_keys[] = { "RSA", "RSA-PSS", "EC", "Ed25519", "Ed448" };
+
+/* sigschemes.tsv: the probed schemes and what each needs (after build_sigs
+ * and build_groups, whose tables it annotates). */
+static void build_probe_sigs(struct model *m, const struct table *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rec *r = &t->r[i];
+		unsigned long id;
+		struct sigscheme *sg = NULL;
+		size_t k, before = nerrors;
+
+		/* id name key curve versions */
+		if (strlen(r->f[0]) != 6 || !parse_uint(r->f[0], 16, 0xFFFF, &id)) {
+			err_at(t->path, r->line, "bad id '%s' (want 0xHHHH)", r->f[0]);
+			continue;
+		}
+		for (k = 0; k < m->nsigs; k++)
+			if (m->sigs[k].id == id)
+				sg = &m->sigs[k];
+		if (sg == NULL) {
+			err_at(t->path, r->line, "%s %s is not an assigned IANA signature scheme",
+			       r->f[0], r->f[1]);
+			continue;
+		}
+		if (sg->probe) {
+			err_at(t->path, r->line, "%s appears twice", r->f[0]);
+			continue;
+		}
+		if (strcmp(sg->name, r->f[1]) != 0)
+			err_at(t->path, r->line, "%s is named '%s', IANA says '%s'",
+			       r->f[0], r->f[1], sg->name);
+		for (k = 0; k < sizeof sig_keys / sizeof sig_keys[0]; k++)
+			if (strcmp(sig_keys[k], r->f[2]) == 0)
+				break;
+		if (k == sizeof sig_keys / sizeof sig_keys[0])
+			err_at(t->path, r->line, "unknown key '%s'", r->f[2]);
+		uint16_t curve = 0;
+		if (strcmp(r->f[3], "-") != 0) {
+			for (k = 0; k < m->ngroups; k++)
+				if (strcmp(m->groups[k].name, r->f[3]) == 0 &&
+				    m->groups[k].kind == CP_GROUP_EC)
+					curve = m->groups[k].id;
+			if (curve == 0)
+				err_at(t->path, r->line, "curve '%s' is not an EC group", r->f[3]);
+			else if (strcmp(r->f[2], "EC") != 0)
+				err_at(t->path, r->line, "a curve only makes sense for key EC");
+		}
+		unsigned versions = 0;
+		if (!parse_versions(r->f[4], &versions) ||
+		    (versions & ~(unsigned)(CP_VER_TLS12 | CP_VER_TLS13)) != 0)
+			err_at(t->path, r->line, "versions '%s' is not TLS12 and/or TLS13", r->f[4]);
+		if (nerrors != before)
+			continue;
+		sg->probe = (unsigned)(i + 1);
+		sg->key = r->f[2];
+		sg->curve = curve;
+		sg->versions = versions;
+	}
 }
 
 static void build_sslv2(struct model *m, const struct table *t)
@@ -1140,6 +1213,7 @@ static const char *const group_cols[] = { "id", "name", "kind", "bits", "openssl
 static const char *const v2_cols[] = { "id", "name", "openssl", "bits", "strength" };
 static const char *const flag_cols[] = { "bit", "enum", "element", "default" };
 static const char *const psuite_cols[] = { "id", "name", "flags", "comment" };
+static const char *const sig_cols[] = { "id", "name", "key", "curve", "versions" };
 
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1148,7 +1222,7 @@ int main(int argc, char **argv)
 	const char *dir = NULL, *out = NULL;
 	struct table csv_suites = { 0 }, csv_groups = { 0 }, csv_sigs = { 0 };
 	struct table t_suites = { 0 }, t_groups = { 0 }, t_v2 = { 0 };
-	struct table t_flags = { 0 }, t_psuites = { 0 };
+	struct table t_flags = { 0 }, t_psuites = { 0 }, t_sigs = { 0 };
 	struct iana_entry *i_suites = NULL, *i_groups = NULL, *i_sigs = NULL;
 	size_t ni_suites = 0, ni_groups = 0, ni_sigs = 0;
 	struct model m = { 0 };
@@ -1167,6 +1241,7 @@ int main(int argc, char **argv)
 		{ "sslv2.tsv", &t_v2, v2_cols, NCOLS(v2_cols) },
 		{ "panos-flags.tsv", &t_flags, flag_cols, NCOLS(flag_cols) },
 		{ "panos-suites.tsv", &t_psuites, psuite_cols, NCOLS(psuite_cols) },
+		{ "sigschemes.tsv", &t_sigs, sig_cols, NCOLS(sig_cols) },
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -1208,6 +1283,8 @@ int main(int argc, char **argv)
 	build_names(&m);
 	build_groups(&m, &t_groups, i_groups, ni_groups, csv_groups.path);
 	build_sigs(&m, i_sigs, ni_sigs);
+	if (nerrors == 0)
+		build_probe_sigs(&m, &t_sigs);
 	build_sslv2(&m, &t_v2);
 	if (nerrors != 0) {
 		fprintf(stderr, "gen-registry: %u error(s); %s not written\n", nerrors, out);

@@ -38,6 +38,7 @@
 #include "policy/verify.h"
 #include "net/dns.h"
 #include "tls/chain.h"
+#include "tls/hello.h"
 #include "tls/wire.h"
 #include "probe/scan.h"
 #include "registry.h"
@@ -116,6 +117,7 @@ static const char scan_usage[] =
 "                           (default: sslv2,sslv3,tls1.0,tls1.1,tls1.2,tls1.3)\n"
 "      --no-groups          do not enumerate groups and curves\n"
 "      --no-preference      do not determine the server's suite order\n"
+"      --no-sigalgs         do not find the signature schemes the server signs with\n"
 "      --no-cert            do not read the certificate\n"
 "      --max-suites N       suites per hello, at most 128 (default 128)\n"
 "\n"
@@ -146,6 +148,7 @@ enum {
 	OPT_PROXY_HELLO,
 	OPT_PANOS_VERSION,
 	OPT_CA_FILE, OPT_FORWARD_TRUST_CA,
+	OPT_NO_SIGALGS,
 };
 
 static const struct option long_opts[] = {
@@ -162,6 +165,7 @@ static const struct option long_opts[] = {
 	{ "no-groups", no_argument, NULL, OPT_NO_GROUPS },
 	{ "proxy-hello", required_argument, NULL, OPT_PROXY_HELLO },
 	{ "no-preference", no_argument, NULL, OPT_NO_PREF },
+	{ "no-sigalgs", no_argument, NULL, OPT_NO_SIGALGS },
 	{ "no-cert", no_argument, NULL, OPT_NO_CERT },
 	{ "max-suites", required_argument, NULL, OPT_MAX_SUITES },
 	{ "all-addresses", no_argument, NULL, OPT_ALL_ADDR },
@@ -595,6 +599,78 @@ static void on_verify_replay(void *data, struct cp_result *r2)
 	cp_result_free(r2);
 }
 
+/* One proof handshake: the target's verdict and the client it needs. */
+struct proof {
+	struct cp_verdict *v;
+	SSL_CTX *ctx;
+	size_t skipped;
+	struct sockaddr_storage ss;
+};
+
+static void on_proof(void *data, size_t i, const struct cp_tlsconn_report *rep)
+{
+	struct proof *p = &((struct proof *)data)[i];
+	char msg[512], both[768];
+	uint16_t ver, suite;
+	int st = cp_verify_judge(rep, p->skipped, &ver, &suite, msg, sizeof msg);
+	if (st == CP_VERIFY_PROVEN || st == CP_VERIFY_FAILED) {
+		set_verified(p->v, st == CP_VERIFY_PROVEN, msg);
+		return;
+	}
+	/* keep the replay's word, and say why no handshake */
+	snprintf(both, sizeof both, "%s; %s", p->v->verify_msg ? p->v->verify_msg : "", msg);
+	set_verified(p->v, 0, both);
+}
+
+/*
+ * The real handshakes of the fixes the replay confirmed, all on one event
+ * loop (a few at a time, --per-host to one server), each bounded as a
+ * whole by --timeout.  0, or -1 with errno when they cannot run at all.
+ */
+static int prove_all(struct cp_result **res, const struct cp_offer *offers, size_t k,
+		     const struct cp_scan_opts *base)
+{
+	struct proof *p = calloc(k ? k : 1, sizeof *p);
+	struct cp_tlsconn_req *rq = calloc(k ? k : 1, sizeof *rq);
+	size_t n = 0;
+	int rc = -1;
+	if (!p || !rq) {
+		errno = ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < k; i++) {
+		struct cp_verdict *v = res[i]->verdict;
+		char msg[512], both[768];
+		int st;
+		if (v->verified != 1 || !cp_dns_parse_literal(res[i]->address, &p[n].ss))
+			continue;
+		if (p[n].ss.ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&p[n].ss)->sin6_port = htons(res[i]->port);
+		else
+			((struct sockaddr_in *)&p[n].ss)->sin_port = htons(res[i]->port);
+		p[n].v = v;
+		p[n].ctx = cp_verify_ctx_new(&offers[i], &p[n].skipped, &st, msg, sizeof msg);
+		if (!p[n].ctx) {
+			snprintf(both, sizeof both, "%s; %s", v->verify_msg ? v->verify_msg : "", msg);
+			set_verified(v, 0, both);
+			continue;
+		}
+		rq[n] = (struct cp_tlsconn_req){
+			.addr = (struct sockaddr *)&p[n].ss, .addrlen = cp_dns_addrlen(&p[n].ss), .ctx = p[n].ctx,
+			.sni = res[i]->sni && !cp_is_ip_literal(res[i]->sni) ? res[i]->sni : NULL,
+			.timeout_ms = base->timeout_ms,
+		};
+		n++;
+	}
+	rc = cp_tlsconn_run_all(rq, n, base->concurrency < 8 ? base->concurrency : 8, base->per_host, on_proof, p);
+out:
+	for (size_t i = 0; p && i < n; i++)
+		SSL_CTX_free(p[i].ctx);
+	free(p);
+	free(rq);
+	return rc;
+}
+
 /*
  * Prove each fix: replay the fixed profile's hello on the event loop (all
  * targets at once), then, for those the server answered, a real OpenSSL
@@ -644,29 +720,9 @@ static int run_verify(struct run_ctx *c, const struct cp_scan_opts *base, char *
 	struct verify_ctx vc = { .res = res };
 	if (cp_scan_run(&o, t, k, on_verify_replay, NULL, &vc, err, errlen) < 0)
 		goto out;
-	for (size_t i = 0; i < k; i++) {
-		struct cp_verdict *v = res[i]->verdict;
-		struct sockaddr_storage ss;
-		char msg[512];
-		uint16_t ver = 0, suite = 0;
-		if (v->verified != 1 || !cp_dns_parse_literal(res[i]->address, &ss))
-			continue;
-		if (ss.ss_family == AF_INET6)
-			((struct sockaddr_in6 *)&ss)->sin6_port = htons(res[i]->port);
-		else
-			((struct sockaddr_in *)&ss)->sin_port = htons(res[i]->port);
-		int st = cp_verify_handshake((struct sockaddr *)&ss, cp_dns_addrlen(&ss), res[i]->sni, &offers[i],
-					     base->timeout_ms, &ver, &suite, msg, sizeof msg);
-		if (st == CP_VERIFY_PROVEN)
-			set_verified(v, 1, msg);
-		else if (st == CP_VERIFY_FAILED)
-			set_verified(v, 0, msg);
-		else {
-			/* keep the replay's word, and say why no handshake */
-			char both[768];
-			snprintf(both, sizeof both, "%s; %s", v->verify_msg ? v->verify_msg : "", msg);
-			set_verified(v, 0, both);
-		}
+	if (prove_all(res, offers, k, base) < 0) {
+		snprintf(err, errlen, "cannot run the handshakes: %s", strerror(errno));
+		goto out;
 	}
 	rc = 0;
 out:
@@ -862,6 +918,7 @@ int cmd_scan(int argc, char **argv)
 				goto out;
 			break;
 		case OPT_NO_GROUPS: so.groups = false; break;
+		case OPT_NO_SIGALGS: so.sigalgs = false; break;
 		case OPT_NO_PREF: so.preference = false; break;
 		case OPT_NO_CERT: so.certificate = false; break;
 		case OPT_MAX_SUITES:

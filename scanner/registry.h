@@ -169,6 +169,11 @@ struct cp_sigscheme {
 	uint16_t id;
 	const char *name;
 	bool recommended;
+	/* From ciphersuites/sigschemes.tsv; zero/NULL for schemes not in it. */
+	unsigned probe;            /* 1-based rank in the file: the probe order; 0 = not probed */
+	const char *key;           /* certificate key type (cert.h key_type: "RSA", "EC", ...) */
+	uint16_t curve;            /* TLS 1.3: group id of the curve an ECDSA key must be on, 0 none */
+	unsigned versions;         /* CP_VER_* at which it signs handshakes */
 };
 
 size_t cp_suite_count(void);

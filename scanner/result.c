@@ -107,6 +107,7 @@ void cp_result_free(struct cp_result *r)
 	free(r->sigalgs);
 	cp_cert_facts_clear(&r->cert);
 	cp_result_set_chain(r, NULL, 0);
+	free(r->cert_error);
 	for (size_t i = 0; i < r->nviolations; i++)
 		free(r->violations[i].what);
 	free(r->violations);

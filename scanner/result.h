@@ -176,6 +176,9 @@ struct cp_result {
 	 * CP_RESULT_MAX_CHAIN), kept for chain verification; not serialised. */
 	struct cp_der_cert *chain;
 	size_t nchain;
+	/* Why no certificate could be read when a real handshake tried
+	 * (probe/certfetch.h), else NULL. */
+	char *cert_error;
 	struct cp_violation *violations;
 	size_t nviolations;
 

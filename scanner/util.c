@@ -99,3 +99,15 @@ int cp_tsv_is(const struct cp_tsv_field *f, const char *s)
 {
 	return strlen(s) == f->len && memcmp(f->s, s, f->len) == 0;
 }
+
+bool cp_colon_list_add(char *buf, size_t cap, const char *name)
+{
+	size_t len = strlen(buf), n = strlen(name);
+
+	if (len + n + 2 > cap)
+		return false;
+	if (len)
+		buf[len++] = ':';
+	memcpy(buf + len, name, n + 1);
+	return true;
+}

@@ -4,6 +4,7 @@
 #define CP_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Format into err[errlen] (truncating); nothing when err is NULL or errlen 0. */
@@ -20,6 +21,10 @@ void cp_strapp(char *buf, size_t size, size_t *len, const char *fmt, ...)
 /* A heap string formatted from fmt and ap (vasprintf without _GNU_SOURCE's
  * ifs); NULL when memory runs out. */
 char *cp_vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* Append name to a ':'-separated list in buf (an OpenSSL cipher, group or
+ * sigalg list); false, buf unchanged, when it does not fit in cap. */
+bool cp_colon_list_add(char *buf, size_t cap, const char *name);
 
 /*
  * Rows of an embedded TSV table (the ciphersuites TSV files as built into the

@@ -13,7 +13,7 @@ fresh() {
 	cp "$top_srcdir"/ciphersuites/iana/*.csv "$tmp/d/iana/"
 }
 
-echo "1..12"
+echo "1..14"
 
 fresh
 "$gen" -d "$tmp/d" -o "$tmp/out.c" >"$tmp/err" 2>&1
@@ -76,3 +76,13 @@ fresh
 printf '"0xFF,0x01,Broken,Y,N,[X]\n' >>"$tmp/d/iana/tls-cipher-suites.csv"
 l=$(wc -l <"$tmp/d/iana/tls-cipher-suites.csv")
 expect_fail "an unterminated quoted CSV field is refused" "tls-cipher-suites.csv:$l" "unterminated"
+
+fresh
+l=$(line_of "$tmp/d/sigschemes.tsv" '^0x0807	')
+sed -i 's/^0x0807\ted25519\t/0x0807\tEd25519\t/' "$tmp/d/sigschemes.tsv"
+expect_fail "a probed scheme named unlike IANA is refused" "sigschemes.tsv:$l" "IANA says 'ed25519'"
+
+fresh
+l=$(line_of "$tmp/d/sigschemes.tsv" '^0x0403	')
+sed -i 's/^\(0x0403\t[^\t]*\t\)EC\tsecp256r1\t/\1RSA\tsecp256r1\t/' "$tmp/d/sigschemes.tsv"
+expect_fail "a curve on a non-EC probed scheme is refused" "sigschemes.tsv:$l" "only makes sense for key EC"

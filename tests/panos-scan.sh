@@ -46,7 +46,7 @@ print(json.dumps(eval(sys.argv[2])))' "$out" "$1" 2>&1
 
 out="$T/api.json"
 integ_scan "$out" --no-groups --no-preference --panos-host "127.0.0.1:$hp" --profile-name Corp \
-	--panos-key-file "$T/key" --cacert "$T/ca.pem" "$target"
+	--panos-key-file "$T/key" --cacert "$T/ca.pem" --ca-file "$T/ca.pem" "$target"
 rc=$?
 [ "$(field 't[0]["verdict"]["fix"]["changes"]')" = '["auth-algo-sha1"]' ]
 tap_check $? "Corp read from the firewall: SHA1 off there, so the fix is auth-algo-sha1 (rc $rc): $(field 't[0]["verdict"]["reason"]')"
@@ -55,7 +55,7 @@ tap_check $? "the fix names the firewall's profile"
 
 out="$T/env.json"
 CIPHERPROBE_PANOS_KEY=$KEY integ_scan "$out" --no-groups --no-preference --panos-host "127.0.0.1:$hp" \
-	--profile-name Strict --cacert "$T/ca.pem" "$target"
+	--profile-name Strict --cacert "$T/ca.pem" --ca-file "$T/ca.pem" "$target"
 [ "$(field 't[0]["verdict"]["compatible"], t[0]["verdict"]["fix"]["changes"]')" = '[false, ["min-version=tls1-2"]]' ]
 tap_check $? "the key from CIPHERPROBE_PANOS_KEY; shared profile Strict (TLS 1.3 only) needs min-version=tls1-2: $(field 't[0]["verdict"]["fix"]')"
 

@@ -65,6 +65,9 @@ static struct cp_result *full_result(size_t index, const char *subject)
 	assert_int_equal(cp_result_add_group(r, 29, CP_VER_TLS13), 0);
 	assert_int_equal(cp_result_add_group(r, 23, CP_VER_TLS12), 0);
 	assert_int_equal(cp_result_add_group(r, 23, CP_VER_TLS13), 0);
+	assert_int_equal(cp_result_add_sigalg(r, 0x0403, CP_VER_TLS13 | CP_VER_TLS12), 0);
+	assert_int_equal(cp_result_add_sigalg(r, 0x0203, CP_VER_TLS12), 0);
+	r->sigalgs_probed = true;
 	r->dhe_bits = 2048;
 
 	c = &r->cert;
@@ -233,6 +236,18 @@ static void test_contract_ok(void **state)
 	assert_int_equal(json_array_size(e), 2);
 	assert_string_equal(json_string_value(json_array_get(e, 0)), "TLSv1.2");
 	assert_string_equal(json_string_value(json_array_get(e, 1)), "TLSv1.3");
+
+	/* signature schemes: hex id, IANA name, versions newest first */
+	g = get(j, "signature_algorithms", JSON_ARRAY);
+	assert_int_equal(json_array_size(g), 2);
+	expect_str(json_array_get(g, 0), "id", "0x0403");
+	expect_str(json_array_get(g, 0), "name", "ecdsa_secp256r1_sha256");
+	e = get(json_array_get(g, 0), "versions", JSON_ARRAY);
+	assert_int_equal(json_array_size(e), 2);
+	assert_string_equal(json_string_value(json_array_get(e, 0)), "TLSv1.3");
+	assert_string_equal(json_string_value(json_array_get(e, 1)), "TLSv1.2");
+	expect_str(json_array_get(g, 1), "name", "ecdsa_sha1");
+	expect_bool(j, "signature_algorithms_probed", true);
 
 	/* the extras */
 	expect_int(j, "line", 3);
@@ -529,6 +544,11 @@ static void test_round_trip(void **state)
 	assert_false(back->proto[CP_P_TLS10].probed);
 	assert_int_equal(back->proto[CP_P_SSL2].kinds[0], 0x010080);
 	assert_int_equal(back->groups[1].versions, CP_VER_TLS12 | CP_VER_TLS13);
+	assert_int_equal(back->nsigalgs, 2);
+	assert_int_equal(back->sigalgs[0].id, 0x0403);
+	assert_int_equal(back->sigalgs[0].versions, CP_VER_TLS12 | CP_VER_TLS13);
+	assert_int_equal(back->sigalgs[1].id, 0x0203);
+	assert_true(back->sigalgs_probed);
 	assert_true(back->cert.present);
 	assert_int_equal(back->cert.nsans, 2);
 	assert_true(back->ok);
@@ -576,6 +596,9 @@ static const struct reject rejects[] = {
 	{ "unsupported with ciphers", "protocols[2].supported", "false", "protocols[2].ciphers: not empty although" },
 	{ "group id", "groups[0].id", "-1", "groups[0].id: -1 out of range" },
 	{ "group version", "groups[1].versions", "[\"TLSv1.2\",7]", "groups[1].versions[1]" },
+	{ "sigalg id", "signature_algorithms[0].id", "\"0403\"", "signature_algorithms[0].id: '0403' is not a hex code" },
+	{ "sigalg version", "signature_algorithms[1].versions", "[\"TLSv1.2\",7]", "signature_algorithms[1].versions[1]" },
+	{ "sigalgs object", "signature_algorithms", "{}", "signature_algorithms: expected an array, got an object" },
 	{ "san type", "certificate.sans", "[\"a\",3]", "certificate.sans[1]: expected a string, got an integer" },
 	{ "cert bool", "certificate.expired", "\"no\"", "certificate.expired: expected a boolean" },
 	{ "violation", "violations", "[true]", "violations[0]: expected a string, got a boolean" },
@@ -656,6 +679,16 @@ static void test_rejects(void **state)
 	struct cp_result *back = cp_result_from_json(j, err, sizeof err);
 	assert_non_null(back);
 	assert_false(back->cert.present);
+	cp_result_free(back);
+	json_decref(j);
+	/* a document from before the signature probe: not probed, no schemes */
+	j = json_deep_copy(base);
+	json_object_del(j, "signature_algorithms");
+	json_object_del(j, "signature_algorithms_probed");
+	back = cp_result_from_json(j, err, sizeof err);
+	assert_non_null(back);
+	assert_int_equal(back->nsigalgs, 0);
+	assert_false(back->sigalgs_probed);
 	cp_result_free(back);
 	json_decref(j);
 
@@ -747,6 +780,8 @@ static void test_text_content(void **state)
 	assert_non_null(strstr(out, "not supported: SSLv3 (2 timeouts)"));
 	assert_non_null(strstr(out, "groups: x25519 (TLSv1.3), secp256r1 (TLSv1.2 TLSv1.3)"));
 	assert_non_null(strstr(out, "DHE: 2048-bit group"));
+	assert_non_null(strstr(out, "  signatures TLSv1.3: ecdsa_secp256r1_sha256\n"
+				    "  signatures TLSv1.2: ecdsa_secp256r1_sha256, ecdsa_sha1\n"));
 	assert_non_null(strstr(out, "certificate: CN=www.example.com"));
 	assert_non_null(strstr(out, "issuer:  CN=Example CA,O=Example,C=US"));
 	assert_non_null(strstr(out, "key:     EC 256 bits prime256v1, signed with ecdsa-with-SHA256"));

@@ -145,6 +145,7 @@ unoffv=accept,versions=tls1.2,unoffered-version
 unoffg=accept,unoffered-group,timeout=1000
 shalert=accept,versions=tls1.2,sh-alert
 shhang=accept,versions=tls1.2,sh-hang,timeout=1000
+drip=accept,versions=tls1.2,suites=0xC013,sh-drip,interval=100
 tls11=accept,versions=tls1.0:tls1.1,suites=0xC013
 strict=accept,versions=tls1.2
 evil=accept,versions=tls1.2,evil-cert
@@ -374,6 +375,12 @@ check "delay=800: the ServerHello comes after >= 800 ms" \
 got=$(exchange "$(port trickle)" "$(records 16 0301 "$(client_hello 0303 c02f -)" 16384)" 100 "" 1)
 check "trickle: a ServerHello at one byte per 100 ms (1 s: 3..15 bytes)" \
 	bash -c 'test ${#1} -ge 6 && test ${#1} -le 30 && test "${1:0:6}" = 160303' _ "$got"
+
+got=$(exchange "$(port drip)" "$(records 16 0301 "$(client_hello 0303 c013 -)" 16384)" 4000 "" 1)
+check "sh-drip: the ServerHello record at once, then the flight at one byte per 100 ms (1 s: 3..15 bytes)" \
+	bash -c 'l=$((16#${1:6:4})); rest=$((${#1} / 2 - 5 - l))
+		test "${1:0:6}" = 160303 && test "${1:10:2}" = 02 &&
+		test "${1:$(((5 + l) * 2)):6}" = 160303 && test $rest -ge 3 && test $rest -le 15' _ "$got"
 
 # ---- hostile behaviours ------------------------------------------------
 

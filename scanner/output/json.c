@@ -122,6 +122,22 @@ static json_t *versions_json(unsigned bits)
 	return a;
 }
 
+/* Versions newest first, as a scheme's list reads ("TLSv1.3", "TLSv1.2"). */
+static json_t *sigalg_versions_json(unsigned bits)
+{
+	json_t *a = json_array();
+
+	if (!a)
+		return NULL;
+	for (int p = CP_P__COUNT - 1; p >= 0; p--)
+		if ((bits & cp_proto_bit((enum cp_proto)p)) &&
+		    json_array_append_new(a, cp_json_str(cp_proto_name((enum cp_proto)p)))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 static json_t *protocols_json(const struct cp_result *r)
 {
 	json_t *a = json_array(), *o = NULL;
@@ -303,6 +319,35 @@ static json_t *proxy_hello_json(const struct cp_result *r)
 	return json_pack("{s:s, s:b}", "source", "capture", "sni_rewritten", r->replay.sni_rewritten);
 }
 
+/* Signature schemes, in the registry's probe order: [] when not probed. */
+static json_t *sigalgs_json(const struct cp_result *r)
+{
+	json_t *a = json_array(), *o = NULL;
+	char id[8];
+
+	if (!a)
+		return NULL;
+	for (size_t i = 0; i < r->nsigalgs; i++) {
+		const struct cp_sigscheme *sg = cp_sigscheme_by_id(r->sigalgs[i].id);
+		snprintf(id, sizeof id, "0x%04" PRIX16, r->sigalgs[i].id);
+		o = json_object();
+		if (!o || set(o, "id", cp_json_str(id)) ||
+		    set(o, "name", cp_json_str(sg ? sg->name : NULL)) ||
+		    set(o, "versions", sigalg_versions_json(r->sigalgs[i].versions)))
+			goto fail;
+		if (json_array_append_new(a, o)) {
+			o = NULL;
+			goto fail;
+		}
+		o = NULL;
+	}
+	return a;
+fail:
+	json_decref(o);
+	json_decref(a);
+	return NULL;
+}
+
 json_t *cp_result_to_json(const struct cp_result *r)
 {
 	json_t *o = json_object();
@@ -317,13 +362,16 @@ json_t *cp_result_to_json(const struct cp_result *r)
 	    set(o, "error", error_json(r)) ||
 	    set(o, "protocols", protocols_json(r)) ||
 	    set(o, "groups", groups_json(r)) ||
+	    set(o, "signature_algorithms", sigalgs_json(r)) ||
 	    set(o, "verdict", r->verdict ? cp_verdict_to_json(r->verdict) : json_null()) ||
 	    set(o, "line", jint(r->line)) ||
 	    set(o, "handshakes", jint(r->handshakes)) ||
 	    set(o, "connections", jint(r->connections)) ||
 	    set(o, "elapsed_ms", jint(r->elapsed_ms)) ||
 	    set(o, "dhe_bits", r->dhe_bits ? jint(r->dhe_bits) : json_null()) ||
+	    set(o, "signature_algorithms_probed", json_boolean(r->sigalgs_probed)) ||
 	    set(o, "certificate", cert_json(&r->cert)) ||
+	    (r->cert_error && set(o, "certificate_error", cp_json_str(r->cert_error))) ||
 	    set(o, "violations", violations_json(r)) ||
 	    (r->log_failures && set(o, "log", log_json(r))) ||
 	    (r->replay.captured && set(o, "proxy_hello", proxy_hello_json(r)))) {
@@ -682,6 +730,38 @@ static int load_chain(struct cp_cert_facts *c, const json_t *o, char *err, size_
 	return 0;
 }
 
+static int load_sigalg(struct cp_result *r, const json_t *o, const char *path,
+		       char *err, size_t errlen)
+{
+	const json_t *id, *v, *versions;
+	uint32_t val;
+	unsigned bits = 0;
+	char sub[160];
+
+	if (!json_is_object(o))
+		return bad(err, errlen, path, "expected an object, got %s", type_name(o));
+	if (field(o, path, "id", REQ, JSON_STRING, &id, err, errlen) ||
+	    field(o, path, "name", NULLABLE, JSON_STRING, &v, err, errlen) ||
+	    field(o, path, "versions", 0, JSON_ARRAY, &versions, err, errlen))
+		return -1;
+	if (parse_hex_id(json_string_value(id), 0xFFFFu, &val)) {
+		snprintf(sub, sizeof sub, "%s.id", path);
+		return bad(err, errlen, sub, "'%.32s' is not a hex code like \"0x0804\"",
+			   json_string_value(id));
+	}
+	for (size_t i = 0; i < json_array_size(versions); i++) {
+		const json_t *s = json_array_get(versions, i);
+		int p = json_is_string(s) ? proto_by_name(json_string_value(s)) : -1;
+		snprintf(sub, sizeof sub, "%s.versions[%zu]", path, i);
+		if (p < 0)
+			return bad(err, errlen, sub, "expected a version name like \"TLSv1.3\"");
+		bits |= cp_proto_bit((enum cp_proto)p);
+	}
+	if (cp_result_add_sigalg(r, (uint16_t)val, bits))
+		return bad(err, errlen, path, "out of memory");
+	return 0;
+}
+
 static int load_cert(struct cp_cert_facts *c, const json_t *o, char *err, size_t errlen)
 {
 	static const char P[] = "certificate";
@@ -818,6 +898,17 @@ struct cp_result *cp_result_from_json(const json_t *j, char *err, size_t errlen)
 		if (load_group(r, json_array_get(arr, i), path, err, errlen))
 			goto out;
 	}
+	/* optional: documents written before the signature probe lack it */
+	if (field(j, "", "signature_algorithms", 0, JSON_ARRAY, &arr, err, errlen))
+		goto out;
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		snprintf(path, sizeof path, "signature_algorithms[%zu]", i);
+		if (load_sigalg(r, json_array_get(arr, i), path, err, errlen))
+			goto out;
+	}
+	r->sigalgs_probed = r->nsigalgs > 0;
+	if (bool_field(j, "", "signature_algorithms_probed", 0, &r->sigalgs_probed, err, errlen))
+		goto out;
 	if (field(j, "", "verdict", REQ | NULLABLE, JSON_OBJECT, &v, err, errlen))
 		goto out;
 
@@ -841,6 +932,8 @@ struct cp_result *cp_result_from_json(const json_t *j, char *err, size_t errlen)
 	r->dhe_bits = (uint16_t)n;
 	if (field(j, "", "certificate", NULLABLE, JSON_OBJECT, &v, err, errlen) ||
 	    (v && load_cert(&r->cert, v, err, errlen)))
+		goto out;
+	if (str_field(j, "", "certificate_error", NULLABLE, &r->cert_error, err, errlen))
 		goto out;
 	if (field(j, "", "violations", 0, JSON_ARRAY, &arr, err, errlen))
 		goto out;

@@ -247,6 +247,29 @@ static void chain_line(struct cp_out *o, const struct cp_cert_facts *c)
 	fputc('\n', o->f);
 }
 
+/* One line per version: "  signatures TLSv1.3: rsa_pss_rsae_sha256, ..." */
+static void sigalgs(struct cp_out *o, const struct cp_result *r)
+{
+	for (int p = CP_P__COUNT - 1; p >= 0; p--) {
+		unsigned bit = cp_proto_bit((enum cp_proto)p);
+		bool first = true;
+		for (size_t i = 0; i < r->nsigalgs; i++) {
+			const struct cp_sigscheme *sg = cp_sigscheme_by_id(r->sigalgs[i].id);
+			if (!(r->sigalgs[i].versions & bit))
+				continue;
+			if (first)
+				fprintf(o->f, "  signatures %s:", cp_proto_name((enum cp_proto)p));
+			if (sg)
+				fprintf(o->f, "%s %s", first ? "" : ",", sg->name);
+			else
+				fprintf(o->f, "%s 0x%04X", first ? "" : ",", (unsigned)r->sigalgs[i].id);
+			first = false;
+		}
+		if (!first)
+			fputc('\n', o->f);
+	}
+}
+
 static void certificate(struct cp_out *o, const struct cp_cert_facts *c)
 {
 	if (!c->present)
@@ -389,6 +412,7 @@ static int text_target(struct cp_out *o, const struct cp_result *r)
 	header(o, r);
 	protocols(o, r);
 	groups(o, r);
+	sigalgs(o, r);
 	certificate(o, &r->cert);
 	for (size_t i = 0; i < r->nviolations; i++) {
 		fputs("  ", o->f);

@@ -1,8 +1,7 @@
 /*
- * The firewall model (policy/firewall.h): PAN-OS releases and signature
- * schemes, both read from tables embedded at build time.  The tables are
- * parsed on every call; they are a few rows, and callers ask once per run
- * (cp_firewall_load) or once per target and axis (cp_sigschemes_for_key).
+ * The firewall model (policy/firewall.h): PAN-OS releases, read from a
+ * table embedded at build time (parsed on each cp_firewall_load: a few
+ * rows, once a run), and what the registry knows of signature schemes.
  */
 #include "config.h"
 
@@ -161,70 +160,12 @@ bool cp_firewall_strips_group(const struct cp_firewall *fw, uint16_t group)
 	return (!fw || fw->strips_pq) && cp_panos_strips_group(group);
 }
 
-/* ---- signature schemes ---------------------------------------------- */
-
-struct sigrow {
-	uint16_t id;
-	char key[16];
-	char curve[24];
-	bool tls13, tls12;
-};
-
-/* Row by row; returns 1 with *r filled, 0 at the end, -1 on a bad row. */
-static int sig_next(const char **pos, size_t *line, bool *header, struct sigrow *r, char *err,
-		    size_t errlen)
-{
-	struct cp_tsv_field f[6];
-	size_t nf;
-
-	while (cp_tsv_next(pos, f, 5, &nf, line)) {
-		char name[64];
-		const struct cp_sigscheme *ss = NULL;
-
-		if (nf != 5) {
-			cp_seterr(err, errlen, "sigschemes.tsv:%zu: expected 5 TAB-separated fields", *line);
-			return -1;
-		}
-		if (!*header) {
-			if (!cp_tsv_is(&f[0], "name") || !cp_tsv_is(&f[1], "key")) {
-				cp_seterr(err, errlen, "sigschemes.tsv:%zu: columns must be name key curve tls13 tls12", *line);
-				return -1;
-			}
-			*header = true;
-			continue;
-		}
-		memset(r, 0, sizeof *r);
-		if (!cp_tsv_copy(&f[0], name, sizeof name))
-			for (size_t i = 0; i < cp_sigscheme_count() && !ss; i++)
-				if (!strcmp(cp_sigscheme_at(i)->name, name))
-					ss = cp_sigscheme_at(i);
-		if (!ss) {
-			cp_seterr(err, errlen, "sigschemes.tsv:%zu: not an IANA signature scheme name", *line);
-			return -1;
-		}
-		r->id = ss->id;
-		if (cp_tsv_copy(&f[1], r->key, sizeof r->key) || cp_tsv_copy(&f[2], r->curve, sizeof r->curve) ||
-		    yesno(&f[3], &r->tls13) || yesno(&f[4], &r->tls12)) {
-			cp_seterr(err, errlen, "sigschemes.tsv:%zu: bad key, curve or yes/no field", *line);
-			return -1;
-		}
-		if (strcmp(r->curve, "-") && !cp_group_by_name(r->curve)) {
-			cp_seterr(err, errlen, "sigschemes.tsv:%zu: curve is not an IANA group name", *line);
-			return -1;
-		}
-		return 1;
-	}
-	return 0;
-}
+/* ---- signature schemes (the registry, from ciphersuites/sigschemes.tsv) -- */
 
 int cp_firewall_check_data(char *err, size_t errlen)
 {
 	struct cp_firewall fw;
-	bool found, header = false;
-	const char *pos = cp_sigschemes_tsv;
-	size_t line = 0;
-	struct sigrow r;
-	int rc;
+	bool found;
 
 	if (versions_walk(NULL, &fw, &found, NULL, err, errlen))
 		return -1;
@@ -232,52 +173,36 @@ int cp_firewall_check_data(char *err, size_t errlen)
 		cp_seterr(err, errlen, "panos-versions.tsv: no release rows");
 		return -1;
 	}
-	while ((rc = sig_next(&pos, &line, &header, &r, err, errlen)) == 1)
-		;
-	return rc;
+	return 0;
 }
 
 size_t cp_sigschemes_for_key(const char *key, const char *curve, uint16_t wire, uint16_t *out,
 			     size_t max)
 {
-	const char *pos = cp_sigschemes_tsv;
-	size_t line = 0, n = 0;
-	bool header = false;
-	struct sigrow r;
+	const struct cp_group *g = curve ? cp_group_by_name(curve) : NULL;
+	unsigned bit = cp_version_bit_of(wire);
+	size_t n = 0;
 
 	if (!key)
 		return 0;
-	while (n < max && sig_next(&pos, &line, &header, &r, NULL, 0) == 1) {
-		if (strcmp(r.key, key))
+	for (size_t i = 0; i < cp_sigscheme_count() && n < max; i++) {
+		const struct cp_sigscheme *ss = cp_sigscheme_at(i);
+
+		if (!ss->key || strcmp(ss->key, key) || !(ss->versions & bit))
 			continue;
-		if (wire >= 0x0304) {
-			if (!r.tls13)
-				continue;
-			/* TLS 1.3 ECDSA schemes name the curve */
-			if (strcmp(r.curve, "-") && (!curve || strcmp(r.curve, curve)))
-				continue;
-		} else if (!r.tls12) {
+		/* TLS 1.3 ECDSA schemes name the curve */
+		if (wire >= 0x0304 && ss->curve && (!g || g->id != ss->curve))
 			continue;
-		}
-		out[n++] = r.id;
+		out[n++] = ss->id;
 	}
 	return n;
 }
 
 const char *cp_sigscheme_key(uint16_t scheme)
 {
-	static const char *const keys[] = { "RSA", "RSA-PSS", "EC", "Ed25519", "Ed448", "DSA" };
-	const char *pos = cp_sigschemes_tsv;
-	size_t line = 0;
-	bool header = false;
-	struct sigrow r;
+	const struct cp_sigscheme *ss = cp_sigscheme_by_id(scheme);
 
-	while (sig_next(&pos, &line, &header, &r, NULL, 0) == 1)
-		if (r.id == scheme)
-			for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-				if (!strcmp(keys[i], r.key))
-					return keys[i];
-	return NULL;
+	return ss ? ss->key : NULL;
 }
 
 int cp_firewall_offer(const struct cp_firewall *fw, const struct cp_profile *p, const struct cp_client *c,

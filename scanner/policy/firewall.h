@@ -6,8 +6,8 @@
  * keep them for TLS 1.3 from 12.1.2.  A verdict always says which release
  * it assumes.
  *
- * Signature-scheme facts (ciphersuites/sigschemes.tsv) live here too: they
- * tell the advisor which schemes a certificate key can sign with.
+ * Which schemes a certificate key signs with comes from the registry
+ * (ciphersuites/sigschemes.tsv): the advisor asks through here.
  */
 #ifndef CP_POLICY_FIREWALL_H
 #define CP_POLICY_FIREWALL_H
@@ -29,9 +29,8 @@ struct cp_firewall {
 	const struct cp_offer *captured;
 };
 
-/* The data tables, embedded verbatim at build time (scanner/policy/advise.am). */
+/* The release table, embedded verbatim at build time (scanner/policy/advise.am). */
 extern const char cp_panos_versions_tsv[];
-extern const char cp_sigschemes_tsv[];
 
 /*
  * The model for release `version` ("10.2", "11.1.3"; NULL or "" for the
@@ -39,7 +38,7 @@ extern const char cp_sigschemes_tsv[];
  * message ("unknown PAN-OS version '9.0': the model starts at 9.1") in err.
  */
 int cp_firewall_load(const char *version, struct cp_firewall *out, char *err, size_t errlen);
-/* Parses both tables; 0, or -1 with "FILE:LINE: message" in err (unit tests). */
+/* Parses the release table; 0, or -1 with "FILE:LINE: message" in err (unit tests). */
 int cp_firewall_check_data(char *err, size_t errlen);
 
 /*

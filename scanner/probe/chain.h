@@ -1,6 +1,6 @@
 /*
  * Internal interface between the scan engine (engine.c) and the probing
- * strategies (suites.c, groups.c, pref.c, sslv2.c).
+ * strategies (suites.c, groups.c, pref.c, sslv2.c, sigalgs.c).
  *
  * A chain is a sequence of probes whose next hello depends on the previous
  * answer (elimination removes what the server chose); different chains of
@@ -122,6 +122,8 @@ extern const struct cp_chain_ops cp_chain_groups13;
 extern const struct cp_chain_ops cp_chain_curves12;
 extern const struct cp_chain_ops cp_chain_pref;
 extern const struct cp_chain_ops cp_chain_replay;
+extern const struct cp_chain_ops cp_chain_sigalgs13;
+extern const struct cp_chain_ops cp_chain_sigalgs12;
 
 /* Helpers shared by strategies (probe/common.c). */
 

@@ -22,6 +22,8 @@
 
 #include "net/dns.h"
 #include "net/loop.h"
+#include "net/tlsconn.h"
+#include "probe/certfetch.h"
 #include "probe/chain.h"
 #include "probe/scan.h"
 #include "tls/chello.h"
@@ -64,6 +66,7 @@ struct cp_scan {
 	cp_scan_progress_fn on_progress;
 	void *data;
 	struct cp_wbuf wb;
+	SSL_CTX *cert_ctx;        /* the certificate fallback's client, made on first use */
 	int fatal;
 	char *fatal_msg;
 };
@@ -83,6 +86,8 @@ struct cp_jobx {
 	struct cp_dns_addrs *addrs;
 	size_t addr_i;
 	uint64_t started_ms;
+	struct cp_tlsconn *certfetch; /* the certificate fallback in flight */
+	bool certfetch_done;      /* tried (or not needed) for this address */
 };
 
 static void scan_pump(struct cp_scan *s);
@@ -96,6 +101,7 @@ void cp_scan_opts_default(struct cp_scan_opts *o)
 	o->versions = CP_VER_ALL;
 	o->groups = true;
 	o->preference = true;
+	o->sigalgs = true;
 	o->certificate = true;
 	o->concurrency = 256;
 	o->per_host = 4;
@@ -271,6 +277,11 @@ static int build_chains(struct cp_job *j)
 	if ((o->versions & CP_VER_SSL2) && !chain_add(j, &cp_chain_sslv2, CP_P_SSL2))
 		return -1;
 	if (j->replay && !chain_add(j, &cp_chain_replay, CP_P_TLS13))
+		return -1;
+	/* signature schemes: once the version's accepted suites are known */
+	if (o->sigalgs && (o->versions & CP_VER_TLS13) && !chain_add(j, &cp_chain_sigalgs13, CP_P_TLS13))
+		return -1;
+	if (o->sigalgs && (o->versions & CP_VER_TLS12) && !chain_add(j, &cp_chain_sigalgs12, CP_P_TLS12))
 		return -1;
 	if (o->preference)
 		for (int p = CP_P_TLS13; p >= CP_P_SSL3; p--)
@@ -490,10 +501,20 @@ static int prepare(struct cp_jobx *x, struct cp_chain *c, const struct cp_probe_
 	return 0;
 }
 
+static void certfetch_cancel(struct cp_jobx *x)
+{
+	if (!x->certfetch)
+		return;
+	cp_tlsconn_cancel(x->certfetch);
+	x->certfetch = NULL;
+	count_end(x->j.scan, x);
+}
+
 static void job_abort(struct cp_jobx *x)
 {
 	struct cp_scan *s = x->j.scan;
 	x->aborting = true;
+	certfetch_cancel(x);
 	for (size_t i = 0; i < x->j.nchains; i++) {
 		struct cp_chain *c = &x->j.chains[i];
 		if (c->conn) {
@@ -623,6 +644,66 @@ static void on_probe(void *data, const struct cp_conn_report *rep)
 	scan_pump(s);
 }
 
+/* ---- the certificate fallback (probe/certfetch.h) ---- */
+
+static void on_certfetch(void *data, const struct cp_tlsconn_report *rep)
+{
+	struct cp_jobx *x = data;
+	struct cp_scan *s = x->j.scan;
+	char err[256];
+
+	x->certfetch = NULL;
+	count_end(s, x);
+	if (rep->connected)
+		x->j.res->handshakes++;
+	if (cp_certfetch_record(x->j.res, rep, err, sizeof err) == 0)
+		x->j.need_cert = false;
+	else if (!x->j.res->cert_error)
+		x->j.res->cert_error = strdup(err); /* a fact; NULL without memory */
+	job_pump(x); /* may free x */
+	scan_pump(s);
+}
+
+/*
+ * When the chains are done and no probe read a certificate (a TLS 1.3-only
+ * server encrypts it), one real handshake reads it, as one more connection
+ * of the target under every cap and the --timeout deadline.  Returns true
+ * while the job must wait for it (running, or waiting for a slot).
+ */
+static bool certfetch(struct cp_jobx *x)
+{
+	struct cp_scan *s = x->j.scan;
+	struct cp_result *r = x->j.res;
+
+	if (x->certfetch)
+		return true;
+	if (x->certfetch_done || x->aborting || s->o->replay_only || !s->o->certificate || !x->j.need_cert ||
+	    !cp_certfetch_needed(r) || r->connections >= CP_MAX_CONNECTIONS_PER_TARGET)
+		return false;
+	if (!may_start(s, x)) {
+		wait_push(s, x);
+		return true;
+	}
+	x->certfetch_done = true;
+	if (!s->cert_ctx)
+		s->cert_ctx = cp_certfetch_ctx_new();
+	if (!s->cert_ctx)
+		return false;
+	struct cp_tlsconn_req req = {
+		.addr = (const struct sockaddr *)&x->j.addr,
+		.addrlen = x->j.addrlen,
+		.sni = x->j.sni,
+		.timeout_ms = s->o->timeout_ms,
+	};
+	cp_certfetch_req(r, s->cert_ctx, &req);
+	x->certfetch = cp_tlsconn_start(s->loop, &req, on_certfetch, x);
+	if (!x->certfetch)
+		return false;
+	count_start(s, x);
+	r->connections++;
+	return true;
+}
+
 /* Start what this job can start now; finish it when nothing is left. */
 static void job_pump(struct cp_jobx *x)
 {
@@ -701,6 +782,8 @@ static void job_pump(struct cp_jobx *x)
 		x->j.chains[i].state = CP_CHAIN_DONE; /* WAITers whose dependency never came */
 		drop_spare(x, &x->j.chains[i]);
 	}
+	if (certfetch(x))
+		return;
 	job_finish(x);
 }
 
@@ -709,6 +792,7 @@ static void job_pump(struct cp_jobx *x)
 static void job_free(struct cp_jobx *x)
 {
 	struct cp_scan *s = x->j.scan;
+	certfetch_cancel(x);
 	for (size_t i = 0; i < x->j.nchains; i++)
 		free(x->j.chains[i].hello);
 	free(x->j.chains);
@@ -831,6 +915,7 @@ static void job_finish(struct cp_jobx *x)
 		x->j.ever_connected = x->j.ever_answered = false;
 		x->j.eofs = x->j.resets = x->j.timeouts = x->j.protocol_errors = x->j.probes_done = 0;
 		x->aborting = false;
+		x->certfetch_done = false;
 		x->addr_i++;
 		x->j.res = r;
 		x->started_ms = cp_loop_now(s->loop);
@@ -1019,6 +1104,7 @@ out:
 			free(h);
 		}
 	cp_keyshare_cache_free(s.kc);
+	SSL_CTX_free(s.cert_ctx);
 	if (s.loop)
 		cp_loop_free(s.loop);
 	cp_wbuf_free(&s.wb);

@@ -6,8 +6,11 @@
  * state at once), resolved with c-ares on the loop, and probed by a set of
  * independent chains (one per protocol version and suite chunk, one for
  * TLS 1.3 groups, one for TLS 1.2 curves, one for server preference), which
- * run in parallel within the per-host cap.  Each finished target is handed
- * to the caller's callback with its result record; nothing here prints.
+ * run in parallel within the per-host cap.  When the chains read no
+ * certificate (a TLS 1.3-only server encrypts it), one real OpenSSL
+ * handshake reads it as the target's last connection (probe/certfetch.h).
+ * Each finished target is handed to the caller's callback with its result
+ * record; nothing here prints.
  */
 #ifndef CP_PROBE_SCAN_H
 #define CP_PROBE_SCAN_H
@@ -71,6 +74,7 @@ struct cp_scan_opts {
 	unsigned versions;          /* CP_VER_* to probe (default all) */
 	bool groups;                /* enumerate TLS 1.3 groups and TLS 1.2 curves */
 	bool preference;            /* determine server preference and order */
+	bool sigalgs;               /* find the signature schemes the server signs with */
 	bool certificate;           /* collect certificate facts */
 	unsigned concurrency;       /* connections in flight, all targets */
 	unsigned per_host;          /* connections in flight per address:port */

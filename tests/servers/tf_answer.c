@@ -41,6 +41,7 @@ void tf_reply_init(struct tf_reply *r)
 	tf_wr_init(&r->out, TF_REPLY_MAX);
 	r->after = TF_AFTER_WAIT;
 	r->pace_ms = 0;
+	r->pace_after = 0;
 	r->note[0] = '\0';
 }
 
@@ -256,7 +257,8 @@ static uint16_t unoffered_suite(const struct tf_cfg *c,
 /*
  * TLS 1.2 SignatureAndHashAlgorithm for the ServerKeyExchange (RFC 5246
  * 7.4.1.4.1): the client's first one that fits the certificate; without
- * the extension, the RFC's default {sha1, rsa|ecdsa}.
+ * the extension, the RFC's default {sha1, rsa|ecdsa}; 0 when the client
+ * listed schemes and none fits (the hello is then refused).
  */
 static uint16_t pick_sigalg(const struct tf_cfg *c, const struct tf_hello *h)
 {
@@ -276,7 +278,24 @@ static uint16_t pick_sigalg(const struct tf_cfg *c, const struct tf_hello *h)
 				if (list[j] == s)
 					return s;
 		}
-	return list[n - 1];
+	return h->has_sigalgs ? 0 : list[n - 1];
+}
+
+/*
+ * TLS 1.3 CertificateVerify (RFC 8446 4.2.3, 4.4.3): a scheme the client
+ * offered that the key makes: rsa_pss_rsae_* for the RSA key, the P-256
+ * one for the ECDSA key.  OpenSSL chooses it before the ServerHello and
+ * refuses the hello when none fits.  A hello without the extension is let
+ * through, as before.
+ */
+static int sigalg13_fits(const struct tf_cfg *c, const struct tf_hello *h)
+{
+	if (!h->has_sigalgs)
+		return 1;
+	if (c->cert == TF_CERT_ECDSA)
+		return tf_hello_offers_sigalg(h, 0x0403);
+	return tf_hello_offers_sigalg(h, 0x0804) || tf_hello_offers_sigalg(h, 0x0805) ||
+	       tf_hello_offers_sigalg(h, 0x0806);
 }
 
 /*
@@ -403,6 +422,10 @@ static void negotiate(const struct tf_cfg *c, const struct tf_hello *h,
 				if (first_offered(h, 1, &d->suite))
 					d->suite = unoffered_suite(c, h, 1);
 			}
+			if (!c->unoffered_version && !sigalg13_fits(c, h)) {
+				d->alert = TF_AL_HANDSHAKE_FAILURE;
+				return;
+			}
 		}
 		d->kx = TF_KX_TLS13;
 		pick_group13(c, h, s, d);
@@ -431,6 +454,10 @@ static void negotiate(const struct tf_cfg *c, const struct tf_hello *h,
 	if (tf_kx_needs_curve(d->kx) && !d->group)
 		d->group = tf_group_find(29);
 	d->sigalg = pick_sigalg(c, h);
+	/* RFC 5246 7.4.1.4.1: a signed key exchange with none of the
+	 * client's schemes is refused, as OpenSSL does */
+	if (!d->sigalg && d->version >= 0x0303 && (d->kx == TF_KX_ECDHE || d->kx == TF_KX_DHE))
+		d->alert = TF_AL_HANDSHAKE_FAILURE;
 }
 
 /* ---- encoding ------------------------------------------------------- */
@@ -712,6 +739,7 @@ static int answer_tls(const struct tf_cfg *c, struct tf_keys *k,
 			 c->behaviour == TF_B_TRICKLE;
 	int rc = -1;
 	uint16_t rv;
+	size_t sh_len = 0;
 
 	negotiate(c, h, s, &d);
 	if (d.alert) {
@@ -729,6 +757,7 @@ static int answer_tls(const struct tf_cfg *c, struct tf_keys *k,
 	} else {
 		if (put_server_hello12(c, h, &d, &hs))
 			goto out;
+		sh_len = hs.len;
 		if (!first_only) {
 			if (tf_kx_sends_cert(d.kx) && put_certificate(c, k, &hs))
 				goto out;
@@ -741,7 +770,17 @@ static int answer_tls(const struct tf_cfg *c, struct tf_keys *k,
 	}
 	if (hs.bad)
 		goto out;
-	put_handshake(c, &r->out, rv, &hs);
+	if (c->sh_drip && sh_len && sh_len < hs.len && !first_only) {
+		/* the ServerHello in its own record at once, the rest of the
+		 * flight one byte per interval: a handshake that never ends
+		 * while every read sees progress */
+		put_records(&r->out, CT_HANDSHAKE, rv, hs.data, sh_len, TF_FRAGMENT_MAX);
+		r->pace_after = r->out.len;
+		put_records(&r->out, CT_HANDSHAKE, rv, hs.data + sh_len, hs.len - sh_len, TF_FRAGMENT_MAX);
+		r->pace_ms = c->interval_ms;
+	} else {
+		put_handshake(c, &r->out, rv, &hs);
+	}
 	if (c->sh_alert) {
 		put_alert(&r->out, rv, TF_AL_HANDSHAKE_FAILURE);
 		r->after = TF_AFTER_SHUTDOWN;
@@ -766,7 +805,7 @@ static int answer_tls(const struct tf_cfg *c, struct tf_keys *k,
 	}
 	if (c->behaviour == TF_B_TRICKLE)
 		r->pace_ms = c->interval_ms;
-	note_decision(&d, c->sh_alert ? " + alert 40" : "", r);
+	note_decision(&d, c->sh_alert ? " + alert 40" : r->pace_after ? " + drip" : "", r);
 	rc = r->out.bad ? -1 : 0;
 out:
 	tf_wr_free(&hs);

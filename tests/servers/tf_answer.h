@@ -37,6 +37,7 @@ struct tf_reply {
 	struct tf_wr out;
 	enum tf_after after;
 	unsigned pace_ms;	/* 0: send at once; else one byte per pace */
+	size_t pace_after;	/* bytes sent at once before the pacing starts */
 	char note[160];		/* one-line summary for -v */
 };
 

@@ -239,6 +239,8 @@ static int apply_option(struct tf_cfg *c, const char *opt, size_t n,
 		c->sh_alert = 1;
 	else if (is(opt, n, "sh-hang"))
 		c->sh_hang = 1;
+	else if (is(opt, n, "sh-drip"))
+		c->sh_drip = 1;
 	else if (is(opt, n, "onebyte"))
 		c->onebyte = 1;
 	else if (is(opt, n, "hrr"))

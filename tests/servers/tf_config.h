@@ -51,6 +51,7 @@ struct tf_cfg {
 	int unoffered_group;
 	int sh_alert;
 	int sh_hang;
+	int sh_drip;
 	int onebyte;
 	int hrr;
 	unsigned delay_ms;

@@ -344,8 +344,10 @@ static int conn_send(struct server *s, struct conn *c)
 		size_t n = c->reply.out.len - c->sent;
 		ssize_t w;
 
-		if (c->reply.pace_ms)
+		if (c->reply.pace_ms && c->sent >= c->reply.pace_after)
 			n = 1;
+		else if (c->reply.pace_ms)
+			n = c->reply.pace_after - c->sent;
 		w = send(c->fd, c->reply.out.data + c->sent, n, MSG_NOSIGNAL);
 		if (w < 0) {
 			if (errno == EINTR)
@@ -358,7 +360,7 @@ static int conn_send(struct server *s, struct conn *c)
 			return -1;
 		}
 		c->sent += (size_t)w;
-		if (c->reply.pace_ms && c->sent < c->reply.out.len) {
+		if (c->reply.pace_ms && c->sent > c->reply.pace_after && c->sent < c->reply.out.len) {
 			c->send_at = now + c->reply.pace_ms;
 			want_timer(s, c->send_at);
 			return 0;
@@ -674,7 +676,7 @@ static void usage(FILE *f)
 	      "            bigrecord bigmsg alert http\n"
 	      "options: versions= suites= order= groups= cert= kinds= pad-reject\n"
 	      "         max-suites= unoffered unoffered-version unoffered-group\n"
-	      "         sh-alert sh-hang onebyte delay= hrr pq-only evil-cert\n"
+	      "         sh-alert sh-hang sh-drip onebyte delay= hrr pq-only evil-cert\n"
 	      "         timeout= interval= bytes=\n"
 	      "see tests/servers/README.md\n", f);
 }
