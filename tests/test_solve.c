@@ -148,7 +148,7 @@ static unsigned set_cost(const struct cp_wtable *t, const struct cp_profile *p, 
 	unsigned cost = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		struct cp_change chg;
+		struct cp_prof_change chg;
 
 		cost += t->row[rows[i]].cost;
 		if (!cp_change_parse(t->row[rows[i]].change, &chg) && chg.kind == CP_CHG_MAX &&

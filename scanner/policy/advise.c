@@ -115,7 +115,7 @@ void cp_strv_free(char **v, size_t n)
  * "block-expired-certificate=no" (an ssl-forward-proxy check; "=yes" is
  * accepted too so that apply can undo).
  */
-int cp_change_parse(const char *change, struct cp_change *out)
+int cp_change_parse(const char *change, struct cp_prof_change *out)
 {
 	const char *eq = strchr(change, '=');
 	char key[64];
@@ -204,7 +204,7 @@ int cp_wt_load(struct cp_wtable *t, char *err, size_t errlen)
 		size_t nf = 0;
 		char buf[32];
 		struct cp_wrow *row;
-		struct cp_change chg;
+		struct cp_prof_change chg;
 		char *end;
 		unsigned long cost;
 
@@ -360,7 +360,7 @@ int cp_change_commands_into(const struct cp_profile *p, char *const *changes, si
 	struct cp_sb b = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
-		struct cp_change chg;
+		struct cp_prof_change chg;
 
 		if (cp_change_parse(changes[i], &chg))
 			return -1;
@@ -418,7 +418,7 @@ static char *fix_xml(const struct cp_fix *fix)
 		bool opened = false;
 
 		for (size_t i = 0; i < fix->nchanges; i++) {
-			struct cp_change chg;
+			struct cp_prof_change chg;
 
 			if (cp_change_parse(fix->changes[i], &chg))
 				continue;
@@ -445,7 +445,7 @@ static char *fix_scm(const struct cp_fix *fix)
 	if (!root || !sps || !fwd)
 		goto out;
 	for (size_t i = 0; i < fix->nchanges; i++) {
-		struct cp_change chg;
+		struct cp_prof_change chg;
 		char key[64];
 		json_t *val;
 
@@ -484,7 +484,7 @@ int cp_profile_apply(const struct cp_profile *p, const struct cp_fix *fix, struc
 	struct cp_profile q = *p;
 
 	for (size_t i = 0; fix && i < fix->nchanges; i++) {
-		struct cp_change chg;
+		struct cp_prof_change chg;
 
 		if (cp_change_parse(fix->changes[i], &chg)) {
 			if (err && errlen)

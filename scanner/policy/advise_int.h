@@ -24,9 +24,9 @@ char *cp_sb_take(struct cp_sb *b);
 int cp_strv_push(char ***v, size_t *n, char *s);
 
 /* One change string, parsed. */
-enum cp_change_kind { CP_CHG_FLAG, CP_CHG_MIN, CP_CHG_MAX, CP_CHG_FWD };
-struct cp_change {
-	enum cp_change_kind kind;
+enum cp_prof_change_kind { CP_CHG_FLAG, CP_CHG_MIN, CP_CHG_MAX, CP_CHG_FWD };
+struct cp_prof_change {
+	enum cp_prof_change_kind kind;
 	const char *element;      /* "auth-algo-sha1", "max-version", "block-expired-certificate" */
 	const char *value;        /* text after '=' (points into the input), NULL for a flag */
 	uint32_t bit;             /* CP_PANOS_* or CP_FWD_* */
@@ -34,7 +34,7 @@ struct cp_change {
 	bool is_max;              /* max-version=max */
 	bool on;                  /* CP_CHG_FWD: "=yes" */
 };
-int cp_change_parse(const char *change, struct cp_change *out);
+int cp_change_parse(const char *change, struct cp_prof_change *out);
 
 /* The weakness table, parsed from the embedded TSV. */
 #define CP_WT_MAX 48           /* rows; change sets are masks over them (<= 64) */

@@ -379,7 +379,7 @@ static int open_path(const struct facts *f, uint16_t v, uint16_t s, struct cp_pa
 		int best = -1;
 
 		for (size_t k = 0; k < t->n; k++) {
-			struct cp_change chg;
+			struct cp_prof_change chg;
 
 			if ((mask & (ONE << k)) || cp_change_parse(t->row[k].change, &chg) ||
 			    (chg.kind != CP_CHG_MIN && chg.kind != CP_CHG_MAX))
