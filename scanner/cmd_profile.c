@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "cmd_profile_capture.h"
 #include "commands.h"
 #include "policy/offer.h"
 #include "policy/profile.h"
@@ -22,6 +23,7 @@
 
 static const char usage_text[] =
 	"usage: cipherprobe profile show PROFILE [--profile-name NAME] [--client CLIENT] [--json]\n"
+	"       cipherprobe profile show --proxy-hello FILE [PROFILE] [--client CLIENT] [--json]\n"
 	"       cipherprobe profile list FILE [--json]\n"
 	"\n"
 	"show   prints every ssl-protocol-settings and ssl-forward-proxy element of the\n"
@@ -40,6 +42,10 @@ static const char usage_text[] =
 	"  --client CLIENT      the browser whose hello the proxy narrows: chrome\n"
 	"                       (default), firefox, safari, or any (every suite\n"
 	"                       PAN-OS decrypts)\n"
+	"  --proxy-hello FILE   compare the firewall's own hello, captured in FILE (pcap,\n"
+	"                       pcapng or a hex dump), with the model of it for PROFILE\n"
+	"                       (default panos-recommended) and CLIENT: suites, order,\n"
+	"                       groups, signature algorithms, versions, extensions\n"
 	"  --json               one JSON document instead of text\n"
 	"  -h, --help           this text\n"
 	"\n"
@@ -51,6 +57,7 @@ struct opts {
 	const char *spec;
 	const char *name;
 	const char *client;
+	const char *proxy_hello;   /* show --proxy-hello FILE */
 	bool json;
 };
 
@@ -118,6 +125,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				o->name = v;
 				continue;
 			}
+			v = opt_value(argc, argv, &i, "--proxy-hello", &m);
+			if (m) {
+				if (v == NULL || v[0] == '\0')
+					return usage_error("--proxy-hello needs a FILE");
+				o->proxy_hello = v;
+				continue;
+			}
 			v = opt_value(argc, argv, &i, "--client", &m);
 			if (m) {
 				if (v == NULL || v[0] == '\0')
@@ -139,6 +153,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return usage_error("show or list?");
 	if (strcmp(o->verb, "show") != 0 && strcmp(o->verb, "list") != 0)
 		return usage_error("'%s' is not show or list", o->verb);
+	if (o->spec == NULL && o->proxy_hello != NULL && o->verb[0] == 's')
+		o->spec = "panos-recommended";
+	if (o->verb[0] == 'l' && o->proxy_hello != NULL)
+		return usage_error("list takes no --proxy-hello");
 	if (o->spec == NULL)
 		return usage_error("%s needs a %s", o->verb,
 				   o->verb[0] == 's' ? "PROFILE (file or built-in)" : "FILE");
@@ -471,6 +489,8 @@ static int do_show(const struct opts *o)
 	}
 	if (cp_profile_load(o->spec, o->name, &p, err, sizeof err) < 0)
 		return load_error(o->spec, err);
+	if (o->proxy_hello)
+		return cp_profile_show_capture(o->proxy_hello, &p, c, o->json);
 	shared = cp_proxy_offer(&p, c, &offer) == 0;
 	if (!o->json) {
 		print_show_text(&p, c, &offer, shared);

@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "fetch.h"
 #include "input/declog.h"
+#include "input/hello_file.h"
 #include "input/list.h"
 #include "input/target.h"
 #include "output/file.h"
@@ -83,6 +84,9 @@ static const char scan_usage[] =
 "                           https list's or webhook's certificate\n"
 "      --client NAME        the browser whose hello the proxy narrows: chrome\n"
 "                           (default), firefox, safari, any\n"
+"      --proxy-hello FILE   replay the firewall's own ClientHello, captured in FILE\n"
+"                           (pcap, pcapng or a hex dump), instead of the model's;\n"
+"                           only its server_name is changed, to each target's\n"
 "      --panos-version V    the PAN-OS release whose behaviour verdicts assume\n"
 "                           (TLS 1.3 from 10.0, post-quantum groups stripped from\n"
 "                           11.1; default: the newest the model knows)\n"
@@ -141,6 +145,7 @@ enum {
 	OPT_PER_HOST, OPT_RATE, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_RETRIES, OPT_SNI,
 	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT, OPT_VERIFY, OPT_DECLOG, OPT_PANOS_HOST, OPT_PANOS_KEY_FILE, OPT_PANOS_VSYS,
 	OPT_PANOS_DG, OPT_CACERT, OPT_STATE, OPT_NOTIFY, OPT_NOTIFY_ON, OPT_NOTIFY_REQUIRED,
+	OPT_PROXY_HELLO,
 	OPT_PANOS_VERSION,
 	OPT_CA_FILE, OPT_FORWARD_TRUST_CA,
 	OPT_NO_SIGALGS,
@@ -158,6 +163,7 @@ static const struct option long_opts[] = {
 	{ "strategy", required_argument, NULL, OPT_STRATEGY },
 	{ "protocols", required_argument, NULL, 'p' },
 	{ "no-groups", no_argument, NULL, OPT_NO_GROUPS },
+	{ "proxy-hello", required_argument, NULL, OPT_PROXY_HELLO },
 	{ "no-preference", no_argument, NULL, OPT_NO_PREF },
 	{ "no-sigalgs", no_argument, NULL, OPT_NO_SIGALGS },
 	{ "no-cert", no_argument, NULL, OPT_NO_CERT },
@@ -248,9 +254,33 @@ static int set_push(struct target_set *s, struct cp_target *pt, const char *inpu
 	return 0;
 }
 
+/*
+ * --proxy-hello: the firewall's own hello, captured, replaces the model's
+ * in the replay (the verdict's model is still cp_firewall_offer's).  An exit
+ * status: CP_EXIT_OK, or why not after saying so.
+ */
+static int load_proxy_hello(const char *path, bool quiet, struct cp_hellofile *hf, struct cp_replay_hello *rh)
+{
+	char err[512];
+	int st = cp_hellofile_load(path, hf, err, sizeof err);
+
+	if (st != CP_HELLOFILE_OK) {
+		fprintf(stderr, "cipherprobe scan: --proxy-hello %s\n", err);
+		return st == CP_HELLOFILE_E_OPEN ? CP_EXIT_NOINPUT : st == CP_HELLOFILE_E_NOMEM ? CP_EXIT_OSERR
+											: CP_EXIT_DATAERR;
+	}
+	cp_offer_capture_hello(hf->hello, hf->raw, hf->len, rh);
+	if (!quiet)
+		fprintf(stderr, "cipherprobe scan: replaying the ClientHello captured in %s (%s): %zu bytes, "
+			"%zu suites, server_name %s%s\n", path, hf->origin, hf->len, rh->nsuites,
+			rh->raw_sni ? rh->raw_sni : "none",
+			rh->raw_sni ? " (changed to each target's own SNI, kept where it has none)" : " (sent as captured)");
+	return CP_EXIT_OK;
+}
+
 /* Point the engine's view at the owned strings (after all pushes: the
  * arrays may move while they grow). */
-static void set_finish(struct target_set *s, const struct cp_offer *replay)
+static void set_finish(struct target_set *s, const struct cp_replay_hello *replay)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		struct cp_target *p = &s->parsed[i];
@@ -659,8 +689,9 @@ static int run_verify(struct run_ctx *c, const struct cp_scan_opts *base, char *
 		return 0;
 	struct cp_scan_target *t = calloc(n, sizeof *t);
 	struct cp_offer *offers = calloc(n, sizeof *offers);
+	struct cp_replay_hello *hellos = calloc(n, sizeof *hellos);
 	struct cp_result **res = calloc(n, sizeof *res);
-	if (!t || !offers || !res) {
+	if (!t || !offers || !hellos || !res) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -676,9 +707,10 @@ static int run_verify(struct run_ctx *c, const struct cp_scan_opts *base, char *
 			continue;
 		}
 		res[k] = r;
+		cp_offer_replay_hello(&offers[k], &hellos[k]);
 		t[k] = (struct cp_scan_target){
 			.input = r->input, .host = r->address, .port = r->port,
-			.sni = r->sni, .sni_set = true, .line = r->line, .replay = &offers[k],
+			.sni = r->sni, .sni_set = true, .line = r->line, .replay = &hellos[k],
 		};
 		k++;
 	}
@@ -696,6 +728,7 @@ static int run_verify(struct run_ctx *c, const struct cp_scan_opts *base, char *
 out:
 	free(t);
 	free(offers);
+	free(hellos);
 	free(res);
 	return rc;
 }
@@ -817,7 +850,8 @@ int cmd_scan(int argc, char **argv)
 	const char *panos_version = NULL;
 	struct cp_firewall firewall;
 	const char *panos_host = NULL, *panos_key_file = NULL, *panos_vsys = NULL, *panos_dg = NULL;
-	const char *cacert = NULL;
+	struct cp_hellofile capture = { 0 };
+	const char *cacert = NULL, *proxy_hello = NULL;
 	const char **ca_files = NULL, **ft_files = NULL;
 	size_t nca_files = 0, nft_files = 0;
 	struct cp_trust *trust = NULL, *forward_trust = NULL;
@@ -827,6 +861,7 @@ int cmd_scan(int argc, char **argv)
 	struct cp_profile profile;
 	const struct cp_client *client = NULL;
 	struct cp_offer offer;
+	struct cp_replay_hello *replay = NULL;
 	struct cp_fleet fleet;
 	struct cp_recommendation rec;
 	bool have_fleet = false;
@@ -930,6 +965,7 @@ int cmd_scan(int argc, char **argv)
 		case OPT_CLIENT: client_name = optarg; break;
 		case OPT_NO_VERDICT: verdicts = false; break;
 		case OPT_VERIFY: verify = true; break;
+		case OPT_PROXY_HELLO: proxy_hello = optarg; break;
 		case OPT_PANOS_VERSION: panos_version = optarg; break;
 		case OPT_DECLOG: logs[nlogs++] = optarg; break;
 		case OPT_PANOS_HOST: panos_host = optarg; break;
@@ -999,12 +1035,25 @@ int cmd_scan(int argc, char **argv)
 			rc = CP_EXIT_USAGE;
 			goto out;
 		}
+		replay = malloc(sizeof *replay);
+		if (!replay) {
+			fprintf(stderr, "cipherprobe scan: out of memory\n");
+			rc = CP_EXIT_OSERR;
+			goto out;
+		}
 		cp_firewall_offer(&firewall, &profile, client, &offer);
+		cp_offer_replay_hello(&offer, replay);
+		if (proxy_hello) {
+			rc = load_proxy_hello(proxy_hello, quiet, &capture, replay);
+			if (rc != CP_EXIT_OK)
+				goto out;
+			rc = CP_EXIT_USAGE;
+		}
 		ctx.profile = &profile;
 		ctx.client = client;
 		ctx.firewall = &firewall;
-	} else if (profile_spec || profile_name || verify) {
-		fprintf(stderr, "cipherprobe scan: --no-verdict excludes --profile and --verify\n");
+	} else if (profile_spec || profile_name || verify || proxy_hello) {
+		fprintf(stderr, "cipherprobe scan: --no-verdict excludes --profile, --verify and --proxy-hello\n");
 		goto out;
 	}
 	ctx.hold = verify || wo.state || wo.notify_url;
@@ -1078,7 +1127,7 @@ int cmd_scan(int argc, char **argv)
 		fprintf(stderr, "cipherprobe scan: no targets (give TARGET arguments, -i FILE or --from-decryption-log FILE)\n");
 		goto out;
 	}
-	set_finish(&set, verdicts ? &offer : NULL);
+	set_finish(&set, replay);
 
 	ctx.ops = cp_output_find(outfmt);
 	ctx.total = set.n;
@@ -1188,6 +1237,8 @@ out:
 	if (at_open)
 		cp_atomic_abort(&at);
 	set_free(&set);
+	free(replay);
+	cp_hellofile_free(&capture);
 	free(inputs);
 	free(logs);
 	free(ca_files);

@@ -140,6 +140,8 @@ struct cp_replay {
 	bool timeout;
 	bool closed;             /* closed or reset without an answer */
 	bool violation;          /* answered with something not offered */
+	bool captured;           /* the hello sent was a capture (--proxy-hello), not the model */
+	bool sni_rewritten;      /* and its server_name was changed to this target's */
 };
 
 struct cp_verdict;            /* policy/advise.h */

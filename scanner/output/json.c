@@ -312,6 +312,13 @@ static json_t *log_json(const struct cp_result *r)
 	return o;
 }
 
+/* With --proxy-hello: the captured hello was replayed, and whether its
+ * server_name was changed to this target's. */
+static json_t *proxy_hello_json(const struct cp_result *r)
+{
+	return json_pack("{s:s, s:b}", "source", "capture", "sni_rewritten", r->replay.sni_rewritten);
+}
+
 /* Signature schemes, in the registry's probe order: [] when not probed. */
 static json_t *sigalgs_json(const struct cp_result *r)
 {
@@ -366,7 +373,8 @@ json_t *cp_result_to_json(const struct cp_result *r)
 	    set(o, "certificate", cert_json(&r->cert)) ||
 	    (r->cert_error && set(o, "certificate_error", cp_json_str(r->cert_error))) ||
 	    set(o, "violations", violations_json(r)) ||
-	    (r->log_failures && set(o, "log", log_json(r)))) {
+	    (r->log_failures && set(o, "log", log_json(r))) ||
+	    (r->replay.captured && set(o, "proxy_hello", proxy_hello_json(r)))) {
 		json_decref(o);
 		return NULL;
 	}

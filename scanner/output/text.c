@@ -426,6 +426,14 @@ static int text_target(struct cp_out *o, const struct cp_result *r)
 		error_line(o, r, "  ");
 	if (r->verdict && cp_verdict_print(o->f, r->verdict, o->color) < 0 && !o->err)
 		o->err = errno ? errno : EIO;
+	if (r->replay.captured) {
+		fputs("  proxy hello: the captured hello was replayed", o->f);
+		if (r->replay.sni_rewritten) {
+			fputs(", its server_name rewritten to ", o->f);
+			put(o, r->sni, "");
+		}
+		fputc('\n', o->f);
+	}
 	if (r->handshakes || r->connections)
 		fprintf(o->f, "  %u handshake%s, %u connection%s, %" PRIu64 " ms\n",
 			r->handshakes, r->handshakes == 1 ? "" : "s",

@@ -55,6 +55,34 @@ struct cp_offer {
  * profile and client share no version (then out->nsuites is 0 as well).
  */
 int cp_proxy_offer(const struct cp_profile *p, const struct cp_client *c, struct cp_offer *out);
+
+struct cp_replay_hello;       /* probe/scan.h */
+struct cp_chello;             /* tls/chello.h */
+
+/*
+ * The neutral hello probe/ replays for offer o: its suites, groups and
+ * signature algorithms, and every version from o->max_version down to
+ * o->min_version (highest first), so that a TLS 1.3 hello lists all of
+ * them from TLS 1.0 up in supported_versions.  No raw bytes.
+ */
+void cp_offer_replay_hello(const struct cp_offer *o, struct cp_replay_hello *out);
+/*
+ * The proxy's hello as a capture shows it (--proxy-hello), as a model:
+ * suites (less GREASE and signalling values), groups, signature
+ * algorithms in the capture's order; versions from supported_versions,
+ * else legacy_version down to TLS 1.0.  Lists longer than cp_offer holds
+ * are cut.  Returns 0; -1 when the capture offers no version cipherprobe
+ * knows (out->nsuites may still be set).
+ */
+int cp_offer_from_chello(const struct cp_chello *h, struct cp_offer *out);
+/*
+ * The neutral hello that replays the capture raw[0..len) (whose parse is
+ * h) byte for byte: h's lists unshortened (GREASE left out) and its
+ * versions as cp_offer_from_chello reads them.  raw is borrowed.
+ */
+void cp_offer_capture_hello(const struct cp_chello *h, const uint8_t *raw, size_t len,
+			    struct cp_replay_hello *out);
+
 /* Whether suite s at protocol version `wire` passes the profile's flags.
  * wire 0: at any version within the profile's [min, max].  False for a
  * suite PAN-OS cannot decrypt or one not valid at that version. */

@@ -31,9 +31,14 @@ struct cp_probe_spec {
 	uint16_t suites[CP_MAX_CANDS];
 	uint16_t groups[CP_HELLO_MAX_GROUPS];
 	uint16_t sigalgs[CP_HELLO_MAX_SIGALGS];
-	uint16_t versions[2];
+	uint16_t versions[CP_REPLAY_MAX_VERSIONS];
 	uint16_t shares[2];
 	uint32_t kinds[16];
+	/* Set (with hp's lists describing them) to send these bytes instead
+	 * of encoding hp: a captured hello, server_name set to sni. */
+	const uint8_t *raw;
+	size_t raw_len;
+	const char *raw_sni;        /* the SNI to put in raw; NULL: leave raw as is */
 };
 
 enum cp_next { CP_NEXT_PROBE, CP_NEXT_WAIT, CP_NEXT_DONE };
@@ -88,8 +93,6 @@ struct cp_chain {
 /* Per-protocol facts the chains of one target share. */
 enum cp_pstate { CP_PS_OPEN = 0, CP_PS_DEAD };
 
-struct cp_offer;
-
 struct cp_job {
 	struct cp_scan *scan;
 	const struct cp_scan_opts *opts;
@@ -108,7 +111,7 @@ struct cp_job {
 	int last_wire_error;
 	bool need_cert;
 	uint16_t cert_curve;      /* group of an EC certificate key, 0 none/unknown */
-	const struct cp_offer *replay; /* the proxy's hello to replay, or NULL */
+	const struct cp_replay_hello *replay; /* the proxy's hello to replay, or NULL */
 };
 
 /* Strategies. */

@@ -26,6 +26,7 @@
 #include "probe/certfetch.h"
 #include "probe/chain.h"
 #include "probe/scan.h"
+#include "tls/chello.h"
 
 #define HOST_BUCKETS 4096
 /*
@@ -465,11 +466,22 @@ static int prepare(struct cp_jobx *x, struct cp_chain *c, const struct cp_probe_
 {
 	struct cp_scan *s = x->j.scan;
 	cp_wbuf_reset(&s->wb);
-	int st = cp_hello_encode(&sp->hp, s->kc, &s->wb);
-	if (st != CP_HELLO_OK) {
-		cp_result_add_violation(x->j.res, "internal: cannot encode a %s hello: %s",
-					cp_proto_name(c->proto), cp_hello_strerror(st));
-		return -1;
+	if (sp->raw) {
+		/* a captured hello: as it is, but for its server_name */
+		bool rewritten;
+		int rst = cp_chello_with_sni(sp->raw, sp->raw_len, sp->raw_sni, &s->wb, &rewritten);
+		if (rst != CP_CHELLO_OK) {
+			cp_result_add_violation(x->j.res, "internal: cannot replay the captured hello: %s",
+						cp_chello_strerror(rst));
+			return -1;
+		}
+	} else {
+		int st = cp_hello_encode(&sp->hp, s->kc, &s->wb);
+		if (st != CP_HELLO_OK) {
+			cp_result_add_violation(x->j.res, "internal: cannot encode a %s hello: %s",
+						cp_proto_name(c->proto), cp_hello_strerror(st));
+			return -1;
+		}
 	}
 	uint8_t *h = realloc(c->hello, s->wb.len);
 	if (!h)

@@ -21,7 +21,48 @@
 
 #include "result.h"
 
-struct cp_offer;
+/*
+ * A hello to replay to each target, as the forward proxy would send it.
+ * Neutral: policy/ fills it from its model of the proxy (or from a capture
+ * of the firewall's real hello); probe/ only sends it and judges the
+ * answer against these lists.
+ *
+ * Without raw, the hello is encoded from the lists: every version in
+ * versions (highest first) goes in supported_versions when the highest is
+ * TLS 1.3.  With raw, raw[0..raw_len) is sent byte for byte (one or more
+ * handshake records holding one ClientHello); only its server_name is
+ * rewritten, lengths fixed up, when the target's SNI differs from
+ * raw_sni.  The lists then say what those bytes offer.
+ */
+#define CP_REPLAY_MAX_VERSIONS 8
+#define CP_REPLAY_MAX_SUITES 512
+#define CP_REPLAY_MAX_GROUPS 64
+#define CP_REPLAY_MAX_SIGALGS 64
+
+struct cp_replay_hello {
+	uint16_t versions[CP_REPLAY_MAX_VERSIONS]; /* wire, highest first */
+	size_t nversions;
+	uint16_t suites[CP_REPLAY_MAX_SUITES];     /* in the hello's order */
+	size_t nsuites;
+	uint16_t groups[CP_REPLAY_MAX_GROUPS];
+	size_t ngroups;
+	uint16_t sigalgs[CP_REPLAY_MAX_SIGALGS];
+	size_t nsigalgs;
+	const uint8_t *raw;         /* borrowed; NULL: encode from the lists */
+	size_t raw_len;
+	const char *raw_sni;        /* server_name in raw, NULL when it has none */
+};
+
+/* Whether version v (wire) is among h's versions. */
+bool cp_replay_hello_has_version(const struct cp_replay_hello *h, uint16_t v);
+/*
+ * Append to out the records the replay would send a server named sni
+ * (NULL or an IP literal: none), exactly as the replay chain builds them;
+ * for `profile show` to set the model beside a capture.  A CP_HELLO_*
+ * status (tls/hello.h).
+ */
+struct cp_wbuf;
+int cp_replay_hello_encode(const struct cp_replay_hello *h, const char *sni, struct cp_wbuf *out);
 
 enum cp_strategy {
 	CP_STRATEGY_ELIMINATE = 0,  /* offer many, remove the chosen one, repeat */
@@ -61,7 +102,7 @@ struct cp_scan_target {
 	bool sni_set;               /* sni explicitly given (may be "" for none) */
 	size_t line;                /* input line, 0 for arguments */
 	const char *error;          /* non-NULL: the line did not parse; reported as is */
-	const struct cp_offer *replay; /* a proxy hello to replay (policy/offer.h), or NULL */
+	const struct cp_replay_hello *replay; /* the proxy's hello to replay, or NULL */
 	size_t log_failures;        /* --from-decryption-log: failures seen for it */
 	const char *log_error;      /* and the first one's error text */
 };

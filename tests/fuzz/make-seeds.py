@@ -11,6 +11,9 @@ elsewhere.  Run by hand (not by the build); its output is committed.
   cert/     DER certificates made with the openssl command line
   profile/  copies of tests/profile fixtures behind a --profile-name byte
   hello/    hello parameters in fuzz_hello.c's layout
+  chello/   captured ClientHellos (RFC 8448's, a real OpenSSL client's, as
+            records, re-cut records, a bare message, a hex dump) behind
+            fuzz_chello.c's record-size and server-name bytes
   json/     `CIPHERPROBE demo --json` when the path of a built cipherprobe
             is given
 Seeds written by hand (target/, json/ documents) are not touched.
@@ -219,6 +222,32 @@ def hello_seeds():
     put("hello", "ip-sni", hello(sni=b"192.0.2.1", suites=suites12, groups=groups))
 
 
+def openssl_client_hello():
+    """The first flight of Python's ssl (OpenSSL) client, over memory BIOs."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.set_alpn_protocols(["h2", "http/1.1"])
+    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+    c = ctx.wrap_bio(inc, out, server_hostname="www.example.test")
+    try:
+        c.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return out.read()
+
+
+def chello_seeds():
+    rfc = hexfile(os.path.join(TOP, "tests", "vectors", "rfc8448-s3-client-hello.hex"))
+    name = b"example.com"
+    put("chello", "rfc8448-record", b"\x00\x00" + rfc)
+    put("chello", "rfc8448-record-refrag-sni", b"\x07" + bytes([len(name)]) + name + rfc)
+    put("chello", "rfc8448-bare", b"\x00\x00" + rfc[5:])
+    put("chello", "rfc8448-three-records", b"\x01\x00" + rerecord(rfc, 70))
+    put("chello", "rfc8448-hex", b"\x00\x00" + (" ".join("%02x" % b for b in rfc) + "\n").encode())
+    ch = openssl_client_hello()
+    put("chello", "openssl-client", b"\x00\x00" + ch)
+    put("chello", "openssl-client-sni", b"\x10" + bytes([len(name)]) + name + ch)
+
+
 def json_seeds(cipherprobe):
     out = subprocess.run([cipherprobe, "demo", "--json"], stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL).stdout
@@ -234,6 +263,7 @@ def main():
     wire_seeds()
     profile_seeds()
     hello_seeds()
+    chello_seeds()
     if len(sys.argv) > 1:
         json_seeds(sys.argv[1])
 
