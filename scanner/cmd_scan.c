@@ -256,7 +256,8 @@ static int set_push(struct target_set *s, struct cp_target *pt, const char *inpu
 
 /*
  * --proxy-hello: the firewall's own hello, captured, replaces the model's
- * in the replay (the verdict's model is still cp_firewall_offer's).  An exit
+ * in the replay; its groups and signature schemes become the firewall's
+ * in the verdicts (suites still follow the profile, which fixes change).  An exit
  * status: CP_EXIT_OK, or why not after saying so.
  */
 static int load_proxy_hello(const char *path, bool quiet, struct cp_hellofile *hf, struct cp_replay_hello *rh)
@@ -849,6 +850,7 @@ int cmd_scan(int argc, char **argv)
 	const char *profile_spec = NULL, *profile_name = NULL, *client_name = "chrome";
 	const char *panos_version = NULL;
 	struct cp_firewall firewall;
+	struct cp_offer captured;          /* --proxy-hello as the firewall's model */
 	const char *panos_host = NULL, *panos_key_file = NULL, *panos_vsys = NULL, *panos_dg = NULL;
 	struct cp_hellofile capture = { 0 };
 	const char *cacert = NULL, *proxy_hello = NULL;
@@ -1048,6 +1050,10 @@ int cmd_scan(int argc, char **argv)
 			if (rc != CP_EXIT_OK)
 				goto out;
 			rc = CP_EXIT_USAGE;
+			/* what the firewall really sends also decides, in the
+			 * verdicts, which groups and signature schemes it offers */
+			cp_offer_from_chello(capture.hello, &captured);
+			firewall.captured = &captured;
 		}
 		ctx.profile = &profile;
 		ctx.client = client;
