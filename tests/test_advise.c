@@ -787,6 +787,36 @@ static void test_firewall_model(void **state)
 	assert_null(cp_sigscheme_key(0xFFFF));
 }
 
+/* A captured hello (--proxy-hello) decides the firewall's groups: a group
+ * the browser offers but the capture lacks is the firewall's to block. */
+static void test_captured_groups_are_the_firewall(void **state)
+{
+	const struct server srv = { .host = "p384.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
+				    .groups = { { 0x0018, T13 } }, .replay = RP_FAIL, .alert = 40 };
+	struct cp_result *r = make_result(&srv);
+	struct cp_firewall fw;
+	struct cp_offer cap = { .min_version = 0x0303, .max_version = 0x0304,
+				.suites = { 0x1301 }, .nsuites = 1, .groups = { X25519, SECP256R1 },
+				.ngroups = 2, .sigalgs = { 0x0804, 0x0403 }, .nsigalgs = 2 };
+	struct cp_profile p;
+
+	(void)state;
+	assert_int_equal(cp_profile_builtin("panos-recommended", &p), 0);
+	assert_int_equal(cp_firewall_load(NULL, &fw, NULL, 0), 0);
+	fw.captured = &cap;
+	r->verdict = cp_advise(r, &p, get_client("chrome"), &fw);
+	assert_non_null(r->verdict);
+	assert_false(r->verdict->compatible);
+	assert_int_equal(r->verdict->ncauses, 1);
+	assert_int_equal(r->verdict->causes[0].axis, CP_AXIS_GROUP);
+	assert_int_equal(r->verdict->causes[0].blocked_by, CP_BY_FIREWALL);
+	assert_non_null(strstr(r->verdict->reason, "captured hello"));
+	assert_non_null(strstr(r->verdict->assumes, "captured hello"));
+	assert_true(r->verdict->no_decrypt);
+	assert_null(r->verdict->fix);
+	free_result(r);
+}
+
 static void test_profile_apply(void **state)
 {
 	struct cp_profile p, q;
@@ -1065,6 +1095,7 @@ int main(void)
 		cmocka_unit_test(test_weakness_table),
 		cmocka_unit_test(test_profile_apply),
 		cmocka_unit_test(test_firewall_model),
+		cmocka_unit_test(test_captured_groups_are_the_firewall),
 		cmocka_unit_test(test_fleet_sha1_and_3des),
 		cmocka_unit_test(test_fleet_greedy_order),
 		cmocka_unit_test(test_fleet_never_weak),
