@@ -17,12 +17,14 @@
 
 #include "cmd_profile_capture.h"
 #include "commands.h"
+#include "policy/firewall.h"
 #include "policy/offer.h"
 #include "policy/profile.h"
 #include "registry.h"
 
 static const char usage_text[] =
-	"usage: cipherprobe profile show PROFILE [--profile-name NAME] [--client CLIENT] [--json]\n"
+	"usage: cipherprobe profile show PROFILE [--profile-name NAME] [--client CLIENT]\n"
+	"                                [--panos-version V] [--json]\n"
 	"       cipherprobe profile show --proxy-hello FILE [PROFILE] [--client CLIENT] [--json]\n"
 	"       cipherprobe profile list FILE [--json]\n"
 	"\n"
@@ -40,8 +42,10 @@ static const char usage_text[] =
 	"  --profile-name NAME  the profile to use when the file holds several; NAME\n"
 	"                       or SCOPE/NAME (SCOPE: vsys1, shared, a device group)\n"
 	"  --client CLIENT      the browser whose hello the proxy narrows: chrome\n"
-	"                       (default), firefox, safari, or any (every suite\n"
-	"                       PAN-OS decrypts)\n"
+	"                       (default), firefox, safari, or any (every suite)\n"
+	"  --panos-version V    the PAN-OS release that builds the hello (TLS 1.3\n"
+	"                       from 10.0, post-quantum groups stripped from 11.1;\n"
+	"                       default: the newest the model knows)\n"
 	"  --proxy-hello FILE   compare the firewall's own hello, captured in FILE (pcap,\n"
 	"                       pcapng or a hex dump), with the model of it for PROFILE\n"
 	"                       (default panos-recommended) and CLIENT: suites, order,\n"
@@ -58,6 +62,7 @@ struct opts {
 	const char *name;
 	const char *client;
 	const char *proxy_hello;   /* show --proxy-hello FILE */
+	const char *panos_version; /* show --panos-version V */
 	bool json;
 };
 
@@ -132,6 +137,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				o->proxy_hello = v;
 				continue;
 			}
+			v = opt_value(argc, argv, &i, "--panos-version", &m);
+			if (m) {
+				if (v == NULL || v[0] == '\0')
+					return usage_error("--panos-version needs a release such as 11.1");
+				o->panos_version = v;
+				continue;
+			}
 			v = opt_value(argc, argv, &i, "--client", &m);
 			if (m) {
 				if (v == NULL || v[0] == '\0')
@@ -162,6 +174,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				   o->verb[0] == 's' ? "PROFILE (file or built-in)" : "FILE");
 	if (o->verb[0] == 'l' && (o->name != NULL || o->client != NULL))
 		return usage_error("list takes no --profile-name or --client");
+	if (o->verb[0] == 'l' && o->panos_version != NULL)
+		return usage_error("list takes no --panos-version");
 	return -1;
 }
 
@@ -262,7 +276,7 @@ static const char *sig_name(uint16_t id)
 }
 
 static void print_show_text(const struct cp_profile *p, const struct cp_client *c,
-			    const struct cp_offer *o, bool shared)
+			    const struct cp_firewall *fw, const struct cp_offer *o, bool shared)
 {
 	struct row r[NROWS];
 	char buf[512];
@@ -289,7 +303,8 @@ static void print_show_text(const struct cp_profile *p, const struct cp_client *
 		       on ? "(default no)" : "default");
 	}
 
-	printf("\nProxy hello to the server for %s (%s):\n", c->label, c->name);
+	printf("\nProxy hello to the server for %s (%s), as PAN-OS %s builds it:\n", c->label, c->name,
+	       fw->release);
 	if (!shared) {
 		char cv[64];
 
@@ -322,7 +337,7 @@ static void print_show_text(const struct cp_profile *p, const struct cp_client *
 		bool first = true;
 
 		for (size_t i = 0; i < c->ngroups; i++) {
-			if (!cp_panos_strips_group(c->groups[i]))
+			if (!cp_firewall_strips_group(fw, c->groups[i]))
 				continue;
 			printf("%s%s", first ? "\n  stripped by PAN-OS    " : ", ",
 			       group_name(c->groups[i]));
@@ -356,7 +371,7 @@ static json_t *jstr_or_null(const char *s)
 }
 
 static json_t *show_json(const struct cp_profile *p, const struct cp_client *c,
-			 const struct cp_offer *o, bool shared)
+			 const struct cp_firewall *fw, const struct cp_offer *o, bool shared)
 {
 	json_t *root = json_object(), *prof = json_object(), *ps = json_array(),
 	       *fp = json_array(), *cl = json_object(), *off = json_object();
@@ -409,6 +424,7 @@ static json_t *show_json(const struct cp_profile *p, const struct cp_client *c,
 	       *stripped = json_array(), *sigs = json_array();
 
 	jset(off, "common_version", json_boolean(shared), &ok);
+	jset(off, "panos_version", json_string(fw->release), &ok);
 	jset(off, "versions", vers, &ok);
 	jset(off, "ciphers", ciphers, &ok);
 	jset(off, "groups", groups, &ok);
@@ -429,7 +445,7 @@ static json_t *show_json(const struct cp_profile *p, const struct cp_client *c,
 		jpush(groups, json_pack("{s:i, s:s}", "id", (int)o->groups[i], "name",
 					group_name(o->groups[i])), &ok);
 	for (size_t i = 0; i < c->ngroups; i++)
-		if (cp_panos_strips_group(c->groups[i]))
+		if (cp_firewall_strips_group(fw, c->groups[i]))
 			jpush(stripped, json_pack("{s:i, s:s}", "id", (int)c->groups[i], "name",
 						  group_name(c->groups[i])), &ok);
 	for (size_t i = 0; i < o->nsigalgs; i++) {
@@ -468,6 +484,7 @@ static int do_show(const struct opts *o)
 	const struct cp_client *c = cp_client_find(o->client ? o->client : "chrome");
 	struct cp_profile p;
 	struct cp_offer offer;
+	struct cp_firewall fw;
 	char err[1024];
 	json_t *doc = NULL;
 	bool shared;
@@ -487,16 +504,18 @@ static int do_show(const struct opts *o)
 		}
 		return usage_error("unknown client '%s' (%s)", o->client, names);
 	}
+	if (cp_firewall_load(o->panos_version, &fw, err, sizeof err) < 0)
+		return usage_error("%s", err);
 	if (cp_profile_load(o->spec, o->name, &p, err, sizeof err) < 0)
 		return load_error(o->spec, err);
 	if (o->proxy_hello)
-		return cp_profile_show_capture(o->proxy_hello, &p, c, o->json);
-	shared = cp_proxy_offer(&p, c, &offer) == 0;
+		return cp_profile_show_capture(o->proxy_hello, &p, c, &fw, o->json);
+	shared = cp_firewall_offer(&fw, &p, c, &offer) == 0;
 	if (!o->json) {
-		print_show_text(&p, c, &offer, shared);
+		print_show_text(&p, c, &fw, &offer, shared);
 		return write_done(NULL);
 	}
-	doc = show_json(&p, c, &offer, shared);
+	doc = show_json(&p, c, &fw, &offer, shared);
 	if (doc == NULL) {
 		fputs("cipherprobe profile: out of memory\n", stderr);
 		return CP_EXIT_OSERR;

@@ -19,6 +19,7 @@
 #include "cmd_profile_capture.h"
 #include "commands.h"
 #include "input/hello_file.h"
+#include "policy/firewall.h"
 #include "policy/offer.h"
 #include "probe/scan.h"
 #include "registry.h"
@@ -246,6 +247,7 @@ static json_t *alpn_json(const struct cp_chello *h)
 enum { K_SUITES, K_GROUPS, K_SIGALGS, K_VERSIONS, K_EXTS, K_SHARES, K_N };
 
 int cp_profile_show_capture(const char *path, const struct cp_profile *p, const struct cp_client *client,
+			    const struct cp_firewall *fw,
 			    bool json)
 {
 	struct cp_hellofile hf = { 0 };
@@ -277,7 +279,7 @@ int cp_profile_show_capture(const char *path, const struct cp_profile *p, const 
 
 	/* the model, as the replay would send it to the capture's server */
 	cp_offer_capture_hello(hf.hello, hf.raw, hf.len, capr);
-	shared = cp_proxy_offer(p, client, &offer) == 0 && offer.nsuites > 0;
+	shared = cp_firewall_offer(fw, p, client, &offer) == 0 && offer.nsuites > 0;
 	if (shared) {
 		cp_offer_replay_hello(&offer, modr);
 		st = cp_replay_hello_encode(modr, hf.hello->has_sni ? hf.hello->sni : NULL, &w);
