@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """bench/probetrace.py: what each probe was, from the relay's captured bytes.
 
 The relay (-l CONNLOG -x) logs, per connection, its times and the first bytes

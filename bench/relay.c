@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench/relay: a loopback TCP relay that adds a fixed one-way delay to each
  * direction, for cipherprobe's benchmarks on a kernel without netem.

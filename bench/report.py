@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """bench/report.py: BENCHMARKS.md from bench/out/results.json.
 
   python3 bench/report.py [bench/out/results.json]   re-render to stdout

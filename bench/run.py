@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """bench/run.py: cipherprobe beside sslscan, testssl.sh and nmap's
 ssl-enum-ciphers, on local TLS servers reached through a relay that delays
 each direction (real round trips on loopback).  Entry point: bench/run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gen-registry: turns the IANA registries (the CSV files in
  * ciphersuites/iana/, kept verbatim) and the project's attribute files (the

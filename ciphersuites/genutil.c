@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* See genutil.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the build-time data generators (gen-registry, gen-clients) share:
  * "file:line: message" errors on stderr, counted so main() can fail the
  * build after reporting every problem at once. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cipherprobe diff: what changed between two scans (output/diff.h), for
  * people or, with --json, for scripts; exit 3 when something regressed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cipherprobe profile show|list: what a decryption profile says, and the
  * ClientHello the forward proxy would send a server for a given browser.

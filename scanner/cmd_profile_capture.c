@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cipherprobe profile show --proxy-hello FILE: where the firewall's real
  * hello (a capture) and cipherprobe's model of it (cp_proxy_offer for the

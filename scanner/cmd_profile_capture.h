@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `cipherprobe profile show --proxy-hello FILE`: the captured hello of the
  * firewall beside cipherprobe's model of it (cmd_profile_capture.c).

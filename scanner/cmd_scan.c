@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cipherprobe scan: parse options and targets into one scan configuration,
  * run the engine, hand each result to the chosen writer.

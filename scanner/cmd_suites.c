@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cipherprobe suites: prints the registry, like `openssl ciphers -V`, as
  * aligned text or (--json) as one JSON array.  Filters combine with AND;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Subcommands: each takes the arguments after its own name (argv[0] is the
  * subcommand) and returns the process exit status. */
 #ifndef CP_COMMANDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cipherprobe demo: the product's main job on an embedded default, with no
  * network and no files.  It starts the demo servers (demo_servers.h) on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The demo's TLS servers (see demo_servers.h): one background thread, one
  * poll() loop over a wake-up pipe, the listeners and every connection.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The demo's TLS servers: real OpenSSL servers on 127.0.0.1 (ephemeral
  * ports), each configured like a site that breaks behind a decrypting

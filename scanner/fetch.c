@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The HTTP(S) client core: libcurl with the settings fetch.h promises, and
  * curl's errors turned into sentences a firewall admin can act on.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Everything cipherprobe says over HTTP(S): remote target lists (-i URL),
  * the firewall's XML API (policy/panosapi.h) and webhooks (output/notify.h).

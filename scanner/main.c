@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cipherprobe: which TLS versions, cipher suites and groups a server
  * accepts, and why a decrypting proxy's handshake with it fails.

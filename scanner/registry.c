@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The registry's lookups over the generated tables (registry_data.c).
  * Every table is sorted by id, so id lookups are binary searches; the suite

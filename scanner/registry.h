@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The cipher-suite, group and signature-scheme registry.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internal to the registry: the tables ciphersuites/gen-registry writes into
  * the build directory's scanner/registry_data.c.  Only scanner/registry.c

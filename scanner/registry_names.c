@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Names of the registry's enumerations.  Kept apart from registry.c so the
  * table generator (ciphersuites/gen-registry.c) links the same names it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Result record helpers; see result.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The neutral result record of scanning one target.
  *

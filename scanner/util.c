@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* See util.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small helpers every module needs once: formatted error messages into a
  * caller's buffer, appending to a fixed buffer. */
 #ifndef CP_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Regression watch: state file, diff, webhook; see watch.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The regression watch that ends a scan run from cron: compare with the
  * previous run's state file, report, replace the state atomically, and

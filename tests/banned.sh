@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Banned functions (curl's CODE_STYLE list, extended): no unbounded string
 # writes, no atoi-style unchecked conversion, no shell from input.  The
 # scanner and generators must not call any of them.  TAP.

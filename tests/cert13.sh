@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Certificates of TLS 1.3-only servers (issue 10).  Raw probes read the
 # certificate only from a TLS <= 1.2 answer; for a server that speaks only
 # TLS 1.3 the scan reads it with one real OpenSSL handshake.  The facts

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Certificate chains as the firewall judges them, end to end: a test CA
 # (root, intermediate, leaves) is made here with openssl, real `openssl
 # s_server`s on 127.0.0.1 serve chosen chains, and `cipherprobe scan`

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --from-decryption-log: a PAN-OS decryption-log export (raw and GUI
 # column names) whose server-side failures point at servers on loopback.
 # Each failing server is scanned once, with its failure count; client-side

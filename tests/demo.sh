@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # 'cipherprobe demo': the demo servers come up, the ordinary scan runs on
 # them, and each server gets the verdict the profile implies.  Expected
 # accepted sets come from each server's OpenSSL configuration (asked of

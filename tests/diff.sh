@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # 'cipherprobe diff': exit statuses (0 no regression, 3 regression, 64
 # usage, 65 unusable document, 66 missing file), the text layout and the
 # --json counts, on the hand-written documents in tests/diff/.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/gen-lib.sh: what the data-generator tests share (sourced by
 # tests/gen-registry.sh and tests/profile/gen-clients.sh).  The sourcing
 # script sets $gen (the generator) and defines fresh() (a pristine copy of

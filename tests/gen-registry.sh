@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # gen-registry is the data files' reviewer: given a damaged copy of
 # ciphersuites/, it must fail and name file:line; given the real one, pass.
 : "${top_srcdir:=.}"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Hostile servers: one tlsfake process with a listener per misbehaviour, a
 # well-behaved tlsfake listener and a real openssl s_server, all in ONE scan
 # with short timeouts.  Every target must give exactly one record with the

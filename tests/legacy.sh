@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # What no Debian TLS stack serves any more, served by tlsfake: SSLv2,
 # SSLv3 with RC4-MD5 and EXPORT suites, TLS 1.0 EXPORT.  The accepted set
 # of each listener is its own configuration (the suites= and kinds= given

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The manual pages cannot drift from the program and its data:
 #   - every command `cipherprobe --help` lists has a section and a SYNOPSIS
 #     line in cipherprobe(1);

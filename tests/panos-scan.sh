@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The profile straight from a firewall's XML API (--panos-host) and a target
 # list over HTTPS (-i URL), against tests/servers/fakehttp.py on loopback
 # playing the firewall and the web server, with a test CA made here.  The

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Politeness: the per-host cap (--per-host, default 4) and the connection
 # rate (--rate) seen from the server's side.  tlsfake --stats counts, per
 # listener, the most connections open at once and every connection it

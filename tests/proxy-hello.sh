@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # --proxy-hello end to end, on loopback only: tcpdump captures on lo the
 # ClientHello `openssl s_client` sends to a local `openssl s_server`;
 # `cipherprobe scan --proxy-hello` then replays it to a recorder

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The replay lists every version the proxy offers (issue 10): a profile with
 # min-version tls1-0 and max-version max makes the proxy offer TLS 1.0 to
 # 1.3, so its TLS 1.3 hello must carry all four in supported_versions.  An

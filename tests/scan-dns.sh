@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Names through --resolver: a stub DNS server on loopback (tests/stubdns)
 # answers A, AAAA, NXDOMAIN, SERVFAIL, NODATA and never-answering names; the
 # scan must resolve asynchronously, send the name as SNI, give each failing

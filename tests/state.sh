@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The cron job: --state compares with the previous scan, exits 3 on a
 # regression naming what was lost, replaces the state atomically (a killed
 # run leaves the old one), and --notify tells a webhook (fakehttp.py

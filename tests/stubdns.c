@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stubdns: a tiny authoritative DNS server for tests, answering from a zone
  * file on a loopback address only.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # 'cipherprobe suites': the JSON parses and has the documented fields, the
 # filters narrow it, and bad usage exits 64 naming the culprit.  Expected
 # values come from the IANA CSV and PANOS.md, not from the program.

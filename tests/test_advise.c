@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The advisor, table-driven: each case is a server (accepted suites per
  * version, groups, certificate facts, what it did with the proxy's exact

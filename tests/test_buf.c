@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Byte cursors: every read past the end fails and leaves the cursor alone;
  * the write buffer's cap and length prefixes hold. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Certificate facts: every certificate here is made by the test with
  * OpenSSL, so each expected value is a property the test chose (key size,
  * curve, names, dates, signer); the fingerprint is recomputed independently

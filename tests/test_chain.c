@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Chain verification: a root, an intermediate and leaves are made here with
  * OpenSSL at test time, so every expected error is a property of how the
  * test built the chain (who signed what, which dates, which names, what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The captured-hello path (--proxy-hello): the ClientHello decoder and
  * server_name rewriter (tls/chello.h), the hex-dump reader

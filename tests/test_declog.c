@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Decryption-log exports: fixtures written by hand from the PAN-OS field
  * list (raw field names, GUI display names with BOM, CRLF and quoting, bad

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The diff engine: every rule of output/diff.h in both directions, target
  * matching (--all-addresses keys, rotated addresses, added/removed),

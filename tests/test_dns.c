@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cp_dns against tests/stubdns on 127.0.0.1: every status, answer order and
  * de-duplication, truncation to TCP, IP literals without a query, 200

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fetch.c, panosapi.c and notify.c against tests/servers/fakehttp.py on
  * 127.0.0.1.  The test makes its own CA and server certificates with

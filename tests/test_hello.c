@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ClientHello encoder: every hello is parsed back here by walking the RFC
  * layout with the byte cursors (RFC 5246 6.2.1 records, 7.4 handshake

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The interception detector: results are built by hand with the facts a
  * proxied scan would show (one non-public issuer on unrelated names) or a
  * direct one would (public roots, one organisation's names, self-signed

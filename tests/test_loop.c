@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The epoll reactor: timer order and cancellation (also from callbacks and
  * at scale), fd readiness on pipes and socketpairs, and the stale-event

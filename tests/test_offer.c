@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The forward proxy's hello (cp_proxy_offer) and the client models.
  *

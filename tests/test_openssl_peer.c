@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The encoder checked by a real peer: each hello is written into the read
  * side of an OpenSSL server (memory BIO pair, no sockets), SSL_accept runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Output writers: the JSON contract field by field, input order under
  * out-of-order completion, JSONL framing, the JSON loader (round trip and

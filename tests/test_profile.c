@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Decryption profiles in: every format (tests/profile/ fixtures, written by
  * hand from PANOS.md's paths and element names), defaults filled in, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Registry tests.  Expected values come from sources independent of the
  * generated tables: the IANA CSV files themselves (parsed here by a second,

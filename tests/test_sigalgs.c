@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The signature-scheme chains (probe/sigalgs.c) driven without sockets: a
  * scripted server answers each hello the chain describes, as OpenSSL does

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Properties of the advisor's solver over random servers, profiles and
  * clients (a fixed seed, so a failure reproduces):

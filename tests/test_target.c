@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Target parsing and list reading: every accepted form with the fields it
  * must yield, bad lines with the words their message must contain, and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * net/tlsconn: a real OpenSSL client handshake on the event loop, bounded
  * as a whole by one deadline.  Peers are on 127.0.0.1 in this process: a

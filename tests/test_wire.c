@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The handshake decoder, fed three ways (whole, one byte at a time, random
  * chunks), on:

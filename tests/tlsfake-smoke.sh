@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tlsfake against independent clients: the real `openssl s_client` (its
 # -trace/-msg output is OpenSSL's own reading of what tlsfake sent), and
 # hand-built ClientHellos written here byte by byte from the RFCs for what

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Memory errors and leaks under valgrind (memcheck), on the normal build:
 # a representative scan (two openssl s_server targets, a tlsfake hostile
 # set, a refused port, names through tests/stubdns, verdicts on), the same

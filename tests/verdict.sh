@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Verdicts end to end against real servers on loopback (issue: proxy
 # profiles).  Expected fixes follow PANOS.md's rules: a suite needs its key
 # exchange, encryption and hash flags; TLS 1.3 needs max-version tls1-3;

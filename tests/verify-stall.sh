@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Real handshakes stay inside --timeout for the WHOLE handshake (issue 10):
 # servers that answer the ClientHello and then stall.  tlsfake's sh-drip
 # sends the ServerHello and then one byte every 200 ms, so no single read

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """One-off helper: draft ciphersuites/suites.tsv from the IANA registry.
 
 NOT run at build time.  It was run once to produce the first draft of

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # embed-tsv.sh SYMBOL HEADER FILE: a C file defining `const char SYMBOL[]`
 # as FILE's text, verbatim, one string literal a line (backslashes and
 # quotes escaped; TABs kept), so data files stay files people edit while

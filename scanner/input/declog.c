@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Decryption-log exports; the format and the target text are in declog.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reading PAN-OS decryption-log CSV exports (PAN-OS 10.0+) into scan
  * targets: the sites whose handshake failed on the server side, once each.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reading a captured ClientHello from a pcap/pcapng capture or a hex
  * dump; see hello_file.h for the contract.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reading a captured ClientHello (--proxy-hello FILE): the firewall's own
  * egress hello, which nobody publishes, so users capture it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Target lists; the line format is described in list.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reading target lists: one target per line, from a file or stdin.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Target parsing; the accepted forms are listed in target.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One scan target, parsed from a command-line argument or a list line.
  *

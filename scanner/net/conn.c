@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One probe connection; see conn.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One probe connection: a non-blocking TCP connect, one ClientHello sent,
  * and the server's answer fed to a cp_wire decoder until it knows enough,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * c-ares on the cp_loop; see dns.h for the contract.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cp_dns: asynchronous name resolution with c-ares, driven by a cp_loop.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cp_loop: a small single-threaded reactor on epoll, in the style of redis
  * ae.h: file descriptors with an interest mask, a callback and a data

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One OpenSSL client handshake on the event loop; see tlsconn.h. */
 #include "config.h"
 

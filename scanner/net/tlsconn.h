@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One real TLS client handshake (OpenSSL) on the event loop: a
  * non-blocking TCP connect, then SSL_connect driven by the loop, its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Comparing two scans (see diff.h for the matching and the rules), and
  * loading / saving whole schema-1 documents for `diff` and `scan --state`.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Comparing two scans: `cipherprobe diff OLD.json NEW.json` and the engine
  * behind `cipherprobe scan --state FILE` (cron: exit 3 on regression).

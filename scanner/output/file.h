@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Atomic output files: readers of PATH (cron jobs, a --state file, a web
  * server) see either the old content or the complete new one, never a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * JSON: one target <-> one object of the schema-1 contract (DESIGN.md),
  * and the "json" and "jsonl" writers.

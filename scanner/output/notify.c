@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Webhook notifications: the body, and a bounded number of attempts.
  * A webhook is a side channel of a scan: it must never hold a cron run up

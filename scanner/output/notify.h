@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Webhooks: `cipherprobe scan --notify URL` tells a chat channel or an
  * automation endpoint that something changed (a regression in a cron run).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The writer registry and summary counting; see output.h. */
 #include "config.h"
 

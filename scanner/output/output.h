@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Output writers: serialise result records for people (text) and scripts
  * (json, jsonl).  The JSON field layout is the contract in DESIGN.md.

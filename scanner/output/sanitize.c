@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Escaping of untrusted strings; see sanitize.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The advisor: turns one scan record, a decryption profile and a client
  * model into a verdict (PANOS.md "How the forward proxy builds its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Verdicts: why the forward proxy's handshake with a server fails, and the
  * smallest, least-weakening profile change that fixes it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internals shared by the advisor's files (advise.c, fleet.c,
  * verdict_out.c); not part of the library's interface.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Client models and the groups PAN-OS strips: lookups over the tables
  * generated from ciphersuites/clients.tsv and panos-groups.tsv (the data,

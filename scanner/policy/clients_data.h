@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internal to the client models: the tables scanner/policy/gen-clients
  * writes into the build directory's scanner/policy/clients_data.c from

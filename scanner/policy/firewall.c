@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The firewall model (policy/firewall.h): PAN-OS releases, read from a
  * table embedded at build time (parsed on each cp_firewall_load: a few

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The firewall's side of a proxied handshake: what the PAN-OS release in
  * front of the users can decrypt and what it puts in its own hello, apart

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The fleet summary: one set of profile changes for many failing targets.
  *

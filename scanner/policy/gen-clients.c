@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gen-clients: turns the client models (ciphersuites/clients.tsv) and the
  * groups PAN-OS strips from its hello (ciphersuites/panos-groups.tsv) into

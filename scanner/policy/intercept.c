@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Is this scan itself being decrypted?  See intercept.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Is this scan itself being decrypted?  A pure detector over the results
  * of one run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The forward proxy's ClientHello to the server (PANOS.md "How the forward
  * proxy builds its ClientHello"): client AND profile AND PAN-OS-decryptable,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the forward proxy puts in its ClientHello to the server: the
  * suites that are in BOTH the client's original hello AND the profile,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The firewall's XML API as a profile source.  fetch.c does the HTTPS;
  * profile.c parses what comes back (an API reply is one of the formats it

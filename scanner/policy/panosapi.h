@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reading a decryption profile from a live firewall or Panorama over the
  * PAN-OS XML API (PANOS.md "Reading a profile over the XML API"), for

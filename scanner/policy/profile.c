@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Decryption profiles in: PAN-OS XML (bare settings, an entry, a running
  * config, an XML API reply), PAN-OS `set` commands, Strata Cloud Manager

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A decryption profile (PAN-OS SSL Forward Proxy, ssl-protocol-settings
  * and ssl-forward-proxy), loaded from any of the formats users have:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internals shared by the profile readers (policy/profile*.c); not part of
  * the library's interface.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Decryption profiles from Strata Cloud Manager / Prisma Access JSON: one
  * profile object, an array of them, or an API listing; snake_case keys.

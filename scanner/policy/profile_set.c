@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Decryption profiles from a file of PAN-OS `set` commands, in any of the
  * forms the CLI takes (vsys, shared, device group); other configuration

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Decryption profiles from PAN-OS XML: a bare <ssl-protocol-settings>, an
  * <entry name=...>, a running-config export (vsys, shared and Panorama

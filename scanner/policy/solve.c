@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The solver over the five handshake axes; see solve.h for the model.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The advisor's solver (internal to policy/): one search over the five
  * axes a proxied handshake needs a path through (DESIGN.md "How a verdict

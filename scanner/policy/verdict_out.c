@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Verdict and fleet renderers (policy/verdict_out.h).  The JSON shapes are
  * the contract users' scripts rely on (DESIGN.md): keep field names and

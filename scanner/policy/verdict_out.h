@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Renderers for verdicts and the fleet summary: JSON values for the
  * output writers (the "verdict" and "summary.recommendation" fields of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The OpenSSL client for a fix's proof, and its verdict; see verify.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * --verify: prove a fix with a real handshake.
  *

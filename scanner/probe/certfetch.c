@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The certificate by a real OpenSSL handshake; see certfetch.h. */
 #include "config.h"
 

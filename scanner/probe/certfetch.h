@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The certificate by a real handshake, when no probe could read it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internal interface between the scan engine (engine.c) and the probing
  * strategies (suites.c, groups.c, pref.c, sslv2.c, sigalgs.c).

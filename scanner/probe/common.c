@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What every probe has in common: the base hello for a protocol version,
  * the candidate suites, and the classification of an answer.

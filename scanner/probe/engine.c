@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The scan engine: admission, resolution, the per-target chains and the
  * three caps (global connections, connections per address:port, new

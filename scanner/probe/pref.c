@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Server preference at one protocol version, once its accepted set is
  * known (every suite chain of that version has finished).

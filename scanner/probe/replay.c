@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Replay: send the server the exact hello the forward proxy would send
  * (a struct cp_replay_hello that policy/ fills from its model, or the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The scan engine: many targets at once on one event loop, each probed
  * until its accepted set is known.

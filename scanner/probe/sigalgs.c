@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Signature schemes the server signs its handshake with, per version: the
  * signature axis of a verdict (a proxied handshake needs a scheme the proxy

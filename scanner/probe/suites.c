@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Accepted cipher suites at one protocol version, over one chunk of the
  * candidates (at most 128 suites per hello: some servers cap the list).

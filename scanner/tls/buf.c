@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bounds-checked cursors; see buf.h for the contract. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Certificate facts from DER; see cert.h. */
 #include "config.h"
 

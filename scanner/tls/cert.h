@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Certificate facts from DER: a pure function over OpenSSL.
  *

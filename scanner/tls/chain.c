@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Certificate chain verification against a trust store; see chain.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Certificate chain verification as the firewall does it: a pure function
  * over OpenSSL.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ClientHello decoder and server_name rewriter; see chello.h for the
  * contract.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ClientHello decoder: what a captured hello (the firewall's own, from a
  * packet capture or a hex dump) offers, and the same hello with another

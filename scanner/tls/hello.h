@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ClientHello encoder (RFC 5246 7.4.1.2, RFC 8446 4.1.2, SSLv2-compatible
  * hello per RFC 5246 appendix E.2).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Key shares for TLS 1.3 hellos (RFC 8446 4.2.8).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Incremental decoder for a server's answer to one ClientHello; the
  * contract is in wire.h.

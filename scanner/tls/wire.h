@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Incremental decoder for what a server sends back to one ClientHello.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Verdict conformance suite (issue 10, item 4).  TAP on stdout.
 
 Each file tests/conformance/cases/*.case is one (server x profile x client)

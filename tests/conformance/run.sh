@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Verdict conformance suite (TAP): see tests/conformance/README.md.
 #   tests/conformance/run.sh [--oracle-only] [--case ID]... [--keep] [-v]
 # make check sets top_srcdir, top_builddir and CIPHERPROBE.

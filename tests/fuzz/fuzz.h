@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What every harness in tests/fuzz shares: the libFuzzer entry points and
  * the check that turns a broken invariant into a crash.

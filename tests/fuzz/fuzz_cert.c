@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzzes certificate facts (scanner/tls/cert.h) with the bytes a server
  * sends as its leaf certificate: the whole input is the DER.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzzes the captured-hello path: the ClientHello decoder and server_name
  * rewriter (scanner/tls/chello.h) with what a capture file could hold, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzzes the decryption-log CSV reader (scanner/input/declog.h) with an
  * export a user pasted from elsewhere: the whole input is the file, read

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzzes the ClientHello encoder (scanner/tls/hello.h): any parameters
  * built from the input, sane or not, must either be refused with a status

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzzes the saved-scan loader that `cipherprobe diff` and `scan --state`
  * read old results with (cp_result_from_json, scanner/output/output.h),

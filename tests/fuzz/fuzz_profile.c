@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzzes the decryption-profile loaders (scanner/policy/profile.h): PAN-OS
  * XML (running configs, snippets, API replies), `set` command files and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzzes target parsing (scanner/input/target.h) and list reading
  * (scanner/input/list.h): the whole input is one target argument (up to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzzes the handshake decoder (scanner/tls/wire.h) with what a hostile
  * server could send, the way a socket delivers it: in chunks.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Regenerate the seed inputs of tests/fuzz/corpus that are derived from
 elsewhere.  Run by hand (not by the build); its output is committed.
 

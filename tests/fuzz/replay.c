@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Replays fuzz inputs through a harness without libFuzzer, for `make check`
  * on any compiler: every regular file in the directories (or the files)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * LD_PRELOAD shim for the integration tests: confine a server that can only
  * listen on every interface (gnutls-serv has no address option) to loopback.

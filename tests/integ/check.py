@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Compare cipherprobe's JSON with a server's expected sets (from expect.py).
 
   check.py match EXPECT.json SCAN.json [--target I] [--port P] [--label L]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # (c) OpenSSL, TLS 1.2 DHE suites only, RFC 7919 ffdhe3072 parameters: dhe_bits comes from the file.
 # Integration test (TAP); --selftest runs it without cipherprobe.  See lib.sh.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # (d) OpenSSL, ECDSA P-256 certificate, several ECDHE-ECDSA suites.  The string also
 # names an ECDHE-RSA suite the certificate cannot serve: it must not be reported.
 # Integration test (TAP); --selftest runs it without cipherprobe.  See lib.sh.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Per-target errors: a list (-i FILE) mixing a refused port, a good server and
 # an unparsable line must give one record per line, in input order, with
 # error kinds "refused" and "input", and exit status 2 (some targets could

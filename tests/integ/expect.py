@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Expected accepted sets of a loopback test server, from its own configuration.
 
 cipherprobe's integration tests compare the scanner's JSON with what the

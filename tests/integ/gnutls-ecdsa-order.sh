@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # gnutls-serv with an ECDSA certificate and %SERVER_PRECEDENCE, TLS 1.2 and
 # 1.3: the ECDHE-RSA and RSA suites of NORMAL must be filtered out, and the
 # order must be the one `gnutls-cli --list` prints for the priority string.

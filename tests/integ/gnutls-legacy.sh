@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # (h) gnutls-serv with legacy suites on top of NORMAL (3DES, CAMELLIA, RC4, CBC-SHA256)
 # and every group; TLS 1.0 to 1.3.  Debian 12's GnuTLS 3.7 still serves RC4 and
 # RC4-MD5 when asked; VERS-SSL3.0 is compiled out.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # tests/integ/lib.sh: real TLS servers on loopback for cipherprobe's
 # integration tests.  Sourced by tests/integ/*.sh, which are declarative:
@@ -115,7 +116,7 @@ integ_begin() {
 		--selftest) INTEG_MODE=selftest ;;
 		--keep) INTEG_KEEP=yes ;;
 		-h | --help)
-			sed -n '2,/^$/s/^# \{0,1\}//p' "$INTEG_DIR/lib.sh"
+			sed -n '3,/^$/s/^# \{0,1\}//p' "$INTEG_DIR/lib.sh"
 			exit 0
 			;;
 		*) echo "Bail out! unknown option '$a'"; exit 64 ;;

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Small loopback socket helpers for tests/integ/lib.sh.
 
   netutil.py free-port          a TCP port on 127.0.0.1 nobody listens on now

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # (e) OpenSSL with -serverpref and deliberately unsorted cipher lists (TLS 1.2 and 1.3):
 # server_preference must be true and the suites in exactly the configured order.
 # Integration test (TAP); --selftest runs it without cipherprobe.  See lib.sh.

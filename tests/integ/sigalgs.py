@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Signature schemes a server signs with: the expectation, its proof, the check.
 
 Used by tests/integ/sigalgs.sh (see there).  Subcommands:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Signature schemes (probe/sigalgs.c) against openssl s_server on loopback.
 # Each case gives the server one certificate key and a -sigalgs list; the
 # schemes it must sign with at TLS 1.3 and 1.2 follow from those two by

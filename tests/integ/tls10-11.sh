@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # (f) OpenSSL, TLS 1.0 and 1.1 only, at security level 0 (the only level that allows them).
 # Integration test (TAP); --selftest runs it without cipherprobe.  See lib.sh.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # (a) OpenSSL, TLS 1.2 only, one suite: every other suite and version refused.
 # Integration test (TAP); --selftest runs it without cipherprobe.  See lib.sh.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # (b) OpenSSL, TLS 1.3 only, one suite and one group: groups must be exactly [secp384r1].
 # Integration test (TAP); --selftest runs it without cipherprobe.  See lib.sh.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"

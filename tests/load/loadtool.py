@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Helpers for tests/load/run.
 
   loadtool.py targets N DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Write an nginx configuration for the load test, and what each port accepts.
 
   nginxconf.py DIR PORT...

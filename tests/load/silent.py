@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Listeners that accept TCP connections and never say a word.
 
   silent.py COUNT PORT-FILE [MAX-SECONDS]

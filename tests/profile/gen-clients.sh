@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # gen-clients reviews the client models: given a damaged copy of
 # clients.tsv or panos-groups.tsv it must fail, name file:line and write
 # nothing; given the real files it must pass.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """fakehttp: a scripted HTTP(S) server for tests/test_fetch.c.
 
 It plays the endpoints cipherprobe talks to over HTTP(S): a PAN-OS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Negotiation and reply encoding; the contract is in tf_answer.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What tlsfake says back: the negotiation (a pure decision from the
  * listener's configuration and the parsed hello) and the bytes that carry

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bounds-checked cursors; the contract is in tf_buf.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tlsfake's own byte cursors.  tlsfake is an independent peer for the
  * scanner's tests, so it shares no code with libcipherprobe: a bug in the

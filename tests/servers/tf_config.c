@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Listener spec parser; the grammar is in README.md. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Listener specifications: "NAME=BEHAVIOUR[,option...]" from the command
  * line, parsed into one plain struct per listener.  README.md documents

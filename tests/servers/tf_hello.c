@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ClientHello intake; the contract is in tf_hello.h. */
 #include "config.h"
 

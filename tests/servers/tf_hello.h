@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ClientHello intake, written from the RFCs independently of the scanner's
  * encoder: record reassembly (RFC 5246 6.2.1, a hello may span records and

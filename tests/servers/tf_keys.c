@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Certificates and key shares with OpenSSL 3; see tf_keys.h. */
 #include "config.h"
 

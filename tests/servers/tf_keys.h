@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Key material, made with OpenSSL at start or on first use and reused for
  * every connection: tlsfake needs well-formed public values (a real point,

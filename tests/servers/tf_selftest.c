@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tlsfake's wire code driven with byte vectors, no sockets: record
  * reassembly at every split and byte-at-a-time, every truncation of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Suite and group facts, taken from the IANA TLS registries
  * (the CSV files under ciphersuites/iana/): a suite is listed here only when

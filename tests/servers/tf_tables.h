@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The little protocol knowledge tlsfake needs, as data: which key exchange
  * a cipher suite uses (so it knows whether to send Certificate and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tlsfake: a scripted TLS server for cipherprobe's tests.
  *
