@@ -47,12 +47,16 @@ static void answer(struct fake *f, struct cp_chain *c, const struct cp_probe_spe
 	uint16_t pick = 0;
 
 	/* what the engine's prepare() remembers about the hello */
+	/* (an empty list may come as a NULL pointer: no memcpy from NULL) */
 	c->noffered = s->hp.nsuites;
-	memcpy(c->offered, s->hp.suites, s->hp.nsuites * sizeof *s->hp.suites);
+	if (s->hp.nsuites)
+		memcpy(c->offered, s->hp.suites, s->hp.nsuites * sizeof *s->hp.suites);
 	c->nsent_groups = s->hp.ngroups;
-	memcpy(c->sent_groups, s->hp.groups, s->hp.ngroups * sizeof *s->hp.groups);
+	if (s->hp.ngroups)
+		memcpy(c->sent_groups, s->hp.groups, s->hp.ngroups * sizeof *s->hp.groups);
 	c->nsent_shares = s->hp.nshares;
-	memcpy(c->sent_shares, s->hp.share_groups, s->hp.nshares * sizeof *s->hp.share_groups);
+	if (s->hp.nshares)
+		memcpy(c->sent_shares, s->hp.share_groups, s->hp.nshares * sizeof *s->hp.share_groups);
 
 	f->hellos++;
 	memset(&w, 0, sizeof w);
