@@ -276,7 +276,7 @@ struct cp_pf_cand *cp_pf_cand_add(struct cp_pf_ctx *cx, const char *name, enum c
 		return NULL;
 	}
 	if (strlen(scope) >= sizeof c->ref.scope ||
-	    (loc == CP_LOC_VSYS && strlen(scope) >= sizeof c->prof.vsys)) {
+	    (loc == CP_LOC_VSYS && strlen(scope) >= sizeof c->prof->vsys)) {
 		cp_pf_fail(cx, line, "%s name '%.40s...' is too long", cp_profile_loc_name(loc), scope);
 		return NULL;
 	}
@@ -291,8 +291,16 @@ struct cp_pf_cand *cp_pf_cand_add(struct cp_pf_ctx *cx, const char *name, enum c
 		cx->c = nc;
 		cx->cap = ncap;
 	}
-	c = &cx->c[cx->n++];
+	c = &cx->c[cx->n];
 	memset(c, 0, sizeof *c);
+	if (kind == CAND_PARSED) {
+		c->prof = calloc(1, sizeof *c->prof);
+		if (c->prof == NULL) {
+			cp_pf_fail(cx, 0, "out of memory");
+			return NULL;
+		}
+	}
+	cx->n++;
 	snprintf(c->ref.name, sizeof c->ref.name, "%s", name);
 	snprintf(c->ref.scope, sizeof c->ref.scope, "%s", scope);
 	c->ref.loc = loc;
@@ -300,6 +308,15 @@ struct cp_pf_cand *cp_pf_cand_add(struct cp_pf_ctx *cx, const char *name, enum c
 	c->kind = kind;
 	c->node = node;
 	return c;
+}
+
+void cp_pf_free(struct cp_pf_ctx *cx)
+{
+	for (size_t i = 0; i < cx->n; i++)
+		free(cx->c[i].prof);
+	free(cx->c);
+	cx->c = NULL;
+	cx->n = cx->cap = 0;
 }
 
 /* "Corp (vsys1)", "Strict (shared)", "Lab (device-group DG1)", "Corp". */
@@ -543,7 +560,7 @@ int cp_profile_load_mem(const char *buf, size_t len, const char *label, const ch
 	rc = load_any(&cx, buf, len, name, &p, false);
 	if (rc == 0)
 		*out = p;
-	free(cx.c);
+	cp_pf_free(&cx);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -573,7 +590,7 @@ int cp_profile_list_mem(const char *buf, size_t len, const char *label,
 	*n = cx.n;
 	rc = 0;
 out:
-	free(cx.c);
+	cp_pf_free(&cx);
 	return rc;
 }
 
