@@ -51,7 +51,7 @@ struct verdict_view {
 	bool present;             /* verdict is an object (null: --no-verdict or an error record) */
 	bool compatible;
 	bool fix_known;           /* "fix" is there (null or an object) */
-	const json_t *fix;        /* NULL when "fix" is null */
+	bool fix;                 /* "fix" is an object */
 	const json_t *changes;    /* fix.changes, an array of strings */
 	bool fix_weak;
 	bool nd_known, no_decrypt;
@@ -61,8 +61,8 @@ struct verdict_view {
 struct rec {
 	struct cp_result *r;
 	struct verdict_view v;    /* points into vj */
-	json_t *vj;               /* the target's "verdict", held: the rest of
-	                           * the target's JSON is not kept */
+	json_t *vj;               /* [reason, changes] of the verdict, held:
+	                           * nothing else of the target's JSON is kept */
 	size_t pos;               /* index in "targets" */
 	size_t peer;              /* matched record on the other side, or NONE */
 	bool multi;               /* its input has several records here */
@@ -168,7 +168,7 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 		cp_seterr(err, errlen, "targets[%zu].verdict.fix: expected an object or null", i);
 		return -1;
 	}
-	v->fix = x;
+	v->fix = true;
 	v->changes = json_object_get(x, "changes");
 	if (!json_is_array(v->changes)) {
 		cp_seterr(err, errlen, "targets[%zu].verdict.fix.changes: %s", i,
@@ -180,7 +180,7 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 			cp_seterr(err, errlen, "targets[%zu].verdict.fix.changes[%zu]: expected a string", i, k);
 			return -1;
 		}
-	x = json_object_get(v->fix, "weak");
+	x = json_object_get(x, "weak");
 	if (x && !json_is_boolean(x)) {
 		cp_seterr(err, errlen, "targets[%zu].verdict.fix.weak: expected a boolean", i);
 		return -1;
@@ -275,7 +275,15 @@ static int side_add(struct side *s, const json_t *t, size_t i, char *err, size_t
 	rc->peer = NONE;
 	if (read_verdict(t, &rc->v, i, err, errlen))
 		return -1;
-	rc->vj = json_incref(json_object_get(t, "verdict"));
+	if (rc->v.reason || rc->v.changes) {
+		/* the strings the rules quote, without the rest of the verdict */
+		rc->vj = json_pack("[O?O?]", json_object_get(json_object_get(t, "verdict"), "reason"),
+				   (json_t *)rc->v.changes);
+		if (!rc->vj) {
+			cp_seterr(err, errlen, "out of memory");
+			return -1;
+		}
+	}
 	return 0;
 }
 
