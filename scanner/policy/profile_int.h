@@ -25,8 +25,18 @@ enum cp_pf_cand_kind {
 	CAND_PARSED,     /* set commands: already parsed into prof */
 };
 
+/* A cp_profile_ref without its fixed arrays: name and scope point into one
+ * small allocation (names), at most as long as cp_profile_ref allows. */
+struct cp_pf_ref {
+	const char *name;
+	enum cp_profile_loc loc;
+	const char *scope;
+	size_t line;
+};
+
 struct cp_pf_cand {
-	struct cp_profile_ref ref;
+	struct cp_pf_ref ref;
+	char *names;               /* "NAME\0SCOPE\0", owned */
 	enum cp_pf_cand_kind kind;
 	void *node;                /* xmlNode or json_t, borrowed */
 	/* CAND_PARSED only (set commands are parsed as they are read); the
