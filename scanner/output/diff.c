@@ -1341,7 +1341,7 @@ static void skip_ws(struct text *t)
 }
 
 /* "NAME:LINE:COLUMN: msg" for byte at of the text, counted as jansson
- * counts them (lines from 1, UTF-8 characters before it on its line);
+ * counts them (lines from 1, UTF-8 characters up to it on its line);
  * rel_line/rel_col, when rel_line is not 0, are jansson's position of an
  * error inside a value that starts at byte at. */
 static void syntax_err(const struct text *t, size_t at, int rel_line, int rel_col,
@@ -1363,6 +1363,8 @@ static void syntax_err(const struct text *t, size_t at, int rel_line, int rel_co
 		col = rel_col > 0 ? (size_t)rel_col : 0;
 	} else if (rel_line == 1) {
 		col += rel_col > 0 ? (size_t)rel_col : 0;
+	} else {
+		col++;            /* the character at `at` itself, as jansson does */
 	}
 	cp_seterr(err, errlen, "%s:%zu:%zu: %s", t->name, line, col, msg);
 }
