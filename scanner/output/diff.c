@@ -1556,9 +1556,12 @@ static int stream_doc(struct text *t, struct side *s, char *err, size_t errlen, 
 		goto out;
 	}
 	if (check_schema(json_object_get(top, "schema"), sub, sizeof sub) ||
-	    (!have_targets && (cp_seterr(sub, sizeof sub, "targets: missing"), 1)) ||
 	    check_rest(top, sub, sizeof sub)) {
 		cp_seterr(err, errlen, "%s: %s", t->name, sub);
+		goto out;
+	}
+	if (!have_targets) {
+		cp_seterr(err, errlen, "%s: targets: missing", t->name);
 		goto out;
 	}
 	rc = 0;
