@@ -593,6 +593,7 @@ static const char *const protocol_keys[] = {
 };
 static const char *const cipher_keys[] = { "id", "name", "strength", NULL };
 static const char *const group_keys[] = { "id", "name", "versions", NULL };
+static const char *const sigalg_keys[] = { "id", "name", "versions", NULL };
 static const char *const cert_keys[] = {
 	"subject", "issuer", "sans", "key_type", "key_bits", "curve", "sig_alg", "not_before",
 	"not_after", "expired", "not_yet_valid", "self_signed", "sha256", "chain_len", "chain",
@@ -798,7 +799,7 @@ static int load_sigalg(struct cp_result *r, const json_t *o, const char *path,
 
 	if (!json_is_object(o))
 		return bad(err, errlen, path, "expected an object, got %s", type_name(o));
-	if (cp_json_check_keys(o, path, group_keys, err, errlen) ||
+	if (cp_json_check_keys(o, path, sigalg_keys, err, errlen) ||
 	    field(o, path, "id", REQ, JSON_STRING, &id, err, errlen) ||
 	    field(o, path, "name", NULLABLE, JSON_STRING, &v, err, errlen) ||
 	    field(o, path, "versions", 0, JSON_ARRAY, &versions, err, errlen))
