@@ -61,7 +61,8 @@ int cmd_diff(int argc, char **argv)
 {
 	const char *color = "auto";
 	bool as_json = false, use_color;
-	json_t *old_doc = NULL, *new_doc = NULL, *out_j = NULL;
+	struct cp_diff_side *old_side = NULL, *new_side = NULL;
+	json_t *out_j = NULL;
 	struct cp_diff d = { 0 };
 	char err[512];
 	int rc = CP_EXIT_USAGE, opt;
@@ -97,19 +98,20 @@ int cmd_diff(int argc, char **argv)
 		fprintf(stderr, "cipherprobe diff: only one document can come from standard input\n");
 		goto out;
 	}
-	old_doc = cp_doc_load(argv[optind], err, sizeof err);
-	if (!old_doc) {
+	/* streamed: memory is the file and its records, not a JSON tree */
+	old_side = cp_diff_side_load(argv[optind], CP_DOC_MAX, err, sizeof err);
+	if (!old_side) {
 		rc = load_status(errno);
 		fprintf(stderr, "cipherprobe diff: %s\n", err);
 		goto out;
 	}
-	new_doc = cp_doc_load(argv[optind + 1], err, sizeof err);
-	if (!new_doc) {
+	new_side = cp_diff_side_load(argv[optind + 1], CP_DOC_MAX, err, sizeof err);
+	if (!new_side) {
 		rc = load_status(errno);
 		fprintf(stderr, "cipherprobe diff: %s\n", err);
 		goto out;
 	}
-	if (cp_diff_docs(old_doc, new_doc, &d, err, sizeof err)) {
+	if (cp_diff_sides(old_side, new_side, &d, err, sizeof err)) {
 		/* both loaded and checked, so only memory can fail here */
 		rc = strcmp(err, "out of memory") ? CP_EXIT_DATAERR : CP_EXIT_OSERR;
 		fprintf(stderr, "cipherprobe diff: %s\n", err);
@@ -140,8 +142,8 @@ int cmd_diff(int argc, char **argv)
 	rc = cp_diff_regressions(&d) ? CP_EXIT_REGRESSION : CP_EXIT_OK;
 out:
 	json_decref(out_j);
-	json_decref(old_doc);
-	json_decref(new_doc);
+	cp_diff_side_free(old_side);
+	cp_diff_side_free(new_side);
 	cp_diff_free(&d);
 	return rc;
 }

@@ -46,7 +46,8 @@ static bool want_notify(const struct cp_watch_opts *o, const struct cp_watch_out
 int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results, size_t n,
 		 const struct cp_summary *sum, struct cp_watch_outcome *out)
 {
-	json_t *old = NULL, *cur = NULL, *payload = NULL;
+	json_t *cur = NULL, *payload = NULL;
+	struct cp_diff_side *old = NULL, *cur_side = NULL;
 	struct cp_diff d;
 	bool have_diff = false;
 	char err[1024];
@@ -61,7 +62,8 @@ int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results
 	}
 	if (o->state) {
 		errno = 0;
-		old = cp_doc_load(o->state, err, sizeof err);
+		/* streamed: a huge or padded state costs its bytes, not a tree */
+		old = cp_diff_side_load(o->state, CP_DOC_MAX, err, sizeof err);
 		if (!old && errno == ENOENT) {
 			out->first_run = true;
 		} else if (!old) {
@@ -69,7 +71,8 @@ int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results
 			fprintf(stderr, "cipherprobe scan: --state: %s (left as it is; move it away to start over)\n", err);
 			out->state_failed = out->state_unusable = true;
 			goto out;
-		} else if (cp_diff_docs(old, cur, &d, err, sizeof err) < 0) {
+		} else if (!(cur_side = cp_diff_side_of(cur, err, sizeof err)) ||
+			   cp_diff_sides(old, cur_side, &d, err, sizeof err) < 0) {
 			fprintf(stderr, "cipherprobe scan: --state: cannot compare with %s: %s\n", o->state, err);
 			out->state_failed = out->state_unusable = true;
 			goto out;
@@ -115,7 +118,8 @@ out:
 	if (have_diff)
 		cp_diff_free(&d);
 	json_decref(payload);
-	json_decref(old);
+	cp_diff_side_free(old);
+	cp_diff_side_free(cur_side);
 	json_decref(cur);
 	return rc;
 }

@@ -2,8 +2,9 @@
 /*
  * The diff engine: every rule of output/diff.h in both directions, target
  * matching (--all-addresses keys, rotated addresses, added/removed),
- * malformed documents with their messages, the JSON and text renderers,
- * and documents loaded from and saved to disk.
+ * malformed documents with their messages, keys no version wrote, the
+ * JSON and text renderers, and documents loaded (whole or streamed) from
+ * and saved to disk.
  *
  * Each case starts from tests/diff/old.json (a hand-written schema-1
  * document: a compatible site, an incompatible legacy site with a fix, a
@@ -929,6 +930,187 @@ static void test_print_hostile(void **state)
 	json_decref(n);
 }
 
+/* ---- unknown keys and streamed sides (issue 12) ---------------------- */
+
+/* A key no version of cipherprobe wrote is refused at every level the
+ * loader reads, named with its path; what the writers emit loads. */
+static void test_unknown_keys(void **state)
+{
+	json_t *d;
+
+	d = base();
+	set(d, "junk", json_pack("[iii]", 0, 0, 0));
+	expect_reject(base(), d, "new document: junk: unknown key (no version of cipherprobe writes it)");
+	d = base();
+	set(json_object_get(d, "tool"), "build", json_string("x"));
+	expect_reject(d, base(), "old document: tool.build: unknown key (no version of cipherprobe writes it)");
+	d = base();
+	set(json_object_get(d, "summary"), "extra", json_true());
+	expect_reject(base(), d, "new document: summary.extra: unknown key (no version of cipherprobe writes it)");
+	d = base();
+	set(tgt(d, LEGACY, NULL), "padding", json_string(""));
+	expect_reject(base(), d, "new document: targets[1].padding: unknown key (no version of cipherprobe writes it)");
+	d = base();
+	set(json_object_get(tgt(d, WWW, NULL), "certificate"), "owner", json_null());
+	expect_reject(base(), d, "new document: targets[0].certificate.owner: unknown key (no version of cipherprobe writes it)");
+	d = base();
+	set(proto(tgt(d, WWW, NULL), "TLSv1.3"), "rank", json_integer(1));
+	expect_reject(base(), d, "new document: targets[0].protocols[4].rank: unknown key (no version of cipherprobe writes it)");
+	d = base();
+	set(verdict(tgt(d, WWW, NULL)), "score", json_integer(1));
+	expect_reject(base(), d, "new document: targets[0].verdict.score: unknown key (no version of cipherprobe writes it)");
+	d = base();
+	set(fix(tgt(d, LEGACY, NULL)), "cost", json_integer(1));
+	expect_reject(base(), d, "new document: targets[1].verdict.fix.cost: unknown key (no version of cipherprobe writes it)");
+	/* a key with a terminal escape is shown escaped */
+	d = base();
+	set(d, "\033]0;owned\007", json_true());
+	expect_reject(base(), d, "new document: \\x1B]0;owned\\x07: unknown key (no version of cipherprobe writes it)");
+
+	/* the fields added since the first documents all load */
+	d = base();
+	set(json_object_get(tgt(d, WWW, NULL), "certificate"), "chain",
+	    json_pack("{s:b, s:[], s:n, s:s}", "trusted", 1, "errors", "missing_issuer", "anchor", "CN=Root"));
+	set(tgt(d, WWW, NULL), "certificate_error", json_string("x"));
+	set(tgt(d, WWW, NULL), "signature_algorithms",
+	    json_pack("[{s:s, s:s, s:[s]}]", "id", "0x0804", "name", "rsa_pss_rsae_sha256", "versions", "TLSv1.3"));
+	set(tgt(d, WWW, NULL), "signature_algorithms_probed", json_true());
+	set(tgt(d, WWW, NULL), "proxy_hello", json_pack("{s:s, s:b}", "source", "capture", "sni_rewritten", 0));
+	set(tgt(d, WWW, NULL), "log", json_pack("{s:i, s:n}", "failures", 2, "error"));
+	set(verdict(tgt(d, WWW, NULL)), "causes", json_array());
+	set(verdict(tgt(d, WWW, NULL)), "assumes", json_null());
+	set(json_object_get(d, "summary"), "interception",
+	    json_pack("{s:s, s:i}", "issuer", "CN=Corp", "targets", 1));
+	{
+		char err[512];
+		assert_int_equal(cp_doc_check(d, err, sizeof err), 0);
+	}
+	json_decref(d);
+}
+
+/* Writes text to a temporary file; its path in path. */
+static void write_tmp(char *path, size_t size, const char *text, size_t len)
+{
+	int fd;
+
+	snprintf(path, size, "/tmp/test_diff_side.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	assert_int_equal(close(fd), 0);
+}
+
+static void expect_side_error(const char *text, size_t max, int want_errno, const char *want)
+{
+	char path[64], err[512] = "", full[640];
+	struct cp_diff_side *s;
+
+	write_tmp(path, sizeof path, text, strlen(text));
+	errno = 0;
+	s = cp_diff_side_load(path, max, err, sizeof err);
+	assert_null(s);
+	assert_int_equal(errno, want_errno);
+	snprintf(full, sizeof full, "%s%s", path, want);
+	assert_string_equal(err, full);
+	unlink(path);
+}
+
+static void test_side_load(void **state)
+{
+	char err[512], path[64];
+	struct cp_diff_side *o, *n;
+	json_t *jo, *jn;
+	struct cp_diff a, b;
+	char *big;
+	size_t len;
+
+	/* the fixtures give what cp_diff_docs gives, and a side compares twice */
+	o = cp_diff_side_load(fixture("old.json"), CP_DOC_MAX, err, sizeof err);
+	assert_non_null(o);
+	n = cp_diff_side_load(fixture("new.json"), CP_DOC_MAX, err, sizeof err);
+	assert_non_null(n);
+	jo = cp_doc_load(fixture("old.json"), err, sizeof err);
+	jn = cp_doc_load(fixture("new.json"), err, sizeof err);
+	run(jo, jn, &a);
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(cp_diff_sides(o, n, &b, err, sizeof err), 0);
+		assert_int_equal(b.nchanges, a.nchanges);
+		assert_int_equal(b.compared, a.compared);
+		assert_int_equal(b.nadded, a.nadded);
+		assert_int_equal(b.nremoved, a.nremoved);
+		for (size_t i = 0; i < a.nchanges; i++)
+			assert_string_equal(b.changes[i].detail, a.changes[i].detail);
+		cp_diff_free(&b);
+	}
+	cp_diff_free(&a);
+	json_decref(jo);
+	json_decref(jn);
+	cp_diff_side_free(o);
+	cp_diff_side_free(n);
+
+	/* the same messages and errno as cp_doc_load */
+	errno = 0;
+	assert_null(cp_diff_side_load(fixture("truncated.json"), CP_DOC_MAX, err, sizeof err));
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(strstr(err, "truncated.json:25:64: premature end of input near '\"TL'"));
+	errno = 0;
+	assert_null(cp_diff_side_load(fixture("schema2.json"), CP_DOC_MAX, err, sizeof err));
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(strstr(err, "schema2.json: schema: expected 1, got 2"));
+	errno = 0;
+	assert_null(cp_diff_side_load(fixture("old.json"), 1000, err, sizeof err));
+	assert_int_equal(errno, EFBIG);
+	assert_non_null(strstr(err, "old.json: larger than 1000 bytes"));
+	errno = 0;
+	assert_null(cp_diff_side_load(fixture("does-not-exist.json"), CP_DOC_MAX, err, sizeof err));
+	assert_int_equal(errno, ENOENT);
+
+	expect_side_error("{\"schema\": 1, \"targets\": [], \"junk\": [0, 0, 0]}", CP_DOC_MAX, EINVAL,
+			  ": junk: unknown key (no version of cipherprobe writes it)");
+	/* refused before the value is read: it need not even parse */
+	expect_side_error("{\"schema\": 1, \"junk\": [0, 0, oops", CP_DOC_MAX, EINVAL,
+			  ": junk: unknown key (no version of cipherprobe writes it)");
+	expect_side_error("{\"schema\": 1, \"targets\": [{\"input\": \"x\", \"rank\": 1}]}", CP_DOC_MAX,
+			  EINVAL, ": targets[0].rank: unknown key (no version of cipherprobe writes it)");
+	expect_side_error("{\"schema\": 1, \"tool\": {\"name\": \"x\", \"os\": \"y\"}, \"targets\": []}",
+			  CP_DOC_MAX, EINVAL, ": tool.os: unknown key (no version of cipherprobe writes it)");
+	expect_side_error("{\"schema\": 2, \"targets\": []}", CP_DOC_MAX, EINVAL,
+			  ": schema: expected 1, got 2 (written by another version of cipherprobe?)");
+	expect_side_error("{\"schema\": 1}", CP_DOC_MAX, EINVAL, ": targets: missing");
+	expect_side_error("{\"targets\": []}", CP_DOC_MAX, EINVAL,
+			  ": schema: missing (not a cipherprobe JSON document?)");
+	expect_side_error("{\"schema\": 1, \"targets\": {}}", CP_DOC_MAX, EINVAL, ": targets: expected an array");
+	expect_side_error("[]", CP_DOC_MAX, EINVAL, ": expected a JSON object at the top");
+	expect_side_error("{\"schema\": 1, \"schema\": 1, \"targets\": []}", CP_DOC_MAX, EINVAL,
+			  ":1:15: duplicate object key");
+	expect_side_error("{\"schema\": 1, \"targets\": [] x", CP_DOC_MAX, EINVAL,
+			  ":1:29: ',' or '}' expected");
+	expect_side_error("{\"schema\": 1, \"targets\": []} {}", CP_DOC_MAX, EINVAL,
+			  ":1:30: end of file expected");
+	expect_side_error("{\"schema\": 1, \"targets\": [5]}", CP_DOC_MAX, EINVAL,
+			  ": targets[0]: expected an object");
+
+	/* one target larger than CP_DOC_VALUE_MAX is refused, unparsed */
+	len = CP_DOC_VALUE_MAX + 64;
+	big = malloc(len + 1);
+	assert_non_null(big);
+	{
+		static const char head[] = "{\"schema\": 1, \"targets\": [{\"input\": \"";
+
+		memset(big, 'a', len);
+		memcpy(big, head, sizeof head - 1);
+		memcpy(big + len - 5, "\"}]}\n", 5);
+		big[len] = '\0';
+	}
+	write_tmp(path, sizeof path, big, len);
+	free(big);
+	errno = 0;
+	assert_null(cp_diff_side_load(path, CP_DOC_MAX, err, sizeof err));
+	assert_int_equal(errno, EFBIG);
+	assert_non_null(strstr(err, ": targets[0]: larger than 2097152 bytes (the cap on one value)"));
+	unlink(path);
+}
+
 /* ---- documents for --state ------------------------------------------ */
 
 static void test_state_roundtrip(void **state)
@@ -1014,6 +1196,8 @@ int main(void)
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_print_hostile),
 		cmocka_unit_test(test_state_roundtrip),
+		cmocka_unit_test(test_unknown_keys),
+		cmocka_unit_test(test_side_load),
 	};
 
 	return cmocka_run_group_tests(tests, load_base, free_base);

@@ -586,6 +586,12 @@ static const struct reject rejects[] = {
 	{ "error when ok", "error", "{\"kind\":\"dns\",\"message\":\"x\"}", "error: must be null when status is \"ok\"" },
 	{ "protocols object", "protocols", "{}", "protocols: expected an array, got an object" },
 	{ "no groups", "groups", NULL, "groups: missing" },
+	/* issue 12: keys no version wrote, at each level the loader reads */
+	{ "unknown key", "junk", "[0,0,0]", "junk: unknown key" },
+	{ "unknown protocol key", "protocols[0].rank", "1", "protocols[0].rank: unknown key" },
+	{ "unknown cipher key", "protocols[3].ciphers[0].rank", "1", "protocols[3].ciphers[0].rank: unknown key" },
+	{ "unknown group key", "groups[0].rank", "1", "groups[0].rank: unknown key" },
+	{ "unknown cert key", "certificate.owner", "\"x\"", "certificate.owner: unknown key" },
 	{ "no verdict", "verdict", NULL, "verdict: missing" },
 	{ "version", "protocols[2].version", "\"TLSv9\"", "protocols[2].version: unknown version 'TLSv9'" },
 	{ "dup version", "protocols[2].version", "\"TLSv1.3\"", "protocols[3].version: TLSv1.3 listed twice" },
@@ -672,9 +678,20 @@ static void test_rejects(void **state)
 	assert_null(cp_result_from_json(j, err, sizeof err));
 	assert_non_null(strstr(err, "error.kind: unknown kind 'weird'"));
 	json_decref(j);
-	/* unknown keys are tolerated (newer writers), missing extras too */
+	/* a key no version wrote is refused, named with its path (issue 12:
+	 * a schema-1 document is ours; a newer writer bumps the schema) */
 	j = json_deep_copy(base);
 	json_object_set_new(j, "future_field", json_true());
+	assert_null(cp_result_from_json(j, err, sizeof err));
+	assert_string_equal(err, "future_field: unknown key (no version of cipherprobe writes it)");
+	json_decref(j);
+	j = json_deep_copy(base);
+	json_object_set_new(json_object_get(j, "certificate"), "x\033[31m", json_true());
+	assert_null(cp_result_from_json(j, err, sizeof err));
+	assert_string_equal(err, "certificate.x\\x1B[31m: unknown key (no version of cipherprobe writes it)");
+	json_decref(j);
+	/* missing extras are tolerated (documents older than them) */
+	j = json_deep_copy(base);
 	json_object_del(j, "certificate");
 	json_object_del(j, "elapsed_ms");
 	struct cp_result *back = cp_result_from_json(j, err, sizeof err);

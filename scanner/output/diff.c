@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -50,7 +51,7 @@ struct verdict_view {
 	bool present;             /* verdict is an object (null: --no-verdict or an error record) */
 	bool compatible;
 	bool fix_known;           /* "fix" is there (null or an object) */
-	const json_t *fix;        /* NULL when "fix" is null */
+	bool fix;                 /* "fix" is an object */
 	const json_t *changes;    /* fix.changes, an array of strings */
 	bool fix_weak;
 	bool nd_known, no_decrypt;
@@ -59,7 +60,9 @@ struct verdict_view {
 
 struct rec {
 	struct cp_result *r;
-	struct verdict_view v;
+	struct verdict_view v;    /* points into vj */
+	json_t *vj;               /* [reason, changes] of the verdict, held:
+	                           * nothing else of the target's JSON is kept */
 	size_t pos;               /* index in "targets" */
 	size_t peer;              /* matched record on the other side, or NONE */
 	bool multi;               /* its input has several records here */
@@ -67,16 +70,50 @@ struct rec {
 
 struct side {
 	struct rec *recs;
-	size_t n;
+	size_t n, cap;
+};
+
+struct cp_diff_side {
+	struct side s;
 };
 
 static void side_free(struct side *s)
 {
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
 		cp_result_free(s->recs[i].r);
+		json_decref(s->recs[i].vj);
+	}
 	free(s->recs);
 	s->recs = NULL;
-	s->n = 0;
+	s->n = s->cap = 0;
+}
+
+/* Keys a level of the document may have beyond the targets (those are
+ * cp_result_from_json's): what the writers emit today or ever did. */
+static const char *const top_keys[] = { "schema", "tool", "targets", "summary", NULL };
+static const char *const tool_keys[] = { "name", "version", NULL };
+static const char *const summary_keys[] = {
+	"targets", "ok", "errors", "compatible", "incompatible", "recommendation", "interception",
+	NULL,
+};
+static const char *const recommendation_keys[] = {
+	"changes", "fixes", "no_decrypt", "change_fixes", "commands", NULL,
+};
+static const char *const interception_keys[] = { "issuer", "targets", NULL };
+/* policy/verdict_out.c */
+static const char *const verdict_keys[] = {
+	"compatible", "negotiated", "reason", "fix", "alternatives", "no_decrypt", "causes",
+	"assumes", "xml", "scm_patch", "verified", "verify_message", NULL,
+};
+static const char *const fix_keys[] = { "changes", "weak", "commands", NULL };
+
+/* A member of o that, when an object, may hold only keys. */
+static int check_sub(const json_t *o, const char *key, const char *path,
+		     const char *const *keys, char *err, size_t errlen)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_object(v) ? cp_json_check_keys(v, path, keys, err, errlen) : 0;
 }
 
 /* The verdict's fields, typed as verdict_out.c writes them.  Only
@@ -84,12 +121,19 @@ static void side_free(struct side *s)
 static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char *err, size_t errlen)
 {
 	const json_t *vd = json_object_get(t, "verdict"), *x;
+	char path[64];
 
 	memset(v, 0, sizeof *v);
 	if (!vd || json_is_null(vd))
 		return 0;
 	/* cp_result_from_json has checked that it is an object */
 	v->present = true;
+	snprintf(path, sizeof path, "targets[%zu].verdict", i);
+	if (cp_json_check_keys(vd, path, verdict_keys, err, errlen))
+		return -1;
+	snprintf(path, sizeof path, "targets[%zu].verdict.fix", i);
+	if (check_sub(vd, "fix", path, fix_keys, err, errlen))
+		return -1;
 	x = json_object_get(vd, "compatible");
 	if (!json_is_boolean(x)) {
 		cp_seterr(err, errlen, "targets[%zu].verdict.compatible: %s", i,
@@ -124,7 +168,7 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 		cp_seterr(err, errlen, "targets[%zu].verdict.fix: expected an object or null", i);
 		return -1;
 	}
-	v->fix = x;
+	v->fix = true;
 	v->changes = json_object_get(x, "changes");
 	if (!json_is_array(v->changes)) {
 		cp_seterr(err, errlen, "targets[%zu].verdict.fix.changes: %s", i,
@@ -136,7 +180,7 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 			cp_seterr(err, errlen, "targets[%zu].verdict.fix.changes[%zu]: expected a string", i, k);
 			return -1;
 		}
-	x = json_object_get(v->fix, "weak");
+	x = json_object_get(x, "weak");
 	if (x && !json_is_boolean(x)) {
 		cp_seterr(err, errlen, "targets[%zu].verdict.fix.weak: expected a boolean", i);
 		return -1;
@@ -145,15 +189,23 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 	return 0;
 }
 
-static int check_top(const json_t *doc, char *err, size_t errlen)
+/* The keys of everything but "schema" and the targets. */
+static int check_rest(const json_t *doc, char *err, size_t errlen)
 {
-	const json_t *schema, *targets;
+	const json_t *sum = json_object_get(doc, "summary");
 
-	if (!json_is_object(doc)) {
-		cp_seterr(err, errlen, "expected a JSON object at the top");
-		return -1;
-	}
-	schema = json_object_get(doc, "schema");
+	return cp_json_check_keys(doc, "", top_keys, err, errlen) ||
+	       check_sub(doc, "tool", "tool", tool_keys, err, errlen) ||
+	       check_sub(doc, "summary", "summary", summary_keys, err, errlen) ||
+	       check_sub(sum, "recommendation", "summary.recommendation", recommendation_keys,
+			 err, errlen) ||
+	       check_sub(sum, "interception", "summary.interception", interception_keys,
+			 err, errlen) ? -1 : 0;
+}
+
+/* "schema": 1, or -1 with a message. */
+static int check_schema(const json_t *schema, char *err, size_t errlen)
+{
 	if (!schema) {
 		cp_seterr(err, errlen, "schema: missing (not a cipherprobe JSON document?)");
 		return -1;
@@ -167,10 +219,70 @@ static int check_top(const json_t *doc, char *err, size_t errlen)
 		     " (written by another version of cipherprobe?)", json_integer_value(schema));
 		return -1;
 	}
+	return 0;
+}
+
+static int check_top(const json_t *doc, char *err, size_t errlen)
+{
+	const json_t *schema, *targets;
+
+	if (!json_is_object(doc)) {
+		cp_seterr(err, errlen, "expected a JSON object at the top");
+		return -1;
+	}
+	schema = json_object_get(doc, "schema");
+	if (check_schema(schema, err, errlen))
+		return -1;
 	targets = json_object_get(doc, "targets");
 	if (!json_is_array(targets)) {
 		cp_seterr(err, errlen, "targets: %s", targets ? "expected an array" : "missing");
 		return -1;
+	}
+	return check_rest(doc, err, errlen);
+}
+
+/* Target i of a document (t) appended to s as a record, keeping only its
+ * verdict of the JSON; -1 with err naming the field. */
+static int side_add(struct side *s, const json_t *t, size_t i, char *err, size_t errlen)
+{
+	struct rec *rc;
+	char sub[384];
+
+	if (!json_is_object(t)) {
+		cp_seterr(err, errlen, "targets[%zu]: expected an object", i);
+		return -1;
+	}
+	if (s->n == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 16;
+		struct rec *p;
+
+		if (ncap > SIZE_MAX / sizeof *p || !(p = realloc(s->recs, ncap * sizeof *p))) {
+			cp_seterr(err, errlen, "out of memory");
+			return -1;
+		}
+		s->recs = p;
+		s->cap = ncap;
+	}
+	rc = &s->recs[s->n];
+	memset(rc, 0, sizeof *rc);
+	rc->r = cp_result_from_json(t, sub, sizeof sub);
+	if (!rc->r) {
+		cp_seterr(err, errlen, "targets[%zu].%s", i, sub);
+		return -1;
+	}
+	s->n++;
+	rc->pos = i;
+	rc->peer = NONE;
+	if (read_verdict(t, &rc->v, i, err, errlen))
+		return -1;
+	if (rc->v.reason || rc->v.changes) {
+		/* the strings the rules quote, without the rest of the verdict */
+		rc->vj = json_pack("[O?O?]", json_object_get(json_object_get(t, "verdict"), "reason"),
+				   (json_t *)rc->v.changes);
+		if (!rc->vj) {
+			cp_seterr(err, errlen, "out of memory");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -179,42 +291,17 @@ static int check_top(const json_t *doc, char *err, size_t errlen)
 static int load_side(const json_t *doc, struct side *s, char *err, size_t errlen)
 {
 	const json_t *targets;
-	char sub[384];
 
 	memset(s, 0, sizeof *s);
 	if (check_top(doc, err, errlen))
 		return -1;
 	targets = json_object_get(doc, "targets");
-	if (json_array_size(targets)) {
-		s->recs = calloc(json_array_size(targets), sizeof *s->recs);
-		if (!s->recs) {
-			cp_seterr(err, errlen, "out of memory");
+	for (size_t i = 0; i < json_array_size(targets); i++)
+		if (side_add(s, json_array_get(targets, i), i, err, errlen)) {
+			side_free(s);
 			return -1;
 		}
-	}
-	for (size_t i = 0; i < json_array_size(targets); i++) {
-		const json_t *t = json_array_get(targets, i);
-		struct rec *rc = &s->recs[i];
-
-		if (!json_is_object(t)) {
-			cp_seterr(err, errlen, "targets[%zu]: expected an object", i);
-			goto fail;
-		}
-		rc->r = cp_result_from_json(t, sub, sizeof sub);
-		if (!rc->r) {
-			cp_seterr(err, errlen, "targets[%zu].%s", i, sub);
-			goto fail;
-		}
-		s->n++;
-		rc->pos = i;
-		rc->peer = NONE;
-		if (read_verdict(t, &rc->v, i, err, errlen))
-			goto fail;
-	}
 	return 0;
-fail:
-	side_free(s);
-	return -1;
 }
 
 int cp_doc_check(const json_t *doc, char *err, size_t errlen)
@@ -818,6 +905,48 @@ static int compare(struct ctx *c)
 	return rule_cert(c) || rule_protocols(c) || rule_groups(c) ? -1 : 0;
 }
 
+/* The comparison of two loaded sides (their peer fields are reset and
+ * set here; the records stay theirs). */
+static int diff_sides(struct side *o, struct side *n, struct cp_diff *out, char *err, size_t errlen)
+{
+	int rc = -1;
+
+	for (size_t i = 0; i < o->n; i++) {
+		o->recs[i].peer = NONE;
+		o->recs[i].multi = false;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		n->recs[i].peer = NONE;
+		n->recs[i].multi = false;
+	}
+	if (match(o, n))
+		goto oom;
+	for (size_t i = 0; i < o->n; i++) {
+		struct ctx c = { .d = out, .o = &o->recs[i] };
+		if (o->recs[i].peer == NONE) {
+			if (add_target(&out->removed, &out->nremoved, &out->cap_removed, o->recs[i].r))
+				goto oom;
+			continue;
+		}
+		c.n = &n->recs[o->recs[i].peer];
+		out->compared++;
+		if (compare(&c))
+			goto oom;
+	}
+	for (size_t i = 0; i < n->n; i++)
+		if (n->recs[i].peer == NONE &&
+		    add_target(&out->added, &out->nadded, &out->cap_added, n->recs[i].r))
+			goto oom;
+	rc = 0;
+	goto out;
+oom:
+	cp_seterr(err, errlen, "out of memory");
+out:
+	if (rc)
+		cp_diff_free(out);
+	return rc;
+}
+
 int cp_diff_docs(const json_t *old_doc, const json_t *new_doc, struct cp_diff *out,
 		 char *err, size_t errlen)
 {
@@ -836,34 +965,45 @@ int cp_diff_docs(const json_t *old_doc, const json_t *new_doc, struct cp_diff *o
 		cp_seterr(err, errlen, "new document: %s", sub);
 		goto out;
 	}
-	if (match(&o, &n))
-		goto oom;
-	for (size_t i = 0; i < o.n; i++) {
-		struct ctx c = { .d = out, .o = &o.recs[i] };
-		if (o.recs[i].peer == NONE) {
-			if (add_target(&out->removed, &out->nremoved, &out->cap_removed, o.recs[i].r))
-				goto oom;
-			continue;
-		}
-		c.n = &n.recs[o.recs[i].peer];
-		out->compared++;
-		if (compare(&c))
-			goto oom;
-	}
-	for (size_t i = 0; i < n.n; i++)
-		if (n.recs[i].peer == NONE &&
-		    add_target(&out->added, &out->nadded, &out->cap_added, n.recs[i].r))
-			goto oom;
-	rc = 0;
-	goto out;
-oom:
-	cp_seterr(err, errlen, "out of memory");
+	rc = diff_sides(&o, &n, out, err, errlen);
 out:
-	if (rc)
-		cp_diff_free(out);
 	side_free(&o);
 	side_free(&n);
 	return rc;
+}
+
+int cp_diff_sides(struct cp_diff_side *old_side, struct cp_diff_side *new_side,
+		  struct cp_diff *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	if (err && errlen)
+		err[0] = '\0';
+	return diff_sides(&old_side->s, &new_side->s, out, err, errlen);
+}
+
+struct cp_diff_side *cp_diff_side_of(const json_t *doc, char *err, size_t errlen)
+{
+	struct cp_diff_side *d = calloc(1, sizeof *d);
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!d) {
+		cp_seterr(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (load_side(doc, &d->s, err, errlen)) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void cp_diff_side_free(struct cp_diff_side *d)
+{
+	if (!d)
+		return;
+	side_free(&d->s);
+	free(d);
 }
 
 size_t cp_diff_regressions(const struct cp_diff *d)
@@ -1135,6 +1275,351 @@ out:
 json_t *cp_doc_load(const char *path, char *err, size_t errlen)
 {
 	return cp_doc_load_max(path, CP_DOC_MAX, err, errlen);
+}
+
+/* ---- a side streamed from a file ------------------------------------ */
+
+/* The text of a document and where the reader is in it. */
+struct text {
+	const char *name;         /* the path, or "(stdin)" */
+	char *buf;
+	size_t len, pos;
+};
+
+/*
+ * Reads all of f into t->buf, at most max bytes: a regular file larger
+ * than that is refused before reading, a pipe or device once it passes
+ * it.  0, or an errno (EFBIG, ENOMEM, a read error).
+ */
+static int slurp(FILE *f, size_t max, struct text *t)
+{
+	struct stat st;
+	size_t cap = 64 * 1024;
+
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((uintmax_t)st.st_size > max)
+			return EFBIG;
+		cap = (size_t)st.st_size + 1;
+	}
+	if (cap > max + 1)
+		cap = max + 1;
+	t->buf = malloc(cap);
+	if (!t->buf)
+		return ENOMEM;
+	for (;;) {
+		size_t n;
+
+		if (t->len == cap) {
+			size_t ncap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
+			char *p;
+
+			if (cap == max + 1)
+				return EFBIG;
+			p = realloc(t->buf, ncap);
+			if (!p)
+				return ENOMEM;
+			t->buf = p;
+			cap = ncap;
+		}
+		errno = 0;
+		n = fread(t->buf + t->len, 1, cap - t->len, f);
+		t->len += n;
+		if (n == 0) {
+			if (ferror(f))
+				return errno ? errno : EIO;
+			break;
+		}
+	}
+	return t->len > max ? EFBIG : 0;
+}
+
+static void skip_ws(struct text *t)
+{
+	while (t->pos < t->len && (t->buf[t->pos] == ' ' || t->buf[t->pos] == '\t' ||
+				   t->buf[t->pos] == '\n' || t->buf[t->pos] == '\r'))
+		t->pos++;
+}
+
+/* "NAME:LINE:COLUMN: msg" for byte at of the text, counted as jansson
+ * counts them (lines from 1, UTF-8 characters up to it on its line);
+ * rel_line/rel_col, when rel_line is not 0, are jansson's position of an
+ * error inside a value that starts at byte at. */
+static void syntax_err(const struct text *t, size_t at, int rel_line, int rel_col,
+		       const char *msg, char *err, size_t errlen)
+{
+	size_t line = 1, col = 0;
+
+	for (size_t i = 0; i < at && i < t->len; i++) {
+		unsigned char c = (unsigned char)t->buf[i];
+		if (c == '\n') {
+			line++;
+			col = 0;
+		} else if ((c & 0xC0) != 0x80) {
+			col++;
+		}
+	}
+	if (rel_line > 1) {
+		line += (size_t)rel_line - 1;
+		col = rel_col > 0 ? (size_t)rel_col : 0;
+	} else if (rel_line == 1) {
+		col += rel_col > 0 ? (size_t)rel_col : 0;
+	} else {
+		col++;            /* the character at `at` itself, as jansson does */
+	}
+	cp_seterr(err, errlen, "%s:%zu:%zu: %s", t->name, line, col, msg);
+}
+
+/* The JSON value at the reader's position, which moves past it; NULL
+ * with a message (and *e set) on a syntax error, no memory, or a value
+ * longer than CP_DOC_VALUE_MAX: jansson's tree of a value is up to ~20
+ * times its text, so one target is parsed only when it is of sane size.
+ * what names the value in that message. */
+static json_t *next_value(struct text *t, const char *what, char *err, size_t errlen, int *e)
+{
+	size_t avail = t->len - t->pos, slice = avail < CP_DOC_VALUE_MAX ? avail : CP_DOC_VALUE_MAX;
+	json_error_t jerr;
+	json_t *v;
+
+	v = json_loadb(t->buf + t->pos, slice,
+		       JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
+	if (!v) {
+		*e = json_error_code(&jerr) == json_error_out_of_memory ? ENOMEM : EINVAL;
+		if (slice < avail && json_error_code(&jerr) == json_error_premature_end_of_input) {
+			*e = EFBIG;
+			cp_seterr(err, errlen, "%s: %s: larger than %zu bytes (the cap on one value)",
+				  t->name, what, (size_t)CP_DOC_VALUE_MAX);
+			return NULL;
+		}
+		syntax_err(t, t->pos, jerr.line, jerr.column, jerr.text, err, errlen);
+		return NULL;
+	}
+	/* with JSON_DISABLE_EOF_CHECK, position is the bytes the value took */
+	t->pos += (size_t)jerr.position;
+	return v;
+}
+
+/* Expects ch (after blanks) and steps over it; -1 with a message. */
+static int expect(struct text *t, char ch, const char *what, char *err, size_t errlen)
+{
+	skip_ws(t);
+	if (t->pos >= t->len) {
+		syntax_err(t, t->pos, 0, 0, "premature end of input", err, errlen);
+		return -1;
+	}
+	if (t->buf[t->pos] != ch) {
+		syntax_err(t, t->pos, 0, 0, what, err, errlen);
+		return -1;
+	}
+	t->pos++;
+	return 0;
+}
+
+/* The elements of "targets", one at a time, into s. */
+static int stream_targets(struct text *t, struct side *s, char *err, size_t errlen, int *e)
+{
+	char sub[448];
+
+	skip_ws(t);
+	if (t->pos >= t->len || t->buf[t->pos] != '[') {
+		cp_seterr(err, errlen, "%s: targets: expected an array", t->name);
+		return -1;
+	}
+	t->pos++;
+	skip_ws(t);
+	if (t->pos < t->len && t->buf[t->pos] == ']') {
+		t->pos++;
+		return 0;
+	}
+	for (size_t i = 0;; i++) {
+		char what[48];
+		json_t *v;
+		int rc;
+
+		snprintf(what, sizeof what, "targets[%zu]", i);
+		v = next_value(t, what, err, errlen, e);
+		if (!v)
+			return -1;
+		rc = side_add(s, v, i, sub, sizeof sub);
+		json_decref(v);
+		if (rc) {
+			*e = strcmp(sub, "out of memory") ? EINVAL : ENOMEM;
+			cp_seterr(err, errlen, "%s: %s", t->name, sub);
+			return -1;
+		}
+		skip_ws(t);
+		if (t->pos < t->len && t->buf[t->pos] == ']') {
+			t->pos++;
+			return 0;
+		}
+		if (expect(t, ',', "',' or ']' expected", err, errlen))
+			return -1;
+	}
+}
+
+/*
+ * The top object, walked key by key: "targets" streamed, the other known
+ * keys (small) parsed into top, an unknown key refused before its value is
+ * read, "schema" checked as soon as it is seen.
+ */
+static int stream_doc(struct text *t, struct side *s, char *err, size_t errlen, int *e)
+{
+	json_t *top = json_object(), *key = NULL, *v = NULL;
+	bool have_targets = false;
+	char sub[448];
+	int rc = -1;
+
+	*e = EINVAL;
+	if (!top) {
+		*e = ENOMEM;
+		cp_seterr(err, errlen, "%s: out of memory", t->name);
+		goto out;
+	}
+	skip_ws(t);
+	if (t->pos < t->len && t->buf[t->pos] != '{') {
+		if (t->buf[t->pos] == '[' || (v = next_value(t, "the top", err, errlen, e)))
+			cp_seterr(err, errlen, "%s: expected a JSON object at the top", t->name);
+		goto out;
+	}
+	if (expect(t, '{', "'{' expected", err, errlen))
+		goto out;
+	skip_ws(t);
+	if (t->pos < t->len && t->buf[t->pos] == '}') {
+		t->pos++;
+	} else {
+		for (;;) {
+			const char *k;
+			size_t at;
+
+			skip_ws(t);
+			at = t->pos;
+			if (t->pos < t->len && t->buf[t->pos] != '"') {
+				syntax_err(t, at, 0, 0, "string or '}' expected", err, errlen);
+				goto out;
+			}
+			if (!(key = next_value(t, "a key", err, errlen, e)))
+				goto out;
+			k = json_string_value(key);
+			if (json_object_get(top, k) || (have_targets && !strcmp(k, "targets"))) {
+				syntax_err(t, at, 0, 0, "duplicate object key", err, errlen);
+				goto out;
+			}
+			if (expect(t, ':', "':' expected", err, errlen))
+				goto out;
+			if (!strcmp(k, "targets")) {
+				if (stream_targets(t, s, err, errlen, e))
+					goto out;
+				have_targets = true;
+			} else {
+				json_t *one = json_object();
+				int unknown;
+
+				if (!one || json_object_set(one, k, json_null())) {
+					json_decref(one);
+					*e = ENOMEM;
+					cp_seterr(err, errlen, "%s: out of memory", t->name);
+					goto out;
+				}
+				unknown = cp_json_check_keys(one, "", top_keys, sub, sizeof sub);
+				json_decref(one);
+				if (unknown) {
+					cp_seterr(err, errlen, "%s: %s", t->name, sub);
+					goto out;
+				}
+				if (!(v = next_value(t, k, err, errlen, e)))
+					goto out;
+				if (!strcmp(k, "schema") && check_schema(v, sub, sizeof sub)) {
+					cp_seterr(err, errlen, "%s: %s", t->name, sub);
+					goto out;
+				}
+				if (json_object_set_new(top, k, v)) {
+					v = NULL;
+					*e = ENOMEM;
+					cp_seterr(err, errlen, "%s: out of memory", t->name);
+					goto out;
+				}
+				v = NULL;
+			}
+			json_decref(key);
+			key = NULL;
+			skip_ws(t);
+			if (t->pos < t->len && t->buf[t->pos] == '}') {
+				t->pos++;
+				break;
+			}
+			if (expect(t, ',', "',' or '}' expected", err, errlen))
+				goto out;
+		}
+	}
+	skip_ws(t);
+	if (t->pos < t->len) {
+		syntax_err(t, t->pos, 0, 0, "end of file expected", err, errlen);
+		goto out;
+	}
+	if (check_schema(json_object_get(top, "schema"), sub, sizeof sub) ||
+	    check_rest(top, sub, sizeof sub)) {
+		cp_seterr(err, errlen, "%s: %s", t->name, sub);
+		goto out;
+	}
+	if (!have_targets) {
+		cp_seterr(err, errlen, "%s: targets: missing", t->name);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(v);
+	json_decref(key);
+	json_decref(top);
+	return rc;
+}
+
+struct cp_diff_side *cp_diff_side_load(const char *path, size_t max_bytes, char *err, size_t errlen)
+{
+	struct text t = { .name = strcmp(path, "-") ? path : "(stdin)" };
+	bool is_stdin = !strcmp(path, "-");
+	struct cp_diff_side *d = NULL, *ret = NULL;
+	FILE *f = NULL;
+	int e = EINVAL;
+
+	if (err && errlen)
+		err[0] = '\0';
+	f = is_stdin ? stdin : fopen(path, "r");
+	if (!f) {
+		e = errno;
+		cp_seterr(err, errlen, "%s: %s", t.name, strerror(e));
+		goto out;
+	}
+	e = slurp(f, max_bytes, &t);
+	if (e == EFBIG) {
+		cp_seterr(err, errlen, "%s: larger than %zu bytes", t.name, max_bytes);
+		goto out;
+	}
+	if (e) {
+		cp_seterr(err, errlen, "%s: %s", t.name, strerror(e));
+		goto out;
+	}
+	d = calloc(1, sizeof *d);
+	if (!d) {
+		e = ENOMEM;
+		cp_seterr(err, errlen, "%s: out of memory", t.name);
+		goto out;
+	}
+	if (t.len == 0) {
+		e = EINVAL;
+		cp_seterr(err, errlen, "%s:1:0: '[' or '{' expected near end of file", t.name);
+		goto out;
+	}
+	if (stream_doc(&t, &d->s, err, errlen, &e))
+		goto out;
+	ret = d;
+	d = NULL;
+out:
+	if (f && !is_stdin)
+		fclose(f);
+	free(t.buf);
+	cp_diff_side_free(d);
+	if (!ret)
+		errno = e;
+	return ret;
 }
 
 json_t *cp_doc_from_results(const struct cp_result *const *results, size_t n,

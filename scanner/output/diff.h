@@ -132,6 +132,8 @@ int cp_diff_print(FILE *f, const struct cp_diff *d, bool color);
  * file cannot be opened (ENOENT for a missing --state file: the first
  * run), EFBIG when larger than the cap, EINVAL when the content is not a
  * schema-1 document, ENOMEM.  cp_doc_load caps input at CP_DOC_MAX bytes.
+ * It builds the whole jansson tree (~9x the text): `diff` and --state read
+ * with cp_diff_side_load below instead.
  */
 #define CP_DOC_MAX ((size_t)256 << 20)
 json_t *cp_doc_load(const char *path, char *err, size_t errlen);
@@ -139,6 +141,30 @@ json_t *cp_doc_load_max(const char *path, size_t max_bytes, char *err, size_t er
 
 /* Checks an in-memory document as cp_doc_load does; 0 or -1 with err. */
 int cp_doc_check(const json_t *doc, char *err, size_t errlen);
+
+/*
+ * One side of a comparison: a schema-1 document's targets as records.
+ * cp_diff_side_load reads a file (or "-") without building its JSON tree:
+ * each element of "targets" is parsed, checked and turned into a record
+ * (keeping only its "verdict"), then dropped, so memory is the file's
+ * bytes plus the records, not a jansson tree of ~9x the file.  A key no
+ * version of cipherprobe wrote is refused before its value is parsed, at
+ * the top ("junk: unknown key ..."), in "tool", "summary" and its
+ * "recommendation" and "interception", in every target (output.h) and
+ * its "verdict" and "verdict.fix".  One target (or "tool", "summary")
+ * longer than CP_DOC_VALUE_MAX is refused (EFBIG): a real one is a few
+ * KB, and its tree is parsed whole.  Same checks, messages, cap and errno
+ * as cp_doc_load.  cp_diff_side_of makes a side of an in-memory document
+ * (the scan just run).  cp_diff_sides compares two sides as cp_diff_docs
+ * does; a side may be compared again.
+ */
+#define CP_DOC_VALUE_MAX ((size_t)2 << 20)  /* one target, "tool" or "summary" */
+struct cp_diff_side;
+struct cp_diff_side *cp_diff_side_load(const char *path, size_t max_bytes, char *err, size_t errlen);
+struct cp_diff_side *cp_diff_side_of(const json_t *doc, char *err, size_t errlen);
+void cp_diff_side_free(struct cp_diff_side *d);
+int cp_diff_sides(struct cp_diff_side *old_side, struct cp_diff_side *new_side,
+		  struct cp_diff *out, char *err, size_t errlen);
 
 /*
  * A schema-1 document of results[0..n-1] in that order (verdicts

@@ -549,6 +549,60 @@ static int str_field(const json_t *o, const char *prefix, const char *key, int f
 	return 0;
 }
 
+int cp_json_check_keys(const json_t *o, const char *path, const char *const *known,
+		       char *err, size_t errlen)
+{
+	const char *key;
+	const json_t *v;
+
+	json_object_foreach((json_t *)o, key, v) {
+		char shown[48 * 4 + 4];
+		size_t k = 0, n = 0;
+		bool found = false;
+
+		for (size_t i = 0; known[i] && !found; i++)
+			found = !strcmp(known[i], key);
+		if (found)
+			continue;
+		for (const unsigned char *p = (const unsigned char *)key; *p && n < 48; p++, n++) {
+			if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+				shown[k++] = (char)*p;
+			else
+				k += (size_t)snprintf(shown + k, sizeof shown - k, "\\x%02X", *p);
+		}
+		snprintf(shown + k, sizeof shown - k, "%s", key[n] ? "..." : "");
+		if (err && errlen)
+			snprintf(err, errlen, "%s%s%s: unknown key (no version of cipherprobe writes it)",
+				 path, *path ? "." : "", shown);
+		return -1;
+	}
+	return 0;
+}
+
+/* Keys each level of a target may have: everything the writers above
+ * emit today or ever did (older documents must load). */
+static const char *const target_keys[] = {
+	"input", "host", "port", "sni", "address", "status", "error", "protocols", "groups",
+	"signature_algorithms", "verdict", "line", "handshakes", "connections", "elapsed_ms",
+	"dhe_bits", "signature_algorithms_probed", "certificate", "certificate_error",
+	"violations", "log", "proxy_hello", NULL,
+};
+static const char *const error_keys[] = { "kind", "message", NULL };
+static const char *const protocol_keys[] = {
+	"version", "supported", "server_preference", "timeouts", "ciphers", NULL,
+};
+static const char *const cipher_keys[] = { "id", "name", "strength", NULL };
+static const char *const group_keys[] = { "id", "name", "versions", NULL };
+static const char *const sigalg_keys[] = { "id", "name", "versions", NULL };
+static const char *const cert_keys[] = {
+	"subject", "issuer", "sans", "key_type", "key_bits", "curve", "sig_alg", "not_before",
+	"not_after", "expired", "not_yet_valid", "self_signed", "sha256", "chain_len", "chain",
+	NULL,
+};
+static const char *const chain_keys[] = { "trusted", "errors", "missing_issuer", "anchor", NULL };
+static const char *const log_keys[] = { "failures", "error", NULL };
+static const char *const proxy_hello_keys[] = { "source", "sni_rewritten", NULL };
+
 /* An integer in 0..max; *out untouched when absent or null. */
 static int uint_field(const json_t *o, const char *prefix, const char *key, int flags,
 		      uint64_t max, uint64_t *out, char *err, size_t errlen)
@@ -631,7 +685,8 @@ static int load_protocol(struct cp_result *r, const json_t *o, const char *path,
 
 	if (!json_is_object(o))
 		return bad(err, errlen, path, "expected an object, got %s", type_name(o));
-	if (field(o, path, "version", REQ, JSON_STRING, &v, err, errlen))
+	if (cp_json_check_keys(o, path, protocol_keys, err, errlen) ||
+	    field(o, path, "version", REQ, JSON_STRING, &v, err, errlen))
 		return -1;
 	p = proto_by_name(json_string_value(v));
 	snprintf(sub, sizeof sub, "%s.version", path);
@@ -657,7 +712,8 @@ static int load_protocol(struct cp_result *r, const json_t *o, const char *path,
 		snprintf(sub, sizeof sub, "%s.ciphers[%zu]", path, i);
 		if (!json_is_object(c))
 			return bad(err, errlen, sub, "expected an object, got %s", type_name(c));
-		if (field(c, sub, "id", REQ, JSON_STRING, &id, err, errlen) ||
+		if (cp_json_check_keys(c, sub, cipher_keys, err, errlen) ||
+		    field(c, sub, "id", REQ, JSON_STRING, &id, err, errlen) ||
 		    field(c, sub, "name", NULLABLE, JSON_STRING, &v, err, errlen))
 			return -1;
 		if (parse_hex_id(json_string_value(id), p == CP_P_SSL2 ? 0xFFFFFFu : 0xFFFFu, &val)) {
@@ -685,7 +741,8 @@ static int load_group(struct cp_result *r, const json_t *o, const char *path,
 
 	if (!json_is_object(o))
 		return bad(err, errlen, path, "expected an object, got %s", type_name(o));
-	if (uint_field(o, path, "id", REQ, 0xFFFF, &id, err, errlen) ||
+	if (cp_json_check_keys(o, path, group_keys, err, errlen) ||
+	    uint_field(o, path, "id", REQ, 0xFFFF, &id, err, errlen) ||
 	    field(o, path, "name", NULLABLE, JSON_STRING, &v, err, errlen) ||
 	    field(o, path, "versions", 0, JSON_ARRAY, &versions, err, errlen))
 		return -1;
@@ -709,7 +766,8 @@ static int load_chain(struct cp_cert_facts *c, const json_t *o, char *err, size_
 	const json_t *errors;
 	char sub[64];
 
-	if (bool_field(o, P, "trusted", REQ, &c->trusted, err, errlen) ||
+	if (cp_json_check_keys(o, P, chain_keys, err, errlen) ||
+	    bool_field(o, P, "trusted", REQ, &c->trusted, err, errlen) ||
 	    field(o, P, "errors", REQ, JSON_ARRAY, &errors, err, errlen) ||
 	    str_field(o, P, "missing_issuer", NULLABLE, &c->missing_issuer, err, errlen) ||
 	    str_field(o, P, "anchor", NULLABLE, &c->anchor, err, errlen))
@@ -741,7 +799,8 @@ static int load_sigalg(struct cp_result *r, const json_t *o, const char *path,
 
 	if (!json_is_object(o))
 		return bad(err, errlen, path, "expected an object, got %s", type_name(o));
-	if (field(o, path, "id", REQ, JSON_STRING, &id, err, errlen) ||
+	if (cp_json_check_keys(o, path, sigalg_keys, err, errlen) ||
+	    field(o, path, "id", REQ, JSON_STRING, &id, err, errlen) ||
 	    field(o, path, "name", NULLABLE, JSON_STRING, &v, err, errlen) ||
 	    field(o, path, "versions", 0, JSON_ARRAY, &versions, err, errlen))
 		return -1;
@@ -771,7 +830,8 @@ static int load_cert(struct cp_cert_facts *c, const json_t *o, char *err, size_t
 	char sub[64];
 
 	c->present = true;
-	if (str_field(o, P, "subject", NULLABLE, &c->subject, err, errlen) ||
+	if (cp_json_check_keys(o, P, cert_keys, err, errlen) ||
+	    str_field(o, P, "subject", NULLABLE, &c->subject, err, errlen) ||
 	    str_field(o, P, "issuer", NULLABLE, &c->issuer, err, errlen) ||
 	    str_field(o, P, "key_type", NULLABLE, &c->key_type, err, errlen) ||
 	    str_field(o, P, "curve", NULLABLE, &c->curve, err, errlen) ||
@@ -820,7 +880,8 @@ static int load_error(struct cp_result *r, const json_t *e, bool ok, char *err, 
 	}
 	if (!e)
 		return bad(err, errlen, "error", "must be an object when status is \"error\"");
-	if (field(e, "error", "kind", REQ, JSON_STRING, &kind, err, errlen) ||
+	if (cp_json_check_keys(e, "error", error_keys, err, errlen) ||
+	    field(e, "error", "kind", REQ, JSON_STRING, &kind, err, errlen) ||
 	    field(e, "error", "message", REQ, JSON_STRING, &msg, err, errlen))
 		return -1;
 	for (k = CP_ERR_NONE + 1; k <= CP_ERR_INTERNAL; k++)
@@ -850,7 +911,8 @@ struct cp_result *cp_result_from_json(const json_t *j, char *err, size_t errlen)
 		bad(err, errlen, "target", "expected an object, got %s", j ? type_name(j) : "nothing");
 		goto out;
 	}
-	if (field(j, "", "input", REQ, JSON_STRING, &v, err, errlen))
+	if (cp_json_check_keys(j, "", target_keys, err, errlen) ||
+	    field(j, "", "input", REQ, JSON_STRING, &v, err, errlen))
 		goto out;
 	r = cp_result_new(json_string_value(v));
 	if (!r) {
@@ -935,6 +997,12 @@ struct cp_result *cp_result_from_json(const json_t *j, char *err, size_t errlen)
 	    (v && load_cert(&r->cert, v, err, errlen)))
 		goto out;
 	if (str_field(j, "", "certificate_error", NULLABLE, &r->cert_error, err, errlen))
+		goto out;
+	/* read by no one, but checked like the rest */
+	if (field(j, "", "log", 0, JSON_OBJECT, &v, err, errlen) ||
+	    (v && cp_json_check_keys(v, "log", log_keys, err, errlen)) ||
+	    field(j, "", "proxy_hello", 0, JSON_OBJECT, &v, err, errlen) ||
+	    (v && cp_json_check_keys(v, "proxy_hello", proxy_hello_keys, err, errlen)))
 		goto out;
 	if (field(j, "", "violations", 0, JSON_ARRAY, &arr, err, errlen))
 		goto out;

@@ -89,12 +89,24 @@ json_t *cp_result_to_json(const struct cp_result *r);
 /*
  * The inverse: a record from one element of "targets".  Fields of the
  * contract must be present with the right types; the extra fields may be
- * missing but must have the right types when present; unknown fields are
- * ignored.  On failure returns NULL with a message in err naming the field
+ * missing but must have the right types when present.  A key no version
+ * of cipherprobe ever wrote is refused at every level this reads (the
+ * target, error, protocols[] and their ciphers[], groups[],
+ * signature_algorithms[], certificate and certificate.chain, log,
+ * proxy_hello), named with its path: a schema-1 document is ours, so an
+ * unknown key is damage or another tool's data.  On failure returns NULL with a message in err naming the field
  * ("protocols[1].ciphers[0].id: ...").  r->index is left 0 and "verdict"
  * is not read (the policy code owns verdicts).
  */
 struct cp_result *cp_result_from_json(const json_t *j, char *err, size_t errlen);
+
+/*
+ * 0 when every key of object o is in known (NULL-terminated); otherwise
+ * -1 with "PATH.KEY: unknown key ..." in err (path "" at the top), the key
+ * shown with its non-printable bytes as \xNN and cut at 48 bytes.
+ */
+int cp_json_check_keys(const json_t *o, const char *path, const char *const *known,
+		       char *err, size_t errlen);
 
 /* A JSON string for s (null for NULL), its non-UTF-8 bytes escaped as
  * \xNN because json_string() refuses them; NULL when memory runs out. */

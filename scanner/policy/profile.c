@@ -270,13 +270,15 @@ struct cp_pf_cand *cp_pf_cand_add(struct cp_pf_ctx *cx, const char *name, enum c
 {
 	struct cp_pf_cand *c;
 
-	if (strlen(name) >= sizeof c->ref.name) {
+	size_t nlen = strlen(name), slen = strlen(scope);
+
+	if (nlen >= sizeof ((struct cp_profile_ref *)0)->name) {
 		cp_pf_fail(cx, line, "profile name '%.40s...' is too long (at most %zu characters)", name,
-		     sizeof c->ref.name - 1);
+		     sizeof ((struct cp_profile_ref *)0)->name - 1);
 		return NULL;
 	}
-	if (strlen(scope) >= sizeof c->ref.scope ||
-	    (loc == CP_LOC_VSYS && strlen(scope) >= sizeof c->prof.vsys)) {
+	if (slen >= sizeof ((struct cp_profile_ref *)0)->scope ||
+	    (loc == CP_LOC_VSYS && strlen(scope) >= sizeof c->prof->vsys)) {
 		cp_pf_fail(cx, line, "%s name '%.40s...' is too long", cp_profile_loc_name(loc), scope);
 		return NULL;
 	}
@@ -291,10 +293,26 @@ struct cp_pf_cand *cp_pf_cand_add(struct cp_pf_ctx *cx, const char *name, enum c
 		cx->c = nc;
 		cx->cap = ncap;
 	}
-	c = &cx->c[cx->n++];
+	c = &cx->c[cx->n];
 	memset(c, 0, sizeof *c);
-	snprintf(c->ref.name, sizeof c->ref.name, "%s", name);
-	snprintf(c->ref.scope, sizeof c->ref.scope, "%s", scope);
+	c->names = malloc(nlen + slen + 2);
+	if (c->names == NULL) {
+		cp_pf_fail(cx, 0, "out of memory");
+		return NULL;
+	}
+	if (kind == CAND_PARSED) {
+		c->prof = calloc(1, sizeof *c->prof);
+		if (c->prof == NULL) {
+			free(c->names);
+			cp_pf_fail(cx, 0, "out of memory");
+			return NULL;
+		}
+	}
+	cx->n++;
+	memcpy(c->names, name, nlen + 1);
+	memcpy(c->names + nlen + 1, scope, slen + 1);
+	c->ref.name = c->names;
+	c->ref.scope = c->names + nlen + 1;
 	c->ref.loc = loc;
 	c->ref.line = line;
 	c->kind = kind;
@@ -302,8 +320,19 @@ struct cp_pf_cand *cp_pf_cand_add(struct cp_pf_ctx *cx, const char *name, enum c
 	return c;
 }
 
+void cp_pf_free(struct cp_pf_ctx *cx)
+{
+	for (size_t i = 0; i < cx->n; i++) {
+		free(cx->c[i].names);
+		free(cx->c[i].prof);
+	}
+	free(cx->c);
+	cx->c = NULL;
+	cx->n = cx->cap = 0;
+}
+
 /* "Corp (vsys1)", "Strict (shared)", "Lab (device-group DG1)", "Corp". */
-static void app_ref(char *buf, size_t size, size_t *len, const struct cp_profile_ref *r)
+static void app_ref(char *buf, size_t size, size_t *len, const struct cp_pf_ref *r)
 {
 	cp_strapp(buf, size, len, "%s", r->name[0] != '\0' ? r->name : "(unnamed)");
 	switch (r->loc) {
@@ -332,7 +361,7 @@ static void app_refs(struct cp_pf_ctx *cx, char *buf, size_t size, size_t *len,
 }
 
 /* Whether a "SCOPE/NAME" qualifier names this candidate's place. */
-static bool scope_matches(const struct cp_profile_ref *r, const char *q, size_t qlen)
+static bool scope_matches(const struct cp_pf_ref *r, const char *q, size_t qlen)
 {
 	const char *want = r->loc == CP_LOC_SHARED ? "shared" : r->scope;
 
@@ -543,7 +572,7 @@ int cp_profile_load_mem(const char *buf, size_t len, const char *label, const ch
 	rc = load_any(&cx, buf, len, name, &p, false);
 	if (rc == 0)
 		*out = p;
-	free(cx.c);
+	cp_pf_free(&cx);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -566,14 +595,19 @@ int cp_profile_list_mem(const char *buf, size_t len, const char *label,
 			cp_pf_fail(&cx, 0, "out of memory");
 			goto out;
 		}
-		for (size_t i = 0; i < cx.n; i++)
-			r[i] = cx.c[i].ref;
+		for (size_t i = 0; i < cx.n; i++) {
+			/* lengths were checked when the candidate was added */
+			snprintf(r[i].name, sizeof r[i].name, "%s", cx.c[i].ref.name);
+			snprintf(r[i].scope, sizeof r[i].scope, "%s", cx.c[i].ref.scope);
+			r[i].loc = cx.c[i].ref.loc;
+			r[i].line = cx.c[i].ref.line;
+		}
 	}
 	*refs = r;
 	*n = cx.n;
 	rc = 0;
 out:
-	free(cx.c);
+	cp_pf_free(&cx);
 	return rc;
 }
 

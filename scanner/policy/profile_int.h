@@ -25,11 +25,24 @@ enum cp_pf_cand_kind {
 	CAND_PARSED,     /* set commands: already parsed into prof */
 };
 
+/* A cp_profile_ref without its fixed arrays: name and scope point into one
+ * small allocation (names), at most as long as cp_profile_ref allows. */
+struct cp_pf_ref {
+	const char *name;
+	enum cp_profile_loc loc;
+	const char *scope;
+	size_t line;
+};
+
 struct cp_pf_cand {
-	struct cp_profile_ref ref;
+	struct cp_pf_ref ref;
+	char *names;               /* "NAME\0SCOPE\0", owned */
 	enum cp_pf_cand_kind kind;
 	void *node;                /* xmlNode or json_t, borrowed */
-	struct cp_profile prof;    /* CAND_PARSED */
+	/* CAND_PARSED only (set commands are parsed as they are read); the
+	 * other kinds are parsed once chosen, so a file of 300k <entry>
+	 * elements costs a small reference each, not a profile each. */
+	struct cp_profile *prof;
 };
 
 struct cp_pf_ctx {
@@ -46,8 +59,8 @@ enum cp_pf_section { SEC_PROTOCOL, SEC_FORWARD };
 /* A message "LABEL:LINE: ..." (LABEL: ... when line is 0) in cx->err; -1. */
 int cp_pf_fail(struct cp_pf_ctx *cx, size_t line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Adds a candidate; NULL (with a message) when a name is too long or
- * memory runs out. */
+/* Adds a candidate (with its prof allocated, when kind is CAND_PARSED);
+ * NULL (with a message) when a name is too long or memory runs out. */
 struct cp_pf_cand *cp_pf_cand_add(struct cp_pf_ctx *cx, const char *name, enum cp_profile_loc loc,
 				  const char *scope, size_t line, enum cp_pf_cand_kind kind, void *node);
 /* The index of the candidate name picks (NULL: the only one); -1 with a
@@ -57,6 +70,8 @@ long cp_pf_select(struct cp_pf_ctx *cx, const char *name);
  * version token.  0, or -1 with a message naming line and element. */
 int cp_pf_apply(struct cp_pf_ctx *cx, size_t line, struct cp_profile *p, enum cp_pf_section sec,
 		const char *elem, const char *value);
+/* Frees the candidates (and their profs) of cx. */
+void cp_pf_free(struct cp_pf_ctx *cx);
 bool cp_pf_known(enum cp_pf_section which, const char *elem);
 /* Sections of a decryption profile entry that hold no settings we read. */
 bool cp_pf_ignored_section(const char *name);

@@ -74,7 +74,7 @@ static struct cp_pf_cand *set_find(struct cp_pf_ctx *cx, const char *name, enum 
 			return &cx->c[i];
 	c = cp_pf_cand_add(cx, name, loc, scope, line, CAND_PARSED, NULL);
 	if (c != NULL)
-		cp_pf_start(cx, c, &c->prof);
+		cp_pf_start(cx, c, c->prof);
 	return c;
 }
 
@@ -155,7 +155,7 @@ static int set_line(struct cp_pf_ctx *cx, size_t line, char *s)
 	if (i + 2 < n)
 		return cp_pf_fail(cx, line, "malformed set command: unexpected '%s' after '%s %s'",
 			    tok[i + 2], tok[i], tok[i + 1]);
-	return cp_pf_apply(cx, line, &c->prof,
+	return cp_pf_apply(cx, line, c->prof,
 		     strcmp(sec, "ssl-protocol-settings") == 0 ? SEC_PROTOCOL : SEC_FORWARD,
 		     tok[i], tok[i + 1]);
 }
@@ -200,7 +200,7 @@ static int load_set(struct cp_pf_ctx *cx, const char *buf, size_t len, const cha
 	idx = cp_pf_select(cx, want);
 	if (idx < 0)
 		goto out;
-	*out = cx->c[idx].prof;
+	*out = *cx->c[idx].prof;
 	rc = cp_pf_check_range(cx, cx->c[idx].ref.line, out);
 out:
 	free(copy);

@@ -309,12 +309,17 @@ static int load_xml(struct cp_pf_ctx *cx, const char *buf, size_t len, const cha
 	 * No XML_PARSE_NOENT (entities stay unexpanded), no DTD loading, no
 	 * network; and a document with a DOCTYPE is refused below, since a
 	 * PAN-OS export never has one (XXE and entity bombs).  BIG_LINES: a
-	 * running config passes 65535 lines.
+	 * running config passes 65535 lines.  NOBLANKS and COMPACT keep the
+	 * tree small (no node for the indentation between elements, short
+	 * texts inside their node): a config of 300k entries is a tree of
+	 * ~300k nodes, not ~600k.  No XML_PARSE_HUGE: libxml2's own limits on
+	 * depth and text size stay on.
 	 */
 	xmlSetStructuredErrorFunc(&xe, xml_on_error);
 	xmlSetGenericErrorFunc(NULL, xml_silent);
 	doc = xmlReadMemory(buf, (int)len, cx->label, NULL,
-			    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING);
+			    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING |
+			    XML_PARSE_NOBLANKS | XML_PARSE_COMPACT);
 	if (doc == NULL || xe.set) {
 		if (xe.set)
 			cp_pf_fail(cx, xe.line > 0 ? (size_t)xe.line : 0, "malformed XML: %s", xe.msg);
