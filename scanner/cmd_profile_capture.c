@@ -20,6 +20,8 @@
 #include "cmd_profile_capture.h"
 #include "commands.h"
 #include "input/hello_file.h"
+#include "output/output.h"
+#include "output/sanitize.h"
 #include "policy/firewall.h"
 #include "policy/offer.h"
 #include "probe/scan.h"
@@ -193,11 +195,16 @@ static void print_alpn(const struct cp_chello *cap, const struct cp_chello *mod)
 		return;
 	}
 	printf("%-22s capture", "ALPN");
-	for (size_t i = 0; i < cap->nalpn; i++)
-		printf("%s%s", i ? ", " : " ", cap->alpn[i]);
+	/* the capture's ALPN ids are the client's bytes */
+	for (size_t i = 0; i < cap->nalpn; i++) {
+		fputs(i ? ", " : " ", stdout);
+		cp_sanitize_fputs(cap->alpn[i], stdout);
+	}
 	printf("%s; model", cap->nalpn ? "" : " none");
-	for (size_t i = 0; i < mod->nalpn; i++)
-		printf("%s%s", i ? ", " : " ", mod->alpn[i]);
+	for (size_t i = 0; i < mod->nalpn; i++) {
+		fputs(i ? ", " : " ", stdout);
+		cp_sanitize_fputs(mod->alpn[i], stdout);
+	}
 	printf("%s\n", mod->nalpn ? "" : " none (the model passes no ALPN; PAN-OS passes the client's unless strip-alpn)");
 }
 
@@ -236,7 +243,7 @@ static json_t *alpn_json(const struct cp_chello *h)
 	json_t *arr = json_array();
 
 	for (size_t i = 0; arr && i < h->nalpn; i++)
-		if (json_array_append_new(arr, json_string(h->alpn[i])) != 0) {
+		if (json_array_append_new(arr, cp_json_str(h->alpn[i])) != 0) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -266,7 +273,7 @@ int cp_profile_show_capture(const char *path, const struct cp_profile *p, const 
 	cp_wbuf_init(&w, CP_HELLO_MAX_BYTES);
 	st = cp_hellofile_load(path, &hf, err, sizeof err);
 	if (st != CP_HELLOFILE_OK) {
-		fprintf(stderr, "cipherprobe profile: --proxy-hello %s\n", err);
+		cp_eprintf("cipherprobe profile: --proxy-hello %s", err);
 		rc = st == CP_HELLOFILE_E_OPEN ? CP_EXIT_NOINPUT : st == CP_HELLOFILE_E_NOMEM ? CP_EXIT_OSERR
 											: CP_EXIT_DATAERR;
 		goto out;

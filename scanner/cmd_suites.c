@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "output/sanitize.h"
 #include "commands.h"
 #include "registry.h"
 
@@ -62,13 +63,14 @@ struct opts {
 __attribute__((format(printf, 1, 2)))
 static int usage_error(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fputs("cipherprobe suites: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputs("\n(see 'cipherprobe suites --help')\n", stderr);
+	cp_eprintf("cipherprobe suites: %s", msg);
+	fputs("(see 'cipherprobe suites --help')\n", stderr);
 	return CP_EXIT_USAGE;
 }
 
@@ -593,7 +595,7 @@ oom:
 	rc = CP_EXIT_OSERR;
 	goto out;
 write_error:
-	fprintf(stderr, "cipherprobe suites: cannot write the output: %s\n",
+	cp_eprintf("cipherprobe suites: cannot write the output: %s\n",
 		errno ? strerror(errno) : "write error");
 	rc = CP_EXIT_CANTCREAT;
 out:

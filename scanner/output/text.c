@@ -63,22 +63,11 @@ static void off(struct cp_out *o)
 /* Prints an untrusted string escaped (def when it is NULL). */
 static void put(struct cp_out *o, const char *s, const char *def)
 {
-	struct text_state *st = o->priv;
-	char *clean;
-
 	if (!s) {
 		fputs(def, o->f);
 		return;
 	}
-	clean = cp_sanitize(s);
-	if (!clean) {
-		if (st)
-			st->nomem = 1;
-		fputs("?", o->f);
-		return;
-	}
-	fputs(clean, o->f);
-	free(clean);
+	cp_sanitize_fputs(s, o->f);
 }
 
 static void header(struct cp_out *o, const struct cp_result *r)
