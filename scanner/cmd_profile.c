@@ -430,15 +430,15 @@ static json_t *show_json(const struct cp_profile *p, const struct cp_client *c,
 				    "value", yn(on), "default", "no", "is_default", !on), &ok);
 	}
 
-	jset(cl, "name", json_string(c->name), &ok);
-	jset(cl, "label", json_string(c->label), &ok);
+	jset(cl, "name", cp_json_str(c->name), &ok);
+	jset(cl, "label", cp_json_str(c->label), &ok);
 	jset(cl, "source", jstr_or_null(c->source), &ok);
 
 	json_t *vers = json_array(), *ciphers = json_array(), *groups = json_array(),
 	       *stripped = json_array(), *sigs = json_array();
 
 	jset(off, "common_version", json_boolean(shared), &ok);
-	jset(off, "panos_version", json_string(fw->release), &ok);
+	jset(off, "panos_version", cp_json_str(fw->release), &ok);
 	jset(off, "versions", vers, &ok);
 	jset(off, "ciphers", ciphers, &ok);
 	jset(off, "groups", groups, &ok);
@@ -447,7 +447,7 @@ static json_t *show_json(const struct cp_profile *p, const struct cp_client *c,
 	if (!ok)
 		goto out;
 	for (uint16_t v = o->min_version; shared && v != 0 && v <= o->max_version; v++)
-		jpush(vers, json_string(cp_version_name(cp_version_bit_of(v))), &ok);
+		jpush(vers, cp_json_str(cp_version_name(cp_version_bit_of(v))), &ok);
 	for (size_t i = 0; i < o->nsuites; i++) {
 		const struct cp_suite *s = cp_suite_by_id(o->suites[i]);
 		char id[7];

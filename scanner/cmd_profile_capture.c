@@ -220,7 +220,7 @@ static json_t *names_json(const uint16_t *a, size_t n, const uint16_t *other, si
 		if (other && has(other, nother, a[i]) == only)
 			continue;
 		name(a[i], buf, sizeof buf);
-		if (json_array_append_new(arr, json_string(buf)) != 0) {
+		if (json_array_append_new(arr, cp_json_str(buf)) != 0) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -329,10 +329,15 @@ int cp_profile_show_capture(const char *path, const struct cp_profile *p, const 
 	}
 
 	if (!json) {
-		printf("Capture   %s: %s, %zu bytes, server_name %s\n", path, hf.origin, hf.len,
-		       hf.hello->has_sni ? hf.hello->sni : "none");
-		printf("Model     profile %s, client %s (%s)\n", p->name[0] ? p->name : "(unnamed)", client->label,
-		       client->name);
+		fputs("Capture   ", stdout);
+		cp_sanitize_fputs(path, stdout);
+		fputs(": ", stdout);
+		cp_sanitize_fputs(hf.origin, stdout);
+		printf(", %zu bytes, server_name ", hf.len);
+		cp_sanitize_fputs(hf.hello->has_sni ? hf.hello->sni : "none", stdout);
+		fputs("\nModel     profile ", stdout);
+		cp_sanitize_fputs(p->name[0] ? p->name : "(unnamed)", stdout);
+		printf(", client %s (%s)\n", client->label, client->name);
 		if (!shared)
 			printf("          the model sends no hello: the profile and client share no version or suite\n");
 		printf("\n");
@@ -344,9 +349,10 @@ int cp_profile_show_capture(const char *path, const struct cp_profile *p, const 
 		goto out;
 	}
 	diffs = json_object();
-	doc = json_pack("{s:{s:s, s:s, s:I, s:s?}, s:{s:s, s:s, s:b}, s:I}", "capture", "file", path, "origin",
-			hf.origin, "bytes", (json_int_t)hf.len, "server_name",
-			hf.hello->has_sni ? hf.hello->sni : NULL, "model", "profile", p->name, "client",
+	/* the path, origin, SNI and profile name came from outside */
+	doc = json_pack("{s:{s:o, s:o, s:I, s:o}, s:{s:o, s:s, s:b}, s:I}", "capture", "file", cp_json_str(path),
+			"origin", cp_json_str(hf.origin), "bytes", (json_int_t)hf.len, "server_name",
+			cp_json_str(hf.hello->has_sni ? hf.hello->sni : NULL), "model", "profile", cp_json_str(p->name), "client",
 			client->name, "sends_hello", shared, "differences", (json_int_t)ndiff);
 	if (!doc || !diffs || json_object_set(doc, "compare", diffs) != 0)
 		goto nomem;

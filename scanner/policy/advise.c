@@ -26,6 +26,7 @@
 
 #include <jansson.h>
 
+#include "output/output.h"
 #include "policy/advise.h"
 #include "policy/advise_int.h"
 #include "policy/firewall.h"
@@ -461,7 +462,7 @@ static char *fix_scm(const struct cp_fix *fix)
 		else if (chg.kind == CP_CHG_FWD)
 			val = json_boolean(chg.on);
 		else
-			val = json_string(chg.value);
+			val = cp_json_str(chg.value);
 		if (json_object_set_new(chg.kind == CP_CHG_FWD ? fwd : sps, key, val))
 			goto out;
 	}

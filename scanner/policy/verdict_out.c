@@ -56,8 +56,8 @@ static json_t *negotiated_json(const struct cp_verdict *v)
 		return json_null();
 	s = cp_suite_by_id(v->neg_suite);
 	o = json_object();
-	if (!o || put(o, "version", json_string(cp_version_name(cp_version_bit_of(v->neg_version)))) ||
-	    put(o, "cipher", json_string(s ? s->name : cp_suite_id_str(v->neg_suite, ib)))) {
+	if (!o || put(o, "version", cp_json_str(cp_version_name(cp_version_bit_of(v->neg_version)))) ||
+	    put(o, "cipher", cp_json_str(s ? s->name : cp_suite_id_str(v->neg_suite, ib)))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -84,8 +84,8 @@ static json_t *causes_json(const struct cp_verdict *v)
 	for (size_t i = 0; a && i < v->ncauses; i++) {
 		json_t *c = json_object();
 
-		if (!c || put(c, "axis", json_string(cp_axis_name(v->causes[i].axis))) ||
-		    put(c, "blocked_by", json_string(cp_party_name(v->causes[i].blocked_by))) ||
+		if (!c || put(c, "axis", cp_json_str(cp_axis_name(v->causes[i].axis))) ||
+		    put(c, "blocked_by", cp_json_str(cp_party_name(v->causes[i].blocked_by))) ||
 		    put(c, "detail", cp_json_str(v->causes[i].detail ? v->causes[i].detail : "")) ||
 		    json_array_append_new(a, c)) {
 			json_decref(c);
