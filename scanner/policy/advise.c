@@ -315,10 +315,17 @@ int cp_change_cost(const char *change, unsigned *cost, bool *weak)
 
 /* ---- commands, XML, SCM --------------------------------------------- */
 
-/* PAN-OS CLI names with spaces need quotes; names cannot hold quotes. */
-void cp_sb_add_name(struct cp_sb *b, const char *name)
+/*
+ * PAN-OS CLI names with spaces need quotes; names cannot hold quotes.
+ * The loaders refuse names outside the PAN-OS rule (cp_panos_name_ok); in
+ * depth, a name that breaks it anyway (a newline, a quote) never reaches a
+ * command: the placeholder takes its place, as for a missing name.
+ */
+void cp_sb_add_name(struct cp_sb *b, const char *name, const char *placeholder)
 {
-	if (strpbrk(name, " \t"))
+	if (name[0] == '\0' || !cp_panos_name_ok(name, NULL, 0))
+		cp_sb_addf(b, "%s", placeholder);
+	else if (strpbrk(name, " \t"))
 		cp_sb_addf(b, "\"%s\"", name);
 	else
 		cp_sb_addf(b, "%s", name);
@@ -338,13 +345,13 @@ void cp_loc_prefix(struct cp_sb *b, const struct cp_profile *p, const char *verb
 		break;
 	case CP_LOC_DEVICE_GROUP:
 		cp_sb_addf(b, "%s device-group ", verb);
-		cp_sb_add_name(b, p->device_group[0] ? p->device_group : "<DEVICE-GROUP>");
+		cp_sb_add_name(b, p->device_group, "<DEVICE-GROUP>");
 		cp_sb_addf(b, " ");
 		break;
 	case CP_LOC_VSYS:
 		if (p->vsys[0] && strcmp(p->vsys, "vsys1")) {
 			cp_sb_addf(b, "%s vsys ", verb);
-			cp_sb_add_name(b, p->vsys);
+			cp_sb_add_name(b, p->vsys, "<VSYS>");
 			cp_sb_addf(b, " ");
 			break;
 		}
@@ -368,7 +375,7 @@ int cp_change_commands_into(const struct cp_profile *p, char *const *changes, si
 			return -1;
 		cp_loc_prefix(&b, p, "set");
 		cp_sb_addf(&b, "profiles decryption ");
-		cp_sb_add_name(&b, p->name[0] ? p->name : "<PROFILE>");
+		cp_sb_add_name(&b, p->name, "<PROFILE>");
 		switch (chg.kind) {
 		case CP_CHG_FLAG:
 			cp_sb_addf(&b, " ssl-protocol-settings %s yes", chg.element);
