@@ -100,10 +100,6 @@ static int json_add(struct cp_pf_ctx *cx, json_t *obj, const char *where)
 	if (name != NULL && json_string_value(name)[0] != '\0') {
 		char why[192];
 
-		/* jansson stops at an embedded NUL; the length says it was there */
-		if (strlen(json_string_value(name)) != json_string_length(name))
-			return cp_pf_fail(cx, 0, "%s.name holds a NUL character, which PAN-OS names "
-				    "cannot", where);
 		if (!cp_panos_name_ok(json_string_value(name), why, sizeof why))
 			return cp_pf_fail(cx, 0, "%s.name: profile name '%s' %s", where,
 				    json_string_value(name), why);
