@@ -28,7 +28,6 @@
 
 struct text_state {
 	size_t targets, ok, errors;
-	int nomem;  /* a string could not be sanitised */
 };
 
 static const char *strength_color(enum cp_strength s)
@@ -367,14 +366,10 @@ static int text_begin(struct cp_out *o)
 	return 0;
 }
 
+/* Escaping streams without allocating (cp_sanitize_fputs), so only a
+ * write error can fail a target. */
 static int finish(struct cp_out *o)
 {
-	struct text_state *st = o->priv;
-
-	if (st && st->nomem) {
-		o->err = ENOMEM;
-		return -1;
-	}
 	if (ferror(o->f)) {
 		if (!o->err)
 			o->err = errno ? errno : EIO;
