@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "output/sanitize.h"
 #include "commands.h"
 #include "output/diff.h"
 
@@ -74,7 +75,7 @@ int cmd_diff(int argc, char **argv)
 		case OPT_TEXT: as_json = false; break;
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
-				fprintf(stderr, "cipherprobe diff: --color expects auto, always or never, not '%s'\n",
+				cp_eprintf("cipherprobe diff: --color expects auto, always or never, not '%s'\n",
 					optarg);
 				goto out;
 			}
@@ -95,38 +96,38 @@ int cmd_diff(int argc, char **argv)
 		goto out;
 	}
 	if (!strcmp(argv[optind], "-") && !strcmp(argv[optind + 1], "-")) {
-		fprintf(stderr, "cipherprobe diff: only one document can come from standard input\n");
+		cp_eprintf("cipherprobe diff: only one document can come from standard input\n");
 		goto out;
 	}
 	/* streamed: memory is the file and its records, not a JSON tree */
 	old_side = cp_diff_side_load(argv[optind], CP_DOC_MAX, err, sizeof err);
 	if (!old_side) {
 		rc = load_status(errno);
-		fprintf(stderr, "cipherprobe diff: %s\n", err);
+		cp_eprintf("cipherprobe diff: %s\n", err);
 		goto out;
 	}
 	new_side = cp_diff_side_load(argv[optind + 1], CP_DOC_MAX, err, sizeof err);
 	if (!new_side) {
 		rc = load_status(errno);
-		fprintf(stderr, "cipherprobe diff: %s\n", err);
+		cp_eprintf("cipherprobe diff: %s\n", err);
 		goto out;
 	}
 	if (cp_diff_sides(old_side, new_side, &d, err, sizeof err)) {
 		/* both loaded and checked, so only memory can fail here */
 		rc = strcmp(err, "out of memory") ? CP_EXIT_DATAERR : CP_EXIT_OSERR;
-		fprintf(stderr, "cipherprobe diff: %s\n", err);
+		cp_eprintf("cipherprobe diff: %s\n", err);
 		goto out;
 	}
 	if (as_json) {
 		out_j = cp_diff_to_json(&d);
 		if (!out_j) {
-			fprintf(stderr, "cipherprobe diff: out of memory\n");
+			cp_eprintf("cipherprobe diff: out of memory\n");
 			rc = CP_EXIT_OSERR;
 			goto out;
 		}
 		if (json_dumpf(out_j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
 		    fputc('\n', stdout) == EOF || fflush(stdout) == EOF || ferror(stdout)) {
-			fprintf(stderr, "cipherprobe diff: cannot write the output\n");
+			cp_eprintf("cipherprobe diff: cannot write the output\n");
 			rc = CP_EXIT_CANTCREAT;
 			goto out;
 		}
@@ -134,7 +135,7 @@ int cmd_diff(int argc, char **argv)
 		use_color = !strcmp(color, "always") ||
 			(!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
 		if (cp_diff_print(stdout, &d, use_color)) {
-			fprintf(stderr, "cipherprobe diff: cannot write the output\n");
+			cp_eprintf("cipherprobe diff: cannot write the output\n");
 			rc = CP_EXIT_CANTCREAT;
 			goto out;
 		}

@@ -20,6 +20,8 @@
 #include "commands.h"
 #include "policy/firewall.h"
 #include "policy/offer.h"
+#include "output/output.h"
+#include "output/sanitize.h"
 #include "policy/profile.h"
 #include "registry.h"
 
@@ -70,13 +72,14 @@ struct opts {
 __attribute__((format(printf, 1, 2)))
 static int usage_error(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fputs("cipherprobe profile: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputs("\n(see 'cipherprobe profile --help')\n", stderr);
+	cp_eprintf("cipherprobe profile: %s", msg);
+	fputs("(see 'cipherprobe profile --help')\n", stderr);
 	return CP_EXIT_USAGE;
 }
 
@@ -183,7 +186,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 /* Exit status for a load error: 66 when the file is not there at all. */
 static int load_error(const char *spec, const char *msg)
 {
-	fprintf(stderr, "cipherprobe profile: %s\n", msg);
+	cp_eprintf("cipherprobe profile: %s", msg);
 	if (strncmp(spec, "builtin:", 8) != 0 && access(spec, F_OK) != 0 && errno == ENOENT)
 		return CP_EXIT_NOINPUT;
 	return CP_EXIT_DATAERR;
@@ -283,16 +286,26 @@ static void print_show_text(const struct cp_profile *p, const struct cp_client *
 	char buf[512];
 	size_t n;
 
-	printf("Profile   %s", p->name[0] ? p->name : "(unnamed)");
-	if (p->loc == CP_LOC_VSYS)
-		printf(" (%s)", p->vsys[0] ? p->vsys : "vsys");
-	else if (p->loc == CP_LOC_SHARED)
+	/* names passed the PAN-OS rule at load; the source is a path */
+	fputs("Profile   ", stdout);
+	cp_sanitize_fputs(p->name[0] ? p->name : "(unnamed)", stdout);
+	if (p->loc == CP_LOC_VSYS) {
+		fputs(" (", stdout);
+		cp_sanitize_fputs(p->vsys[0] ? p->vsys : "vsys", stdout);
+		fputs(")", stdout);
+	} else if (p->loc == CP_LOC_SHARED) {
 		printf(" (shared)");
-	else if (p->loc == CP_LOC_DEVICE_GROUP)
-		printf(" (device-group %s)", p->device_group);
-	printf("\nSource    %s\n", p->source);
+	} else if (p->loc == CP_LOC_DEVICE_GROUP) {
+		fputs(" (device-group ", stdout);
+		cp_sanitize_fputs(p->device_group, stdout);
+		fputs(")", stdout);
+	}
+	fputs("\nSource    ", stdout);
+	cp_sanitize_fputs(p->source, stdout);
 	cp_profile_set_prefix(p, buf, sizeof buf);
-	printf("Set form  %s ...\n\n", buf);
+	fputs("\nSet form  ", stdout);
+	cp_sanitize_fputs(buf, stdout);
+	fputs(" ...\n\n", stdout);
 
 	n = protocol_rows(p, r);
 	print_rows("ssl-protocol-settings:", r, n, p);
@@ -368,7 +381,7 @@ static void jpush(json_t *arr, json_t *v, bool *ok)
 
 static json_t *jstr_or_null(const char *s)
 {
-	return s != NULL && s[0] != '\0' ? json_string(s) : json_null();
+	return s != NULL && s[0] != '\0' ? cp_json_str(s) : json_null();
 }
 
 static json_t *show_json(const struct cp_profile *p, const struct cp_client *c,
@@ -394,14 +407,14 @@ static json_t *show_json(const struct cp_profile *p, const struct cp_client *c,
 	jset(root, "client", cl, &ok);
 	jset(root, "offer", off, &ok);
 
-	jset(prof, "name", json_string(p->name), &ok);
-	jset(prof, "source", json_string(p->source), &ok);
+	jset(prof, "name", cp_json_str(p->name), &ok);
+	jset(prof, "source", cp_json_str(p->source), &ok);
 	jset(prof, "location", jstr_or_null(cp_profile_loc_name(p->loc)), &ok);
 	jset(prof, "vsys", jstr_or_null(p->loc == CP_LOC_VSYS ? p->vsys : NULL), &ok);
 	jset(prof, "device_group",
 	     jstr_or_null(p->loc == CP_LOC_DEVICE_GROUP ? p->device_group : NULL), &ok);
 	cp_profile_set_prefix(p, buf, sizeof buf);
-	jset(prof, "set_prefix", json_string(buf), &ok);
+	jset(prof, "set_prefix", cp_json_str(buf), &ok);
 	jset(prof, "ssl_protocol_settings", ps, &ok);
 	jset(prof, "ssl_forward_proxy", fp, &ok);
 	n = protocol_rows(p, r);
@@ -417,15 +430,15 @@ static json_t *show_json(const struct cp_profile *p, const struct cp_client *c,
 				    "value", yn(on), "default", "no", "is_default", !on), &ok);
 	}
 
-	jset(cl, "name", json_string(c->name), &ok);
-	jset(cl, "label", json_string(c->label), &ok);
+	jset(cl, "name", cp_json_str(c->name), &ok);
+	jset(cl, "label", cp_json_str(c->label), &ok);
 	jset(cl, "source", jstr_or_null(c->source), &ok);
 
 	json_t *vers = json_array(), *ciphers = json_array(), *groups = json_array(),
 	       *stripped = json_array(), *sigs = json_array();
 
 	jset(off, "common_version", json_boolean(shared), &ok);
-	jset(off, "panos_version", json_string(fw->release), &ok);
+	jset(off, "panos_version", cp_json_str(fw->release), &ok);
 	jset(off, "versions", vers, &ok);
 	jset(off, "ciphers", ciphers, &ok);
 	jset(off, "groups", groups, &ok);
@@ -434,7 +447,7 @@ static json_t *show_json(const struct cp_profile *p, const struct cp_client *c,
 	if (!ok)
 		goto out;
 	for (uint16_t v = o->min_version; shared && v != 0 && v <= o->max_version; v++)
-		jpush(vers, json_string(cp_version_name(cp_version_bit_of(v))), &ok);
+		jpush(vers, cp_json_str(cp_version_name(cp_version_bit_of(v))), &ok);
 	for (size_t i = 0; i < o->nsuites; i++) {
 		const struct cp_suite *s = cp_suite_by_id(o->suites[i]);
 		char id[7];
@@ -545,11 +558,11 @@ static int do_list(const struct opts *o)
 			json_decref(arr);
 			ok = false;
 		} else {
-			jset(doc, "file", json_string(o->spec), &ok);
+			jset(doc, "file", cp_json_str(o->spec), &ok);
 			jset(doc, "profiles", arr, &ok);
 		}
 		for (size_t i = 0; ok && i < n; i++)
-			jpush(arr, json_pack("{s:s, s:o, s:o, s:I}", "name", refs[i].name,
+			jpush(arr, json_pack("{s:o, s:o, s:o, s:I}", "name", cp_json_str(refs[i].name),
 					     "location", jstr_or_null(cp_profile_loc_name(refs[i].loc)),
 					     "scope", jstr_or_null(refs[i].scope),
 					     "line", (json_int_t)refs[i].line), &ok);
@@ -573,12 +586,23 @@ static int do_list(const struct opts *o)
 				snprintf(where, sizeof where, "%s", refs[i].scope);
 			else
 				snprintf(where, sizeof where, "-");
-			const char *nm = refs[i].name[0] ? refs[i].name : "(unnamed)";
+			char *nm = cp_sanitize(refs[i].name[0] ? refs[i].name : "(unnamed)");
+			char *wh = cp_sanitize(where);
 
+			if (nm == NULL || wh == NULL) {
+				free(nm);
+				free(wh);
+				json_decref(doc);
+				free(refs);
+				fputs("cipherprobe profile: out of memory\n", stderr);
+				return CP_EXIT_OSERR;
+			}
 			if (refs[i].line > 0)
-				printf("%-32s %-24s line %zu\n", nm, where, refs[i].line);
+				printf("%-32s %-24s line %zu\n", nm, wh, refs[i].line);
 			else
-				printf("%-32s %s\n", nm, where);
+				printf("%-32s %s\n", nm, wh);
+			free(nm);
+			free(wh);
 		}
 	}
 	rc = write_done(doc);

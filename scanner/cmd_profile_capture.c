@@ -20,6 +20,8 @@
 #include "cmd_profile_capture.h"
 #include "commands.h"
 #include "input/hello_file.h"
+#include "output/output.h"
+#include "output/sanitize.h"
 #include "policy/firewall.h"
 #include "policy/offer.h"
 #include "probe/scan.h"
@@ -193,11 +195,16 @@ static void print_alpn(const struct cp_chello *cap, const struct cp_chello *mod)
 		return;
 	}
 	printf("%-22s capture", "ALPN");
-	for (size_t i = 0; i < cap->nalpn; i++)
-		printf("%s%s", i ? ", " : " ", cap->alpn[i]);
+	/* the capture's ALPN ids are the client's bytes */
+	for (size_t i = 0; i < cap->nalpn; i++) {
+		fputs(i ? ", " : " ", stdout);
+		cp_sanitize_fputs(cap->alpn[i], stdout);
+	}
 	printf("%s; model", cap->nalpn ? "" : " none");
-	for (size_t i = 0; i < mod->nalpn; i++)
-		printf("%s%s", i ? ", " : " ", mod->alpn[i]);
+	for (size_t i = 0; i < mod->nalpn; i++) {
+		fputs(i ? ", " : " ", stdout);
+		cp_sanitize_fputs(mod->alpn[i], stdout);
+	}
 	printf("%s\n", mod->nalpn ? "" : " none (the model passes no ALPN; PAN-OS passes the client's unless strip-alpn)");
 }
 
@@ -213,7 +220,7 @@ static json_t *names_json(const uint16_t *a, size_t n, const uint16_t *other, si
 		if (other && has(other, nother, a[i]) == only)
 			continue;
 		name(a[i], buf, sizeof buf);
-		if (json_array_append_new(arr, json_string(buf)) != 0) {
+		if (json_array_append_new(arr, cp_json_str(buf)) != 0) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -236,7 +243,7 @@ static json_t *alpn_json(const struct cp_chello *h)
 	json_t *arr = json_array();
 
 	for (size_t i = 0; arr && i < h->nalpn; i++)
-		if (json_array_append_new(arr, json_string(h->alpn[i])) != 0) {
+		if (json_array_append_new(arr, cp_json_str(h->alpn[i])) != 0) {
 			json_decref(arr);
 			return NULL;
 		}
@@ -266,7 +273,7 @@ int cp_profile_show_capture(const char *path, const struct cp_profile *p, const 
 	cp_wbuf_init(&w, CP_HELLO_MAX_BYTES);
 	st = cp_hellofile_load(path, &hf, err, sizeof err);
 	if (st != CP_HELLOFILE_OK) {
-		fprintf(stderr, "cipherprobe profile: --proxy-hello %s\n", err);
+		cp_eprintf("cipherprobe profile: --proxy-hello %s", err);
 		rc = st == CP_HELLOFILE_E_OPEN ? CP_EXIT_NOINPUT : st == CP_HELLOFILE_E_NOMEM ? CP_EXIT_OSERR
 											: CP_EXIT_DATAERR;
 		goto out;
@@ -322,10 +329,15 @@ int cp_profile_show_capture(const char *path, const struct cp_profile *p, const 
 	}
 
 	if (!json) {
-		printf("Capture   %s: %s, %zu bytes, server_name %s\n", path, hf.origin, hf.len,
-		       hf.hello->has_sni ? hf.hello->sni : "none");
-		printf("Model     profile %s, client %s (%s)\n", p->name[0] ? p->name : "(unnamed)", client->label,
-		       client->name);
+		fputs("Capture   ", stdout);
+		cp_sanitize_fputs(path, stdout);
+		fputs(": ", stdout);
+		cp_sanitize_fputs(hf.origin, stdout);
+		printf(", %zu bytes, server_name ", hf.len);
+		cp_sanitize_fputs(hf.hello->has_sni ? hf.hello->sni : "none", stdout);
+		fputs("\nModel     profile ", stdout);
+		cp_sanitize_fputs(p->name[0] ? p->name : "(unnamed)", stdout);
+		printf(", client %s (%s)\n", client->label, client->name);
 		if (!shared)
 			printf("          the model sends no hello: the profile and client share no version or suite\n");
 		printf("\n");
@@ -337,9 +349,10 @@ int cp_profile_show_capture(const char *path, const struct cp_profile *p, const 
 		goto out;
 	}
 	diffs = json_object();
-	doc = json_pack("{s:{s:s, s:s, s:I, s:s?}, s:{s:s, s:s, s:b}, s:I}", "capture", "file", path, "origin",
-			hf.origin, "bytes", (json_int_t)hf.len, "server_name",
-			hf.hello->has_sni ? hf.hello->sni : NULL, "model", "profile", p->name, "client",
+	/* the path, origin, SNI and profile name came from outside */
+	doc = json_pack("{s:{s:o, s:o, s:I, s:o}, s:{s:o, s:s, s:b}, s:I}", "capture", "file", cp_json_str(path),
+			"origin", cp_json_str(hf.origin), "bytes", (json_int_t)hf.len, "server_name",
+			cp_json_str(hf.hello->has_sni ? hf.hello->sni : NULL), "model", "profile", cp_json_str(p->name), "client",
 			client->name, "sends_hello", shared, "differences", (json_int_t)ndiff);
 	if (!doc || !diffs || json_object_set(doc, "compare", diffs) != 0)
 		goto nomem;

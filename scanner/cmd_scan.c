@@ -29,6 +29,7 @@
 #include "output/file.h"
 #include "output/output.h"
 #include "output/sanitize.h"
+#include "util.h"
 #include "policy/advise.h"
 #include "policy/firewall.h"
 #include "policy/intercept.h"
@@ -267,13 +268,13 @@ static int load_proxy_hello(const char *path, bool quiet, struct cp_hellofile *h
 	int st = cp_hellofile_load(path, hf, err, sizeof err);
 
 	if (st != CP_HELLOFILE_OK) {
-		fprintf(stderr, "cipherprobe scan: --proxy-hello %s\n", err);
+		cp_eprintf("cipherprobe scan: --proxy-hello %s\n", err);
 		return st == CP_HELLOFILE_E_OPEN ? CP_EXIT_NOINPUT : st == CP_HELLOFILE_E_NOMEM ? CP_EXIT_OSERR
 											: CP_EXIT_DATAERR;
 	}
 	cp_offer_capture_hello(hf->hello, hf->raw, hf->len, rh);
 	if (!quiet)
-		fprintf(stderr, "cipherprobe scan: replaying the ClientHello captured in %s (%s): %zu bytes, "
+		cp_eprintf("cipherprobe scan: replaying the ClientHello captured in %s (%s): %zu bytes, "
 			"%zu suites, server_name %s%s\n", path, hf->origin, hf->len, rh->nsuites,
 			rh->raw_sni ? rh->raw_sni : "none",
 			rh->raw_sni ? " (changed to each target's own SNI, kept where it has none)" : " (sent as captured)");
@@ -370,15 +371,15 @@ static int read_url_list(const char *url, const char *cacert, struct target_set 
 
 	cp_http_origin(url, origin, sizeof origin);
 	if (cp_fetch_list(url, cacert, &text, &len, err, sizeof err) < 0) {
-		fprintf(stderr, "cipherprobe scan: cannot fetch the target list: %s\n", err);
+		cp_eprintf("cipherprobe scan: cannot fetch the target list: %s\n", err);
 		return CP_EXIT_NOINPUT;
 	}
 	FILE *f = len ? fmemopen(text, len, "r") : NULL;
 	if (len && !f) {
-		fprintf(stderr, "cipherprobe scan: %s: %s\n", origin, strerror(errno));
+		cp_eprintf("cipherprobe scan: %s: %s\n", origin, strerror(errno));
 		rc = CP_EXIT_OSERR;
 	} else if (f && cp_list_read(f, origin, on_line, set)) {
-		fprintf(stderr, "cipherprobe scan: reading the list from %s failed: %s\n", origin,
+		cp_eprintf("cipherprobe scan: reading the list from %s failed: %s\n", origin,
 			strerror(errno ? errno : EIO));
 		rc = CP_EXIT_NOINPUT;
 	}
@@ -400,11 +401,11 @@ static int load_panos_profile(const char *host, const char *key_file, const char
 	int rc = 0;
 
 	if (cp_panos_key_load(key_file, key, sizeof key, err, sizeof err) < 0) {
-		fprintf(stderr, "cipherprobe scan: %s\n", err);
+		cp_eprintf("cipherprobe scan: %s\n", err);
 		return -1;
 	}
 	if (cp_panos_fetch_profile(&rq, out, err, sizeof err) < 0) {
-		fprintf(stderr, "cipherprobe scan: %s\n", err);
+		cp_eprintf("cipherprobe scan: %s\n", err);
 		rc = -1;
 	}
 	/* the key does not outlive its use */
@@ -418,7 +419,7 @@ static int parse_uint(const char *opt, const char *v, unsigned long min, unsigne
 	errno = 0;
 	unsigned long n = strtoul(v, &end, 10);
 	if (errno || end == v || *end || v[0] == '-' || n < min || n > max) {
-		fprintf(stderr, "cipherprobe scan: %s expects a whole number from %lu to %lu, not '%s'\n",
+		cp_eprintf("cipherprobe scan: %s expects a whole number from %lu to %lu, not '%s'\n",
 			opt, min, max, v);
 		return -1;
 	}
@@ -432,7 +433,7 @@ static int parse_seconds(const char *opt, const char *v, unsigned *ms)
 	errno = 0;
 	double d = strtod(v, &end);
 	if (errno || end == v || *end || !(d > 0) || d > 3600) {
-		fprintf(stderr, "cipherprobe scan: %s expects seconds (0.001 to 3600), not '%s'\n", opt, v);
+		cp_eprintf("cipherprobe scan: %s expects seconds (0.001 to 3600), not '%s'\n", opt, v);
 		return -1;
 	}
 	*ms = (unsigned)ceil(d * 1000.0);
@@ -443,7 +444,7 @@ static int parse_protocols(const char *v, unsigned *mask)
 {
 	char buf[256];
 	if (strlen(v) >= sizeof buf) {
-		fprintf(stderr, "cipherprobe scan: --protocols list too long\n");
+		cp_eprintf("cipherprobe scan: --protocols list too long\n");
 		return -1;
 	}
 	memcpy(buf, v, strlen(v) + 1);
@@ -452,14 +453,14 @@ static int parse_protocols(const char *v, unsigned *mask)
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		unsigned bit = cp_version_parse(tok);
 		if (!bit) {
-			fprintf(stderr, "cipherprobe scan: unknown protocol '%s' in --protocols "
+			cp_eprintf("cipherprobe scan: unknown protocol '%s' in --protocols "
 				"(use sslv2, sslv3, tls1.0, tls1.1, tls1.2, tls1.3)\n", tok);
 			return -1;
 		}
 		*mask |= bit;
 	}
 	if (!*mask) {
-		fprintf(stderr, "cipherprobe scan: --protocols names no protocol\n");
+		cp_eprintf("cipherprobe scan: --protocols names no protocol\n");
 		return -1;
 	}
 	return 0;
@@ -782,7 +783,7 @@ static int trust_file(struct cp_trust *t, const char *opt, const char *path)
 
 	if (cp_trust_add_file(t, path, CP_TRUST_ADMIN, err, sizeof err) >= 0)
 		return CP_EXIT_OK;
-	fprintf(stderr, "cipherprobe scan: %s: %s\n", opt, err);
+	cp_eprintf("cipherprobe scan: %s: %s\n", opt, err);
 	return access(path, F_OK) < 0 ? CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
 }
 
@@ -802,7 +803,7 @@ static int load_trust(bool certificate, const char *const *ca, size_t nca,
 	if (!certificate) {
 		if (!nca && !nft)
 			return CP_EXIT_OK;
-		fprintf(stderr, "cipherprobe scan: --no-cert excludes --ca-file and --forward-trust-ca\n");
+		cp_eprintf("cipherprobe scan: --no-cert excludes --ca-file and --forward-trust-ca\n");
 		return CP_EXIT_USAGE;
 	}
 	*trust = cp_trust_new();
@@ -810,13 +811,13 @@ static int load_trust(bool certificate, const char *const *ca, size_t nca,
 	if (nft)
 		*forward_trust = cp_trust_new();
 	if (!*trust || !*intercept || (nft && !*forward_trust)) {
-		fprintf(stderr, "cipherprobe scan: out of memory\n");
+		cp_eprintf("cipherprobe scan: out of memory\n");
 		return CP_EXIT_OSERR;
 	}
 	/* without the default bundle only --ca-file roots are trusted: say so,
 	 * but scan anyway (the dates, names and chains still tell) */
 	if (cp_trust_add_default(*trust, err, sizeof err) < 0)
-		fprintf(stderr, "cipherprobe scan: warning: default trust store unusable (%s); "
+		cp_eprintf("cipherprobe scan: warning: default trust store unusable (%s); "
 			"only --ca-file roots are trusted\n", err);
 	for (size_t i = 0; i < nca; i++)
 		if ((rc = trust_file(*trust, "--ca-file", ca[i])) != CP_EXIT_OK)
@@ -833,7 +834,7 @@ static void warn_interception(const struct cp_intercept *i)
 {
 	char *issuer = cp_sanitize(i->issuer);  /* from a certificate: untrusted */
 
-	fprintf(stderr, "cipherprobe scan: WARNING: this scan is being decrypted; results describe "
+	cp_eprintf("cipherprobe scan: WARNING: this scan is being decrypted; results describe "
 		"the proxy, not the servers (%zu target%s signed by %s'%s')\n",
 		i->targets, i->targets == 1 ? "" : "s",
 		i->forward_trust ? "the --forward-trust-ca certificate " : "", issuer ? issuer : "?");
@@ -886,7 +887,7 @@ int cmd_scan(int argc, char **argv)
 		free(logs);
 		free(ca_files);
 		free(ft_files);
-		fprintf(stderr, "cipherprobe scan: out of memory\n");
+		cp_eprintf("cipherprobe scan: out of memory\n");
 		return CP_EXIT_OSERR;
 	}
 	optind = 1;
@@ -899,7 +900,7 @@ int cmd_scan(int argc, char **argv)
 		case OPT_TEXT: outfmt = "text"; break;
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
-				fprintf(stderr, "cipherprobe scan: --color expects auto, always or never, not '%s'\n", optarg);
+				cp_eprintf("cipherprobe scan: --color expects auto, always or never, not '%s'\n", optarg);
 				goto out;
 			}
 			color = optarg;
@@ -912,7 +913,7 @@ int cmd_scan(int argc, char **argv)
 			else if (!strcmp(optarg, "single"))
 				so.strategy = CP_STRATEGY_SINGLE;
 			else {
-				fprintf(stderr, "cipherprobe scan: --strategy expects eliminate or single, not '%s'\n", optarg);
+				cp_eprintf("cipherprobe scan: --strategy expects eliminate or single, not '%s'\n", optarg);
 				goto out;
 			}
 			break;
@@ -945,7 +946,7 @@ int cmd_scan(int argc, char **argv)
 			errno = 0;
 			so.rate = strtod(optarg, &end);
 			if (errno || end == optarg || *end || !(so.rate > 0) || so.rate > 1e6) {
-				fprintf(stderr, "cipherprobe scan: --rate expects connections per second (> 0), not '%s'\n", optarg);
+				cp_eprintf("cipherprobe scan: --rate expects connections per second (> 0), not '%s'\n", optarg);
 				goto out;
 			}
 			break;
@@ -989,7 +990,7 @@ int cmd_scan(int argc, char **argv)
 			else if (!strcmp(optarg, "always"))
 				wo.notify_on = CP_NOTIFY_ON_ALWAYS;
 			else {
-				fprintf(stderr, "cipherprobe scan: --notify-on expects regression, incompatible or always, not '%s'\n", optarg);
+				cp_eprintf("cipherprobe scan: --notify-on expects regression, incompatible or always, not '%s'\n", optarg);
 				goto out;
 			}
 			break;
@@ -998,7 +999,7 @@ int cmd_scan(int argc, char **argv)
 			rc = CP_EXIT_OK;
 			goto out;
 		default:
-			fprintf(stderr, "see 'cipherprobe scan --help'\n");
+			cp_eprintf("see 'cipherprobe scan --help'\n");
 			goto out;
 		}
 	}
@@ -1007,15 +1008,17 @@ int cmd_scan(int argc, char **argv)
 	if (verdicts) {
 		client = cp_client_find(client_name);
 		if (!client) {
-			fprintf(stderr, "cipherprobe scan: unknown client '%s' (known:", client_name);
+			char known[256] = "";
+			size_t klen = 0;
+
 			for (size_t i = 0; cp_clients[i]; i++)
-				fprintf(stderr, " %s", cp_clients[i]->name);
-			fprintf(stderr, ")\n");
+				cp_strapp(known, sizeof known, &klen, " %s", cp_clients[i]->name);
+			cp_eprintf("cipherprobe scan: unknown client '%s' (known:%s)", client_name, known);
 			goto out;
 		}
 		if (panos_host) {
 			if (profile_spec || !profile_name) {
-				fprintf(stderr, "cipherprobe scan: --panos-host needs --profile-name and excludes --profile\n");
+				cp_eprintf("cipherprobe scan: --panos-host needs --profile-name and excludes --profile\n");
 				goto out;
 			}
 			if (load_panos_profile(panos_host, panos_key_file, profile_name, panos_vsys, panos_dg,
@@ -1028,19 +1031,19 @@ int cmd_scan(int argc, char **argv)
 		if (panos_host) {
 			/* loaded above */
 		} else if (cp_profile_load(profile_spec, profile_name, &profile, err, sizeof err) < 0) {
-			fprintf(stderr, "cipherprobe scan: %s\n", err);
+			cp_eprintf("cipherprobe scan: %s\n", err);
 			rc = cp_profile_builtin(profile_spec, &profile) < 0 && access(profile_spec, F_OK) < 0 ?
 				CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
 			goto out;
 		}
 		if (cp_firewall_load(panos_version, &firewall, err, sizeof err) < 0) {
-			fprintf(stderr, "cipherprobe scan: %s\n", err);
+			cp_eprintf("cipherprobe scan: %s\n", err);
 			rc = CP_EXIT_USAGE;
 			goto out;
 		}
 		replay = malloc(sizeof *replay);
 		if (!replay) {
-			fprintf(stderr, "cipherprobe scan: out of memory\n");
+			cp_eprintf("cipherprobe scan: out of memory\n");
 			rc = CP_EXIT_OSERR;
 			goto out;
 		}
@@ -1060,7 +1063,7 @@ int cmd_scan(int argc, char **argv)
 		ctx.client = client;
 		ctx.firewall = &firewall;
 	} else if (profile_spec || profile_name || verify || proxy_hello) {
-		fprintf(stderr, "cipherprobe scan: --no-verdict excludes --profile, --verify and --proxy-hello\n");
+		cp_eprintf("cipherprobe scan: --no-verdict excludes --profile, --verify and --proxy-hello\n");
 		goto out;
 	}
 	ctx.hold = verify || wo.state || wo.notify_url;
@@ -1079,7 +1082,7 @@ int cmd_scan(int argc, char **argv)
 		if (st == CP_TARGET_NOMEM || (st == 0 ? set_push(&set, &t, NULL, 0, NULL)
 						      : set_push(&set, NULL, argv[i], 0, err))) {
 			cp_target_free(&t);
-			fprintf(stderr, "cipherprobe scan: out of memory\n");
+			cp_eprintf("cipherprobe scan: out of memory\n");
 			rc = CP_EXIT_OSERR;
 			goto out;
 		}
@@ -1095,7 +1098,7 @@ int cmd_scan(int argc, char **argv)
 		}
 		FILE *f = strcmp(inputs[i], "-") ? fopen(inputs[i], "r") : stdin;
 		if (!f) {
-			fprintf(stderr, "cipherprobe scan: cannot read %s: %s\n", inputs[i], strerror(errno));
+			cp_eprintf("cipherprobe scan: cannot read %s: %s\n", inputs[i], strerror(errno));
 			rc = errno == ENOENT || errno == EACCES ? CP_EXIT_NOINPUT : CP_EXIT_NOINPUT;
 			goto out;
 		}
@@ -1104,7 +1107,7 @@ int cmd_scan(int argc, char **argv)
 		if (f != stdin)
 			fclose(f);
 		if (st || rerr) {
-			fprintf(stderr, "cipherprobe scan: reading %s failed: %s\n", inputs[i],
+			cp_eprintf("cipherprobe scan: reading %s failed: %s\n", inputs[i],
 				strerror(errno ? errno : EIO));
 			rc = CP_EXIT_NOINPUT;
 			goto out;
@@ -1114,24 +1117,24 @@ int cmd_scan(int argc, char **argv)
 		FILE *f = fopen(logs[i], "r");
 		struct cp_declog_stats st;
 		if (!f) {
-			fprintf(stderr, "cipherprobe scan: cannot read %s: %s\n", logs[i], strerror(errno));
+			cp_eprintf("cipherprobe scan: cannot read %s: %s\n", logs[i], strerror(errno));
 			rc = CP_EXIT_NOINPUT;
 			goto out;
 		}
 		int r = cp_declog_read(f, logs[i], on_declog, &set, &st);
 		fclose(f);
 		if (r) {
-			fprintf(stderr, "cipherprobe scan: reading %s failed: %s\n", logs[i], strerror(errno ? errno : EIO));
+			cp_eprintf("cipherprobe scan: reading %s failed: %s\n", logs[i], strerror(errno ? errno : EIO));
 			rc = CP_EXIT_NOINPUT;
 			goto out;
 		}
 		if (!quiet)
-			fprintf(stderr, "cipherprobe scan: %s: %zu rows, %zu server-side failures on %zu targets, "
+			cp_eprintf("cipherprobe scan: %s: %zu rows, %zu server-side failures on %zu targets, "
 				"%zu rows of other failures left out, %zu bad rows\n",
 				logs[i], st.rows, st.kept, st.targets, st.filtered, st.bad);
 	}
 	if (set.n == 0) {
-		fprintf(stderr, "cipherprobe scan: no targets (give TARGET arguments, -i FILE or --from-decryption-log FILE)\n");
+		cp_eprintf("cipherprobe scan: no targets (give TARGET arguments, -i FILE or --from-decryption-log FILE)\n");
 		goto out;
 	}
 	set_finish(&set, replay);
@@ -1141,7 +1144,7 @@ int cmd_scan(int argc, char **argv)
 	if (outpath && strcmp(outpath, "-")) {
 		ctx.out.f = cp_atomic_open(outpath, &at, err, sizeof err);
 		if (!ctx.out.f) {
-			fprintf(stderr, "cipherprobe scan: cannot write %s: %s\n", outpath, err);
+			cp_eprintf("cipherprobe scan: cannot write %s: %s\n", outpath, err);
 			rc = CP_EXIT_CANTCREAT;
 			goto out;
 		}
@@ -1158,14 +1161,14 @@ int cmd_scan(int argc, char **argv)
 	if (ctx.ops->begin(&ctx.out) < 0)
 		ctx.write_failed = 1;
 	if (cp_scan_run(&so, set.t, set.n, on_result, on_progress, &ctx, err, sizeof err) < 0) {
-		fprintf(stderr, "cipherprobe scan: %s\n", err);
+		cp_eprintf("cipherprobe scan: %s\n", err);
 		ctx.ops->cleanup(&ctx.out);
 		rc = CP_EXIT_SOFTWARE;
 		goto out;
 	}
 	if (verify) {
 		if (run_verify(&ctx, &so, err, sizeof err) < 0) {
-			fprintf(stderr, "cipherprobe scan: --verify: %s\n", err);
+			cp_eprintf("cipherprobe scan: --verify: %s\n", err);
 			ctx.ops->cleanup(&ctx.out);
 			rc = CP_EXIT_SOFTWARE;
 			goto out;
@@ -1175,7 +1178,7 @@ int cmd_scan(int argc, char **argv)
 		deliver(&ctx, ctx.held[i]);
 	if (verdicts && ctx.nkept) {
 		if (recommend(&ctx, &fleet, &rec) < 0) {
-			fprintf(stderr, "cipherprobe scan: cannot compute the fleet recommendation (out of memory)\n");
+			cp_eprintf("cipherprobe scan: cannot compute the fleet recommendation (out of memory)\n");
 			ctx.ops->cleanup(&ctx.out);
 			rc = CP_EXIT_OSERR;
 			goto out;
@@ -1191,7 +1194,7 @@ int cmd_scan(int argc, char **argv)
 		warn_interception(&icpt);
 	}
 	if (ctx.nomem) {
-		fprintf(stderr, "cipherprobe scan: out of memory computing verdicts\n");
+		cp_eprintf("cipherprobe scan: out of memory computing verdicts\n");
 		ctx.ops->cleanup(&ctx.out);
 		rc = CP_EXIT_OSERR;
 		goto out;
@@ -1211,7 +1214,7 @@ int cmd_scan(int argc, char **argv)
 	if (ctx.out.f == stdout && fflush(stdout) != 0)
 		ctx.write_failed = 1;
 	if (ctx.write_failed) {
-		fprintf(stderr, "cipherprobe scan: writing the output failed: %s\n",
+		cp_eprintf("cipherprobe scan: writing the output failed: %s\n",
 			strerror(ctx.out.err ? ctx.out.err : errno));
 		rc = CP_EXIT_CANTCREAT;
 		goto out;
@@ -1219,7 +1222,7 @@ int cmd_scan(int argc, char **argv)
 	if (at_open) {
 		at_open = false;
 		if (cp_atomic_commit(&at) < 0) {
-			fprintf(stderr, "cipherprobe scan: cannot write %s: %s\n", outpath, at.err);
+			cp_eprintf("cipherprobe scan: cannot write %s: %s\n", outpath, at.err);
 			rc = CP_EXIT_CANTCREAT;
 			goto out;
 		}

@@ -15,6 +15,8 @@
 
 #include <jansson.h>
 
+#include "output/output.h"
+#include "output/sanitize.h"
 #include "commands.h"
 #include "registry.h"
 
@@ -62,13 +64,14 @@ struct opts {
 __attribute__((format(printf, 1, 2)))
 static int usage_error(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fputs("cipherprobe suites: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputs("\n(see 'cipherprobe suites --help')\n", stderr);
+	cp_eprintf("cipherprobe suites: %s", msg);
+	fputs("(see 'cipherprobe suites --help')\n", stderr);
 	return CP_EXIT_USAGE;
 }
 
@@ -363,7 +366,7 @@ static bool jset(json_t *o, const char *k, json_t *v)
 
 static json_t *jstr_or_null(const char *s)
 {
-	return s != NULL ? json_string(s) : json_null();
+	return s != NULL ? cp_json_str(s) : json_null();
 }
 
 static json_t *suite_json(const struct cp_suite *s)
@@ -374,28 +377,28 @@ static json_t *suite_json(const struct cp_suite *s)
 	if (o == NULL || vers == NULL || panos == NULL)
 		goto fail;
 	for (unsigned b = 1; b <= CP_VER_TLS13; b <<= 1)
-		if ((s->versions & b) && json_array_append_new(vers, json_string(cp_version_name(b))) != 0)
+		if ((s->versions & b) && json_array_append_new(vers, cp_json_str(cp_version_name(b))) != 0)
 			goto fail;
 	for (unsigned k = 0; k < CP_PANOS_NFLAGS; k++)
 		if ((s->panos & (1u << k)) &&
-		    json_array_append_new(panos, json_string(cp_panos_flag_name(k))) != 0)
+		    json_array_append_new(panos, cp_json_str(cp_panos_flag_name(k))) != 0)
 			goto fail;
-	if (!jset(o, "id", json_string(cp_suite_id_str(s->id, id))) ||
-	    !jset(o, "name", json_string(s->name)) ||
+	if (!jset(o, "id", cp_json_str(cp_suite_id_str(s->id, id))) ||
+	    !jset(o, "name", cp_json_str(s->name)) ||
 	    !jset(o, "openssl_name", jstr_or_null(s->openssl_name)) ||
-	    !jset(o, "kx", json_string(cp_kx_name(s->kx))) ||
-	    !jset(o, "au", json_string(cp_au_name(s->au))) ||
-	    !jset(o, "enc", json_string(cp_enc_name(s->enc))) ||
+	    !jset(o, "kx", cp_json_str(cp_kx_name(s->kx))) ||
+	    !jset(o, "au", cp_json_str(cp_au_name(s->au))) ||
+	    !jset(o, "enc", cp_json_str(cp_enc_name(s->enc))) ||
 	    !jset(o, "bits", json_integer(s->enc_bits)) ||
-	    !jset(o, "mode", json_string(cp_mode_name(s->mode))) ||
-	    !jset(o, "mac", json_string(cp_mac_name(s->mac))))
+	    !jset(o, "mode", cp_json_str(cp_mode_name(s->mode))) ||
+	    !jset(o, "mac", cp_json_str(cp_mac_name(s->mac))))
 		goto fail;
 	if (!jset(o, "versions", vers)) {
 		vers = NULL;
 		goto fail;
 	}
 	vers = NULL;
-	if (!jset(o, "strength", json_string(cp_strength_name(s->strength))))
+	if (!jset(o, "strength", cp_json_str(cp_strength_name(s->strength))))
 		goto fail;
 	if (!jset(o, "panos", panos)) {
 		panos = NULL;
@@ -420,8 +423,8 @@ static json_t *group_json(const struct cp_group *g)
 	if (o == NULL)
 		return NULL;
 	if (!jset(o, "id", json_integer(g->id)) ||
-	    !jset(o, "name", json_string(g->name)) ||
-	    !jset(o, "kind", json_string(cp_group_kind_name(g->kind))) ||
+	    !jset(o, "name", cp_json_str(g->name)) ||
+	    !jset(o, "kind", cp_json_str(cp_group_kind_name(g->kind))) ||
 	    !jset(o, "bits", json_integer(g->bits)) ||
 	    !jset(o, "openssl_name", jstr_or_null(g->openssl_name)) ||
 	    !jset(o, "share_len", json_integer((json_int_t)g->share_len)) ||
@@ -443,8 +446,8 @@ static json_t *sigscheme_json(const struct cp_sigscheme *s)
 
 	if (o == NULL)
 		return NULL;
-	if (!jset(o, "id", json_string(cp_suite_id_str(s->id, id))) ||
-	    !jset(o, "name", json_string(s->name)) ||
+	if (!jset(o, "id", cp_json_str(cp_suite_id_str(s->id, id))) ||
+	    !jset(o, "name", cp_json_str(s->name)) ||
 	    !jset(o, "recommended", json_boolean(s->recommended))) {
 		json_decref(o);
 		return NULL;
@@ -460,11 +463,11 @@ static json_t *sslv2_json(const struct cp_sslv2_kind *k)
 	if (o == NULL)
 		return NULL;
 	snprintf(id, sizeof id, "0x%06X", (unsigned)k->id);
-	if (!jset(o, "id", json_string(id)) ||
-	    !jset(o, "name", json_string(k->name)) ||
+	if (!jset(o, "id", cp_json_str(id)) ||
+	    !jset(o, "name", cp_json_str(k->name)) ||
 	    !jset(o, "openssl_name", jstr_or_null(k->openssl_name)) ||
 	    !jset(o, "bits", json_integer(k->enc_bits)) ||
-	    !jset(o, "strength", json_string(cp_strength_name(k->strength)))) {
+	    !jset(o, "strength", cp_json_str(cp_strength_name(k->strength)))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -593,7 +596,7 @@ oom:
 	rc = CP_EXIT_OSERR;
 	goto out;
 write_error:
-	fprintf(stderr, "cipherprobe suites: cannot write the output: %s\n",
+	cp_eprintf("cipherprobe suites: cannot write the output: %s\n",
 		errno ? strerror(errno) : "write error");
 	rc = CP_EXIT_CANTCREAT;
 out:

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "output/sanitize.h"
 #include "commands.h"
 #include "demo_servers.h"
 
@@ -242,7 +243,7 @@ int cmd_demo(int argc, char **argv)
 		case OPT_COLOR:
 			/* checked here too, so a typo fails before servers start */
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
-				fprintf(stderr, "cipherprobe demo: --color expects auto, always or never, not '%s'\n",
+				cp_eprintf("cipherprobe demo: --color expects auto, always or never, not '%s'\n",
 					optarg);
 				goto out;
 			}
@@ -255,12 +256,12 @@ int cmd_demo(int argc, char **argv)
 			rc = CP_EXIT_OK;
 			goto out;
 		default:
-			fprintf(stderr, "see 'cipherprobe demo --help'\n");
+			cp_eprintf("see 'cipherprobe demo --help'\n");
 			goto out;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "cipherprobe demo: takes no targets ('%s'); to scan your own, use "
+		cp_eprintf("cipherprobe demo: takes no targets ('%s'); to scan your own, use "
 			"'cipherprobe scan'\n", argv[optind]);
 		goto out;
 	}
@@ -270,12 +271,12 @@ int cmd_demo(int argc, char **argv)
 	bool trap_pass = text && !o.output;
 
 	if (cp_demo_servers_start(&servers, err, sizeof err) < 0) {
-		fprintf(stderr, "cipherprobe demo: cannot start the demo servers: %s\n", err);
+		cp_eprintf("cipherprobe demo: cannot start the demo servers: %s\n", err);
 		rc = CP_EXIT_SOFTWARE;
 		goto out;
 	}
 	if (write_ca(cp_demo_servers_ca_pem(servers), ca_file, sizeof ca_file, err, sizeof err) < 0) {
-		fprintf(stderr, "cipherprobe demo: %s\n", err);
+		cp_eprintf("cipherprobe demo: %s\n", err);
 		rc = CP_EXIT_SOFTWARE;
 		goto out;
 	}
@@ -302,7 +303,7 @@ int cmd_demo(int argc, char **argv)
 	int st = cp_demo_servers_stop(servers, err, sizeof err);
 	servers = NULL;
 	if (st < 0) {
-		fprintf(stderr, "cipherprobe demo: %s\n", err);
+		cp_eprintf("cipherprobe demo: %s\n", err);
 		if (rc == CP_EXIT_OK)
 			rc = CP_EXIT_SOFTWARE;
 	}
@@ -310,7 +311,7 @@ int cmd_demo(int argc, char **argv)
 		print_note(text ? stdout : stderr);
 	goto out;
 nomem:
-	fprintf(stderr, "cipherprobe demo: out of memory\n");
+	cp_eprintf("cipherprobe demo: out of memory\n");
 	rc = CP_EXIT_OSERR;
 out:
 	if (ca_file[0])

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "output/sanitize.h"
 #include "commands.h"
 
 static const struct cp_command commands[] = {
@@ -50,6 +51,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(commands[i].name, cmd))
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "cipherprobe: '%s' is not a command; see 'cipherprobe --help'\n", cmd);
+	cp_eprintf("cipherprobe: '%s' is not a command; see 'cipherprobe --help'\n", cmd);
 	return CP_EXIT_USAGE;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "output/sanitize.h"
 #include "output/diff.h"
 #include "output/notify.h"
 #include "watch.h"
@@ -57,7 +58,7 @@ int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results
 	memset(&d, 0, sizeof d);
 	cur = cp_doc_from_results((const struct cp_result *const *)results, n, sum, NULL);
 	if (!cur) {
-		fprintf(stderr, "cipherprobe scan: out of memory building the scan document\n");
+		cp_eprintf("cipherprobe scan: out of memory building the scan document\n");
 		goto out;
 	}
 	if (o->state) {
@@ -68,12 +69,12 @@ int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results
 			out->first_run = true;
 		} else if (!old) {
 			/* a broken state is not replaced: someone should look at it */
-			fprintf(stderr, "cipherprobe scan: --state: %s (left as it is; move it away to start over)\n", err);
+			cp_eprintf("cipherprobe scan: --state: %s (left as it is; move it away to start over)\n", err);
 			out->state_failed = out->state_unusable = true;
 			goto out;
 		} else if (!(cur_side = cp_diff_side_of(cur, err, sizeof err)) ||
 			   cp_diff_sides(old, cur_side, &d, err, sizeof err) < 0) {
-			fprintf(stderr, "cipherprobe scan: --state: cannot compare with %s: %s\n", o->state, err);
+			cp_eprintf("cipherprobe scan: --state: cannot compare with %s: %s\n", o->state, err);
 			out->state_failed = out->state_unusable = true;
 			goto out;
 		} else {
@@ -81,15 +82,15 @@ int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results
 			out->regressions = cp_diff_regressions(&d);
 			out->improvements = d.improvements;
 			if (o->report && cp_diff_print(o->report, &d, o->color) < 0)
-				fprintf(stderr, "cipherprobe scan: cannot write the comparison: %s\n", strerror(errno));
+				cp_eprintf("cipherprobe scan: cannot write the comparison: %s\n", strerror(errno));
 		}
 		if (cp_doc_save(cur, o->state, err, sizeof err) < 0) {
-			fprintf(stderr, "cipherprobe scan: --state: %s\n", err);
+			cp_eprintf("cipherprobe scan: --state: %s\n", err);
 			out->state_failed = true;
 			goto out;
 		}
 		if (out->first_run && !o->quiet)
-			fprintf(stderr, "cipherprobe scan: --state: %s did not exist; saved this run as the baseline\n",
+			cp_eprintf("cipherprobe scan: --state: %s did not exist; saved this run as the baseline\n",
 				o->state);
 	}
 	if (o->notify_url && want_notify(o, out, sum)) {
@@ -99,14 +100,14 @@ int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results
 		if (!payload ||
 		    json_object_set_new(payload, "summary", json_incref(json_object_get(cur, "summary"))) ||
 		    json_object_set_new(payload, "diff", have_diff ? cp_diff_to_json(&d) : json_null())) {
-			fprintf(stderr, "cipherprobe scan: out of memory building the notification\n");
+			cp_eprintf("cipherprobe scan: out of memory building the notification\n");
 			out->notify_failed = true;
 		} else {
 			struct cp_notify_req rq = {
 				.url = o->notify_url, .text = text, .payload = payload, .cacert = o->cacert,
 			};
 			if (cp_notify_send(&rq, err, sizeof err) < 0) {
-				fprintf(stderr, "cipherprobe scan: --notify: %s\n", err);
+				cp_eprintf("cipherprobe scan: --notify: %s\n", err);
 				out->notify_failed = true;
 			} else {
 				out->notified = true;

@@ -1085,6 +1085,98 @@ static void test_verdict_print(void **state)
 	free_result(r);
 }
 
+/*
+ * Names the loaders refuse, put in by hand (the loader bypassed): the
+ * commands carry the placeholder instead, never the name (issue 12).
+ */
+static void test_commands_refuse_bad_names(void **state)
+{
+	static const char *const names[] = {
+		"Corp\n  delete rulebase security rules\n  set x", "Corp\"x", "Corp\x1b[31m",
+		"Fran\xe7" "ais", "Corp\\x1B", "Co\xe2\x80\xaerp",
+	};
+	char c0[] = "auth-algo-sha1";
+	char *changes[] = { c0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		struct cp_profile p;
+		char **cmds;
+		size_t n;
+
+		hand_profile("corp12", &p);
+		p.loc = CP_LOC_DEVICE_GROUP;
+		snprintf(p.name, sizeof p.name, "%s", names[i]);
+		snprintf(p.device_group, sizeof p.device_group, "%s", names[i]);
+		assert_int_equal(cp_change_commands(&p, changes, 1, &cmds, &n), 0);
+		assert_int_equal(n, 2);
+		assert_string_equal(cmds[0], "set device-group <DEVICE-GROUP> profiles decryption <PROFILE> "
+				    "ssl-protocol-settings auth-algo-sha1 yes");
+		cp_strv_free(cmds, n);
+	}
+}
+
+/* A hostile name that reached the verdict anyway: JSON is still built
+ * (no "out of memory"), text prints it escaped. */
+static void test_verdict_hostile_strings(void **state)
+{
+	const struct server bad = SRV_SHA1_ONLY(RP_FAIL);
+	struct cp_result *r = make_result(&bad);
+	struct cp_profile p;
+	json_t *j;
+	char *text, *dump;
+
+	(void)state;
+	hand_profile("corp12", &p);
+	r->verdict = cp_advise(r, &p, get_client("chrome"), NULL);
+	assert_non_null(r->verdict);
+	assert_true(r->verdict->ncommands > 0);
+	/* as if a command, reason and message held what a loader never lets in */
+	free(r->verdict->commands[0]);
+	r->verdict->commands[0] = strdup("set profiles decryption Fran\xe7" "ais\x1b]0;x\x07 ok");
+	free(r->verdict->reason);
+	r->verdict->reason = strdup("why \xc2\x9b" "31m \xe2\x80\xae\r\\x1B");
+	assert_non_null(r->verdict->commands[0]);
+	assert_non_null(r->verdict->reason);
+	j = cp_verdict_to_json(r->verdict);
+	assert_non_null(j);
+	dump = json_dumps(j, JSON_COMPACT);
+	assert_non_null(dump);
+	assert_non_null(strstr(dump, "Fran\\\\xE7ais\\u001B]0;x\\u0007"));
+	free(dump);
+	json_decref(j);
+	text = print_to_string(r->verdict, false);
+	assert_non_null(strstr(text, "  set profiles decryption Fran\\xE7ais\\x1B]0;x\\x07 ok\n"));
+	assert_non_null(strstr(text, "why \\xC2\\x9B31m \\xE2\\x80\\xAE\\x0D\\\\x1B\n"));
+	assert_null(strchr(text, '\033'));
+	assert_null(strchr(text, '\r'));
+	free(text);
+	free_result(r);
+}
+
+/* Hosts that would split the URL-list command are left out of it. */
+static void test_fleet_skips_unsafe_hosts(void **state)
+{
+	const struct server s[] = {
+		{ .host = "legacy.example", .protos = { { CP_P_TLS12, { 0x000A } } }, .replay = RP_FAIL },
+		{ .host = "evil ] commit\nx", .protos = { { CP_P_TLS12, { 0x000A } } }, .replay = RP_FAIL },
+	};
+	struct fleet_run fr;
+	struct cp_profile p;
+	struct cp_fleet f;
+
+	(void)state;
+	assert_int_equal(cp_profile_builtin("panos-recommended", &p), 0);
+	advise_all(&fr, s, 2, &p, get_client("any"));
+	assert_int_equal(cp_advise_fleet((const struct cp_result *const *)fr.r, fr.n, &p, &f), 0);
+	assert_int_equal(f.nno_decrypt, 2);
+	assert_true(has_cmd(&f, "set profiles custom-url-category cipherprobe-no-decrypt type \"URL List\" list [ legacy.example ]"));
+	for (size_t i = 0; i < f.ncommands; i++)
+		assert_null(strchr(f.commands[i], '\n'));
+	cp_fleet_free(&f);
+	free_all(&fr);
+}
+
 int main(void)
 {
 	size_t nc = sizeof cases / sizeof cases[0];
@@ -1102,6 +1194,9 @@ int main(void)
 		cmocka_unit_test(test_fleet_never_weak),
 		cmocka_unit_test(test_verdict_json),
 		cmocka_unit_test(test_verdict_print),
+		cmocka_unit_test(test_commands_refuse_bad_names),
+		cmocka_unit_test(test_verdict_hostile_strings),
+		cmocka_unit_test(test_fleet_skips_unsafe_hosts),
 	};
 	size_t nf = sizeof fixed / sizeof fixed[0];
 	struct CMUnitTest *t = calloc(nc + nf, sizeof *t);

@@ -863,7 +863,11 @@ static void test_sanitize(void **state)
 	(void)state;
 	assert_null(cp_sanitize(NULL));
 	expect_clean(cp_sanitize, "", "");
-	expect_clean(cp_sanitize, "CN=plain, O=ok\\,too", "CN=plain, O=ok\\,too");
+	expect_clean(cp_sanitize, "CN=plain, O=ok\\,too", "CN=plain, O=ok\\\\,too");
+	expect_clean(cp_sanitize, "DNS:a\\x1B[31m", "DNS:a\\\\x1B[31m");     /* literal backslash-x */
+	expect_clean(cp_sanitize, "\x1b", "\\x1B");
+	expect_clean(cp_sanitize, "a\xe2\x80\xa8", "a\\xE2\\x80\\xA8");     /* LINE SEPARATOR */
+	expect_clean(cp_sanitize_utf8, "a\\x1B\x1b", "a\\x1B\x1b");
 	expect_clean(cp_sanitize, "b\xc3\xbc" "cher \xe6\x97\xa5\xf0\x9f\x94\x92", "b\xc3\xbc" "cher \xe6\x97\xa5\xf0\x9f\x94\x92");
 	expect_clean(cp_sanitize, "a\tb\x01\x1f\x7f", "a\\x09b\\x01\\x1F\\x7F");
 	expect_clean(cp_sanitize, "\xc2\x9b" "31m", "\\xC2\\x9B31m");                /* C1 CSI */

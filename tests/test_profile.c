@@ -534,7 +534,43 @@ static const struct bad_mem bad_mems[] = {
 	  "API answered with an error: Session timed out", NULL },
 	{ "<config><shared/></config>", NULL, "no decryption profile found", NULL },
 	{ "<entry name=\"A\">", NULL, "mem:1: malformed XML", NULL },
+	/* names PAN-OS would not accept (issue 12), refused with the place */
+	{ "<entry name=\"Corp&#10;  delete rulebase security rules\"><ssl-protocol-settings/></entry>",
+	  NULL, "mem:1: profile name 'Corp\n  delete rulebase security rules' has byte 0x0A at offset 4", NULL },
+	{ "set profiles decryption Fran\xe7" "ais ssl-protocol-settings auth-algo-sha1 no\n", NULL,
+	  "mem:1: profile name 'Fran\xe7" "ais' has byte 0xE7 at offset 4", NULL },
+	{ "set vsys \"v 1\\\" profiles decryption A ssl-protocol-settings auth-algo-sha1 no\n", NULL,
+	  "mem:1: vsys name", NULL },
+	{ "{\"name\": \"Corp\\u001b[31m\"}", NULL,
+	  "mem: the document.name: profile name 'Corp\x1b[31m' has byte 0x1B", NULL },
+	{ "{\"name\": \"A\\u0000B\"}", NULL, "is not allowed without JSON_ALLOW_NUL", NULL },
+	{ "{\"name\": \"_A\"}", NULL, "has byte 0x5F at offset 0", NULL },
 };
+
+/* The PAN-OS name rule (profile.h), edge by edge. */
+static void test_name_rule(void **state)
+{
+	char why[192], max[CP_PANOS_NAME_MAX + 2];
+
+	(void)state;
+	assert_true(cp_panos_name_ok("Corp", why, sizeof why));
+	assert_true(cp_panos_name_ok("My Profile-2_v1.0", why, sizeof why));
+	assert_true(cp_panos_name_ok("9lives", NULL, 0));
+	memset(max, 'A', CP_PANOS_NAME_MAX);
+	max[CP_PANOS_NAME_MAX] = '\0';
+	assert_true(cp_panos_name_ok(max, why, sizeof why));
+	max[CP_PANOS_NAME_MAX] = 'A';
+	max[CP_PANOS_NAME_MAX + 1] = '\0';
+	assert_false(cp_panos_name_ok(max, why, sizeof why));
+	assert_non_null(strstr(why, "64 characters"));
+	assert_false(cp_panos_name_ok("", why, sizeof why));
+	assert_false(cp_panos_name_ok(" lead", NULL, 0));
+	assert_false(cp_panos_name_ok("-lead", NULL, 0));
+	static const char *const bad[] = { "a\"b", "a\\b", "a\tb", "a\nb", "a\rb", "a\x7f", "a\xc3\xa9",
+					   "a\xe2\x80\xae", "a<b", "a'b", "a;b", "a|b", "a$b" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_false(cp_panos_name_ok(bad[i], why, sizeof why));
+}
 
 static void test_bad_mem(void **state)
 {
@@ -777,6 +813,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builtin_default),
+		cmocka_unit_test(test_name_rule),
 		cmocka_unit_test(test_builtin_recommended),
 		cmocka_unit_test(test_builtin_unknown),
 		cmocka_unit_test(test_version_tokens),

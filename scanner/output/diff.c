@@ -1066,11 +1066,11 @@ static json_t *change_json(const struct cp_change *ch)
 
 	if (!o || json_object_set_new(o, "target", cp_json_str(ch->target)) ||
 	    json_object_set_new(o, "address", cp_json_str(ch->address)) ||
-	    json_object_set_new(o, "kind", json_string(kind_names[ch->kind])) ||
-	    json_object_set_new(o, "what", json_string(ch->what)) ||
+	    json_object_set_new(o, "kind", cp_json_str(kind_names[ch->kind])) ||
+	    json_object_set_new(o, "what", cp_json_str(ch->what)) ||
 	    json_object_set_new(o, "detail", cp_json_str(ch->detail)))
 		goto fail;
-	if (ch->version && json_object_set_new(o, "version", json_string(ch->version)))
+	if (ch->version && json_object_set_new(o, "version", cp_json_str(ch->version)))
 		goto fail;
 	if (!strcmp(ch->what, "cipher"))
 		item_key = "cipher";
@@ -1628,7 +1628,7 @@ json_t *cp_doc_from_results(const struct cp_result *const *results, size_t n,
 	json_t *doc = json_object(), *tool = json_object(), *targets = json_array();
 
 	if (!doc || !tool || !targets ||
-	    json_object_set_new(tool, "name", json_string(PACKAGE_NAME)) ||
+	    json_object_set_new(tool, "name", cp_json_str(PACKAGE_NAME)) ||
 	    json_object_set_new(tool, "version", cp_json_str(tool_version ? tool_version : PACKAGE_VERSION)))
 		goto fail;
 	for (size_t i = 0; i < n; i++)

@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "output/output.h"
 #include "fetch.h"
 #include "output/notify.h"
 #include "output/sanitize.h"
@@ -92,7 +93,7 @@ char *cp_notify_body(const char *text, json_t *payload)
 
 	if (line == NULL)
 		goto out;
-	t = json_string(line);
+	t = cp_json_str(line);
 	root = json_object();
 	if (t == NULL || root == NULL)
 		goto out;

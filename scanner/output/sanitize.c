@@ -2,9 +2,11 @@
 /* Escaping of untrusted strings; see sanitize.h. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,12 +55,48 @@ static bool is_control(uint32_t cp)
 	/* bidi marks, embeddings, overrides and isolates: they reorder what
 	 * follows, so a hostile subject could make one name look like another */
 	return cp == 0x061C || cp == 0x200E || cp == 0x200F ||
-	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+	       (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/*
+ * The escaping both forms share, one step at a time: how many bytes of s
+ * the next step consumes (at least 1 unless *s is NUL) and what it writes
+ * into out (at most 16 bytes; *olen set).  controls selects the terminal
+ * rules: controls, bidi marks and the backslash are escaped too.
+ */
+static size_t escape_step(const unsigned char *s, bool controls, char out[static 16], size_t *olen)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	uint32_t cp;
+	size_t n = utf8_seq(s, &cp), o = 0;
+
+	if (controls && s[0] == '\\') {
+		out[0] = '\\';
+		out[1] = '\\';
+		*olen = 2;
+		return 1;
+	}
+	if (n && !(controls && is_control(cp))) {
+		memcpy(out, s, n);
+		*olen = n;
+		return n;
+	}
+	/* the whole sequence when well-formed, else one byte (resynchronising
+	 * on the next) */
+	if (!n)
+		n = 1;
+	for (size_t k = 0; k < n; k++) {
+		out[o++] = '\\';
+		out[o++] = 'x';
+		out[o++] = hex[s[k] >> 4];
+		out[o++] = hex[s[k] & 0xF];
+	}
+	*olen = o;
+	return n;
 }
 
 static char *escape(const char *str, bool controls)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *s = (const unsigned char *)str;
 	size_t len, i, o = 0;
 	char *out;
@@ -66,31 +104,17 @@ static char *escape(const char *str, bool controls)
 	if (!str)
 		return NULL;
 	len = strlen(str);
-	/* every byte grows to at most four ("\xNN") */
+	/* every byte grows to at most four ("\xNN"; a backslash to two) */
 	if (len > (SIZE_MAX - 1) / 4)
 		return NULL;
 	out = malloc(len * 4 + 1);
 	if (!out)
 		return NULL;
 	for (i = 0; i < len;) {
-		uint32_t cp;
-		size_t n = utf8_seq(s + i, &cp);
-		if (n && !(controls && is_control(cp))) {
-			memcpy(out + o, s + i, n);
-			o += n;
-			i += n;
-			continue;
-		}
-		/* escape the whole sequence when well-formed, else one byte and
-		 * resynchronise on the next */
-		if (!n)
-			n = 1;
-		for (size_t k = 0; k < n; k++, i++) {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[s[i] >> 4];
-			out[o++] = hex[s[i] & 0xF];
-		}
+		size_t olen;
+
+		i += escape_step(s + i, controls, out + o, &olen);
+		o += olen;
 	}
 	out[o] = '\0';
 	return out;
@@ -104,4 +128,54 @@ char *cp_sanitize(const char *s)
 char *cp_sanitize_utf8(const char *s)
 {
 	return escape(s, false);
+}
+
+int cp_sanitize_fputs(const char *str, FILE *f)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	if (!str)
+		return 0;
+	while (*s) {
+		char buf[16];
+		size_t olen;
+
+		s += escape_step(s, true, buf, &olen);
+		if (fwrite(buf, 1, olen, f) != olen)
+			return -1;
+	}
+	return 0;
+}
+
+void cp_eprintf(const char *fmt, ...)
+{
+	char small[512], *msg = small, *big = NULL;
+	va_list ap;
+	int n;
+	size_t len;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		fputs("cipherprobe: (unprintable message)\n", stderr);
+		goto out;
+	}
+	if ((size_t)n >= sizeof small) {
+		big = malloc((size_t)n + 1);
+		if (big) {
+			va_start(ap, fmt);
+			vsnprintf(big, (size_t)n + 1, fmt, ap);
+			va_end(ap);
+			msg = big;
+		}
+	}
+	/* one message, one line: only the final newline is the caller's */
+	len = strlen(msg);
+	if (len > 0 && msg[len - 1] == '\n')
+		msg[len - 1] = '\0';
+	cp_sanitize_fputs(msg, stderr);
+	fputc('\n', stderr);
+out:
+	free(big);
 }

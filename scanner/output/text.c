@@ -28,7 +28,6 @@
 
 struct text_state {
 	size_t targets, ok, errors;
-	int nomem;  /* a string could not be sanitised */
 };
 
 static const char *strength_color(enum cp_strength s)
@@ -63,22 +62,11 @@ static void off(struct cp_out *o)
 /* Prints an untrusted string escaped (def when it is NULL). */
 static void put(struct cp_out *o, const char *s, const char *def)
 {
-	struct text_state *st = o->priv;
-	char *clean;
-
 	if (!s) {
 		fputs(def, o->f);
 		return;
 	}
-	clean = cp_sanitize(s);
-	if (!clean) {
-		if (st)
-			st->nomem = 1;
-		fputs("?", o->f);
-		return;
-	}
-	fputs(clean, o->f);
-	free(clean);
+	cp_sanitize_fputs(s, o->f);
 }
 
 static void header(struct cp_out *o, const struct cp_result *r)
@@ -378,14 +366,10 @@ static int text_begin(struct cp_out *o)
 	return 0;
 }
 
+/* Escaping streams without allocating (cp_sanitize_fputs), so only a
+ * write error can fail a target. */
 static int finish(struct cp_out *o)
 {
-	struct text_state *st = o->priv;
-
-	if (st && st->nomem) {
-		o->err = ENOMEM;
-		return -1;
-	}
 	if (ferror(o->f)) {
 		if (!o->err)
 			o->err = errno ? errno : EIO;

@@ -26,6 +26,7 @@
 
 #include <jansson.h>
 
+#include "output/output.h"
 #include "policy/advise.h"
 #include "policy/advise_int.h"
 #include "policy/firewall.h"
@@ -314,10 +315,17 @@ int cp_change_cost(const char *change, unsigned *cost, bool *weak)
 
 /* ---- commands, XML, SCM --------------------------------------------- */
 
-/* PAN-OS CLI names with spaces need quotes; names cannot hold quotes. */
-void cp_sb_add_name(struct cp_sb *b, const char *name)
+/*
+ * PAN-OS CLI names with spaces need quotes; names cannot hold quotes.
+ * The loaders refuse names outside the PAN-OS rule (cp_panos_name_ok); in
+ * depth, a name that breaks it anyway (a newline, a quote) never reaches a
+ * command: the placeholder takes its place, as for a missing name.
+ */
+void cp_sb_add_name(struct cp_sb *b, const char *name, const char *placeholder)
 {
-	if (strpbrk(name, " \t"))
+	if (name[0] == '\0' || !cp_panos_name_ok(name, NULL, 0))
+		cp_sb_addf(b, "%s", placeholder);
+	else if (strpbrk(name, " \t"))
 		cp_sb_addf(b, "\"%s\"", name);
 	else
 		cp_sb_addf(b, "%s", name);
@@ -337,13 +345,13 @@ void cp_loc_prefix(struct cp_sb *b, const struct cp_profile *p, const char *verb
 		break;
 	case CP_LOC_DEVICE_GROUP:
 		cp_sb_addf(b, "%s device-group ", verb);
-		cp_sb_add_name(b, p->device_group[0] ? p->device_group : "<DEVICE-GROUP>");
+		cp_sb_add_name(b, p->device_group, "<DEVICE-GROUP>");
 		cp_sb_addf(b, " ");
 		break;
 	case CP_LOC_VSYS:
 		if (p->vsys[0] && strcmp(p->vsys, "vsys1")) {
 			cp_sb_addf(b, "%s vsys ", verb);
-			cp_sb_add_name(b, p->vsys);
+			cp_sb_add_name(b, p->vsys, "<VSYS>");
 			cp_sb_addf(b, " ");
 			break;
 		}
@@ -367,7 +375,7 @@ int cp_change_commands_into(const struct cp_profile *p, char *const *changes, si
 			return -1;
 		cp_loc_prefix(&b, p, "set");
 		cp_sb_addf(&b, "profiles decryption ");
-		cp_sb_add_name(&b, p->name[0] ? p->name : "<PROFILE>");
+		cp_sb_add_name(&b, p->name, "<PROFILE>");
 		switch (chg.kind) {
 		case CP_CHG_FLAG:
 			cp_sb_addf(&b, " ssl-protocol-settings %s yes", chg.element);
@@ -461,7 +469,7 @@ static char *fix_scm(const struct cp_fix *fix)
 		else if (chg.kind == CP_CHG_FWD)
 			val = json_boolean(chg.on);
 		else
-			val = json_string(chg.value);
+			val = cp_json_str(chg.value);
 		if (json_object_set_new(chg.kind == CP_CHG_FWD ? fwd : sps, key, val))
 			goto out;
 	}

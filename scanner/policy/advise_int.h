@@ -59,7 +59,7 @@ int cp_wt_find(const struct cp_wtable *t, const char *change);
  * for p's location (VERB is "set" or "move"). */
 void cp_loc_prefix(struct cp_sb *b, const struct cp_profile *p, const char *verb);
 /* A CLI name, quoted when it has spaces. */
-void cp_sb_add_name(struct cp_sb *b, const char *name);
+void cp_sb_add_name(struct cp_sb *b, const char *name, const char *placeholder);
 /* cp_change_commands without the closing commit, appended to *v. */
 int cp_change_commands_into(const struct cp_profile *p, char *const *changes, size_t n,
 			    char ***v, size_t *nv);

@@ -141,6 +141,29 @@ static int push_host(struct cp_fleet *f, const struct cp_result *r)
  * profile is taken to live on Panorama, so its rule goes in the shared
  * pre-rulebase; a device group's in that group's pre-rulebase.
  */
+/*
+ * Whether host can stand as one URL-list entry in a `set` command: a DNS
+ * name or an address (letters, digits, '.', '-', '_', '*', ':', '[', ']'),
+ * 1 to 255 bytes.  Hosts come from target lists and decryption logs; one
+ * with a space, quote or control would split or break the command, so it
+ * is left out of the command (it still shows, escaped, in no_decrypt).
+ */
+static bool url_entry_ok(const char *h)
+{
+	size_t len = strlen(h);
+
+	if (len == 0 || len > 255)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)h[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      strchr(".-_*:[]", c)))
+			return false;
+	}
+	return true;
+}
+
 static int url_commands(const struct cp_profile *p, const struct cp_fleet *f, char ***v, size_t *nv)
 {
 	struct cp_sb b = { 0 };
@@ -150,7 +173,8 @@ static int url_commands(const struct cp_profile *p, const struct cp_fleet *f, ch
 	cp_loc_prefix(&b, p, "set");
 	cp_sb_addf(&b, "profiles custom-url-category %s type \"URL List\" list [", URL_CATEGORY);
 	for (size_t i = 0; i < f->nno_decrypt; i++)
-		cp_sb_addf(&b, " %s", f->no_decrypt[i]);
+		if (url_entry_ok(f->no_decrypt[i]))
+			cp_sb_addf(&b, " %s", f->no_decrypt[i]);
 	cp_sb_addf(&b, " ]");
 	if (cp_strv_push(v, nv, cp_sb_take(&b)))
 		return -1;

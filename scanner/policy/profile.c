@@ -149,10 +149,49 @@ const char *cp_profile_loc_name(enum cp_profile_loc loc)
 	return "";
 }
 
-/* A name as the PAN-OS CLI wants it: quoted when it holds a space. */
+static bool name_char(unsigned char c, bool first)
+{
+	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+		return true;
+	return !first && (c == ' ' || c == '_' || c == '-' || c == '.');
+}
+
+bool cp_panos_name_ok(const char *name, char *why, size_t whylen)
+{
+	size_t len = strlen(name);
+
+	if (len == 0) {
+		if (why && whylen)
+			snprintf(why, whylen, "is empty");
+		return false;
+	}
+	if (len > CP_PANOS_NAME_MAX) {
+		if (why && whylen)
+			snprintf(why, whylen, "is %zu characters long (PAN-OS allows at most %d)", len,
+				 CP_PANOS_NAME_MAX);
+		return false;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (!name_char((unsigned char)name[i], i == 0)) {
+			if (why && whylen)
+				snprintf(why, whylen, "has byte 0x%02X at offset %zu (PAN-OS names start with "
+					 "a letter or digit and hold only letters, digits, space, '_', '-' "
+					 "and '.')", (unsigned char)name[i], i);
+			return false;
+		}
+	return true;
+}
+
+/*
+ * A name as the PAN-OS CLI wants it: quoted when it holds a space.  A name
+ * outside the PAN-OS rule cannot come from the loaders; should one get
+ * here anyway it is replaced by a placeholder, never pasted into a command.
+ */
 static void app_name(char *buf, size_t size, size_t *len, const char *name)
 {
-	if (name[0] == '\0' || strpbrk(name, " \t") != NULL)
+	if (name[0] != '\0' && !cp_panos_name_ok(name, NULL, 0))
+		cp_strapp(buf, size, len, "<INVALID-NAME>");
+	else if (name[0] == '\0' || strpbrk(name, " \t") != NULL)
 		cp_strapp(buf, size, len, "\"%s\"", name);
 	else
 		cp_strapp(buf, size, len, "%s", name);
@@ -269,6 +308,7 @@ struct cp_pf_cand *cp_pf_cand_add(struct cp_pf_ctx *cx, const char *name, enum c
 			     const char *scope, size_t line, enum cp_pf_cand_kind kind, void *node)
 {
 	struct cp_pf_cand *c;
+	char why[192];
 
 	size_t nlen = strlen(name), slen = strlen(scope);
 
@@ -280,6 +320,15 @@ struct cp_pf_cand *cp_pf_cand_add(struct cp_pf_ctx *cx, const char *name, enum c
 	if (slen >= sizeof ((struct cp_profile_ref *)0)->scope ||
 	    (loc == CP_LOC_VSYS && strlen(scope) >= sizeof c->prof->vsys)) {
 		cp_pf_fail(cx, line, "%s name '%.40s...' is too long", cp_profile_loc_name(loc), scope);
+		return NULL;
+	}
+	/* "" is a bare snippet (no name) or a location without a scope */
+	if (name[0] != '\0' && !cp_panos_name_ok(name, why, sizeof why)) {
+		cp_pf_fail(cx, line, "profile name '%s' %s", name, why);
+		return NULL;
+	}
+	if (scope[0] != '\0' && !cp_panos_name_ok(scope, why, sizeof why)) {
+		cp_pf_fail(cx, line, "%s name '%s' %s", cp_profile_loc_name(loc), scope, why);
 		return NULL;
 	}
 	if (cx->n == cx->cap) {

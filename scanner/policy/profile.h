@@ -104,6 +104,26 @@ int cp_profile_list(const char *path, struct cp_profile_ref **refs, size_t *n,
 int cp_profile_list_mem(const char *buf, size_t len, const char *label,
 			struct cp_profile_ref **refs, size_t *n, char *err, size_t errlen);
 
+/*
+ * The names PAN-OS accepts for a decryption profile, a vsys or a device
+ * group.  INFERRED: no source at hand states the rule for decryption
+ * profiles exactly; this is the PAN-OS object-name rule as the web UI's
+ * field help and commit errors give it for objects in general ("letters,
+ * numbers, spaces, hyphens, periods and underscores", starting with a
+ * letter or number, 63 characters at most; some older releases allow 31
+ * for some objects, so 63 is the lenient bound).  Only ASCII: a PAN-OS
+ * configuration names no profile with a control, quote, backslash or
+ * non-ASCII byte, and such a name must never reach a `set` command.
+ *
+ *   first character   A-Z a-z 0-9
+ *   the others        A-Z a-z 0-9 space _ - .
+ *   length            1 .. CP_PANOS_NAME_MAX bytes
+ */
+#define CP_PANOS_NAME_MAX 63
+/* true when name follows the rule above; otherwise false, with the reason
+ * ("character 0x0A at offset 4 ...") in why (may be NULL). */
+bool cp_panos_name_ok(const char *name, char *why, size_t whylen);
+
 /* "vsys", "shared", "device-group", or "" for CP_LOC_NONE. */
 const char *cp_profile_loc_name(enum cp_profile_loc loc);
 /*

@@ -97,6 +97,13 @@ static int json_add(struct cp_pf_ctx *cx, json_t *obj, const char *where)
 	if (name != NULL && !json_is_string(name))
 		return cp_pf_fail(cx, 0, "JSON type error: %s.name must be a string, not %s", where,
 			    json_kind(name));
+	if (name != NULL && json_string_value(name)[0] != '\0') {
+		char why[192];
+
+		if (!cp_panos_name_ok(json_string_value(name), why, sizeof why))
+			return cp_pf_fail(cx, 0, "%s.name: profile name '%s' %s", where,
+				    json_string_value(name), why);
+	}
 	return cp_pf_cand_add(cx, name ? json_string_value(name) : "", CP_LOC_NONE, "", 0, CAND_JSON,
 			obj) ? 0 : -1;
 }

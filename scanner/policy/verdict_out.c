@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "output/output.h"
+#include "output/sanitize.h"
 #include "policy/verdict_out.h"
 
 #define GREEN "\033[32m"
@@ -26,7 +28,7 @@ static int put(json_t *o, const char *key, json_t *val)
 
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return cp_json_str(s);
 }
 
 static json_t *strings(char *const *v, size_t n)
@@ -36,7 +38,7 @@ static json_t *strings(char *const *v, size_t n)
 	if (!a)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		if (json_array_append_new(a, json_string(v[i]))) {
+		if (json_array_append_new(a, cp_json_str(v[i]))) {
 			json_decref(a);
 			return NULL;
 		}
@@ -54,8 +56,8 @@ static json_t *negotiated_json(const struct cp_verdict *v)
 		return json_null();
 	s = cp_suite_by_id(v->neg_suite);
 	o = json_object();
-	if (!o || put(o, "version", json_string(cp_version_name(cp_version_bit_of(v->neg_version)))) ||
-	    put(o, "cipher", json_string(s ? s->name : cp_suite_id_str(v->neg_suite, ib)))) {
+	if (!o || put(o, "version", cp_json_str(cp_version_name(cp_version_bit_of(v->neg_version)))) ||
+	    put(o, "cipher", cp_json_str(s ? s->name : cp_suite_id_str(v->neg_suite, ib)))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -82,9 +84,9 @@ static json_t *causes_json(const struct cp_verdict *v)
 	for (size_t i = 0; a && i < v->ncauses; i++) {
 		json_t *c = json_object();
 
-		if (!c || put(c, "axis", json_string(cp_axis_name(v->causes[i].axis))) ||
-		    put(c, "blocked_by", json_string(cp_party_name(v->causes[i].blocked_by))) ||
-		    put(c, "detail", json_string(v->causes[i].detail ? v->causes[i].detail : "")) ||
+		if (!c || put(c, "axis", cp_json_str(cp_axis_name(v->causes[i].axis))) ||
+		    put(c, "blocked_by", cp_json_str(cp_party_name(v->causes[i].blocked_by))) ||
+		    put(c, "detail", cp_json_str(v->causes[i].detail ? v->causes[i].detail : "")) ||
 		    json_array_append_new(a, c)) {
 			json_decref(c);
 			json_decref(a);
@@ -109,7 +111,7 @@ json_t *cp_verdict_to_json(const struct cp_verdict *v)
 			goto fail;
 	if (put(o, "compatible", json_boolean(v->compatible)) ||
 	    put(o, "negotiated", negotiated_json(v)) ||
-	    put(o, "reason", json_string(v->reason ? v->reason : "")) ||
+	    put(o, "reason", cp_json_str(v->reason ? v->reason : "")) ||
 	    put(o, "fix", v->fix ? fix_json(v->fix, v->commands, v->ncommands, true) : json_null()))
 		goto fail;
 	if (json_object_set_new(o, "alternatives", alts)) {
@@ -166,7 +168,10 @@ fail:
 static void list_changes(FILE *f, char *const *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s%s", i ? ", " : "", v[i]);
+	{
+		fputs(i ? ", " : "", f);
+		cp_sanitize_fputs(v[i], f);
+	}
 }
 
 int cp_verdict_print(FILE *f, const struct cp_verdict *v, bool color)
@@ -177,21 +182,29 @@ int cp_verdict_print(FILE *f, const struct cp_verdict *v, bool color)
 		return 0;
 	if (color)
 		on = v->compatible ? GREEN : RED;
-	fprintf(f, "VERDICT: %s%s%s \xe2\x80\x94 %s\n", on, v->compatible ? "compatible" : "incompatible",
-		off, v->reason ? v->reason : "");
+	fprintf(f, "VERDICT: %s%s%s \xe2\x80\x94 ", on, v->compatible ? "compatible" : "incompatible",
+		off);
+	cp_sanitize_fputs(v->reason, f);
+	fputc('\n', f);
 	for (size_t i = 0; i < v->ncauses; i++)
 		fprintf(f, "%s%s blocked by %s%s", i ? "; " : "causes: ", cp_axis_name(v->causes[i].axis),
 			cp_party_name(v->causes[i].blocked_by), i + 1 == v->ncauses ? "\n" : "");
-	if (v->assumes)
-		fprintf(f, "assumes: %s\n", v->assumes);
+	if (v->assumes) {
+		fputs("assumes: ", f);
+		cp_sanitize_fputs(v->assumes, f);
+		fputc('\n', f);
+	}
 	if (v->fix) {
 		fprintf(f, "fix: ");
 		list_changes(f, v->fix->changes, v->fix->nchanges);
 		if (v->fix->weak)
 			fprintf(f, " %s(weak)%s", color ? YELLOW : "", off);
 		fputc('\n', f);
-		for (size_t i = 0; i < v->ncommands; i++)
-			fprintf(f, "  %s\n", v->commands[i]);
+		for (size_t i = 0; i < v->ncommands; i++) {
+			fputs("  ", f);
+			cp_sanitize_fputs(v->commands[i], f);
+			fputc('\n', f);
+		}
 	}
 	for (size_t i = 0; i < v->nalternatives; i++) {
 		fprintf(f, "%s", i ? "; " : "alternatives: ");
@@ -205,8 +218,11 @@ int cp_verdict_print(FILE *f, const struct cp_verdict *v, bool color)
 		fprintf(f, "no-decrypt: %syes%s, exclude this host from decryption\n",
 			color ? YELLOW : "", off);
 	if (v->verified >= 0)
-		fprintf(f, "verified: %s%s%s\n", v->verified ? "yes" : "no",
-			v->verify_msg ? ", " : "", v->verify_msg ? v->verify_msg : "");
+	{
+		fprintf(f, "verified: %s%s", v->verified ? "yes" : "no", v->verify_msg ? ", " : "");
+		cp_sanitize_fputs(v->verify_msg, f);
+		fputc('\n', f);
+	}
 	return ferror(f) ? -1 : 0;
 }
 
@@ -221,8 +237,11 @@ int cp_fleet_print(FILE *f, const struct cp_fleet *fl, bool color)
 		list_changes(f, fl->changes, fl->nchanges);
 		fprintf(f, "%s fixes %zu target%s\n", off, fl->fixes, fl->fixes == 1 ? "" : "s");
 		for (size_t i = 0; i < fl->nchanges; i++)
-			fprintf(f, "  %s: %zu fixed with the changes before it\n", fl->changes[i],
-				fl->change_fixes[i]);
+		{
+			fputs("  ", f);
+			cp_sanitize_fputs(fl->changes[i], f);
+			fprintf(f, ": %zu fixed with the changes before it\n", fl->change_fixes[i]);
+		}
 	} else {
 		fprintf(f, "RECOMMENDATION: no profile change\n");
 	}
@@ -231,7 +250,10 @@ int cp_fleet_print(FILE *f, const struct cp_fleet *fl, bool color)
 		list_changes(f, fl->no_decrypt, fl->nno_decrypt);
 		fprintf(f, "%s\n", off);
 	}
-	for (size_t i = 0; i < fl->ncommands; i++)
-		fprintf(f, "  %s\n", fl->commands[i]);
+	for (size_t i = 0; i < fl->ncommands; i++) {
+		fputs("  ", f);
+		cp_sanitize_fputs(fl->commands[i], f);
+		fputc('\n', f);
+	}
 	return ferror(f) ? -1 : 0;
 }

@@ -22,6 +22,7 @@ Launch modes (--mode):
             an API reply (code 19), or code 7 when X selects nothing.  The
             X-PAN-KEY header must equal --api-key, else HTTP 403.
   error     every request: a status="error" reply with a <msg> of two lines
+            (or the body in --error-file, raw bytes, for hostile messages)
   garbage   every request: a 200 whose body is not XML
   hang      accepts connections and never answers (not even TLS)
   list      every request: a target list (text/plain)
@@ -200,6 +201,11 @@ class Handler(BaseHTTPRequestHandler):
                   "application/xml")
 
     def mode_error(self, arg):
+        if self.server.opts.error_file:
+            with open(self.server.opts.error_file, "rb") as f:
+                body = f.read()
+            self.send(200, body, "application/xml")
+            return
         self.send(200, ERROR_REPLY, "application/xml")
 
     def mode_garbage(self, arg):
@@ -263,6 +269,7 @@ def main():
     # a list to serve instead of the built-in one: scans of a served list
     # must only ever name loopback targets
     ap.add_argument("--list-file")
+    ap.add_argument("--error-file")
     opts = ap.parse_args()
 
     tls = None
