@@ -267,7 +267,9 @@ static void test_batch(void **state)
 	assert_int_equal(t.n, 3);
 	assert_int_equal(t.seen[0] + t.seen[1] + t.seen[2], 3);
 	assert_true(t.seen[0] == 1 && t.seen[1] == 1 && t.seen[2] == 1);
-	assert_true(ms >= 450 && ms < 2000); /* per_host 1: one after another */
+	/* per_host 1: one after another, so at least 3 deadlines; the upper
+	 * bound only catches a hang (a loaded CI machine is slow) */
+	assert_true(ms >= 450 && ms < 30000);
 	assert_int_equal(cp_tlsconn_run_all(reqs, 0, 8, 1, on_batch, &t), 0);
 	SSL_CTX_free(ctx);
 	close(lfd);

@@ -564,12 +564,10 @@ int cp_json_check_keys(const json_t *o, const char *path, const char *const *kno
 			found = !strcmp(known[i], key);
 		if (found)
 			continue;
-		for (const unsigned char *p = (const unsigned char *)key; *p && n < 48; p++, n++) {
-			if (*p >= 0x20 && *p < 0x7f && *p != '\\')
-				shown[k++] = (char)*p;
-			else
-				k += (size_t)snprintf(shown + k, sizeof shown - k, "\\x%02X", *p);
-		}
+		/* raw bytes, cut: every path that prints err escapes them
+		 * (cp_eprintf, the text writer), once */
+		for (const char *p = key; *p && n < 48; p++, n++)
+			shown[k++] = *p;
 		snprintf(shown + k, sizeof shown - k, "%s", key[n] ? "..." : "");
 		if (err && errlen)
 			snprintf(err, errlen, "%s%s%s: unknown key (no version of cipherprobe writes it)",
