@@ -1147,6 +1147,9 @@ int cmd_scan(int argc, char **argv)
 	}
 	set_finish(&set, replay);
 
+	/* from here on there are temporary files (-o, --state) to remove if
+	 * a signal ends the run */
+	cp_atomic_cleanup_on_signals();
 	ctx.ops = cp_output_find(outfmt);
 	ctx.total = set.n;
 	if (outpath && strcmp(outpath, "-")) {
