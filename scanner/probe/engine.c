@@ -653,7 +653,7 @@ static void describe_incomplete(struct cp_jobx *x, char *buf, size_t size)
 {
 	struct cp_job *j = &x->j;
 	struct cp_result *r = j->res;
-	unsigned suites = 0, sig = 0, pref = 0;
+	unsigned suites = 0, sig = 0, pref = 0, open_v = 0;
 	bool g13 = false, c12 = false, replay = false;
 	char item[64];
 
@@ -687,23 +687,29 @@ static void describe_incomplete(struct cp_jobx *x, char *buf, size_t size)
 		if (!pr->nsuites && !pr->nkinds && j->pstate[p] != CP_PS_DEAD)
 			pr->probed = false;
 	}
-	if (g13)
+	/* what follows from a version's suites is only missing where suites
+	 * were found or are still being looked for (a chain waiting on a
+	 * version found unsupported would have ended at its next turn) */
+	for (int p = 0; p < CP_P__COUNT; p++)
+		if (r->proto[p].nsuites || r->proto[p].nkinds || (suites & 1u << p))
+			open_v |= 1u << p;
+	if (g13 && (open_v & 1u << CP_P_TLS13))
 		list_add(buf, size, "TLSv1.3 groups");
-	if (c12)
+	if (c12 && (open_v & 1u << CP_P_TLS12))
 		list_add(buf, size, "TLSv1.2 curves");
 	for (int p = CP_P__COUNT - 1; p >= 0; p--)
-		if (sig & 1u << p) {
+		if (sig & open_v & 1u << p) {
 			snprintf(item, sizeof item, "%s signature schemes", cp_proto_name((enum cp_proto)p));
 			list_add(buf, size, item);
 		}
 	for (int p = CP_P__COUNT - 1; p >= 0; p--)
-		if (pref & 1u << p) {
+		if (pref & open_v & 1u << p) {
 			snprintf(item, sizeof item, "%s server preference", cp_proto_name((enum cp_proto)p));
 			list_add(buf, size, item);
 		}
 	if (replay)
 		list_add(buf, size, "the proxy hello's replay");
-	if (j->opts->certificate && !j->opts->replay_only && !r->cert.present && !r->cert_error)
+	if (j->opts->certificate && !j->opts->replay_only && !r->cert.present && !r->cert_error && open_v)
 		list_add(buf, size, "certificate");
 	if (!buf[0])
 		snprintf(buf, size, "nothing but closing");
