@@ -132,6 +132,11 @@ static const char scan_usage[] =
 "      --rate N             new connections per second, all targets (default: no limit)\n"
 "      --connect-timeout S  seconds to wait for a TCP connection (default 5)\n"
 "      --timeout S          seconds to wait for the answer to a hello (default 8)\n"
+"      --target-timeout S   seconds of connection time one target may take, all\n"
+"                           its probes (default: its expected probes / --per-host\n"
+"                           + 4, times --timeout, + --connect-timeout; at most\n"
+"                           600); then it is an error record, target-timeout,\n"
+"                           with what was found until then\n"
 "      --retries N          extra tries after a timeout or reset (default 1)\n"
 "\n"
 "Exit status: 0 every target scanned and compatible; 1 some target is\n"
@@ -151,6 +156,7 @@ enum {
 	OPT_PANOS_VERSION,
 	OPT_CA_FILE, OPT_FORWARD_TRUST_CA,
 	OPT_NO_SIGALGS,
+	OPT_TARGET_TIMEOUT,
 };
 
 static const struct option long_opts[] = {
@@ -177,6 +183,7 @@ static const struct option long_opts[] = {
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "target-timeout", required_argument, NULL, OPT_TARGET_TIMEOUT },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "sni", required_argument, NULL, OPT_SNI },
 	{ "profile", required_argument, NULL, OPT_PROFILE },
@@ -959,6 +966,10 @@ int cmd_scan(int argc, char **argv)
 			if (parse_seconds("--timeout", optarg, &so.timeout_ms))
 				goto out;
 			break;
+		case OPT_TARGET_TIMEOUT:
+			if (parse_seconds("--target-timeout", optarg, &so.target_timeout_ms))
+				goto out;
+			break;
 		case OPT_RETRIES:
 			if (parse_uint("--retries", optarg, 0, 5, &so.retries))
 				goto out;
@@ -1139,6 +1150,9 @@ int cmd_scan(int argc, char **argv)
 	}
 	set_finish(&set, replay);
 
+	/* from here on there are temporary files (-o, --state) to remove if
+	 * a signal ends the run */
+	cp_atomic_cleanup_on_signals();
 	ctx.ops = cp_output_find(outfmt);
 	ctx.total = set.n;
 	if (outpath && strcmp(outpath, "-")) {

@@ -60,6 +60,7 @@ const char *cp_err_kind_name(enum cp_err_kind k)
 		[CP_ERR_RESET] = "reset",
 		[CP_ERR_NO_TLS] = "no-tls",
 		[CP_ERR_INTERNAL] = "internal",
+		[CP_ERR_TARGET_TIMEOUT] = "target-timeout",
 	};
 	if ((unsigned)k < sizeof names / sizeof names[0] && names[k])
 		return names[k];

@@ -39,6 +39,8 @@ enum cp_err_kind {
 	CP_ERR_RESET,     /* connection reset on every probe */
 	CP_ERR_NO_TLS,    /* TLS server that accepted no hello we sent */
 	CP_ERR_INTERNAL,  /* out of memory, descriptor limits */
+	CP_ERR_TARGET_TIMEOUT, /* --target-timeout ran out: what was learnt is kept */
+	CP_ERR__COUNT
 };
 const char *cp_err_kind_name(enum cp_err_kind k);
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Atomic output files; see file.h. */
+/* Atomic output files, and their removal when a signal ends the run; see
+ * file.h. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +26,99 @@ static mode_t current_umask(void)
 	return m;
 }
 
+/*
+ * The temporary files this process has open, for the signal handler: a
+ * fixed table of complete path strings (the handler may neither allocate
+ * nor format), changed only with the cleanup signals blocked, so the
+ * handler never sees a slot half-written.  A path is in the table from
+ * the moment mkstemp() creates it until it is renamed or removed.
+ */
+#define LIVE_MAX 8
+static char *volatile live[LIVE_MAX];
+static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void block_cleanup_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof cleanup_signals / sizeof cleanup_signals[0]; i++)
+		sigaddset(&set, cleanup_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* mkstemp(tmpl) with the name in the table before any signal can see the
+ * file exist.  More than LIVE_MAX outputs at once still work, unlisted. */
+static int mkstemp_listed(char *tmpl)
+{
+	sigset_t old;
+	int fd;
+
+	block_cleanup_signals(&old);
+	fd = mkstemp(tmpl);
+	for (size_t i = 0; fd >= 0 && i < LIVE_MAX; i++)
+		if (!live[i]) {
+			live[i] = tmpl;
+			break;
+		}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return fd;
+}
+
+/* Take a->tmp out of the table (the file is renamed or removed) and free it. */
+static void forget_tmp(struct cp_atomic *a)
+{
+	sigset_t old;
+
+	if (!a->tmp)
+		return;
+	block_cleanup_signals(&old);
+	for (size_t i = 0; i < LIVE_MAX; i++)
+		if (live[i] == a->tmp)
+			live[i] = NULL;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	free(a->tmp);
+	a->tmp = NULL;
+}
+
+/*
+ * Async-signal-safe: unlink(2) the listed files, then die of the same
+ * signal (the disposition is back to the default, SA_RESETHAND), so the
+ * parent sees it, and a shell reports 128 + sig.
+ */
+static void on_cleanup_signal(int sig)
+{
+	for (size_t i = 0; i < LIVE_MAX; i++) {
+		const char *p = live[i];
+		if (p)
+			unlink(p);
+	}
+	raise(sig);
+}
+
+void cp_atomic_cleanup_on_signals(void)
+{
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_cleanup_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof cleanup_signals / sizeof cleanup_signals[0]; i++)
+		sigaddset(&sa.sa_mask, cleanup_signals[i]);
+	for (size_t i = 0; i < sizeof cleanup_signals / sizeof cleanup_signals[0]; i++) {
+		/* nohup, or a background job of a shell: ignored stays ignored */
+		if (sigaction(cleanup_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(cleanup_signals[i], &sa, NULL);
+	}
+}
+
 static void release(struct cp_atomic *a)
 {
+	forget_tmp(a);
 	free(a->path);
-	free(a->tmp);
 	a->path = NULL;
-	a->tmp = NULL;
 	a->f = NULL;
 	a->is_stdout = false;
 }
@@ -93,7 +182,7 @@ FILE *cp_atomic_open(const char *path, struct cp_atomic *a, char *err, size_t er
 		goto fail;
 	}
 	snprintf(a->tmp, len, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
-	fd = mkstemp(a->tmp);
+	fd = mkstemp_listed(a->tmp);
 	if (fd < 0) {
 		cp_seterr(err, errlen, "cannot create a temporary file for '%s': %s", path, strerror(errno));
 		free(a->tmp);
@@ -175,8 +264,7 @@ int cp_atomic_commit(struct cp_atomic *a)
 			snprintf(a->err, sizeof a->err, "cannot replace %s: %s", name, strerror(errno));
 			goto out;
 		}
-		free(a->tmp);
-		a->tmp = NULL;
+		forget_tmp(a);
 		sync_dir(a->path);
 	}
 	rc = 0;

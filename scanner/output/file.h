@@ -40,4 +40,15 @@ int cp_atomic_commit(struct cp_atomic *a);
  * Safe to call after commit (it then does nothing). */
 void cp_atomic_abort(struct cp_atomic *a);
 
+/*
+ * For commands that write outputs: when SIGINT, SIGTERM or SIGHUP arrives,
+ * remove the temporary files of every output still open (PATH keeps its
+ * old content), then die of that signal, as without the handler (a shell
+ * sees 128 + the signal number).  A signal ignored when this is called
+ * (nohup, a background job) stays ignored.  Up to 8 outputs open at once
+ * are covered.  Installs process-wide handlers: call it from a command,
+ * not from library code.
+ */
+void cp_atomic_cleanup_on_signals(void);
+
 #endif

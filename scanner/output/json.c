@@ -882,10 +882,10 @@ static int load_error(struct cp_result *r, const json_t *e, bool ok, char *err, 
 	    field(e, "error", "kind", REQ, JSON_STRING, &kind, err, errlen) ||
 	    field(e, "error", "message", REQ, JSON_STRING, &msg, err, errlen))
 		return -1;
-	for (k = CP_ERR_NONE + 1; k <= CP_ERR_INTERNAL; k++)
+	for (k = CP_ERR_NONE + 1; k < CP_ERR__COUNT; k++)
 		if (!strcmp(json_string_value(kind), cp_err_kind_name((enum cp_err_kind)k)))
 			break;
-	if (k > CP_ERR_INTERNAL)
+	if (k >= CP_ERR__COUNT)
 		return bad(err, errlen, "error.kind", "unknown kind '%.32s'", json_string_value(kind));
 	r->ok = false;
 	r->err_kind = (enum cp_err_kind)k;

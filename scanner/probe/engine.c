@@ -89,11 +89,19 @@ struct cp_jobx {
 	uint64_t started_ms;
 	struct cp_tlsconn *certfetch; /* the certificate fallback in flight */
 	bool certfetch_done;      /* tried (or not needed) for this address */
+	/* --target-timeout: a budget of connection time, spent while the
+	 * target holds at least one connection (see scan.h) */
+	uint64_t tt_bound_ms;     /* the whole budget, for the message */
+	uint64_t tt_left_ms;
+	uint64_t tt_since;        /* when the clock last started */
+	uint64_t tt_timer;        /* running: the deadline; 0 paused */
 };
 
 static void scan_pump(struct cp_scan *s);
 static void job_pump(struct cp_jobx *x);
 static void job_finish(struct cp_jobx *x);
+static void tt_resume(struct cp_jobx *x);
+static void tt_pause(struct cp_jobx *x);
 
 void cp_scan_opts_default(struct cp_scan_opts *o)
 {
@@ -113,6 +121,20 @@ void cp_scan_opts_default(struct cp_scan_opts *o)
 	o->family = AF_UNSPEC;
 	o->dns_timeout_ms = 3000;
 	o->max_suites = 128;
+}
+
+unsigned cp_target_timeout_default(size_t probes, unsigned per_host, unsigned timeout_ms,
+				   unsigned connect_timeout_ms)
+{
+	uint64_t rounds, ms;
+
+	if (per_host == 0)
+		per_host = 1;
+	rounds = (uint64_t)(probes / per_host + (probes % per_host != 0)) + CP_TARGET_TIMEOUT_MARGIN;
+	ms = rounds * timeout_ms + connect_timeout_ms;
+	if (ms > CP_TARGET_TIMEOUT_CAP_MS)
+		ms = CP_TARGET_TIMEOUT_CAP_MS;
+	return ms ? (unsigned)ms : 1;
 }
 
 /* ---- hosts: connections in flight per address:port ---- */
@@ -291,6 +313,52 @@ static int build_chains(struct cp_job *j)
 	return 0;
 }
 
+/*
+ * The probes chain c typically needs (scan.h, cp_scan_expected_probes):
+ * not a bound, a yardstick for the default --target-timeout.
+ */
+#define EST_FOUND_PER_CHAIN 8
+
+static size_t chain_expected_probes(const struct cp_chain *c)
+{
+	size_t found = c->ncands < EST_FOUND_PER_CHAIN ? c->ncands : EST_FOUND_PER_CHAIN;
+
+	if (c->ops == &cp_chain_suites_single)
+		return c->ncands;
+	if (c->ops == &cp_chain_suites_eliminate || c->ops == &cp_chain_groups13 ||
+	    c->ops == &cp_chain_curves12)
+		return 1 + found;
+	if (c->ops == &cp_chain_sigalgs13 || c->ops == &cp_chain_sigalgs12)
+		return 8;
+	if (c->ops == &cp_chain_pref)
+		return 4;
+	return 1; /* SSLv2, the replay: one hello */
+}
+
+static size_t job_expected_probes(const struct cp_job *j)
+{
+	size_t n = j->opts->certificate && !j->opts->replay_only ? 1 : 0;
+
+	for (size_t i = 0; i < j->nchains; i++)
+		n += chain_expected_probes(&j->chains[i]);
+	return n;
+}
+
+size_t cp_scan_expected_probes(const struct cp_scan_opts *o, bool replay)
+{
+	static const struct cp_replay_hello none;
+	struct cp_job j;
+	size_t n = 0;
+
+	memset(&j, 0, sizeof j);
+	j.opts = o;
+	j.replay = replay ? &none : NULL;
+	if (build_chains(&j) == 0)
+		n = job_expected_probes(&j);
+	free(j.chains);
+	return n;
+}
+
 /* ---- probes ---- */
 
 static void on_probe(void *data, const struct cp_conn_report *rep);
@@ -356,7 +424,8 @@ static bool may_start(struct cp_scan *s, struct cp_jobx *x)
 static void count_start(struct cp_scan *s, struct cp_jobx *x)
 {
 	s->inflight++;
-	x->inflight++;
+	if (x->inflight++ == 0)
+		tt_resume(x);
 	if (x->host)
 		x->host->inflight++;
 	if (s->o->rate > 0) {
@@ -368,7 +437,8 @@ static void count_start(struct cp_scan *s, struct cp_jobx *x)
 static void count_end(struct cp_scan *s, struct cp_jobx *x)
 {
 	s->inflight--;
-	x->inflight--;
+	if (--x->inflight == 0)
+		tt_pause(x);
 	if (x->host)
 		x->host->inflight--;
 }
@@ -530,6 +600,144 @@ static void job_abort(struct cp_jobx *x)
 		}
 		c->state = CP_CHAIN_DONE;
 	}
+}
+
+/* ---- the target's time bound (--target-timeout) ---- */
+
+static void on_target_timeout(struct cp_loop *l, void *data);
+
+/* The target now holds a connection: its clock runs. */
+static void tt_resume(struct cp_jobx *x)
+{
+	struct cp_loop *l = x->j.scan->loop;
+
+	if (x->tt_timer || x->aborting)
+		return;
+	x->tt_since = cp_loop_now(l);
+	/* 0 without memory: this stretch then runs unbounded by it, and
+	 * CP_MAX_CONNECTIONS_PER_TARGET still ends a target that loops */
+	x->tt_timer = cp_loop_timer_add(l, x->tt_left_ms, on_target_timeout, x);
+}
+
+/* The target holds no connection (between probes, queued behind a cap):
+ * its clock stops, keeping what is left. */
+static void tt_pause(struct cp_jobx *x)
+{
+	struct cp_loop *l = x->j.scan->loop;
+	uint64_t spent;
+
+	if (!x->tt_timer)
+		return;
+	cp_loop_timer_cancel(l, x->tt_timer);
+	x->tt_timer = 0;
+	spent = cp_loop_now(l) - x->tt_since;
+	x->tt_left_ms -= spent < x->tt_left_ms ? spent : x->tt_left_ms;
+}
+
+/* Append item to the ", "-separated list in buf (cut at its size). */
+static void list_add(char *buf, size_t size, const char *item)
+{
+	size_t len = strlen(buf);
+
+	if (len + 1 < size)
+		snprintf(buf + len, size - len, "%s%s", len ? ", " : "", item);
+}
+
+/*
+ * What the chains still running (or waiting) when the bound fired had not
+ * finished, for the message; versions cut off before anything was found
+ * there are no longer reported as probed: "not supported" would be a
+ * finding, and nothing was found out.
+ */
+static void describe_incomplete(struct cp_jobx *x, char *buf, size_t size)
+{
+	struct cp_job *j = &x->j;
+	struct cp_result *r = j->res;
+	unsigned suites = 0, sig = 0, pref = 0, open_v = 0;
+	bool g13 = false, c12 = false, replay = false;
+	char item[64];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < j->nchains; i++) {
+		const struct cp_chain *c = &j->chains[i];
+		unsigned bit = 1u << c->proto;
+		if (c->state == CP_CHAIN_DONE)
+			continue;
+		if (c->ops == &cp_chain_suites_eliminate || c->ops == &cp_chain_suites_single ||
+		    c->ops == &cp_chain_sslv2)
+			suites |= bit;
+		else if (c->ops == &cp_chain_sigalgs13 || c->ops == &cp_chain_sigalgs12)
+			sig |= bit;
+		else if (c->ops == &cp_chain_pref)
+			pref |= bit;
+		else if (c->ops == &cp_chain_groups13)
+			g13 = true;
+		else if (c->ops == &cp_chain_curves12)
+			c12 = true;
+		else if (c->ops == &cp_chain_replay)
+			replay = true;
+	}
+	for (int p = CP_P__COUNT - 1; p >= 0; p--) {
+		struct cp_proto_result *pr = &r->proto[p];
+		if (!(suites & 1u << p))
+			continue;
+		snprintf(item, sizeof item, "%s %s", cp_proto_name((enum cp_proto)p),
+			 p == CP_P_SSL2 ? "cipher kinds" : "suites");
+		list_add(buf, size, item);
+		if (!pr->nsuites && !pr->nkinds && j->pstate[p] != CP_PS_DEAD)
+			pr->probed = false;
+	}
+	/* what follows from a version's suites is only missing where suites
+	 * were found or are still being looked for (a chain waiting on a
+	 * version found unsupported would have ended at its next turn) */
+	for (int p = 0; p < CP_P__COUNT; p++)
+		if (r->proto[p].nsuites || r->proto[p].nkinds || (suites & 1u << p))
+			open_v |= 1u << p;
+	if (g13 && (open_v & 1u << CP_P_TLS13))
+		list_add(buf, size, "TLSv1.3 groups");
+	if (c12 && (open_v & 1u << CP_P_TLS12))
+		list_add(buf, size, "TLSv1.2 curves");
+	for (int p = CP_P__COUNT - 1; p >= 0; p--)
+		if (sig & open_v & 1u << p) {
+			snprintf(item, sizeof item, "%s signature schemes", cp_proto_name((enum cp_proto)p));
+			list_add(buf, size, item);
+		}
+	for (int p = CP_P__COUNT - 1; p >= 0; p--)
+		if (pref & open_v & 1u << p) {
+			snprintf(item, sizeof item, "%s server preference", cp_proto_name((enum cp_proto)p));
+			list_add(buf, size, item);
+		}
+	if (replay)
+		list_add(buf, size, "the proxy hello's replay");
+	if (j->opts->certificate && !j->opts->replay_only && !r->cert.present && !r->cert_error && open_v)
+		list_add(buf, size, "certificate");
+	if (!buf[0])
+		snprintf(buf, size, "nothing but closing");
+}
+
+/*
+ * The bound ran out: stop every chain and connection of the target, keep
+ * what was found, and report it as an error of its own kind.
+ */
+static void on_target_timeout(struct cp_loop *l, void *data)
+{
+	struct cp_jobx *x = data;
+	struct cp_scan *s = x->j.scan;
+	char what[512], bound[32];
+	(void)l;
+
+	x->tt_timer = 0;
+	x->tt_left_ms = 0;
+	if (x->tt_bound_ms % 1000)
+		snprintf(bound, sizeof bound, "%.1f s", (double)x->tt_bound_ms / 1000.0);
+	else
+		snprintf(bound, sizeof bound, "%u s", (unsigned)(x->tt_bound_ms / 1000));
+	describe_incomplete(x, what, sizeof what);
+	cp_result_fail(x->j.res, CP_ERR_TARGET_TIMEOUT,
+		       "gave up after %s of connection time (--target-timeout); incomplete: %s", bound, what);
+	job_abort(x);
+	job_pump(x); /* finishes and frees x */
+	scan_pump(s);
 }
 
 static void on_backoff(struct cp_loop *l, void *data)
@@ -794,6 +1002,8 @@ static void job_free(struct cp_jobx *x)
 {
 	struct cp_scan *s = x->j.scan;
 	certfetch_cancel(x);
+	if (x->tt_timer)
+		cp_loop_timer_cancel(s->loop, x->tt_timer);
 	for (size_t i = 0; i < x->j.nchains; i++)
 		free(x->j.chains[i].hello);
 	free(x->j.chains);
@@ -833,6 +1043,10 @@ static int job_begin_address(struct cp_jobx *x)
 	if (!j->res->address || !x->host || build_chains(j))
 		return -1;
 	j->need_cert = s->o->certificate;
+	x->tt_bound_ms = s->o->target_timeout_ms ? s->o->target_timeout_ms :
+		cp_target_timeout_default(job_expected_probes(j), s->o->per_host, s->o->timeout_ms,
+					  s->o->connect_timeout_ms);
+	x->tt_left_ms = x->tt_bound_ms;
 	return 0;
 }
 

@@ -82,6 +82,10 @@ struct cp_scan_opts {
 	double rate;                /* new connections per second, 0 = unlimited */
 	unsigned connect_timeout_ms;
 	unsigned timeout_ms;        /* hello sent -> answer */
+	/* Connection time one target (one address) may use, all its probes
+	 * and the certificate read; 0: cp_target_timeout_default() of its
+	 * expected probes.  See cp_target_timeout_default(). */
+	unsigned target_timeout_ms;
 	unsigned retries;           /* extra attempts on timeout/reset (default 1) */
 	unsigned retry_backoff_ms;
 	int family;                 /* AF_UNSPEC, AF_INET, AF_INET6 */
@@ -93,6 +97,35 @@ struct cp_scan_opts {
 };
 
 void cp_scan_opts_default(struct cp_scan_opts *o);
+
+/*
+ * The default bound on one target, from the probes a scan of it is
+ * expected to need (probes: the sum of each chain's typical length, plus
+ * the certificate read; see cp_scan_expected_probes()):
+ *
+ *   min(CAP, (ceil(probes / per_host) + MARGIN) * timeout + connect_timeout)
+ *
+ * that is, every expected probe taking its whole --timeout, per_host of
+ * them at a time, MARGIN rounds more for retries, back-off and a probe
+ * that the scan needs beyond the typical, and one TCP connect.  A server
+ * that answers at once never comes near it; one that answers each hello
+ * and then trickles the rest gets as long as a slow but finite scan would
+ * take, and no longer.  The clock runs only while the target holds at
+ * least one connection: time queued behind --rate or --concurrency is not
+ * the target's.  Pure; milliseconds, at least 1.
+ */
+#define CP_TARGET_TIMEOUT_MARGIN 4
+#define CP_TARGET_TIMEOUT_CAP_MS 600000u
+unsigned cp_target_timeout_default(size_t probes, unsigned per_host, unsigned timeout_ms,
+				   unsigned connect_timeout_ms);
+/*
+ * The probes a target is expected to need under o: each chain's typical
+ * length (elimination: 1 + up to 8 suites or groups found per chain; one
+ * suite per hello: every candidate; signature schemes 8; preference 4),
+ * plus 1 for the certificate read, plus 1 with a proxy hello to replay.
+ * 0 when out of memory.
+ */
+size_t cp_scan_expected_probes(const struct cp_scan_opts *o, bool replay);
 
 /* A target to scan (what input parsing produced). */
 struct cp_scan_target {
