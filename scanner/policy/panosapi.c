@@ -109,11 +109,12 @@ static char *show_url(const char *host, const char *xpath)
 
 /* ---- one request ---- */
 
+/* R_API_ERROR: profile.c words it (classify only); R_FAIL: err says what */
 enum reply {
-	R_FOUND,       /* status="success" with something in <result> */
-	R_NOT_FOUND,   /* code 7, or an empty <result> */
-	R_API_ERROR,   /* status="error": profile.c words it (classify only) */
-	R_FAIL,        /* anything else: err says what */
+	R_FOUND = CP_PANOS_FOUND,
+	R_NOT_FOUND = CP_PANOS_NOT_FOUND,
+	R_API_ERROR = CP_PANOS_API_ERROR,
+	R_FAIL = CP_PANOS_FAIL,
 };
 
 /*
@@ -205,6 +206,18 @@ static void relabel(const char *host, const char *label, char *err, size_t errle
 	free(copy);
 }
 
+/* For the fuzz harness (panosapi.h). */
+enum cp_panos_reply cp_panos_classify(const char *body, size_t len, const char *host, char *err,
+				      size_t errlen)
+{
+	return (enum cp_panos_reply)classify(body, len, host, err, errlen);
+}
+
+void cp_panos_relabel(const char *host, const char *label, char *err, size_t errlen)
+{
+	relabel(host, label, err, errlen);
+}
+
 /*
  * GETs one XPath with the key in X-PAN-KEY.  On R_FOUND rs holds the body
  * (the caller frees it); otherwise rs is freed and, for R_FAIL, err is set.
@@ -229,7 +242,7 @@ static enum reply api_show(const struct cp_panos_req *rq, const char *xpath,
 		return R_FAIL;
 	}
 	hr.url = url;
-	if (cp_http_get(&hr, rs, err, errlen) < 0) {
+	if ((rq->get != NULL ? rq->get : cp_http_get)(&hr, rs, err, errlen) < 0) {
 		if (rs->fail == CP_HTTP_ESTATUS && rs->status == 403)
 			cp_seterr(err, errlen, "%s: the API key was refused (HTTP 403)", rq->host);
 		else if (rs->fail == CP_HTTP_ESTATUS && rs->status == 401)
