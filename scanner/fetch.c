@@ -117,6 +117,12 @@ static int parse_url(CURLU *u, const char *url, char *origin, size_t osize, char
 		cp_seterr(err, errlen, "not a URL (bad port)");
 		goto out;
 	}
+	/* curl takes ":0", which no server listens on: say so now rather
+	 * than "cannot connect" later */
+	if (strcmp(port, "0") == 0) {
+		cp_seterr(err, errlen, "not a URL (port 0); expected https://HOST[:PORT]/PATH");
+		goto out;
+	}
 	snprintf(origin, osize, "%s://%s:%s", scheme, host, port);
 	rc = 0;
 out:
