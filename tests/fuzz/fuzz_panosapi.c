@@ -100,7 +100,7 @@ static int canned_get(const struct cp_http_req *rq, struct cp_http_resp *rs, cha
 		if (r.n >= 6 && memcmp(r.p, "@down\n", 6) == 0)
 			have = false;
 		else
-			status = strtol(r.p + 1, NULL, 10) % 1000;
+			status = 100 * (r.p[1] - '0') + 10 * (r.p[2] - '0') + (r.p[3] - '0');
 		r.p += skip;
 		r.n -= skip;
 	}
