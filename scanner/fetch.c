@@ -107,6 +107,12 @@ static int parse_url(CURLU *u, const char *url, char *origin, size_t osize, char
 		cp_seterr(err, errlen, "not a URL (no scheme or host); expected https://HOST[:PORT]/PATH");
 		goto out;
 	}
+	/* a DNS name is at most 253 bytes; longer ones would not even fit
+	 * the origin quoted in messages */
+	if (strlen(host) > 255) {
+		cp_seterr(err, errlen, "not a URL (the host name is longer than 253 characters)");
+		goto out;
+	}
 	if (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0) {
 		/* the scheme is the user's own text, but only its first characters */
 		cp_seterr(err, errlen, "%.16s: URLs are refused; only https:// and http:// are fetched",
