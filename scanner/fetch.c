@@ -107,6 +107,12 @@ static int parse_url(CURLU *u, const char *url, char *origin, size_t osize, char
 		cp_seterr(err, errlen, "not a URL (no scheme or host); expected https://HOST[:PORT]/PATH");
 		goto out;
 	}
+	/* a DNS name is at most 253 bytes; longer ones would not even fit
+	 * the origin quoted in messages */
+	if (strlen(host) > 255) {
+		cp_seterr(err, errlen, "not a URL (the host name is longer than 253 characters)");
+		goto out;
+	}
 	if (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0) {
 		/* the scheme is the user's own text, but only its first characters */
 		cp_seterr(err, errlen, "%.16s: URLs are refused; only https:// and http:// are fetched",
@@ -117,12 +123,35 @@ static int parse_url(CURLU *u, const char *url, char *origin, size_t osize, char
 		cp_seterr(err, errlen, "not a URL (bad port)");
 		goto out;
 	}
+	/* curl takes ":0", which no server listens on: say so now rather
+	 * than "cannot connect" later */
+	if (strcmp(port, "0") == 0) {
+		cp_seterr(err, errlen, "not a URL (port 0); expected https://HOST[:PORT]/PATH");
+		goto out;
+	}
 	snprintf(origin, osize, "%s://%s:%s", scheme, host, port);
 	rc = 0;
 out:
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(port);
+	return rc;
+}
+
+int cp_http_url_check(const char *url, char *origin, size_t osize, char *err, size_t errlen)
+{
+	CURLU *u;
+	int rc;
+
+	pthread_once(&global_once, global_init);
+	u = curl_url();
+	if (u == NULL) {
+		snprintf(origin, osize, "(bad URL)");
+		cp_seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = parse_url(u, url, origin, osize, err, errlen);
+	curl_url_cleanup(u);
 	return rc;
 }
 
@@ -424,23 +453,31 @@ static int map_status(const char *origin, struct cp_http_resp *rs, char *err, si
 	return -1;
 }
 
+void cp_http_media_type(const char *value, char *out, size_t size)
+{
+	size_t i = 0;
+
+	if (size == 0)
+		return;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	for (; value[i] != '\0' && value[i] != ';' && value[i] != ' ' && value[i] != '\t' &&
+	       i + 1 < size; i++) {
+		char ch = value[i];
+
+		out[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+	}
+	out[i] = '\0';
+}
+
 /* The media type, lower case, without parameters. */
 static void keep_content_type(CURL *h, struct cp_http_resp *rs)
 {
 	char *ct = NULL;
-	size_t i = 0;
 
 	if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct) != CURLE_OK || ct == NULL)
 		return;
-	while (*ct == ' ' || *ct == '\t')
-		ct++;
-	for (; ct[i] != '\0' && ct[i] != ';' && ct[i] != ' ' && ct[i] != '\t' &&
-	       i + 1 < sizeof rs->content_type; i++) {
-		char ch = ct[i];
-
-		rs->content_type[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
-	}
-	rs->content_type[i] = '\0';
+	cp_http_media_type(ct, rs->content_type, sizeof rs->content_type);
 }
 
 /* ---- one transfer ---- */
@@ -598,6 +635,12 @@ int cp_http_post_json(const struct cp_http_req *rq, const char *json, size_t len
 	return transfer(rq, json, len, rs, err, errlen);
 }
 
+bool cp_http_is_html(const char *media_type)
+{
+	return strcmp(media_type, "text/html") == 0 ||
+	       strcmp(media_type, "application/xhtml+xml") == 0;
+}
+
 void cp_http_resp_free(struct cp_http_resp *rs)
 {
 	if (rs == NULL)
@@ -621,8 +664,7 @@ int cp_fetch_list(const char *url, const char *cacert, char **text, size_t *len,
 		goto out;
 	/* a sign-in or error page served with 200 would otherwise become a
 	 * list of hundreds of bad targets */
-	if (strcmp(rs.content_type, "text/html") == 0 ||
-	    strcmp(rs.content_type, "application/xhtml+xml") == 0) {
+	if (cp_http_is_html(rs.content_type)) {
 		cp_http_origin(url, origin, sizeof origin);
 		cp_seterr(err, errlen, "%s: the reply is an HTML page (a sign-in or error page?), not a "
 		    "list of targets", origin);

@@ -24,6 +24,7 @@
 #ifndef CP_FETCH_H
 #define CP_FETCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CP_HTTP_CONNECT_TIMEOUT_MS 10000L  /* default connect timeout (TLS handshake included) */
@@ -113,5 +114,23 @@ void cp_http_origin(const char *url, char *buf, size_t size);
  */
 int cp_fetch_list(const char *url, const char *cacert, char **text, size_t *len, char *err,
 		  size_t errlen);
+
+/*
+ * The pieces of the above that see no network, exposed for
+ * tests/fuzz/fuzz_fetch.c:
+ *
+ * cp_http_url_check: parses url as every call does; returns 0 with
+ * "scheme://host:port" in origin, or -1 with "(bad URL)" there and a
+ * message in err.
+ *
+ * cp_http_media_type: the media type of a Content-Type header value
+ * (what rs->content_type holds): lower case, leading blanks, parameters
+ * and what follows a blank dropped, cut to fit size (always terminated).
+ *
+ * cp_http_is_html: a media type cp_fetch_list refuses as a web page.
+ */
+int cp_http_url_check(const char *url, char *origin, size_t osize, char *err, size_t errlen);
+void cp_http_media_type(const char *value, char *out, size_t size);
+bool cp_http_is_html(const char *media_type);
 
 #endif

@@ -690,6 +690,27 @@ static void test_bad_options(void **state)
 	err[0] = '\0';
 	assert_null(cp_dns_new(l, &o, err, sizeof err));
 	assert_true(err[0] != '\0');
+	/* lists c-ares 1.18's own parser took: as 1.2.3.255, 1.2.3.4, port
+	 * 34463, :: (found by fuzz_resolver) */
+	static const char *const bad[] = { "1.2.3", "1.2.3.4/24", "1.2.3.4:99999",
+					   "0::00:00:00/2", "1.2.3.4:0", "1.2.3.4," };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		o.servers = bad[i];
+		err[0] = '\0';
+		d = cp_dns_new(l, &o, err, sizeof err);
+		if (d)
+			fail_msg("--resolver '%s' accepted", bad[i]);
+		assert_true(err[0] != '\0');
+	}
+	/* an IPv6 server without a port, bracketed or not */
+	static const char *const good[] = { "::1", "[::1]", "127.0.0.1:5353,[::1]:53" };
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		o.servers = good[i];
+		d = cp_dns_new(l, &o, err, sizeof err);
+		if (!d)
+			fail_msg("--resolver '%s' refused: %s", good[i], err);
+		cp_dns_free(d);
+	}
 	/* arguments cp_dns_resolve() refuses, without calling back */
 	o.servers = stub4.servers;
 	d = cp_dns_new(l, &o, err, sizeof err);

@@ -29,6 +29,8 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,6 +385,148 @@ static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
 	(void)cp_loop_watch(d->loop, fd, mask, on_sock, d);
 }
 
+/* ---- the server list ---- */
+
+/* PORT: 1..65535 in decimal, no sign, no leading zero. */
+static int parse_port(const char *p, size_t n, unsigned *port)
+{
+	unsigned v = 0;
+
+	if (n == 0 || n > 5 || p[0] == '0')
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned)(p[i] - '0');
+	}
+	if (v > 65535)
+		return -1;
+	*port = v;
+	return 0;
+}
+
+/* What to call an entry in a message: itself when it is short, printable
+ * ASCII, else its position. */
+static void entry_name(const char *p, size_t n, size_t idx, char *buf, size_t size)
+{
+	bool printable = n <= 64;
+
+	for (size_t i = 0; printable && i < n; i++)
+		if (p[i] <= 0x20 || p[i] >= 0x7f)
+			printable = false;
+	if (printable)
+		snprintf(buf, size, "'%.*s'", (int)n, p);
+	else
+		snprintf(buf, size, "number %zu", idx + 1);
+}
+
+/*
+ * One entry of n bytes at p into *ss.  c-ares's own CSV parser is not
+ * used: 1.18 takes "1.2.3" as 1.2.3.255, "1.2.3.4/24" as 1.2.3.4 and
+ * port 99999 as 34463.
+ */
+static int parse_server(const char *p, size_t n, size_t idx, struct sockaddr_storage *ss,
+			char *err, size_t errlen)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	char addr[INET6_ADDRSTRLEN], name[80];
+	const char *a = p, *colon;
+	size_t alen = n;
+	unsigned port = 53;
+	bool v6;
+
+	entry_name(p, n, idx, name, sizeof name);
+	memset(ss, 0, sizeof *ss);
+	if (n == 0) {
+		snprintf(err, errlen, "empty entry %zu in the DNS server list", idx + 1);
+		return -1;
+	}
+	if (p[0] == '[') {
+		const char *close = memchr(p, ']', n);
+
+		if (close == NULL) {
+			snprintf(err, errlen, "DNS server %s: no ']' after the IPv6 address", name);
+			return -1;
+		}
+		a = p + 1;
+		alen = (size_t)(close - a);
+		if (close + 1 < p + n) {
+			if (close[1] != ':' ||
+			    parse_port(close + 2, (size_t)(p + n - close - 2), &port) < 0) {
+				snprintf(err, errlen, "DNS server %s: expected [IPv6]:PORT with a port "
+					 "from 1 to 65535", name);
+				return -1;
+			}
+		}
+		v6 = true;
+	} else {
+		colon = memchr(p, ':', n);
+		v6 = colon != NULL && memchr(colon + 1, ':', (size_t)(p + n - colon - 1)) != NULL;
+		if (colon != NULL && !v6) {
+			alen = (size_t)(colon - p);
+			if (parse_port(colon + 1, n - alen - 1, &port) < 0) {
+				snprintf(err, errlen, "DNS server %s: the port must be a number from 1 "
+					 "to 65535", name);
+				return -1;
+			}
+		}
+	}
+	if (alen == 0 || alen >= sizeof addr) {
+		snprintf(err, errlen, "DNS server %s is not an IP address", name);
+		return -1;
+	}
+	memcpy(addr, a, alen);
+	addr[alen] = '\0';
+	if (v6 && inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		return 0;
+	}
+	if (!v6 && inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		return 0;
+	}
+	memset(ss, 0, sizeof *ss);
+	snprintf(err, errlen, "DNS server %s is not an IP address (IPv4 dotted quad, IPv6, or "
+		 "[IPv6]:PORT)", name);
+	return -1;
+}
+
+int cp_dns_parse_servers(const char *text, struct sockaddr_storage *out, size_t max, char *err,
+			 size_t errlen)
+{
+	size_t n = 0;
+	const char *p = text;
+	char dummy[8];
+
+	if (err == NULL || errlen == 0) {
+		err = dummy;
+		errlen = sizeof dummy;
+	}
+	err[0] = '\0';
+	if (text == NULL || text[0] == '\0') {
+		snprintf(err, errlen, "empty DNS server list");
+		return -1;
+	}
+	for (;;) {
+		size_t len = strcspn(p, ",");
+
+		if (n == max) {
+			snprintf(err, errlen, "more than %zu DNS servers", max);
+			return -1;
+		}
+		if (parse_server(p, len, n, &out[n], err, errlen) < 0)
+			return -1;
+		n++;
+		if (p[len] == '\0')
+			break;
+		p += len + 1;
+	}
+	return (int)n;
+}
+
 /* ---- public ---- */
 
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
@@ -399,8 +543,10 @@ struct cp_dns *cp_dns_new(struct cp_loop *l, const struct cp_dns_opts *o, char *
 	static const struct cp_dns_opts defaults = { 0 };
 	struct ares_options ao;
 	struct cp_dns *d = NULL, *ret = NULL;
+	struct sockaddr_storage servers[CP_DNS_MAX_SERVERS];
+	struct ares_addr_port_node nodes[CP_DNS_MAX_SERVERS];
 	char lookups[3], devnull[] = "/dev/null";
-	int optmask, rc;
+	int optmask, rc, nservers = 0;
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -412,10 +558,10 @@ struct cp_dns *cp_dns_new(struct cp_loop *l, const struct cp_dns_opts *o, char *
 			snprintf(err, errlen, "c-ares: %s", ares_strerror(lib_status));
 		goto out;
 	}
-	if (o->servers && !o->servers[0]) {
-		if (err && errlen)
-			snprintf(err, errlen, "empty DNS server list");
-		goto out;
+	if (o->servers) {
+		nservers = cp_dns_parse_servers(o->servers, servers, CP_DNS_MAX_SERVERS, err, errlen);
+		if (nservers < 0)
+			goto out;
 	}
 	d = calloc(1, sizeof *d);
 	if (!d) {
@@ -459,10 +605,29 @@ struct cp_dns *cp_dns_new(struct cp_loop *l, const struct cp_dns_opts *o, char *
 		goto out;
 	}
 	if (o->servers) {
-		rc = ares_set_servers_ports_csv(d->ch, o->servers);
+		for (int i = 0; i < nservers; i++) {
+			const struct sockaddr_storage *ss = &servers[i];
+			struct ares_addr_port_node *nd = &nodes[i];
+
+			memset(nd, 0, sizeof *nd);
+			nd->next = i + 1 < nservers ? &nodes[i + 1] : NULL;
+			nd->family = ss->ss_family;
+			if (ss->ss_family == AF_INET) {
+				const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+				memcpy(&nd->addr.addr4, &sin->sin_addr, sizeof nd->addr.addr4);
+				nd->udp_port = nd->tcp_port = ntohs(sin->sin_port);
+			} else {
+				const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+				memcpy(&nd->addr.addr6, &sin6->sin6_addr, sizeof nd->addr.addr6);
+				nd->udp_port = nd->tcp_port = ntohs(sin6->sin6_port);
+			}
+		}
+		rc = ares_set_servers_ports(d->ch, nodes);
 		if (rc != ARES_SUCCESS) {
 			if (err && errlen)
-				snprintf(err, errlen, "bad DNS server list '%s': %s", o->servers,
+				snprintf(err, errlen, "c-ares refused the DNS server list: %s",
 					 ares_strerror(rc));
 			goto out;
 		}

@@ -30,7 +30,7 @@ struct cp_dns;
 struct cp_dns_opts {
 	/*
 	 * "IP[:PORT][,IP[:PORT]...]", IPv6 with a port in brackets
-	 * ("[::1]:5353").  When set, the system resolver configuration
+	 * ("[::1]:5353"); see cp_dns_parse_servers.  When set, the system resolver configuration
 	 * (/etc/resolv.conf: servers, search domains, options) is not read at
 	 * all and names are looked up as given, without search domains.
 	 * NULL: the system configuration, as the C library would use it.
@@ -115,6 +115,19 @@ int cp_dns_resolve(struct cp_dns *d, const char *name, int family, cp_dns_fn fn,
  * it to decide, for instance, that a target gets no SNI.
  */
 int cp_dns_parse_literal(const char *text, struct sockaddr_storage *out);
+
+/*
+ * The server list of cp_dns_opts.servers (--resolver), parsed as
+ * cp_dns_new does before handing it to c-ares: comma-separated entries
+ * "IPv4", "IPv4:PORT", "IPv6", "[IPv6]" or "[IPv6]:PORT", no blanks, no
+ * empty entry, PORT a decimal 1..65535 (default 53), IPv4 a strict dotted
+ * quad.  Fills out[] (ports in host order in the sockaddrs) and returns
+ * how many (at least 1), or -1 with a reason in err when the list is bad
+ * or holds more than max.  Exposed for tests/fuzz/fuzz_resolver.c too.
+ */
+#define CP_DNS_MAX_SERVERS 16
+int cp_dns_parse_servers(const char *text, struct sockaddr_storage *out, size_t max, char *err,
+			 size_t errlen);
 
 /* The length to pass to connect() for an address from cp_dns_addrs. */
 socklen_t cp_dns_addrlen(const struct sockaddr_storage *ss);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,19 +24,44 @@
 #include "util.h"
 
 /*
+ * Length of the UTF-8 character at p, and its code point in *cp.  p is
+ * well-formed UTF-8 (cp_sanitize_utf8's output).
+ */
+static size_t utf8_char(const unsigned char *p, uint32_t *cp)
+{
+	size_t len = p[0] < 0x80 ? 1 : p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3 : 4;
+
+	*cp = len == 1 ? p[0] : p[0] & (0x7F >> len);
+	for (size_t k = 1; k < len; k++) {
+		if (p[k] == '\0')   /* never past the end, whatever came in */
+			return k;
+		*cp = *cp << 6 | (p[k] & 0x3F);
+	}
+	return len;
+}
+
+/* C0, DEL, C1 and the bidi controls (U+061C, LRM/RLM, U+202A..E, U+2066..9):
+ * each moves or hides text in a chat message. */
+static bool is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200E ||
+	       cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/*
  * The "text" line: s made valid UTF-8 (cp_sanitize_utf8), control
- * characters turned into blanks (it is one line), & < > written as Slack
+ * characters (C1 and bidi ones too) turned into blanks (it is one line,
+ * and U+202E in a host name would reorder it), & < > written as Slack
  * wants them (https://api.slack.com/reference/surfaces/formatting: "<!here>"
  * in a scanned host name would otherwise notify a whole channel), and cut
- * at CP_NOTIFY_TEXT_MAX bytes on a character boundary with "...".
+ * at CP_NOTIFY_TEXT_MAX bytes between characters with "...".
  */
 static char *short_line(const char *s)
 {
 	static const char ell[] = "...";
 	char *clean = cp_sanitize_utf8(s != NULL ? s : "");
 	char *out = NULL;
-	size_t n = 0;
-	unsigned char next = 0;   /* the first byte left out, when cut */
+	size_t n = 0, clen;
 	bool cut = false;
 
 	if (clean == NULL)
@@ -43,40 +69,31 @@ static char *short_line(const char *s)
 	out = malloc(CP_NOTIFY_TEXT_MAX + 1);
 	if (out == NULL)
 		goto out;
-	for (const char *p = clean; *p != '\0'; p++) {
-		unsigned char ch = (unsigned char)*p;
-		const char *piece;
-		char one[2] = { (char)ch, '\0' };
+	for (const char *p = clean; *p != '\0'; p += clen) {
+		const char *piece = p;
 		size_t plen;
+		uint32_t cp;
 
-		if (ch == '&')
+		clen = utf8_char((const unsigned char *)p, &cp);
+		plen = clen;
+		if (cp == '&')
 			piece = "&amp;";
-		else if (ch == '<')
+		else if (cp == '<')
 			piece = "&lt;";
-		else if (ch == '>')
+		else if (cp == '>')
 			piece = "&gt;";
-		else if (ch < 0x20 || ch == 0x7f)
+		else if (is_control(cp))
 			piece = " ";
-		else
-			piece = one;
-		plen = strlen(piece);
+		if (piece != p)
+			plen = strlen(piece);
 		if (n + plen > CP_NOTIFY_TEXT_MAX - (sizeof ell - 1)) {
 			cut = true;
-			next = ch;
 			break;
 		}
 		memcpy(out + n, piece, plen);
 		n += plen;
 	}
 	if (cut) {
-		/* cut inside a character (the byte left out continues it): drop
-		 * the part kept, back to its lead byte */
-		if ((next & 0xC0) == 0x80) {
-			while (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0x80)
-				n--;
-			if (n > 0)
-				n--;
-		}
 		memcpy(out + n, ell, sizeof ell);
 		n += sizeof ell - 1;
 	}

@@ -109,11 +109,12 @@ static char *show_url(const char *host, const char *xpath)
 
 /* ---- one request ---- */
 
+/* R_API_ERROR: profile.c words it (classify only); R_FAIL: err says what */
 enum reply {
-	R_FOUND,       /* status="success" with something in <result> */
-	R_NOT_FOUND,   /* code 7, or an empty <result> */
-	R_API_ERROR,   /* status="error": profile.c words it (classify only) */
-	R_FAIL,        /* anything else: err says what */
+	R_FOUND = CP_PANOS_FOUND,
+	R_NOT_FOUND = CP_PANOS_NOT_FOUND,
+	R_API_ERROR = CP_PANOS_API_ERROR,
+	R_FAIL = CP_PANOS_FAIL,
 };
 
 /*
@@ -206,6 +207,56 @@ static void relabel(const char *host, const char *label, char *err, size_t errle
 }
 
 /*
+ * Messages quote the firewall (its <msg>, the profile names it lists),
+ * and a firewall or a proxy in front of it may echo the key it was sent:
+ * every copy of the key in err becomes "(the API key)", and a message cut
+ * short inside a copy (the start of the key at its very end) loses that
+ * part.  Called wherever the firewall's words enter a message.
+ */
+static void redact_key(const char *key, char *err, size_t errlen)
+{
+	static const char mask[] = "(the API key)";
+	size_t kl = key != NULL ? strlen(key) : 0, len = 0, n;
+	char *copy, *p, *hit;
+
+	if (kl == 0 || err == NULL || errlen == 0)
+		return;
+	if (strstr(err, key) != NULL) {
+		copy = strdup(err);
+		if (copy == NULL) {
+			cp_seterr(err, errlen, "out of memory (and the firewall's answer quoted the "
+			    "API key)");
+			return;
+		}
+		err[0] = '\0';
+		for (p = copy; (hit = strstr(p, key)) != NULL; p = hit + kl)
+			cp_strapp(err, errlen, &len, "%.*s%s", (int)(hit - p), p, mask);
+		cp_strapp(err, errlen, &len, "%s", p);
+		free(copy);
+	}
+	/* six characters of a key are not a key, and are common words */
+	n = strlen(err);
+	for (size_t k = kl - 1 < n ? kl - 1 : n; k >= 6; k--) {
+		if (memcmp(err + n - k, key, k) == 0) {
+			snprintf(err + n - k, errlen - (n - k), "...");
+			break;
+		}
+	}
+}
+
+/* For the fuzz harness (panosapi.h). */
+enum cp_panos_reply cp_panos_classify(const char *body, size_t len, const char *host, char *err,
+				      size_t errlen)
+{
+	return (enum cp_panos_reply)classify(body, len, host, err, errlen);
+}
+
+void cp_panos_relabel(const char *host, const char *label, char *err, size_t errlen)
+{
+	relabel(host, label, err, errlen);
+}
+
+/*
  * GETs one XPath with the key in X-PAN-KEY.  On R_FOUND rs holds the body
  * (the caller frees it); otherwise rs is freed and, for R_FAIL, err is set.
  */
@@ -229,7 +280,7 @@ static enum reply api_show(const struct cp_panos_req *rq, const char *xpath,
 		return R_FAIL;
 	}
 	hr.url = url;
-	if (cp_http_get(&hr, rs, err, errlen) < 0) {
+	if ((rq->get != NULL ? rq->get : cp_http_get)(&hr, rs, err, errlen) < 0) {
 		if (rs->fail == CP_HTTP_ESTATUS && rs->status == 403)
 			cp_seterr(err, errlen, "%s: the API key was refused (HTTP 403)", rq->host);
 		else if (rs->fail == CP_HTTP_ESTATUS && rs->status == 401)
@@ -247,6 +298,7 @@ static enum reply api_show(const struct cp_panos_req *rq, const char *xpath,
 			cp_seterr(err, errlen, "%s: the firewall's API answered with an error", rq->host);
 		else
 			relabel(rq->host, rq->host, err, errlen);
+		redact_key(rq->key, err, errlen);
 	}
 out:
 	free(url);
@@ -329,6 +381,7 @@ static void not_found(const struct cp_panos_req *rq, const struct loc *locs, siz
 		if (cp_profile_list_mem(rs.body, rs.len, rq->host, &refs, &nrefs, why,
 					sizeof why) < 0) {
 			relabel(rq->host, rq->host, why, sizeof why);
+			redact_key(rq->key, why, sizeof why);
 			failed = true;
 		}
 		loc_words(&locs[i], where, sizeof where);
@@ -415,6 +468,8 @@ int cp_panos_fetch_profile(const struct cp_panos_req *rq, struct cp_profile *out
 	}
 	not_found(rq, locs, nlocs, err, errlen);
 out:
+	if (rc != 0)
+		redact_key(rq->key, err, errlen);
 	cp_http_resp_free(&rs);
 	return rc;
 }

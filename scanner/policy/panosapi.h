@@ -17,6 +17,9 @@
 
 #include "policy/profile.h"
 
+struct cp_http_req;            /* fetch.h */
+struct cp_http_resp;
+
 /* Room for an API key (PAN-OS keys are ~100-200 characters). */
 #define CP_PANOS_KEY_MAX 1024
 /* The variable read when no key file is given. */
@@ -31,6 +34,10 @@ struct cp_panos_req {
 	const char *cacert;        /* PEM CA file for the firewall's certificate; NULL: system */
 	long connect_timeout_ms;   /* 0: fetch.h's default */
 	long timeout_ms;           /* per request; 0: fetch.h's default */
+	/* The GET to use; NULL: cp_http_get.  Exists for tests and the fuzz
+	 * harness (tests/fuzz/fuzz_panosapi.c), which answer with canned replies. */
+	int (*get)(const struct cp_http_req *rq, struct cp_http_resp *rs, char *err,
+		   size_t errlen);
 };
 
 /*
@@ -61,5 +68,21 @@ int cp_panos_fetch_profile(const struct cp_panos_req *rq, struct cp_profile *out
  */
 int cp_panos_key_load(const char *key_file, char *key, size_t keylen, char *err,
 		      size_t errlen);
+
+/*
+ * Internal entry points, exposed for tests/fuzz/fuzz_panosapi.c only.
+ *
+ * cp_panos_classify: what kind of API reply body (len bytes, any content)
+ * is: CP_PANOS_FOUND (status="success" with an element in <result>),
+ * CP_PANOS_NOT_FOUND (code 7 or an empty <result>), CP_PANOS_API_ERROR
+ * (status="error") or CP_PANOS_FAIL with "HOST: why" in err.
+ *
+ * cp_panos_relabel: rewrites profile.c's "LABEL[:LINE]: why" in err as
+ * "HOST: why".
+ */
+enum cp_panos_reply { CP_PANOS_FOUND, CP_PANOS_NOT_FOUND, CP_PANOS_API_ERROR, CP_PANOS_FAIL };
+enum cp_panos_reply cp_panos_classify(const char *body, size_t len, const char *host, char *err,
+				      size_t errlen);
+void cp_panos_relabel(const char *host, const char *label, char *err, size_t errlen);
 
 #endif
