@@ -688,7 +688,8 @@ static void test_rejects(void **state)
 	j = json_deep_copy(base);
 	json_object_set_new(json_object_get(j, "certificate"), "x\033[31m", json_true());
 	assert_null(cp_result_from_json(j, err, sizeof err));
-	assert_string_equal(err, "certificate.x\\x1B[31m: unknown key (no version of cipherprobe writes it)");
+	/* raw here: whatever prints the message escapes it */
+	assert_string_equal(err, "certificate.x\033[31m: unknown key (no version of cipherprobe writes it)");
 	json_decref(j);
 	/* missing extras are tolerated (documents older than them) */
 	j = json_deep_copy(base);
