@@ -23,30 +23,7 @@
 #include "output/sanitize.h"
 #include "util.h"
 
-/*
- * Length of the UTF-8 character at p, and its code point in *cp.  p is
- * well-formed UTF-8 (cp_sanitize_utf8's output).
- */
-static size_t utf8_char(const unsigned char *p, uint32_t *cp)
-{
-	size_t len = p[0] < 0x80 ? 1 : p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3 : 4;
 
-	*cp = len == 1 ? p[0] : p[0] & (0x7F >> len);
-	for (size_t k = 1; k < len; k++) {
-		if (p[k] == '\0')   /* never past the end, whatever came in */
-			return k;
-		*cp = *cp << 6 | (p[k] & 0x3F);
-	}
-	return len;
-}
-
-/* C0, DEL, C1 and the bidi controls (U+061C, LRM/RLM, U+202A..E, U+2066..9):
- * each moves or hides text in a chat message. */
-static bool is_control(uint32_t cp)
-{
-	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200E ||
-	       cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-}
 
 /*
  * The "text" line: s made valid UTF-8 (cp_sanitize_utf8), control
@@ -74,7 +51,12 @@ static char *short_line(const char *s)
 		size_t plen;
 		uint32_t cp;
 
-		clen = utf8_char((const unsigned char *)p, &cp);
+		/* clean is well-formed UTF-8; a stray byte would still move on */
+		clen = cp_utf8_seq((const unsigned char *)p, &cp);
+		if (clen == 0) {
+			clen = 1;
+			cp = 0xFFFD;
+		}
 		plen = clen;
 		if (cp == '&')
 			piece = "&amp;";
@@ -82,7 +64,7 @@ static char *short_line(const char *s)
 			piece = "&lt;";
 		else if (cp == '>')
 			piece = "&gt;";
-		else if (is_control(cp))
+		else if (cp_unsafe_codepoint(cp))
 			piece = " ";
 		if (piece != p)
 			plen = strlen(piece);

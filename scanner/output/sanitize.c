@@ -16,7 +16,7 @@
  * Length of the well-formed UTF-8 sequence at s (RFC 3629 section 4 table),
  * storing its code point, or 0 when the bytes there are not one.
  */
-static size_t utf8_seq(const unsigned char *s, uint32_t *cp)
+size_t cp_utf8_seq(const unsigned char *s, uint32_t *cp)
 {
 	unsigned char c = s[0];
 	size_t n;
@@ -47,8 +47,7 @@ static size_t utf8_seq(const unsigned char *s, uint32_t *cp)
 	return n;
 }
 
-/* Code points a terminal acts on instead of showing. */
-static bool is_control(uint32_t cp)
+bool cp_unsafe_codepoint(uint32_t cp)
 {
 	if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
 		return true;
@@ -68,7 +67,7 @@ static size_t escape_step(const unsigned char *s, bool controls, char out[static
 {
 	static const char hex[] = "0123456789ABCDEF";
 	uint32_t cp;
-	size_t n = utf8_seq(s, &cp), o = 0;
+	size_t n = cp_utf8_seq(s, &cp), o = 0;
 
 	if (controls && s[0] == '\\') {
 		out[0] = '\\';
@@ -76,7 +75,7 @@ static size_t escape_step(const unsigned char *s, bool controls, char out[static
 		*olen = 2;
 		return 1;
 	}
-	if (n && !(controls && is_control(cp))) {
+	if (n && !(controls && cp_unsafe_codepoint(cp))) {
 		memcpy(out, s, n);
 		*olen = n;
 		return n;

@@ -24,12 +24,20 @@
 #ifndef CP_SANITIZE_H
 #define CP_SANITIZE_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* For terminals: escapes C0 controls (tab included), DEL, C1 controls
  * (U+0080..U+009F), Unicode bidi controls, and every byte that is not part
  * of well-formed UTF-8 (overlongs, surrogates, > U+10FFFF, truncations). */
 char *cp_sanitize(const char *s);
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629), its code point
+ * in *cp; 0 when the bytes there are not one (a NUL ends it: no read past). */
+size_t cp_utf8_seq(const unsigned char *s, uint32_t *cp);
+/* Code points a terminal or a chat client acts on instead of showing: C0,
+ * DEL, C1, bidi marks, embeddings, overrides and isolates, U+2028/9. */
+bool cp_unsafe_codepoint(uint32_t cp);
 
 /* For JSON: escapes only bytes that are not well-formed UTF-8, since the
  * JSON encoder escapes control characters itself and rejects bad UTF-8. */

@@ -27,39 +27,7 @@
  * number of characters. */
 static size_t check_clean_utf8(const unsigned char *s, size_t n)
 {
-	size_t i = 0, chars = 0;
-
-	while (i < n) {
-		unsigned char c = s[i];
-		uint32_t cp, min;
-		size_t len;
-
-		chars++;
-		if (c < 0x80) {
-			FUZZ_CHECK(c >= 0x20 && c != 0x7F);
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2; cp = c & 0x1F; min = 0x80;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3; cp = c & 0x0F; min = 0x800;
-		} else {
-			FUZZ_CHECK(c >= 0xF0 && c <= 0xF4);
-			len = 4; cp = c & 0x07; min = 0x10000;
-		}
-		FUZZ_CHECK(i + len <= n);
-		for (size_t k = 1; k < len; k++) {
-			FUZZ_CHECK((s[i + k] & 0xC0) == 0x80);
-			cp = cp << 6 | (s[i + k] & 0x3F);
-		}
-		FUZZ_CHECK(cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF));
-		FUZZ_CHECK(!(cp >= 0x80 && cp <= 0x9F));
-		FUZZ_CHECK(cp != 0x061C && cp != 0x200E && cp != 0x200F);
-		FUZZ_CHECK(!(cp >= 0x202A && cp <= 0x202E) && !(cp >= 0x2066 && cp <= 0x2069));
-		i += len;
-	}
-	return chars;
+	return fuzz_safe_text(s, n, 0);
 }
 
 /* Printable ASCII without & < >: what short_line must leave alone. */
