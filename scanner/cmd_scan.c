@@ -36,7 +36,7 @@
 #include "policy/offer.h"
 #include "policy/panosapi.h"
 #include "policy/profile.h"
-#include "policy/verdict_out.h"
+#include "output/verdict.h"
 #include "policy/verify.h"
 #include "net/dns.h"
 #include "tls/chain.h"

@@ -33,7 +33,7 @@
 #include "policy/firewall.h"
 #include "policy/offer.h"
 #include "policy/profile.h"
-#include "policy/verdict_out.h"
+#include "output/verdict.h"
 #include "registry.h"
 #include "result.h"
 

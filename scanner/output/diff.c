@@ -100,7 +100,7 @@ static const char *const recommendation_keys[] = {
 	"changes", "fixes", "no_decrypt", "change_fixes", "commands", NULL,
 };
 static const char *const interception_keys[] = { "issuer", "targets", NULL };
-/* policy/verdict_out.c */
+/* output/verdict.c */
 static const char *const verdict_keys[] = {
 	"compatible", "negotiated", "reason", "fix", "alternatives", "no_decrypt", "causes",
 	"assumes", "xml", "scm_patch", "verified", "verify_message", NULL,
@@ -116,7 +116,7 @@ static int check_sub(const json_t *o, const char *key, const char *path,
 	return json_is_object(v) ? cp_json_check_keys(v, path, keys, err, errlen) : 0;
 }
 
-/* The verdict's fields, typed as verdict_out.c writes them.  Only
+/* The verdict's fields, typed as output/verdict.c writes them.  Only
  * "compatible" is required: the others are compared when present. */
 static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char *err, size_t errlen)
 {

@@ -17,7 +17,7 @@
 #include <jansson.h>
 
 #include "output/output.h"
-#include "policy/verdict_out.h"
+#include "output/verdict.h"
 #include "output/sanitize.h"
 #include "registry.h"
 #include "result.h"

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "output/output.h"
-#include "policy/verdict_out.h"
+#include "output/verdict.h"
 #include "output/sanitize.h"
 #include "registry.h"
 #include "result.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internals shared by the advisor's files (advise.c, fleet.c,
- * verdict_out.c); not part of the library's interface.
+ * Internals shared by the advisor's files (advise.c, solve.c, fleet.c);
+ * not part of the library's interface.
  */
 #ifndef CP_POLICY_ADVISE_INT_H
 #define CP_POLICY_ADVISE_INT_H

@@ -50,7 +50,7 @@
 #include "policy/advise.h"
 #include "policy/offer.h"
 #include "policy/profile.h"
-#include "policy/verdict_out.h"
+#include "output/verdict.h"
 #include "result.h"
 
 int cmd_profile(int argc, char **argv);

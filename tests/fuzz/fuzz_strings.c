@@ -42,7 +42,7 @@
 #include "policy/advise.h"
 #include "policy/offer.h"
 #include "policy/profile.h"
-#include "policy/verdict_out.h"
+#include "output/verdict.h"
 #include "result.h"
 
 #define MAX_PROFILE 8192

@@ -6,8 +6,8 @@
  * Nothing here decides anything; it only writes what policy/advise.c
  * concluded, to the FILE* it is given.
  */
-#ifndef CP_POLICY_VERDICT_OUT_H
-#define CP_POLICY_VERDICT_OUT_H
+#ifndef CP_OUTPUT_VERDICT_H
+#define CP_OUTPUT_VERDICT_H
 
 #include <stdbool.h>
 #include <stdio.h>

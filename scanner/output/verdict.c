@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Verdict and fleet renderers (policy/verdict_out.h).  The JSON shapes are
+ * Verdict and fleet renderers (output/verdict.h).  The JSON shapes are
  * the contract users' scripts rely on (DESIGN.md): keep field names and
  * types as they are, add only.
  */
@@ -11,7 +11,7 @@
 
 #include "output/output.h"
 #include "output/sanitize.h"
-#include "policy/verdict_out.h"
+#include "output/verdict.h"
 
 #define GREEN "\033[32m"
 #define RED "\033[31m"
