@@ -31,44 +31,41 @@
 
 typedef void (*name_fn)(uint16_t v, char *buf, size_t size);
 
+/* name, or the code point when the registry has none */
+static void name_or_code(const char *name, uint16_t v, char *buf, size_t size)
+{
+	if (name)
+		snprintf(buf, size, "%s", name);
+	else
+		snprintf(buf, size, "0x%04X", (unsigned)v);
+}
+
 static void suite_name(uint16_t v, char *buf, size_t size)
 {
 	const struct cp_suite *s = cp_suite_by_id(v);
 
-	if (s)
-		snprintf(buf, size, "%s", s->name);
-	else
-		snprintf(buf, size, "0x%04X", (unsigned)v);
+	name_or_code(s ? s->name : NULL, v, buf, size);
 }
 
 static void group_name(uint16_t v, char *buf, size_t size)
 {
 	const struct cp_group *g = cp_group_by_id(v);
 
-	if (g)
-		snprintf(buf, size, "%s", g->name);
-	else
-		snprintf(buf, size, "0x%04X", (unsigned)v);
+	name_or_code(g ? g->name : NULL, v, buf, size);
 }
 
 static void sig_name(uint16_t v, char *buf, size_t size)
 {
 	const struct cp_sigscheme *s = cp_sigscheme_by_id(v);
 
-	if (s)
-		snprintf(buf, size, "%s", s->name);
-	else
-		snprintf(buf, size, "0x%04X", (unsigned)v);
+	name_or_code(s ? s->name : NULL, v, buf, size);
 }
 
 static void version_name(uint16_t v, char *buf, size_t size)
 {
 	unsigned bit = cp_version_bit_of(v);
 
-	if (bit)
-		snprintf(buf, size, "%s", cp_version_name(bit));
-	else
-		snprintf(buf, size, "0x%04X", (unsigned)v);
+	name_or_code(bit ? cp_version_name(bit) : NULL, v, buf, size);
 }
 
 static void ext_name(uint16_t v, char *buf, size_t size)

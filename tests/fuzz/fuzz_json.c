@@ -45,6 +45,7 @@
 
 #include "commands.h"
 #include "fuzz.h"
+#include "fuzz_write.h"
 #include "output/diff.h"
 #include "output/output.h"
 #include "policy/advise.h"
@@ -79,33 +80,6 @@ static void check_terminal_safe(const unsigned char *s, size_t n)
 	(void)fuzz_safe_text(s, n, FUZZ_TEXT_NEWLINE);
 }
 
-/* Runs one writer over r alone; returns what it wrote (free() it). */
-static char *write_one(const struct cp_output_ops *ops, const struct cp_result *r,
-		       int verbosity, size_t *len)
-{
-	struct cp_out o;
-	char *buf = NULL;
-	FILE *f;
-	int rc;
-
-	*len = 0;
-	f = open_memstream(&buf, len);
-	if (!f)
-		return NULL;
-	memset(&o, 0, sizeof o);
-	o.f = f;
-	o.verbosity = verbosity;
-	o.tool_version = "fuzz";
-	rc = ops->begin(&o);
-	if (rc == 0)
-		rc = ops->target(&o, r);
-	if (rc == 0)
-		rc = ops->end(&o, NULL);
-	ops->cleanup(&o);
-	FUZZ_CHECK(rc == 0);   /* memory streams do not fail */
-	fclose(f);
-	return buf;
-}
 
 static void check_writers(const struct cp_result *r, const json_t *want)
 {
@@ -114,7 +88,7 @@ static void check_writers(const struct cp_result *r, const json_t *want)
 	size_t len;
 	char *out;
 
-	out = write_one(&cp_output_json, r, 0, &len);
+	out = fuzz_write_one(&cp_output_json, r, NULL, 0, false, &len);
 	if (out) {
 		doc = json_loadb(out, len, 0, &je);
 		FUZZ_CHECK(doc != NULL);
@@ -124,7 +98,7 @@ static void check_writers(const struct cp_result *r, const json_t *want)
 		json_decref(doc);
 		free(out);
 	}
-	out = write_one(&cp_output_jsonl, r, 0, &len);
+	out = fuzz_write_one(&cp_output_jsonl, r, NULL, 0, false, &len);
 	if (out) {
 		FUZZ_CHECK(len > 0 && out[len - 1] == '\n' && memchr(out, '\n', len) == out + len - 1);
 		doc = json_loadb(out, len, 0, &je);
@@ -133,7 +107,7 @@ static void check_writers(const struct cp_result *r, const json_t *want)
 		free(out);
 	}
 	for (int v = -1; v <= 1; v += 2) {
-		out = write_one(&cp_output_text, r, v, &len);
+		out = fuzz_write_one(&cp_output_text, r, NULL, v, false, &len);
 		if (out) {
 			check_terminal_safe((const unsigned char *)out, len);
 			free(out);

@@ -37,6 +37,7 @@
 #include <jansson.h>
 
 #include "fuzz.h"
+#include "fuzz_write.h"
 #include "output/output.h"
 #include "output/sanitize.h"
 #include "policy/advise.h"
@@ -100,33 +101,6 @@ static void check_json_value(json_t *j)
 	json_decref(j);
 }
 
-static char *write_one(const struct cp_output_ops *ops, const struct cp_result *r,
-		       const struct cp_summary *sum, int verbosity, bool color, size_t *len)
-{
-	struct cp_out o;
-	char *buf = NULL;
-	FILE *f;
-	int rc;
-
-	*len = 0;
-	f = open_memstream(&buf, len);
-	if (!f)
-		return NULL;
-	memset(&o, 0, sizeof o);
-	o.f = f;
-	o.verbosity = verbosity;
-	o.color = color;
-	o.tool_version = "fuzz";
-	rc = ops->begin(&o);
-	if (rc == 0)
-		rc = ops->target(&o, r);
-	if (rc == 0)
-		rc = ops->end(&o, sum);
-	ops->cleanup(&o);
-	FUZZ_CHECK(rc == 0);
-	fclose(f);
-	return buf;
-}
 
 /* Next NUL-terminated field of the synthetic record (NULL when empty). */
 static char *field(struct fuzz_in *in)
@@ -316,17 +290,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sum.interception_issuer = r->cert.issuer;
 	sum.interception_targets = r->cert.issuer != NULL;
 	for (int v = -1; v <= 1; v += 2) {
-		out = write_one(&cp_output_text, r, &sum, v, color, &len);
+		out = fuzz_write_one(&cp_output_text, r, &sum, v, color, &len);
 		if (out) {
 			check_terminal_safe((const unsigned char *)out, len, color);
 			free(out);
 		}
 	}
-	out = write_one(&cp_output_json, r, &sum, 0, false, &len);
+	out = fuzz_write_one(&cp_output_json, r, &sum, 0, false, &len);
 	FUZZ_CHECK(out != NULL);
 	check_json_text(out, len);
 	free(out);
-	out = write_one(&cp_output_jsonl, r, NULL, 0, false, &len);
+	out = fuzz_write_one(&cp_output_jsonl, r, NULL, 0, false, &len);
 	FUZZ_CHECK(out != NULL);
 	FUZZ_CHECK(len > 0 && memchr(out, '\n', len) == out + len - 1);
 	check_json_text(out, len);
