@@ -19,6 +19,7 @@
 
 #include "net/conn.h"
 #include "probe/scan.h"
+#include "registry.h"
 #include "result.h"
 #include "tls/hello.h"
 
@@ -47,11 +48,60 @@ enum cp_next { CP_NEXT_PROBE, CP_NEXT_WAIT, CP_NEXT_DONE };
 struct cp_job;
 struct cp_chain;
 
+/* What a chain finds out: the engine's bookkeeping asks this, never which
+ * strategy a chain runs. */
+enum cp_chain_finds {
+	CP_FINDS_SUITES,     /* a version's accepted suites (or SSLv2 kinds) */
+	CP_FINDS_GROUPS13,   /* TLS 1.3 groups */
+	CP_FINDS_CURVES12,   /* TLS 1.2 (EC)DHE curves */
+	CP_FINDS_SIGALGS,    /* signature schemes */
+	CP_FINDS_PREF,       /* the server's preference order */
+	CP_FINDS_REPLAY,     /* whether the proxy's own hello is accepted */
+};
+
+/* Flags a strategy carries (cp_chain_ops.flags). */
+#define CP_CHAIN_SUITE_SET  0x1u /* its picks are the version's suites: other chains wait for it */
+#define CP_CHAIN_SERVER_PICKS 0x2u /* picks are the server's choices among many offered (preference evidence) */
+#define CP_CHAIN_ONE_HELLO  0x4u /* one hello only: no connection is opened ahead for it */
+#define CP_CHAIN_UNPROBED   0x8u /* its probes do not mark the version probed (the replay) */
+
 struct cp_chain_ops {
 	const char *name;
+	enum cp_chain_finds finds;
+	unsigned flags;           /* CP_CHAIN_* */
+	/*
+	 * Add this strategy's chains for version p to j when j's options ask
+	 * for them (cp_job_add_chain); 0, or -1 out of memory.  NULL: one
+	 * chain whenever the table lists the strategy.
+	 */
+	int (*add)(struct cp_job *j, enum cp_proto p);
+	/* The probes a chain typically needs: a yardstick for the default
+	 * --target-timeout, not a bound.  NULL: one. */
+	size_t (*expected)(const struct cp_chain *c);
 	enum cp_next (*next)(struct cp_chain *c, struct cp_probe_spec *spec);
 	void (*answer)(struct cp_chain *c, const struct cp_conn_report *rep);
 };
+
+/*
+ * The strategies, in the order a target's chains get connection slots
+ * (probe/chains.c): the longest sequential chains first, so the tail of a
+ * scan is not one long chain started last.  A new strategy is one
+ * cp_chain_ops in its own file and one line in this table.
+ */
+struct cp_chain_slot {
+	const struct cp_chain_ops *ops;
+	enum cp_proto proto;
+};
+extern const struct cp_chain_slot cp_chains[];
+extern const size_t cp_nchains;
+
+/* Append a chain running ops at version p to j; NULL out of memory. */
+struct cp_chain *cp_job_add_chain(struct cp_job *j, const struct cp_chain_ops *ops, enum cp_proto p);
+/* Every chain of j, from cp_chains[] and j's options; -1 out of memory. */
+int cp_job_build_chains(struct cp_job *j);
+/* Yardsticks for cp_chain_ops.expected. */
+size_t cp_expect_per_candidate(const struct cp_chain *c);
+size_t cp_expect_elimination(const struct cp_chain *c);
 
 enum cp_chain_state { CP_CHAIN_IDLE, CP_CHAIN_RUNNING, CP_CHAIN_BACKOFF, CP_CHAIN_DONE };
 
@@ -132,6 +182,8 @@ extern const struct cp_chain_ops cp_chain_sigalgs12;
 void cp_spec_base(struct cp_job *j, enum cp_proto p, struct cp_probe_spec *s);
 /* Set the suites of s (copies). */
 void cp_spec_suites(struct cp_probe_spec *s, const uint16_t *suites, size_t n);
+/* Groups in the one probing order, those keep() accepts; returns count. */
+size_t cp_groups_ordered(bool (*keep)(const struct cp_group *g), uint16_t *out, size_t max);
 /* Candidate suites for protocol p, common ones first; returns count. */
 size_t cp_candidates(enum cp_proto p, uint16_t *out, size_t max);
 

@@ -39,24 +39,36 @@ bool cp_u16_remove(uint16_t *a, size_t *n, uint16_t v)
 	return false;
 }
 
-/* Groups offered in suite probes: the common ones first, then every other
- * EC, XDH and FFDHE group, so that an ECDSA certificate's curve and a DHE
- * server's FFDHE group are always among them. */
-static size_t default_groups(uint16_t *out, size_t max)
+/*
+ * Groups in the order probes list them: the common ones first (X25519 and
+ * the NIST curves, X448, the ML-KEM hybrids, the FFDHE groups), then every
+ * other group of the registry that keep() accepts.  The one order every
+ * hello and every group chain follows.
+ */
+size_t cp_groups_ordered(bool (*keep)(const struct cp_group *g), uint16_t *out, size_t max)
 {
-	static const uint16_t first[] = { 29, 23, 24, 25, 30, 256, 257, 258, 259, 260 };
+	static const uint16_t first[] = { 29, 23, 24, 25, 30, 0x11EC, 0x11EB, 0x11ED,
+					  256, 257, 258, 259, 260 };
 	size_t n = 0;
-	for (size_t i = 0; i < sizeof first / sizeof first[0] && n < max; i++)
-		if (cp_group_by_id(first[i]))
+	for (size_t i = 0; i < sizeof first / sizeof first[0] && n < max; i++) {
+		const struct cp_group *g = cp_group_by_id(first[i]);
+		if (g && keep(g))
 			out[n++] = first[i];
+	}
 	for (size_t i = 0; i < cp_group_count() && n < max; i++) {
 		const struct cp_group *g = cp_group_at(i);
-		if (g->kind != CP_GROUP_EC && g->kind != CP_GROUP_XDH && g->kind != CP_GROUP_FFDHE)
-			continue;
-		if (!cp_u16_in(out, n, g->id))
+		if (keep(g) && !cp_u16_in(out, n, g->id))
 			out[n++] = g->id;
 	}
 	return n;
+}
+
+/* Groups offered in suite probes: every EC, XDH and FFDHE group, so that an
+ * ECDSA certificate's curve and a DHE server's FFDHE group are always
+ * among them. */
+static bool suite_probe_group(const struct cp_group *g)
+{
+	return g->kind == CP_GROUP_EC || g->kind == CP_GROUP_XDH || g->kind == CP_GROUP_FFDHE;
 }
 
 /* Signature schemes: every assigned one but the reserved/private ranges. */
@@ -96,7 +108,7 @@ void cp_spec_base(struct cp_job *j, enum cp_proto p, struct cp_probe_spec *s)
 		return;
 	}
 	hp->groups = s->groups;
-	hp->ngroups = default_groups(s->groups, CP_HELLO_MAX_GROUPS);
+	hp->ngroups = cp_groups_ordered(suite_probe_group, s->groups, CP_HELLO_MAX_GROUPS);
 	hp->sigalgs = s->sigalgs;
 	hp->nsigalgs = default_sigalgs(s->sigalgs, CP_HELLO_MAX_SIGALGS);
 	hp->record_version = 0x0301;

@@ -192,155 +192,16 @@ static void host_put(struct cp_scan *s, struct cp_host *h)
 
 /* ---- chains ---- */
 
-static struct cp_chain *chain_add(struct cp_job *j, const struct cp_chain_ops *ops, enum cp_proto p)
-{
-	if (j->nchains == j->cap_chains) {
-		size_t cap = j->cap_chains ? j->cap_chains * 2 : 16;
-		struct cp_chain *n = realloc(j->chains, cap * sizeof *n);
-		if (!n)
-			return NULL;
-		j->chains = n;
-		j->cap_chains = cap;
-	}
-	struct cp_chain *c = &j->chains[j->nchains++];
-	memset(c, 0, sizeof *c);
-	c->ops = ops;
-	c->job = j;
-	c->proto = p;
-	return c;
-}
-
-bool cp_job_proto_settled(const struct cp_job *j, enum cp_proto p, const struct cp_chain *self)
-{
-	for (size_t i = 0; i < j->nchains; i++) {
-		const struct cp_chain *c = &j->chains[i];
-		if (c == self || c->proto != p || c->state == CP_CHAIN_DONE)
-			continue;
-		if (c->ops == &cp_chain_suites_eliminate || c->ops == &cp_chain_suites_single)
-			return false;
-	}
-	return true;
-}
-
-/* Split protocol p's candidates into chunks, one chain each. */
-static int add_suite_chains(struct cp_job *j, enum cp_proto p)
-{
-	const struct cp_scan_opts *o = j->opts;
-	uint16_t cands[CP_MAX_CANDS];
-	size_t n = cp_candidates(p, cands, CP_MAX_CANDS);
-	/* SSLv3 hellos have no extensions to pad with: keep them <= 255 bytes */
-	size_t max = p == CP_P_SSL3 ? 100 : o->max_suites;
-	if (max == 0 || max > CP_MAX_OFFER)
-		max = CP_MAX_OFFER;
-	size_t chunks = (n + max - 1) / max;
-	const struct cp_chain_ops *ops = o->strategy == CP_STRATEGY_SINGLE ?
-		&cp_chain_suites_single : &cp_chain_suites_eliminate;
-	if (o->strategy == CP_STRATEGY_SINGLE && chunks < o->per_host)
-		chunks = o->per_host; /* single probes are independent: spread them */
-	if (chunks == 0)
-		return 0;
-	size_t per = (n + chunks - 1) / chunks, at = 0;
-	for (size_t k = 0; k < chunks && at < n; k++) {
-		struct cp_chain *c = chain_add(j, ops, p);
-		if (!c)
-			return -1;
-		size_t take = n - at < per ? n - at : per;
-		memcpy(c->cands, cands + at, take * sizeof cands[0]);
-		c->ncands = take;
-		c->leader = k == 0;
-		at += take;
-	}
-	return 0;
-}
-
-static int add_group_chain(struct cp_job *j, const struct cp_chain_ops *ops, enum cp_proto p, bool tls13)
-{
-	static const uint16_t first[] = { 29, 23, 24, 25, 30, 0x11EC, 0x11EB, 0x11ED };
-	struct cp_chain *c = chain_add(j, ops, p);
-	if (!c)
-		return -1;
-	for (size_t i = 0; i < sizeof first / sizeof first[0]; i++) {
-		const struct cp_group *g = cp_group_by_id(first[i]);
-		if (g && (tls13 ? g->tls13 : (g->kind == CP_GROUP_EC || g->kind == CP_GROUP_XDH)))
-			c->cands[c->ncands++] = first[i];
-	}
-	for (size_t i = 0; i < cp_group_count() && c->ncands < CP_HELLO_MAX_GROUPS; i++) {
-		const struct cp_group *g = cp_group_at(i);
-		bool ok = tls13 ? g->tls13 : (g->kind == CP_GROUP_EC || g->kind == CP_GROUP_XDH);
-		if (ok && !cp_u16_in(c->cands, c->ncands, g->id))
-			c->cands[c->ncands++] = g->id;
-	}
-	return 0;
-}
-
 /*
- * The chains of one target, in the order they get connection slots: the
- * longest sequential chains first (TLS 1.2 suites, where servers accept
- * most; the TLS 1.3 groups, one HelloRetryRequest per group), so the tail
- * of the scan is not one long chain started last.
+ * The probes a job typically needs (scan.h, cp_scan_expected_probes): not
+ * a bound, a yardstick for the default --target-timeout.
  */
-static int build_chains(struct cp_job *j)
-{
-	const struct cp_scan_opts *o = j->opts;
-	static const enum cp_proto order[] = { CP_P_TLS12, CP_P_TLS13, CP_P_TLS11, CP_P_TLS10, CP_P_SSL3 };
-
-	if (o->replay_only)
-		return j->replay && !chain_add(j, &cp_chain_replay, CP_P_TLS13) ? -1 : 0;
-	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-		enum cp_proto p = order[i];
-		if ((o->versions & cp_proto_bit(p)) && add_suite_chains(j, p))
-			return -1;
-		if (p == CP_P_TLS12 && o->groups && (o->versions & CP_VER_TLS13) &&
-		    add_group_chain(j, &cp_chain_groups13, CP_P_TLS13, true))
-			return -1;
-		if (p == CP_P_TLS13 && o->groups && (o->versions & CP_VER_TLS12) &&
-		    add_group_chain(j, &cp_chain_curves12, CP_P_TLS12, false))
-			return -1;
-	}
-	if ((o->versions & CP_VER_SSL2) && !chain_add(j, &cp_chain_sslv2, CP_P_SSL2))
-		return -1;
-	if (j->replay && !chain_add(j, &cp_chain_replay, CP_P_TLS13))
-		return -1;
-	/* signature schemes: once the version's accepted suites are known */
-	if (o->sigalgs && (o->versions & CP_VER_TLS13) && !chain_add(j, &cp_chain_sigalgs13, CP_P_TLS13))
-		return -1;
-	if (o->sigalgs && (o->versions & CP_VER_TLS12) && !chain_add(j, &cp_chain_sigalgs12, CP_P_TLS12))
-		return -1;
-	if (o->preference)
-		for (int p = CP_P_TLS13; p >= CP_P_SSL3; p--)
-			if ((o->versions & cp_proto_bit(p)) && !chain_add(j, &cp_chain_pref, p))
-				return -1;
-	return 0;
-}
-
-/*
- * The probes chain c typically needs (scan.h, cp_scan_expected_probes):
- * not a bound, a yardstick for the default --target-timeout.
- */
-#define EST_FOUND_PER_CHAIN 8
-
-static size_t chain_expected_probes(const struct cp_chain *c)
-{
-	size_t found = c->ncands < EST_FOUND_PER_CHAIN ? c->ncands : EST_FOUND_PER_CHAIN;
-
-	if (c->ops == &cp_chain_suites_single)
-		return c->ncands;
-	if (c->ops == &cp_chain_suites_eliminate || c->ops == &cp_chain_groups13 ||
-	    c->ops == &cp_chain_curves12)
-		return 1 + found;
-	if (c->ops == &cp_chain_sigalgs13 || c->ops == &cp_chain_sigalgs12)
-		return 8;
-	if (c->ops == &cp_chain_pref)
-		return 4;
-	return 1; /* SSLv2, the replay: one hello */
-}
-
 static size_t job_expected_probes(const struct cp_job *j)
 {
 	size_t n = j->opts->certificate && !j->opts->replay_only ? 1 : 0;
 
 	for (size_t i = 0; i < j->nchains; i++)
-		n += chain_expected_probes(&j->chains[i]);
+		n += j->chains[i].ops->expected ? j->chains[i].ops->expected(&j->chains[i]) : 1;
 	return n;
 }
 
@@ -353,7 +214,7 @@ size_t cp_scan_expected_probes(const struct cp_scan_opts *o, bool replay)
 	memset(&j, 0, sizeof j);
 	j.opts = o;
 	j.replay = replay ? &none : NULL;
-	if (build_chains(&j) == 0)
+	if (cp_job_build_chains(&j) == 0)
 		n = job_expected_probes(&j);
 	free(j.chains);
 	return n;
@@ -473,8 +334,7 @@ static void open_spares(struct cp_jobx *x)
 		return;
 	for (size_t i = 0; i < x->j.nchains; i++) {
 		struct cp_chain *c = &x->j.chains[i];
-		if (c->state != CP_CHAIN_RUNNING || c->spare || c->ops == &cp_chain_replay ||
-		    c->ops == &cp_chain_sslv2)
+		if (c->state != CP_CHAIN_RUNNING || c->spare || (c->ops->flags & CP_CHAIN_ONE_HELLO))
 			continue;
 		if (x->j.res->connections >= CP_MAX_CONNECTIONS_PER_TARGET || !may_start(s, x))
 			return;
@@ -567,7 +427,7 @@ static int prepare(struct cp_jobx *x, struct cp_chain *c, const struct cp_probe_
 			     sp->hp.nsuites);
 	c->nsent_groups = copy16(c->sent_groups, CP_HELLO_MAX_GROUPS, sp->hp.groups, sp->hp.ngroups);
 	c->nsent_shares = copy16(c->sent_shares, 2, sp->hp.share_groups, sp->hp.nshares);
-	if (c->ops != &cp_chain_replay)
+	if (!(c->ops->flags & CP_CHAIN_UNPROBED))
 		x->j.res->proto[c->proto].probed = true;
 	return 0;
 }
@@ -663,19 +523,14 @@ static void describe_incomplete(struct cp_jobx *x, char *buf, size_t size)
 		unsigned bit = 1u << c->proto;
 		if (c->state == CP_CHAIN_DONE)
 			continue;
-		if (c->ops == &cp_chain_suites_eliminate || c->ops == &cp_chain_suites_single ||
-		    c->ops == &cp_chain_sslv2)
-			suites |= bit;
-		else if (c->ops == &cp_chain_sigalgs13 || c->ops == &cp_chain_sigalgs12)
-			sig |= bit;
-		else if (c->ops == &cp_chain_pref)
-			pref |= bit;
-		else if (c->ops == &cp_chain_groups13)
-			g13 = true;
-		else if (c->ops == &cp_chain_curves12)
-			c12 = true;
-		else if (c->ops == &cp_chain_replay)
-			replay = true;
+		switch (c->ops->finds) {
+		case CP_FINDS_SUITES: suites |= bit; break;
+		case CP_FINDS_SIGALGS: sig |= bit; break;
+		case CP_FINDS_PREF: pref |= bit; break;
+		case CP_FINDS_GROUPS13: g13 = true; break;
+		case CP_FINDS_CURVES12: c12 = true; break;
+		case CP_FINDS_REPLAY: replay = true; break;
+		}
 	}
 	for (int p = CP_P__COUNT - 1; p >= 0; p--) {
 		struct cp_proto_result *pr = &r->proto[p];
@@ -1040,7 +895,7 @@ static int job_begin_address(struct cp_jobx *x)
 	free(j->res->address);
 	j->res->address = addr_text(ss);
 	x->host = host_get(s, ss);
-	if (!j->res->address || !x->host || build_chains(j))
+	if (!j->res->address || !x->host || cp_job_build_chains(j))
 		return -1;
 	j->need_cert = s->o->certificate;
 	x->tt_bound_ms = s->o->target_timeout_ms ? s->o->target_timeout_ms :

@@ -29,6 +29,40 @@ static size_t tls13_suites(uint16_t *out, size_t max)
 	return cp_candidates(CP_P_TLS13, out, max);
 }
 
+static bool tls13_group(const struct cp_group *g)
+{
+	return g->tls13;
+}
+
+static bool tls12_curve(const struct cp_group *g)
+{
+	return g->kind == CP_GROUP_EC || g->kind == CP_GROUP_XDH;
+}
+
+/* One chain over every group of the kind, in the probing order. */
+static int add_groups(struct cp_job *j, const struct cp_chain_ops *ops, enum cp_proto p,
+		      bool (*keep)(const struct cp_group *g))
+{
+	const struct cp_scan_opts *o = j->opts;
+	if (!o->groups || !(o->versions & cp_proto_bit(p)))
+		return 0;
+	struct cp_chain *c = cp_job_add_chain(j, ops, p);
+	if (!c)
+		return -1;
+	c->ncands = cp_groups_ordered(keep, c->cands, CP_HELLO_MAX_GROUPS);
+	return 0;
+}
+
+static int g13_add(struct cp_job *j, enum cp_proto p)
+{
+	return add_groups(j, &cp_chain_groups13, p, tls13_group);
+}
+
+static int c12_add(struct cp_job *j, enum cp_proto p)
+{
+	return add_groups(j, &cp_chain_curves12, p, tls12_curve);
+}
+
 static enum cp_next g13_next(struct cp_chain *c, struct cp_probe_spec *s)
 {
 	struct cp_job *j = c->job;
@@ -103,6 +137,9 @@ static void g13_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 
 const struct cp_chain_ops cp_chain_groups13 = {
 	.name = "groups/tls13",
+	.finds = CP_FINDS_GROUPS13,
+	.add = g13_add,
+	.expected = cp_expect_elimination,
 	.next = g13_next,
 	.answer = g13_answer,
 };
@@ -182,6 +219,9 @@ static void c12_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 
 const struct cp_chain_ops cp_chain_curves12 = {
 	.name = "groups/tls12-curves",
+	.finds = CP_FINDS_CURVES12,
+	.add = c12_add,
+	.expected = cp_expect_elimination,
 	.next = c12_next,
 	.answer = c12_answer,
 };

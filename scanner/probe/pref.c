@@ -62,7 +62,7 @@ static int evidence(struct cp_chain *c)
 
 	for (size_t i = 0; i < j->nchains; i++) {
 		const struct cp_chain *o = &j->chains[i];
-		if (o->proto != c->proto || o->ops != &cp_chain_suites_eliminate || o->npicks == 0)
+		if (o->proto != c->proto || !(o->ops->flags & CP_CHAIN_SERVER_PICKS) || o->npicks == 0)
 			continue;
 		with_picks++;
 		only = o;
@@ -92,7 +92,7 @@ static bool chain_saw_first_over_last(const struct cp_chain *c, uint16_t first, 
 	const struct cp_job *j = c->job;
 	for (size_t i = 0; i < j->nchains; i++) {
 		const struct cp_chain *o = &j->chains[i];
-		if (o->proto != c->proto || o->ops != &cp_chain_suites_eliminate || o->npicks == 0)
+		if (o->proto != c->proto || !(o->ops->flags & CP_CHAIN_SERVER_PICKS) || o->npicks == 0)
 			continue;
 		if (o->picks[0] == first &&
 		    (cp_u16_in(o->cands, o->ncands, last) || cp_u16_in(o->picks, o->npicks, last)))
@@ -211,7 +211,23 @@ static void pref_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 	}
 }
 
+static int pref_add(struct cp_job *j, enum cp_proto p)
+{
+	if (!j->opts->preference || !(j->opts->versions & cp_proto_bit(p)))
+		return 0;
+	return cp_job_add_chain(j, &cp_chain_pref, p) ? 0 : -1;
+}
+
+static size_t pref_expected(const struct cp_chain *c)
+{
+	(void)c;
+	return 4;
+}
+
 const struct cp_chain_ops cp_chain_pref = {
+	.finds = CP_FINDS_PREF,
+	.add = pref_add,
+	.expected = pref_expected,
 	.name = "preference",
 	.next = pref_next,
 	.answer = pref_answer,

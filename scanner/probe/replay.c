@@ -158,7 +158,17 @@ static void replay_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 	}
 }
 
+static int replay_add(struct cp_job *j, enum cp_proto p)
+{
+	if (!j->replay)
+		return 0;
+	return cp_job_add_chain(j, &cp_chain_replay, p) ? 0 : -1;
+}
+
 const struct cp_chain_ops cp_chain_replay = {
+	.finds = CP_FINDS_REPLAY,
+	.flags = CP_CHAIN_ONE_HELLO | CP_CHAIN_UNPROBED,
+	.add = replay_add,
 	.name = "replay",
 	.next = replay_next,
 	.answer = replay_answer,

@@ -417,7 +417,33 @@ static void s13_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 	}
 }
 
+static int sig_add(struct cp_job *j, enum cp_proto p, const struct cp_chain_ops *ops)
+{
+	if (!j->opts->sigalgs || !(j->opts->versions & cp_proto_bit(p)))
+		return 0;
+	return cp_job_add_chain(j, ops, p) ? 0 : -1;
+}
+
+static int s13_add(struct cp_job *j, enum cp_proto p)
+{
+	return sig_add(j, p, &cp_chain_sigalgs13);
+}
+
+static int s12_add(struct cp_job *j, enum cp_proto p)
+{
+	return sig_add(j, p, &cp_chain_sigalgs12);
+}
+
+static size_t sig_expected(const struct cp_chain *c)
+{
+	(void)c;
+	return 8;
+}
+
 const struct cp_chain_ops cp_chain_sigalgs13 = {
+	.finds = CP_FINDS_SIGALGS,
+	.add = s13_add,
+	.expected = sig_expected,
 	.name = "sigalgs/tls13",
 	.next = s13_next,
 	.answer = s13_answer,
@@ -475,6 +501,9 @@ static void s12_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 }
 
 const struct cp_chain_ops cp_chain_sigalgs12 = {
+	.finds = CP_FINDS_SIGALGS,
+	.add = s12_add,
+	.expected = sig_expected,
 	.name = "sigalgs/tls12",
 	.next = s12_next,
 	.answer = s12_answer,

@@ -18,6 +18,58 @@
 
 #include "probe/chain.h"
 
+/*
+ * Split version p's candidates into chunks, one chain each, when the
+ * options ask for p with this strategy.
+ */
+static int add_chunks(struct cp_job *j, enum cp_proto p, const struct cp_chain_ops *ops, enum cp_strategy strat)
+{
+	const struct cp_scan_opts *o = j->opts;
+	uint16_t cands[CP_MAX_CANDS];
+
+	if (o->strategy != strat || !(o->versions & cp_proto_bit(p)))
+		return 0;
+	size_t n = cp_candidates(p, cands, CP_MAX_CANDS);
+	/* SSLv3 hellos have no extensions to pad with: keep them <= 255 bytes */
+	size_t max = p == CP_P_SSL3 ? 100 : o->max_suites;
+	if (max == 0 || max > CP_MAX_OFFER)
+		max = CP_MAX_OFFER;
+	size_t chunks = (n + max - 1) / max;
+	if (strat == CP_STRATEGY_SINGLE && chunks < o->per_host)
+		chunks = o->per_host; /* single probes are independent: spread them */
+	if (chunks == 0)
+		return 0;
+	size_t per = (n + chunks - 1) / chunks, at = 0;
+	for (size_t k = 0; k < chunks && at < n; k++) {
+		struct cp_chain *c = cp_job_add_chain(j, ops, p);
+		if (!c)
+			return -1;
+		size_t take = n - at < per ? n - at : per;
+		memcpy(c->cands, cands + at, take * sizeof cands[0]);
+		c->ncands = take;
+		c->leader = k == 0;
+		at += take;
+	}
+	return 0;
+}
+
+static int elim_add(struct cp_job *j, enum cp_proto p)
+{
+	return add_chunks(j, p, &cp_chain_suites_eliminate, CP_STRATEGY_ELIMINATE);
+}
+
+static int single_add(struct cp_job *j, enum cp_proto p)
+{
+	return add_chunks(j, p, &cp_chain_suites_single, CP_STRATEGY_SINGLE);
+}
+
+static int sslv2_add(struct cp_job *j, enum cp_proto p)
+{
+	if (!(j->opts->versions & CP_VER_SSL2))
+		return 0;
+	return cp_job_add_chain(j, &cp_chain_sslv2, p) ? 0 : -1;
+}
+
 static unsigned want_for(struct cp_chain *c)
 {
 	/* TLS <= 1.2 answers carry the certificate and ServerKeyExchange in
@@ -88,6 +140,10 @@ static void elim_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 
 const struct cp_chain_ops cp_chain_suites_eliminate = {
 	.name = "suites/eliminate",
+	.finds = CP_FINDS_SUITES,
+	.flags = CP_CHAIN_SUITE_SET | CP_CHAIN_SERVER_PICKS,
+	.add = elim_add,
+	.expected = cp_expect_elimination,
 	.next = elim_next,
 	.answer = elim_answer,
 };
@@ -113,6 +169,10 @@ static void single_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 
 const struct cp_chain_ops cp_chain_suites_single = {
 	.name = "suites/single",
+	.finds = CP_FINDS_SUITES,
+	.flags = CP_CHAIN_SUITE_SET,
+	.add = single_add,
+	.expected = cp_expect_per_candidate,
 	.next = single_next,
 	.answer = single_answer,
 };
@@ -159,6 +219,9 @@ static void sslv2_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 
 const struct cp_chain_ops cp_chain_sslv2 = {
 	.name = "sslv2",
+	.finds = CP_FINDS_SUITES,
+	.flags = CP_CHAIN_ONE_HELLO,
+	.add = sslv2_add,
 	.next = sslv2_next,
 	.answer = sslv2_answer,
 };
