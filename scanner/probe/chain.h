@@ -180,6 +180,12 @@ extern const struct cp_chain_ops cp_chain_sigalgs12;
 
 /* Fill the parts of a hello common to every probe at protocol p. */
 void cp_spec_base(struct cp_job *j, enum cp_proto p, struct cp_probe_spec *s);
+/*
+ * Remember what the hello described by sp offers (answers are judged
+ * against it) and mark its version probed: the engine calls this for
+ * every hello it sends, a test driving a chain without sockets too.
+ */
+void cp_chain_note_sent(struct cp_chain *c, const struct cp_probe_spec *sp);
 /* Set the suites of s (copies). */
 void cp_spec_suites(struct cp_probe_spec *s, const uint16_t *suites, size_t n);
 /* Groups in the one probing order, those keep() accepts; returns count. */

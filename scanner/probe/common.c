@@ -296,3 +296,24 @@ enum cp_answer_kind cp_classify(struct cp_chain *c, const struct cp_conn_report 
 	*suite = sh->suite;
 	return CP_ANS_ACCEPTED;
 }
+
+static size_t copy16(uint16_t *dst, size_t cap, const uint16_t *src, size_t n)
+{
+	if (!src)
+		return 0;
+	if (n > cap)
+		n = cap;
+	if (n)
+		memcpy(dst, src, n * sizeof *src);
+	return n;
+}
+
+void cp_chain_note_sent(struct cp_chain *c, const struct cp_probe_spec *sp)
+{
+	c->noffered = copy16(c->offered, CP_MAX_CANDS, sp->hp.format == CP_HELLO_SSLV2 ? NULL : sp->hp.suites,
+			     sp->hp.nsuites);
+	c->nsent_groups = copy16(c->sent_groups, CP_HELLO_MAX_GROUPS, sp->hp.groups, sp->hp.ngroups);
+	c->nsent_shares = copy16(c->sent_shares, 2, sp->hp.share_groups, sp->hp.nshares);
+	if (!(c->ops->flags & CP_CHAIN_UNPROBED))
+		c->job->res->proto[c->proto].probed = true;
+}

@@ -381,17 +381,6 @@ static int send_probe(struct cp_jobx *x, struct cp_chain *c)
 	return 0;
 }
 
-static size_t copy16(uint16_t *dst, size_t cap, const uint16_t *src, size_t n)
-{
-	if (!src)
-		return 0;
-	if (n > cap)
-		n = cap;
-	if (n)
-		memcpy(dst, src, n * sizeof *src);
-	return n;
-}
-
 /* Encode the chain's next hello; keeps the bytes for a retry. */
 static int prepare(struct cp_jobx *x, struct cp_chain *c, const struct cp_probe_spec *sp)
 {
@@ -422,13 +411,7 @@ static int prepare(struct cp_jobx *x, struct cp_chain *c, const struct cp_probe_
 	c->hello_len = s->wb.len;
 	c->want = sp->want;
 	c->attempt = 0;
-	/* remember what was offered: answers are judged against it */
-	c->noffered = copy16(c->offered, CP_MAX_CANDS, sp->hp.format == CP_HELLO_SSLV2 ? NULL : sp->hp.suites,
-			     sp->hp.nsuites);
-	c->nsent_groups = copy16(c->sent_groups, CP_HELLO_MAX_GROUPS, sp->hp.groups, sp->hp.ngroups);
-	c->nsent_shares = copy16(c->sent_shares, 2, sp->hp.share_groups, sp->hp.nshares);
-	if (!(c->ops->flags & CP_CHAIN_UNPROBED))
-		x->j.res->proto[c->proto].probed = true;
+	cp_chain_note_sent(c, sp);
 	return 0;
 }
 
