@@ -46,18 +46,7 @@ static void answer(struct fake *f, struct cp_chain *c, const struct cp_probe_spe
 	size_t n = c->proto == CP_P_TLS13 ? f->n13 : f->n12;
 	uint16_t pick = 0;
 
-	/* what the engine's prepare() remembers about the hello */
-	/* (an empty list may come as a NULL pointer: no memcpy from NULL) */
-	c->noffered = s->hp.nsuites;
-	if (s->hp.nsuites)
-		memcpy(c->offered, s->hp.suites, s->hp.nsuites * sizeof *s->hp.suites);
-	c->nsent_groups = s->hp.ngroups;
-	if (s->hp.ngroups)
-		memcpy(c->sent_groups, s->hp.groups, s->hp.ngroups * sizeof *s->hp.groups);
-	c->nsent_shares = s->hp.nshares;
-	if (s->hp.nshares)
-		memcpy(c->sent_shares, s->hp.share_groups, s->hp.nshares * sizeof *s->hp.share_groups);
-
+	cp_chain_note_sent(c, s); /* what the engine remembers of a hello */
 	f->hellos++;
 	memset(&w, 0, sizeof w);
 	memset(&rep, 0, sizeof rep);
