@@ -554,7 +554,7 @@ static void on_result(void *data, struct cp_result *r)
 		free(ft);
 	}
 	if (c->profile && r->ok) {
-		r->verdict = cp_advise(r, c->profile, c->client, c->firewall);
+		cp_result_set_verdict(r, cp_advise(r, c->profile, c->client, c->firewall), cp_verdict_free);
 		if (!r->verdict)
 			c->nomem = 1;
 		else if (r->verdict->compatible)

@@ -88,8 +88,13 @@ struct cp_result *cp_result_new(const char *input)
 	return r;
 }
 
-/* The verdict is owned by policy code, which registers its destructor. */
-void (*cp_verdict_free_hook)(struct cp_verdict *v);
+void cp_result_set_verdict(struct cp_result *r, struct cp_verdict *v, void (*free_fn)(struct cp_verdict *v))
+{
+	if (r->verdict && r->verdict != v && r->verdict_free)
+		r->verdict_free(r->verdict);
+	r->verdict = v;
+	r->verdict_free = v ? free_fn : NULL;
+}
 
 void cp_result_free(struct cp_result *r)
 {
@@ -113,8 +118,7 @@ void cp_result_free(struct cp_result *r)
 	for (size_t i = 0; i < r->nviolations; i++)
 		free(r->violations[i].what);
 	free(r->violations);
-	if (r->verdict && cp_verdict_free_hook)
-		cp_verdict_free_hook(r->verdict);
+	cp_result_set_verdict(r, NULL, NULL);
 	free(r);
 }
 

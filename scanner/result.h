@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "registry.h"
+#include "tls/cert.h"
 
 /* Index of a protocol in cp_result.proto[]: SSLv2 .. TLSv1.3. */
 enum cp_proto {
@@ -74,53 +75,6 @@ struct cp_group_result {
 struct cp_sigalg_result {
 	uint16_t id;             /* IANA SignatureScheme */
 	unsigned versions;       /* CP_VER_* */
-};
-
-/* One certificate exactly as the server sent it (DER). */
-struct cp_der_cert {
-	uint8_t *der;
-	size_t len;
-};
-
-/* Chain problems found by verifying what the server sent against a trust
- * store (tls/chain.h); bits of cp_cert_facts.chain_errors. */
-enum cp_chain_error {
-	CP_CHAIN_INCOMPLETE = 1u << 0,     /* an intermediate is missing: issuer neither sent nor in the store */
-	CP_CHAIN_UNKNOWN_ROOT = 1u << 1,   /* the chain ends in a root the store does not hold */
-	CP_CHAIN_SELF_SIGNED = 1u << 2,    /* the leaf is self-signed and not in the store */
-	CP_CHAIN_EXPIRED = 1u << 3,        /* a certificate in the chain has expired */
-	CP_CHAIN_NOT_YET_VALID = 1u << 4,  /* a certificate in the chain is not yet valid */
-	CP_CHAIN_NAME_MISMATCH = 1u << 5,  /* the leaf does not cover the SNI (or host) */
-	CP_CHAIN_INVALID = 1u << 6,        /* anything else: bad signature, wrong usage, ... */
-};
-
-struct cp_cert_facts {
-	bool present;
-	char *subject;           /* RFC 2253 one-line, as OpenSSL prints it */
-	char *issuer;
-	char **sans;             /* DNS and IP subjectAltNames */
-	size_t nsans;
-	char *key_type;          /* "RSA", "EC", "Ed25519", ... */
-	unsigned key_bits;
-	char *curve;             /* for EC keys, else NULL */
-	char *sig_alg;           /* "sha256WithRSAEncryption" */
-	char *not_before;        /* ISO 8601 UTC */
-	char *not_after;
-	bool expired;
-	bool not_yet_valid;
-	bool self_signed;
-	char *sha256;            /* fingerprint, hex */
-	size_t chain_len;        /* certificates the server sent */
-	/* Chain verification (tls/chain.h), against the trust store the run
-	 * was given; chain_checked is false when it was not done. */
-	bool chain_checked;
-	bool trusted;            /* the chain verifies to a root in the store */
-	unsigned chain_errors;   /* CP_CHAIN_* */
-	char *missing_issuer;    /* CP_CHAIN_INCOMPLETE: the issuer name not sent, else NULL */
-	char *anchor;            /* subject of the root it verifies to, or of the
-				  * topmost issuer when it does not; NULL unknown */
-	bool anchor_public;      /* the anchor is a root of the default public
-				  * store (not one given with --ca-file) */
 };
 
 /* Something the server did that TLS forbids: never counted as acceptance. */
@@ -191,14 +145,16 @@ struct cp_result {
 	unsigned connections;    /* TCP connections attempted */
 	uint64_t elapsed_ms;
 
+	/* The verdict policy code attached (cp_result_set_verdict) and the
+	 * destructor it gave with it: result.c knows nothing of policy. */
 	struct cp_verdict *verdict;
+	void (*verdict_free)(struct cp_verdict *v);
 };
 
-/* Set by the policy code that attaches verdicts, so cp_result_free can
- * release them without depending on it. */
-extern void (*cp_verdict_free_hook)(struct cp_verdict *v);
-
 struct cp_result *cp_result_new(const char *input);
+/* Attach v (may be NULL), freed with free_fn when r is freed or the
+ * verdict replaced. */
+void cp_result_set_verdict(struct cp_result *r, struct cp_verdict *v, void (*free_fn)(struct cp_verdict *v));
 void cp_result_free(struct cp_result *r);
 /* Record an error (first error wins the kind; message replaced). 0 or -1 (no memory). */
 int cp_result_fail(struct cp_result *r, enum cp_err_kind kind, const char *fmt, ...)
@@ -210,7 +166,7 @@ int cp_result_add_group(struct cp_result *r, uint16_t id, unsigned version_bit);
 int cp_result_add_sigalg(struct cp_result *r, uint16_t id, unsigned version_bit);
 /* Keep a copy of the chain the server sent (replaces any kept before);
  * at most CP_RESULT_MAX_CHAIN certificates.  0 or -1 (no memory). */
-#define CP_RESULT_MAX_CHAIN 10
+#define CP_RESULT_MAX_CHAIN CP_CERT_MAX_CHAIN
 int cp_result_set_chain(struct cp_result *r, const struct cp_der_cert *certs, size_t n);
 int cp_result_add_violation(struct cp_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -33,21 +33,6 @@
 
 /* ---- record -> JSON ------------------------------------------------- */
 
-json_t *cp_json_str(const char *s)
-{
-	char *clean;
-	json_t *j;
-
-	if (!s)
-		return json_null();
-	clean = cp_sanitize_utf8(s);
-	if (!clean)
-		return NULL;
-	j = json_string(clean);
-	free(clean);
-	return j;
-}
-
 static json_t *jint(uint64_t v)
 {
 	return json_integer(v > (uint64_t)CP_JSON_INT_MAX ? CP_JSON_INT_MAX : (json_int_t)v);

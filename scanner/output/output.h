@@ -25,6 +25,7 @@
 
 #include <jansson.h>
 
+#include "output/sanitize.h"
 #include "result.h"
 
 /* The fleet-wide advice (filled by the policy code). */
@@ -107,10 +108,6 @@ struct cp_result *cp_result_from_json(const json_t *j, char *err, size_t errlen)
  */
 int cp_json_check_keys(const json_t *o, const char *path, const char *const *known,
 		       char *err, size_t errlen);
-
-/* A JSON string for s (null for NULL), its non-UTF-8 bytes escaped as
- * \xNN because json_string() refuses them; NULL when memory runs out. */
-json_t *cp_json_str(const char *s);
 
 /* The "summary" object. NULL when memory runs out. */
 json_t *cp_summary_to_json(const struct cp_summary *s);

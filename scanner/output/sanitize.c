@@ -178,3 +178,18 @@ void cp_eprintf(const char *fmt, ...)
 out:
 	free(big);
 }
+
+json_t *cp_json_str(const char *s)
+{
+	char *clean;
+	json_t *j;
+
+	if (!s)
+		return json_null();
+	clean = cp_sanitize_utf8(s);
+	if (!clean)
+		return NULL;
+	j = json_string(clean);
+	free(clean);
+	return j;
+}

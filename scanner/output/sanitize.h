@@ -28,6 +28,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 /* For terminals: escapes C0 controls (tab included), DEL, C1 controls
  * (U+0080..U+009F), Unicode bidi controls, and every byte that is not part
  * of well-formed UTF-8 (overlongs, surrogates, > U+10FFFF, truncations). */
@@ -52,5 +54,12 @@ int cp_sanitize_fputs(const char *s, FILE *f);
  * newline escaped), then a newline.  For every message that may quote
  * what came from outside: file names, profile names, firewall replies. */
 void cp_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A JSON string for s (null for NULL), its non-UTF-8 bytes escaped as
+ * \xNN because json_string() refuses them; NULL when memory runs out.
+ * The one way text becomes a JSON string, in every layer.
+ */
+json_t *cp_json_str(const char *s);
 
 #endif

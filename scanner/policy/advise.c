@@ -26,7 +26,7 @@
 
 #include <jansson.h>
 
-#include "output/output.h"
+#include "output/sanitize.h"
 #include "policy/advise.h"
 #include "policy/advise_int.h"
 #include "policy/firewall.h"
@@ -783,9 +783,6 @@ struct cp_verdict *cp_advise(const struct cp_result *r, const struct cp_profile 
 			return NULL;
 		fw = &deffw;
 	}
-	/* cp_result_free releases verdicts through this hook: result.c knows
-	 * nothing of policy, so whoever makes verdicts registers it */
-	cp_verdict_free_hook = cp_verdict_free;
 	in = (struct cp_solve_in){ .r = r, .p = p, .c = c, .fw = fw, .wt = cp_wt_get() };
 	if (!in.wt || cp_solve(&in, &sol))
 		goto out;

@@ -4,7 +4,7 @@
  *
  * Takes the leaf certificate exactly as the server sent it (one DER
  * Certificate, nothing after it, at most CP_CERT_MAX_DER bytes) and fills
- * the neutral struct cp_cert_facts of result.h.  No socket, no trust store,
+ * the neutral struct cp_cert_facts below (result.h keeps one per target).  No socket, no trust store,
  * no clock: the caller passes `now`, so tests are deterministic.
  *
  * Strings are what OpenSSL prints (RFC 2253 names, OID long names) and are
@@ -15,11 +15,60 @@
 #ifndef CP_TLS_CERT_H
 #define CP_TLS_CERT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
-#include "result.h"
+/* Certificates of one chain that are kept and verified, leaf first. */
+#define CP_CERT_MAX_CHAIN 10
+
+/* One certificate exactly as the server sent it (DER). */
+struct cp_der_cert {
+	uint8_t *der;
+	size_t len;
+};
+
+/* Chain problems found by verifying what the server sent against a trust
+ * store (tls/chain.h); bits of cp_cert_facts.chain_errors. */
+enum cp_chain_error {
+	CP_CHAIN_INCOMPLETE = 1u << 0,     /* an intermediate is missing: issuer neither sent nor in the store */
+	CP_CHAIN_UNKNOWN_ROOT = 1u << 1,   /* the chain ends in a root the store does not hold */
+	CP_CHAIN_SELF_SIGNED = 1u << 2,    /* the leaf is self-signed and not in the store */
+	CP_CHAIN_EXPIRED = 1u << 3,        /* a certificate in the chain has expired */
+	CP_CHAIN_NOT_YET_VALID = 1u << 4,  /* a certificate in the chain is not yet valid */
+	CP_CHAIN_NAME_MISMATCH = 1u << 5,  /* the leaf does not cover the SNI (or host) */
+	CP_CHAIN_INVALID = 1u << 6,        /* anything else: bad signature, wrong usage, ... */
+};
+
+struct cp_cert_facts {
+	bool present;
+	char *subject;           /* RFC 2253 one-line, as OpenSSL prints it */
+	char *issuer;
+	char **sans;             /* DNS and IP subjectAltNames */
+	size_t nsans;
+	char *key_type;          /* "RSA", "EC", "Ed25519", ... */
+	unsigned key_bits;
+	char *curve;             /* for EC keys, else NULL */
+	char *sig_alg;           /* "sha256WithRSAEncryption" */
+	char *not_before;        /* ISO 8601 UTC */
+	char *not_after;
+	bool expired;
+	bool not_yet_valid;
+	bool self_signed;
+	char *sha256;            /* fingerprint, hex */
+	size_t chain_len;        /* certificates the server sent */
+	/* Chain verification (tls/chain.h), against the trust store the run
+	 * was given; chain_checked is false when it was not done. */
+	bool chain_checked;
+	bool trusted;            /* the chain verifies to a root in the store */
+	unsigned chain_errors;   /* CP_CHAIN_* */
+	char *missing_issuer;    /* CP_CHAIN_INCOMPLETE: the issuer name not sent, else NULL */
+	char *anchor;            /* subject of the root it verifies to, or of the
+				  * topmost issuer when it does not; NULL unknown */
+	bool anchor_public;      /* the anchor is a root of the default public
+				  * store (not one given with --ca-file) */
+};
 
 /* Largest certificate accepted: TLS allows 16 MiB, real leaves are < 8 KiB. */
 #define CP_CERT_MAX_DER   (64u * 1024u)

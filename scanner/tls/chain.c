@@ -359,8 +359,8 @@ int cp_chain_check(const struct cp_der_cert *certs, size_t n, const struct cp_tr
 	chain_fields_clear(out);
 	if (!certs || n == 0 || !t)
 		return -1;
-	if (n > CP_RESULT_MAX_CHAIN)
-		n = CP_RESULT_MAX_CHAIN;
+	if (n > CP_CERT_MAX_CHAIN)
+		n = CP_CERT_MAX_CHAIN;
 	ERR_set_mark();
 
 	leaf = parse_der(&certs[0]);
@@ -470,8 +470,8 @@ int cp_chain_issued_by(const struct cp_der_cert *certs, size_t n, const struct c
 	*issuer = NULL;
 	if (!certs || !cas)
 		return 0;
-	if (n > CP_RESULT_MAX_CHAIN)
-		n = CP_RESULT_MAX_CHAIN;
+	if (n > CP_CERT_MAX_CHAIN)
+		n = CP_CERT_MAX_CHAIN;
 	ERR_set_mark();
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		X509 *x = parse_der(&certs[i]);

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "result.h"
+#include "tls/cert.h"
 
 /*
  * The default public store: Debian's ca-certificates bundle.  PAN-OS ships
@@ -62,7 +62,7 @@ int cp_trust_add_default(struct cp_trust *t, char *err, size_t errlen);
 size_t cp_trust_count(const struct cp_trust *t);
 
 /*
- * Verify certs[0..n) (leaf first, DER, at most CP_RESULT_MAX_CHAIN used,
+ * Verify certs[0..n) (leaf first, DER, at most CP_CERT_MAX_CHAIN used,
  * each at most CP_CERT_MAX_DER bytes) against t at time now, and the leaf
  * against hostname (the SNI, else the host; an IPv4/IPv6 literal is matched
  * against IP subjectAltNames; NULL or "" skips the name check).  Fills the

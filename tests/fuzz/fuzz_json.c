@@ -151,7 +151,7 @@ static void try_verdict(struct cp_result *r, const struct policy *pol)
 		check_terminal_safe((const unsigned char *)buf, len);
 		free(buf);
 	}
-	r->verdict = v;
+	cp_result_set_verdict(r, v, cp_verdict_free);
 	want = cp_result_to_json(r);
 	FUZZ_CHECK(want != NULL);
 	FUZZ_CHECK(json_is_object(json_object_get(want, "verdict")));

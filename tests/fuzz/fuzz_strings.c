@@ -277,7 +277,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	check_message(r->err_msg);
 
-	r->verdict = cp_advise(r, &p, client, NULL);
+	cp_result_set_verdict(r, cp_advise(r, &p, client, NULL), cp_verdict_free);
 	if (r->verdict) {
 		check_verdict(r->verdict, color);
 		check_fleet(r, &p, color);
