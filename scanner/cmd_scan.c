@@ -497,13 +497,6 @@ struct run_ctx {
 	size_t total;
 };
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static bool push_result(struct cp_result ***arr, size_t *n, size_t *cap, struct cp_result *r)
 {
 	if (*n == *cap) {
@@ -765,7 +758,7 @@ static void on_progress(void *data, size_t done, size_t total, size_t inflight, 
 	struct run_ctx *c = data;
 	if (!c->progress)
 		return;
-	uint64_t now = mono_ms();
+	uint64_t now = cp_clock_ms();
 	if (done < total && now - c->last_progress_ms < 200)
 		return;
 	c->last_progress_ms = now;
@@ -1170,7 +1163,7 @@ int cmd_scan(int argc, char **argv)
 		(!strcmp(color, "auto") && ctx.out.f == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
 	ctx.out.verbosity = verbosity;
 	ctx.progress = !quiet && isatty(STDERR_FILENO);
-	ctx.started_ms = mono_ms();
+	ctx.started_ms = cp_clock_ms();
 
 	if (ctx.ops->begin(&ctx.out) < 0)
 		ctx.write_failed = 1;

@@ -31,6 +31,7 @@
 #include <openssl/x509v3.h>
 
 #include "demo_servers.h"
+#include "util.h"
 
 /*
  * Every setting is explicit, so the system's openssl.cnf (Debian raises
@@ -112,13 +113,6 @@ struct cp_demo_servers {
 	const char *thread_what;
 	char *ca_pem;             /* the demo CA certificate, PEM, NUL-terminated */
 };
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* err <- "what: OpenSSL's reason"; empties the error queue. */
 static void tls_error(char *err, size_t errlen, const char *what, const char *name)
@@ -345,7 +339,7 @@ static void *serve(void *arg)
 	uint64_t pause_until = 0;
 
 	for (;;) {
-		uint64_t now = mono_ms();
+		uint64_t now = cp_clock_ms();
 		for (size_t i = 0; i < s->nconns; i++)
 			if (s->conns[i].deadline <= now)
 				conn_close(&s->conns[i]);
@@ -368,7 +362,7 @@ static void *serve(void *arg)
 		}
 		if (s->pfd[0].revents)
 			break;
-		now = mono_ms();
+		now = cp_clock_ms();
 		/* Errors and hang-ups go through SSL too: it sees the reset and
 		 * fails, which closes the connection. */
 		for (size_t i = 0; i < nconns; i++)

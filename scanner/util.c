@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "util.h"
 
 void cp_seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -111,4 +113,13 @@ bool cp_colon_list_add(char *buf, size_t cap, const char *name)
 		buf[len++] = ':';
 	memcpy(buf + len, name, n + 1);
 	return true;
+}
+
+uint64_t cp_clock_ms(void)
+{
+	struct timespec ts;
+
+	/* CLOCK_MONOTONIC cannot fail on Linux with a valid pointer. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }

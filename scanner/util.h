@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Format into err[errlen] (truncating); nothing when err is NULL or errlen 0. */
 void cp_seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -43,5 +44,9 @@ int cp_tsv_next(const char **pos, struct cp_tsv_field *f, size_t maxf, size_t *n
 int cp_tsv_copy(const struct cp_tsv_field *f, char *dst, size_t n);
 /* Whether a field equals the string s. */
 int cp_tsv_is(const struct cp_tsv_field *f, const char *s);
+
+/* Milliseconds on the monotonic clock: the one clock for durations and
+ * deadlines (the event loop, progress, the demo servers). */
+uint64_t cp_clock_ms(void);
 
 #endif

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "net/loop.h"
+#include "util.h"
 
 /* Events taken per epoll_wait(); level-triggered, so the rest come next time. */
 #define CP_LOOP_BATCH 256
@@ -71,15 +72,6 @@ struct cp_loop {
 	struct epoll_event evs[CP_LOOP_BATCH];
 };
 
-static uint64_t clock_ms(void)
-{
-	struct timespec ts;
-
-	/* CLOCK_MONOTONIC cannot fail on Linux with a valid pointer. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 struct cp_loop *cp_loop_new(void)
 {
 	struct cp_loop *l = calloc(1, sizeof *l);
@@ -94,7 +86,7 @@ struct cp_loop *cp_loop_new(void)
 		return NULL;
 	}
 	l->freelist = CP_NOIDX;
-	l->now = clock_ms();
+	l->now = cp_clock_ms();
 	return l;
 }
 
@@ -116,7 +108,7 @@ uint64_t cp_loop_now(const struct cp_loop *l)
 
 uint64_t cp_loop_update_now(struct cp_loop *l)
 {
-	l->now = clock_ms();
+	l->now = cp_clock_ms();
 	return l->now;
 }
 
