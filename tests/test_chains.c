@@ -14,7 +14,11 @@
  *   - TLS 1.2 ECDHE suites need a curve in common (RFC 8422 5.1); the
  *     ServerKeyExchange names the server's first curve the client offered;
  *   - TLS 1.3: the server's first group the client offered; with a key
- *     share for it a ServerHello, otherwise a HelloRetryRequest naming it.
+ *     share for it a ServerHello, otherwise a HelloRetryRequest naming it;
+ *   - TLS 1.2 DHE suites follow RFC 7919 section 4: a hello listing any
+ *     FFDHE group gets DHE only if the server knows one of them (then
+ *     ffdhe2048's 2048 bits); a hello listing none gets the server's own
+ *     custom group, if it has one.
  */
 #include "config.h"
 
@@ -39,6 +43,8 @@ struct server {
 	size_t ng13;
 	const uint16_t *c12;        /* TLS 1.2 curves, its order */
 	size_t nc12;
+	bool knows_ffdhe;           /* RFC 7919 groups (ffdhe2048) */
+	uint16_t custom_dh_bits;    /* its own DH group's size, 0 none */
 	unsigned hellos;
 	unsigned per_version[CP_P__COUNT];
 };
@@ -57,6 +63,24 @@ static bool is_ecdhe(uint16_t id)
 	return s && s->kx == CP_KX_ECDHE;
 }
 
+static bool is_dhe(uint16_t id)
+{
+	const struct cp_suite *s = cp_suite_by_id(id);
+	return s && s->kx == CP_KX_DHE;
+}
+
+/* The DH group size a DHE suite gets for this hello (RFC 7919 4), 0 none. */
+static uint16_t dh_bits_for(const struct server *sv, const struct cp_hello_params *hp)
+{
+	bool lists_ffdhe = false;
+	for (size_t i = 0; i < hp->ngroups; i++)
+		if (hp->groups[i] >= 256 && hp->groups[i] <= 511)
+			lists_ffdhe = true;
+	if (lists_ffdhe)
+		return sv->knows_ffdhe && in(hp->groups, hp->ngroups, 256) ? 2048 : 0;
+	return sv->custom_dh_bits ? sv->custom_dh_bits : sv->knows_ffdhe ? 2048 : 0;
+}
+
 /* The server's first curve the client offered, 0 none. */
 static uint16_t curve_for(const struct server *sv, const struct cp_hello_params *hp)
 {
@@ -72,11 +96,12 @@ static uint16_t pick_suite(const struct server *sv, const struct cp_hello_params
 	const uint16_t *mine = tls13 ? sv->s13 : sv->s12;
 	size_t nmine = tls13 ? sv->n13 : sv->n12;
 	bool have_curve = curve_for(sv, hp) != 0;
+	bool have_dh = dh_bits_for(sv, hp) != 0;
 
 	for (size_t i = 0; i < (sv->server_order ? nmine : hp->nsuites); i++) {
 		uint16_t s = sv->server_order ? mine[i] : hp->suites[i];
 		bool ok = sv->server_order ? in(hp->suites, hp->nsuites, s) : in(mine, nmine, s);
-		if (ok && (tls13 || !is_ecdhe(s) || have_curve))
+		if (ok && (tls13 || ((!is_ecdhe(s) || have_curve) && (!is_dhe(s) || have_dh))))
 			return s;
 	}
 	return 0;
@@ -147,6 +172,11 @@ static void serve(struct server *sv, struct cp_chain *c, const struct cp_probe_s
 			w.ske.ecdhe = true;
 			w.ske.curve_type = 3;
 			w.ske.group = curve_for(sv, hp);
+		}
+		if (is_dhe(suite)) {
+			w.seen |= CP_SEEN_SKE;
+			w.ske.dhe = true;
+			w.ske.dh_p_bits = dh_bits_for(sv, hp);
 		}
 	}
 	c->ops->answer(c, &rep);
@@ -353,7 +383,7 @@ static void every_strategy_is_in_the_table(void **state)
 {
 	(void)state;
 	const struct cp_chain_ops *all[] = {
-		&cp_chain_suites_eliminate, &cp_chain_suites_single, &cp_chain_sslv2,
+		&cp_chain_suites_eliminate, &cp_chain_suites_single, &cp_chain_sslv2, &cp_chain_dhe_custom,
 		&cp_chain_groups13, &cp_chain_curves12, &cp_chain_pref, &cp_chain_replay,
 		&cp_chain_sigalgs13, &cp_chain_sigalgs12,
 	};
@@ -398,6 +428,65 @@ static void one_group_order_for_hellos_and_chains(void **state)
 	rig_free(&g);
 }
 
+/* A TLS 1.2 server with DHE and ECDHE suites, DH as configured. */
+static const uint16_t S12DHE[] = { 0xC02F, 0x009E, 0x0033 };
+
+static void dhe_server(struct server *sv, bool knows_ffdhe, uint16_t custom_bits)
+{
+	memset(sv, 0, sizeof *sv);
+	sv->versions = CP_VER_TLS12;
+	sv->s12 = S12DHE, sv->n12 = 3;
+	sv->c12 = C12, sv->nc12 = 2;
+	sv->server_order = true;
+	sv->knows_ffdhe = knows_ffdhe;
+	sv->custom_dh_bits = custom_bits;
+}
+
+/* badssl.com's dh512: a custom group only; hellos with the FFDHE list get
+ * no DHE at all (RFC 7919 4), the hello without it finds both suites. */
+static void dhe_custom_group_only(void **state)
+{
+	(void)state;
+	struct rig g;
+	struct server sv;
+	rig_init(&g);
+	dhe_server(&sv, false, 512);
+	drive(&g, &sv);
+	assert_suites(g.j.res, CP_P_TLS12, S12DHE, 3);
+	assert_int_equal(g.j.res->dhe_bits, 512);
+	rig_free(&g);
+}
+
+/* A server knowing ffdhe2048 and keeping a 512-bit group for clients that
+ * list no FFDHE group: the suites are found as always, the small group by
+ * the one hello without the list. */
+static void dhe_small_group_behind_ffdhe(void **state)
+{
+	(void)state;
+	struct rig g;
+	struct server sv;
+	rig_init(&g);
+	dhe_server(&sv, true, 512);
+	drive(&g, &sv);
+	assert_suites(g.j.res, CP_P_TLS12, S12DHE, 3);
+	assert_int_equal(g.j.res->dhe_bits, 512);
+	rig_free(&g);
+}
+
+/* RFC 7919 only: 2048 bits whatever the hello lists. */
+static void dhe_ffdhe_only(void **state)
+{
+	(void)state;
+	struct rig g;
+	struct server sv;
+	rig_init(&g);
+	dhe_server(&sv, true, 0);
+	drive(&g, &sv);
+	assert_suites(g.j.res, CP_P_TLS12, S12DHE, 3);
+	assert_int_equal(g.j.res->dhe_bits, 2048);
+	rig_free(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +496,9 @@ int main(void)
 		cmocka_unit_test(options_decide_which_chains_run),
 		cmocka_unit_test(every_strategy_is_in_the_table),
 		cmocka_unit_test(one_group_order_for_hellos_and_chains),
+		cmocka_unit_test(dhe_custom_group_only),
+		cmocka_unit_test(dhe_small_group_behind_ffdhe),
+		cmocka_unit_test(dhe_ffdhe_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -169,6 +169,7 @@ struct cp_job {
 extern const struct cp_chain_ops cp_chain_suites_eliminate;
 extern const struct cp_chain_ops cp_chain_suites_single;
 extern const struct cp_chain_ops cp_chain_sslv2;
+extern const struct cp_chain_ops cp_chain_dhe_custom;
 extern const struct cp_chain_ops cp_chain_groups13;
 extern const struct cp_chain_ops cp_chain_curves12;
 extern const struct cp_chain_ops cp_chain_pref;

@@ -29,6 +29,10 @@ const struct cp_chain_slot cp_chains[] = {
 	{ &cp_chain_suites_single, CP_P_TLS10 },
 	{ &cp_chain_suites_eliminate, CP_P_SSL3 },
 	{ &cp_chain_suites_single, CP_P_SSL3 },
+	/* DHE with the server's own group: hellos without FFDHE groups */
+	{ &cp_chain_dhe_custom, CP_P_TLS12 },
+	{ &cp_chain_dhe_custom, CP_P_TLS11 },
+	{ &cp_chain_dhe_custom, CP_P_TLS10 },
 	{ &cp_chain_sslv2, CP_P_SSL2 },
 	{ &cp_chain_replay, CP_P_TLS13 },
 	/* signature schemes: once the version's accepted suites are known */
