@@ -16,7 +16,7 @@
  *         eliminate what the server picks, until it refuses;
  *   size: if nothing was accepted that way but DHE suites were found, offer
  *         them once more without FFDHE groups: the ServerKeyExchange shows
- *         the group such a client gets (result's dhe_bits keeps the
+ *         the group such a client is given (result's dhe_bits keeps the
  *         smallest prime seen).
  *
  * Costs one hello per version where the server has no custom group, two
