@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "input/declog.h"
+#include "input/declog_int.h"
 
 #define CP_DECLOG_XSTR(x) #x
 #define CP_DECLOG_STR(x) CP_DECLOG_XSTR(x)
@@ -992,7 +993,7 @@ static int read_all(struct reader *rd)
 }
 
 /* The GUI CSV export (and any CSV whose first row names the columns). */
-static int read_gui_csv(FILE *f, struct cp_declog *dl)
+int cp_declog_read_gui_csv(FILE *f, struct cp_declog *dl)
 {
 	struct reader rd = { .csv = { .f = f }, .dl = dl };
 	int rc = -1, saved;
@@ -1011,18 +1012,176 @@ out:
 	return rc;
 }
 
+/* ---- forms -------------------------------------------------------------- */
+
+const char *cp_declog_form_name(int form)
+{
+	switch (form) {
+	case CP_DECLOG_GUI_CSV: return "gui-csv";
+	case CP_DECLOG_SYSLOG: return "syslog";
+	case CP_DECLOG_HTTP_JSON: return "http-json";
+	case CP_DECLOG_CDL_JSON: return "cdl-json";
+	case CP_DECLOG_JSON: return "json";
+	default: return "auto";
+	}
+}
+
+int cp_declog_format_parse(const char *s, struct cp_declog_format *out, char *err,
+			   size_t errlen)
+{
+	static const struct {
+		const char *name;
+		enum cp_declog_form form;
+	} names[] = {
+		{ "auto", CP_DECLOG_AUTO }, { "gui-csv", CP_DECLOG_GUI_CSV },
+		{ "csv", CP_DECLOG_GUI_CSV }, { "syslog", CP_DECLOG_SYSLOG },
+		{ "http-json", CP_DECLOG_HTTP_JSON }, { "cdl-json", CP_DECLOG_CDL_JSON },
+		{ "json", CP_DECLOG_JSON },
+	};
+
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(s, names[i].name)) {
+			out->form = names[i].form;
+			return 0;
+		}
+	if (!strncmp(s, "syslog-", 7) && strlen(s + 7) < sizeof out->version &&
+	    cp_declog_syslog_version_known(s + 7)) {
+		out->form = CP_DECLOG_SYSLOG;
+		snprintf(out->version, sizeof out->version, "%s", s + 7);
+		return 0;
+	}
+	snprintf(err, errlen, "unknown log format '%.64s' (auto, gui-csv, syslog, "
+		 "syslog-VERSION for a PAN-OS release such as syslog-10.1 or syslog-11.0, "
+		 "http-json, cdl-json)", s);
+	return -1;
+}
+
+/* What detection read ahead, given back before the rest of the file. */
+struct replay {
+	FILE *f;
+	char *pre;
+	size_t npre, ipre;
+};
+
+static ssize_t replay_read(void *cookie, char *buf, size_t size)
+{
+	struct replay *r = cookie;
+	size_t n = 0;
+
+	if (r->ipre < r->npre) {
+		n = r->npre - r->ipre < size ? r->npre - r->ipre : size;
+		memcpy(buf, r->pre + r->ipre, n);
+		r->ipre += n;
+		return (ssize_t)n;
+	}
+	n = fread(buf, 1, size, r->f);
+	if (n == 0 && ferror(r->f))
+		return -1;
+	return (ssize_t)n;
+}
+
+#define PEEK_MAX (CP_DECLOG_MAX_ROW + 16)
+
+/* Reads ahead to the end of the first non-empty line (at most PEEK_MAX
+ * bytes) and says what the input looks like. */
+static int detect(struct replay *r, enum cp_declog_form *form)
+{
+	size_t start = 0, i;
+	int ch;
+	bool seen = false;
+
+	r->pre = malloc(PEEK_MAX + 1);
+	if (!r->pre) {
+		errno = ENOMEM;
+		return -1;
+	}
+	while (r->npre < PEEK_MAX && (ch = getc(r->f)) != EOF) {
+		r->pre[r->npre++] = (char)ch;
+		if (ch == '\n' && seen)
+			break;
+		if (ch != '\n' && ch != '\r' && ch != ' ' && ch != '\t' &&
+		    !(r->npre <= 3 && (unsigned char)ch >= 0x80))
+			seen = true;
+	}
+	if (ferror(r->f))
+		return -1;
+	r->pre[r->npre] = '\0';
+	if (r->npre >= 3 && !memcmp(r->pre, "\xEF\xBB\xBF", 3))
+		start = 3;
+	for (i = start; i < r->npre && strchr(" \t\r\n", r->pre[i]); i++)
+		if (r->pre[i] == '\n')
+			start = i + 1;
+	*form = CP_DECLOG_GUI_CSV;
+	if (i < r->npre && (r->pre[i] == '{' || r->pre[i] == '['))
+		*form = CP_DECLOG_JSON;
+	else if (i < r->npre && !memchr(r->pre + start, '\0', r->npre - start) &&
+		 cp_declog_syslog_payload(r->pre + start))
+		*form = CP_DECLOG_SYSLOG;
+	return 0;
+}
+
+int cp_declog_read_as(FILE *f, const char *name, const struct cp_declog_format *fmt,
+		      cp_declog_fn fn, void *data, struct cp_declog_stats *st)
+{
+	static const cookie_io_functions_t io = { .read = replay_read };
+	struct replay r = { .f = f };
+	enum cp_declog_form form = fmt ? fmt->form : CP_DECLOG_AUTO;
+	struct cp_declog *dl = NULL;
+	FILE *in = f;
+	int rc = -1, saved;
+
+	if (form == CP_DECLOG_AUTO) {
+		if (detect(&r, &form))
+			goto out;
+		in = fopencookie(&r, "r", io);
+		if (!in) {
+			in = f;
+			goto out;
+		}
+	}
+	dl = cp_declog_new();
+	if (!dl)
+		goto out;
+	switch (form) {
+	case CP_DECLOG_SYSLOG:
+		rc = cp_declog_read_syslog(in, dl, fmt && *fmt->version ? fmt->version : NULL);
+		break;
+	case CP_DECLOG_HTTP_JSON:
+		rc = cp_declog_read_json(in, dl, CP_DECLOG_KEYS_HTTP);
+		break;
+	case CP_DECLOG_CDL_JSON:
+		rc = cp_declog_read_json(in, dl, CP_DECLOG_KEYS_CDL);
+		break;
+	case CP_DECLOG_JSON:
+		rc = cp_declog_read_json(in, dl, CP_DECLOG_KEYS_HTTP | CP_DECLOG_KEYS_CDL);
+		break;
+	default:
+		rc = cp_declog_read_gui_csv(in, dl);
+		break;
+	}
+	if (rc == 0 && ferror(in))
+		rc = -1;
+	if (rc == 0) {
+		struct cp_declog_stats s = *cp_declog_stats(dl);
+		s.form = (int)form;
+		if (st)
+			*st = s;
+		dl->st.form = (int)form;
+		rc = cp_declog_report(dl, name, fn, data, NULL);
+	}
+out:
+	saved = errno;
+	if (in != f)
+		fclose(in);
+	cp_declog_free(dl);
+	free(r.pre);
+	errno = saved;
+	return rc;
+}
+
 int cp_declog_read(FILE *f, const char *name, cp_declog_fn fn, void *data,
 		   struct cp_declog_stats *st)
 {
-	struct cp_declog *dl = cp_declog_new();
-	int rc = -1, saved;
-
-	if (!dl)
-		return -1;
-	if (read_gui_csv(f, dl) == 0)
-		rc = cp_declog_report(dl, name, fn, data, st);
-	saved = errno;
-	cp_declog_free(dl);
-	errno = saved;
-	return rc;
+	return cp_declog_read_as(f, name, NULL, fn, data, st);
 }

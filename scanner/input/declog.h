@@ -83,10 +83,12 @@ struct cp_declog_stats {
 	size_t bad;         /* rows reported as errors */
 	size_t duplicates;  /* kept rows merged into an earlier target */
 	size_t targets;     /* unique targets reported */
+	int form;           /* enum cp_declog_form the input was read as */
 };
 
 /*
- * Reads f to its end, then reports.  Failures are counted over the whole
+ * Reads f to its end in the form it is detected to be in (see
+ * cp_declog_read_as), then reports.  Failures are counted over the whole
  * export, so nothing is reported before the end is read.  Returns 0, the
  * callback's non-zero value, or -1 when reading fails (errno set; ferror(f)
  * tells a read error) or memory runs out (errno ENOMEM); on -1 nothing is
@@ -97,6 +99,41 @@ struct cp_declog_stats {
  */
 int cp_declog_read(FILE *f, const char *name, cp_declog_fn fn, void *data,
 		   struct cp_declog_stats *st);
+
+/* ---- the forms a log comes in ------------------------------------------
+ *
+ * auto: JSON when the first byte after blanks (and a byte-order mark) is
+ * '{' or '['; the syslog form when the first non-empty line holds a
+ * PAN-OS log line ("FUTURE_USE,YYYY/MM/DD HH:MM:SS,serial,TYPE,...", after
+ * a syslog header or none); else the GUI CSV export with its header row.
+ */
+enum cp_declog_form {
+	CP_DECLOG_AUTO,
+	CP_DECLOG_GUI_CSV,   /* "gui-csv": CSV whose first row names the columns */
+	CP_DECLOG_SYSLOG,    /* "syslog", "syslog-VERSION": positional CSV */
+	CP_DECLOG_HTTP_JSON, /* "http-json": an HTTP Server Profile's payloads */
+	CP_DECLOG_CDL_JSON,  /* "cdl-json": Strata Logging Service / CDL */
+	CP_DECLOG_JSON,      /* what auto takes JSON for: both key sets */
+};
+
+struct cp_declog_format {
+	enum cp_declog_form form;
+	char version[16];    /* syslog-VERSION; "" picks by field count */
+};
+
+/* Parses a --log-format value; 0, or -1 with err set (naming the values
+ * accepted, the syslog versions from panos-declog-fields.tsv). */
+int cp_declog_format_parse(const char *s, struct cp_declog_format *out, char *err,
+			   size_t errlen);
+
+/* "gui-csv", "syslog", "http-json", "cdl-json", "json", "auto". */
+const char *cp_declog_form_name(int form);
+
+/* As cp_declog_read, in the form fmt names (NULL: auto); st->form says
+ * which form was read.  errno EINVAL: fmt names an unknown version; EFBIG:
+ * a JSON log larger than the program reads into memory (512 MiB). */
+int cp_declog_read_as(FILE *f, const char *name, const struct cp_declog_format *fmt,
+		      cp_declog_fn fn, void *data, struct cp_declog_stats *st);
 
 /* ---- collecting rows parsed elsewhere --------------------------------
  *
