@@ -566,7 +566,7 @@ static bool norm_time(const char *t, char *out, size_t outlen)
  * row's becomes last. */
 static void merge_time(struct rec *r, const char *t)
 {
-	char norm[TIME_MAX];
+	char norm[TIME_MAX], tmp[TIME_MAX];
 	bool sorts;
 
 	if (!t || !*t)
@@ -577,11 +577,12 @@ static void merge_time(struct rec *r, const char *t)
 		snprintf(r->last, sizeof r->last, "%s", norm);
 		return;
 	}
-	if (sorts && norm_time(r->first, r->first, sizeof r->first)) {
+	/* stored times are normalised already: normalising again only says
+	 * whether they sort */
+	if (sorts && norm_time(r->first, tmp, sizeof tmp)) {
 		if (strncmp(norm, r->first, 19) < 0)
 			snprintf(r->first, sizeof r->first, "%s", norm);
-		if (!norm_time(r->last, r->last, sizeof r->last) ||
-		    strncmp(norm, r->last, 19) >= 0)
+		if (!norm_time(r->last, tmp, sizeof tmp) || strncmp(norm, r->last, 19) >= 0)
 			snprintf(r->last, sizeof r->last, "%s", norm);
 		return;
 	}
