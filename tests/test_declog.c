@@ -562,7 +562,7 @@ static void test_syslog(void **state)
 	struct cp_declog_stats st;
 
 	(void)state;
-	assert_int_equal(read_into(fixture("syslog.log"), &c, &st), 0);
+	assert_int_equal(read_into(fixture("fw.syslog"), &c, &st), 0);
 	assert_int_equal(st.form, CP_DECLOG_SYSLOG);
 	expect_stats(&st, 8, 4, 1, 2, 2, 2);
 	assert_int_equal(st.skipped, 1);
@@ -578,11 +578,11 @@ static void test_syslog(void **state)
 	collect_free(&c);
 
 	/* a release named by --log-format reads the same places */
-	assert_int_equal(read_form(fixture("syslog.log"), "syslog-10.0", &c, &st), 0);
+	assert_int_equal(read_form(fixture("fw.syslog"), "syslog-10.0", &c, &st), 0);
 	expect_stats(&st, 8, 4, 1, 2, 2, 2);
 	collect_free(&c);
 	/* read as a GUI export, the first line is no header */
-	assert_int_equal(read_form(fixture("syslog.log"), "gui-csv", &c, &st), 0);
+	assert_int_equal(read_form(fixture("fw.syslog"), "gui-csv", &c, &st), 0);
 	assert_int_equal(c.n, 1);
 	expect_error(&c.v[0], 1, 1, "names no column");
 	collect_free(&c);
