@@ -57,9 +57,12 @@ static const char scan_usage[] =
 "  -i, --input FILE|URL     read targets from FILE, one per line ('-' = stdin),\n"
 "                           or fetch the list from an http(s) URL; blank lines\n"
 "                           and # comments are skipped\n"
-"      --from-decryption-log FILE  scan the servers a PAN-OS decryption-log CSV\n"
-"                           export shows failing on the server side (raw or GUI\n"
-"                           column names), once each, with the failure count\n"
+"      --from-decryption-log FILE  scan the servers a PAN-OS decryption log\n"
+"                           shows failing on the server side (GUI CSV export,\n"
+"                           syslog lines, HTTP-profile or Strata Logging Service\n"
+"                           JSON), once each, with the failure count\n"
+"      --log-format FORM    auto (default), gui-csv, syslog, syslog-VERSION,\n"
+"                           http-json or cdl-json\n"
 "      --sni NAME           send NAME as SNI to every target without its own\n"
 "\n"
 "Output:\n"
@@ -157,6 +160,7 @@ enum {
 	OPT_CA_FILE, OPT_FORWARD_TRUST_CA,
 	OPT_NO_SIGALGS,
 	OPT_TARGET_TIMEOUT,
+	OPT_LOG_FORMAT,
 };
 
 static const struct option long_opts[] = {
@@ -193,6 +197,7 @@ static const struct option long_opts[] = {
 	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "panos-version", required_argument, NULL, OPT_PANOS_VERSION },
 	{ "from-decryption-log", required_argument, NULL, OPT_DECLOG },
+	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
 	{ "panos-host", required_argument, NULL, OPT_PANOS_HOST },
 	{ "panos-key-file", required_argument, NULL, OPT_PANOS_KEY_FILE },
 	{ "panos-vsys", required_argument, NULL, OPT_PANOS_VSYS },
@@ -214,6 +219,7 @@ struct target_set {
 	struct cp_target *parsed;  /* parallel to t: owns host/sni/input */
 	char **errors;             /* parallel: owned error message or NULL */
 	char **logerr;             /* parallel: decryption-log error text or NULL */
+	char **logseen;            /* parallel: "first\0last" seen, or NULL */
 	size_t n, cap;
 	const char *sni_override;
 };
@@ -239,6 +245,10 @@ static int set_push(struct target_set *s, struct cp_target *pt, const char *inpu
 		if (!e)
 			return -1;
 		s->logerr = e;
+		e = realloc(s->logseen, cap * sizeof *e);
+		if (!e)
+			return -1;
+		s->logseen = e;
 		s->cap = cap;
 	}
 	size_t i = s->n;
@@ -247,6 +257,7 @@ static int set_push(struct target_set *s, struct cp_target *pt, const char *inpu
 	s->t[i].line = line;
 	s->errors[i] = NULL;
 	s->logerr[i] = NULL;
+	s->logseen[i] = NULL;
 	if (pt) {
 		s->parsed[i] = *pt;
 		memset(pt, 0, sizeof *pt);
@@ -297,6 +308,10 @@ static void set_finish(struct target_set *s, const struct cp_replay_hello *repla
 		struct cp_scan_target *t = &s->t[i];
 		t->replay = replay;
 		t->log_error = s->logerr[i];
+		if (s->logseen[i]) {
+			t->log_first_seen = s->logseen[i];
+			t->log_last_seen = s->logseen[i] + strlen(s->logseen[i]) + 1;
+		}
 		t->input = p->input;
 		t->host = p->host;
 		t->port = p->port;
@@ -317,11 +332,13 @@ static void set_free(struct target_set *s)
 		cp_target_free(&s->parsed[i]);
 		free(s->errors[i]);
 		free(s->logerr[i]);
+		free(s->logseen[i]);
 	}
 	free(s->t);
 	free(s->parsed);
 	free(s->errors);
 	free(s->logerr);
+	free(s->logseen);
 }
 
 struct list_ctx {
@@ -349,7 +366,10 @@ static int on_declog(const struct cp_declog_entry *e, void *data)
 	struct target_set *s = data;
 	if (e->error) {
 		char msg[512];
-		if (e->row)
+		if (e->row && e->line)
+			snprintf(msg, sizeof msg, "%s:%zu: row %zu: %s", e->name, e->line, e->row,
+				 e->error);
+		else if (e->row)
 			snprintf(msg, sizeof msg, "%s: row %zu: %s", e->name, e->row, e->error);
 		else
 			snprintf(msg, sizeof msg, "%s: %s", e->name, e->error);
@@ -360,6 +380,15 @@ static int on_declog(const struct cp_declog_entry *e, void *data)
 	s->t[s->n - 1].log_failures = e->failures;
 	if (e->error_text && *e->error_text && !(s->logerr[s->n - 1] = strdup(e->error_text)))
 		return -1;
+	if (e->first_seen && *e->first_seen) {
+		size_t a = strlen(e->first_seen) + 1, b = strlen(e->last_seen) + 1;
+		char *p = malloc(a + b);
+		if (!p)
+			return -1;
+		memcpy(p, e->first_seen, a);
+		memcpy(p + a, e->last_seen, b);
+		s->logseen[s->n - 1] = p;
+	}
 	return 0;
 }
 
@@ -848,6 +877,7 @@ int cmd_scan(int argc, char **argv)
 	const char *outfmt = "text", *outpath = NULL, *color = "auto";
 	const char **inputs = NULL, **logs = NULL;
 	size_t ninputs = 0, nlogs = 0;
+	struct cp_declog_format logfmt = { .form = CP_DECLOG_AUTO };
 	bool quiet = false, verdicts = true, verify = false;
 	const char *profile_spec = NULL, *profile_name = NULL, *client_name = "chrome";
 	const char *panos_version = NULL;
@@ -976,6 +1006,12 @@ int cmd_scan(int argc, char **argv)
 		case OPT_PROXY_HELLO: proxy_hello = optarg; break;
 		case OPT_PANOS_VERSION: panos_version = optarg; break;
 		case OPT_DECLOG: logs[nlogs++] = optarg; break;
+		case OPT_LOG_FORMAT:
+			if (cp_declog_format_parse(optarg, &logfmt, err, sizeof err)) {
+				cp_eprintf("cipherprobe scan: --log-format: %s\n", err);
+				goto out;
+			}
+			break;
 		case OPT_PANOS_HOST: panos_host = optarg; break;
 		case OPT_PANOS_KEY_FILE: panos_key_file = optarg; break;
 		case OPT_PANOS_VSYS: panos_vsys = optarg; break;
@@ -1125,7 +1161,7 @@ int cmd_scan(int argc, char **argv)
 			rc = CP_EXIT_NOINPUT;
 			goto out;
 		}
-		int r = cp_declog_read(f, logs[i], on_declog, &set, &st);
+		int r = cp_declog_read_as(f, logs[i], &logfmt, on_declog, &set, &st);
 		fclose(f);
 		if (r) {
 			cp_eprintf("cipherprobe scan: reading %s failed: %s\n", logs[i], strerror(errno ? errno : EIO));
@@ -1133,9 +1169,11 @@ int cmd_scan(int argc, char **argv)
 			goto out;
 		}
 		if (!quiet)
-			cp_eprintf("cipherprobe scan: %s: %zu rows, %zu server-side failures on %zu targets, "
-				"%zu rows of other failures left out, %zu bad rows\n",
-				logs[i], st.rows, st.kept, st.targets, st.filtered, st.bad);
+			cp_eprintf("cipherprobe scan: %s: %zu rows (%s), %zu server-side failures on %zu targets, "
+				"%zu rows of other failures left out, %zu rows of other log types skipped, "
+				"%zu bad rows\n",
+				logs[i], st.rows, cp_declog_form_name(st.form), st.kept, st.targets,
+				st.filtered, st.skipped, st.bad);
 	}
 	if (set.n == 0) {
 		cp_eprintf("cipherprobe scan: no targets (give TARGET arguments, -i FILE or --from-decryption-log FILE)\n");

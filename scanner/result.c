@@ -106,6 +106,8 @@ void cp_result_free(struct cp_result *r)
 	free(r->address);
 	free(r->err_msg);
 	free(r->log_error);
+	free(r->log_first_seen);
+	free(r->log_last_seen);
 	for (int i = 0; i < CP_P__COUNT; i++) {
 		free(r->proto[i].suites);
 		free(r->proto[i].kinds);

@@ -115,6 +115,8 @@ struct cp_result {
 	bool more;               /* another record for the same input follows (--all-addresses) */
 	size_t log_failures;     /* failures in the decryption log it came from, 0 if none */
 	char *log_error;         /* the first failure's error text, or NULL */
+	char *log_first_seen;    /* the earliest and latest failure's time, */
+	char *log_last_seen;     /* or NULL */
 
 	/* outcome */
 	bool ok;

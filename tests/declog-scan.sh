@@ -51,6 +51,37 @@ integ_scan "$out" --no-groups --no-preference --from-decryption-log "$INTEG_TMP/
 	'[1, "ok", "Received fatal alert HandshakeFailure from server, again"]' ]
 tap_check $? "GUI export (BOM, CRLF, quoted commas) read by display names"
 
+# Syslog form, fields placed by the documented "Decryption Log Fields"
+# order (0-based: 1 Receive Time, 3 Type, 6 Generate Time, 8 Destination
+# Address, 25 Destination Port, 45 Error Index, 63 Server Name Indication,
+# 64 Error; 106 fields in PAN-OS 10.1 and later)
+panline() { # generate-time dst dport err_index sni error
+	local f=() i
+	for ((i = 0; i < 106; i++)); do f[i]=; done
+	f[0]=1 f[1]="$1" f[2]=013201001234 f[3]=DECRYPTION f[4]=start f[5]=11.1 f[6]="$1"
+	f[8]=$2 f[25]=$3 f[39]=TLS1.2 f[45]=$4 f[63]=$5 f[64]=$6
+	(IFS=,; echo "${f[*]}")
+}
+{
+	echo "<14>Dec  3 10:00:00 fw01 $(panline '2026/12/03 10:00:00' 127.0.0.1 "$p" Cipher sha1.test 'Received fatal alert HandshakeFailure from server')"
+	echo "garbage in the middle"
+	echo "<14>1 2026-12-03T11:00:00Z fw01 - - - - $(panline '2026/12/03 11:00:00' 127.0.0.1 "$p" Cipher sha1.test 'Received fatal alert HandshakeFailure from server')"
+	echo "<14>Dec  3 11:30:00 fw01 1,2026/12/03 11:30:00,013201001234,TRAFFIC,end,2561,2026/12/03 11:30:00,10.0.0.1,127.0.0.1"
+} >"$INTEG_TMP/fw.log"
+out="$INTEG_TMP/syslog.json"
+integ_scan "$out" --no-groups --no-preference --from-decryption-log "$INTEG_TMP/fw.log"
+[ "$(field 'len(t), t[0]["sni"], t[0]["log"]["failures"], t[0]["log"]["first_seen"], t[0]["log"]["last_seen"], [c["id"] for p in t[0]["protocols"] for c in p["ciphers"]]')" = \
+	'[2, "sha1.test", 2, "2026-12-03T10:00:00", "2026-12-03T11:00:00", ["0xC013"]]' ]
+tap_check $? "syslog lines: the server found, scanned once with its failures and times: $(field 't[0]["log"]')"
+field 't[1]["error"]["message"]' | grep -q 'fw.log:2: row 2: not a PAN-OS syslog line'
+tap_check $? "the garbage line is named by file and line: $(field 't[1]["error"]["message"]')"
+grep -q '4 rows (syslog).* 1 rows of other log types skipped, 1 bad rows' "$out.err"
+tap_check $? "the summary counts read, skipped and bad rows: $(head -1 "$out.err")"
+integ_scan "$out" --log-format syslog-9.0 --from-decryption-log "$INTEG_TMP/fw.log"
+rc=$?
+[ $rc -eq 64 ] && grep -q 'unknown log format' "$out.err"
+tap_check $? "an unknown --log-format is a usage error (got $rc)"
+
 integ_scan "$out" --from-decryption-log "$INTEG_TMP/none.csv"
 rc=$?
 [ $rc -eq 66 ]

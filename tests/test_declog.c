@@ -29,6 +29,7 @@ struct got {
 	char *error;       /* NULL for a target */
 	char *host, *sni;  /* taken over from the target */
 	uint16_t port;
+	char *first, *last;
 };
 
 struct collect {
@@ -72,6 +73,10 @@ static int collect_fn(const struct cp_declog_entry *e, void *data)
 	g->err_index = dup_or_null(e->err_index);
 	g->error_text = dup_or_null(e->error_text);
 	g->error = dup_or_null(e->error);
+	assert_non_null(e->first_seen);
+	assert_non_null(e->last_seen);
+	g->first = dup_or_null(e->first_seen);
+	g->last = dup_or_null(e->last_seen);
 	if (e->target) {
 		/* take the strings over, as a caller building results would */
 		g->host = e->target->host;
@@ -96,6 +101,10 @@ static void collect_free(struct collect *c)
 		free(c->v[i].error);
 		free(c->v[i].host);
 		free(c->v[i].sni);
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].first);
+		free(c->v[i].last);
 	}
 	free(c->v);
 	memset(c, 0, sizeof *c);
@@ -142,7 +151,7 @@ static void expect_stats(const struct cp_declog_stats *st, size_t rows, size_t k
 	assert_int_equal(st->duplicates, duplicates);
 	assert_int_equal(st->targets, targets);
 	/* the invariants declog.h promises */
-	assert_int_equal(st->rows, st->kept + st->filtered + st->bad);
+	assert_int_equal(st->rows, st->kept + st->filtered + st->skipped + st->bad);
 	assert_int_equal(st->kept, st->targets + st->duplicates);
 }
 
@@ -522,6 +531,177 @@ static void test_row_cap(void **state)
 	collect_free(&c);
 }
 
+/* ---- other forms ----------------------------------------------------- */
+
+static int read_form(FILE *f, const char *form, struct collect *c, struct cp_declog_stats *st)
+{
+	struct cp_declog_format fmt;
+	char err[256];
+	int rc;
+
+	assert_int_equal(cp_declog_format_parse(form, &fmt, err, sizeof err), 0);
+	rc = cp_declog_read_as(f, "log.csv", &fmt, collect_fn, c, st);
+	fclose(f);
+	return rc;
+}
+
+static void expect_seen(const struct got *g, const char *first, const char *last)
+{
+	assert_string_equal(g->first, first);
+	assert_string_equal(g->last, last);
+}
+
+/* Syslog lines written by hand from "Decryption Log Fields" (10.0: 91
+ * fields, 10.1 and 11.x: 106): RFC 3164 and RFC 5424 headers and none,
+ * duplicates across releases (first/last seen from Generate Time, by
+ * value not by line order), a garbage line, a TRAFFIC line, a client-side
+ * failure, a quoted error with a comma, a short line. */
+static void test_syslog(void **state)
+{
+	struct collect c = { 0 };
+	struct cp_declog_stats st;
+
+	(void)state;
+	assert_int_equal(read_into(fixture("fw.syslog"), &c, &st), 0);
+	assert_int_equal(st.form, CP_DECLOG_SYSLOG);
+	expect_stats(&st, 8, 4, 1, 2, 2, 2);
+	assert_int_equal(st.skipped, 1);
+	assert_int_equal(c.n, 4);
+	expect_target(&c.v[0], 1, "198.51.100.10:443,legacy.example.com", 3, "198.51.100.10",
+		      "legacy.example.com", 443, "Cipher", HS_SERVER);
+	expect_seen(&c.v[0], "2026-12-03T07:59:59", "2026-12-03T10:59:59");
+	expect_error(&c.v[1], 3, 3, "not a PAN-OS syslog line");
+	expect_target(&c.v[2], 4, "203.0.113.40:8443,old-tls.example.net", 1, "203.0.113.40",
+		      "old-tls.example.net", 8443, "Version", PV_SERVER);
+	expect_seen(&c.v[2], "2026-12-03T10:04:59", "2026-12-03T10:04:59");
+	expect_error(&c.v[3], 8, 8, "9 fields");
+	collect_free(&c);
+
+	/* a release named by --log-format reads the same places */
+	assert_int_equal(read_form(fixture("fw.syslog"), "syslog-10.0", &c, &st), 0);
+	expect_stats(&st, 8, 4, 1, 2, 2, 2);
+	collect_free(&c);
+	/* read as a GUI export, the first line is no header */
+	assert_int_equal(read_form(fixture("fw.syslog"), "gui-csv", &c, &st), 0);
+	assert_int_equal(c.n, 1);
+	expect_error(&c.v[0], 1, 1, "names no column");
+	collect_free(&c);
+}
+
+/* An HTTP Server Profile's payloads, one a line: macro names ($dst...)
+ * written bare, the HTTPS forwarding names, a port as a number, a line
+ * that is not JSON, another log type. */
+static void test_http_json(void **state)
+{
+	struct collect c = { 0 };
+	struct cp_declog_stats st;
+
+	(void)state;
+	assert_int_equal(read_into(fixture("http.jsonl"), &c, &st), 0);
+	assert_int_equal(st.form, CP_DECLOG_JSON);
+	expect_stats(&st, 5, 3, 0, 1, 1, 2);
+	assert_int_equal(st.skipped, 1);
+	assert_int_equal(c.n, 3);
+	expect_target(&c.v[0], 1, "198.51.100.10:443,legacy.example.com", 2, "198.51.100.10",
+		      "legacy.example.com", 443, "Cipher", HS_SERVER);
+	/* time_generated wins over receive_time */
+	expect_seen(&c.v[0], "2026-12-03T09:59:58", "2026-12-03T12:00:00");
+	expect_error(&c.v[1], 2, 2, "not JSON");
+	expect_target(&c.v[2], 5, "203.0.113.40:8443,old-tls.example.net", 1, "203.0.113.40",
+		      "old-tls.example.net", 8443, "Version", PV_SERVER);
+	assert_int_equal(c.v[2].line, 5);
+	expect_seen(&c.v[2], "2026-12-03T10:04:59Z", "2026-12-03T10:04:59Z");
+	collect_free(&c);
+}
+
+/* A Strata Logging Service export: an array, CDL names, an epoch time, an
+ * address as {"value": ...}, a certificate failure, port 0. */
+static void test_cdl_json(void **state)
+{
+	struct collect c = { 0 };
+	struct cp_declog_stats st;
+
+	(void)state;
+	assert_int_equal(read_form(fixture("cdl.json"), "cdl-json", &c, &st), 0);
+	assert_int_equal(st.form, CP_DECLOG_CDL_JSON);
+	expect_stats(&st, 4, 2, 1, 1, 1, 1);
+	assert_int_equal(c.n, 2);
+	expect_target(&c.v[0], 1, "192.0.2.10:443,shop.example.com", 2, "192.0.2.10",
+		      "shop.example.com", 443, "Cipher", HS_SERVER);
+	/* 1796292000 s since the epoch is 2026-12-03 10:00:00 UTC */
+	expect_seen(&c.v[0], "2026-12-03T09:00:00.000000Z", "2026-12-03T10:00:00Z");
+	expect_error(&c.v[1], 4, 0, "destination port '0'");
+	collect_free(&c);
+	/* the CDL key set lacks the HTTP payload's dst and dport */
+	assert_int_equal(read_form(fixture("http.jsonl"), "cdl-json", &c, &st), 0);
+	assert_int_equal(st.targets, 0);
+	assert_int_equal(st.bad, 5);
+	collect_free(&c);
+}
+
+/* Rows fed one by one, as the XML API reader does. */
+static void test_add_record(void **state)
+{
+	struct cp_declog *dl = cp_declog_new();
+	struct collect c = { 0 };
+	struct cp_declog_stats st;
+	struct cp_declog_row r = {
+		.row = 1, .line = 0, .type = "decryption", .time = "2026/12/03 10:00:00",
+		.sni = "a.example.com", .dst = "192.0.2.1", .dport = "443",
+		.err_index = "Cipher", .error = HS_SERVER,
+	};
+
+	(void)state;
+	assert_non_null(dl);
+	assert_int_equal(cp_declog_add_record(dl, &r), 0);
+	r.row = 2;
+	r.time = "2026/12/01 10:00:00";
+	assert_int_equal(cp_declog_add_record(dl, &r), 0);
+	r.row = 3;
+	r.type = "TRAFFIC";
+	assert_int_equal(cp_declog_add_record(dl, &r), 0);
+	r.row = 4;
+	r.type = NULL;
+	r.dport = "x";
+	assert_int_equal(cp_declog_add_record(dl, &r), 0);
+	assert_int_equal(cp_declog_add_bad_row(dl, 5, 0, "entry without dst"), 0);
+	assert_int_equal(cp_declog_report(dl, "log.csv", collect_fn, &c, &st), 0);
+	expect_stats(&st, 5, 2, 0, 2, 1, 1);
+	assert_int_equal(st.skipped, 1);
+	assert_int_equal(c.n, 3);
+	expect_target(&c.v[0], 1, "192.0.2.1:443,a.example.com", 2, "192.0.2.1",
+		      "a.example.com", 443, "Cipher", HS_SERVER);
+	expect_seen(&c.v[0], "2026-12-01T10:00:00", "2026-12-03T10:00:00");
+	expect_error(&c.v[1], 4, 0, "destination port 'x'");
+	expect_error(&c.v[2], 5, 0, "entry without dst");
+	collect_free(&c);
+	cp_declog_free(dl);
+}
+
+static void test_format_names(void **state)
+{
+	struct cp_declog_format f;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(cp_declog_format_parse("auto", &f, err, sizeof err), 0);
+	assert_int_equal(f.form, CP_DECLOG_AUTO);
+	assert_int_equal(cp_declog_format_parse("syslog-11.0", &f, err, sizeof err), 0);
+	assert_int_equal(f.form, CP_DECLOG_SYSLOG);
+	assert_string_equal(f.version, "11.0");
+	/* every release the man page names is in the table */
+	assert_int_equal(cp_declog_format_parse("syslog-10.0", &f, err, sizeof err), 0);
+	assert_int_equal(cp_declog_format_parse("syslog-10.1", &f, err, sizeof err), 0);
+	assert_int_equal(cp_declog_format_parse("syslog-10.2", &f, err, sizeof err), 0);
+	assert_int_equal(cp_declog_format_parse("syslog-11.1", &f, err, sizeof err), 0);
+	assert_int_equal(cp_declog_format_parse("syslog-11.2", &f, err, sizeof err), 0);
+	assert_int_equal(cp_declog_format_parse("http-json", &f, err, sizeof err), 0);
+	assert_int_equal(f.form, CP_DECLOG_HTTP_JSON);
+	assert_int_equal(cp_declog_format_parse("syslog-9.1", &f, err, sizeof err), -1);
+	assert_non_null(strstr(err, "syslog-9.1"));
+	assert_int_equal(cp_declog_format_parse("xml", &f, err, sizeof err), -1);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -537,6 +717,11 @@ int main(void)
 		cmocka_unit_test(test_bad_header),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_row_cap),
+		cmocka_unit_test(test_syslog),
+		cmocka_unit_test(test_http_json),
+		cmocka_unit_test(test_cdl_json),
+		cmocka_unit_test(test_add_record),
+		cmocka_unit_test(test_format_names),
 	};
 	const size_t ns = sizeof side_cases / sizeof side_cases[0];
 	const size_t nf = sizeof fixed / sizeof fixed[0];

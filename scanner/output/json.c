@@ -291,7 +291,9 @@ static json_t *log_json(const struct cp_result *r)
 {
 	json_t *o = json_object();
 	if (!o || set(o, "failures", jint(r->log_failures)) ||
-	    set(o, "error", r->log_error ? cp_json_str(r->log_error) : json_null())) {
+	    set(o, "error", r->log_error ? cp_json_str(r->log_error) : json_null()) ||
+	    set(o, "first_seen", r->log_first_seen ? cp_json_str(r->log_first_seen) : json_null()) ||
+	    set(o, "last_seen", r->log_last_seen ? cp_json_str(r->log_last_seen) : json_null())) {
 		json_decref(o);
 		return NULL;
 	}
@@ -583,7 +585,7 @@ static const char *const cert_keys[] = {
 	NULL,
 };
 static const char *const chain_keys[] = { "trusted", "errors", "missing_issuer", "anchor", NULL };
-static const char *const log_keys[] = { "failures", "error", NULL };
+static const char *const log_keys[] = { "failures", "error", "first_seen", "last_seen", NULL };
 static const char *const proxy_hello_keys[] = { "source", "sni_rewritten", NULL };
 
 /* An integer in 0..max; *out untouched when absent or null. */

@@ -93,6 +93,14 @@ static void header(struct cp_out *o, const struct cp_result *r)
 			put(o, r->log_error, "");
 			fputc(')', o->f);
 		}
+		if (r->log_first_seen) {
+			fputs(", first seen ", o->f);
+			put(o, r->log_first_seen, "");
+			if (r->log_last_seen && strcmp(r->log_last_seen, r->log_first_seen)) {
+				fputs(", last seen ", o->f);
+				put(o, r->log_last_seen, "");
+			}
+		}
 		fputc('\n', o->f);
 	}
 }

@@ -903,6 +903,14 @@ static struct cp_result *new_result(struct cp_jobx *x)
 		r->sni = strdup(x->j.sni);
 	r->log_failures = t->log_failures;
 	r->log_error = cp_strdup0(t->log_error);
+	if (t->log_first_seen && *t->log_first_seen) {
+		r->log_first_seen = strdup(t->log_first_seen);
+		r->log_last_seen = cp_strdup0(t->log_last_seen);
+		if (!r->log_first_seen || (t->log_last_seen && !r->log_last_seen)) {
+			cp_result_free(r);
+			return NULL;
+		}
+	}
 	if ((t->host && !r->host) || (x->j.sni && !r->sni) || (t->log_error && !r->log_error)) {
 		cp_result_free(r);
 		return NULL;

@@ -139,6 +139,8 @@ struct cp_scan_target {
 	const struct cp_replay_hello *replay; /* the proxy's hello to replay, or NULL */
 	size_t log_failures;        /* --from-decryption-log: failures seen for it */
 	const char *log_error;      /* and the first one's error text */
+	const char *log_first_seen; /* and when it was first and last seen, */
+	const char *log_last_seen;  /* NULL or "" when the log has no times */
 };
 
 /* Called once per result, in completion order; takes ownership of r. */

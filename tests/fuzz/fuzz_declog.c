@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fuzzes the decryption-log CSV reader (scanner/input/declog.h) with an
- * export a user pasted from elsewhere: the whole input is the file, read
- * through fmemopen as cp_declog_read reads any FILE.
+ * Fuzzes the decryption-log readers (scanner/input/declog.h) with a log
+ * a user pasted from elsewhere: the whole input is the file, read through
+ * fmemopen as cp_declog_read reads any FILE, the form detected from the
+ * content (GUI CSV, syslog lines, JSON).  An input whose first byte is
+ * 0x01 to 0x06 names the form instead (gui-csv, syslog, syslog-10.0,
+ * http-json, cdl-json, json), that byte not being part of the log.
  *
  * What is reported must add up: the statistics balance (rows = kept +
- * filtered + bad, kept = targets + duplicates, the failures merged into
+ * filtered + skipped + bad, kept = targets + duplicates, the failures merged into
  * the targets sum to kept), every target comes once with its key, entries
  * arrive in row order, and every target text is accepted by
  * cp_target_parse as the very target reported, with an SNI the ClientHello
@@ -33,6 +36,7 @@ struct seen {
 	size_t calls, targets, errors, failures;
 	size_t last_row;
 	bool stop;
+	const struct cp_declog_stats *st;  /* filled in before the first call */
 	char *keys[KEYS_CHECKED];
 	size_t nkeys;
 };
@@ -92,7 +96,9 @@ static int on_entry(const struct cp_declog_entry *e, void *data)
 	FUZZ_CHECK(e->name && strcmp(e->name, "fuzz.csv") == 0);
 	FUZZ_CHECK(e->row >= s->last_row);
 	s->last_row = e->row;
-	if (e->row > 0)
+	/* CSV records and syslog lines: a row starts on its line or later;
+	 * several JSON records may share a line, an array's have none */
+	if (e->row > 0 && (s->st->form == CP_DECLOG_GUI_CSV || s->st->form == CP_DECLOG_SYSLOG))
 		FUZZ_CHECK(e->line >= e->row);
 	FUZZ_CHECK((e->error == NULL) == (e->target != NULL));
 	FUZZ_CHECK((e->error == NULL) == (e->text != NULL));
@@ -123,16 +129,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *f;
 	int rc;
 
+	static const char *const forms[] = {
+		NULL, "gui-csv", "syslog", "syslog-10.0", "http-json", "cdl-json", "json",
+	};
+	struct cp_declog_format fmt = { .form = CP_DECLOG_AUTO };
+	char err[256];
+
+	if (size && data[0] >= 1 && data[0] < sizeof forms / sizeof forms[0]) {
+		FUZZ_CHECK(cp_declog_format_parse(forms[data[0]], &fmt, err, sizeof err) == 0);
+		data++;
+		size--;
+	}
 	if (size == 0)
 		return 0;   /* fmemopen() refuses an empty buffer */
 	memset(&s, 0, sizeof s);
+	s.st = &st;
 	/* stop early on some inputs, to check a callback's value comes back */
 	s.stop = data[size - 1] & 1;
 	memset(&st, 0xA5, sizeof st);
 	f = fmemopen((void *)data, size, "r");
 	if (!f)
 		return 0;
-	rc = cp_declog_read(f, "fuzz.csv", on_entry, &s, &st);
+	rc = cp_declog_read_as(f, "fuzz.csv", &fmt, on_entry, &s, &st);
 	fclose(f);
 	for (size_t i = 0; i < s.nkeys; i++)
 		free(s.keys[i]);
@@ -143,7 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(rc == 0 || rc == STOP_RC);
 	FUZZ_CHECK((rc == STOP_RC) == (s.stop && s.calls == STOP_AFTER));
-	FUZZ_CHECK(st.rows == st.kept + st.filtered + st.bad);
+	FUZZ_CHECK(st.rows == st.kept + st.filtered + st.skipped + st.bad);
 	FUZZ_CHECK(st.kept == st.targets + st.duplicates);
 	FUZZ_CHECK(st.rows <= CP_DECLOG_MAX_ROWS);
 	if (rc == 0) {
