@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "input/declog.h"
 
@@ -80,7 +81,10 @@ static bool server_side(const char *err_index, const char *error)
 
 /* ---- columns -------------------------------------------------------- */
 
-enum col { COL_SNI, COL_DST, COL_DPORT, COL_ERR_INDEX, COL_ERROR, COL_N };
+enum col {
+	COL_SNI, COL_DST, COL_DPORT, COL_ERR_INDEX, COL_ERROR, COL_TYPE, COL_TIME,
+	COL_GENTIME, COL_N
+};
 
 /* Syslog field names and GUI display names, as normalised by norm_name. */
 static const struct {
@@ -99,6 +103,11 @@ static const struct {
 	{ "errindex", COL_ERR_INDEX },
 	{ "errorindex", COL_ERR_INDEX },
 	{ "error", COL_ERROR },
+	{ "type", COL_TYPE },
+	{ "receivetime", COL_TIME },
+	{ "generatetime", COL_GENTIME },
+	{ "generatedtime", COL_GENTIME },
+	{ "timegenerated", COL_GENTIME },
 };
 
 /* Lower-cases name into out without blanks, '_' and '-', so that
@@ -367,6 +376,9 @@ static const char *csv_field(struct csv *c, size_t i)
 
 /* ---- results -------------------------------------------------------- */
 
+/* Longest time text kept (normalised or as given). */
+#define TIME_MAX 40
+
 /* A target or a bad row, kept until the whole export is read. */
 struct rec {
 	size_t row, line;
@@ -376,13 +388,11 @@ struct rec {
 	char *err_index;
 	char *error_text;
 	char *error;
+	char first[TIME_MAX], last[TIME_MAX];
 	struct cp_target t;
 };
 
-struct reader {
-	struct csv csv;
-	int col[COL_N];       /* field index of each column, -1 if absent */
-	size_t ncols;         /* fields in the header */
+struct cp_declog {
 	struct rec *recs;
 	size_t nrecs, caprecs;
 	size_t *slots;        /* open-addressing index of target recs by key:
@@ -391,19 +401,19 @@ struct reader {
 	struct cp_declog_stats st;
 };
 
-static struct rec *new_rec(struct reader *rd, size_t row, size_t line)
+static struct rec *new_rec(struct cp_declog *dl, size_t row, size_t line)
 {
 	struct rec *r;
 
-	if (rd->nrecs == rd->caprecs) {
-		size_t ncap = rd->caprecs ? rd->caprecs * 2 : 64;
-		struct rec *n = realloc(rd->recs, ncap * sizeof *n);
+	if (dl->nrecs == dl->caprecs) {
+		size_t ncap = dl->caprecs ? dl->caprecs * 2 : 64;
+		struct rec *n = realloc(dl->recs, ncap * sizeof *n);
 		if (!n)
 			return NULL;
-		rd->recs = n;
-		rd->caprecs = ncap;
+		dl->recs = n;
+		dl->caprecs = ncap;
 	}
-	r = &rd->recs[rd->nrecs++];
+	r = &dl->recs[dl->nrecs++];
 	memset(r, 0, sizeof *r);
 	r->row = row;
 	r->line = line;
@@ -420,11 +430,12 @@ static void free_rec(struct rec *r)
 	cp_target_free(&r->t);
 }
 
-/* Records an error for a row (or the file); returns 0 or -1 (no memory). */
-static int add_error(struct reader *rd, size_t row, size_t line, const char *fmt, ...)
+/* Records an error for a row (or the file), not counting it; returns 0 or
+ * -1 (no memory). */
+static int add_error(struct cp_declog *dl, size_t row, size_t line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-static int add_error(struct reader *rd, size_t row, size_t line, const char *fmt, ...)
+static int add_error(struct cp_declog *dl, size_t row, size_t line, const char *fmt, ...)
 {
 	char msg[512];
 	struct rec *r;
@@ -433,15 +444,35 @@ static int add_error(struct reader *rd, size_t row, size_t line, const char *fmt
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	r = new_rec(rd, row, line);
+	r = new_rec(dl, row, line);
 	if (!r)
-		return -1;
+		goto nomem;
 	r->error = strdup(msg);
 	if (!r->error) {
-		rd->nrecs--;
-		return -1;
+		dl->nrecs--;
+		goto nomem;
 	}
 	return 0;
+nomem:
+	errno = ENOMEM;
+	return -1;
+}
+
+/* Counts a data row as bad and records why. */
+static int bad_row(struct cp_declog *dl, size_t row, size_t line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int bad_row(struct cp_declog *dl, size_t row, size_t line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	dl->st.rows++;
+	dl->st.bad++;
+	return add_error(dl, row, line, "%s", msg);
 }
 
 /* FNV-1a: keys are short host names and addresses. */
@@ -457,34 +488,103 @@ static size_t hash_key(const char *s)
 }
 
 /* The slot holding key, or the empty slot where it belongs. */
-static size_t *find_slot(struct reader *rd, const char *key)
+static size_t *find_slot(struct cp_declog *dl, const char *key)
 {
-	size_t i = hash_key(key) & (rd->nslots - 1);
+	size_t i = hash_key(key) & (dl->nslots - 1);
 
-	while (rd->slots[i] && strcmp(rd->recs[rd->slots[i] - 1].key, key))
-		i = (i + 1) & (rd->nslots - 1);
-	return &rd->slots[i];
+	while (dl->slots[i] && strcmp(dl->recs[dl->slots[i] - 1].key, key))
+		i = (i + 1) & (dl->nslots - 1);
+	return &dl->slots[i];
 }
 
 /* Keeps the index at most half full. */
-static int grow_index(struct reader *rd)
+static int grow_index(struct cp_declog *dl)
 {
-	size_t *old = rd->slots, oldn = rd->nslots;
+	size_t *old = dl->slots, oldn = dl->nslots;
 	size_t n = oldn ? oldn * 2 : 256;
 
-	if (rd->used + 1 <= oldn / 2)
+	if (dl->used + 1 <= oldn / 2)
 		return 0;
-	rd->slots = calloc(n, sizeof *rd->slots);
-	if (!rd->slots) {
-		rd->slots = old;
+	dl->slots = calloc(n, sizeof *dl->slots);
+	if (!dl->slots) {
+		dl->slots = old;
 		return -1;
 	}
-	rd->nslots = n;
+	dl->nslots = n;
 	for (size_t i = 0; i < oldn; i++)
 		if (old[i])
-			*find_slot(rd, rd->recs[old[i] - 1].key) = old[i];
+			*find_slot(dl, dl->recs[old[i] - 1].key) = old[i];
 	free(old);
 	return 0;
+}
+
+/* ---- times ------------------------------------------------------------ */
+
+static bool digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/*
+ * Writes t as "YYYY-MM-DDTHH:MM:SS" followed by whatever followed the
+ * seconds (a fraction, "Z", an offset) when t is "YYYY/MM/DD HH:MM:SS"
+ * (PAN-OS) or ISO 8601; as "YYYY-MM-DDTHH:MM:SSZ" when t is a count of
+ * seconds, milliseconds or microseconds since the epoch (10, 13 or 16
+ * digits); else t as given, cut to fit.  Returns whether the result sorts
+ * as text (the first two forms).
+ */
+static bool norm_time(const char *t, char *out, size_t outlen)
+{
+	size_t n = strlen(t);
+
+	if (n >= 19 && digits(t, 4) && (t[4] == '/' || t[4] == '-') && digits(t + 5, 2) &&
+	    t[7] == t[4] && digits(t + 8, 2) && (t[10] == ' ' || t[10] == 'T') &&
+	    digits(t + 11, 2) && t[13] == ':' && digits(t + 14, 2) && t[16] == ':' &&
+	    digits(t + 17, 2)) {
+		snprintf(out, outlen, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%s", t, t + 5, t + 8,
+			 t + 11, t + 14, t + 17, t + 19);
+		return true;
+	}
+	if ((n == 10 || n == 13 || n == 16) && digits(t, n)) {
+		long long v = strtoll(t, NULL, 10);
+		time_t secs = (time_t)(n == 10 ? v : n == 13 ? v / 1000 : v / 1000000);
+		struct tm tm;
+		if (gmtime_r(&secs, &tm) &&
+		    strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+			return true;
+	}
+	snprintf(out, outlen, "%s", t);
+	return false;
+}
+
+/* Merges a row's time into a target's first and last times: by value when
+ * both sort as text, else the first row's time stays first and the latest
+ * row's becomes last. */
+static void merge_time(struct rec *r, const char *t)
+{
+	char norm[TIME_MAX];
+	bool sorts;
+
+	if (!t || !*t)
+		return;
+	sorts = norm_time(t, norm, sizeof norm);
+	if (!*r->first) {
+		snprintf(r->first, sizeof r->first, "%s", norm);
+		snprintf(r->last, sizeof r->last, "%s", norm);
+		return;
+	}
+	if (sorts && norm_time(r->first, r->first, sizeof r->first)) {
+		if (strncmp(norm, r->first, 19) < 0)
+			snprintf(r->first, sizeof r->first, "%s", norm);
+		if (!norm_time(r->last, r->last, sizeof r->last) ||
+		    strncmp(norm, r->last, 19) >= 0)
+			snprintf(r->last, sizeof r->last, "%s", norm);
+		return;
+	}
+	snprintf(r->last, sizeof r->last, "%s", norm);
 }
 
 /* ---- rows ----------------------------------------------------------- */
@@ -596,59 +696,68 @@ static int target_text(const char *sni, const char *dst, const char *dport,
 	return 0;
 }
 
-static const char *value(struct reader *rd, enum col col)
+/* ---- the collector ---------------------------------------------------- */
+
+struct cp_declog *cp_declog_new(void)
 {
-	return rd->col[col] < 0 ? "" : csv_field(&rd->csv, (size_t)rd->col[col]);
+	struct cp_declog *dl = calloc(1, sizeof *dl);
+
+	if (!dl)
+		errno = ENOMEM;
+	return dl;
 }
 
-/* Files a data row; returns 0 or -1 (no memory). */
-static int one_row(struct reader *rd, const struct csv_rec *cr, size_t row)
+const struct cp_declog_stats *cp_declog_stats(const struct cp_declog *dl)
 {
-	const char *sni, *dst, *dport, *err_index, *error, *name;
+	return &dl->st;
+}
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+int cp_declog_add_bad_row(struct cp_declog *dl, size_t row, size_t line, const char *why)
+{
+	if (!row)
+		return add_error(dl, 0, line, "%s", why);
+	return bad_row(dl, row, line, "%s", why);
+}
+
+int cp_declog_add_record(struct cp_declog *dl, const struct cp_declog_row *row)
+{
+	const char *sni = or_empty(row->sni), *dst = or_empty(row->dst);
+	const char *dport = or_empty(row->dport), *type = or_empty(row->type);
+	const char *err_index = or_empty(row->err_index), *error = or_empty(row->error);
 	struct cp_target t = { 0 };
 	char err[512];
 	char *text = NULL, *key = NULL;
 	struct rec *r;
 	size_t *slot, klen;
 	int rc = -1, prc;
+	const char *name;
 
-	rd->st.rows++;
-	if (cr->toolong || cr->nul_field || cr->syntax || rd->csv.nfld != rd->ncols) {
-		rd->st.bad++;
-		if (cr->toolong)
-			return add_error(rd, row, cr->line, "row is %zu bytes long, more than "
-					 CP_DECLOG_STR(CP_DECLOG_MAX_ROW), cr->bytes);
-		if (cr->nul_field)
-			return add_error(rd, row, cr->line, "NUL byte in field %zu", cr->nul_field);
-		if (cr->syntax)
-			return add_error(rd, row, cr->line, "%s in field %zu", cr->syntax,
-					 cr->syntax_field);
-		return add_error(rd, row, cr->line, "%zu fields where the header has %zu",
-				 rd->csv.nfld, rd->ncols);
+	if (*type && strcasecmp(type, "DECRYPTION")) {
+		dl->st.rows++;
+		dl->st.skipped++;
+		return 0;
 	}
-	sni = value(rd, COL_SNI);
-	dst = value(rd, COL_DST);
-	dport = value(rd, COL_DPORT);
-	err_index = value(rd, COL_ERR_INDEX);
-	error = value(rd, COL_ERROR);
 	/* only rows that would be scanned need valid addresses */
 	if (!server_side(err_index, error)) {
-		rd->st.filtered++;
+		dl->st.rows++;
+		dl->st.filtered++;
 		return 0;
 	}
 	prc = target_text(sni, dst, dport, &text, err, sizeof err);
 	if (prc == -2)
 		goto out;
-	if (prc) {
-		rd->st.bad++;
-		return add_error(rd, row, cr->line, "%s", err);
-	}
+	if (prc)
+		return bad_row(dl, row->row, row->line, "%s", err);
 	prc = cp_target_parse(text, &t, err, sizeof err);
 	if (prc == CP_TARGET_NOMEM)
 		goto out;
 	if (prc) {
-		rd->st.bad++;
-		rc = add_error(rd, row, cr->line, "%s", err);
+		rc = bad_row(dl, row->row, row->line, "%s", err);
 		goto out;
 	}
 	/* merged by SNI, by address when there is none; names cannot look
@@ -659,17 +768,20 @@ static int one_row(struct reader *rd, const struct csv_rec *cr, size_t row)
 	if (!key)
 		goto out;
 	snprintf(key, klen, "%s %u", name, (unsigned)t.port);
-	if (grow_index(rd))
+	if (grow_index(dl))
 		goto out;
-	slot = find_slot(rd, key);
-	rd->st.kept++;
+	slot = find_slot(dl, key);
 	if (*slot) {
-		rd->recs[*slot - 1].failures++;
-		rd->st.duplicates++;
+		r = &dl->recs[*slot - 1];
+		r->failures++;
+		merge_time(r, row->time);
+		dl->st.rows++;
+		dl->st.kept++;
+		dl->st.duplicates++;
 		rc = 0;
 		goto out;
 	}
-	r = new_rec(rd, row, cr->line);
+	r = new_rec(dl, row->row, row->line);
 	if (!r)
 		goto out;
 	r->failures = 1;
@@ -680,11 +792,17 @@ static int one_row(struct reader *rd, const struct csv_rec *cr, size_t row)
 	r->t = t;
 	text = key = NULL;
 	memset(&t, 0, sizeof t);
-	if (!r->err_index || !r->error_text)
+	if (!r->err_index || !r->error_text) {
+		free_rec(r);
+		dl->nrecs--;
 		goto out;
-	*slot = rd->nrecs;
-	rd->used++;
-	rd->st.targets++;
+	}
+	merge_time(r, row->time);
+	*slot = dl->nrecs;
+	dl->used++;
+	dl->st.rows++;
+	dl->st.kept++;
+	dl->st.targets++;
 	rc = 0;
 out:
 	if (rc)
@@ -693,6 +811,91 @@ out:
 	free(text);
 	free(key);
 	return rc;
+}
+
+static void clear(struct cp_declog *dl)
+{
+	for (size_t i = 0; i < dl->nrecs; i++)
+		free_rec(&dl->recs[i]);
+	free(dl->recs);
+	free(dl->slots);
+	memset(dl, 0, sizeof *dl);
+}
+
+int cp_declog_report(struct cp_declog *dl, const char *name, cp_declog_fn fn, void *data,
+		     struct cp_declog_stats *st)
+{
+	int rc = 0;
+
+	if (st)
+		*st = dl->st;
+	for (size_t i = 0; i < dl->nrecs && !rc; i++) {
+		struct rec *r = &dl->recs[i];
+		struct cp_declog_entry e = {
+			.name = name,
+			.row = r->row,
+			.line = r->line,
+			.text = r->text,
+			.target = r->error ? NULL : &r->t,
+			.failures = r->failures,
+			.err_index = r->err_index ? r->err_index : "",
+			.error_text = r->error_text ? r->error_text : "",
+			.error = r->error,
+			.first_seen = r->first,
+			.last_seen = r->last,
+		};
+		rc = fn(&e, data);
+	}
+	clear(dl);
+	return rc;
+}
+
+void cp_declog_free(struct cp_declog *dl)
+{
+	if (!dl)
+		return;
+	clear(dl);
+	free(dl);
+}
+
+/* ---- the GUI CSV export: rows ------------------------------------------ */
+
+struct reader {
+	struct csv csv;
+	int col[COL_N];       /* field index of each column, -1 if absent */
+	size_t ncols;         /* fields in the header */
+	struct cp_declog *dl;
+};
+
+static const char *value(struct reader *rd, enum col col)
+{
+	return rd->col[col] < 0 ? "" : csv_field(&rd->csv, (size_t)rd->col[col]);
+}
+
+/* Files a data row; returns 0 or -1 (no memory). */
+static int one_row(struct reader *rd, const struct csv_rec *cr, size_t row)
+{
+	struct cp_declog_row r = { .row = row, .line = cr->line };
+
+	if (cr->toolong)
+		return bad_row(rd->dl, row, cr->line, "row is %zu bytes long, more than "
+			       CP_DECLOG_STR(CP_DECLOG_MAX_ROW), cr->bytes);
+	if (cr->nul_field)
+		return bad_row(rd->dl, row, cr->line, "NUL byte in field %zu", cr->nul_field);
+	if (cr->syntax)
+		return bad_row(rd->dl, row, cr->line, "%s in field %zu", cr->syntax,
+			       cr->syntax_field);
+	if (rd->csv.nfld != rd->ncols)
+		return bad_row(rd->dl, row, cr->line, "%zu fields where the header has %zu",
+			       rd->csv.nfld, rd->ncols);
+	r.type = value(rd, COL_TYPE);
+	r.time = rd->col[COL_GENTIME] >= 0 ? value(rd, COL_GENTIME) : value(rd, COL_TIME);
+	r.sni = value(rd, COL_SNI);
+	r.dst = value(rd, COL_DST);
+	r.dport = value(rd, COL_DPORT);
+	r.err_index = value(rd, COL_ERR_INDEX);
+	r.error = value(rd, COL_ERROR);
+	return cp_declog_add_record(rd->dl, &r);
 }
 
 /* ---- header --------------------------------------------------------- */
@@ -709,12 +912,12 @@ static int header(struct reader *rd, const struct csv_rec *cr, size_t row)
 
 	if (cr->toolong || cr->nul_field || cr->syntax) {
 		if (cr->toolong)
-			return add_error(rd, row, cr->line, "header row is %zu bytes long, "
+			return add_error(rd->dl, row, cr->line, "header row is %zu bytes long, "
 					 "more than " CP_DECLOG_STR(CP_DECLOG_MAX_ROW), cr->bytes) ? -1 : 1;
 		if (cr->nul_field)
-			return add_error(rd, row, cr->line, "NUL byte in field %zu of the "
+			return add_error(rd->dl, row, cr->line, "NUL byte in field %zu of the "
 					 "header row", cr->nul_field) ? -1 : 1;
-		return add_error(rd, row, cr->line, "%s in field %zu of the header row",
+		return add_error(rd->dl, row, cr->line, "%s in field %zu of the header row",
 				 cr->syntax, cr->syntax_field) ? -1 : 1;
 	}
 	for (k = 0; k < COL_N; k++)
@@ -740,7 +943,7 @@ static int header(struct reader *rd, const struct csv_rec *cr, size_t row)
 			 *missing ? "; " : "");
 	if (!*missing)
 		return 0;
-	return add_error(rd, row, cr->line, "the header row names no column for %s; "
+	return add_error(rd->dl, row, cr->line, "the header row names no column for %s; "
 			 "the first row must name the columns, as a PAN-OS export does",
 			 missing) ? -1 : 1;
 }
@@ -772,8 +975,8 @@ static int read_all(struct reader *rd)
 				break;
 			continue;
 		}
-		if (rd->st.rows == CP_DECLOG_MAX_ROWS) {
-			rc = add_error(rd, row, cr.line, "more than " CP_DECLOG_STR(CP_DECLOG_MAX_ROWS)
+		if (rd->dl->st.rows == CP_DECLOG_MAX_ROWS) {
+			rc = add_error(rd->dl, row, cr.line, "more than " CP_DECLOG_STR(CP_DECLOG_MAX_ROWS)
 				       " data rows; the rest of the export is not read");
 			break;
 		}
@@ -783,15 +986,15 @@ static int read_all(struct reader *rd)
 	}
 	if (rc < 0)
 		return -1;
-	if (!have_header && add_error(rd, 0, 0, "empty file: no header row naming the columns"))
+	if (!have_header && add_error(rd->dl, 0, 0, "empty file: no header row naming the columns"))
 		return -1;
 	return 0;
 }
 
-int cp_declog_read(FILE *f, const char *name, cp_declog_fn fn, void *data,
-		   struct cp_declog_stats *st)
+/* The GUI CSV export (and any CSV whose first row names the columns). */
+static int read_gui_csv(FILE *f, struct cp_declog *dl)
 {
-	struct reader rd = { .csv = { .f = f } };
+	struct reader rd = { .csv = { .f = f }, .dl = dl };
 	int rc = -1, saved;
 
 	rd.csv.buf = malloc(CSV_BUF);
@@ -799,34 +1002,27 @@ int cp_declog_read(FILE *f, const char *name, cp_declog_fn fn, void *data,
 		errno = ENOMEM;
 		goto out;
 	}
-	if (read_all(&rd))
-		goto out;
-	if (st)
-		*st = rd.st;
-	rc = 0;
-	for (size_t i = 0; i < rd.nrecs && !rc; i++) {
-		struct rec *r = &rd.recs[i];
-		struct cp_declog_entry e = {
-			.name = name,
-			.row = r->row,
-			.line = r->line,
-			.text = r->text,
-			.target = r->error ? NULL : &r->t,
-			.failures = r->failures,
-			.err_index = r->err_index ? r->err_index : "",
-			.error_text = r->error_text ? r->error_text : "",
-			.error = r->error,
-		};
-		rc = fn(&e, data);
-	}
+	rc = read_all(&rd);
 out:
 	saved = errno;
-	for (size_t i = 0; i < rd.nrecs; i++)
-		free_rec(&rd.recs[i]);
-	free(rd.recs);
-	free(rd.slots);
 	free(rd.csv.fld);
 	free(rd.csv.buf);
+	errno = saved;
+	return rc;
+}
+
+int cp_declog_read(FILE *f, const char *name, cp_declog_fn fn, void *data,
+		   struct cp_declog_stats *st)
+{
+	struct cp_declog *dl = cp_declog_new();
+	int rc = -1, saved;
+
+	if (!dl)
+		return -1;
+	if (read_gui_csv(f, dl) == 0)
+		rc = cp_declog_report(dl, name, fn, data, st);
+	saved = errno;
+	cp_declog_free(dl);
 	errno = saved;
 	return rc;
 }

@@ -59,6 +59,10 @@ struct cp_declog_entry {
 	const char *error_text;    /* first failure's error text, "" if none */
 	const char *error;         /* why the row or file is unusable, else
 	                              NULL */
+	const char *first_seen;    /* earliest time of the merged rows, as
+	                              normalised by cp_declog_add_record; ""
+	                              when no row had a time */
+	const char *last_seen;     /* latest time, likewise */
 };
 
 /*
@@ -70,11 +74,12 @@ struct cp_declog_entry {
 typedef int (*cp_declog_fn)(const struct cp_declog_entry *e, void *data);
 
 /* What became of the data rows (empty lines and the header not counted):
- * rows = kept + filtered + bad, and kept = targets + duplicates. */
+ * rows = kept + filtered + skipped + bad, and kept = targets + duplicates. */
 struct cp_declog_stats {
 	size_t rows;        /* data rows read */
 	size_t kept;        /* server-side failures, duplicates included */
 	size_t filtered;    /* rows that are not server-side failures */
+	size_t skipped;     /* rows of another log type than DECRYPTION */
 	size_t bad;         /* rows reported as errors */
 	size_t duplicates;  /* kept rows merged into an earlier target */
 	size_t targets;     /* unique targets reported */
@@ -92,5 +97,62 @@ struct cp_declog_stats {
  */
 int cp_declog_read(FILE *f, const char *name, cp_declog_fn fn, void *data,
 		   struct cp_declog_stats *st);
+
+/* ---- collecting rows parsed elsewhere --------------------------------
+ *
+ * The readers above parse their form into cp_declog_row and hand each row
+ * to a collector, which filters, validates, merges and reports them; a
+ * caller with rows from another source (the XML API's <entry> records)
+ * does the same:
+ *
+ *	struct cp_declog *dl = cp_declog_new();
+ *	for each record: cp_declog_add_record(dl, &row);
+ *	cp_declog_report(dl, name, fn, data, &st);
+ *	cp_declog_free(dl);
+ */
+
+/* One already-parsed log record.  NULL and "" both mean "not given". */
+struct cp_declog_row {
+	size_t row;             /* 1-based record number, for messages */
+	size_t line;            /* physical line it starts on (0: unknown) */
+	const char *type;       /* log type; rows whose type is given and is
+	                           not DECRYPTION (case ignored) are skipped */
+	const char *time;       /* when it was logged: "YYYY/MM/DD HH:MM:SS"
+	                           (PAN-OS), ISO 8601, or seconds (or ms, us)
+	                           since the epoch; other text is kept as is */
+	const char *sni;        /* server name indication */
+	const char *dst;        /* destination address, IPv4 or IPv6 */
+	const char *dport;      /* destination port, decimal */
+	const char *err_index;  /* Cipher, Version, Protocol, Certificate... */
+	const char *error;      /* the error text */
+};
+
+struct cp_declog;
+
+/* A new, empty collector, or NULL (errno ENOMEM). */
+struct cp_declog *cp_declog_new(void);
+
+/* Files one row: skipped (another log type), filtered (not a server-side
+ * failure), bad (recorded as an error entry naming the row) or kept and
+ * merged with earlier rows of the same target.  Returns 0, or -1 when
+ * memory runs out (errno ENOMEM; the collector stays usable). */
+int cp_declog_add_record(struct cp_declog *dl, const struct cp_declog_row *r);
+
+/* Counts a data row the caller could not parse as bad and records why
+ * (row 0: an error about the whole input, not counted as a row).
+ * Returns 0 or -1 (ENOMEM). */
+int cp_declog_add_bad_row(struct cp_declog *dl, size_t row, size_t line, const char *why);
+
+/* Reports the targets and bad rows, in the order they were first added,
+ * to fn as cp_declog_read does (name is each entry's name), after filling
+ * in st (may be NULL).  Returns 0 or the callback's non-zero value.  The
+ * collector is left empty and may be reused. */
+int cp_declog_report(struct cp_declog *dl, const char *name, cp_declog_fn fn, void *data,
+		     struct cp_declog_stats *st);
+
+/* The statistics so far. */
+const struct cp_declog_stats *cp_declog_stats(const struct cp_declog *dl);
+
+void cp_declog_free(struct cp_declog *dl);
 
 #endif
