@@ -23,6 +23,7 @@
 #include "commands.h"
 #include "fetch.h"
 #include "input/declog.h"
+#include "input/panoslogs.h"
 #include "input/hello_file.h"
 #include "input/list.h"
 #include "input/target.h"
@@ -63,6 +64,11 @@ static const char scan_usage[] =
 "                           JSON), once each, with the failure count\n"
 "      --log-format FORM    auto (default), gui-csv, syslog, syslog-VERSION,\n"
 "                           http-json or cdl-json\n"
+"      --from-panos-logs    scan the servers the decryption log of the --panos-host\n"
+"                           firewall shows failing on the server side, read over\n"
+"                           the XML API (the newest 5000 matching entries)\n"
+"      --since DURATION     how far back to read the log: 90m, 24h (default), 7d\n"
+"      --panos-log-wait S   seconds to wait for the firewall's log query (default 60)\n"
 "      --sni NAME           send NAME as SNI to every target without its own\n"
 "\n"
 "Output:\n"
@@ -161,6 +167,7 @@ enum {
 	OPT_NO_SIGALGS,
 	OPT_TARGET_TIMEOUT,
 	OPT_LOG_FORMAT,
+	OPT_FROM_PANOS_LOGS, OPT_SINCE, OPT_PANOS_LOG_WAIT,
 };
 
 static const struct option long_opts[] = {
@@ -198,6 +205,9 @@ static const struct option long_opts[] = {
 	{ "panos-version", required_argument, NULL, OPT_PANOS_VERSION },
 	{ "from-decryption-log", required_argument, NULL, OPT_DECLOG },
 	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+	{ "from-panos-logs", no_argument, NULL, OPT_FROM_PANOS_LOGS },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "panos-log-wait", required_argument, NULL, OPT_PANOS_LOG_WAIT },
 	{ "panos-host", required_argument, NULL, OPT_PANOS_HOST },
 	{ "panos-key-file", required_argument, NULL, OPT_PANOS_KEY_FILE },
 	{ "panos-vsys", required_argument, NULL, OPT_PANOS_VSYS },
@@ -446,6 +456,54 @@ static int load_panos_profile(const char *host, const char *key_file, const char
 	}
 	/* the key does not outlive its use */
 	OPENSSL_cleanse(key, sizeof key);
+	return rc;
+}
+
+/* --from-panos-logs: the failing servers from the firewall's decryption log. */
+static int read_panos_logs(const char *host, const char *key_file, const char *cacert, long since_s,
+			   unsigned wait_ms, bool quiet, struct target_set *set)
+{
+	char key[CP_PANOS_KEY_MAX], err[1024], name[320];
+	struct cp_panos_req rq = { .host = host, .key = key, .cacert = cacert };
+	struct cp_panos_logs_opts lo = { .since_s = since_s, .wait_ms = (long)wait_ms };
+	struct cp_panos_logs_stats ls;
+	struct cp_declog_stats st;
+	struct cp_declog *dl = NULL;
+	int rc = CP_EXIT_OK;
+
+	if (cp_panos_key_load(key_file, key, sizeof key, err, sizeof err) < 0) {
+		cp_eprintf("cipherprobe scan: --from-panos-logs: %s\n", err);
+		return CP_EXIT_DATAERR;
+	}
+	dl = cp_declog_new();
+	if (!dl) {
+		OPENSSL_cleanse(key, sizeof key);
+		cp_eprintf("cipherprobe scan: out of memory\n");
+		return CP_EXIT_OSERR;
+	}
+	if (cp_panos_fetch_logs(&rq, &lo, dl, &ls, err, sizeof err) < 0) {
+		cp_eprintf("cipherprobe scan: --from-panos-logs: %s\n", err);
+		rc = CP_EXIT_NOINPUT;
+		goto out;
+	}
+	snprintf(name, sizeof name, "%s decryption log", host);
+	if (cp_declog_report(dl, name, on_declog, set, &st)) {
+		cp_eprintf("cipherprobe scan: out of memory\n");
+		rc = CP_EXIT_OSERR;
+		goto out;
+	}
+	if (!quiet)
+		cp_eprintf("cipherprobe scan: %s (last %ld s, job %s): %zu entries, %zu server-side "
+			"failures on %zu targets, %zu entries of other failures left out, %zu bad "
+			"entries\n", name, since_s, ls.job, st.rows, st.kept, st.targets, st.filtered,
+			st.bad);
+	if (ls.capped)
+		cp_eprintf("cipherprobe scan: %s: the reply holds the most entries one query "
+			"returns (%d); older failures may be missing: give a shorter --since\n", name,
+			CP_PANOS_LOGS_MAX);
+out:
+	OPENSSL_cleanse(key, sizeof key);
+	cp_declog_free(dl);
 	return rc;
 }
 
@@ -884,6 +942,9 @@ int cmd_scan(int argc, char **argv)
 	struct cp_firewall firewall;
 	struct cp_offer captured;          /* --proxy-hello as the firewall's model */
 	const char *panos_host = NULL, *panos_key_file = NULL, *panos_vsys = NULL, *panos_dg = NULL;
+	bool from_panos_logs = false, since_given = false;
+	long since_s = CP_PANOS_SINCE_DEFAULT;
+	unsigned log_wait_ms = 0;
 	struct cp_hellofile capture = { 0 };
 	const char *cacert = NULL, *proxy_hello = NULL;
 	const char **ca_files = NULL, **ft_files = NULL;
@@ -1012,6 +1073,18 @@ int cmd_scan(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case OPT_FROM_PANOS_LOGS: from_panos_logs = true; break;
+		case OPT_SINCE:
+			if (cp_panos_parse_since(optarg, &since_s, err, sizeof err) < 0) {
+				cp_eprintf("cipherprobe scan: %s\n", err);
+				goto out;
+			}
+			since_given = true;
+			break;
+		case OPT_PANOS_LOG_WAIT:
+			if (parse_seconds("--panos-log-wait", optarg, &log_wait_ms) < 0)
+				goto out;
+			break;
 		case OPT_PANOS_HOST: panos_host = optarg; break;
 		case OPT_PANOS_KEY_FILE: panos_key_file = optarg; break;
 		case OPT_PANOS_VSYS: panos_vsys = optarg; break;
@@ -1044,6 +1117,18 @@ int cmd_scan(int argc, char **argv)
 		}
 	}
 
+	if (from_panos_logs && !panos_host) {
+		cp_eprintf("cipherprobe scan: --from-panos-logs needs --panos-host HOST\n");
+		goto out;
+	}
+	if ((since_given || log_wait_ms) && !from_panos_logs) {
+		cp_eprintf("cipherprobe scan: --since and --panos-log-wait go with --from-panos-logs\n");
+		goto out;
+	}
+	/* With --from-panos-logs the firewall is the log source; its profile is
+	 * read only when --profile-name names one and --profile is not given. */
+	bool panos_profile = panos_host && !(from_panos_logs && (profile_spec || !profile_name));
+
 	/* The profile first: a broken one should stop the run before any probe. */
 	if (verdicts) {
 		client = cp_client_find(client_name);
@@ -1056,7 +1141,7 @@ int cmd_scan(int argc, char **argv)
 			cp_eprintf("cipherprobe scan: unknown client '%s' (known:%s)", client_name, known);
 			goto out;
 		}
-		if (panos_host) {
+		if (panos_profile) {
 			if (profile_spec || !profile_name) {
 				cp_eprintf("cipherprobe scan: --panos-host needs --profile-name and excludes --profile\n");
 				goto out;
@@ -1068,7 +1153,7 @@ int cmd_scan(int argc, char **argv)
 			}
 		} else if (!profile_spec)
 			profile_spec = "panos-recommended";
-		if (panos_host) {
+		if (panos_profile) {
 			/* loaded above */
 		} else if (cp_profile_load(profile_spec, profile_name, &profile, err, sizeof err) < 0) {
 			cp_eprintf("cipherprobe scan: %s\n", err);
@@ -1175,8 +1260,18 @@ int cmd_scan(int argc, char **argv)
 				logs[i], st.rows, cp_declog_form_name(st.form), st.kept, st.targets,
 				st.filtered, st.skipped, st.bad);
 	}
+	if (from_panos_logs) {
+		rc = read_panos_logs(panos_host, panos_key_file, cacert, since_s, log_wait_ms, quiet, &set);
+		if (rc != CP_EXIT_OK)
+			goto out;
+		rc = CP_EXIT_USAGE;
+	}
 	if (set.n == 0) {
-		cp_eprintf("cipherprobe scan: no targets (give TARGET arguments, -i FILE or --from-decryption-log FILE)\n");
+		if (from_panos_logs)
+			cp_eprintf("cipherprobe scan: no targets: the decryption log of %s shows no "
+				"server-side failures in the window\n", panos_host);
+		else
+			cp_eprintf("cipherprobe scan: no targets (give TARGET arguments, -i FILE or --from-decryption-log FILE)\n");
 		goto out;
 	}
 	set_finish(&set, replay);

@@ -256,6 +256,17 @@ void cp_panos_relabel(const char *host, const char *label, char *err, size_t err
 	relabel(host, label, err, errlen);
 }
 
+/* For input/panoslogs.c (panosapi.h). */
+int cp_panos_check_host(const char *host, char *err, size_t errlen)
+{
+	return check_host(host, err, errlen);
+}
+
+void cp_panos_redact_key(const char *key, char *err, size_t errlen)
+{
+	redact_key(key, err, errlen);
+}
+
 /*
  * GETs one XPath with the key in X-PAN-KEY.  On R_FOUND rs holds the body
  * (the caller frees it); otherwise rs is freed and, for R_FAIL, err is set.

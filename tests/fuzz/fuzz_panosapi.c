@@ -22,6 +22,15 @@
  * holds the API key, even when the firewall's reply quotes it; classify
  * answers one of its four values and words every failure as "HOST: ...";
  * relabel leaves "HOST: why".
+ *
+ * Flag 'l' on line 1 plays the decryption-log job instead
+ * (input/panoslogs.h, --from-panos-logs): line 2 is ignored, the replies
+ * answer the submit, the polls and the finish in turn, and each is also
+ * given to cp_panos_logs_parse alone.  Invariants: every request is a
+ * type=log GET with the key in X-PAN-KEY only; the polls end (the wait
+ * bound counts the pauses, which take no time here); the parse answers
+ * 0 or -1 with "HOST: why", hands out at most CP_PANOS_LOGS_MAX entries
+ * with terminated fields within their caps; no message holds the key.
  */
 #include "config.h"
 
@@ -32,6 +41,8 @@
 
 #include "fetch.h"
 #include "fuzz.h"
+#include "input/declog.h"
+#include "input/panoslogs.h"
 #include "policy/panosapi.h"
 #include "policy/profile.h"
 
@@ -51,6 +62,7 @@ struct firewall {
 };
 
 static struct firewall fw;
+static bool logs_mode;   /* flag 'l': the log job, not a profile */
 
 static bool terminated(const char *s, size_t size)
 {
@@ -80,12 +92,13 @@ static int canned_get(const struct cp_http_req *rq, struct cp_http_resp *rs, cha
 		      size_t errlen)
 {
 	static const char url[] = "https://" HOST "/api/?type=config&action=show&xpath=";
+	static const char log_url[] = "https://" HOST "/api/?type=log&";
 	struct reply r = { "", 0 };
 	long status = 200;
 	bool have;
 
 	memset(rs, 0, sizeof *rs);
-	FUZZ_CHECK(rq->url != NULL && starts(rq->url, url));
+	FUZZ_CHECK(rq->url != NULL && starts(rq->url, logs_mode ? log_url : url));
 	FUZZ_CHECK(strstr(rq->url, KEY) == NULL);
 	FUZZ_CHECK(rq->nheaders == 1 && strcmp(rq->headers[0].name, "X-PAN-KEY") == 0 &&
 		   strcmp(rq->headers[0].value, KEY) == 0);
@@ -195,6 +208,73 @@ static void check_relabel(const struct reply *r)
 	FUZZ_CHECK(terminated(err, 8) && strncmp(err, HOST, 7) == 0);
 }
 
+static int check_entry(const struct cp_panos_log_entry *e, void *data)
+{
+	size_t *n = data;
+
+	FUZZ_CHECK(e->index == ++*n && *n <= CP_PANOS_LOGS_MAX);
+	FUZZ_CHECK(strlen(e->time) < CP_PANOS_LOG_FIELD_MAX && strlen(e->sni) < CP_PANOS_LOG_FIELD_MAX &&
+		   strlen(e->dst) < CP_PANOS_LOG_FIELD_MAX && strlen(e->dport) < CP_PANOS_LOG_FIELD_MAX &&
+		   strlen(e->err_index) < CP_PANOS_LOG_FIELD_MAX &&
+		   strlen(e->error) < CP_PANOS_LOG_FIELD_MAX &&
+		   strlen(e->tls_version) < CP_PANOS_LOG_FIELD_MAX);
+	return 0;
+}
+
+static void check_logs_parse(const struct reply *r)
+{
+	struct cp_panos_logs_reply out;
+	char err[512], *body;
+	size_t n = 0;
+	int rc;
+
+	body = malloc(r->n ? r->n : 1);
+	if (body == NULL)
+		return;
+	memcpy(body, r->p, r->n);
+	memset(err, 'x', sizeof err);
+	rc = cp_panos_logs_parse(body, r->n, HOST, check_entry, &n, &out, err, sizeof err);
+	FUZZ_CHECK(rc == 0 || rc == -1);
+	FUZZ_CHECK(terminated(err, sizeof err));
+	if (rc < 0)
+		FUZZ_CHECK(starts(err, HOST ": "));
+	else
+		FUZZ_CHECK(out.entries == n && terminated(out.job, sizeof out.job) &&
+			   terminated(out.status, sizeof out.status));
+	free(body);
+}
+
+static void no_sleep(long ms)
+{
+	(void)ms;
+}
+
+static int check_logs(const struct cp_panos_req *rq)
+{
+	struct cp_panos_logs_opts o = { .wait_ms = 5000, .now = 1795780800, .sleep_ms = no_sleep };
+	struct cp_panos_logs_stats st;
+	struct cp_declog *dl = cp_declog_new();
+	char err[1024];
+	int rc;
+
+	for (size_t i = 0; i < fw.nr; i++)
+		check_logs_parse(&fw.r[i]);
+	if (dl == NULL)
+		return 0;
+	memset(err, 'x', sizeof err);
+	fw.next = 0;
+	rc = cp_panos_fetch_logs(rq, &o, dl, &st, err, sizeof err);
+	FUZZ_CHECK(rc == 0 || rc == -1);
+	FUZZ_CHECK(terminated(err, sizeof err));
+	FUZZ_CHECK(!holds_key(err));
+	/* the submit, the polls a 5 s bound allows, the finish */
+	FUZZ_CHECK(fw.next <= 2 + 12 && st.polls <= 12);
+	if (rc != 0)
+		FUZZ_CHECK(err[0] != '\0');
+	cp_declog_free(dl);
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *nl;
@@ -227,6 +307,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (strchr(flags, 'd'))
 		rq.device_group = "DG1";
 	split_replies(p, n);
+	logs_mode = strchr(flags, 'l') != NULL;
+	if (logs_mode)
+		return check_logs(&rq);
 
 	for (size_t i = 0; i < fw.nr; i++) {
 		check_classify(&fw.r[i]);

@@ -21,6 +21,15 @@ Launch modes (--mode):
             --config fixture (a PAN-OS running config) that X selects, as
             an API reply (code 19), or code 7 when X selects nothing.  The
             X-PAN-KEY header must equal --api-key, else HTTP 403.
+            GET /api/?type=log&log-type=decryption&nlogs=N&query=Q: a log
+            query job, as PAN-OS runs it: the reply names job 1, 2, ...;
+            type=log&action=get&job-id=J answers status ACT the first time,
+            then FIN with the <entry> elements of --log-entries (an XML
+            fragment); type=log&action=finish stops it.  --log-job-file
+            holds what the next submit gets: "ok" (default), "error" (a
+            status="error" reply, "Invalid query") or "never" (the job stays
+            ACT).  A query without a "(receive_time geq 'YYYY/MM/DD
+            HH:MM:SS')" clause, or nlogs above 5000, is an "Invalid query".
   error     every request: a status="error" reply with a <msg> of two lines
             (or the body in --error-file, raw bytes, for hostile messages)
   garbage   every request: a 200 whose body is not XML
@@ -46,6 +55,7 @@ parameter appeared in the request target).
 import argparse
 import json
 import os
+import re
 import ssl
 import sys
 import threading
@@ -86,6 +96,7 @@ class Server(ThreadingMixIn, HTTPServer):
         self.lock = threading.Lock()
         self.counts = {}
         self.config = None
+        self.jobs = {}
         if opts.config:
             self.config = ET.parse(opts.config).getroot()
         HTTPServer.__init__(self, ("127.0.0.1", 0), Handler)
@@ -179,6 +190,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send(403, DENIED_REPLY, "application/xml")
             return
         q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        if q.get("type") == ["log"]:
+            self.log_job(q)
+            return
         xpath = (q.get("xpath") or [""])[0]
         if (q.get("type") != ["config"] or q.get("action") not in (["show"], ["get"])
                 or not xpath.startswith("/config/") or srv.config is None):
@@ -199,6 +213,61 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200, '<response status="success" code="19">'
                   '<result total-count="1" count="1">' + inner + '</result></response>',
                   "application/xml")
+
+    def log_job(self, q):
+        srv = self.server
+        xml = "application/xml"
+        action = (q.get("action") or [""])[0]
+        if action == "":
+            mode = "ok"
+            if srv.opts.log_job_file and os.path.exists(srv.opts.log_job_file):
+                with open(srv.opts.log_job_file, encoding="ascii") as f:
+                    mode = f.read().strip() or "ok"
+            query = (q.get("query") or [""])[0]
+            nlogs = (q.get("nlogs") or ["20"])[0]
+            if (mode == "error" or q.get("log-type") != ["decryption"]
+                    or not re.search(r"\(receive_time geq '\d{4}/\d\d/\d\d "
+                                     r"\d\d:\d\d:\d\d'\)", query)
+                    or not nlogs.isdigit() or int(nlogs) > 5000):
+                self.send(200, '<response status="error"><msg><line>Invalid query'
+                          '</line></msg></response>', xml)
+                return
+            with srv.lock:
+                job = len(srv.jobs) + 1
+                srv.jobs[job] = {"mode": mode, "polls": 0}
+            self.send(200, '<response status="success"><result><msg><line>query job '
+                      'enqueued with jobid %d</line></msg><job>%d</job></result>'
+                      '</response>' % (job, job), xml)
+            return
+        jid = (q.get("job-id") or [""])[0]
+        job = srv.jobs.get(int(jid)) if jid.isdigit() else None
+        if job is None:
+            self.send(200, '<response status="error"><msg><line>Invalid job id'
+                      '</line></msg></response>', xml)
+            return
+        if action == "finish":
+            job["mode"] = "finished"
+            self.send(200, '<response status="success"><result>Job %s finished'
+                      '</result></response>' % jid, xml)
+            return
+        with srv.lock:
+            job["polls"] += 1
+            polls = job["polls"]
+        if job["mode"] != "ok" or polls < 2:
+            self.send(200, '<response status="success"><result><job><tenq>x</tenq>'
+                      '<id>%s</id><status>ACT</status><cached-logs>0</cached-logs>'
+                      '</job><log><logs count="0" progress="10"/></log></result>'
+                      '</response>' % jid, xml)
+            return
+        entries = ""
+        if srv.opts.log_entries:
+            with open(srv.opts.log_entries, encoding="utf-8") as f:
+                entries = f.read()
+        count = entries.count("<entry")
+        self.send(200, '<response status="success"><result><job><tenq>x</tenq>'
+                  '<id>%s</id><status>FIN</status><cached-logs>%d</cached-logs></job>'
+                  '<log><logs count="%d" progress="100">%s</logs></log></result>'
+                  '</response>' % (jid, count, count, entries), xml)
 
     def mode_error(self, arg):
         if self.server.opts.error_file:
@@ -270,6 +339,8 @@ def main():
     # must only ever name loopback targets
     ap.add_argument("--list-file")
     ap.add_argument("--error-file")
+    ap.add_argument("--log-entries")
+    ap.add_argument("--log-job-file")
     opts = ap.parse_args()
 
     tls = None
