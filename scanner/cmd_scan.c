@@ -27,6 +27,7 @@
 #include "input/list.h"
 #include "input/target.h"
 #include "output/file.h"
+#include "output/metrics.h"
 #include "output/output.h"
 #include "output/sanitize.h"
 #include "util.h"
@@ -68,6 +69,8 @@ static const char scan_usage[] =
 "      --jsonl              one JSON object per line, as each target finishes\n"
 "  -o, --output FILE        write to FILE (atomically: temp file + rename)\n"
 "      --color WHEN         auto (default), always, never\n"
+"      --metrics FILE       also write Prometheus metrics to FILE (atomically), for\n"
+"                           node_exporter's textfile collector\n"
 "  -q, --quiet              no progress line on stderr\n"
 "  -v, --verbose            more detail in text output\n"
 "\n"
@@ -157,6 +160,7 @@ enum {
 	OPT_CA_FILE, OPT_FORWARD_TRUST_CA,
 	OPT_NO_SIGALGS,
 	OPT_TARGET_TIMEOUT,
+	OPT_METRICS,
 };
 
 static const struct option long_opts[] = {
@@ -204,6 +208,7 @@ static const struct option long_opts[] = {
 	{ "notify", required_argument, NULL, OPT_NOTIFY },
 	{ "notify-on", required_argument, NULL, OPT_NOTIFY_ON },
 	{ "notify-required", no_argument, NULL, OPT_NOTIFY_REQUIRED },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -495,6 +500,7 @@ struct run_ctx {
 	uint64_t last_progress_ms;
 	uint64_t started_ms;
 	size_t total;
+	struct cp_metrics *metrics;  /* --metrics, else NULL */
 };
 
 static uint64_t mono_ms(void)
@@ -562,6 +568,8 @@ static void on_result(void *data, struct cp_result *r)
 		else
 			c->sum.incompatible++;
 	}
+	if (c->metrics && cp_metrics_add(c->metrics, r) < 0)
+		c->nomem = 1;
 	if (c->hold) {
 		if (!push_result(&c->held, &c->nheld, &c->capheld, r)) {
 			c->nomem = 1;
@@ -782,6 +790,32 @@ static void on_progress(void *data, size_t done, size_t total, size_t inflight, 
 	fflush(stderr);
 }
 
+/* --metrics FILE: the Prometheus exposition of the run, written
+ * atomically (a textfile collector never reads half a file); "-" is
+ * stdout.  0, or -1 after a message. */
+static int write_metrics(const char *path, struct run_ctx *c)
+{
+	struct cp_atomic at = { 0 };
+	char err[512];
+	FILE *f = cp_atomic_open(path, &at, err, sizeof err);
+
+	if (!f) {
+		cp_eprintf("cipherprobe scan: --metrics: cannot write %s: %s\n", path, err);
+		return -1;
+	}
+	if (cp_metrics_write(c->metrics, &c->sum, (double)(mono_ms() - c->started_ms) / 1000.0,
+			     time(NULL), f) < 0) {
+		cp_eprintf("cipherprobe scan: --metrics: writing %s failed: %s\n", path, strerror(errno));
+		cp_atomic_abort(&at);
+		return -1;
+	}
+	if (cp_atomic_commit(&at) < 0) {
+		cp_eprintf("cipherprobe scan: --metrics: cannot write %s: %s\n", path, at.err);
+		return -1;
+	}
+	return 0;
+}
+
 /* One PEM file into a store; a usage-grade message naming the option and
  * the file.  CP_EXIT_OK, CP_EXIT_NOINPUT (missing) or CP_EXIT_DATAERR. */
 static int trust_file(struct cp_trust *t, const char *opt, const char *path)
@@ -852,7 +886,7 @@ int cmd_scan(int argc, char **argv)
 {
 	struct cp_scan_opts so;
 	struct target_set set = { 0 };
-	const char *outfmt = "text", *outpath = NULL, *color = "auto";
+	const char *outfmt = "text", *outpath = NULL, *color = "auto", *metrics_path = NULL;
 	const char **inputs = NULL, **logs = NULL;
 	size_t ninputs = 0, nlogs = 0;
 	bool quiet = false, verdicts = true, verify = false;
@@ -902,6 +936,7 @@ int cmd_scan(int argc, char **argv)
 		switch (opt) {
 		case 'i': inputs[ninputs++] = optarg; break;
 		case 'o': outpath = optarg; break;
+		case OPT_METRICS: metrics_path = optarg; break;
 		case OPT_JSON: outfmt = "json"; break;
 		case OPT_JSONL: outfmt = "jsonl"; break;
 		case OPT_TEXT: outfmt = "text"; break;
@@ -1155,6 +1190,11 @@ int cmd_scan(int argc, char **argv)
 	cp_atomic_cleanup_on_signals();
 	ctx.ops = cp_output_find(outfmt);
 	ctx.total = set.n;
+	if (metrics_path && !(ctx.metrics = cp_metrics_new())) {
+		cp_eprintf("cipherprobe scan: out of memory\n");
+		rc = CP_EXIT_OSERR;
+		goto out;
+	}
 	if (outpath && strcmp(outpath, "-")) {
 		ctx.out.f = cp_atomic_open(outpath, &at, err, sizeof err);
 		if (!ctx.out.f) {
@@ -1241,6 +1281,10 @@ int cmd_scan(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (metrics_path && write_metrics(metrics_path, &ctx) < 0) {
+		rc = CP_EXIT_CANTCREAT;
+		goto out;
+	}
 	if (wout.state_failed)
 		rc = wout.state_unusable ? CP_EXIT_DATAERR : CP_EXIT_CANTCREAT;
 	else if (wout.notify_failed && wo.notify_required)
@@ -1271,5 +1315,6 @@ out:
 	cp_trust_free(forward_trust);
 	cp_intercept_set_free(ctx.intercept);
 	cp_intercept_clear(&icpt);
+	cp_metrics_free(ctx.metrics);
 	return rc;
 }
