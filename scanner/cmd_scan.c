@@ -256,7 +256,8 @@ static int set_push(struct target_set *s, struct cp_target *pt, const char *inpu
 		s->parsed[i] = *pt;
 		memset(pt, 0, sizeof *pt);
 	} else {
-		s->parsed[i].input = strdup(input ? input : "");
+		/* an unusable target is shown too: without URL secrets */
+		s->parsed[i].input = cp_target_redact(input ? input : "");
 		s->errors[i] = strdup(error);
 		if (!s->parsed[i].input || !s->errors[i]) {
 			free(s->parsed[i].input);
@@ -311,7 +312,7 @@ static void set_finish(struct target_set *s, const struct cp_replay_hello *repla
 			t->sni = p->sni;
 		} else if (s->sni_override) {
 			t->sni_set = true;
-			t->sni = s->sni_override;
+			t->sni = *s->sni_override ? s->sni_override : NULL;
 		}
 	}
 }
@@ -915,6 +916,7 @@ int cmd_scan(int argc, char **argv)
 	struct cp_atomic at = { 0 };
 	bool at_open = false;
 	char err[512];
+	char *sni_override = NULL;    /* --sni, checked and lower-cased */
 
 	cp_scan_opts_default(&so);
 	memset(&ctx, 0, sizeof ctx);
@@ -1009,7 +1011,24 @@ int cmd_scan(int argc, char **argv)
 			if (parse_uint("--retries", optarg, 0, 5, &so.retries))
 				goto out;
 			break;
-		case OPT_SNI: set.sni_override = optarg; break;
+		case OPT_SNI: {
+			/* checked as a ",SNI" suffix is: a bad name fails every target */
+			int st;
+			free(sni_override);
+			st = cp_target_check_sni(optarg, &sni_override, err, sizeof err);
+			if (st == CP_TARGET_NOMEM) {
+				cp_eprintf("cipherprobe scan: out of memory\n");
+				rc = CP_EXIT_OSERR;
+				goto out;
+			}
+			if (st) {
+				cp_eprintf("cipherprobe scan: --sni: %s\n", err);
+				goto out;
+			}
+			/* "" sends no SNI at all, as "host," does */
+			set.sni_override = sni_override ? sni_override : "";
+			break;
+		}
 		case OPT_PROFILE: profile_spec = optarg; break;
 		case OPT_PROFILE_NAME: profile_name = optarg; break;
 		case OPT_CLIENT: client_name = optarg; break;
@@ -1316,5 +1335,6 @@ out:
 	cp_intercept_set_free(ctx.intercept);
 	cp_intercept_clear(&icpt);
 	cp_metrics_free(ctx.metrics);
+	free(sni_override);
 	return rc;
 }
