@@ -45,7 +45,12 @@
 #include "tls/wire.h"
 #include "probe/scan.h"
 #include "registry.h"
+#include "secretfile.h"
 #include "watch.h"
+
+/* --notify-url-file: room for the URL; the environment variable after it */
+#define CP_NOTIFY_URL_MAX 4096
+#define CP_NOTIFY_URL_ENV "CIPHERPROBE_NOTIFY_URL"
 
 static const char scan_usage[] =
 "usage: cipherprobe scan [OPTIONS] [TARGET...]\n"
@@ -112,6 +117,8 @@ static const char scan_usage[] =
 "      --state FILE         compare with the scan saved in FILE (if any), report\n"
 "                           regressions, then save this scan there atomically\n"
 "      --notify URL         POST a JSON message (Slack/Teams webhook compatible)\n"
+"      --notify-url-file F  the webhook URL, in a file only its owner can read\n"
+"                           (else from CIPHERPROBE_NOTIFY_URL; --notify wins)\n"
 "      --notify-on WHEN     regression (default), incompatible, always\n"
 "      --notify-required    a failed notification makes the run fail (exit 75)\n"
 "\n"
@@ -161,6 +168,7 @@ enum {
 	OPT_NO_SIGALGS,
 	OPT_TARGET_TIMEOUT,
 	OPT_METRICS,
+	OPT_NOTIFY_URL_FILE,
 };
 
 static const struct option long_opts[] = {
@@ -207,6 +215,7 @@ static const struct option long_opts[] = {
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "notify", required_argument, NULL, OPT_NOTIFY },
 	{ "notify-on", required_argument, NULL, OPT_NOTIFY_ON },
+	{ "notify-url-file", required_argument, NULL, OPT_NOTIFY_URL_FILE },
 	{ "notify-required", no_argument, NULL, OPT_NOTIFY_REQUIRED },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "help", no_argument, NULL, 'h' },
@@ -917,6 +926,8 @@ int cmd_scan(int argc, char **argv)
 	bool at_open = false;
 	char err[512];
 	char *sni_override = NULL;    /* --sni, checked and lower-cased */
+	const char *notify_url_file = NULL;
+	char *notify_url = NULL;      /* read from --notify-url-file */
 
 	cp_scan_opts_default(&so);
 	memset(&ctx, 0, sizeof ctx);
@@ -1046,6 +1057,7 @@ int cmd_scan(int argc, char **argv)
 		case OPT_FORWARD_TRUST_CA: ft_files[nft_files++] = optarg; break;
 		case OPT_STATE: wo.state = optarg; break;
 		case OPT_NOTIFY: wo.notify_url = optarg; break;
+		case OPT_NOTIFY_URL_FILE: notify_url_file = optarg; break;
 		case OPT_NOTIFY_REQUIRED: wo.notify_required = true; break;
 		case OPT_NOTIFY_ON:
 			if (!strcmp(optarg, "regression"))
@@ -1067,6 +1079,28 @@ int cmd_scan(int argc, char **argv)
 			cp_eprintf("see 'cipherprobe scan --help'\n");
 			goto out;
 		}
+	}
+
+	/* The webhook URL holds a secret: --notify, else a private file, else
+	 * the environment (never on a command line that ps shows). */
+	if (!wo.notify_url && notify_url_file) {
+		notify_url = malloc(CP_NOTIFY_URL_MAX);
+		if (!notify_url) {
+			cp_eprintf("cipherprobe scan: out of memory\n");
+			rc = CP_EXIT_OSERR;
+			goto out;
+		}
+		if (cp_secret_file_read(notify_url_file, "webhook URL", notify_url, CP_NOTIFY_URL_MAX, err,
+					sizeof err) < 0) {
+			cp_eprintf("cipherprobe scan: --notify-url-file %s\n", err);
+			rc = access(notify_url_file, F_OK) < 0 ? CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
+			goto out;
+		}
+		wo.notify_url = notify_url;
+	} else if (!wo.notify_url) {
+		const char *env = getenv(CP_NOTIFY_URL_ENV);
+		if (env && *env)
+			wo.notify_url = env;
 	}
 
 	/* The profile first: a broken one should stop the run before any probe. */
@@ -1336,5 +1370,9 @@ out:
 	cp_intercept_clear(&icpt);
 	cp_metrics_free(ctx.metrics);
 	free(sni_override);
+	if (notify_url) {
+		explicit_bzero(notify_url, CP_NOTIFY_URL_MAX);
+		free(notify_url);
+	}
 	return rc;
 }
