@@ -28,6 +28,7 @@
 #include "input/list.h"
 #include "input/target.h"
 #include "output/file.h"
+#include "output/metrics.h"
 #include "output/output.h"
 #include "output/sanitize.h"
 #include "util.h"
@@ -45,7 +46,12 @@
 #include "tls/wire.h"
 #include "probe/scan.h"
 #include "registry.h"
+#include "secretfile.h"
 #include "watch.h"
+
+/* --notify-url-file: room for the URL; the environment variable after it */
+#define CP_NOTIFY_URL_MAX 4096
+#define CP_NOTIFY_URL_ENV "CIPHERPROBE_NOTIFY_URL"
 
 static const char scan_usage[] =
 "usage: cipherprobe scan [OPTIONS] [TARGET...]\n"
@@ -77,6 +83,8 @@ static const char scan_usage[] =
 "      --jsonl              one JSON object per line, as each target finishes\n"
 "  -o, --output FILE        write to FILE (atomically: temp file + rename)\n"
 "      --color WHEN         auto (default), always, never\n"
+"      --metrics FILE       also write Prometheus metrics to FILE (atomically), for\n"
+"                           node_exporter's textfile collector\n"
 "  -q, --quiet              no progress line on stderr\n"
 "  -v, --verbose            more detail in text output\n"
 "\n"
@@ -118,6 +126,8 @@ static const char scan_usage[] =
 "      --state FILE         compare with the scan saved in FILE (if any), report\n"
 "                           regressions, then save this scan there atomically\n"
 "      --notify URL         POST a JSON message (Slack/Teams webhook compatible)\n"
+"      --notify-url-file F  the webhook URL, in a file only its owner can read\n"
+"                           (else from CIPHERPROBE_NOTIFY_URL; --notify wins)\n"
 "      --notify-on WHEN     regression (default), incompatible, always\n"
 "      --notify-required    a failed notification makes the run fail (exit 75)\n"
 "\n"
@@ -168,6 +178,8 @@ enum {
 	OPT_TARGET_TIMEOUT,
 	OPT_LOG_FORMAT,
 	OPT_FROM_PANOS_LOGS, OPT_SINCE, OPT_PANOS_LOG_WAIT,
+	OPT_METRICS,
+	OPT_NOTIFY_URL_FILE,
 };
 
 static const struct option long_opts[] = {
@@ -218,7 +230,9 @@ static const struct option long_opts[] = {
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "notify", required_argument, NULL, OPT_NOTIFY },
 	{ "notify-on", required_argument, NULL, OPT_NOTIFY_ON },
+	{ "notify-url-file", required_argument, NULL, OPT_NOTIFY_URL_FILE },
 	{ "notify-required", no_argument, NULL, OPT_NOTIFY_REQUIRED },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -272,7 +286,8 @@ static int set_push(struct target_set *s, struct cp_target *pt, const char *inpu
 		s->parsed[i] = *pt;
 		memset(pt, 0, sizeof *pt);
 	} else {
-		s->parsed[i].input = strdup(input ? input : "");
+		/* an unusable target is shown too: without URL secrets */
+		s->parsed[i].input = cp_target_redact(input ? input : "");
 		s->errors[i] = strdup(error);
 		if (!s->parsed[i].input || !s->errors[i]) {
 			free(s->parsed[i].input);
@@ -331,7 +346,7 @@ static void set_finish(struct target_set *s, const struct cp_replay_hello *repla
 			t->sni = p->sni;
 		} else if (s->sni_override) {
 			t->sni_set = true;
-			t->sni = s->sni_override;
+			t->sni = *s->sni_override ? s->sni_override : NULL;
 		}
 	}
 }
@@ -582,6 +597,7 @@ struct run_ctx {
 	uint64_t last_progress_ms;
 	uint64_t started_ms;
 	size_t total;
+	struct cp_metrics *metrics;  /* --metrics, else NULL */
 };
 
 static bool push_result(struct cp_result ***arr, size_t *n, size_t *cap, struct cp_result *r)
@@ -642,6 +658,8 @@ static void on_result(void *data, struct cp_result *r)
 		else
 			c->sum.incompatible++;
 	}
+	if (c->metrics && cp_metrics_add(c->metrics, r) < 0)
+		c->nomem = 1;
 	if (c->hold) {
 		if (!push_result(&c->held, &c->nheld, &c->capheld, r)) {
 			c->nomem = 1;
@@ -862,6 +880,32 @@ static void on_progress(void *data, size_t done, size_t total, size_t inflight, 
 	fflush(stderr);
 }
 
+/* --metrics FILE: the Prometheus exposition of the run, written
+ * atomically (a textfile collector never reads half a file); "-" is
+ * stdout.  0, or -1 after a message. */
+static int write_metrics(const char *path, struct run_ctx *c)
+{
+	struct cp_atomic at = { 0 };
+	char err[512];
+	FILE *f = cp_atomic_open(path, &at, err, sizeof err);
+
+	if (!f) {
+		cp_eprintf("cipherprobe scan: --metrics: cannot write %s: %s\n", path, err);
+		return -1;
+	}
+	if (cp_metrics_write(c->metrics, &c->sum, (double)(mono_ms() - c->started_ms) / 1000.0,
+			     time(NULL), f) < 0) {
+		cp_eprintf("cipherprobe scan: --metrics: writing %s failed: %s\n", path, strerror(errno));
+		cp_atomic_abort(&at);
+		return -1;
+	}
+	if (cp_atomic_commit(&at) < 0) {
+		cp_eprintf("cipherprobe scan: --metrics: cannot write %s: %s\n", path, at.err);
+		return -1;
+	}
+	return 0;
+}
+
 /* One PEM file into a store; a usage-grade message naming the option and
  * the file.  CP_EXIT_OK, CP_EXIT_NOINPUT (missing) or CP_EXIT_DATAERR. */
 static int trust_file(struct cp_trust *t, const char *opt, const char *path)
@@ -932,7 +976,7 @@ int cmd_scan(int argc, char **argv)
 {
 	struct cp_scan_opts so;
 	struct target_set set = { 0 };
-	const char *outfmt = "text", *outpath = NULL, *color = "auto";
+	const char *outfmt = "text", *outpath = NULL, *color = "auto", *metrics_path = NULL;
 	const char **inputs = NULL, **logs = NULL;
 	size_t ninputs = 0, nlogs = 0;
 	struct cp_declog_format logfmt = { .form = CP_DECLOG_AUTO };
@@ -965,6 +1009,9 @@ int cmd_scan(int argc, char **argv)
 	struct cp_atomic at = { 0 };
 	bool at_open = false;
 	char err[512];
+	char *sni_override = NULL;    /* --sni, checked and lower-cased */
+	const char *notify_url_file = NULL;
+	char *notify_url = NULL;      /* read from --notify-url-file */
 
 	cp_scan_opts_default(&so);
 	memset(&ctx, 0, sizeof ctx);
@@ -986,6 +1033,7 @@ int cmd_scan(int argc, char **argv)
 		switch (opt) {
 		case 'i': inputs[ninputs++] = optarg; break;
 		case 'o': outpath = optarg; break;
+		case OPT_METRICS: metrics_path = optarg; break;
 		case OPT_JSON: outfmt = "json"; break;
 		case OPT_JSONL: outfmt = "jsonl"; break;
 		case OPT_TEXT: outfmt = "text"; break;
@@ -1058,7 +1106,24 @@ int cmd_scan(int argc, char **argv)
 			if (parse_uint("--retries", optarg, 0, 5, &so.retries))
 				goto out;
 			break;
-		case OPT_SNI: set.sni_override = optarg; break;
+		case OPT_SNI: {
+			/* checked as a ",SNI" suffix is: a bad name fails every target */
+			int st;
+			free(sni_override);
+			st = cp_target_check_sni(optarg, &sni_override, err, sizeof err);
+			if (st == CP_TARGET_NOMEM) {
+				cp_eprintf("cipherprobe scan: out of memory\n");
+				rc = CP_EXIT_OSERR;
+				goto out;
+			}
+			if (st) {
+				cp_eprintf("cipherprobe scan: --sni: %s\n", err);
+				goto out;
+			}
+			/* "" sends no SNI at all, as "host," does */
+			set.sni_override = sni_override ? sni_override : "";
+			break;
+		}
 		case OPT_PROFILE: profile_spec = optarg; break;
 		case OPT_PROFILE_NAME: profile_name = optarg; break;
 		case OPT_CLIENT: client_name = optarg; break;
@@ -1094,6 +1159,7 @@ int cmd_scan(int argc, char **argv)
 		case OPT_FORWARD_TRUST_CA: ft_files[nft_files++] = optarg; break;
 		case OPT_STATE: wo.state = optarg; break;
 		case OPT_NOTIFY: wo.notify_url = optarg; break;
+		case OPT_NOTIFY_URL_FILE: notify_url_file = optarg; break;
 		case OPT_NOTIFY_REQUIRED: wo.notify_required = true; break;
 		case OPT_NOTIFY_ON:
 			if (!strcmp(optarg, "regression"))
@@ -1128,6 +1194,27 @@ int cmd_scan(int argc, char **argv)
 	/* With --from-panos-logs the firewall is the log source; its profile is
 	 * read only when --profile-name names one and --profile is not given. */
 	bool panos_profile = panos_host && !(from_panos_logs && (profile_spec || !profile_name));
+	/* The webhook URL holds a secret: --notify, else a private file, else
+	 * the environment (never on a command line that ps shows). */
+	if (!wo.notify_url && notify_url_file) {
+		notify_url = malloc(CP_NOTIFY_URL_MAX);
+		if (!notify_url) {
+			cp_eprintf("cipherprobe scan: out of memory\n");
+			rc = CP_EXIT_OSERR;
+			goto out;
+		}
+		if (cp_secret_file_read(notify_url_file, "webhook URL", notify_url, CP_NOTIFY_URL_MAX, err,
+					sizeof err) < 0) {
+			cp_eprintf("cipherprobe scan: --notify-url-file %s\n", err);
+			rc = access(notify_url_file, F_OK) < 0 ? CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
+			goto out;
+		}
+		wo.notify_url = notify_url;
+	} else if (!wo.notify_url) {
+		const char *env = getenv(CP_NOTIFY_URL_ENV);
+		if (env && *env)
+			wo.notify_url = env;
+	}
 
 	/* The profile first: a broken one should stop the run before any probe. */
 	if (verdicts) {
@@ -1281,6 +1368,11 @@ int cmd_scan(int argc, char **argv)
 	cp_atomic_cleanup_on_signals();
 	ctx.ops = cp_output_find(outfmt);
 	ctx.total = set.n;
+	if (metrics_path && !(ctx.metrics = cp_metrics_new())) {
+		cp_eprintf("cipherprobe scan: out of memory\n");
+		rc = CP_EXIT_OSERR;
+		goto out;
+	}
 	if (outpath && strcmp(outpath, "-")) {
 		ctx.out.f = cp_atomic_open(outpath, &at, err, sizeof err);
 		if (!ctx.out.f) {
@@ -1367,6 +1459,10 @@ int cmd_scan(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (metrics_path && write_metrics(metrics_path, &ctx) < 0) {
+		rc = CP_EXIT_CANTCREAT;
+		goto out;
+	}
 	if (wout.state_failed)
 		rc = wout.state_unusable ? CP_EXIT_DATAERR : CP_EXIT_CANTCREAT;
 	else if (wout.notify_failed && wo.notify_required)
@@ -1397,5 +1493,11 @@ out:
 	cp_trust_free(forward_trust);
 	cp_intercept_set_free(ctx.intercept);
 	cp_intercept_clear(&icpt);
+	cp_metrics_free(ctx.metrics);
+	free(sni_override);
+	if (notify_url) {
+		explicit_bzero(notify_url, CP_NOTIFY_URL_MAX);
+		free(notify_url);
+	}
 	return rc;
 }

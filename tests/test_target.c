@@ -47,10 +47,13 @@ static const struct good goods[] = {
 	{ "::1", "::1", 443, NULL, false, true, AF_INET6, NULL },
 	{ "2001:db8::443", "2001:db8::443", 443, NULL, false, true, AF_INET6, NULL },
 	{ "::ffff:192.0.2.1", "::ffff:192.0.2.1", 443, NULL, false, true, AF_INET6, NULL },
-	{ "https://example.com/path?q=1", "example.com", 443, "example.com", false, false, AF_UNSPEC, NULL },
+	{ "https://example.com/path?q=1", "example.com", 443, "example.com", false, false, AF_UNSPEC, "https://example.com/path" },
 	{ "https://example.com:8443/", "example.com", 8443, "example.com", false, false, AF_UNSPEC, NULL },
 	{ "HTTPS://WWW.Example.com", "www.example.com", 443, "www.example.com", false, false, AF_UNSPEC, NULL },
-	{ "https://user@example.com/#top", "example.com", 443, "example.com", false, false, AF_UNSPEC, NULL },
+	{ "https://user@example.com/#top", "example.com", 443, "example.com", false, false, AF_UNSPEC, "https://example.com/" },
+	/* secrets never reach the input shown, saved or posted */
+	{ "https://user:pass@example.com:8443/p?token=t0k#f", "example.com", 8443, "example.com", false, false, AF_UNSPEC, "https://example.com:8443/p" },
+	{ "https://u:p@example.com,site.example", "example.com", 443, "site.example", true, false, AF_UNSPEC, "https://example.com,site.example" },
 	{ "ldaps://ldap.example.com", "ldap.example.com", 636, "ldap.example.com", false, false, AF_UNSPEC, NULL },
 	{ "imaps://mail.example.com", "mail.example.com", 993, "mail.example.com", false, false, AF_UNSPEC, NULL },
 	{ "pop3s://mail.example.com", "mail.example.com", 995, "mail.example.com", false, false, AF_UNSPEC, NULL },
@@ -67,7 +70,7 @@ static const struct good goods[] = {
 	{ "https://example.com/,site.example", "example.com", 443, "site.example", true, false, AF_UNSPEC, NULL },
 	{ "https://example.com,site.example", "example.com", 443, "site.example", true, false, AF_UNSPEC, NULL },
 	/* a comma in the query belongs to the URL */
-	{ "https://example.com/?fields=a,b", "example.com", 443, "example.com", false, false, AF_UNSPEC, NULL },
+	{ "https://example.com/?fields=a,b", "example.com", 443, "example.com", false, false, AF_UNSPEC, "https://example.com/" },
 };
 
 struct badcase {
@@ -114,6 +117,7 @@ static const struct badcase bads[] = {
 	{ "other scheme", "gopher://example.com", "scheme 'gopher' is not a TLS scheme" },
 	{ "no scheme", "://example.com", "missing URL scheme" },
 	{ "URL port range", "https://example.com:99999/", "port in URL 'https://example.com:99999/' out of range 1-65535" },
+	{ "URL port range, secrets left out", "https://user:pass@example.com:99999/?token=t0k", "port in URL 'https://example.com:99999/' out of range" },
 	{ "URL port zero", "https://example.com:0/", "port '0' out of range 1-65535" },
 	{ "URL no host", "https://:443/", "has no host name" },
 	{ "URL bad v6", "https://[::1/", "bad URL" },
@@ -163,6 +167,30 @@ static void test_bad(void **state)
 	assert_null(t.input);
 	assert_null(t.host);
 	assert_null(t.sni);
+}
+
+/* cp_target_redact: userinfo, query and fragment out of URLs only. */
+static void test_redact(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "https://user:pass@h.example:8443/a/b?token=t#frag", "https://h.example:8443/a/b" },
+		{ "https://h.example/a@b", "https://h.example/a@b" },           /* '@' in the path: no userinfo */
+		{ "https://u@x:p@h.example/", "https://h.example/" },           /* the last '@' ends it */
+		{ "https://u:p@h.example?token=t", "https://h.example" },
+		{ "https://h.example#?x", "https://h.example" },
+		{ "ldaps://cn:pw@[::1]:636", "ldaps://[::1]:636" },
+		{ "https://h.example/,sni.example", "https://h.example/,sni.example" },
+		{ "user@h.example:443", "user@h.example:443" },                 /* not a URL: as given */
+		{ "", "" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *r = cp_target_redact(cases[i][0]);
+		assert_non_null(r);
+		assert_string_equal(r, cases[i][1]);
+		free(r);
+	}
+	assert_null(cp_target_redact(NULL));
 }
 
 /* The limits are exact: 63 and 253 pass, one more fails. */
@@ -403,6 +431,7 @@ int main(void)
 	size_t n = 0;
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_name_limits),
+		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_null_args),
 		cmocka_unit_test(test_list_file),
 		cmocka_unit_test(test_list_limits),

@@ -272,7 +272,14 @@ static int parse_url(const char *s, struct cp_target *t, char *err, size_t errle
 	CURLU *u = NULL;
 	CURLUcode uc;
 	char *host = NULL, *port = NULL, *zone = NULL;
+	/* messages quote the URL without its userinfo, query and fragment */
+	char *shown = cp_target_redact(s);
 	int rc = -1, sub;
+
+	if (!shown) {
+		cp_seterr(err, errlen, "out of memory");
+		return -2;
+	}
 
 	if (slen == 0) {
 		cp_seterr(err, errlen, "missing URL scheme before '://'");
@@ -306,20 +313,20 @@ static int parse_url(const char *s, struct cp_target *t, char *err, size_t errle
 		goto out;
 	}
 	if (uc == CURLUE_BAD_PORT_NUMBER) {
-		cp_seterr(err, errlen, "port in URL '%.64s' out of range 1-65535", s);
+		cp_seterr(err, errlen, "port in URL '%.64s' out of range 1-65535", shown);
 		goto out;
 	}
 	if (uc == CURLUE_NO_HOST) {
-		cp_seterr(err, errlen, "URL '%.64s' has no host name", s);
+		cp_seterr(err, errlen, "URL '%.64s' has no host name", shown);
 		goto out;
 	}
 	if (uc) {
-		cp_seterr(err, errlen, "bad URL '%.64s': %s", s, url_strerror(uc));
+		cp_seterr(err, errlen, "bad URL '%.64s': %s", shown, url_strerror(uc));
 		goto out;
 	}
 	uc = curl_url_get(u, CURLUPART_HOST, &host, 0);
 	if (uc || !host || !*host) {
-		cp_seterr(err, errlen, "URL '%.64s' has no host name", s);
+		cp_seterr(err, errlen, "URL '%.64s' has no host name", shown);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_ZONEID, &zone, 0) == CURLUE_OK && zone) {
@@ -345,7 +352,7 @@ static int parse_url(const char *s, struct cp_target *t, char *err, size_t errle
 	if (uc == CURLUE_NO_PORT) {
 		t->port = tls_schemes[i].port;
 	} else if (uc) {
-		cp_seterr(err, errlen, "bad port in URL '%.64s': %s", s, url_strerror(uc));
+		cp_seterr(err, errlen, "bad port in URL '%.64s': %s", shown, url_strerror(uc));
 		goto out;
 	} else if (parse_port(port, &t->port, err, errlen)) {
 		goto out;
@@ -356,6 +363,7 @@ out:
 	curl_free(port);
 	curl_free(zone);
 	curl_url_cleanup(u);
+	free(shown);
 	return rc;
 }
 
@@ -387,6 +395,57 @@ static char *split_sni(char *s, int is_url, int *bad, char *err, size_t errlen)
 	}
 	*comma = '\0';
 	return comma + 1;
+}
+
+int cp_target_check_sni(const char *sni, char **out, char *err, size_t errlen)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	*out = NULL;
+	if (!*sni)
+		return 0;
+	if (inet_pton(AF_INET, sni, &a4) == 1 || inet_pton(AF_INET6, sni, &a6) == 1) {
+		cp_seterr(err, errlen, "SNI '%.64s' is an IP address; SNI carries "
+		       "host names only (RFC 6066)", sni);
+		return -1;
+	}
+	return check_name(sni, "SNI", out, err, errlen);
+}
+
+char *cp_target_redact(const char *text)
+{
+	const char *sep, *auth, *end, *at;
+	size_t len, n = 0;
+	char *out;
+
+	if (!text)
+		return NULL;
+	sep = strstr(text, "://");
+	if (!sep)
+		return strdup(text);
+	len = strlen(text);
+	out = malloc(len + 1);
+	if (!out)
+		return NULL;
+	auth = sep + 3;
+	/* the authority ends at the first '/', '?' or '#' (RFC 3986 3.2) */
+	end = auth + strcspn(auth, "/?#");
+	at = NULL;
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	memcpy(out, text, (size_t)(auth - text));
+	n = (size_t)(auth - text);
+	if (at)
+		auth = at + 1;
+	/* the rest up to the query or fragment; a ",sni" suffix never
+	 * follows one (split_sni leaves such a comma to the URL) */
+	size_t keep = strcspn(auth, "?#");
+	memcpy(out + n, auth, keep);
+	n += keep;
+	out[n] = '\0';
+	return out;
 }
 
 void cp_target_free(struct cp_target *t)
@@ -426,7 +485,11 @@ int cp_target_parse(const char *text, struct cp_target *t, char *err, size_t err
 	for (const char *p = start; p < end; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (is_blank(c)) {
-			cp_seterr(err, errlen, "whitespace inside target '%.*s'", (int)(end - start), start);
+			char *shown = strndup(start, (size_t)(end - start));
+			char *red = shown ? cp_target_redact(shown) : NULL;
+			cp_seterr(err, errlen, "whitespace inside target '%s'", red ? red : "(out of memory)");
+			free(red);
+			free(shown);
 			goto out;
 		}
 		if (c < 0x20 || c == 0x7F) {
@@ -434,8 +497,8 @@ int cp_target_parse(const char *text, struct cp_target *t, char *err, size_t err
 			goto out;
 		}
 	}
-	n.input = strndup(start, (size_t)(end - start));
 	buf = strndup(start, (size_t)(end - start));
+	n.input = buf ? cp_target_redact(buf) : NULL;
 	if (!n.input || !buf) {
 		cp_seterr(err, errlen, "out of memory");
 		rc = -2;
@@ -451,20 +514,11 @@ int cp_target_parse(const char *text, struct cp_target *t, char *err, size_t err
 		goto out;
 	}
 	if (sni) {
-		struct in6_addr a6;
-		struct in_addr a4;
 		n.sni_set = true;
-		if (*sni) {
-			if (inet_pton(AF_INET, sni, &a4) == 1 || inet_pton(AF_INET6, sni, &a6) == 1) {
-				cp_seterr(err, errlen, "SNI '%.64s' is an IP address; SNI carries "
-				       "host names only (RFC 6066)", sni);
-				goto out;
-			}
-			sub = check_name(sni, "SNI", &n.sni, err, errlen);
-			if (sub) {
-				rc = sub;
-				goto out;
-			}
+		sub = cp_target_check_sni(sni, &n.sni, err, errlen);
+		if (sub) {
+			rc = sub;
+			goto out;
 		}
 	} else if (!n.is_ip) {
 		n.sni = strdup(n.host);

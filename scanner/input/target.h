@@ -34,7 +34,9 @@
 #include <stdint.h>
 
 struct cp_target {
-	char *input;      /* the text as given, blanks at the ends trimmed */
+	char *input;      /* the text as given, blanks at the ends trimmed, and
+	                     for a URL without userinfo, query and fragment
+	                     (cp_target_redact) */
 	char *host;       /* lower-case name or address literal, no brackets */
 	uint16_t port;
 	char *sni;        /* server name to send; NULL sends none */
@@ -51,6 +53,27 @@ struct cp_target {
  */
 #define CP_TARGET_NOMEM (-2)
 int cp_target_parse(const char *text, struct cp_target *t, char *err, size_t errlen);
+
+/*
+ * Checks a server name to send (the ",sni" suffix, --sni) as host names
+ * are checked (ASCII letters, digits, '-', '_', dots; labels 1..63 bytes,
+ * 253 in all); an IPv4 or IPv6 literal is refused (RFC 6066 section 3:
+ * SNI carries host names only).  Returns 0 with a lower-case copy in
+ * *out (NULL for "": send no SNI), -1 with a message in err, or
+ * CP_TARGET_NOMEM.
+ */
+int cp_target_check_sni(const char *sni, char **out, char *err, size_t errlen);
+
+/*
+ * The text of a target as it may be shown, logged or saved: for a URL
+ * (it holds "://"), the userinfo ("user:password@") and everything from
+ * the first '?' or '#' (query and fragment, which carry tokens) are left
+ * out, and so is the ",sni" suffix's comma only when the query took it;
+ * any other text is copied.  cp_target_parse stores this form in
+ * t->input, so no output, state file or webhook sees the secrets.  A new
+ * string (free()), or NULL when text is NULL or memory runs out.
+ */
+char *cp_target_redact(const char *text);
 
 /* Frees the strings a parsed target owns and empties it; the struct
  * itself is the caller's.  Safe on an empty or already freed target. */
