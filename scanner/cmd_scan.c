@@ -27,6 +27,7 @@
 #include "input/list.h"
 #include "input/target.h"
 #include "output/file.h"
+#include "output/html.h"
 #include "output/output.h"
 #include "output/sanitize.h"
 #include "util.h"
@@ -67,6 +68,9 @@ static const char scan_usage[] =
 "      --json               one JSON document (schema 1), targets in input order\n"
 "      --jsonl              one JSON object per line, as each target finishes\n"
 "  -o, --output FILE        write to FILE (atomically: temp file + rename)\n"
+"      --html FILE          also write a self-contained HTML report to FILE:\n"
+"                           summary and set commands, a sortable table, each\n"
+"                           target's accepted matrix, charts\n"
 "      --color WHEN         auto (default), always, never\n"
 "  -q, --quiet              no progress line on stderr\n"
 "  -v, --verbose            more detail in text output\n"
@@ -157,11 +161,13 @@ enum {
 	OPT_CA_FILE, OPT_FORWARD_TRUST_CA,
 	OPT_NO_SIGALGS,
 	OPT_TARGET_TIMEOUT,
+	OPT_HTML,
 };
 
 static const struct option long_opts[] = {
 	{ "input", required_argument, NULL, 'i' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "jsonl", no_argument, NULL, OPT_JSONL },
 	{ "text", no_argument, NULL, OPT_TEXT },
@@ -489,6 +495,7 @@ struct run_ctx {
 	int nomem;
 	const struct cp_output_ops *ops;
 	struct cp_out out;
+	struct cp_html *html;      /* --html: the report collects every result */
 	struct cp_summary sum;
 	int write_failed;
 	bool progress;
@@ -533,6 +540,8 @@ static void deliver(struct run_ctx *c, struct cp_result *r)
 {
 	if (c->ops->target(&c->out, r) < 0)
 		c->write_failed = 1;
+	if (c->html && cp_html_add_result(c->html, r) < 0)
+		c->nomem = 1;
 	bool kept = r->verdict && !r->verdict->compatible && keep(c, r);
 	if (!kept && !c->hold)
 		cp_result_free(r);
@@ -880,6 +889,9 @@ int cmd_scan(int argc, char **argv)
 	int verbosity = 0, rc = CP_EXIT_USAGE, opt;
 	struct cp_atomic at = { 0 };
 	bool at_open = false;
+	const char *htmlpath = NULL;
+	struct cp_atomic hat = { 0 };  /* --html FILE */
+	FILE *hf = NULL;
 	char err[512];
 
 	cp_scan_opts_default(&so);
@@ -902,6 +914,7 @@ int cmd_scan(int argc, char **argv)
 		switch (opt) {
 		case 'i': inputs[ninputs++] = optarg; break;
 		case 'o': outpath = optarg; break;
+		case OPT_HTML: htmlpath = optarg; break;
 		case OPT_JSON: outfmt = "json"; break;
 		case OPT_JSONL: outfmt = "jsonl"; break;
 		case OPT_TEXT: outfmt = "text"; break;
@@ -1166,6 +1179,24 @@ int cmd_scan(int argc, char **argv)
 	} else {
 		ctx.out.f = stdout;
 	}
+	if (htmlpath) {
+		if (!strcmp(htmlpath, "-") && ctx.out.f == stdout) {
+			cp_eprintf("cipherprobe scan: --html - needs -o FILE for the other output\n");
+			goto out;
+		}
+		ctx.html = cp_html_new(verdicts ? &profile : NULL, NULL);
+		if (!ctx.html) {
+			cp_eprintf("cipherprobe scan: out of memory\n");
+			rc = CP_EXIT_OSERR;
+			goto out;
+		}
+		hf = cp_atomic_open(htmlpath, &hat, err, sizeof err);
+		if (!hf) {
+			cp_eprintf("cipherprobe scan: --html: cannot write %s: %s\n", htmlpath, err);
+			rc = CP_EXIT_CANTCREAT;
+			goto out;
+		}
+	}
 	ctx.out.color = !strcmp(color, "always") ||
 		(!strcmp(color, "auto") && ctx.out.f == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
 	ctx.out.verbosity = verbosity;
@@ -1225,6 +1256,21 @@ int cmd_scan(int argc, char **argv)
 		wo.color = ctx.out.color && wo.report == ctx.out.f;
 		cp_watch_run(&wo, ctx.held, ctx.nheld, &ctx.sum, &wout);
 	}
+	if (hf) {
+		FILE *f = hf;
+		hf = NULL;
+		errno = 0;
+		if (cp_html_write(ctx.html, f, &ctx.sum) < 0 || cp_atomic_commit(&hat) < 0) {
+			if (hat.err[0])
+				cp_eprintf("cipherprobe scan: --html: %s\n", hat.err);
+			else
+				cp_eprintf("cipherprobe scan: --html: cannot write %s: %s\n", htmlpath,
+					strerror(errno ? errno : EIO));
+			cp_atomic_abort(&hat);
+			rc = CP_EXIT_CANTCREAT;
+			goto out;
+		}
+	}
 	if (ctx.out.f == stdout && fflush(stdout) != 0)
 		ctx.write_failed = 1;
 	if (ctx.write_failed) {
@@ -1260,6 +1306,9 @@ out:
 		cp_fleet_free(&fleet);
 	if (at_open)
 		cp_atomic_abort(&at);
+	if (hf)
+		cp_atomic_abort(&hat);
+	cp_html_free(ctx.html);
 	set_free(&set);
 	free(replay);
 	cp_hellofile_free(&capture);
