@@ -29,6 +29,7 @@
 #include "input/target.h"
 #include "output/file.h"
 #include "output/metrics.h"
+#include "output/html.h"
 #include "output/output.h"
 #include "output/sanitize.h"
 #include "util.h"
@@ -82,6 +83,9 @@ static const char scan_usage[] =
 "      --json               one JSON document (schema 1), targets in input order\n"
 "      --jsonl              one JSON object per line, as each target finishes\n"
 "  -o, --output FILE        write to FILE (atomically: temp file + rename)\n"
+"      --html FILE          also write a self-contained HTML report to FILE:\n"
+"                           summary and set commands, a sortable table, each\n"
+"                           target's accepted matrix, charts\n"
 "      --color WHEN         auto (default), always, never\n"
 "      --metrics FILE       also write Prometheus metrics to FILE (atomically), for\n"
 "                           node_exporter's textfile collector\n"
@@ -180,11 +184,13 @@ enum {
 	OPT_FROM_PANOS_LOGS, OPT_SINCE, OPT_PANOS_LOG_WAIT,
 	OPT_METRICS,
 	OPT_NOTIFY_URL_FILE,
+	OPT_HTML,
 };
 
 static const struct option long_opts[] = {
 	{ "input", required_argument, NULL, 'i' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "jsonl", no_argument, NULL, OPT_JSONL },
 	{ "text", no_argument, NULL, OPT_TEXT },
@@ -591,6 +597,7 @@ struct run_ctx {
 	int nomem;
 	const struct cp_output_ops *ops;
 	struct cp_out out;
+	struct cp_html *html;      /* --html: the report collects every result */
 	struct cp_summary sum;
 	int write_failed;
 	bool progress;
@@ -629,6 +636,8 @@ static void deliver(struct run_ctx *c, struct cp_result *r)
 {
 	if (c->ops->target(&c->out, r) < 0)
 		c->write_failed = 1;
+	if (c->html && cp_html_add_result(c->html, r) < 0)
+		c->nomem = 1;
 	bool kept = r->verdict && !r->verdict->compatible && keep(c, r);
 	if (!kept && !c->hold)
 		cp_result_free(r);
@@ -893,7 +902,7 @@ static int write_metrics(const char *path, struct run_ctx *c)
 		cp_eprintf("cipherprobe scan: --metrics: cannot write %s: %s\n", path, err);
 		return -1;
 	}
-	if (cp_metrics_write(c->metrics, &c->sum, (double)(mono_ms() - c->started_ms) / 1000.0,
+	if (cp_metrics_write(c->metrics, &c->sum, (double)(cp_clock_ms() - c->started_ms) / 1000.0,
 			     time(NULL), f) < 0) {
 		cp_eprintf("cipherprobe scan: --metrics: writing %s failed: %s\n", path, strerror(errno));
 		cp_atomic_abort(&at);
@@ -1008,6 +1017,9 @@ int cmd_scan(int argc, char **argv)
 	int verbosity = 0, rc = CP_EXIT_USAGE, opt;
 	struct cp_atomic at = { 0 };
 	bool at_open = false;
+	const char *htmlpath = NULL;
+	struct cp_atomic hat = { 0 };  /* --html FILE */
+	FILE *hf = NULL;
 	char err[512];
 	char *sni_override = NULL;    /* --sni, checked and lower-cased */
 	const char *notify_url_file = NULL;
@@ -1034,6 +1046,7 @@ int cmd_scan(int argc, char **argv)
 		case 'i': inputs[ninputs++] = optarg; break;
 		case 'o': outpath = optarg; break;
 		case OPT_METRICS: metrics_path = optarg; break;
+		case OPT_HTML: htmlpath = optarg; break;
 		case OPT_JSON: outfmt = "json"; break;
 		case OPT_JSONL: outfmt = "jsonl"; break;
 		case OPT_TEXT: outfmt = "text"; break;
@@ -1384,6 +1397,24 @@ int cmd_scan(int argc, char **argv)
 	} else {
 		ctx.out.f = stdout;
 	}
+	if (htmlpath) {
+		if (!strcmp(htmlpath, "-") && ctx.out.f == stdout) {
+			cp_eprintf("cipherprobe scan: --html - needs -o FILE for the other output\n");
+			goto out;
+		}
+		ctx.html = cp_html_new(verdicts ? &profile : NULL, NULL);
+		if (!ctx.html) {
+			cp_eprintf("cipherprobe scan: out of memory\n");
+			rc = CP_EXIT_OSERR;
+			goto out;
+		}
+		hf = cp_atomic_open(htmlpath, &hat, err, sizeof err);
+		if (!hf) {
+			cp_eprintf("cipherprobe scan: --html: cannot write %s: %s\n", htmlpath, err);
+			rc = CP_EXIT_CANTCREAT;
+			goto out;
+		}
+	}
 	ctx.out.color = !strcmp(color, "always") ||
 		(!strcmp(color, "auto") && ctx.out.f == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
 	ctx.out.verbosity = verbosity;
@@ -1443,6 +1474,21 @@ int cmd_scan(int argc, char **argv)
 		wo.color = ctx.out.color && wo.report == ctx.out.f;
 		cp_watch_run(&wo, ctx.held, ctx.nheld, &ctx.sum, &wout);
 	}
+	if (hf) {
+		FILE *f = hf;
+		hf = NULL;
+		errno = 0;
+		if (cp_html_write(ctx.html, f, &ctx.sum) < 0 || cp_atomic_commit(&hat) < 0) {
+			if (hat.err[0])
+				cp_eprintf("cipherprobe scan: --html: %s\n", hat.err);
+			else
+				cp_eprintf("cipherprobe scan: --html: cannot write %s: %s\n", htmlpath,
+					strerror(errno ? errno : EIO));
+			cp_atomic_abort(&hat);
+			rc = CP_EXIT_CANTCREAT;
+			goto out;
+		}
+	}
 	if (ctx.out.f == stdout && fflush(stdout) != 0)
 		ctx.write_failed = 1;
 	if (ctx.write_failed) {
@@ -1482,6 +1528,9 @@ out:
 		cp_fleet_free(&fleet);
 	if (at_open)
 		cp_atomic_abort(&at);
+	if (hf)
+		cp_atomic_abort(&hat);
+	cp_html_free(ctx.html);
 	set_free(&set);
 	free(replay);
 	cp_hellofile_free(&capture);
