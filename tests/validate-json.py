@@ -115,8 +115,10 @@ def main():
                 continue
             errs = sorted(validator(kind).iter_errors(obj), key=lambda e: list(e.absolute_path))
             for e in errs[:20]:
+                # a oneOf (null or an object) failed: name the error inside
+                e = jsonschema.exceptions.best_match([e])
                 where = "".join("[%d]" % p if isinstance(p, int) else ".%s" % p for p in e.absolute_path)
-                print("%s%s: %s%s: %s" % (path, label, kind, where or " (top)", e.message[:300]))
+                print("%s%s: %s%s: %s" % (path, label, kind, where or " (top)", e.message[:200]))
             if errs:
                 bad += 1
     return 1 if bad else 0
