@@ -312,13 +312,15 @@ integ_server_alive() {
 # timeout(1); returns cipherprobe's exit status (124 on timeout).  OUT is
 # validated against docs/cipherprobe.schema.json: a document that does not
 # validate adds a "not ok" line naming it, whatever the caller checks next.
+# INTEG_VALIDATE=no leaves that to the caller (integ_validate OUT), for one
+# that times the scan.
 integ_scan() {
 	local out=$1 rc
 	shift
 	integ_run timeout -k 5 "$INTEG_SCAN_TIMEOUT" "$CIPHERPROBE" scan --json "$@" \
 		>"$out" 2>"$out.err"
 	rc=$?
-	integ_validate "$out"
+	[ "${INTEG_VALIDATE:-yes}" = no ] || integ_validate "$out"
 	return $rc
 }
 
