@@ -27,6 +27,7 @@
 #include "input/hello_file.h"
 #include "input/list.h"
 #include "input/target.h"
+#include "output/csv.h"
 #include "output/file.h"
 #include "output/metrics.h"
 #include "output/html.h"
@@ -86,6 +87,8 @@ static const char scan_usage[] =
 "      --html FILE          also write a self-contained HTML report to FILE:\n"
 "                           summary and set commands, a sortable table, each\n"
 "                           target's accepted matrix, charts\n"
+"      --csv FILE           also write one CSV row per target to FILE\n"
+"      --csv-suites FILE    also write one CSV row per accepted suite to FILE\n"
 "      --color WHEN         auto (default), always, never\n"
 "      --metrics FILE       also write Prometheus metrics to FILE (atomically), for\n"
 "                           node_exporter's textfile collector\n"
@@ -185,6 +188,7 @@ enum {
 	OPT_METRICS,
 	OPT_NOTIFY_URL_FILE,
 	OPT_HTML,
+	OPT_CSV, OPT_CSV_SUITES,
 };
 
 static const struct option long_opts[] = {
@@ -192,6 +196,8 @@ static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "csv", required_argument, NULL, OPT_CSV },
+	{ "csv-suites", required_argument, NULL, OPT_CSV_SUITES },
 	{ "jsonl", no_argument, NULL, OPT_JSONL },
 	{ "text", no_argument, NULL, OPT_TEXT },
 	{ "color", required_argument, NULL, OPT_COLOR },
@@ -581,6 +587,16 @@ static int parse_protocols(const char *v, unsigned *mask)
 	return 0;
 }
 
+/* An extra output file (--csv, --csv-suites), written atomically. */
+struct csv_out {
+	const struct cp_output_ops *ops;  /* NULL: not asked for */
+	const char *path;
+	struct cp_out out;
+	struct cp_atomic at;
+	bool open;                        /* at holds a temporary file */
+	bool failed;
+};
+
 struct run_ctx {
 	/* policy: NULL profile means --no-verdict */
 	const struct cp_profile *profile;
@@ -598,6 +614,7 @@ struct run_ctx {
 	const struct cp_output_ops *ops;
 	struct cp_out out;
 	struct cp_html *html;      /* --html: the report collects every result */
+	struct csv_out csv[2];     /* --csv, --csv-suites: written beside out */
 	struct cp_summary sum;
 	int write_failed;
 	bool progress;
@@ -638,6 +655,9 @@ static void deliver(struct run_ctx *c, struct cp_result *r)
 		c->write_failed = 1;
 	if (c->html && cp_html_add_result(c->html, r) < 0)
 		c->nomem = 1;
+	for (size_t i = 0; i < 2; i++)
+		if (c->csv[i].ops && !c->csv[i].failed && c->csv[i].ops->target(&c->csv[i].out, r) < 0)
+			c->csv[i].failed = true;
 	bool kept = r->verdict && !r->verdict->compatible && keep(c, r);
 	if (!kept && !c->hold)
 		cp_result_free(r);
@@ -968,6 +988,84 @@ static int load_trust(bool certificate, const char *const *ca, size_t nca,
 	return CP_EXIT_OK;
 }
 
+static bool csv_allowed(const void *data, uint16_t suite, uint16_t wire)
+{
+	return cp_profile_allows(data, suite, wire);
+}
+
+/* Opens the --csv / --csv-suites files and writes their headers;
+ * CP_EXIT_OK, or the exit status after a message. */
+static int csv_open(struct run_ctx *c, const struct cp_profile *profile, bool main_stdout)
+{
+	char err[512];
+
+	for (size_t i = 0; i < 2; i++) {
+		struct csv_out *x = &c->csv[i];
+		if (!x->ops)
+			continue;
+		if (!strcmp(x->path, "-")) {
+			if (main_stdout) {
+				cp_eprintf("cipherprobe scan: %s - needs -o FILE for the main output\n",
+					   i ? "--csv-suites" : "--csv");
+				return CP_EXIT_USAGE;
+			}
+			x->out.f = stdout;
+		} else {
+			x->out.f = cp_atomic_open(x->path, &x->at, err, sizeof err);
+			if (!x->out.f) {
+				cp_eprintf("cipherprobe scan: cannot write %s: %s\n", x->path, err);
+				return CP_EXIT_CANTCREAT;
+			}
+			x->open = true;
+		}
+		if (profile) {
+			x->out.suite_allowed = csv_allowed;
+			x->out.suite_allowed_data = profile;
+		}
+		if (x->ops->begin(&x->out) < 0)
+			x->failed = true;
+	}
+	return CP_EXIT_OK;
+}
+
+static void csv_cleanup_all(struct run_ctx *c)
+{
+	for (size_t i = 0; i < 2; i++)
+		if (c->csv[i].ops)
+			c->csv[i].ops->cleanup(&c->csv[i].out);
+}
+
+/* Ends and commits the CSV files; CP_EXIT_OK or CP_EXIT_CANTCREAT. */
+static int csv_finish(struct run_ctx *c)
+{
+	int rc = CP_EXIT_OK;
+
+	for (size_t i = 0; i < 2; i++) {
+		struct csv_out *x = &c->csv[i];
+		if (!x->ops)
+			continue;
+		if (!x->failed && x->ops->end(&x->out, &c->sum) < 0)
+			x->failed = true;
+		x->ops->cleanup(&x->out);
+		if (x->out.f == stdout && fflush(stdout) != 0)
+			x->failed = true;
+		if (x->failed) {
+			cp_eprintf("cipherprobe scan: writing %s failed: %s\n", x->path,
+				   strerror(x->out.err ? x->out.err : EIO));
+			rc = CP_EXIT_CANTCREAT;
+			continue;
+		}
+		if (x->open) {
+			x->open = false;
+			if (cp_atomic_commit(&x->at) < 0) {
+				cp_eprintf("cipherprobe scan: cannot write %s: %s\n", x->path, x->at.err);
+				rc = CP_EXIT_CANTCREAT;
+			}
+		}
+	}
+	return rc;
+}
+
 /* The interception warning, on stderr whatever the output format: every
  * result of this run describes the proxy. */
 static void warn_interception(const struct cp_intercept *i)
@@ -1048,6 +1146,8 @@ int cmd_scan(int argc, char **argv)
 		case OPT_METRICS: metrics_path = optarg; break;
 		case OPT_HTML: htmlpath = optarg; break;
 		case OPT_JSON: outfmt = "json"; break;
+		case OPT_CSV: ctx.csv[0].ops = &cp_output_csv; ctx.csv[0].path = optarg; break;
+		case OPT_CSV_SUITES: ctx.csv[1].ops = &cp_output_csv_suites; ctx.csv[1].path = optarg; break;
 		case OPT_JSONL: outfmt = "jsonl"; break;
 		case OPT_TEXT: outfmt = "text"; break;
 		case OPT_COLOR:
@@ -1418,6 +1518,10 @@ int cmd_scan(int argc, char **argv)
 	ctx.out.color = !strcmp(color, "always") ||
 		(!strcmp(color, "auto") && ctx.out.f == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
 	ctx.out.verbosity = verbosity;
+	rc = csv_open(&ctx, verdicts ? &profile : NULL, ctx.out.f == stdout);
+	if (rc != CP_EXIT_OK)
+		goto out;
+	rc = CP_EXIT_USAGE;
 	ctx.progress = !quiet && isatty(STDERR_FILENO);
 	ctx.started_ms = cp_clock_ms();
 
@@ -1426,6 +1530,7 @@ int cmd_scan(int argc, char **argv)
 	if (cp_scan_run(&so, set.t, set.n, on_result, on_progress, &ctx, err, sizeof err) < 0) {
 		cp_eprintf("cipherprobe scan: %s\n", err);
 		ctx.ops->cleanup(&ctx.out);
+		csv_cleanup_all(&ctx);
 		rc = CP_EXIT_SOFTWARE;
 		goto out;
 	}
@@ -1433,6 +1538,7 @@ int cmd_scan(int argc, char **argv)
 		if (run_verify(&ctx, &so, err, sizeof err) < 0) {
 			cp_eprintf("cipherprobe scan: --verify: %s\n", err);
 			ctx.ops->cleanup(&ctx.out);
+			csv_cleanup_all(&ctx);
 			rc = CP_EXIT_SOFTWARE;
 			goto out;
 		}
@@ -1443,6 +1549,7 @@ int cmd_scan(int argc, char **argv)
 		if (recommend(&ctx, &fleet, &rec) < 0) {
 			cp_eprintf("cipherprobe scan: cannot compute the fleet recommendation (out of memory)\n");
 			ctx.ops->cleanup(&ctx.out);
+			csv_cleanup_all(&ctx);
 			rc = CP_EXIT_OSERR;
 			goto out;
 		}
@@ -1459,6 +1566,7 @@ int cmd_scan(int argc, char **argv)
 	if (ctx.nomem) {
 		cp_eprintf("cipherprobe scan: out of memory computing verdicts\n");
 		ctx.ops->cleanup(&ctx.out);
+		csv_cleanup_all(&ctx);
 		rc = CP_EXIT_OSERR;
 		goto out;
 	}
@@ -1509,6 +1617,9 @@ int cmd_scan(int argc, char **argv)
 		rc = CP_EXIT_CANTCREAT;
 		goto out;
 	}
+	rc = csv_finish(&ctx);
+	if (rc != CP_EXIT_OK)
+		goto out;
 	if (wout.state_failed)
 		rc = wout.state_unusable ? CP_EXIT_DATAERR : CP_EXIT_CANTCREAT;
 	else if (wout.notify_failed && wo.notify_required)
@@ -1531,6 +1642,9 @@ out:
 	if (hf)
 		cp_atomic_abort(&hat);
 	cp_html_free(ctx.html);
+	for (size_t i = 0; i < 2; i++)
+		if (ctx.csv[i].open)
+			cp_atomic_abort(&ctx.csv[i].at);
 	set_free(&set);
 	free(replay);
 	cp_hellofile_free(&capture);

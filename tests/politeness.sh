@@ -65,16 +65,18 @@ rc1=$?
 integ_scan "$T/ph4.json" "${SCAN[@]}" "127.0.0.1:$(port ph4)"
 rc2=$?
 
-# --rate 20 over two targets: the limit is for all targets together.
+# --rate 20 over two targets: the limit is for all targets together.  The
+# timed scans leave the schema check of their output until after the clock.
 start=$(date +%s%N)
-integ_scan "$T/rate.json" "${SCAN[@]}" --no-groups -p tls1.2,tls1.3 --rate 20 "127.0.0.1:$(port fast1)" "127.0.0.1:$(port fast2)"
+INTEG_VALIDATE=no integ_scan "$T/rate.json" "${SCAN[@]}" --no-groups -p tls1.2,tls1.3 --rate 20 "127.0.0.1:$(port fast1)" "127.0.0.1:$(port fast2)"
 rc3=$?
 rate_ms=$((($(date +%s%N) - start) / 1000000))
 # the same without --rate, for contrast
 start=$(date +%s%N)
-integ_scan "$T/norate.json" "${SCAN[@]}" --no-groups -p tls1.2,tls1.3 "127.0.0.1:$(port fast1)" "127.0.0.1:$(port fast2)"
+INTEG_VALIDATE=no integ_scan "$T/norate.json" "${SCAN[@]}" --no-groups -p tls1.2,tls1.3 "127.0.0.1:$(port fast1)" "127.0.0.1:$(port fast2)"
 rc4=$?
 norate_ms=$((($(date +%s%N) - start) / 1000000))
+integ_validate "$T/rate.json" "$T/norate.json"
 
 kill "$fake_pid" 2>/dev/null   # final statistics are written at exit
 wait "$fake_pid" 2>/dev/null

@@ -485,7 +485,17 @@ static void test_jsonl(void **state)
 		assert_true(n < 3);
 		expect_str(j, "input", want[n]);
 		assert_non_null(json_object_get(j, "protocols"));
-		assert_null(json_object_get(j, "schema"));
+		/* every line names its schema, first (issue 13), and loads */
+		assert_int_equal(json_integer_value(json_object_get(j, "schema")), 1);
+		assert_string_equal(json_object_iter_key(json_object_iter(j)), "schema");
+		char err[256];
+		struct cp_result *back = cp_result_from_json(j, err, sizeof err);
+		assert_non_null(back);
+		cp_result_free(back);
+		/* another schema version is refused, named */
+		json_object_set_new(j, "schema", json_integer(2));
+		assert_null(cp_result_from_json(j, err, sizeof err));
+		assert_non_null(strstr(err, "schema: expected 1, got 2"));
 		json_decref(j);
 	}
 	assert_int_equal(n, 3);

@@ -89,7 +89,9 @@ static void side_free(struct side *s)
 }
 
 /* Keys a level of the document may have beyond the targets (those are
- * cp_result_from_json's): what the writers emit today or ever did. */
+ * cp_result_from_json's): what the writers emit today or ever did.  A key
+ * added here goes into docs/cipherprobe.schema.json too (closed objects,
+ * enforced by the test suite) and into man/cipherprobe.1. */
 static const char *const top_keys[] = { "schema", "tool", "targets", "summary", NULL };
 static const char *const tool_keys[] = { "name", "version", NULL };
 static const char *const summary_keys[] = {

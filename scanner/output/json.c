@@ -565,9 +565,13 @@ int cp_json_check_keys(const json_t *o, const char *path, const char *const *kno
 }
 
 /* Keys each level of a target may have: everything the writers above
- * emit today or ever did (older documents must load). */
+ * emit today or ever did (older documents must load).  A key added here
+ * goes into docs/cipherprobe.schema.json too (its objects are closed the
+ * same way, and the test suite validates every document against it) and
+ * into the JSON section of man/cipherprobe.1.  "schema" is on --jsonl
+ * lines, so lines gathered into a document load. */
 static const char *const target_keys[] = {
-	"input", "host", "port", "sni", "address", "status", "error", "protocols", "groups",
+	"schema", "input", "host", "port", "sni", "address", "status", "error", "protocols", "groups",
 	"signature_algorithms", "verdict", "line", "handshakes", "connections", "elapsed_ms",
 	"dhe_bits", "signature_algorithms_probed", "certificate", "certificate_error",
 	"violations", "log", "proxy_hello", NULL,
@@ -897,7 +901,14 @@ struct cp_result *cp_result_from_json(const json_t *j, char *err, size_t errlen)
 		goto out;
 	}
 	if (cp_json_check_keys(j, "", target_keys, err, errlen) ||
-	    field(j, "", "input", REQ, JSON_STRING, &v, err, errlen))
+	    field(j, "", "schema", 0, JSON_INTEGER, &v, err, errlen))
+		goto out;
+	if (v && json_integer_value(v) != 1) {
+		bad(err, errlen, "schema", "expected 1, got %" JSON_INTEGER_FORMAT
+		    " (written by another version of cipherprobe?)", json_integer_value(v));
+		goto out;
+	}
+	if (field(j, "", "input", REQ, JSON_STRING, &v, err, errlen))
 		goto out;
 	r = cp_result_new(json_string_value(v));
 	if (!r) {
@@ -1262,13 +1273,17 @@ static int jsonl_begin(struct cp_out *o)
  * each result as soon as it is known. */
 static int jsonl_target(struct cp_out *o, const struct cp_result *r)
 {
-	json_t *j = cp_result_to_json(r);
+	json_t *t = cp_result_to_json(r), *j = json_object();
 	int rc = -1;
 
-	if (!j) {
+	/* each line names its schema, first, as a document does */
+	if (!t || !j || set(j, "schema", json_integer(1)) || json_object_update(j, t)) {
+		json_decref(t);
+		json_decref(j);
 		o->err = ENOMEM;
 		return -1;
 	}
+	json_decref(t);
 	errno = 0;
 	if (json_dumpf(j, o->f, JSON_COMPACT | DUMP_FLAGS) || fputc('\n', o->f) == EOF ||
 	    fflush(o->f) == EOF || ferror(o->f))

@@ -59,6 +59,10 @@ struct cp_out {
 	const char *tool_version;  /* NULL: PACKAGE_VERSION */
 	int err;                   /* errno of the first failure, 0 if none */
 	void *priv;                /* the writer's own state */
+	/* csv-suites (output/csv.h): whether the profile allows a suite at a
+	 * version (wire); NULL leaves the "allowed" column empty */
+	bool (*suite_allowed)(const void *data, uint16_t suite, uint16_t wire);
+	const void *suite_allowed_data;
 };
 
 struct cp_output_ops {

@@ -28,7 +28,8 @@
 #
 # For other test scripts (tests/scan-dns.sh uses it): integ_begin/integ_end,
 # integ_start_openssl / integ_start_gnutls NAME CERT [OPTIONS] (set SRV_PORT,
-# SRV_PID, SRV_ARGV), integ_track PID (kill PID at exit), integ_scan OUT ARGS,
+# SRV_PID, SRV_ARGV), integ_track PID (kill PID at exit), integ_scan OUT ARGS
+# (validates OUT against docs/cipherprobe.schema.json), integ_validate FILE...,
 # tap_ok / tap_not_ok / tap_skip / tap_check / tap_diag, $INTEG_TMP, $PYTHON.
 
 if [ -z "${BASH_VERSION:-}" ]; then
@@ -308,12 +309,48 @@ integ_server_alive() {
 # ---------------------------------------------------------------- scanner
 
 # integ_scan OUT ARGS...: cipherprobe scan --json ARGS > OUT, bounded by
-# timeout(1); returns cipherprobe's exit status (124 on timeout).
+# timeout(1); returns cipherprobe's exit status (124 on timeout).  OUT is
+# validated against docs/cipherprobe.schema.json: a document that does not
+# validate adds a "not ok" line naming it, whatever the caller checks next.
+# INTEG_VALIDATE=no leaves that to the caller (integ_validate OUT), for one
+# that times the scan.
 integ_scan() {
-	local out=$1
+	local out=$1 rc
 	shift
 	integ_run timeout -k 5 "$INTEG_SCAN_TIMEOUT" "$CIPHERPROBE" scan --json "$@" \
 		>"$out" 2>"$out.err"
+	rc=$?
+	[ "${INTEG_VALIDATE:-yes}" = no ] || integ_validate "$out"
+	return $rc
+}
+
+# integ_validate FILE...: each non-empty FILE validates against the JSON
+# Schema (tests/validate-json.py); silent when it does.  Without
+# python3-jsonschema, one skip per script says so.
+_integ_noschema=
+integ_validate() {
+	local f files=() vrc
+	for f in "$@"; do
+		[ -n "$f" ] && [ -s "$f" ] && files+=("$f")
+	done
+	[ ${#files[@]} -gt 0 ] || return 0
+	"$PYTHON" "$top_srcdir/tests/validate-json.py" "${files[@]}" >"$INTEG_TMP/validate.log" 2>&1
+	vrc=$?
+	case $vrc in
+	0) ;;
+	2)
+		if [ -z "$_integ_noschema" ]; then
+			_integ_noschema=1
+			tap_skip "output validated against docs/cipherprobe.schema.json" \
+				"$(head -1 "$INTEG_TMP/validate.log")"
+		fi
+		;;
+	*)
+		tap_diag "$INTEG_TMP/validate.log" | head -20
+		tap_not_ok "schema: ${files[*]##*/} validate against docs/cipherprobe.schema.json"
+		;;
+	esac
+	return 0
 }
 
 # integ_have_scanner: say why cipherprobe cannot be used (never a skip).
