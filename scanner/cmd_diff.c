@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "output/sanitize.h"
+#include "util.h"
 #include "commands.h"
 #include "output/diff.h"
 
@@ -133,7 +134,7 @@ int cmd_diff(int argc, char **argv)
 		}
 	} else {
 		use_color = !strcmp(color, "always") ||
-			(!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+			(!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !cp_no_color());
 		if (cp_diff_print(stdout, &d, use_color)) {
 			cp_eprintf("cipherprobe diff: cannot write the output\n");
 			rc = CP_EXIT_CANTCREAT;
