@@ -36,7 +36,8 @@ static const char diff_usage[] =
 "  -h, --help               this text\n"
 "\n"
 "Exit status: 0 no regression; 3 a regression; 64 usage error; 65 a\n"
-"document is not valid schema-1 JSON; 66 a file is missing or unreadable.\n";
+"document is not valid schema-1 JSON; 66 a file is missing or unreadable.\n"
+"\n'cipherprobe --version' prints the version.\n";
 
 enum { OPT_JSON = 256, OPT_TEXT, OPT_COLOR };
 

@@ -57,7 +57,8 @@ static const char usage_text[] =
 	"  -h, --help           this text\n"
 	"\n"
 	"Exit status: 0 done, 64 usage error, 65 the profile cannot be used,\n"
-	"66 the file does not exist.\n";
+	"66 the file does not exist.\n"
+	"\n'cipherprobe --version' prints the version.\n";
 
 struct opts {
 	const char *verb;          /* "show" or "list" */

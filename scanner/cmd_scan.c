@@ -144,7 +144,8 @@ static const char scan_usage[] =
 "outranks 1); 3 a regression since the --state scan (outranks 1 and 2);\n"
 "64 usage error; 65 unusable profile, input or state file; 66 an input\n"
 "file is missing; 73 the output or state cannot be written; 75 the\n"
-"notification failed with --notify-required.\n";
+"notification failed with --notify-required.\n"
+"\n'cipherprobe --version' prints the version.\n";
 
 enum {
 	OPT_JSON = 256, OPT_JSONL, OPT_TEXT, OPT_COLOR, OPT_STRATEGY, OPT_NO_GROUPS,

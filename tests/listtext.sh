@@ -139,4 +139,39 @@ timeout 30 "$CP" profile show panos-defualt >"$out" 2>"$out.err"
 rc=$?
 [ $rc -eq 66 ] && grep -q "^cipherprobe profile: .*did you mean 'panos-default'?" "$out.err"
 tap_check $? "profile show panos-defualt: did you mean 'panos-default' (rc $rc)"
+
+# one prefix: getopt's own messages name the subcommand too
+for c in scan demo diff; do
+	timeout 30 "$CP" "$c" --no-such-option >"$out" 2>"$out.err"
+	head -1 "$out.err" | grep -q "^cipherprobe $c: unrecognized option"
+	tap_check $? "$c: getopt's message starts 'cipherprobe $c: ': $(head -1 "$out.err")"
+done
+# every --help mentions --version
+for c in scan demo diff profile suites; do
+	timeout 30 "$CP" "$c" --help 2>&1 | grep -q -- "'cipherprobe --version'"
+	tap_check $? "$c --help mentions --version"
+done
+timeout 30 "$CP" --help 2>&1 | grep -q -- "'cipherprobe --version'"
+tap_check $? "the top-level help mentions --version"
+
+# NO_COLOR (no-color.org): only a non-empty value turns colour off.  On a
+# terminal (a pty), --color auto colours the refused target's error line.
+on_tty() { # NO_COLOR-VALUE|unset: the scan's output on a pty, as repr()
+	"$PYTHON" -c 'import os,pty,subprocess,sys
+m,s=pty.openpty()
+env=dict(os.environ)
+env.pop("NO_COLOR", None)
+if sys.argv[1] != "unset": env["NO_COLOR"]=sys.argv[1]
+p=subprocess.run(sys.argv[2:], stdout=s, stderr=subprocess.DEVNULL, env=env, timeout=60)
+os.close(s)
+out=b""
+while True:
+    try: b=os.read(m, 65536)
+    except OSError: break
+    if not b: break
+    out+=b
+print("ESC" if b"\x1b[" in out else "plain")' "$1" "$CP" scan -q --no-groups "$refused"
+}
+[ "$(on_tty unset)" = ESC ] && [ "$(on_tty '')" = ESC ] && [ "$(on_tty 1)" = plain ]
+tap_check $? "NO_COLOR: unset and empty keep colour on a terminal, 1 turns it off"
 integ_end
