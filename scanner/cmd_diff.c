@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "output/sanitize.h"
+#include "util.h"
 #include "commands.h"
 #include "output/diff.h"
 
@@ -35,7 +36,8 @@ static const char diff_usage[] =
 "  -h, --help               this text\n"
 "\n"
 "Exit status: 0 no regression; 3 a regression; 64 usage error; 65 a\n"
-"document is not valid schema-1 JSON; 66 a file is missing or unreadable.\n";
+"document is not valid schema-1 JSON; 66 a file is missing or unreadable.\n"
+"\n'cipherprobe --version' prints the version.\n";
 
 enum { OPT_JSON = 256, OPT_TEXT, OPT_COLOR };
 
@@ -133,7 +135,7 @@ int cmd_diff(int argc, char **argv)
 		}
 	} else {
 		use_color = !strcmp(color, "always") ||
-			(!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+			(!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !cp_no_color());
 		if (cp_diff_print(stdout, &d, use_color)) {
 			cp_eprintf("cipherprobe diff: cannot write the output\n");
 			rc = CP_EXIT_CANTCREAT;

@@ -57,7 +57,8 @@ static const char usage_text[] =
 	"  -h, --help           this text\n"
 	"\n"
 	"Exit status: 0 done, 64 usage error, 65 the profile cannot be used,\n"
-	"66 the file does not exist.\n";
+	"66 the file does not exist.\n"
+	"\n'cipherprobe --version' prints the version.\n";
 
 struct opts {
 	const char *verb;          /* "show" or "list" */
@@ -186,7 +187,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 /* Exit status for a load error: 66 when the file is not there at all. */
 static int load_error(const char *spec, const char *msg)
 {
-	cp_eprintf("cipherprobe profile: %s", msg);
+	char hint[256];
+
+	cp_profile_suggest(spec, hint, sizeof hint);
+	cp_eprintf("cipherprobe profile: %s%s", msg, hint);
 	if (strncmp(spec, "builtin:", 8) != 0 && access(spec, F_OK) != 0 && errno == ENOENT)
 		return CP_EXIT_NOINPUT;
 	return CP_EXIT_DATAERR;
@@ -505,18 +509,10 @@ static int do_show(const struct opts *o)
 	int rc;
 
 	if (c == NULL) {
-		char names[128] = "";
-		size_t len = 0;
+		char names[256];
 
-		for (size_t i = 0; cp_clients[i] != NULL; i++) {
-			int k = snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "",
-					 cp_clients[i]->name);
-
-			if (k < 0 || (size_t)k >= sizeof names - len)
-				break;
-			len += (size_t)k;
-		}
-		return usage_error("unknown client '%s' (%s)", o->client, names);
+		cp_client_suggest(o->client, names, sizeof names);
+		return usage_error("unknown client '%s'; %s", o->client, names);
 	}
 	if (cp_firewall_load(o->panos_version, &fw, err, sizeof err) < 0)
 		return usage_error("%s", err);
@@ -531,7 +527,7 @@ static int do_show(const struct opts *o)
 	}
 	doc = show_json(&p, c, &fw, &offer, shared);
 	if (doc == NULL) {
-		fputs("cipherprobe profile: out of memory\n", stderr);
+		cp_eprintf("cipherprobe profile: out of memory");
 		return CP_EXIT_OSERR;
 	}
 	rc = write_done(doc);
@@ -569,7 +565,7 @@ static int do_list(const struct opts *o)
 		if (!ok) {
 			json_decref(doc);
 			free(refs);
-			fputs("cipherprobe profile: out of memory\n", stderr);
+			cp_eprintf("cipherprobe profile: out of memory");
 			return CP_EXIT_OSERR;
 		}
 	} else {
@@ -594,7 +590,7 @@ static int do_list(const struct opts *o)
 				free(wh);
 				json_decref(doc);
 				free(refs);
-				fputs("cipherprobe profile: out of memory\n", stderr);
+				cp_eprintf("cipherprobe profile: out of memory");
 				return CP_EXIT_OSERR;
 			}
 			if (refs[i].line > 0)

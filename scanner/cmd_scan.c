@@ -170,7 +170,8 @@ static const char scan_usage[] =
 "outranks 1); 3 a regression since the --state scan (outranks 1 and 2);\n"
 "64 usage error; 65 unusable profile, input or state file; 66 an input\n"
 "file is missing; 73 the output or state cannot be written; 75 the\n"
-"notification failed with --notify-required.\n";
+"notification failed with --notify-required.\n"
+"\n'cipherprobe --version' prints the version.\n";
 
 enum {
 	OPT_JSON = 256, OPT_JSONL, OPT_TEXT, OPT_COLOR, OPT_STRATEGY, OPT_NO_GROUPS,
@@ -871,7 +872,8 @@ out:
 }
 
 /* summary.recommendation from the fleet advice; 0, or -1 without memory. */
-static int recommend(struct run_ctx *c, struct cp_fleet *fl, struct cp_recommendation *rec)
+static int recommend(struct run_ctx *c, struct cp_fleet *fl, struct cp_recommendation *rec,
+		     char **scm)
 {
 	memset(rec, 0, sizeof *rec);
 	if (cp_advise_fleet((const struct cp_result *const *)c->kept, c->nkept, c->profile, fl) < 0)
@@ -884,6 +886,12 @@ static int recommend(struct run_ctx *c, struct cp_fleet *fl, struct cp_recommend
 	rec->nno_decrypt = fl->nno_decrypt;
 	rec->commands = (const char *const *)fl->commands;
 	rec->ncommands = fl->ncommands;
+	if (c->profile->scm && fl->nchanges) {
+		*scm = cp_changes_scm_patch(fl->changes, fl->nchanges);
+		if (!*scm)
+			return -1;
+		rec->scm_patch = *scm;
+	}
 	return 0;
 }
 
@@ -1109,6 +1117,7 @@ int cmd_scan(int argc, char **argv)
 	struct cp_offer offer;
 	struct cp_replay_hello *replay = NULL;
 	struct cp_fleet fleet;
+	char *fleet_scm = NULL;
 	struct cp_recommendation rec;
 	bool have_fleet = false;
 	struct run_ctx ctx;
@@ -1333,12 +1342,10 @@ int cmd_scan(int argc, char **argv)
 	if (verdicts) {
 		client = cp_client_find(client_name);
 		if (!client) {
-			char known[256] = "";
-			size_t klen = 0;
+			char known[256];
 
-			for (size_t i = 0; cp_clients[i]; i++)
-				cp_strapp(known, sizeof known, &klen, " %s", cp_clients[i]->name);
-			cp_eprintf("cipherprobe scan: unknown client '%s' (known:%s)", client_name, known);
+			cp_client_suggest(client_name, known, sizeof known);
+			cp_eprintf("cipherprobe scan: unknown client '%s'; %s", client_name, known);
 			goto out;
 		}
 		if (panos_profile) {
@@ -1356,10 +1363,23 @@ int cmd_scan(int argc, char **argv)
 		if (panos_profile) {
 			/* loaded above */
 		} else if (cp_profile_load(profile_spec, profile_name, &profile, err, sizeof err) < 0) {
-			cp_eprintf("cipherprobe scan: %s\n", err);
+			char hint[256];
+
+			cp_profile_suggest(profile_spec, hint, sizeof hint);
+			cp_eprintf("cipherprobe scan: %s%s\n", err, hint);
 			rc = cp_profile_builtin(profile_spec, &profile) < 0 && access(profile_spec, F_OK) < 0 ?
 				CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
 			goto out;
+		} else if (!strncmp(profile.source, "builtin:", 8)) {
+			/* a built-in has no name on the firewall: the commands
+			 * say <PROFILE> unless --profile-name names the real one */
+			char why[256];
+
+			if (profile_name && !cp_panos_name_ok(profile_name, why, sizeof why)) {
+				cp_eprintf("cipherprobe scan: --profile-name '%s': %s\n", profile_name, why);
+				goto out;
+			}
+			snprintf(profile.name, sizeof profile.name, "%s", profile_name ? profile_name : "");
 		}
 		if (cp_firewall_load(panos_version, &firewall, err, sizeof err) < 0) {
 			cp_eprintf("cipherprobe scan: %s\n", err);
@@ -1516,12 +1536,14 @@ int cmd_scan(int argc, char **argv)
 		}
 	}
 	ctx.out.color = !strcmp(color, "always") ||
-		(!strcmp(color, "auto") && ctx.out.f == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+		(!strcmp(color, "auto") && ctx.out.f == stdout && isatty(STDOUT_FILENO) && !cp_no_color());
 	ctx.out.verbosity = verbosity;
 	rc = csv_open(&ctx, verdicts ? &profile : NULL, ctx.out.f == stdout);
 	if (rc != CP_EXIT_OK)
 		goto out;
 	rc = CP_EXIT_USAGE;
+	ctx.out.ntargets = set.n;
+	ctx.out.scm = verdicts && profile.scm;
 	ctx.progress = !quiet && isatty(STDERR_FILENO);
 	ctx.started_ms = cp_clock_ms();
 
@@ -1546,7 +1568,7 @@ int cmd_scan(int argc, char **argv)
 	for (size_t i = 0; i < ctx.nheld; i++)
 		deliver(&ctx, ctx.held[i]);
 	if (verdicts && ctx.nkept) {
-		if (recommend(&ctx, &fleet, &rec) < 0) {
+		if (recommend(&ctx, &fleet, &rec, &fleet_scm) < 0) {
 			cp_eprintf("cipherprobe scan: cannot compute the fleet recommendation (out of memory)\n");
 			ctx.ops->cleanup(&ctx.out);
 			csv_cleanup_all(&ctx);
@@ -1637,6 +1659,7 @@ out:
 	free(ctx.held);
 	if (have_fleet)
 		cp_fleet_free(&fleet);
+	free(fleet_scm);
 	if (at_open)
 		cp_atomic_abort(&at);
 	if (hf)

@@ -46,7 +46,8 @@ static const char usage_text[] =
 	"  --sslv2          SSLv2 cipher kinds\n"
 	"\n"
 	"  --json           print one JSON array instead of text\n"
-	"  -h, --help       this text\n";
+	"  -h, --help       this text\n"
+	"\n'cipherprobe --version' prints the version.\n";
 
 enum list { LIST_SUITES, LIST_GROUPS, LIST_SIGSCHEMES, LIST_SSLV2 };
 
@@ -103,7 +104,7 @@ static const char *au_of(int i) { return cp_au_name((enum cp_au)i); }
 static const char *strength_of(int i) { return cp_strength_name((enum cp_strength)i); }
 
 /*
- * Parses argv (argv[0] is "suites").  Returns -1 to go on, else the exit
+ * Parses argv (argv[0] is "cipherprobe suites").  Returns -1 to go on, else the exit
  * status (help printed, or a usage error reported).
  */
 static int parse_args(int argc, char **argv, struct opts *o)

@@ -45,7 +45,8 @@ static const char demo_usage[] =
 "Exit status: 0 the demo ran as designed (the servers fail through the\n"
 "profile on purpose: that is what it shows; 'cipherprobe scan' would exit 1);\n"
 "2 a demo server could not be scanned; 64 usage error; 70 the demo servers\n"
-"could not start or failed; 73 the output cannot be written.\n";
+"could not start or failed; 73 the output cannot be written.\n"
+"\n'cipherprobe --version' prints the version.\n";
 
 enum { OPT_JSON = 256, OPT_JSONL, OPT_TEXT, OPT_COLOR };
 

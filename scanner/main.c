@@ -25,7 +25,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: cipherprobe COMMAND [OPTIONS] [ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'cipherprobe COMMAND --help' describes a command; see also cipherprobe(1).\n");
+	fprintf(f, "\n'cipherprobe COMMAND --help' describes a command; 'cipherprobe --version'\n"
+		"prints the version; see also cipherprobe(1).\n");
 }
 
 int main(int argc, char **argv)
@@ -50,8 +51,15 @@ int main(int argc, char **argv)
 		return CP_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (!strcmp(commands[i].name, cmd))
+		if (!strcmp(commands[i].name, cmd)) {
+			/* getopt's own messages start with argv[0]: make it the
+			 * prefix every other message has */
+			char self[32];
+
+			snprintf(self, sizeof self, "cipherprobe %s", commands[i].name);
+			argv[1] = self;
 			return commands[i].run(argc - 1, argv + 1);
+		}
 	cp_eprintf("cipherprobe: '%s' is not a command; see 'cipherprobe --help'\n", cmd);
 	return CP_EXIT_USAGE;
 }

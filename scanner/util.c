@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,4 +123,57 @@ uint64_t cp_clock_ms(void)
 	/* CLOCK_MONOTONIC cannot fail on Linux with a valid pointer. */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+size_t cp_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t row[CP_EDIT_MAX + 1];
+
+	if (la > CP_EDIT_MAX || lb > CP_EDIT_MAX)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];  /* d[i-1][j-1] */
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];  /* d[i-1][j] */
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+const char *cp_closest_name(const char *s, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t bestd = SIZE_MAX, len = strlen(s);
+	/* a third of the word may be wrong, at least one edit, at most three */
+	size_t limit = len / 3 < 1 ? 1 : len / 3 > 3 ? 3 : len / 3;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = cp_edit_distance(s, names[i]);
+
+		if (d > 0 && d <= limit && d < bestd) {
+			best = names[i];
+			bestd = d;
+		}
+	}
+	return best;
+}
+
+bool cp_no_color(void)
+{
+	const char *v = getenv("NO_COLOR");
+
+	return v != NULL && v[0] != '\0';
 }

@@ -49,4 +49,20 @@ int cp_tsv_is(const struct cp_tsv_field *f, const char *s);
  * deadlines (the event loop, progress, the demo servers). */
 uint64_t cp_clock_ms(void);
 
+/*
+ * Levenshtein distance between a and b (insertions, deletions and
+ * substitutions of bytes, each 1); SIZE_MAX when either is longer than
+ * CP_EDIT_MAX bytes.  For "did you mean" hints on names typed by hand.
+ */
+#define CP_EDIT_MAX 64
+size_t cp_edit_distance(const char *a, const char *b);
+/* The one of names[0..n), other than s itself, closest to s when it is
+ * near (1 edit for words under 6 bytes, else a third of the length, at
+ * most 3 edits); NULL when none is; the first of equals wins. */
+const char *cp_closest_name(const char *s, const char *const *names, size_t n);
+
+/* NO_COLOR is set to a non-empty value (no-color.org: an empty one does
+ * not count), so --color auto gives no colour. */
+bool cp_no_color(void);
+
 #endif

@@ -19,5 +19,23 @@ for f in sprintf vsprintf strcpy strcat strncat atoi atol atoll strtok gets syst
 		echo "ok $n - no $f() in scanner/ or ciphersuites/"
 	fi
 done
+# One error prefix (issue 13): every message to stderr names the
+# subcommand, "cipherprobe SUBCOMMAND: ", so a message from cron or a
+# script says where it came from.  Checked: each cp_eprintf format and each
+# fprintf(stderr, ...)/fputs(..., stderr) literal that starts with a word
+# and a colon.  The generators (gen-*.c) are build tools, not cipherprobe.
+n=$((n + 1))
+hits=$(grep -rnE 'cp_eprintf\([[:space:]]*"' "$top/scanner" --include='*.c' 2>/dev/null |
+	grep -vE 'cp_eprintf\([[:space:]]*"(cipherprobe[ :]|see .cipherprobe )')
+hits2=$(grep -rnE '(fprintf\(stderr,[[:space:]]*|fputs\()"[A-Za-z][A-Za-z0-9_ -]*:' "$top/scanner" \
+	--include='*.c' 2>/dev/null | grep -v '/gen-[a-z]*\.c:' | grep -v '"cipherprobe[ :]' |
+	grep -E 'stderr')
+if [ -n "$hits$hits2" ]; then
+	echo "not ok $n - a message to stderr without the 'cipherprobe SUBCOMMAND: ' prefix"
+	printf '%s\n%s\n' "$hits" "$hits2" | sed '/^$/d; s/^/# /'
+	fail=1
+else
+	echo "ok $n - every stderr message starts 'cipherprobe SUBCOMMAND: '"
+fi
 echo "1..$n"
 exit 0

@@ -11,7 +11,8 @@
 #      incomplete and keeps what was found (TLS 1.3 and its suites, which
 #      come at once, and only suites the server has); the s_server target
 #      of the same run is complete and exact.
-#   2. --text of the same: the error line and the findings before it.
+#   2. --text -v of the same (a list: the detail comes with -v): the error
+#      line and the findings before it.
 #   3. The default bound is no bound on a slow but finite scan: the drip
 #      server with --timeout 0.5 and no --target-timeout is scanned to the
 #      end (ok, its whole configured set).
@@ -46,7 +47,7 @@ tap_check $? "openssl s_server up on 127.0.0.1:$SRV_PORT, its set derived from i
 [ -n "$drip" ] && [ -s "$expect" ] || integ_end
 
 ARGS=(--no-verdict --target-timeout 3 --timeout 2 --connect-timeout 2 "127.0.0.1:$drip" "127.0.0.1:$SRV_PORT")
-timeout -k 5 "$INTEG_SCAN_TIMEOUT" "$CIPHERPROBE" scan --text "${ARGS[@]}" \
+timeout -k 5 "$INTEG_SCAN_TIMEOUT" "$CIPHERPROBE" scan --text -v "${ARGS[@]}" \
 	>"$T/scan.txt" 2>"$T/scan.txt.err" </dev/null &
 text_pid=$!
 integ_track "$text_pid"

@@ -1055,7 +1055,7 @@ static char *print_to_string(const struct cp_verdict *v, bool color)
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	assert_int_equal(cp_verdict_print(f, v, color), 0);
+	assert_int_equal(cp_verdict_print(f, v, color, false), 0);
 	fclose(f);
 	return buf;
 }

@@ -38,6 +38,7 @@ struct cp_recommendation {
 	const size_t *change_fixes;      /* targets fixed by changes[0..i], or NULL */
 	const char *const *commands;     /* ready-to-paste PAN-OS commands, or NULL */
 	size_t ncommands;
+	const char *scm_patch;           /* text only: the changes as an SCM patch, or NULL */
 };
 
 struct cp_summary {
@@ -56,6 +57,11 @@ struct cp_out {
 	FILE *f;
 	bool color;                /* text: ANSI colours (set it only for a tty) */
 	int verbosity;             /* text: <0 one line per target, 0 normal, >0 more */
+	/* text: the number of targets in the run; more than one is a list:
+	 * one line per target in input order, then the summary, and each
+	 * target's full detail only with verbosity > 0 */
+	size_t ntargets;
+	bool scm;                  /* text: fixes as SCM JSON patches, not set commands */
 	const char *tool_version;  /* NULL: PACKAGE_VERSION */
 	int err;                   /* errno of the first failure, 0 if none */
 	void *priv;                /* the writer's own state */

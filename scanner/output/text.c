@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Text output for people: one block per target as results complete.
+ * Text output for people.  One target: its full block.  A list (more than
+ * one target, cp_out.ntargets): one line per target in input order once
+ * all have finished, then the fleet summary; each target's full block, as
+ * it completes, only with -v.
  *
  * Every string that came from the network or from input goes through
  * cp_sanitize() first; names from the registry are our own and print as
@@ -26,8 +29,22 @@
 #define BOLD "\033[1m"
 #define RESET "\033[0m"
 
+/* What the one-line-per-target table shows of a result. */
+enum row_verdict { ROW_NONE, ROW_COMPATIBLE, ROW_INCOMPATIBLE, ROW_CLIENT };
+
+struct row {
+	size_t index, seq;        /* input position; arrival, for equal positions */
+	char *target;             /* the input as given, escaped for a terminal */
+	bool ok;
+	enum cp_err_kind kind;
+	enum row_verdict verdict;
+	char *fix;                /* "auth-algo-sha1", "no-decrypt exception", NULL */
+};
+
 struct text_state {
 	size_t targets, ok, errors;
+	struct row *rows;
+	size_t nrows, caprows;
 };
 
 static const char *strength_color(enum cp_strength s)
@@ -363,8 +380,173 @@ static void brief(struct cp_out *o, const struct cp_result *r)
 			cp_proto_name((enum cp_proto)hi), n);
 }
 
+static void rows_free(struct text_state *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->nrows; i++) {
+		free(st->rows[i].target);
+		free(st->rows[i].fix);
+	}
+	free(st->rows);
+	st->rows = NULL;
+	st->nrows = st->caprows = 0;
+}
+
+static const char *const row_verdict_names[] = {
+	[ROW_NONE] = "no verdict",
+	[ROW_COMPATIBLE] = "compatible",
+	[ROW_INCOMPATIBLE] = "incompatible",
+	[ROW_CLIENT] = "fails without decryption too",
+};
+
+/* Whether the browser itself blocks an axis: no proxy needed to fail. */
+static bool client_blocked(const struct cp_verdict *v)
+{
+	for (size_t i = 0; i < v->ncauses; i++)
+		if (v->causes[i].blocked_by == CP_BY_CLIENT)
+			return true;
+	return false;
+}
+
+/* The fix column: the changes joined by '+', or the exception. */
+static char *fix_text(const struct cp_verdict *v)
+{
+	size_t len = 1;
+	char *s;
+
+	if (v->compatible)
+		return NULL;
+	if (v->no_decrypt)
+		return cp_strdup0("no-decrypt exception");
+	if (!v->fix || !v->fix->nchanges)
+		return NULL;
+	for (size_t i = 0; i < v->fix->nchanges; i++)
+		len += strlen(v->fix->changes[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (size_t i = 0, at = 0; i < v->fix->nchanges; i++) {
+		size_t n = strlen(v->fix->changes[i]);
+		if (i)
+			s[at++] = '+';
+		memcpy(s + at, v->fix->changes[i], n + 1);
+		at += n;
+	}
+	return s;
+}
+
+/* Keep r's line of the table; -1 when memory runs out. */
+static int add_row(struct text_state *st, const struct cp_result *r)
+{
+	struct row *w;
+
+	if (st->nrows == st->caprows) {
+		size_t ncap = st->caprows ? st->caprows * 2 : 16;
+		struct row *n = realloc(st->rows, ncap * sizeof *n);
+		if (!n)
+			return -1;
+		st->rows = n;
+		st->caprows = ncap;
+	}
+	w = &st->rows[st->nrows];
+	memset(w, 0, sizeof *w);
+	w->index = r->index;
+	w->seq = st->nrows;
+	w->ok = r->ok;
+	w->kind = r->err_kind;
+	w->target = cp_sanitize(r->input ? r->input : "");
+	if (!w->target)
+		return -1;
+	if (r->ok && r->verdict) {
+		const struct cp_verdict *v = r->verdict;
+		w->verdict = v->compatible ? ROW_COMPATIBLE :
+			client_blocked(v) ? ROW_CLIENT : ROW_INCOMPATIBLE;
+		w->fix = fix_text(v);
+		if (!w->fix && !v->compatible && (v->no_decrypt || (v->fix && v->fix->nchanges))) {
+			free(w->target);
+			return -1;
+		}
+	}
+	st->nrows++;
+	return 0;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->index != y->index)
+		return x->index < y->index ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Columns a terminal gives s: code points (s is escaped, so all print). */
+static size_t width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xC0) != 0x80;
+	return w;
+}
+
+static void pad(struct cp_out *o, size_t n)
+{
+	while (n--)
+		fputc(' ', o->f);
+}
+
+/* The table: target, status, verdict, fix or error kind; input order. */
+#define TARGET_COL_MAX 60
+static void table(struct cp_out *o, struct text_state *st)
+{
+	size_t tw = strlen("TARGET"), vw = strlen("VERDICT");
+
+	qsort(st->rows, st->nrows, sizeof *st->rows, row_cmp);
+	for (size_t i = 0; i < st->nrows; i++) {
+		size_t w = width(st->rows[i].target);
+		if (w > tw)
+			tw = w;
+		w = strlen(row_verdict_names[st->rows[i].verdict]);
+		if (w > vw)
+			vw = w;
+	}
+	if (tw > TARGET_COL_MAX)
+		tw = TARGET_COL_MAX;
+	fputs("TARGET", o->f);
+	pad(o, tw - strlen("TARGET") + 2);
+	fputs("STATUS   VERDICT", o->f);
+	pad(o, vw - strlen("VERDICT") + 2);
+	fputs("FIX\n", o->f);
+	for (size_t i = 0; i < st->nrows; i++) {
+		const struct row *w = &st->rows[i];
+		const char *vn = row_verdict_names[w->verdict];
+		size_t tlen = width(w->target);
+
+		fputs(w->target, o->f);
+		/* a long target keeps its line; the columns resume after it */
+		pad(o, tlen < tw ? tw - tlen + 2 : 2);
+		fputs(w->ok ? "scanned  " : "error    ", o->f);
+		on(o, w->verdict == ROW_COMPATIBLE ? GREEN : w->verdict == ROW_INCOMPATIBLE ? RED :
+		   w->verdict == ROW_CLIENT ? YELLOW : "");
+		fputs(vn, o->f);
+		off(o);
+		pad(o, vw - strlen(vn) + 2);
+		if (!w->ok)
+			fputs(cp_err_kind_name(w->kind), o->f);
+		else
+			fputs(w->fix ? w->fix : "-", o->f);
+		fputc('\n', o->f);
+	}
+	fputc('\n', o->f);
+}
+
 static int text_begin(struct cp_out *o)
 {
+	if (o->priv)
+		rows_free(o->priv);
 	free(o->priv);
 	o->priv = calloc(1, sizeof(struct text_state));
 	if (!o->priv) {
@@ -396,12 +578,18 @@ static int text_target(struct cp_out *o, const struct cp_result *r)
 			st->ok++;
 		else
 			st->errors++;
+		if (add_row(st, r) < 0) {
+			o->err = ENOMEM;
+			return -1;
+		}
 	}
 	errno = 0;
 	if (o->verbosity < 0) {
 		brief(o, r);
 		return finish(o);
 	}
+	if (o->ntargets > 1 && o->verbosity == 0)
+		return 0;  /* a list: the table at the end says it */
 	header(o, r);
 	protocols(o, r);
 	groups(o, r);
@@ -417,7 +605,7 @@ static int text_target(struct cp_out *o, const struct cp_result *r)
 	}
 	if (!r->ok)
 		error_line(o, r, "  ");
-	if (r->verdict && cp_verdict_print(o->f, r->verdict, o->color) < 0 && !o->err)
+	if (r->verdict && cp_verdict_print(o->f, r->verdict, o->color, o->scm) < 0 && !o->err)
 		o->err = errno ? errno : EIO;
 	if (r->replay.captured) {
 		fputs("  proxy hello: the captured hello was replayed", o->f);
@@ -445,10 +633,37 @@ static void names(struct cp_out *o, const char *label, const char *const *v, siz
 	fputc('\n', o->f);
 }
 
+/* Commands for a built-in profile name none: say how to name it. */
+static void placeholder_hint(struct cp_out *o, const char *const *cmds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cmds[i] && strstr(cmds[i], "<PROFILE>")) {
+			fputs(CP_PROFILE_HINT "\n", o->f);
+			return;
+		}
+}
+
+/* The targets that could not be scanned, one line each, input order. */
+static void failed_lines(struct cp_out *o, const struct text_state *st)
+{
+	for (size_t i = 0; i < st->nrows; i++) {
+		if (st->rows[i].ok)
+			continue;
+		fputs("failed: ", o->f);
+		on(o, RED);
+		fputs(cp_err_kind_name(st->rows[i].kind), o->f);
+		off(o);
+		fputc(' ', o->f);
+		fputs(st->rows[i].target, o->f);
+		fputc('\n', o->f);
+	}
+}
+
 static int text_end(struct cp_out *o, const struct cp_summary *s)
 {
 	struct text_state *st = o->priv;
 	struct cp_summary own = { 0 };
+	size_t client = 0;
 	int rc;
 
 	if (!s) {
@@ -460,11 +675,22 @@ static int text_end(struct cp_out *o, const struct cp_summary *s)
 		s = &own;
 	}
 	errno = 0;
+	if (st) {
+		if (o->ntargets > 1 && o->verbosity >= 0)
+			table(o, st);
+		for (size_t i = 0; i < st->nrows; i++)
+			client += st->rows[i].verdict == ROW_CLIENT;
+	}
 	fprintf(o->f, "%zu target%s: %zu ok, %zu error%s", s->targets, s->targets == 1 ? "" : "s",
 		s->ok, s->errors, s->errors == 1 ? "" : "s");
 	if (s->compatible || s->incompatible)
 		fprintf(o->f, "; %zu compatible, %zu incompatible", s->compatible, s->incompatible);
 	fputc('\n', o->f);
+	if (st)
+		failed_lines(o, st);
+	if (client)
+		fprintf(o->f, "fails without decryption too: %zu target%s (the browser itself "
+			"cannot connect: no profile change helps)\n", client, client == 1 ? "" : "s");
 	if (s->interception_issuer) {
 		on(o, BOLD RED);
 		fputs("WARNING: this scan is being decrypted; results describe the proxy, not the servers\n", o->f);
@@ -478,21 +704,42 @@ static int text_end(struct cp_out *o, const struct cp_summary *s)
 		const struct cp_recommendation *rec = s->recommendation;
 		if (rec->nchanges) {
 			names(o, "recommended change:", rec->changes, rec->nchanges);
+			/* what each change adds, with those before it in place */
+			for (size_t i = 0; rec->change_fixes && i < rec->nchanges; i++) {
+				size_t before = i ? rec->change_fixes[i - 1] : 0;
+				size_t n = rec->change_fixes[i] - before;
+				fputs("  ", o->f);
+				put(o, rec->changes[i], "");
+				if (n || i + 1 == rec->nchanges)
+					fprintf(o->f, " fixes %zu\n", n);
+				else
+					fputs(" fixes the next targets together with the change after it\n", o->f);
+			}
 			fprintf(o->f, "  fixes %zu target%s\n", rec->fixes, rec->fixes == 1 ? "" : "s");
 		}
 		if (rec->nno_decrypt)
 			names(o, "no-decrypt:", rec->no_decrypt, rec->nno_decrypt);
-		if (rec->ncommands)
-			fputs("commands:\n", o->f);
-		for (size_t i = 0; i < rec->ncommands; i++) {
-			fputs("  ", o->f);
-			put(o, rec->commands[i], "");
+		if (o->scm && rec->scm_patch) {
+			/* a Strata Cloud Manager profile has no CLI: the patch to
+			 * merge into the profile's JSON instead */
+			fputs("scm patch:\n  ", o->f);
+			put(o, rec->scm_patch, "");
 			fputc('\n', o->f);
+		} else if (!o->scm) {
+			if (rec->ncommands)
+				fputs("commands:\n", o->f);
+			for (size_t i = 0; i < rec->ncommands; i++) {
+				fputs("  ", o->f);
+				put(o, rec->commands[i], "");
+				fputc('\n', o->f);
+			}
+			placeholder_hint(o, rec->commands, rec->ncommands);
 		}
 	}
 	if (fflush(o->f) == EOF && !o->err)
 		o->err = errno ? errno : EIO;
 	rc = finish(o);
+	rows_free(st);
 	free(o->priv);
 	o->priv = NULL;
 	return rc;
@@ -500,6 +747,7 @@ static int text_end(struct cp_out *o, const struct cp_summary *s)
 
 static void text_cleanup(struct cp_out *o)
 {
+	rows_free(o->priv);
 	free(o->priv);
 	o->priv = NULL;
 }

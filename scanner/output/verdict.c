@@ -174,8 +174,10 @@ static void list_changes(FILE *f, char *const *v, size_t n)
 	}
 }
 
-int cp_verdict_print(FILE *f, const struct cp_verdict *v, bool color)
+int cp_verdict_print(FILE *f, const struct cp_verdict *v, bool color, bool scm)
 {
+	bool placeholder = false;
+
 	const char *on = "", *off = color ? RESET : "";
 
 	if (!v)
@@ -200,11 +202,19 @@ int cp_verdict_print(FILE *f, const struct cp_verdict *v, bool color)
 		if (v->fix->weak)
 			fprintf(f, " %s(weak)%s", color ? YELLOW : "", off);
 		fputc('\n', f);
-		for (size_t i = 0; i < v->ncommands; i++) {
+		if (scm && v->scm_patch) {
+			fputs("  scm patch: ", f);
+			cp_sanitize_fputs(v->scm_patch, f);
+			fputc('\n', f);
+		}
+		for (size_t i = 0; !scm && i < v->ncommands; i++) {
 			fputs("  ", f);
 			cp_sanitize_fputs(v->commands[i], f);
 			fputc('\n', f);
+			placeholder = placeholder || strstr(v->commands[i], "<PROFILE>");
 		}
+		if (placeholder)
+			fputs(CP_PROFILE_HINT "\n", f);
 	}
 	for (size_t i = 0; i < v->nalternatives; i++) {
 		fprintf(f, "%s", i ? "; " : "alternatives: ");

@@ -31,10 +31,15 @@ json_t *cp_fleet_to_json(const struct cp_fleet *f);
 
 /*
  * Text blocks: "VERDICT: incompatible — reason", the fix and its set
- * commands, alternatives, the no-decrypt advice.  color adds ANSI green /
- * red (only for a terminal).  Return 0, or -1 when writing failed.
+ * commands (with scm, the SCM JSON patch instead: a profile from Strata
+ * Cloud Manager has no CLI), alternatives, the no-decrypt advice.  color
+ * adds ANSI green / red (only for a terminal).  Commands for a built-in
+ * profile say <PROFILE> and are followed by CP_PROFILE_HINT.  Return 0,
+ * or -1 when writing failed.
  */
-int cp_verdict_print(FILE *f, const struct cp_verdict *v, bool color);
+#define CP_PROFILE_HINT "  (<PROFILE>: the profile is a built-in; pass --profile-name NAME, or the " \
+	"firewall's profile: --profile running-config.xml --profile-name Corp, or --panos-host)"
+int cp_verdict_print(FILE *f, const struct cp_verdict *v, bool color, bool scm);
 int cp_fleet_print(FILE *f, const struct cp_fleet *fl, bool color);
 
 #endif

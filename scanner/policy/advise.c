@@ -445,20 +445,25 @@ static char *fix_xml(const struct cp_fix *fix)
 	return cp_sb_take(&b);
 }
 
-/* SCM spells the element names in snake case, booleans as JSON booleans. */
 static char *fix_scm(const struct cp_fix *fix)
+{
+	return cp_changes_scm_patch(fix->changes, fix->nchanges);
+}
+
+/* SCM spells the element names in snake case, booleans as JSON booleans. */
+char *cp_changes_scm_patch(char *const *changes, size_t n)
 {
 	json_t *root = json_object(), *sps = json_object(), *fwd = json_object();
 	char *s = NULL;
 
 	if (!root || !sps || !fwd)
 		goto out;
-	for (size_t i = 0; i < fix->nchanges; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct cp_prof_change chg;
 		char key[64];
 		json_t *val;
 
-		if (cp_change_parse(fix->changes[i], &chg) || strlen(chg.element) >= sizeof key)
+		if (cp_change_parse(changes[i], &chg) || strlen(chg.element) >= sizeof key)
 			continue;
 		memcpy(key, chg.element, strlen(chg.element) + 1);
 		for (char *k = key; *k; k++)

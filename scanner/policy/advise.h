@@ -100,6 +100,9 @@ struct cp_fleet {
 int cp_advise_fleet(const struct cp_result *const *results, size_t n, const struct cp_profile *p,
 		    struct cp_fleet *out);
 void cp_fleet_free(struct cp_fleet *f);
+/* changes as a Strata Cloud Manager JSON patch ({"ssl_protocol_settings":
+ * {...}, "ssl_forward_proxy": {...}}, compact); NULL without memory. */
+char *cp_changes_scm_patch(char *const *changes, size_t n);
 
 /*
  * cp_advise_fleet reads each result's verdict (r->verdict, set by the

@@ -10,6 +10,7 @@
 
 #include "policy/clients_data.h"
 #include "policy/offer.h"
+#include "util.h"
 
 const struct cp_client *cp_client_find(const char *name)
 {
@@ -19,6 +20,23 @@ const struct cp_client *cp_client_find(const char *name)
 		if (strcasecmp(cp_clients[i]->name, name) == 0)
 			return cp_clients[i];
 	return NULL;
+}
+
+void cp_client_suggest(const char *name, char *buf, size_t size)
+{
+	const char *names[32] = { NULL };
+	size_t n = 0, len = 0;
+	const char *near;
+
+	buf[0] = '\0';
+	for (; cp_clients[n] != NULL && n < sizeof names / sizeof names[0]; n++)
+		names[n] = cp_clients[n]->name;
+	near = name ? cp_closest_name(name, names, n) : NULL;
+	if (near)
+		cp_strapp(buf, size, &len, "did you mean '%s'? ", near);
+	cp_strapp(buf, size, &len, "known clients:");
+	for (size_t i = 0; i < n; i++)
+		cp_strapp(buf, size, &len, "%s %s", i ? "," : "", names[i]);
 }
 
 bool cp_panos_strips_group(uint16_t group)

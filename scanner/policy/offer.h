@@ -37,6 +37,9 @@ struct cp_client {
 const struct cp_client *cp_client_find(const char *name);
 /* All clients, NULL-terminated. */
 extern const struct cp_client *const cp_clients[];
+/* For an unknown client name: "did you mean 'firefox'? " when one is close,
+ * then "known clients: chrome, firefox, ..." into buf (always terminated). */
+void cp_client_suggest(const char *name, char *buf, size_t size);
 
 #define CP_OFFER_MAX 128
 

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "policy/profile.h"
 #include "policy/profile_int.h"
@@ -239,6 +240,28 @@ static void profile_defaults(struct cp_profile *p)
 	p->max_version = 0x0303;   /* tls1-2 */
 	p->flags = cp_panos_default_flags();
 	p->fwd = 0;
+}
+
+const char *const cp_profile_builtin_names[] = { "panos-default", "panos-recommended", NULL };
+
+void cp_profile_suggest(const char *spec, char *buf, size_t size)
+{
+	size_t n = 0, len = 0;
+	const char *near;
+
+	buf[0] = '\0';
+	if (!spec || access(spec, F_OK) == 0)
+		return;
+	while (cp_profile_builtin_names[n])
+		n++;
+	near = cp_closest_name(strncmp(spec, "builtin:", 8) ? spec : spec + 8,
+			       cp_profile_builtin_names, n);
+	if (!near)
+		return;
+	cp_strapp(buf, size, &len, "; did you mean '%s'? (built-in profiles:", near);
+	for (size_t i = 0; i < n; i++)
+		cp_strapp(buf, size, &len, "%s %s", i ? "," : "", cp_profile_builtin_names[i]);
+	cp_strapp(buf, size, &len, ")");
 }
 
 int cp_profile_builtin(const char *name, struct cp_profile *out)
@@ -602,8 +625,12 @@ static int load_any(struct cp_pf_ctx *cx, const char *buf, size_t len, const cha
 		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
 			continue;
 		for (size_t k = 0; k + 1 < n; k++)
-			if (formats[k]->detect(ch))
-				return formats[k]->load(cx, buf, len, want, out, list);
+			if (formats[k]->detect(ch)) {
+				int rc = formats[k]->load(cx, buf, len, want, out, list);
+				if (rc == 0 && out)
+					out->scm = formats[k] == &cp_profile_format_scm;
+				return rc;
+			}
 		return formats[n - 1]->load(cx, buf, len, want, out, list);
 	}
 	return cp_pf_fail(cx, 0, "empty file");

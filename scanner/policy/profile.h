@@ -61,6 +61,7 @@ struct cp_profile {
 	bool max_is_max;          /* max-version was "max" */
 	uint32_t flags;           /* CP_PANOS_* enabled (registry.h) */
 	uint32_t fwd;             /* CP_FWD_* enabled */
+	bool scm;                 /* read from Strata Cloud Manager JSON (no CLI there) */
 };
 
 /*
@@ -78,6 +79,15 @@ int cp_profile_load(const char *spec, const char *name, struct cp_profile *out,
  * label names the source in messages. */
 int cp_profile_load_mem(const char *buf, size_t len, const char *label, const char *name,
 			struct cp_profile *out, char *err, size_t errlen);
+/* The built-ins' names, NULL-terminated. */
+extern const char *const cp_profile_builtin_names[];
+/*
+ * For a spec that failed to load: when it is no file and close to a
+ * built-in's name, "; did you mean 'panos-recommended'? (built-in profiles:
+ * panos-default, panos-recommended)" into buf, else "" (buf is always
+ * terminated; size at least 1).
+ */
+void cp_profile_suggest(const char *spec, char *buf, size_t size);
 /* The built-ins by name ("panos-default", "panos-recommended"); -1 if unknown. */
 int cp_profile_builtin(const char *name, struct cp_profile *out);
 /* PAN-OS version token ("tls1-2", "max", "sslv3") <-> wire value.

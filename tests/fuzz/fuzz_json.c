@@ -149,7 +149,7 @@ static void try_verdict(struct cp_result *r, const struct policy *pol)
 	json_decref(jv);
 	f = open_memstream(&buf, &len);
 	if (f != NULL) {
-		FUZZ_CHECK(cp_verdict_print(f, v, false) == 0);
+		FUZZ_CHECK(cp_verdict_print(f, v, false, false) == 0);
 		fclose(f);
 		check_terminal_safe((const unsigned char *)buf, len);
 		free(buf);

@@ -188,7 +188,7 @@ static void check_verdict(const struct cp_verdict *v, bool color)
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return;
-	FUZZ_CHECK(cp_verdict_print(f, v, color) == 0);
+	FUZZ_CHECK(cp_verdict_print(f, v, color, false) == 0);
 	fclose(f);
 	check_terminal_safe((const unsigned char *)buf, len, color);
 	free(buf);
