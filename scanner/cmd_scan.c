@@ -23,7 +23,7 @@
 #include "commands.h"
 #include "fetch.h"
 #include "input/declog.h"
-#include "input/panoslogs.h"
+#include "policy/panoslogs.h"
 #include "input/hello_file.h"
 #include "input/list.h"
 #include "input/target.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for input/panoslogs.h: the XML API log replies (submit, poll,
+ * Unit tests for policy/panoslogs.h: the XML API log replies (submit, poll,
  * FIN with entries, error), --since, the query, and the job loop with a
  * canned firewall.  Reply bodies are written by hand from the PAN-OS XML
  * API's log retrieval replies.
@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "fetch.h"
-#include "input/panoslogs.h"
+#include "policy/panoslogs.h"
 
 #define HOST "fw.example:443"
 #define KEY "LUFRPT1unitKey=="

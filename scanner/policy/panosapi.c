@@ -256,7 +256,7 @@ void cp_panos_relabel(const char *host, const char *label, char *err, size_t err
 	relabel(host, label, err, errlen);
 }
 
-/* For input/panoslogs.c (panosapi.h). */
+/* For policy/panoslogs.c (panosapi.h). */
 int cp_panos_check_host(const char *host, char *err, size_t errlen)
 {
 	return check_host(host, err, errlen);

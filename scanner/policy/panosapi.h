@@ -86,7 +86,7 @@ enum cp_panos_reply cp_panos_classify(const char *body, size_t len, const char *
 void cp_panos_relabel(const char *host, const char *label, char *err, size_t errlen);
 
 /*
- * Shared with input/panoslogs.c (decryption logs over the same API):
+ * Shared with policy/panoslogs.c (decryption logs over the same API):
  * cp_panos_check_host refuses a --panos-host that is not HOST[:PORT];
  * cp_panos_redact_key replaces every copy of key in err (and a copy cut
  * short at its end) as every message quoting the firewall needs.

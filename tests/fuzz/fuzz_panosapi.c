@@ -24,7 +24,7 @@
  * relabel leaves "HOST: why".
  *
  * Flag 'l' on line 1 plays the decryption-log job instead
- * (input/panoslogs.h, --from-panos-logs): line 2 is ignored, the replies
+ * (policy/panoslogs.h, --from-panos-logs): line 2 is ignored, the replies
  * answer the submit, the polls and the finish in turn, and each is also
  * given to cp_panos_logs_parse alone.  Invariants: every request is a
  * type=log GET with the key in X-PAN-KEY only; the polls end (the wait
@@ -42,7 +42,7 @@
 #include "fetch.h"
 #include "fuzz.h"
 #include "input/declog.h"
-#include "input/panoslogs.h"
+#include "policy/panoslogs.h"
 #include "policy/panosapi.h"
 #include "policy/profile.h"
 

@@ -19,7 +19,7 @@
 #include <libxml/tree.h>
 
 #include "fetch.h"
-#include "input/panoslogs.h"
+#include "policy/panoslogs.h"
 #include "util.h"
 
 /*
