@@ -604,15 +604,22 @@ static int rule_status(struct ctx *c)
 	const struct cp_result *o = c->o->r, *n = c->n->r;
 
 	if (!o->ok && n->ok)
-		return add(c, CP_CHANGE_IMPROVEMENT, "status", NULL, NULL,
+		return add(c, CP_CHANGE_IMPROVEMENT, "unreachable", NULL, NULL,
 			   "answers again (the last scan failed with %s: %s)", errkind(o), errmsg(o));
 	if (n->ok)
 		return 0;
+	if (!o->ok && c->o->runs_in <= 0) {
+		/* a failed old record without the counter (a plain scan, not a
+		 * state): how long it has failed is unknown, so this is not the
+		 * moment it became a regression */
+		c->n->runs = 2;
+		return add(c, CP_CHANGE_CHANGE, "unreachable", NULL, errkind(n),
+			   "unreachable (in both scans): %s: %s", errkind(n), errmsg(n));
+	}
 	{
-		/* a failed old record without the counter (an older document) is
-		 * 1 run; an ok one with a count is a baseline kept when every
+		/* an ok old record with a count is a baseline kept when every
 		 * target failed (watch.c) */
-		long long before = c->o->runs_in > 0 ? c->o->runs_in : o->ok ? 0 : 1;
+		long long before = c->o->runs_in > 0 ? c->o->runs_in : 0;
 		c->n->runs = before >= 1000000 ? 1000000 : (unsigned)before + 1;
 	}
 	if (c->n->runs == 2)
@@ -1059,11 +1066,11 @@ static int severity(const struct cp_change *ch)
 {
 	if (ch->kind == CP_CHANGE_REGRESSION)
 		return 0;
-	if (!strcmp(ch->what, "unreachable"))
+	if (!strcmp(ch->what, "unreachable") && ch->kind != CP_CHANGE_IMPROVEMENT)
 		return 1;
 	if (!strcmp(ch->what, "compatible") || !strcmp(ch->what, "fix") ||
 	    !strcmp(ch->what, "fix_weak") || !strcmp(ch->what, "no_decrypt") ||
-	    !strcmp(ch->what, "status"))
+	    !strcmp(ch->what, "unreachable"))
 		return 2;
 	switch (ch->kind) {
 	case CP_CHANGE_CHANGE: return 3;
@@ -1332,7 +1339,8 @@ static const char *site_kind(const struct cp_diff *d, const struct cp_diff_site 
 {
 	const struct cp_change *h = &d->changes[st->headline];
 
-	if (h->kind != CP_CHANGE_REGRESSION && !strcmp(h->what, "unreachable"))
+	if (h->kind != CP_CHANGE_REGRESSION && h->kind != CP_CHANGE_IMPROVEMENT &&
+	    !strcmp(h->what, "unreachable"))
 		return "unreachable";
 	return kind_names[h->kind];
 }
@@ -1424,7 +1432,7 @@ static json_t *change_json(const struct cp_change *ch)
 		item_key = "cipher";
 	else if (!strcmp(ch->what, "group"))
 		item_key = "group";
-	else if (!strcmp(ch->what, "status"))
+	else if (!strcmp(ch->what, "status") || !strcmp(ch->what, "unreachable"))
 		item_key = "error_kind";
 	if (item_key && ch->item && json_object_set_new(o, item_key, cp_json_str(ch->item)))
 		goto fail;
@@ -1544,6 +1552,8 @@ int cp_diff_print_v(FILE *f, const struct cp_diff *d, bool color, int verbosity)
 		}
 		for (size_t k = 0; verbosity > 0 && k < st->count; k++) {
 			const struct cp_change *ch = &d->changes[st->first + k];
+			if (st->first + k == st->headline)
+				continue;   /* it is the headline */
 			fputs("    ", f);
 			print_label(f, kind_names[ch->kind], color);
 			fputc(' ', f);

@@ -37,9 +37,9 @@
  *   [unreachable]  the scan fails: 1 run: CHANGE ("unreachable (1 run)");
  *                  the 2nd run in a row: REGRESSION; more: CHANGE.  Runs
  *                  are counted in the state (the targets' "failed_runs",
- *                  cp_diff_side_stamp); a document without it counts a
- *                  failed old record as 1 run
- *   [status]       error -> ok: IMPROVEMENT
+ *                  cp_diff_side_stamp); a failed old record without it
+ *                  (a plain scan) failed for an unknown time: CHANGE;
+ *                  error -> ok: IMPROVEMENT ("answers again")
  *   [protocol]     TLS 1.2/1.3 gone or a weak version new: CHANGE;
  *                  TLS 1.2/1.3 new or a weak version gone: IMPROVEMENT
  *   [cipher]       a non-weak suite gone, or a weak suite new (also at a
