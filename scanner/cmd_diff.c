@@ -21,17 +21,26 @@
 #include "output/diff.h"
 
 static const char diff_usage[] =
-"usage: cipherprobe diff [--json] [--color WHEN] OLD.json NEW.json\n"
+"usage: cipherprobe diff [-q|-v] [--json] [--expiry-warn DAYS] [--color WHEN]\n"
+"                        OLD.json NEW.json\n"
 "\n"
-"Compares two 'cipherprobe scan --json' documents and lists what changed,\n"
-"regressions first: a target no longer compatible with the profile or no\n"
-"longer scanning, a fix that got harder, TLS 1.2/1.3 or an accepted suite\n"
-"gone, a weak suite or protocol version new.  Targets are matched by input\n"
-"and address (--all-addresses gives one record per address).  '-' reads a\n"
+"Compares two 'cipherprobe scan --json' documents: one headline per site\n"
+"that changed, worst first, with the fix command when there is one.\n"
+"Regressions: a site no longer compatible with the profile, a fix that\n"
+"weakens the profile more or a no-decrypt exception now needed, a\n"
+"certificate the profile blocks, a certificate expiring within\n"
+"--expiry-warn days, a site unreachable for two runs in a row.  Lost\n"
+"suites or versions that leave the verdict as it was are changes, not\n"
+"regressions.  Targets are matched by input and address.  '-' reads a\n"
 "document from standard input.\n"
 "\n"
-"      --json               one JSON object: counts, changes, added, removed\n"
+"      --json               one JSON object: counts, sites, changes, added, removed\n"
 "      --text               text for people (the default)\n"
+"  -v, --verbose            every change under its site's headline\n"
+"  -q, --quiet              only regressions and unreachable sites; nothing\n"
+"                           when there are none\n"
+"      --expiry-warn DAYS   a certificate expiring within DAYS is a regression\n"
+"                           (default 14; 0: no expiry check)\n"
 "      --color WHEN         auto (default), always, never\n"
 "  -h, --help               this text\n"
 "\n"
@@ -39,12 +48,15 @@ static const char diff_usage[] =
 "document is not valid schema-1 JSON; 66 a file is missing or unreadable.\n"
 "\n'cipherprobe --version' prints the version.\n";
 
-enum { OPT_JSON = 256, OPT_TEXT, OPT_COLOR };
+enum { OPT_JSON = 256, OPT_TEXT, OPT_COLOR, OPT_EXPIRY_WARN };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "text", no_argument, NULL, OPT_TEXT },
 	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "expiry-warn", required_argument, NULL, OPT_EXPIRY_WARN },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -67,12 +79,28 @@ int cmd_diff(int argc, char **argv)
 	struct cp_diff_side *old_side = NULL, *new_side = NULL;
 	json_t *out_j = NULL;
 	struct cp_diff d = { 0 };
+	struct cp_diff_opts dopts = { 0 };
 	char err[512];
-	int rc = CP_EXIT_USAGE, opt;
+	int rc = CP_EXIT_USAGE, opt, verbosity = 0;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hvq", long_opts, NULL)) != -1) {
 		switch (opt) {
+		case 'v': verbosity = 1; break;
+		case 'q': verbosity = -1; break;
+		case OPT_EXPIRY_WARN: {
+			char *end;
+			long days;
+			errno = 0;
+			days = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || days < 0 || days > 3650) {
+				cp_eprintf("cipherprobe diff: --expiry-warn expects a number of days from 0 to 3650, not '%s'\n",
+					optarg);
+				goto out;
+			}
+			dopts.expiry_warn_days = days ? (int)days : -1;
+			break;
+		}
 		case OPT_JSON: as_json = true; break;
 		case OPT_TEXT: as_json = false; break;
 		case OPT_COLOR:
@@ -114,7 +142,7 @@ int cmd_diff(int argc, char **argv)
 		cp_eprintf("cipherprobe diff: %s\n", err);
 		goto out;
 	}
-	if (cp_diff_sides(old_side, new_side, &d, err, sizeof err)) {
+	if (cp_diff_sides_opts(old_side, new_side, &dopts, &d, err, sizeof err)) {
 		/* both loaded and checked, so only memory can fail here */
 		rc = strcmp(err, "out of memory") ? CP_EXIT_DATAERR : CP_EXIT_OSERR;
 		cp_eprintf("cipherprobe diff: %s\n", err);
@@ -136,7 +164,7 @@ int cmd_diff(int argc, char **argv)
 	} else {
 		use_color = !strcmp(color, "always") ||
 			(!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !cp_no_color());
-		if (cp_diff_print(stdout, &d, use_color)) {
+		if (cp_diff_print_v(stdout, &d, use_color, verbosity)) {
 			cp_eprintf("cipherprobe diff: cannot write the output\n");
 			rc = CP_EXIT_CANTCREAT;
 			goto out;

@@ -137,6 +137,8 @@ static const char scan_usage[] =
 "                           (else from CIPHERPROBE_NOTIFY_URL; --notify wins)\n"
 "      --notify-on WHEN     regression (default), incompatible, always\n"
 "      --notify-required    a failed notification makes the run fail (exit 75)\n"
+"      --expiry-warn DAYS   a certificate expiring within DAYS is a regression\n"
+"                           (default 14; 0: no expiry check)\n"
 "\n"
 "Probing:\n"
 "      --strategy S         eliminate (default: many suites per hello, remove the\n"
@@ -180,6 +182,7 @@ enum {
 	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT, OPT_VERIFY, OPT_DECLOG, OPT_PANOS_HOST, OPT_PANOS_KEY_FILE, OPT_PANOS_VSYS,
 	OPT_PANOS_DG, OPT_CACERT, OPT_STATE, OPT_NOTIFY, OPT_NOTIFY_ON, OPT_NOTIFY_REQUIRED,
 	OPT_PROXY_HELLO,
+	OPT_EXPIRY_WARN,
 	OPT_PANOS_VERSION,
 	OPT_CA_FILE, OPT_FORWARD_TRUST_CA,
 	OPT_NO_SIGALGS,
@@ -246,6 +249,7 @@ static const struct option long_opts[] = {
 	{ "notify-url-file", required_argument, NULL, OPT_NOTIFY_URL_FILE },
 	{ "notify-required", no_argument, NULL, OPT_NOTIFY_REQUIRED },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "expiry-warn", required_argument, NULL, OPT_EXPIRY_WARN },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -1283,6 +1287,13 @@ int cmd_scan(int argc, char **argv)
 		case OPT_NOTIFY: wo.notify_url = optarg; break;
 		case OPT_NOTIFY_URL_FILE: notify_url_file = optarg; break;
 		case OPT_NOTIFY_REQUIRED: wo.notify_required = true; break;
+		case OPT_EXPIRY_WARN: {
+			unsigned days;
+			if (parse_uint("--expiry-warn", optarg, 0, 3650, &days))
+				goto out;
+			wo.expiry_warn_days = days ? (int)days : -1;
+			break;
+		}
 		case OPT_NOTIFY_ON:
 			if (!strcmp(optarg, "regression"))
 				wo.notify_on = CP_NOTIFY_ON_REGRESSION;
@@ -1600,6 +1611,7 @@ int cmd_scan(int argc, char **argv)
 		 * the output is a JSON document */
 		wo.cacert = cacert;
 		wo.quiet = quiet;
+		wo.verbosity = verbosity;
 		wo.report = strcmp(outfmt, "text") ? stderr : ctx.out.f;
 		wo.color = ctx.out.color && wo.report == ctx.out.f;
 		cp_watch_run(&wo, ctx.held, ctx.nheld, &ctx.sum, &wout);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "output/sanitize.h"
@@ -20,14 +21,33 @@ static void summary_text(char *buf, size_t len, const struct cp_watch_outcome *w
 			 s->errors == 1 ? "" : "s");
 	if (n < 0 || (size_t)n >= len || !d)
 		return;
-	if (w->regressions)
-		snprintf(buf + n, len - (size_t)n, "; %zu regression%s since the last run", w->regressions,
-			 w->regressions == 1 ? "" : "s");
+	if (w->regressions) {
+		char *h = d->nsites ? cp_diff_headline(d, 0) : NULL;
+		snprintf(buf + n, len - (size_t)n, "; %zu regression%s since the last run%s%s", w->regressions,
+			 w->regressions == 1 ? "" : "s", h ? ": " : "", h ? h : "");
+		free(h);
+	}
 	else if (w->first_run)
 		snprintf(buf + n, len - (size_t)n, "; first run, nothing to compare");
 	else
 		snprintf(buf + n, len - (size_t)n, "; no regression (%zu improvement%s)", w->improvements,
 			 w->improvements == 1 ? "" : "s");
+}
+
+/* The sites' headlines, worst first, as an array of strings. */
+static json_t *headlines(const struct cp_diff *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && d && i < d->nsites; i++) {
+		char *h = cp_diff_headline(d, i);
+		if (!h || json_array_append_new(a, cp_json_str(h))) {
+			json_decref(a);
+			a = NULL;
+		}
+		free(h);
+	}
+	return a;
 }
 
 static bool want_notify(const struct cp_watch_opts *o, const struct cp_watch_outcome *w,
@@ -47,7 +67,8 @@ static bool want_notify(const struct cp_watch_opts *o, const struct cp_watch_out
 int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results, size_t n,
 		 const struct cp_summary *sum, struct cp_watch_outcome *out)
 {
-	json_t *cur = NULL, *payload = NULL;
+	json_t *cur = NULL, *payload = NULL, *kept = NULL;
+	struct cp_diff_opts dopts = { .expiry_warn_days = o->expiry_warn_days };
 	struct cp_diff_side *old = NULL, *cur_side = NULL;
 	struct cp_diff d;
 	bool have_diff = false;
@@ -73,7 +94,7 @@ int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results
 			out->state_failed = out->state_unusable = true;
 			goto out;
 		} else if (!(cur_side = cp_diff_side_of(cur, err, sizeof err)) ||
-			   cp_diff_sides(old, cur_side, &d, err, sizeof err) < 0) {
+			   cp_diff_sides_opts(old, cur_side, &dopts, &d, err, sizeof err) < 0) {
 			cp_eprintf("cipherprobe scan: --state: cannot compare with %s: %s\n", o->state, err);
 			out->state_failed = out->state_unusable = true;
 			goto out;
@@ -81,10 +102,41 @@ int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results
 			have_diff = true;
 			out->regressions = cp_diff_regressions(&d);
 			out->improvements = d.improvements;
-			if (o->report && cp_diff_print(o->report, &d, o->color) < 0)
+			if (o->report && cp_diff_print_v(o->report, &d, o->color,
+							 o->quiet ? -1 : o->verbosity) < 0)
 				cp_eprintf("cipherprobe scan: cannot write the comparison: %s\n", strerror(errno));
 		}
-		if (cp_doc_save(cur, o->state, err, sizeof err) < 0) {
+		/* the first run: every failed target is at its first failure */
+		if (!cur_side && !(cur_side = cp_diff_side_of(cur, err, sizeof err))) {
+			cp_eprintf("cipherprobe scan: --state: %s\n", err);
+			out->state_failed = true;
+			goto out;
+		}
+		if (cp_diff_side_stamp(cur_side, cur, false) < 0) {
+			cp_eprintf("cipherprobe scan: out of memory building the state\n");
+			out->state_failed = true;
+			goto out;
+		}
+		if (old && n > 0) {
+			size_t ok_old, ok_new;
+			cp_diff_side_count(old, &ok_old);
+			cp_diff_side_count(cur_side, &ok_new);
+			if (ok_new == 0 && ok_old > 0) {
+				/* a dead network or resolver must not wipe a good baseline:
+				 * keep it, counting this run's failures in it */
+				kept = cp_doc_load(o->state, err, sizeof err);
+				if (!kept || cp_diff_side_stamp(old, kept, true) < 0) {
+					cp_eprintf("cipherprobe scan: --state: %s\n", kept ? "out of memory" : err);
+					out->state_failed = true;
+					goto out;
+				}
+				out->baseline_kept = true;
+				cp_eprintf("cipherprobe scan: --state: every target failed in this run; %s keeps the "
+					   "previous scan as the baseline (only its failure counts were updated)\n",
+					   o->state);
+			}
+		}
+		if (cp_doc_save(kept ? kept : cur, o->state, err, sizeof err) < 0) {
 			cp_eprintf("cipherprobe scan: --state: %s\n", err);
 			out->state_failed = true;
 			goto out;
@@ -99,7 +151,8 @@ int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results
 		payload = json_object();
 		if (!payload ||
 		    json_object_set_new(payload, "summary", json_incref(json_object_get(cur, "summary"))) ||
-		    json_object_set_new(payload, "diff", have_diff ? cp_diff_to_json(&d) : json_null())) {
+		    json_object_set_new(payload, "diff", have_diff ? cp_diff_to_json(&d) : json_null()) ||
+		    json_object_set_new(payload, "headlines", headlines(have_diff ? &d : NULL))) {
 			cp_eprintf("cipherprobe scan: out of memory building the notification\n");
 			out->notify_failed = true;
 		} else {
@@ -119,6 +172,7 @@ out:
 	if (have_diff)
 		cp_diff_free(&d);
 	json_decref(payload);
+	json_decref(kept);
 	cp_diff_side_free(old);
 	cp_diff_side_free(cur_side);
 	json_decref(cur);

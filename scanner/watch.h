@@ -29,6 +29,8 @@ struct cp_watch_opts {
 	FILE *report;                /* where the diff goes (text) */
 	bool color;
 	bool quiet;
+	int verbosity;               /* -v: every change under its site's headline */
+	int expiry_warn_days;        /* --expiry-warn; 0: CP_EXPIRY_WARN_DAYS */
 };
 
 /* What the watch found; exit status decisions are the caller's. */
@@ -40,11 +42,15 @@ struct cp_watch_outcome {
 	bool state_unusable;         /* ... because the old one does not parse */
 	bool notify_failed;
 	bool notified;
+	bool baseline_kept;          /* every target failed: the old state stays */
 };
 
 /*
  * Run the watch over the finished results (input order).  Messages about
- * the state file and the webhook go to stderr.  Returns 0, or -1 when the
+ * the state file and the webhook go to stderr.  The saved state carries
+ * each failed target's consecutive-failure count ("failed_runs").  A run
+ * whose targets all failed does not replace a state that has a target
+ * that scanned: that state is kept, with its failure counts updated.  Returns 0, or -1 when the
  * previous state is unusable or the new one cannot be written (the old
  * file is then left as it was).
  */

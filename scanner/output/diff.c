@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -25,6 +26,7 @@
 #include "output/file.h"
 #include "output/output.h"
 #include "output/sanitize.h"
+#include "policy/advise.h"
 #include "registry.h"
 #include "result.h"
 #include "util.h"
@@ -44,6 +46,19 @@ static const char *plural(size_t n)
 	return n == 1 ? "" : "s";
 }
 
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
+static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, f);
+	s = cp_vfmt(f, ap);
+	va_end(ap);
+	return s;
+}
+
 /* ---- reading one side ---------------------------------------------- */
 
 /* What the rules need of a "verdict" object. */
@@ -56,13 +71,19 @@ struct verdict_view {
 	bool fix_weak;
 	bool nd_known, no_decrypt;
 	const char *reason;       /* NULL when absent */
+	const json_t *commands;   /* fix.commands (strings), or NULL */
+	const json_t *certs;      /* details of the certificate causes (strings), or NULL */
 };
 
 struct rec {
 	struct cp_result *r;
 	struct verdict_view v;    /* points into vj */
-	json_t *vj;               /* [reason, changes] of the verdict, held:
-	                           * nothing else of the target's JSON is kept */
+	json_t *vj;               /* [reason, changes, commands, certs] of the
+	                           * verdict, held: nothing else of the
+	                           * target's JSON is kept */
+	long long runs_in;        /* its "failed_runs", -1 when absent */
+	unsigned runs;            /* as a new side: consecutive failed runs */
+	unsigned next_runs;       /* as an old side: its new peer's runs */
 	size_t pos;               /* index in "targets" */
 	size_t peer;              /* matched record on the other side, or NONE */
 	bool multi;               /* its input has several records here */
@@ -182,12 +203,45 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 			cp_seterr(err, errlen, "targets[%zu].verdict.fix.changes[%zu]: expected a string", i, k);
 			return -1;
 		}
+	v->commands = json_object_get(x, "commands");
+	if (v->commands) {
+		bool strings = json_is_array(v->commands);
+		for (size_t k = 0; strings && k < json_array_size(v->commands); k++)
+			strings = json_is_string(json_array_get(v->commands, k));
+		if (!strings)
+			v->commands = NULL;   /* only shown: not worth refusing the document */
+	}
 	x = json_object_get(x, "weak");
 	if (x && !json_is_boolean(x)) {
 		cp_seterr(err, errlen, "targets[%zu].verdict.fix.weak: expected a boolean", i);
 		return -1;
 	}
 	v->fix_weak = json_is_true(x);
+	return 0;
+}
+
+/* The details of the verdict's certificate causes (axis "certificate"),
+ * into v->certs (a new array, or NULL when there are none); -1: no memory. */
+static int read_certs(const json_t *t, struct verdict_view *v, char *err, size_t errlen)
+{
+	const json_t *x = json_object_get(json_object_get(t, "verdict"), "causes");
+	json_t *certs = NULL;
+
+	v->certs = NULL;
+	for (size_t k = 0; json_is_array(x) && k < json_array_size(x); k++) {
+		const json_t *c = json_array_get(x, k);
+		const char *axis = json_string_value(json_object_get(c, "axis"));
+		const char *detail = json_string_value(json_object_get(c, "detail"));
+
+		if (!axis || strcmp(axis, "certificate") || !detail)
+			continue;
+		if ((!certs && !(certs = json_array())) || json_array_append_new(certs, json_string(detail))) {
+			json_decref(certs);
+			cp_seterr(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	v->certs = certs;
 	return 0;
 }
 
@@ -275,12 +329,24 @@ static int side_add(struct side *s, const json_t *t, size_t i, char *err, size_t
 	s->n++;
 	rc->pos = i;
 	rc->peer = NONE;
-	if (read_verdict(t, &rc->v, i, err, errlen))
+	rc->runs_in = -1;
+	{
+		const json_t *fr = json_object_get(t, "failed_runs");
+		if (fr && (!json_is_integer(fr) || json_integer_value(fr) < 0)) {
+			cp_seterr(err, errlen, "targets[%zu].failed_runs: expected a non-negative integer", i);
+			return -1;
+		}
+		if (fr)
+			rc->runs_in = json_integer_value(fr);
+	}
+	rc->runs = rc->r->ok ? 0 : 1;
+	if (read_verdict(t, &rc->v, i, err, errlen) || read_certs(t, &rc->v, err, errlen))
 		return -1;
-	if (rc->v.reason || rc->v.changes) {
-		/* the strings the rules quote, without the rest of the verdict */
-		rc->vj = json_pack("[O?O?]", json_object_get(json_object_get(t, "verdict"), "reason"),
-				   (json_t *)rc->v.changes);
+	if (rc->v.reason || rc->v.changes || rc->v.commands || rc->v.certs) {
+		/* the strings the rules quote, without the rest of the verdict
+		 * (the certificate details are a new array: "o?" takes it) */
+		rc->vj = json_pack("[O?O?O?o?]", json_object_get(json_object_get(t, "verdict"), "reason"),
+				   (json_t *)rc->v.changes, (json_t *)rc->v.commands, (json_t *)rc->v.certs);
 		if (!rc->vj) {
 			cp_seterr(err, errlen, "out of memory");
 			return -1;
@@ -427,7 +493,10 @@ out:
 
 struct ctx {
 	struct cp_diff *d;
-	const struct rec *o, *n;
+	const struct rec *o;
+	struct rec *n;
+	int expiry_days;          /* < 0: no expiry check */
+	long long now;
 };
 
 static int grow(void **v, size_t *cap, size_t n, size_t size)
@@ -483,6 +552,8 @@ static int add(struct ctx *c, enum cp_change_kind kind, const char *what,
 		d->regressions++;
 	else if (kind == CP_CHANGE_IMPROVEMENT)
 		d->improvements++;
+	else if (kind == CP_CHANGE_CHANGE)
+		d->changed++;
 	else
 		d->infos++;
 	return 0;
@@ -529,21 +600,36 @@ static int rule_address(struct ctx *c)
 		   a ? a : "none", b ? b : "none");
 }
 
+/* The scan's failures: counted in runs, a regression on the 2nd in a row. */
 static int rule_status(struct ctx *c)
 {
 	const struct cp_result *o = c->o->r, *n = c->n->r;
 
-	if (o->ok && !n->ok)
-		return add(c, CP_CHANGE_REGRESSION, "status", NULL, errkind(n),
-			   "the scan now fails: %s: %s", errkind(n), errmsg(n));
 	if (!o->ok && n->ok)
-		return add(c, CP_CHANGE_IMPROVEMENT, "status", NULL, NULL,
-			   "the scan succeeds again (it failed with %s: %s)", errkind(o), errmsg(o));
-	if (!o->ok && !n->ok && o->err_kind != n->err_kind)
-		return add(c, CP_CHANGE_INFO, "status", NULL, errkind(n),
-			   "the scan still fails, now with %s: %s (was %s)", errkind(n), errmsg(n),
-			   errkind(o));
-	return 0;
+		return add(c, CP_CHANGE_IMPROVEMENT, "unreachable", NULL, NULL,
+			   "answers again (the last scan failed with %s: %s)", errkind(o), errmsg(o));
+	if (n->ok)
+		return 0;
+	if (!o->ok && c->o->runs_in <= 0) {
+		/* a failed old record without the counter (a plain scan, not a
+		 * state): how long it has failed is unknown, so this is not the
+		 * moment it became a regression */
+		c->n->runs = 2;
+		return add(c, CP_CHANGE_CHANGE, "unreachable", NULL, errkind(n),
+			   "unreachable (in both scans): %s: %s", errkind(n), errmsg(n));
+	}
+	{
+		/* an ok old record with a count is a baseline kept when every
+		 * target failed (watch.c) */
+		long long before = c->o->runs_in > 0 ? c->o->runs_in : 0;
+		c->n->runs = before >= 1000000 ? 1000000 : (unsigned)before + 1;
+	}
+	if (c->n->runs == 2)
+		return add(c, CP_CHANGE_REGRESSION, "unreachable", NULL, errkind(n),
+			   "unreachable (2 runs in a row): %s: %s", errkind(n), errmsg(n));
+	return add(c, CP_CHANGE_CHANGE, "unreachable", NULL, errkind(n),
+		   "unreachable (%u run%s%s): %s: %s", c->n->runs, c->n->runs == 1 ? "" : "s",
+		   c->n->runs == 1 ? "" : " in a row", errkind(n), errmsg(n));
 }
 
 /* "a, b" from an array of strings; "" when empty.  NULL: no memory. */
@@ -587,6 +673,22 @@ static bool same_set(const json_t *a, const json_t *b)
 	return true;
 }
 
+/* What a fix weakens: the sum of its changes' costs in the advisor's
+ * weakness table; NONE when the table lacks one of them. */
+static size_t fix_cost(const json_t *changes)
+{
+	size_t sum = 0;
+
+	for (size_t i = 0; i < json_array_size(changes); i++) {
+		unsigned cost;
+		bool weak;
+		if (cp_change_cost(json_string_value(json_array_get(changes, i)), &cost, &weak) < 0)
+			return NONE;
+		sum += cost;
+	}
+	return sum;
+}
+
 /* Both incompatible: did the way out get harder? */
 static int rule_fix(struct ctx *c)
 {
@@ -611,14 +713,19 @@ static int rule_fix(struct ctx *c)
 			 "a profile change now fixes it: %s", now);
 		goto out;
 	}
-	no = json_array_size(ov->changes);
-	nn = json_array_size(nv->changes);
+	no = fix_cost(ov->changes);
+	nn = fix_cost(nv->changes);
+	if (no == NONE || nn == NONE) {
+		/* a change the table lacks: rank by how many changes */
+		no = json_array_size(ov->changes);
+		nn = json_array_size(nv->changes);
+	}
 	if (nn != no)
 		rc = add(c, nn > no ? CP_CHANGE_REGRESSION : CP_CHANGE_IMPROVEMENT, "fix", NULL, NULL,
-			 "the fix now needs %zu change%s (%s) instead of %zu (%s)",
-			 nn, plural(nn), now, no, was);
+			 "the fix now weakens the profile %s: %s instead of %s",
+			 nn > no ? "more" : "less", now, was);
 	else if (!same_set(ov->changes, nv->changes))
-		rc = add(c, CP_CHANGE_INFO, "fix", NULL, NULL, "the fix is now %s (was %s)", now, was);
+		rc = add(c, CP_CHANGE_CHANGE, "fix", NULL, NULL, "the fix is now %s (was %s)", now, was);
 	else
 		rc = 0;
 	if (rc)
@@ -638,12 +745,9 @@ out:
 static int rule_verdict(struct ctx *c)
 {
 	const struct verdict_view *ov = &c->o->v, *nv = &c->n->v;
-	const struct cp_result *o = c->o->r, *n = c->n->r;
+	const struct cp_result *o = c->o->r;
 
-	/* an error record has no verdict: losing the scan loses compatibility */
-	if (ov->present && ov->compatible && !n->ok)
-		return add(c, CP_CHANGE_REGRESSION, "compatible", NULL, NULL,
-			   "no longer compatible with the profile: the scan fails");
+	/* an error record has no verdict: a failed scan is rule_status's */
 	if (!o->ok && nv->present && nv->compatible)
 		return add(c, CP_CHANGE_IMPROVEMENT, "compatible", NULL, NULL,
 			   "compatible with the profile again (the scan failed before)");
@@ -666,6 +770,57 @@ static int rule_verdict(struct ctx *c)
 			   nv->no_decrypt ? "now better left undecrypted (a no-decrypt exception is advised)"
 					  : "no longer needs a no-decrypt exception");
 	return 0;
+}
+
+/* Certificate causes of the new verdict (what the profile blocks) that
+ * the old verdict did not have. */
+static int rule_cert_blocked(struct ctx *c)
+{
+	const json_t *oc = c->o->v.certs, *nc = c->n->v.certs;
+
+	if (!c->o->v.present || !c->n->v.present)
+		return 0;
+	for (size_t i = 0; i < json_array_size(nc); i++) {
+		const char *x = json_string_value(json_array_get(nc, i));
+		bool seen = false;
+		for (size_t k = 0; k < json_array_size(oc) && !seen; k++)
+			seen = !strcmp(x, json_string_value(json_array_get(oc, k)));
+		if (!seen && add(c, CP_CHANGE_REGRESSION, "certificate_blocked", NULL, NULL,
+				 "its certificate is now blocked: %s", x))
+			return -1;
+	}
+	return 0;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" (cert.c's notAfter) as seconds; -1 if not that. */
+static long long iso_time(const char *t)
+{
+	struct tm tm = { 0 };
+	char z = 0;
+
+	if (!t || sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+			 &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) != 7 || z != 'Z')
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (long long)timegm(&tm);
+}
+
+/* A certificate still valid that expires inside the warning window. */
+static int rule_expiry(struct ctx *c)
+{
+	const struct cp_cert_facts *n = &c->n->r->cert;
+	long long end, left;
+
+	if (c->expiry_days < 0 || !c->n->r->ok || !n->present)
+		return 0;
+	end = iso_time(n->not_after);
+	if (end < 0 || end < c->now || end - c->now >= (long long)c->expiry_days * 86400)
+		return 0;
+	left = (end - c->now + 86399) / 86400;   /* 4.9 days left: "in 5 days" */
+	return add(c, CP_CHANGE_REGRESSION, "expiry", NULL, NULL,
+		   "its certificate expires in %lld day%s (notAfter %s; --expiry-warn %d)",
+		   left, left == 1 ? "" : "s", n->not_after, c->expiry_days);
 }
 
 static int rule_cert(struct ctx *c)
@@ -750,7 +905,7 @@ static int new_weak_suites(struct ctx *c, const struct cp_proto_result *pn, enum
 		uint32_t id = id_at(pn, p, i);
 		enum cp_strength st = suite_strength(p, id);
 		const char *name = suite_name(p, id, buf, sizeof buf);
-		if (is_weak(st) && add(c, CP_CHANGE_REGRESSION, "cipher", v, name,
+		if (is_weak(st) && add(c, CP_CHANGE_CHANGE, "cipher", v, name,
 				       "%s is now accepted at %s (%s)", name, v, cp_strength_name(st)))
 			return -1;
 	}
@@ -770,7 +925,7 @@ static int suite_sets(struct ctx *c, const struct cp_proto_result *po,
 			continue;
 		name = suite_name(p, id, buf, sizeof buf);
 		/* losing a weak suite is the server hardening itself */
-		if (add(c, is_weak(suite_strength(p, id)) ? CP_CHANGE_IMPROVEMENT : CP_CHANGE_REGRESSION,
+		if (add(c, is_weak(suite_strength(p, id)) ? CP_CHANGE_IMPROVEMENT : CP_CHANGE_CHANGE,
 			"cipher", v, name, "%s is no longer accepted at %s", name, v))
 			return -1;
 	}
@@ -782,7 +937,7 @@ static int suite_sets(struct ctx *c, const struct cp_proto_result *po,
 			continue;
 		name = suite_name(p, id, buf, sizeof buf);
 		if (is_weak(st)) {
-			if (add(c, CP_CHANGE_REGRESSION, "cipher", v, name,
+			if (add(c, CP_CHANGE_CHANGE, "cipher", v, name,
 				"%s is now accepted at %s (%s)", name, v, cp_strength_name(st)))
 				return -1;
 		} else if (add(c, CP_CHANGE_INFO, "cipher", v, name,
@@ -847,11 +1002,11 @@ static int rule_protocols(struct ctx *c)
 		if (!po->probed)
 			continue;
 		if (po->supported && !pn->supported) {
-			if (add(c, weak_version(p) ? CP_CHANGE_IMPROVEMENT : CP_CHANGE_REGRESSION,
+			if (add(c, weak_version(p) ? CP_CHANGE_IMPROVEMENT : CP_CHANGE_CHANGE,
 				"protocol", v, NULL, "%s is no longer supported", v))
 				return -1;
 		} else if (!po->supported && pn->supported) {
-			if (add(c, weak_version(p) ? CP_CHANGE_REGRESSION : CP_CHANGE_IMPROVEMENT,
+			if (add(c, weak_version(p) ? CP_CHANGE_CHANGE : CP_CHANGE_IMPROVEMENT,
 				"protocol", v, NULL, "%s is now supported%s", v,
 				weak_version(p) ? " (a weak protocol version)" : "") ||
 			    new_weak_suites(c, pn, p))
@@ -898,7 +1053,8 @@ static int rule_groups(struct ctx *c)
 
 static int compare(struct ctx *c)
 {
-	if (rule_address(c) || rule_status(c) || rule_verdict(c))
+	if (rule_address(c) || rule_status(c) || rule_verdict(c) || rule_cert_blocked(c) ||
+	    rule_expiry(c))
 		return -1;
 	/* an error record knows nothing of suites: comparing would report
 	 * everything as gone and bury the one change that matters */
@@ -907,24 +1063,108 @@ static int compare(struct ctx *c)
 	return rule_cert(c) || rule_protocols(c) || rule_groups(c) ? -1 : 0;
 }
 
+/* How bad a change is for its site's headline: lower is worse. */
+static int severity(const struct cp_change *ch)
+{
+	if (ch->kind == CP_CHANGE_REGRESSION)
+		return 0;
+	if (!strcmp(ch->what, "unreachable") && ch->kind != CP_CHANGE_IMPROVEMENT)
+		return 1;
+	if (!strcmp(ch->what, "compatible") || !strcmp(ch->what, "fix") ||
+	    !strcmp(ch->what, "fix_weak") || !strcmp(ch->what, "no_decrypt") ||
+	    !strcmp(ch->what, "unreachable"))
+		return 2;
+	switch (ch->kind) {
+	case CP_CHANGE_CHANGE: return 3;
+	case CP_CHANGE_IMPROVEMENT: return 4;
+	default: return 5;
+	}
+}
+
+/* The changes [first, nchanges) of one compared pair as a site. */
+static int add_site(struct cp_diff *d, const struct rec *n, size_t first)
+{
+	struct cp_diff_site st = { 0 };
+	void *v = d->sites;
+	const json_t *cmds = n->v.commands;
+
+	if (first == d->nchanges)
+		return 0;
+	st.first = st.headline = first;
+	st.count = d->nchanges - first;
+	for (size_t i = first + 1; i < d->nchanges; i++)
+		if (severity(&d->changes[i]) < severity(&d->changes[st.headline]))
+			st.headline = i;
+	st.kind = d->changes[st.headline].kind;
+	st.show_address = d->changes[first].show_address;
+	st.unreachable = !n->r->ok;
+	st.failed_runs = n->runs;
+	if (grow(&v, &d->cap_sites, d->nsites, sizeof *d->sites))
+		return -1;
+	d->sites = v;
+	st.target = strdup(n->r->input);
+	st.address = cp_strdup0(n->r->address);
+	if (n->v.fix && cmds && json_array_size(cmds)) {
+		st.commands = calloc(json_array_size(cmds), sizeof *st.commands);
+		for (size_t i = 0; st.commands && i < json_array_size(cmds); i++)
+			if ((st.commands[i] = strdup(json_string_value(json_array_get(cmds, i)))))
+				st.ncommands++;
+		if (!st.commands || st.ncommands != json_array_size(cmds))
+			goto fail;
+	}
+	if (!st.target || (n->r->address && !st.address))
+		goto fail;
+	d->sites[d->nsites++] = st;
+	if (st.unreachable)
+		d->unreachable++;
+	return 0;
+fail:
+	for (size_t i = 0; i < st.ncommands; i++)
+		free(st.commands[i]);
+	free(st.commands);
+	free(st.target);
+	free(st.address);
+	return -1;
+}
+
+static const struct cp_diff *sort_d;   /* qsort has no context argument */
+
+static int site_cmp(const void *pa, const void *pb)
+{
+	const struct cp_diff_site *a = pa, *b = pb;
+	int sa = severity(&sort_d->changes[a->headline]), sb = severity(&sort_d->changes[b->headline]);
+
+	if (sa != sb)
+		return sa - sb;
+	return (a->first > b->first) - (a->first < b->first);
+}
+
 /* The comparison of two loaded sides (their peer fields are reset and
  * set here; the records stay theirs). */
-static int diff_sides(struct side *o, struct side *n, struct cp_diff *out, char *err, size_t errlen)
+static int diff_sides(struct side *o, struct side *n, const struct cp_diff_opts *opts,
+		      struct cp_diff *out, char *err, size_t errlen)
 {
+	int days = opts && opts->expiry_warn_days ? opts->expiry_warn_days : CP_EXPIRY_WARN_DAYS;
+	long long now = opts && opts->now ? opts->now : (long long)time(NULL);
 	int rc = -1;
 
 	for (size_t i = 0; i < o->n; i++) {
 		o->recs[i].peer = NONE;
 		o->recs[i].multi = false;
+		/* unmatched: its own count stays */
+		o->recs[i].next_runs = o->recs[i].runs_in > 0 ? (unsigned)(o->recs[i].runs_in > 1000000 ? 1000000 : o->recs[i].runs_in)
+							      : o->recs[i].r->ok ? 0 : 1;
 	}
 	for (size_t i = 0; i < n->n; i++) {
 		n->recs[i].peer = NONE;
 		n->recs[i].multi = false;
+		n->recs[i].runs = n->recs[i].r->ok ? 0 : 1;
 	}
 	if (match(o, n))
 		goto oom;
 	for (size_t i = 0; i < o->n; i++) {
-		struct ctx c = { .d = out, .o = &o->recs[i] };
+		struct ctx c = { .d = out, .o = &o->recs[i], .expiry_days = days, .now = now };
+		size_t first = out->nchanges;
 		if (o->recs[i].peer == NONE) {
 			if (add_target(&out->removed, &out->nremoved, &out->cap_removed, o->recs[i].r))
 				goto oom;
@@ -932,9 +1172,14 @@ static int diff_sides(struct side *o, struct side *n, struct cp_diff *out, char 
 		}
 		c.n = &n->recs[o->recs[i].peer];
 		out->compared++;
-		if (compare(&c))
+		if (compare(&c) || add_site(out, c.n, first))
 			goto oom;
+		o->recs[i].next_runs = c.n->runs;
 	}
+	sort_d = out;
+	if (out->nsites)
+		qsort(out->sites, out->nsites, sizeof *out->sites, site_cmp);
+	sort_d = NULL;
 	for (size_t i = 0; i < n->n; i++)
 		if (n->recs[i].peer == NONE &&
 		    add_target(&out->added, &out->nadded, &out->cap_added, n->recs[i].r))
@@ -967,20 +1212,58 @@ int cp_diff_docs(const json_t *old_doc, const json_t *new_doc, struct cp_diff *o
 		cp_seterr(err, errlen, "new document: %s", sub);
 		goto out;
 	}
-	rc = diff_sides(&o, &n, out, err, errlen);
+	rc = diff_sides(&o, &n, NULL, out, err, errlen);
 out:
 	side_free(&o);
 	side_free(&n);
 	return rc;
 }
 
-int cp_diff_sides(struct cp_diff_side *old_side, struct cp_diff_side *new_side,
-		  struct cp_diff *out, char *err, size_t errlen)
+int cp_diff_sides_opts(struct cp_diff_side *old_side, struct cp_diff_side *new_side,
+		       const struct cp_diff_opts *opts, struct cp_diff *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
 	if (err && errlen)
 		err[0] = '\0';
-	return diff_sides(&old_side->s, &new_side->s, out, err, errlen);
+	return diff_sides(&old_side->s, &new_side->s, opts, out, err, errlen);
+}
+
+int cp_diff_sides(struct cp_diff_side *old_side, struct cp_diff_side *new_side,
+		  struct cp_diff *out, char *err, size_t errlen)
+{
+	return cp_diff_sides_opts(old_side, new_side, NULL, out, err, errlen);
+}
+
+int cp_diff_side_stamp(const struct cp_diff_side *s, json_t *doc, bool next)
+{
+	json_t *targets = json_object_get(doc, "targets");
+
+	for (size_t i = 0; i < s->s.n; i++) {
+		const struct rec *r = &s->s.recs[i];
+		json_t *t = json_array_get(targets, r->pos);
+		unsigned runs = next ? r->next_runs : r->runs;
+
+		if (!json_is_object(t))
+			continue;
+		if (!runs) {
+			json_object_del(t, "failed_runs");
+			continue;
+		}
+		if (json_object_set_new(t, "failed_runs", json_integer((json_int_t)runs)))
+			return -1;
+	}
+	return 0;
+}
+
+size_t cp_diff_side_count(const struct cp_diff_side *s, size_t *ok)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->s.n; i++)
+		k += s->s.recs[i].r->ok;
+	if (ok)
+		*ok = k;
+	return s->s.n;
 }
 
 struct cp_diff_side *cp_diff_side_of(const json_t *doc, char *err, size_t errlen)
@@ -1029,6 +1312,14 @@ void cp_diff_free(struct cp_diff *d)
 		free(d->removed[i].target);
 		free(d->removed[i].address);
 	}
+	for (size_t i = 0; i < d->nsites; i++) {
+		for (size_t k = 0; k < d->sites[i].ncommands; k++)
+			free(d->sites[i].commands[k]);
+		free(d->sites[i].commands);
+		free(d->sites[i].target);
+		free(d->sites[i].address);
+	}
+	free(d->sites);
 	free(d->changes);
 	free(d->added);
 	free(d->removed);
@@ -1041,7 +1332,72 @@ static const char *const kind_names[] = {
 	[CP_CHANGE_REGRESSION] = "regression",
 	[CP_CHANGE_IMPROVEMENT] = "improvement",
 	[CP_CHANGE_INFO] = "info",
+	[CP_CHANGE_CHANGE] = "change",
 };
+
+/* A site's kind: its headline's, "unreachable" for a failed scan that is
+ * not (yet) a regression. */
+static const char *site_kind(const struct cp_diff *d, const struct cp_diff_site *st)
+{
+	const struct cp_change *h = &d->changes[st->headline];
+
+	if (h->kind != CP_CHANGE_REGRESSION && h->kind != CP_CHANGE_IMPROVEMENT &&
+	    !strcmp(h->what, "unreachable"))
+		return "unreachable";
+	return kind_names[h->kind];
+}
+
+/* " (+N more changes)" after a headline, or "". */
+static void more_text(char *buf, size_t len, const struct cp_diff_site *st)
+{
+	buf[0] = '\0';
+	if (st->count > 1)
+		snprintf(buf, len, " (+%zu more change%s)", st->count - 1, plural(st->count - 1));
+}
+
+char *cp_diff_headline(const struct cp_diff *d, size_t i)
+{
+	const struct cp_diff_site *st = &d->sites[i];
+	const char *k = site_kind(d, st);
+	char more[48];
+
+	more_text(more, sizeof more, st);
+	return fmt("%s %s%s%s%s: %s%s", !strcmp(k, "regression") ? "REGRESSION" : k, st->target,
+		      st->show_address && st->address ? " [" : "",
+		      st->show_address && st->address ? st->address : "",
+		      st->show_address && st->address ? "]" : "",
+		      d->changes[st->headline].detail, more);
+}
+
+static json_t *sites_json(const struct cp_diff *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < d->nsites; i++) {
+		const struct cp_diff_site *st = &d->sites[i];
+		json_t *o = json_object(), *cmds = json_array();
+		char *h = cp_diff_headline(d, i);
+		bool bad = !o || !cmds || !h;
+
+		for (size_t k = 0; !bad && k < st->ncommands; k++)
+			bad = json_array_append_new(cmds, cp_json_str(st->commands[k])) != 0;
+		if (bad ||
+		    json_object_set_new(o, "target", cp_json_str(st->target)) ||
+		    json_object_set_new(o, "address", cp_json_str(st->address)) ||
+		    json_object_set_new(o, "kind", cp_json_str(site_kind(d, st))) ||
+		    json_object_set_new(o, "headline", cp_json_str(h)) ||
+		    json_object_set(o, "commands", cmds) ||
+		    json_object_set_new(o, "failed_runs", json_integer((json_int_t)st->failed_runs)) ||
+		    json_array_append(a, o)) {
+			json_decref(a);
+			a = NULL;
+		}
+		free(h);
+		json_decref(cmds);
+		json_decref(o);
+	}
+	return a;
+}
 
 
 static json_t *targets_json(const struct cp_diff_target *v, size_t n)
@@ -1078,7 +1434,7 @@ static json_t *change_json(const struct cp_change *ch)
 		item_key = "cipher";
 	else if (!strcmp(ch->what, "group"))
 		item_key = "group";
-	else if (!strcmp(ch->what, "status"))
+	else if (!strcmp(ch->what, "status") || !strcmp(ch->what, "unreachable"))
 		item_key = "error_kind";
 	if (item_key && ch->item && json_object_set_new(o, item_key, cp_json_str(ch->item)))
 		goto fail;
@@ -1097,20 +1453,27 @@ json_t *cp_diff_to_json(const struct cp_diff *d)
 	if (json_object_set_new(o, "regressions", json_integer((json_int_t)d->regressions)) ||
 	    json_object_set_new(o, "improvements", json_integer((json_int_t)d->improvements)) ||
 	    json_object_set_new(o, "info", json_integer((json_int_t)d->infos)) ||
-	    json_object_set_new(o, "compared", json_integer((json_int_t)d->compared)))
+	    json_object_set_new(o, "compared", json_integer((json_int_t)d->compared)) ||
+	    json_object_set_new(o, "changed", json_integer((json_int_t)d->changed)) ||
+	    json_object_set_new(o, "unreachable", json_integer((json_int_t)d->unreachable)))
 		goto fail;
-	for (int k = CP_CHANGE_REGRESSION; k <= CP_CHANGE_INFO; k++)
+	for (int r = 0; r < 4; r++) {
+		static const enum cp_change_kind order[] = {
+			CP_CHANGE_REGRESSION, CP_CHANGE_CHANGE, CP_CHANGE_IMPROVEMENT, CP_CHANGE_INFO,
+		};
 		for (size_t i = 0; i < d->nchanges; i++)
-			if ((int)d->changes[i].kind == k &&
+			if (d->changes[i].kind == order[r] &&
 			    json_array_append_new(changes, change_json(&d->changes[i])))
 				goto fail;
+	}
 	if (json_object_set_new(o, "changes", changes)) {
 		changes = NULL;
 		goto fail;
 	}
 	changes = NULL;
 	if (json_object_set_new(o, "added", targets_json(d->added, d->nadded)) ||
-	    json_object_set_new(o, "removed", targets_json(d->removed, d->nremoved)))
+	    json_object_set_new(o, "removed", targets_json(d->removed, d->nremoved)) ||
+	    json_object_set_new(o, "sites", sites_json(d)))
 		goto fail;
 	return o;
 fail:
@@ -1137,57 +1500,97 @@ out:
 	return rc;
 }
 
-int cp_diff_print(FILE *f, const struct cp_diff *d, bool color)
+/* "LABEL      " for a site or a change, padded to one width. */
+static void print_label(FILE *f, const char *kind, bool color)
 {
-	static const char *const label[] = {
-		[CP_CHANGE_REGRESSION] = "REGRESSION ",
-		[CP_CHANGE_IMPROVEMENT] = "improvement",
-		[CP_CHANGE_INFO] = "info       ",
+	static const struct { const char *kind, *label, *tint; } L[] = {
+		{ "regression", "REGRESSION ", RED_BOLD },
+		{ "unreachable", "unreachable", YELLOW },
+		{ "change", "change     ", "" },
+		{ "improvement", "improvement", GREEN },
+		{ "info", "info       ", DIM },
 	};
-	static const char *const tint[] = {
-		[CP_CHANGE_REGRESSION] = RED_BOLD,
-		[CP_CHANGE_IMPROVEMENT] = GREEN,
-		[CP_CHANGE_INFO] = DIM,
-	};
-
-	for (int k = CP_CHANGE_REGRESSION; k <= CP_CHANGE_INFO; k++)
-		for (size_t i = 0; i < d->nchanges; i++) {
-			const struct cp_change *ch = &d->changes[i];
-			char *detail;
-			if ((int)ch->kind != k)
-				continue;
-			detail = cp_sanitize(ch->detail);
-			if (!detail)
-				return -1;
-			fprintf(f, "%s%s%s ", color ? tint[k] : "", label[k], color ? RESET : "");
-			if (print_target(f, ch->target, ch->address, ch->show_address)) {
-				free(detail);
-				return -1;
-			}
-			fprintf(f, ": %s\n", detail);
-			free(detail);
+	for (size_t i = 0; i < sizeof L / sizeof L[0]; i++)
+		if (!strcmp(kind, L[i].kind)) {
+			bool tint = color && *L[i].tint;
+			fprintf(f, "%s%s%s", tint ? L[i].tint : "", L[i].label, tint ? RESET : "");
+			return;
 		}
-	for (size_t i = 0; i < d->nadded; i++) {
+}
+
+int cp_diff_print_v(FILE *f, const struct cp_diff *d, bool color, int verbosity)
+{
+	size_t shown = 0;
+
+	for (size_t i = 0; i < d->nsites; i++) {
+		const struct cp_diff_site *st = &d->sites[i];
+		const char *kind = site_kind(d, st);
+		char more[48], *detail;
+
+		if (verbosity < 0 && st->kind != CP_CHANGE_REGRESSION && !st->unreachable)
+			continue;
+		shown++;
+		if (verbosity > 0)
+			more[0] = '\0';
+		else
+			more_text(more, sizeof more, st);
+		detail = cp_sanitize(d->changes[st->headline].detail);
+		if (!detail)
+			return -1;
+		print_label(f, kind, color);
+		fputc(' ', f);
+		if (print_target(f, st->target, st->address, st->show_address)) {
+			free(detail);
+			return -1;
+		}
+		fprintf(f, ": %s%s\n", detail, more);
+		free(detail);
+		for (size_t k = 0; k < st->ncommands; k++) {
+			if (!strcmp(st->commands[k], "commit"))
+				continue;   /* the set lines are the fix; commit is implied */
+			fputs("  fix: ", f);
+			cp_sanitize_fputs(st->commands[k], f);
+			fputc('\n', f);
+		}
+		for (size_t k = 0; verbosity > 0 && k < st->count; k++) {
+			const struct cp_change *ch = &d->changes[st->first + k];
+			if (st->first + k == st->headline)
+				continue;   /* it is the headline */
+			fputs("    ", f);
+			print_label(f, kind_names[ch->kind], color);
+			fputc(' ', f);
+			cp_sanitize_fputs(ch->detail, f);
+			fputc('\n', f);
+		}
+	}
+	if (verbosity < 0 && !shown)
+		return fflush(f) == EOF || ferror(f) ? -1 : 0;
+	for (size_t i = 0; verbosity >= 0 && i < d->nadded; i++) {
 		fprintf(f, "added       ");
 		if (print_target(f, d->added[i].target, d->added[i].address, true))
 			return -1;
 		fputc('\n', f);
 	}
-	for (size_t i = 0; i < d->nremoved; i++) {
+	for (size_t i = 0; verbosity >= 0 && i < d->nremoved; i++) {
 		fprintf(f, "%sremoved%s     ", color ? YELLOW : "", color ? RESET : "");
 		if (print_target(f, d->removed[i].target, d->removed[i].address, true))
 			return -1;
 		fprintf(f, " (not in the new scan; not counted as a regression)\n");
 	}
-	fprintf(f, "%s%zu regression%s%s, %zu improvement%s, %zu info; "
+	fprintf(f, "%s%zu regression%s%s, %zu improvement%s, %zu change%s, %zu info, %zu unreachable; "
 		"%zu target%s compared, %zu added, %zu removed\n",
 		color && d->regressions ? RED_BOLD : "", d->regressions, plural(d->regressions),
 		color && d->regressions ? RESET : "",
-		d->improvements, plural(d->improvements), d->infos,
-		d->compared, plural(d->compared), d->nadded, d->nremoved);
+		d->improvements, plural(d->improvements), d->changed, plural(d->changed), d->infos,
+		d->unreachable, d->compared, plural(d->compared), d->nadded, d->nremoved);
 	if (fflush(f) == EOF)
 		return -1;
 	return ferror(f) ? -1 : 0;
+}
+
+int cp_diff_print(FILE *f, const struct cp_diff *d, bool color)
+{
+	return cp_diff_print_v(f, d, color, 0);
 }
 
 /* ---- documents on disk ---------------------------------------------- */

@@ -13,35 +13,55 @@
  * taken out of the list is a decision, not a server change.  Duplicate
  * keys within one document are paired in document order.
  *
- * Per matched target the rules below give REGRESSION, IMPROVEMENT or INFO
- * changes (the "what" token in brackets).  Protocols, suites, groups,
- * preference and certificate are compared only when both scans succeeded,
- * and suites only at versions supported on both sides; a version that
- * appears or disappears is one change, not one per suite.  "Weak" suites
- * are those the registry rates weak, export or null; weak versions are
- * SSLv2, SSLv3, TLS 1.0 and TLS 1.1.
+ * Per matched target the rules below give REGRESSION, CHANGE, IMPROVEMENT
+ * or INFO changes (the "what" token in brackets).  A regression is a change
+ * that stops or endangers decryption of the site, and only that (exit 3):
  *
- *   [status]       ok -> error: REGRESSION (names error kind and message);
- *                  error -> ok: IMPROVEMENT; error kind changed: INFO
- *   [compatible]   verdict compatible -> incompatible, or compatible ->
- *                  scan error: REGRESSION; the reverse: IMPROVEMENT
- *   [fix]          both incompatible: the fix needs more changes, or no
- *                  fix exists any more: REGRESSION; fewer / a fix again:
- *                  IMPROVEMENT; other changes, same number: INFO
+ *   [compatible]   verdict compatible -> incompatible: REGRESSION; the
+ *                  reverse (or a failed scan now compatible): IMPROVEMENT
+ *   [fix]          both incompatible: the fix now weakens more (the sum of
+ *                  its changes' costs in the advisor's weakness table,
+ *                  ciphersuites/panos-weakness.tsv, is higher; by number of
+ *                  changes when a change has no row), or no fix exists any
+ *                  more: REGRESSION; weakens less / a fix again:
+ *                  IMPROVEMENT; other changes at the same cost: CHANGE
  *   [fix_weak]     the fix became weak: REGRESSION; the reverse: IMPROVEMENT
  *   [no_decrypt]   now advised as a no-decrypt exception: REGRESSION;
  *                  the reverse: IMPROVEMENT
- *   [protocol]     TLS 1.2/1.3 gone or a weak version new: REGRESSION;
+ *   [certificate_blocked] the verdict has a certificate cause (expired,
+ *                  not yet valid, untrusted, incomplete chain: what the
+ *                  profile blocks) that the old one did not: REGRESSION
+ *   [expiry]       the certificate is valid now but expires within
+ *                  expiry_warn_days: REGRESSION, at every run until it is
+ *                  renewed (an expired one is [certificate_blocked])
+ *   [unreachable]  the scan fails: 1 run: CHANGE ("unreachable (1 run)");
+ *                  the 2nd run in a row: REGRESSION; more: CHANGE.  Runs
+ *                  are counted in the state (the targets' "failed_runs",
+ *                  cp_diff_side_stamp); a failed old record without it
+ *                  (a plain scan) failed for an unknown time: CHANGE;
+ *                  error -> ok: IMPROVEMENT ("answers again")
+ *   [protocol]     TLS 1.2/1.3 gone or a weak version new: CHANGE;
  *                  TLS 1.2/1.3 new or a weak version gone: IMPROVEMENT
  *   [cipher]       a non-weak suite gone, or a weak suite new (also at a
- *                  newly supported version): REGRESSION; a weak suite
- *                  gone: IMPROVEMENT; a non-weak suite new: INFO
+ *                  newly supported version): CHANGE; a weak suite gone:
+ *                  IMPROVEMENT; a non-weak suite new: INFO
  *   [preference]   server / client order flipped, or the server's order
  *                  of the common suites changed: INFO
  *   [group]        a group added or gone: INFO
  *   [certificate]  the leaf's sha256 changed: INFO
  *   [address]      paired by input with another address: INFO
  *   [probed]       a version probed in only one of the scans: INFO
+ *
+ * Protocols, suites, groups, preference and certificate are compared only
+ * when both scans succeeded, and suites only at versions supported on both
+ * sides; a version that appears or disappears is one change, not one per
+ * suite.  "Weak" suites are those the registry rates weak, export or null;
+ * weak versions are SSLv2, SSLv3, TLS 1.0 and TLS 1.1.
+ *
+ * Each compared target with changes is one "site" with one headline: its
+ * worst change (regressions, then unreachable, then verdict changes, then
+ * CHANGE, IMPROVEMENT, INFO), and the new verdict's fix commands.  Sites
+ * are ordered worst first.
  *
  * Verdicts are compared only where both records carry one; scans run with
  * --no-verdict (verdict null) add no verdict changes.  Suites the registry
@@ -63,7 +83,10 @@ enum cp_change_kind {
 	CP_CHANGE_REGRESSION,
 	CP_CHANGE_IMPROVEMENT,
 	CP_CHANGE_INFO,
+	CP_CHANGE_CHANGE,         /* a difference that does not endanger decryption */
 };
+
+#define CP_EXPIRY_WARN_DAYS 14    /* --expiry-warn default */
 
 struct cp_change {
 	enum cp_change_kind kind;
@@ -74,6 +97,25 @@ struct cp_change {
 	char *detail;             /* one sentence, suites by IANA name */
 	const char *version;      /* "TLSv1.2" for per-version changes, else NULL */
 	char *item;               /* cipher or group name, or error kind, or NULL */
+};
+
+/* One compared target with changes, as its headline. */
+struct cp_diff_site {
+	char *target, *address;
+	bool show_address;
+	enum cp_change_kind kind; /* of the headline change */
+	bool unreachable;         /* the new scan failed */
+	unsigned failed_runs;     /* consecutive failed runs, the new one included */
+	size_t headline;          /* index in changes */
+	size_t first, count;      /* its changes: changes[first .. first+count) */
+	char **commands;          /* the new verdict's fix commands */
+	size_t ncommands;
+};
+
+/* Options of a comparison. */
+struct cp_diff_opts {
+	int expiry_warn_days;     /* 0: CP_EXPIRY_WARN_DAYS; < 0: no expiry check */
+	long long now;            /* seconds since the epoch; 0: time(NULL) */
 };
 
 /* A target present on one side only. */
@@ -90,8 +132,10 @@ struct cp_diff {
 	struct cp_diff_target *added, *removed;
 	size_t nadded, nremoved;
 	size_t compared;          /* targets matched and compared */
-	size_t regressions, improvements, infos;
-	size_t cap_changes, cap_added, cap_removed;   /* internal */
+	size_t regressions, improvements, infos, changed;
+	struct cp_diff_site *sites; /* worst first */
+	size_t nsites, unreachable;
+	size_t cap_changes, cap_added, cap_removed, cap_sites;   /* internal */
 };
 
 /*
@@ -111,17 +155,27 @@ void cp_diff_free(struct cp_diff *d);
  *  "changes": [{"target", "address", "kind": "regression"|"improvement"|
  *  "info", "what", "detail", and "version", "cipher", "group" or
  *  "error_kind" where they apply}], "added": [{"target", "address"}],
- *  "removed": [...]}; changes regressions first.  NULL: no memory.
+ *  "removed": [...], "changed": N, "unreachable": N, "sites": [{"target",
+ *  "address", "kind", "headline", "commands": [...], "failed_runs"}]};
+ *  changes regressions first, sites worst first.  NULL: no memory.
  */
 json_t *cp_diff_to_json(const struct cp_diff *d);
 
 /*
- * One line per change, regressions first, then added/removed targets and a
- * summary line.  Strings from the documents are escaped for terminals;
- * color adds ANSI colours (only for a terminal).  0, or -1 when writing
- * failed.
+ * One headline per site, worst first ("REGRESSION  host:443: no longer
+ * compatible with the profile: ..." and "  fix: set ..." lines), then
+ * added/removed targets and a summary line.  verbosity > 0 lists every
+ * change under its site's headline; verbosity < 0 (-q) prints only
+ * regressions and unreachable sites, and nothing at all when there are
+ * none.  Strings from the documents are escaped for terminals; color adds
+ * ANSI colours (only for a terminal).  0, or -1 when writing failed.
  */
 int cp_diff_print(FILE *f, const struct cp_diff *d, bool color);
+int cp_diff_print_v(FILE *f, const struct cp_diff *d, bool color, int verbosity);
+
+/* The headline of site i as one line ("REGRESSION 127.0.0.1:443: ..."),
+ * not escaped (for JSON and webhooks); malloc'd, NULL: no memory. */
+char *cp_diff_headline(const struct cp_diff *d, size_t i);
 
 /*
  * Reads a schema-1 document from path ("-": standard input) and checks it
@@ -165,6 +219,22 @@ struct cp_diff_side *cp_diff_side_of(const json_t *doc, char *err, size_t errlen
 void cp_diff_side_free(struct cp_diff_side *d);
 int cp_diff_sides(struct cp_diff_side *old_side, struct cp_diff_side *new_side,
 		  struct cp_diff *out, char *err, size_t errlen);
+int cp_diff_sides_opts(struct cp_diff_side *old_side, struct cp_diff_side *new_side,
+		       const struct cp_diff_opts *opts, struct cp_diff *out, char *err, size_t errlen);
+
+/*
+ * The consecutive-failure counter of the state file: sets "failed_runs"
+ * (N >= 1) on each failed target of doc, and removes it from the others.
+ * doc is the document side s was made of (same targets, same order).  For
+ * the new side of a comparison the counts are those it computed (a failed
+ * target unmatched or without a previous count: 1); with next, side s is
+ * the old side and its targets get the counts of their new peers (the
+ * previous baseline kept when every target failed).  0, or -1: no memory.
+ */
+int cp_diff_side_stamp(const struct cp_diff_side *s, json_t *doc, bool next);
+
+/* Records of the side, and how many of them scanned successfully. */
+size_t cp_diff_side_count(const struct cp_diff_side *s, size_t *ok);
 
 /*
  * A schema-1 document of results[0..n-1] in that order (verdicts

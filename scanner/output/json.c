@@ -574,7 +574,9 @@ static const char *const target_keys[] = {
 	"schema", "input", "host", "port", "sni", "address", "status", "error", "protocols", "groups",
 	"signature_algorithms", "verdict", "line", "handshakes", "connections", "elapsed_ms",
 	"dhe_bits", "signature_algorithms_probed", "certificate", "certificate_error",
-	"violations", "log", "proxy_hello", NULL,
+	"violations", "log", "proxy_hello",
+	"failed_runs",   /* --state: consecutive failed runs (output/diff.h) */
+	NULL,
 };
 static const char *const error_keys[] = { "kind", "message", NULL };
 static const char *const protocol_keys[] = {
