@@ -33,7 +33,7 @@ integ_scan "$T/scan.json" "${SCAN[@]}" "$secret"
 [ -s "$T/text.out" ] && [ -s "$T/state.json" ] && [ -s "$T/hook.bodies" ] && [ -s "$T/m.prom" ] &&
 	grep -q "127.0.0.1:$port/login" "$T/text.out" "$T/scan.json"
 tap_check $? "the URL target was scanned into text, JSON, state, webhook and metrics"
-leaks=$(grep -l -e pass -e token -e t0kenvalue -e frag "$T/text.out" "$T/text.err" "$T/scan.json" \
+leaks=$(grep -l -e user:pass -e pass@ -e token -e t0kenvalue -e frag "$T/text.out" "$T/text.err" "$T/scan.json" \
 	"$T/scan.json.err" "$T/scan.jsonl" "$T/state.json" "$T/hook.bodies" "$T/m.prom")
 [ -z "$leaks" ]
 tap_check $? "no 'pass' or 'token' in text, stderr, JSON, JSONL, state, webhook body, metrics: ${leaks:-none}"

@@ -72,16 +72,19 @@ tap_check $? "every --jsonl line starts with \"schema\": 1"
 integ_scan "$T/st.json" --no-groups --no-preference --state "$T/state.json" "127.0.0.1:$port"
 valid "a --state file" scan "$T/state.json"
 
-# diff: the same target, then with its server gone (a status regression)
+# diff: the same target, then with its server gone (unreachable for one
+# run: named, not yet a regression)
 _integ_stop
 integ_scan "$T/gone.json" --no-groups "127.0.0.1:$port"
 timeout 60 "$CIPHERPROBE" diff --json "$T/one.json" "$T/gone.json" >"$T/diff.json" 2>"$T/diff.err"
 "$PYTHON" -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["regressions"] >= 1 and any(c["what"] == "status" for c in d["changes"]), d
+assert d["unreachable"] == 1 and d["regressions"] == 0, d
+assert any(c["what"] == "unreachable" and c["kind"] == "change" for c in d["changes"]), d
+assert [s["kind"] for s in d["sites"]] == ["unreachable"], d
 ' "$T/diff.json"
-tap_check $? "diff --json reports the server gone as a regression"
+tap_check $? "diff --json names the server gone for one run as unreachable, not a regression"
 timeout 60 "$CIPHERPROBE" diff --json "$T/one.json" "$T/list.json" >"$T/diff2.json" 2>"$T/diff2.err"
 valid "diff --json (changes, added)" diff "$T/diff.json" "$T/diff2.json"
 
