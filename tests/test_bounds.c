@@ -55,13 +55,15 @@ static void test_expected_probes(void **state)
 	(void)state;
 	cp_scan_opts_default(&o);
 	def = cp_scan_expected_probes(&o, false);
-	/* 19 chains for every version, groups, signature schemes and
+	/* 22 chains for every version, groups, signature schemes and
 	 * preference: 5 TLS <= 1.2 versions in 9 suite chunks of up to 9
 	 * probes, 2 group chains of 9, 2 signature chains of 8, 5 preference
-	 * chains of 4, SSLv2, and the certificate read */
-	assert_int_equal(def, 9 * 9 + 2 * 9 + 2 * 8 + 5 * 4 + 1 + 1);
-	/* so the default bound for default options is a little over 5 minutes */
-	assert_int_equal(cp_target_timeout_default(def, o.per_host, o.timeout_ms, o.connect_timeout_ms), 317000);
+	 * chains of 4, 3 DHE custom-group chains (TLS 1.0-1.2) of 2, SSLv2,
+	 * and the certificate read */
+	assert_int_equal(def, 9 * 9 + 2 * 9 + 2 * 8 + 5 * 4 + 3 * 2 + 1 + 1);
+	/* so the default bound for default options is a little over 5 minutes:
+	 * (ceil(143 / 4) + 4) x 8 s + 5 s */
+	assert_int_equal(cp_target_timeout_default(def, o.per_host, o.timeout_ms, o.connect_timeout_ms), 325000);
 
 	assert_int_equal(cp_scan_expected_probes(&o, true), def + 1);
 	o.certificate = false;
