@@ -32,14 +32,16 @@ print(json.dumps(eval(sys.argv[2])))' "$out" "$1" 2>&1
 out="$INTEG_TMP/raw.json"
 integ_scan "$out" --no-groups --no-preference --from-decryption-log "$INTEG_TMP/raw.csv"
 rc=$?
-[ "$(field 'len(t)')" = 2 ]
-tap_check $? "two records: one failing server (duplicates merged), one bad row (got $(field 'len(t)'))"
+[ "$(field 'len(t)')" = 3 ]
+tap_check $? "three records: the failing server (duplicates merged), the certificate failure, one bad row (got $(field 'len(t)'))"
 [ "$(field 't[0]["sni"], t[0]["log"]["failures"], [c["id"] for p in t[0]["protocols"] for c in p["ciphers"]]')" = \
 	'["sha1.test", 2, ["0xC013"]]' ]
 tap_check $? "the server is scanned as the firewall reached it, with its failure count: $(field 't[0]["sni"], t[0]["log"]')"
-[ "$(field 't[1]["status"], t[1]["error"]["kind"]')" = '["error", "input"]' ] &&
-	field 't[1]["error"]["message"]' | grep -q 'row 6'
-tap_check $? "the bad row is an error record naming its row: $(field 't[1]["error"]["message"]')"
+[ "$(field 't[1]["sni"], t[1]["log"]["failures"], t[1]["log"]["error"]')" = '["expired.test", 1, "Certificate expired"]' ]
+tap_check $? "a certificate failure is the server's, kept for the verdict's certificate axis: $(field 't[1]["sni"], t[1]["log"]')"
+[ "$(field 't[2]["status"], t[2]["error"]["kind"]')" = '["error", "input"]' ] &&
+	field 't[2]["error"]["message"]' | grep -q 'row 6'
+tap_check $? "the bad row is an error record naming its row: $(field 't[2]["error"]["message"]')"
 [ $rc -eq 2 ]
 tap_check $? "exit status 2: a row could not be scanned (got $rc)"
 grep -q '5 rows' "$out.err"

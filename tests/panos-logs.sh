@@ -74,19 +74,21 @@ out="$T/logs.json"
 integ_scan "$out" --no-groups --no-preference --panos-host "127.0.0.1:$hp" --panos-key-file "$T/key" \
 	--cacert "$T/ca.pem" --ca-file "$T/ca.pem" --profile-name Corp --from-panos-logs --since 2h
 rc=$?
-[ "$(field 'len(t)')" = 2 ]
-tap_check $? "two records: one failing server (two entries merged), one bad entry (got $(field 'len(t)'); $(head -1 "$out.err"))"
+[ "$(field 'len(t)')" = 3 ]
+tap_check $? "three records: the failing server (two entries merged), the certificate failure, one bad entry (got $(field 'len(t)'); $(head -1 "$out.err"))"
 [ "$(field 't[0]["host"], t[0]["port"], t[0]["sni"], t[0]["log"]["failures"], [c["id"] for p in t[0]["protocols"] for c in p["ciphers"]]')" = \
 	"[\"127.0.0.1\", $p, \"sha1.test\", 2, [\"0xC013\"]]" ]
 tap_check $? "the server is scanned as the firewall reached it, with its failure count: $(field 't[0]["input"], t[0]["log"]')"
 [ "$(field 't[0]["verdict"]["fix"]["changes"]')" = '["auth-algo-sha1"]' ]
 tap_check $? "--profile-name Corp still reads the profile from the same firewall: fix auth-algo-sha1"
-[ "$(field 't[1]["status"], t[1]["error"]["kind"]')" = '["error", "input"]' ] &&
-	field 't[1]["error"]["message"]' | grep -q 'decryption log: row 5'
-tap_check $? "the bad entry is an error record naming it: $(field 't[1]["error"]["message"]')"
+[ "$(field 't[1]["sni"], t[1]["log"]["failures"]')" = '["expired.test", 1]' ]
+tap_check $? "a certificate failure is kept for the verdict's certificate axis: $(field 't[1]["sni"], t[1]["log"]')"
+[ "$(field 't[2]["status"], t[2]["error"]["kind"]')" = '["error", "input"]' ] &&
+	field 't[2]["error"]["message"]' | grep -q 'decryption log: row 5'
+tap_check $? "the bad entry is an error record naming it: $(field 't[2]["error"]["message"]')"
 [ $rc -eq 2 ]
 tap_check $? "exit status 2: an entry could not be scanned (got $rc)"
-grep -q '5 entries, 2 server-side failures on 1 targets, 2 entries of other failures left out, 1 bad' "$out.err"
+grep -q '5 entries, 3 server-side failures on 2 targets, 1 entries of other failures left out, 1 bad' "$out.err"
 tap_check $? "the run says what it read: $(head -1 "$out.err")"
 
 [ "$(requests '[[x.get("type"), x.get("log-type"), x.get("nlogs"), x.get("action"), x.get("job-id")] for x in q[:3]]')" = \
@@ -97,9 +99,9 @@ s=json.load(sys.stdin); w=(d.datetime.utcnow()-d.timedelta(hours=2)).strftime("%
 import re; m=re.match(r"\(receive_time geq .(\d{4}/\d\d/\d\d \d\d:\d\d):\d\d.\) and \(", s)
 t=d.datetime.strptime(m.group(1), "%Y/%m/%d %H:%M") if m else None
 ok=t is not None and abs((t-d.datetime.strptime(w, "%Y/%m/%d %H:%M")).total_seconds())<=600
-ok=ok and "(error_index eq Cipher)" in s and "Certificate" not in s
+ok=ok and "(error_index eq Cipher)" in s and "(error_index eq Certificate)" in s and "HSM" not in s
 sys.exit(0 if ok else 1)'
-tap_check $? "the query: receive_time from 2 h ago (UTC), the handshake error indexes: $(requests 'q[0]["query"][0]')"
+tap_check $? "the query: receive_time from 2 h ago (UTC), the handshake and certificate error indexes: $(requests 'q[0]["query"][0]')"
 [ "$(requests '" " in r[0]["path"] or "(" in r[0]["path"] or "%28receive_time" not in r[0]["path"]')" = false ]
 tap_check $? "the query is URL-encoded in the request"
 

@@ -190,8 +190,9 @@ static void expect_error(const struct got *g, size_t row, size_t line, const cha
 /* ---- fixtures ------------------------------------------------------- */
 
 /* Syslog field names, LF: duplicates by SNI (case and trailing dot
- * ignored, the first address kept), client-side, certificate, resource,
- * success and neutral Feature rows filtered, IPv6 with and without SNI. */
+ * ignored, the first address kept), a certificate failure kept (the
+ * verdict's certificate axis judges it), client-side, resource, success and
+ * neutral Feature rows filtered, IPv6 with and without SNI. */
 static void test_raw(void **state)
 {
 	struct collect c = { 0 };
@@ -199,19 +200,21 @@ static void test_raw(void **state)
 
 	(void)state;
 	assert_int_equal(read_into(fixture("raw.csv"), &c, &st), 0);
-	expect_stats(&st, 13, 8, 5, 0, 2, 6);
-	assert_int_equal(c.n, 6);
+	expect_stats(&st, 13, 9, 4, 0, 2, 7);
+	assert_int_equal(c.n, 7);
 	expect_target(&c.v[0], 2, "198.51.100.10:443,legacy.example.com", 3, "198.51.100.10",
 		      "legacy.example.com", 443, "Cipher", HS_SERVER);
 	expect_target(&c.v[1], 4, "203.0.113.40:8443,old-tls.example.net", 1, "203.0.113.40",
 		      "old-tls.example.net", 8443, "Version", PV_SERVER);
-	expect_target(&c.v[2], 8, "203.0.113.5:993", 1, "203.0.113.5", NULL, 993, "Cipher",
+	expect_target(&c.v[2], 6, "203.0.113.42:443,expired.example.com", 1, "203.0.113.42",
+		      "expired.example.com", 443, "Certificate", "Certificate expired");
+	expect_target(&c.v[3], 8, "203.0.113.5:993", 1, "203.0.113.5", NULL, 993, "Cipher",
 		      HS_SERVER);
-	expect_target(&c.v[3], 9, "[2001:DB8:0::1]:443,v6.example.org", 1, "2001:db8::1",
+	expect_target(&c.v[4], 9, "[2001:DB8:0::1]:443,v6.example.org", 1, "2001:db8::1",
 		      "v6.example.org", 443, "Version", PV_SERVER);
-	expect_target(&c.v[4], 10, "[2001:db8::2]:443", 1, "2001:db8::2", NULL, 443, "Feature",
+	expect_target(&c.v[5], 10, "[2001:db8::2]:443", 1, "2001:db8::2", NULL, 443, "Feature",
 		      HS_SERVER);
-	expect_target(&c.v[5], 13, "dhe-only.example.com:443", 1, "dhe-only.example.com",
+	expect_target(&c.v[6], 13, "dhe-only.example.com:443", 1, "dhe-only.example.com",
 		      "dhe-only.example.com", 443, "", "Unsupported cipher suite");
 	for (size_t i = 0; i < c.n; i++)
 		assert_int_equal(c.v[i].line, c.v[i].row);
@@ -339,8 +342,8 @@ static const struct side_case side_cases[] = {
 	{ "Cipher", "Received fatal alert HandshakeFailure from client", false },
 	{ "Version", "Received fatal alert ProtocolVersion from client", false },
 	{ "", "Received fatal alert UnknownCA from client", false },
-	{ "Certificate", "Certificate expired", false },
-	{ "Certificate", "Received fatal alert BadCertificate from server", false },
+	{ "Certificate", "Certificate expired", true },
+	{ "Certificate", "Received fatal alert BadCertificate from server", true },
 	{ "Resource", HS_SERVER, false },
 	{ "Resume", "Session resumption failed", false },
 	{ "HSM", "HSM unavailable", false },
@@ -624,19 +627,57 @@ static void test_cdl_json(void **state)
 	(void)state;
 	assert_int_equal(read_form(fixture("cdl.json"), "cdl-json", &c, &st), 0);
 	assert_int_equal(st.form, CP_DECLOG_CDL_JSON);
-	expect_stats(&st, 4, 2, 1, 1, 1, 1);
-	assert_int_equal(c.n, 2);
+	expect_stats(&st, 4, 3, 0, 1, 1, 2);
+	assert_int_equal(c.n, 3);
 	expect_target(&c.v[0], 1, "192.0.2.10:443,shop.example.com", 2, "192.0.2.10",
 		      "shop.example.com", 443, "Cipher", HS_SERVER);
 	/* 1796292000 s since the epoch is 2026-12-03 10:00:00 UTC */
 	expect_seen(&c.v[0], "2026-12-03T09:00:00.000000Z", "2026-12-03T10:00:00Z");
-	expect_error(&c.v[1], 4, 0, "destination port '0'");
+	expect_target(&c.v[1], 3, "192.0.2.20:443,api.example.com", 1, "192.0.2.20",
+		      "api.example.com", 443, "Certificate", "Certificate expired");
+	expect_error(&c.v[2], 4, 0, "destination port '0'");
 	collect_free(&c);
 	/* the CDL key set lacks the HTTP payload's dst and dport */
 	assert_int_equal(read_form(fixture("http.jsonl"), "cdl-json", &c, &st), 0);
 	assert_int_equal(st.targets, 0);
 	assert_int_equal(st.bad, 5);
 	collect_free(&c);
+}
+
+/* Targets are merged by (SNI, destination, port): one name on two
+ * addresses is two servers the firewall talked to; another port is a
+ * third; the same three again is a duplicate. */
+static void test_merge_key(void **state)
+{
+	struct cp_declog *dl = cp_declog_new();
+	struct collect c = { 0 };
+	struct cp_declog_stats st;
+	struct cp_declog_row r = {
+		.row = 1, .line = 0, .type = "DECRYPTION", .time = "2026/12/03 10:00:00",
+		.sni = "cdn.example.com", .dst = "192.0.2.1", .dport = "443",
+		.err_index = "Cipher", .error = HS_SERVER,
+	};
+
+	(void)state;
+	assert_non_null(dl);
+	assert_int_equal(cp_declog_add_record(dl, &r), 0);
+	r.row = 2, r.dst = "192.0.2.2";
+	assert_int_equal(cp_declog_add_record(dl, &r), 0);
+	r.row = 3, r.dport = "8443";
+	assert_int_equal(cp_declog_add_record(dl, &r), 0);
+	r.row = 4, r.dst = "192.0.2.1", r.dport = "443", r.sni = "CDN.example.com.";
+	assert_int_equal(cp_declog_add_record(dl, &r), 0);
+	assert_int_equal(cp_declog_report(dl, "log.csv", collect_fn, &c, &st), 0);
+	expect_stats(&st, 4, 4, 0, 0, 1, 3);
+	assert_int_equal(c.n, 3);
+	expect_target(&c.v[0], 1, "192.0.2.1:443,cdn.example.com", 2, "192.0.2.1",
+		      "cdn.example.com", 443, "Cipher", HS_SERVER);
+	expect_target(&c.v[1], 2, "192.0.2.2:443,cdn.example.com", 1, "192.0.2.2",
+		      "cdn.example.com", 443, "Cipher", HS_SERVER);
+	expect_target(&c.v[2], 3, "192.0.2.2:8443,cdn.example.com", 1, "192.0.2.2",
+		      "cdn.example.com", 8443, "Cipher", HS_SERVER);
+	collect_free(&c);
+	cp_declog_free(dl);
 }
 
 /* Rows fed one by one, as the XML API reader does. */
@@ -721,6 +762,7 @@ int main(void)
 		cmocka_unit_test(test_http_json),
 		cmocka_unit_test(test_cdl_json),
 		cmocka_unit_test(test_add_record),
+		cmocka_unit_test(test_merge_key),
 		cmocka_unit_test(test_format_names),
 	};
 	const size_t ns = sizeof side_cases / sizeof side_cases[0];

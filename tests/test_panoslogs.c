@@ -213,7 +213,7 @@ static void test_query(void **state)
 	assert_int_equal(cp_panos_logs_query((time_t)1795780800, 2 * 3600, q, sizeof q), 0);
 	assert_string_equal(q, "(receive_time geq '2026/11/27 10:00:00') and ((error_index eq "
 			    "Cipher) or (error_index eq Version) or (error_index eq Protocol) or "
-			    "(error_index eq Feature))");
+			    "(error_index eq Certificate) or (error_index eq Feature))");
 	assert_int_equal(cp_panos_logs_query((time_t)1795780800, 60, q, 20), -1);
 }
 

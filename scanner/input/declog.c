@@ -39,10 +39,12 @@ static const struct side_rule {
 	/* an alert the browser sent: the client's leg of the proxy, which a
 	 * scan of the server cannot explain, whatever the index says */
 	{ ON_TEXT, "from client", false },
-	/* a certificate the proxy refused, or the firewall's own limits
-	 * (decryption resources, session resumption, its HSM): no cipher
-	 * or version change to the profile helps */
-	{ ON_INDEX, "certificate", false },
+	/* a certificate the proxy refused (expired, untrusted, incomplete
+	 * chain): the server's certificate, which the scan's verdict judges
+	 * as the firewall does (its certificate axis) */
+	{ ON_INDEX, "certificate", true },
+	/* the firewall's own limits (decryption resources, session
+	 * resumption, its HSM): no profile change helps */
 	{ ON_INDEX, "resource", false },
 	{ ON_INDEX, "resume", false },
 	{ ON_INDEX, "hsm", false },
@@ -762,14 +764,15 @@ int cp_declog_add_record(struct cp_declog *dl, const struct cp_declog_row *row)
 		rc = bad_row(dl, row->row, row->line, "%s", err);
 		goto out;
 	}
-	/* merged by SNI, by address when there is none; names cannot look
-	 * like addresses, and the port follows the last blank */
-	name = t.sni ? t.sni : t.host;
-	klen = strlen(name) + 8;
+	/* merged by (SNI, destination, port): the very server the firewall
+	 * talked to, with the name it saw.  Blanks cannot occur in either
+	 * part, so "SNI DST PORT" is unambiguous. */
+	name = t.sni ? t.sni : "";
+	klen = strlen(name) + strlen(t.host) + 10;
 	key = malloc(klen);
 	if (!key)
 		goto out;
-	snprintf(key, klen, "%s %u", name, (unsigned)t.port);
+	snprintf(key, klen, "%s %s %u", name, t.host, (unsigned)t.port);
 	if (grow_index(dl))
 		goto out;
 	slot = find_slot(dl, key);

@@ -30,14 +30,16 @@
  * Indexes, and Bitmasks", PAN-OS Administrator's Guide 10.0+).  Kept:
  * the categories in which the server's leg can fail in a way a profile
  * change or a no-decrypt exception answers: Cipher, Version and Protocol,
- * and Feature, used for both legs, which declog.c's rules tell apart by
- * the error text.  Certificate, HSM, Resource and Resume failures are the
- * firewall's own (its trust store, its limits) and declog.c leaves them
- * out anyway, so asking for them would only use up the nlogs cap.
+ * Certificate (the server's certificate, judged by the verdict's
+ * certificate axis), and Feature, used for both legs, which declog.c's
+ * rules tell apart by the error text.  HSM, Resource and Resume failures
+ * are the firewall's own (its limits) and declog.c leaves them out anyway,
+ * so asking for them would only use up the nlogs cap.
  */
 #define LOG_ERROR_FILTER \
 	"(error_index eq Cipher) or (error_index eq Version) or " \
-	"(error_index eq Protocol) or (error_index eq Feature)"
+	"(error_index eq Protocol) or (error_index eq Certificate) or " \
+	"(error_index eq Feature)"
 
 /* ---- the query ---- */
 

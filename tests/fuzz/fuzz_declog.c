@@ -78,8 +78,8 @@ static void check_target(struct seen *s, const struct cp_declog_entry *e)
 	FUZZ_CHECK(strcmp(u.host, t->host) == 0 && u.port == t->port);
 	FUZZ_CHECK(same_str(u.sni, t->sni) && u.is_ip == t->is_ip);
 	cp_target_free(&u);
-	/* merged by SNI (address without one) and port: each key once */
-	snprintf(key, sizeof key, "%s %u", t->sni ? t->sni : t->host, (unsigned)t->port);
+	/* merged by (SNI, destination, port): each key once */
+	snprintf(key, sizeof key, "%s %s %u", t->sni ? t->sni : "", t->host, (unsigned)t->port);
 	for (size_t i = 0; i < s->nkeys; i++)
 		FUZZ_CHECK(strcmp(s->keys[i], key) != 0);
 	if (s->nkeys < KEYS_CHECKED) {
