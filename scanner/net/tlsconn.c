@@ -305,7 +305,6 @@ struct cp_tlsconn *cp_tlsconn_start(struct cp_loop *l, const struct cp_tlsconn_r
 	t->fd = -1;
 	t->fn = fn;
 	t->data = data;
-	t->started = cp_loop_now(l);
 	t->timeout_ms = req->timeout_ms ? req->timeout_ms : 1;
 
 	t->ssl = SSL_new(req->ctx);
@@ -335,6 +334,9 @@ struct cp_tlsconn *cp_tlsconn_start(struct cp_loop *l, const struct cp_tlsconn_r
 	}
 	int one = 1;
 	setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	/* the deadline counts from now, not from the loop's last wake-up: the
+	 * OpenSSL set-up above can take a while on a loaded machine */
+	t->started = cp_loop_update_now(l);
 	t->timer = cp_loop_timer_add(l, t->timeout_ms, on_timeout, t);
 	if (!t->timer)
 		goto fail;
