@@ -562,11 +562,21 @@ static void summary_block(FILE *f, const struct cp_html *h, struct row *const *r
 	if (rec->ncommands) {
 		fprintf(f, "<p>PAN-OS commands, ready to paste: <button id=\"copy\" type=\"button\">Copy</button></p>\n"
 			"<pre id=\"cmds\">");
+		bool placeholder = false;
 		for (size_t i = 0; i < rec->ncommands; i++) {
 			cp_html_fputs(rec->commands[i], f);
 			fputc('\n', f);
+			placeholder |= strstr(rec->commands[i], "<PROFILE>") != NULL;
 		}
 		fprintf(f, "</pre>\n");
+		/* the same hint as the text output's: a built-in profile is
+		 * not a name the firewall knows */
+		if (placeholder)
+			fprintf(f, "<p class=\"muted\">&lt;PROFILE&gt;: the scan used a built-in profile; "
+				"put your firewall's decryption profile name there, or scan with "
+				"<code>--profile-name NAME</code> (or the firewall's own profile: "
+				"<code>--profile running-config.xml --profile-name Corp</code>, or "
+				"<code>--panos-host</code>).</p>\n");
 	}
 	if (rec->nno_decrypt) {
 		fprintf(f, "<details id=\"no-decrypt\"%s><summary>Better left undecrypted (no-decrypt exception): "
