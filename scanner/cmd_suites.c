@@ -143,9 +143,9 @@ static int bad_option(int c, char **argv)
 
 	if (c == ':')
 		return usage_error("option '--%s' needs a value", name ? name : "?");
-	if (optopt == 0) /* not a known long option */
+	if (optopt == 0 || optopt == 'h') /* not a known long option, or --help=VALUE */
 		return usage_error("unknown option '%s'", argv[optind - 1]);
-	if (optopt >= OPT_TLS || optopt == 'h') /* --flag=VALUE; -h never fails */
+	if (optopt >= OPT_TLS) /* --flag=VALUE */
 		return usage_error("option '--%s' takes no value", name ? name : "?");
 	return usage_error("unknown option '-%c'", optopt);
 }
