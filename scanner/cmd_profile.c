@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -84,88 +85,72 @@ static int usage_error(const char *fmt, ...)
 	return CP_EXIT_USAGE;
 }
 
-/* The value of --opt VALUE or --opt=VALUE; NULL (and *bad) when missing. */
-static const char *opt_value(int argc, char **argv, int *i, const char *opt, bool *matched)
-{
-	size_t n = strlen(opt);
-	const char *a = argv[*i];
+enum { OPT_JSON = 256, OPT_PROFILE_NAME, OPT_PROXY_HELLO, OPT_PANOS_VERSION, OPT_CLIENT };
 
-	*matched = false;
-	if (strncmp(a, opt, n) != 0)
-		return NULL;
-	if (a[n] == '=') {
-		*matched = true;
-		return a + n + 1;
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "profile-name", required_argument, NULL, OPT_PROFILE_NAME },
+	{ "proxy-hello", required_argument, NULL, OPT_PROXY_HELLO },
+	{ "panos-version", required_argument, NULL, OPT_PANOS_VERSION },
+	{ "client", required_argument, NULL, OPT_CLIENT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* What an option with a value says when the value is missing or empty. */
+static const char *needs_value(int opt)
+{
+	switch (opt) {
+	case OPT_PROFILE_NAME: return "--profile-name needs a NAME";
+	case OPT_PROXY_HELLO: return "--proxy-hello needs a FILE";
+	case OPT_PANOS_VERSION: return "--panos-version needs a release such as 11.1";
+	default: return "--client needs a CLIENT";
 	}
-	if (a[n] != '\0')
-		return NULL;
-	*matched = true;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
 }
 
-/* Returns -1 to go on, else the exit status. */
-static int parse_args(int argc, char **argv, struct opts *o)
+/* The usage error for what getopt_long refused: c is '?' or ':'. */
+static int bad_option(int c, char **argv)
 {
-	int npos = 0;
-	bool dashdash = false;
+	if (c == ':')
+		return usage_error("%s", needs_value(optopt));
+	/* an unknown long option, or --json=VALUE / --help=VALUE (-h never fails) */
+	if (optopt == 0 || optopt >= OPT_JSON || optopt == 'h')
+		return usage_error("unknown option '%s'", argv[optind - 1]);
+	return usage_error("unknown option '-%c'", optopt);
+}
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v;
-		bool m;
+/* An option with a value; -1 to go on, else the exit status. */
+static int set_value(struct opts *o, int opt, const char *v)
+{
+	if (v[0] == '\0')
+		return usage_error("%s", needs_value(opt));
+	if (opt == OPT_PROFILE_NAME)
+		o->name = v;
+	else if (opt == OPT_PROXY_HELLO)
+		o->proxy_hello = v;
+	else if (opt == OPT_PANOS_VERSION)
+		o->panos_version = v;
+	else
+		o->client = v;
+	return -1;
+}
 
-		if (!dashdash && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
-			fputs(usage_text, stdout);
-			return CP_EXIT_OK;
-		}
-		if (!dashdash && strcmp(a, "--") == 0) {
-			dashdash = true;
-			continue;
-		}
-		if (!dashdash && a[0] == '-' && a[1] != '\0') {
-			if (strcmp(a, "--json") == 0) {
-				o->json = true;
-				continue;
-			}
-			v = opt_value(argc, argv, &i, "--profile-name", &m);
-			if (m) {
-				if (v == NULL || v[0] == '\0')
-					return usage_error("--profile-name needs a NAME");
-				o->name = v;
-				continue;
-			}
-			v = opt_value(argc, argv, &i, "--proxy-hello", &m);
-			if (m) {
-				if (v == NULL || v[0] == '\0')
-					return usage_error("--proxy-hello needs a FILE");
-				o->proxy_hello = v;
-				continue;
-			}
-			v = opt_value(argc, argv, &i, "--panos-version", &m);
-			if (m) {
-				if (v == NULL || v[0] == '\0')
-					return usage_error("--panos-version needs a release such as 11.1");
-				o->panos_version = v;
-				continue;
-			}
-			v = opt_value(argc, argv, &i, "--client", &m);
-			if (m) {
-				if (v == NULL || v[0] == '\0')
-					return usage_error("--client needs a CLIENT");
-				o->client = v;
-				continue;
-			}
-			return usage_error("unknown option '%s'", a);
-		}
-		if (npos == 0)
-			o->verb = a;
-		else if (npos == 1)
-			o->spec = a;
-		else
-			return usage_error("unexpected argument '%s'", a);
-		npos++;
-	}
+/* VERB then PROFILE/FILE; -1 to go on, else the exit status. */
+static int set_positional(struct opts *o, int *npos, const char *a)
+{
+	if (*npos == 0)
+		o->verb = a;
+	else if (*npos == 1)
+		o->spec = a;
+	else
+		return usage_error("unexpected argument '%s'", a);
+	(*npos)++;
+	return -1;
+}
+
+/* The verb, and which options it takes; -1 to go on, else the exit status. */
+static int check_verb(struct opts *o)
+{
 	if (o->verb == NULL)
 		return usage_error("show or list?");
 	if (strcmp(o->verb, "show") != 0 && strcmp(o->verb, "list") != 0)
@@ -182,6 +167,33 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (o->verb[0] == 'l' && o->panos_version != NULL)
 		return usage_error("list takes no --panos-version");
 	return -1;
+}
+
+/*
+ * Returns -1 to go on, else the exit status.  "-" in the option string hands
+ * over the positional arguments in place, so errors come in command-line order.
+ */
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	int npos = 0, c, rc = -1;
+
+	optind = 1;
+	opterr = 0;
+	while (rc < 0 && (c = getopt_long(argc, argv, "-:h", long_opts, NULL)) != -1) {
+		if (c == 1)
+			rc = set_positional(o, &npos, optarg);
+		else if (c == 'h')
+			rc = (fputs(usage_text, stdout), CP_EXIT_OK);
+		else if (c == '?' || c == ':')
+			rc = bad_option(c, argv);
+		else if (c == OPT_JSON)
+			o->json = true;
+		else
+			rc = set_value(o, c, optarg);
+	}
+	for (int i = optind; rc < 0 && i < argc; i++) /* after "--" */
+		rc = set_positional(o, &npos, argv[i]);
+	return rc >= 0 ? rc : check_verb(o);
 }
 
 /* Exit status for a load error: 66 when the file is not there at all. */

@@ -251,6 +251,110 @@ static json_t *alpn_json(const struct cp_chello *h)
 
 enum { K_SUITES, K_GROUPS, K_SIGALGS, K_VERSIONS, K_EXTS, K_SHARES, K_N };
 
+/*
+ * Fills the K_N comparisons of the capture (caph, capr) with the model (modh,
+ * modr); returns how many of them and ALPN differ.
+ */
+static size_t compare_hellos(struct cmp *cmps, const struct cp_chello *caph,
+			     const struct cp_replay_hello *capr, const struct cp_chello *modh,
+			     const struct cp_replay_hello *modr)
+{
+	size_t ndiff = 0;
+
+	cmps[K_SUITES] = (struct cmp){ .title = "cipher suites", .key = "ciphers", .name = suite_name, .ordered = true };
+	cmps[K_GROUPS] = (struct cmp){ .title = "groups", .key = "groups", .name = group_name, .ordered = true };
+	cmps[K_SIGALGS] = (struct cmp){ .title = "signature algorithms", .key = "signature_algorithms",
+					.name = sig_name, .ordered = true };
+	cmps[K_VERSIONS] = (struct cmp){ .title = "versions", .key = "versions", .name = version_name, .ordered = true };
+	cmps[K_EXTS] = (struct cmp){ .title = "extensions", .key = "extensions", .name = ext_name, .ordered = true };
+	cmps[K_SHARES] = (struct cmp){ .title = "key shares", .key = "key_shares", .name = group_name, .ordered = true };
+	/* both sides as on the wire, but versions, which a TLS 1.2 hello
+	 * spells with legacy_version alone */
+	cmps[K_SUITES].ncap = fill(cmps[K_SUITES].cap, caph->suites, caph->nsuites);
+	cmps[K_SUITES].nmod = fill(cmps[K_SUITES].mod, modh->suites, modh->nsuites);
+	cmps[K_GROUPS].ncap = fill(cmps[K_GROUPS].cap, caph->groups, caph->ngroups);
+	cmps[K_GROUPS].nmod = fill(cmps[K_GROUPS].mod, modh->groups, modh->ngroups);
+	cmps[K_SIGALGS].ncap = fill(cmps[K_SIGALGS].cap, caph->sigalgs, caph->nsigalgs);
+	cmps[K_SIGALGS].nmod = fill(cmps[K_SIGALGS].mod, modh->sigalgs, modh->nsigalgs);
+	cmps[K_VERSIONS].ncap = fill(cmps[K_VERSIONS].cap, capr->versions, capr->nversions);
+	cmps[K_VERSIONS].nmod = fill(cmps[K_VERSIONS].mod, modr->versions, modr->nversions);
+	cmps[K_EXTS].ncap = fill(cmps[K_EXTS].cap, caph->ext_types, caph->nexts);
+	cmps[K_EXTS].nmod = fill(cmps[K_EXTS].mod, modh->ext_types, modh->nexts);
+	cmps[K_SHARES].ncap = fill(cmps[K_SHARES].cap, caph->shares, caph->nshares);
+	cmps[K_SHARES].nmod = fill(cmps[K_SHARES].mod, modh->shares, modh->nshares);
+	for (size_t k = 0; k < K_N; k++)
+		ndiff += !cmp_same(&cmps[k]);
+	{
+		bool alpn_same = caph->nalpn == modh->nalpn;
+		for (size_t i = 0; alpn_same && i < caph->nalpn; i++)
+			alpn_same = strcmp(caph->alpn[i], modh->alpn[i]) == 0;
+		ndiff += !alpn_same;
+	}
+	return ndiff;
+}
+
+/* What show_capture_text and show_capture_json print. */
+struct capture_cmp {
+	const char *path;
+	const struct cp_hellofile *hf;
+	const struct cp_profile *p;
+	const struct cp_client *client;
+	bool shared;               /* the model sends a hello */
+	const struct cmp *cmps;    /* K_N of them */
+	const struct cp_chello *modh;
+	size_t ndiff;
+};
+
+static int show_capture_text(const struct capture_cmp *c)
+{
+	fputs("Capture   ", stdout);
+	cp_sanitize_fputs(c->path, stdout);
+	fputs(": ", stdout);
+	cp_sanitize_fputs(c->hf->origin, stdout);
+	printf(", %zu bytes, server_name ", c->hf->len);
+	cp_sanitize_fputs(c->hf->hello->has_sni ? c->hf->hello->sni : "none", stdout);
+	fputs("\nModel     profile ", stdout);
+	cp_sanitize_fputs(c->p->name[0] ? c->p->name : "(unnamed)", stdout);
+	printf(", client %s (%s)\n", c->client->label, c->client->name);
+	if (!c->shared)
+		printf("          the model sends no hello: the profile and client share no version or suite\n");
+	printf("\n");
+	for (size_t k = 0; k < K_N; k++)
+		print_cmp(&c->cmps[k]);
+	print_alpn(c->hf->hello, c->modh);
+	printf("\n%zu of 7 differ%s\n", c->ndiff, c->ndiff ? "" : ": the model matches the capture");
+	return fflush(stdout) == 0 && !ferror(stdout) ? CP_EXIT_OK : CP_EXIT_CANTCREAT;
+}
+
+/* The JSON document on stdout: the exit status, or -1 when memory ran out. */
+static int show_capture_json(const struct capture_cmp *c)
+{
+	const struct cp_hellofile *hf = c->hf;
+	json_t *doc, *diffs = json_object();
+	int rc = -1;
+
+	/* the path, origin, SNI and profile name came from outside */
+	doc = json_pack("{s:{s:o, s:o, s:I, s:o}, s:{s:o, s:s, s:b}, s:I}", "capture", "file", cp_json_str(c->path),
+			"origin", cp_json_str(hf->origin), "bytes", (json_int_t)hf->len, "server_name",
+			cp_json_str(hf->hello->has_sni ? hf->hello->sni : NULL), "model", "profile", cp_json_str(c->p->name), "client",
+			c->client->name, "sends_hello", c->shared, "differences", (json_int_t)c->ndiff);
+	if (!doc || !diffs || json_object_set(doc, "compare", diffs) != 0)
+		goto out;
+	for (size_t k = 0; k < K_N; k++)
+		if (json_object_set_new(diffs, c->cmps[k].key, cmp_json(&c->cmps[k])) != 0)
+			goto out;
+	if (json_object_set_new(diffs, "alpn", json_pack("{s:o*, s:o*}", "capture", alpn_json(hf->hello), "model",
+							 alpn_json(c->modh))) != 0)
+		goto out;
+	rc = json_dumpf(doc, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF && fflush(stdout) == 0
+		     ? CP_EXIT_OK
+		     : CP_EXIT_CANTCREAT;
+out:
+	json_decref(diffs);
+	json_decref(doc);
+	return rc;
+}
+
 int cp_profile_show_capture(const char *path, const struct cp_profile *p, const struct cp_client *client,
 			    const struct cp_firewall *fw,
 			    bool json)
@@ -261,10 +365,9 @@ int cp_profile_show_capture(const char *path, const struct cp_profile *p, const 
 	struct cmp *cmps = NULL;
 	struct cp_offer offer;
 	struct cp_wbuf w;
-	json_t *doc = NULL, *diffs = NULL;
 	char err[512];
 	bool shared;
-	size_t ndiff = 0;
+	size_t ndiff;
 	int rc = CP_EXIT_OSERR, st;
 
 	cp_wbuf_init(&w, CP_HELLO_MAX_BYTES);
@@ -295,80 +398,18 @@ int cp_profile_show_capture(const char *path, const struct cp_profile *p, const 
 			goto out;
 		}
 	}
-	cmps[K_SUITES] = (struct cmp){ .title = "cipher suites", .key = "ciphers", .name = suite_name, .ordered = true };
-	cmps[K_GROUPS] = (struct cmp){ .title = "groups", .key = "groups", .name = group_name, .ordered = true };
-	cmps[K_SIGALGS] = (struct cmp){ .title = "signature algorithms", .key = "signature_algorithms",
-					.name = sig_name, .ordered = true };
-	cmps[K_VERSIONS] = (struct cmp){ .title = "versions", .key = "versions", .name = version_name, .ordered = true };
-	cmps[K_EXTS] = (struct cmp){ .title = "extensions", .key = "extensions", .name = ext_name, .ordered = true };
-	cmps[K_SHARES] = (struct cmp){ .title = "key shares", .key = "key_shares", .name = group_name, .ordered = true };
-	/* both sides as on the wire, but versions, which a TLS 1.2 hello
-	 * spells with legacy_version alone */
-	cmps[K_SUITES].ncap = fill(cmps[K_SUITES].cap, hf.hello->suites, hf.hello->nsuites);
-	cmps[K_SUITES].nmod = fill(cmps[K_SUITES].mod, modh->suites, modh->nsuites);
-	cmps[K_GROUPS].ncap = fill(cmps[K_GROUPS].cap, hf.hello->groups, hf.hello->ngroups);
-	cmps[K_GROUPS].nmod = fill(cmps[K_GROUPS].mod, modh->groups, modh->ngroups);
-	cmps[K_SIGALGS].ncap = fill(cmps[K_SIGALGS].cap, hf.hello->sigalgs, hf.hello->nsigalgs);
-	cmps[K_SIGALGS].nmod = fill(cmps[K_SIGALGS].mod, modh->sigalgs, modh->nsigalgs);
-	cmps[K_VERSIONS].ncap = fill(cmps[K_VERSIONS].cap, capr->versions, capr->nversions);
-	cmps[K_VERSIONS].nmod = fill(cmps[K_VERSIONS].mod, modr->versions, modr->nversions);
-	cmps[K_EXTS].ncap = fill(cmps[K_EXTS].cap, hf.hello->ext_types, hf.hello->nexts);
-	cmps[K_EXTS].nmod = fill(cmps[K_EXTS].mod, modh->ext_types, modh->nexts);
-	cmps[K_SHARES].ncap = fill(cmps[K_SHARES].cap, hf.hello->shares, hf.hello->nshares);
-	cmps[K_SHARES].nmod = fill(cmps[K_SHARES].mod, modh->shares, modh->nshares);
-	for (size_t k = 0; k < K_N; k++)
-		ndiff += !cmp_same(&cmps[k]);
+	ndiff = compare_hellos(cmps, hf.hello, capr, modh, modr);
 	{
-		bool alpn_same = hf.hello->nalpn == modh->nalpn;
-		for (size_t i = 0; alpn_same && i < hf.hello->nalpn; i++)
-			alpn_same = strcmp(hf.hello->alpn[i], modh->alpn[i]) == 0;
-		ndiff += !alpn_same;
-	}
+		const struct capture_cmp c = { path, &hf, p, client, shared, cmps, modh, ndiff };
 
-	if (!json) {
-		fputs("Capture   ", stdout);
-		cp_sanitize_fputs(path, stdout);
-		fputs(": ", stdout);
-		cp_sanitize_fputs(hf.origin, stdout);
-		printf(", %zu bytes, server_name ", hf.len);
-		cp_sanitize_fputs(hf.hello->has_sni ? hf.hello->sni : "none", stdout);
-		fputs("\nModel     profile ", stdout);
-		cp_sanitize_fputs(p->name[0] ? p->name : "(unnamed)", stdout);
-		printf(", client %s (%s)\n", client->label, client->name);
-		if (!shared)
-			printf("          the model sends no hello: the profile and client share no version or suite\n");
-		printf("\n");
-		for (size_t k = 0; k < K_N; k++)
-			print_cmp(&cmps[k]);
-		print_alpn(hf.hello, modh);
-		printf("\n%zu of 7 differ%s\n", ndiff, ndiff ? "" : ": the model matches the capture");
-		rc = fflush(stdout) == 0 && !ferror(stdout) ? CP_EXIT_OK : CP_EXIT_CANTCREAT;
-		goto out;
+		rc = json ? show_capture_json(&c) : show_capture_text(&c);
 	}
-	diffs = json_object();
-	/* the path, origin, SNI and profile name came from outside */
-	doc = json_pack("{s:{s:o, s:o, s:I, s:o}, s:{s:o, s:s, s:b}, s:I}", "capture", "file", cp_json_str(path),
-			"origin", cp_json_str(hf.origin), "bytes", (json_int_t)hf.len, "server_name",
-			cp_json_str(hf.hello->has_sni ? hf.hello->sni : NULL), "model", "profile", cp_json_str(p->name), "client",
-			client->name, "sends_hello", shared, "differences", (json_int_t)ndiff);
-	if (!doc || !diffs || json_object_set(doc, "compare", diffs) != 0)
-		goto nomem;
-	for (size_t k = 0; k < K_N; k++)
-		if (json_object_set_new(diffs, cmps[k].key, cmp_json(&cmps[k])) != 0)
-			goto nomem;
-	if (json_object_set_new(diffs, "alpn", json_pack("{s:o*, s:o*}", "capture", alpn_json(hf.hello), "model",
-							 alpn_json(modh))) != 0)
-		goto nomem;
-	rc = json_dumpf(doc, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF && fflush(stdout) == 0
-		     ? CP_EXIT_OK
-		     : CP_EXIT_CANTCREAT;
-	goto out;
+	if (rc >= 0)
+		goto out;
 nomem:
 	fputs("cipherprobe profile: out of memory\n", stderr);
 	rc = CP_EXIT_OSERR;
 out:
-	json_decref(diffs);
-	json_decref(doc);
 	cp_wbuf_free(&w);
 	cp_hellofile_free(&hf);
 	free(capr);

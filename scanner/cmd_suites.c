@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -103,126 +104,155 @@ static const char *kx_of(int i) { return cp_kx_name((enum cp_kx)i); }
 static const char *au_of(int i) { return cp_au_name((enum cp_au)i); }
 static const char *strength_of(int i) { return cp_strength_name((enum cp_strength)i); }
 
+enum {
+	OPT_TLS = 256, OPT_KX, OPT_AU, OPT_STRENGTH, OPT_PANOS, /* take a value */
+	OPT_JSON, OPT_SCSV, OPT_DECRYPTABLE, OPT_OPENSSL,
+	OPT_GROUPS, OPT_SIGSCHEMES, OPT_SSLV2,
+};
+
+static const struct option long_opts[] = {
+	{ "tls", required_argument, NULL, OPT_TLS },
+	{ "kx", required_argument, NULL, OPT_KX },
+	{ "au", required_argument, NULL, OPT_AU },
+	{ "strength", required_argument, NULL, OPT_STRENGTH },
+	{ "panos", required_argument, NULL, OPT_PANOS },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "scsv", no_argument, NULL, OPT_SCSV },
+	{ "decryptable", no_argument, NULL, OPT_DECRYPTABLE },
+	{ "openssl", no_argument, NULL, OPT_OPENSSL },
+	{ "groups", no_argument, NULL, OPT_GROUPS },
+	{ "sigschemes", no_argument, NULL, OPT_SIGSCHEMES },
+	{ "sslv2", no_argument, NULL, OPT_SSLV2 },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The long name of an option's value ("help" for 'h'), or NULL. */
+static const char *long_name(int val)
+{
+	for (const struct option *lo = long_opts; lo->name != NULL; lo++)
+		if (lo->val == val)
+			return lo->name;
+	return NULL;
+}
+
+/* The usage error for what getopt_long refused: c is '?' or ':'. */
+static int bad_option(int c, char **argv)
+{
+	const char *name = long_name(optopt);
+
+	if (c == ':')
+		return usage_error("option '--%s' needs a value", name ? name : "?");
+	if (optopt == 0 || optopt == 'h') /* not a known long option, or --help=VALUE */
+		return usage_error("unknown option '%s'", argv[optind - 1]);
+	if (optopt >= OPT_TLS) /* --flag=VALUE */
+		return usage_error("option '--%s' takes no value", name ? name : "?");
+	return usage_error("unknown option '-%c'", optopt);
+}
+
+/* An option without a value: a flag or another list.  -1 to go on. */
+static int set_flag(struct opts *o, int opt)
+{
+	enum list list = opt == OPT_GROUPS ? LIST_GROUPS
+		       : opt == OPT_SIGSCHEMES ? LIST_SIGSCHEMES : LIST_SSLV2;
+
+	switch (opt) {
+	case OPT_JSON:
+		o->json = true;
+		return -1;
+	case OPT_SCSV:
+		o->scsv = true;
+		break;
+	case OPT_DECRYPTABLE:
+		o->decryptable = true;
+		break;
+	case OPT_OPENSSL:
+		o->openssl = true;
+		break;
+	default:
+		if (o->list != LIST_SUITES && o->list != list)
+			return usage_error("'--%s' cannot be combined with another list",
+					   long_name(opt));
+		o->list = list;
+		return -1;
+	}
+	o->suite_filters = true;
+	return -1;
+}
+
+/* A filter with a value (--tls, --kx, --au, --strength, --panos).  -1 to go on. */
+static int set_filter(struct opts *o, int opt, const char *val)
+{
+	int v;
+
+	if (opt == OPT_TLS) {
+		unsigned t = cp_version_parse(val);
+
+		if (t == 0)
+			return usage_error("--tls: '%s' is not a protocol version "
+					   "(try TLSv1.2, 1.3, SSLv3)", val);
+		o->tls |= t;
+		return -1;
+	}
+	o->suite_filters = true;
+	switch (opt) {
+	case OPT_KX:
+		v = enum_parse(kx_of, CP_KX__COUNT, val);
+		if (v < 0)
+			return usage_error("--kx: unknown key exchange '%s'", val);
+		o->kx |= 1u << v;
+		break;
+	case OPT_AU:
+		v = enum_parse(au_of, CP_AU__COUNT, val);
+		if (v < 0)
+			return usage_error("--au: unknown authentication '%s'", val);
+		o->au |= 1u << v;
+		break;
+	case OPT_STRENGTH:
+		v = enum_parse(strength_of, CP_STRENGTH__COUNT, val);
+		if (v < 0)
+			return usage_error("--strength: '%s' is not one of null, export, "
+					   "weak, legacy, strong", val);
+		o->strength |= 1u << v;
+		break;
+	default: {
+		uint32_t f = cp_panos_flag_parse(val);
+
+		if (f == 0)
+			return usage_error("--panos: unknown PAN-OS flag '%s' "
+					   "(e.g. auth-algo-sha1, keyxchg-algo-rsa)", val);
+		o->panos |= f;
+	}
+	}
+	return -1;
+}
+
 /*
  * Parses argv (argv[0] is "cipherprobe suites").  Returns -1 to go on, else the exit
- * status (help printed, or a usage error reported).
+ * status (help printed, or a usage error reported).  "-" in the option string keeps
+ * NAMEs in place (and POSIXLY_CORRECT from ending the options at the first NAME).
  */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	int i;
+	int c, rc = -1;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL;
-		char opt[32];
-		const char *eq;
-		size_t olen;
-
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		}
-		if (a[0] != '-' || a[1] == '\0') {
-			o->names[o->nnames++] = argv[i];
-			continue;
-		}
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(usage_text, stdout);
-			return CP_EXIT_OK;
-		}
-		if (a[1] != '-')
-			return usage_error("unknown option '%s'", a);
-		eq = strchr(a, '=');
-		olen = eq ? (size_t)(eq - a) : strlen(a);
-		if (olen >= sizeof opt)
-			return usage_error("unknown option '%s'", a);
-		memcpy(opt, a, olen);
-		opt[olen] = '\0';
-
-		/* options without a value */
-		bool *flag = NULL;
-		enum list list = LIST_SUITES;
-		bool is_list = false;
-
-		if (strcmp(opt, "--json") == 0)
-			flag = &o->json;
-		else if (strcmp(opt, "--scsv") == 0)
-			flag = &o->scsv;
-		else if (strcmp(opt, "--decryptable") == 0)
-			flag = &o->decryptable;
-		else if (strcmp(opt, "--openssl") == 0)
-			flag = &o->openssl;
-		else if (strcmp(opt, "--groups") == 0)
-			is_list = true, list = LIST_GROUPS;
-		else if (strcmp(opt, "--sigschemes") == 0)
-			is_list = true, list = LIST_SIGSCHEMES;
-		else if (strcmp(opt, "--sslv2") == 0)
-			is_list = true, list = LIST_SSLV2;
-		if (flag != NULL || is_list) {
-			if (eq != NULL)
-				return usage_error("option '%s' takes no value", opt);
-			if (flag != NULL) {
-				*flag = true;
-				if (flag != &o->json)
-					o->suite_filters = true;
-			} else {
-				if (o->list != LIST_SUITES && o->list != list)
-					return usage_error("'%s' cannot be combined with another list", opt);
-				o->list = list;
-			}
-			continue;
-		}
-
-		/* options with a value: --opt VALUE or --opt=VALUE */
-		if (strcmp(opt, "--tls") != 0 && strcmp(opt, "--kx") != 0 &&
-		    strcmp(opt, "--au") != 0 && strcmp(opt, "--strength") != 0 &&
-		    strcmp(opt, "--panos") != 0)
-			return usage_error("unknown option '%s'", a);
-		if (eq != NULL)
-			val = eq + 1;
-		else if (i + 1 < argc)
-			val = argv[++i];
+	optind = 1;
+	opterr = 0;
+	while (rc < 0 && (c = getopt_long(argc, argv, "-:h", long_opts, NULL)) != -1) {
+		if (c == 1)
+			o->names[o->nnames++] = optarg;
+		else if (c == 'h')
+			rc = (fputs(usage_text, stdout), CP_EXIT_OK);
+		else if (c == '?' || c == ':')
+			rc = bad_option(c, argv);
+		else if (c < OPT_JSON)
+			rc = set_filter(o, c, optarg);
 		else
-			return usage_error("option '%s' needs a value", opt);
-
-		if (strcmp(opt, "--tls") == 0) {
-			unsigned v = cp_version_parse(val);
-
-			if (v == 0)
-				return usage_error("--tls: '%s' is not a protocol version "
-						   "(try TLSv1.2, 1.3, SSLv3)", val);
-			o->tls |= v;
-			continue;
-		}
-		o->suite_filters = true;
-		if (strcmp(opt, "--kx") == 0) {
-			int v = enum_parse(kx_of, CP_KX__COUNT, val);
-
-			if (v < 0)
-				return usage_error("--kx: unknown key exchange '%s'", val);
-			o->kx |= 1u << v;
-		} else if (strcmp(opt, "--au") == 0) {
-			int v = enum_parse(au_of, CP_AU__COUNT, val);
-
-			if (v < 0)
-				return usage_error("--au: unknown authentication '%s'", val);
-			o->au |= 1u << v;
-		} else if (strcmp(opt, "--strength") == 0) {
-			int v = enum_parse(strength_of, CP_STRENGTH__COUNT, val);
-
-			if (v < 0)
-				return usage_error("--strength: '%s' is not one of null, export, "
-						   "weak, legacy, strong", val);
-			o->strength |= 1u << v;
-		} else {
-			uint32_t f = cp_panos_flag_parse(val);
-
-			if (f == 0)
-				return usage_error("--panos: unknown PAN-OS flag '%s' "
-						   "(e.g. auth-algo-sha1, keyxchg-algo-rsa)", val);
-			o->panos |= f;
-		}
+			rc = set_flag(o, c);
 	}
-	for (; i < argc; i++)
+	if (rc >= 0)
+		return rc;
+	for (int i = optind; i < argc; i++)
 		o->names[o->nnames++] = argv[i];
 	if (o->list != LIST_SUITES && o->suite_filters)
 		return usage_error("%s", "the suite filters (--kx, --au, --strength, --panos, "
@@ -483,11 +513,128 @@ static bool jappend(json_t *arr, json_t *item)
 
 /* ---- the command ---- */
 
+/* How many entries the chosen list has. */
+static size_t list_count(enum list list)
+{
+	return list == LIST_SUITES ? cp_suite_count()
+	     : list == LIST_GROUPS ? cp_group_count()
+	     : list == LIST_SIGSCHEMES ? cp_sigscheme_count() : cp_sslv2_count();
+}
+
+/*
+ * Explicit names: in the order given, filters still apply.  Fills sel (room for
+ * o->nnames) and *nsel; returns -1 to go on, else the exit status.
+ */
+static int select_named(const struct opts *o, const void **sel, size_t *nsel)
+{
+	for (int i = 0; i < o->nnames; i++) {
+		const void *p = NULL;
+
+		if (o->list == LIST_SUITES) {
+			const struct cp_suite *s = cp_suite_by_name(o->names[i]);
+			if (s == NULL)
+				return usage_error("unknown cipher suite '%s'", o->names[i]);
+			p = suite_selected(s, o, true) ? s : NULL;
+		} else if (o->list == LIST_GROUPS) {
+			const struct cp_group *g = cp_group_by_name(o->names[i]);
+			if (g == NULL)
+				return usage_error("unknown group '%s'", o->names[i]);
+			p = group_selected(g, o) ? g : NULL;
+		} else {
+			return usage_error("names are looked up in suites and groups only: '%s'",
+					   o->names[i]);
+		}
+		if (p != NULL)
+			sel[(*nsel)++] = p;
+	}
+	return -1;
+}
+
+/* Every entry of the list that passes the filters, in registry order. */
+static size_t select_all(const struct opts *o, size_t total, const void **sel)
+{
+	size_t nsel = 0;
+
+	for (size_t i = 0; i < total; i++) {
+		if (o->list == LIST_SUITES) {
+			if (suite_selected(cp_suite_at(i), o, false))
+				sel[nsel++] = cp_suite_at(i);
+		} else if (o->list == LIST_GROUPS) {
+			if (group_selected(cp_group_at(i), o))
+				sel[nsel++] = cp_group_at(i);
+		} else if (o->list == LIST_SIGSCHEMES) {
+			sel[nsel++] = cp_sigscheme_at(i);
+		} else {
+			sel[nsel++] = cp_sslv2_at(i);
+		}
+	}
+	return nsel;
+}
+
+/* The selection as one JSON array on stdout: CP_EXIT_OK, or -1 out of memory,
+ * or CP_EXIT_CANTCREAT when the write failed (not yet reported). */
+static int print_json(enum list list, const void **sel, size_t nsel)
+{
+	json_t *arr = json_array();
+	int rc = CP_EXIT_OK;
+
+	if (arr == NULL)
+		return -1;
+	for (size_t i = 0; i < nsel; i++) {
+		json_t *item = list == LIST_SUITES ? suite_json(sel[i])
+			     : list == LIST_GROUPS ? group_json(sel[i])
+			     : list == LIST_SIGSCHEMES ? sigscheme_json(sel[i])
+			     : sslv2_json(sel[i]);
+		if (!jappend(arr, item)) {
+			json_decref(arr);
+			return -1;
+		}
+	}
+	if (json_dumpf(arr, stdout, JSON_INDENT(2)) != 0 || fputc('\n', stdout) == EOF)
+		rc = CP_EXIT_CANTCREAT;
+	json_decref(arr);
+	return rc;
+}
+
+static void print_sigschemes_text(const struct cp_sigscheme **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct cp_sigscheme *s = v[i];
+		if (s->recommended)
+			printf("0x%04X  %-36s recommended\n", (unsigned)s->id, s->name);
+		else
+			printf("0x%04X  %s\n", (unsigned)s->id, s->name);
+	}
+}
+
+static void print_sslv2_text(const struct cp_sslv2_kind **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct cp_sslv2_kind *k = v[i];
+		printf("0x%02X,0x%02X,0x%02X - %-38s %-16s Enc(%u) %s\n",
+		       (unsigned)(k->id >> 16), (unsigned)(k->id >> 8 & 0xFF),
+		       (unsigned)(k->id & 0xFF), k->name,
+		       k->openssl_name ? k->openssl_name : "-",
+		       (unsigned)k->enc_bits, cp_strength_name(k->strength));
+	}
+}
+
+static void print_text(enum list list, const void **sel, size_t nsel)
+{
+	if (list == LIST_SUITES)
+		print_suites_text((const struct cp_suite **)sel, nsel);
+	else if (list == LIST_GROUPS)
+		print_groups_text((const struct cp_group **)sel, nsel);
+	else if (list == LIST_SIGSCHEMES)
+		print_sigschemes_text((const struct cp_sigscheme **)sel, nsel);
+	else
+		print_sslv2_text((const struct cp_sslv2_kind **)sel, nsel);
+}
+
 int cmd_suites(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	const void **sel = NULL;
-	json_t *arr = NULL;
 	size_t nsel = 0, total;
 	int rc = CP_EXIT_SOFTWARE;
 
@@ -500,93 +647,26 @@ int cmd_suites(int argc, char **argv)
 	if (rc >= 0)
 		goto out;
 
-	total = o.list == LIST_SUITES ? cp_suite_count()
-	      : o.list == LIST_GROUPS ? cp_group_count()
-	      : o.list == LIST_SIGSCHEMES ? cp_sigscheme_count() : cp_sslv2_count();
+	total = list_count(o.list);
 	sel = calloc(total + (size_t)o.nnames + 1, sizeof *sel);
-	if (sel == NULL) {
-		fputs("cipherprobe suites: out of memory\n", stderr);
-		rc = CP_EXIT_OSERR;
-		goto out;
-	}
+	if (sel == NULL)
+		goto oom;
 	if (o.nnames > 0) {
-		/* Explicit names: in the order given, filters still apply. */
-		for (int i = 0; i < o.nnames; i++) {
-			const void *p = NULL;
-
-			if (o.list == LIST_SUITES) {
-				const struct cp_suite *s = cp_suite_by_name(o.names[i]);
-				if (s == NULL) {
-					rc = usage_error("unknown cipher suite '%s'", o.names[i]);
-					goto out;
-				}
-				p = suite_selected(s, &o, true) ? s : NULL;
-			} else if (o.list == LIST_GROUPS) {
-				const struct cp_group *g = cp_group_by_name(o.names[i]);
-				if (g == NULL) {
-					rc = usage_error("unknown group '%s'", o.names[i]);
-					goto out;
-				}
-				p = group_selected(g, &o) ? g : NULL;
-			} else {
-				rc = usage_error("names are looked up in suites and groups only: '%s'",
-						 o.names[i]);
-				goto out;
-			}
-			if (p != NULL)
-				sel[nsel++] = p;
-		}
+		rc = select_named(&o, sel, &nsel);
+		if (rc >= 0)
+			goto out;
 	} else {
-		for (size_t i = 0; i < total; i++) {
-			if (o.list == LIST_SUITES) {
-				if (suite_selected(cp_suite_at(i), &o, false))
-					sel[nsel++] = cp_suite_at(i);
-			} else if (o.list == LIST_GROUPS) {
-				if (group_selected(cp_group_at(i), &o))
-					sel[nsel++] = cp_group_at(i);
-			} else if (o.list == LIST_SIGSCHEMES) {
-				sel[nsel++] = cp_sigscheme_at(i);
-			} else {
-				sel[nsel++] = cp_sslv2_at(i);
-			}
-		}
+		nsel = select_all(&o, total, sel);
 	}
 
 	if (o.json) {
-		arr = json_array();
-		if (arr == NULL)
+		rc = print_json(o.list, sel, nsel);
+		if (rc < 0)
 			goto oom;
-		for (size_t i = 0; i < nsel; i++) {
-			json_t *item = o.list == LIST_SUITES ? suite_json(sel[i])
-				     : o.list == LIST_GROUPS ? group_json(sel[i])
-				     : o.list == LIST_SIGSCHEMES ? sigscheme_json(sel[i])
-				     : sslv2_json(sel[i]);
-			if (!jappend(arr, item))
-				goto oom;
-		}
-		if (json_dumpf(arr, stdout, JSON_INDENT(2)) != 0 || fputc('\n', stdout) == EOF)
+		if (rc != CP_EXIT_OK)
 			goto write_error;
-	} else if (o.list == LIST_SUITES) {
-		print_suites_text((const struct cp_suite **)sel, nsel);
-	} else if (o.list == LIST_GROUPS) {
-		print_groups_text((const struct cp_group **)sel, nsel);
-	} else if (o.list == LIST_SIGSCHEMES) {
-		for (size_t i = 0; i < nsel; i++) {
-			const struct cp_sigscheme *s = sel[i];
-			if (s->recommended)
-				printf("0x%04X  %-36s recommended\n", (unsigned)s->id, s->name);
-			else
-				printf("0x%04X  %s\n", (unsigned)s->id, s->name);
-		}
 	} else {
-		for (size_t i = 0; i < nsel; i++) {
-			const struct cp_sslv2_kind *k = sel[i];
-			printf("0x%02X,0x%02X,0x%02X - %-38s %-16s Enc(%u) %s\n",
-			       (unsigned)(k->id >> 16), (unsigned)(k->id >> 8 & 0xFF),
-			       (unsigned)(k->id & 0xFF), k->name,
-			       k->openssl_name ? k->openssl_name : "-",
-			       (unsigned)k->enc_bits, cp_strength_name(k->strength));
-		}
+		print_text(o.list, sel, nsel);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
 		goto write_error;
@@ -601,7 +681,6 @@ write_error:
 		errno ? strerror(errno) : "write error");
 	rc = CP_EXIT_CANTCREAT;
 out:
-	json_decref(arr);
 	free(sel);
 	free(o.names);
 	return rc;

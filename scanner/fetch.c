@@ -491,13 +491,91 @@ static void keep_content_type(CURL *h, struct cp_http_resp *rs)
 		} \
 	} while (0)
 
+/* For a POST: the JSON Content-Type, and an empty Expect: that stops curl
+ * waiting for 100-continue on larger bodies.  0, or -1 with err set. */
+static int add_post_headers(struct curl_slist **hdrs, struct cp_http_resp *rs, char *err,
+			    size_t errlen)
+{
+	static const char *const post_hdrs[] = { "Content-Type: application/json",
+						 "Expect:" };
+
+	for (size_t i = 0; i < sizeof post_hdrs / sizeof post_hdrs[0]; i++) {
+		struct curl_slist *nl = curl_slist_append(*hdrs, post_hdrs[i]);
+
+		if (nl == NULL) {
+			rs->fail = CP_HTTP_ENOMEM;
+			cp_seterr(err, errlen, "out of memory");
+			return -1;
+		}
+		*hdrs = nl;
+	}
+	return 0;
+}
+
+/* Every libcurl option of one transfer.  0, or -1 with err and rs->fail set. */
+static int set_options(CURL *h, CURLU *u, const struct cp_http_req *rq, const char *json,
+		       size_t jlen, struct curl_slist *hdrs, struct sink *s, char *ebuf,
+		       long cto, long tto, struct cp_http_resp *rs, char *err, size_t errlen)
+{
+	SETOPT(CURLOPT_CURLU, u);
+	SETOPT(CURLOPT_PROTOCOLS_STR, "https,http");
+	SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "https,http");
+	SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
+	/* no SIGALRM for resolver timeouts: callers may be threaded */
+	SETOPT(CURLOPT_NOSIGNAL, 1L);
+	SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
+	SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
+	if (rq->cacert != NULL) {
+		SETOPT(CURLOPT_CAINFO, rq->cacert);
+		/* only that file: Debian's curl also reads /etc/ssl/certs */
+		SETOPT(CURLOPT_CAPATH, (char *)NULL);
+	}
+	SETOPT(CURLOPT_CONNECTTIMEOUT_MS, cto);
+	SETOPT(CURLOPT_TIMEOUT_MS, tto);
+	/* refuses a too-large Content-Length before any byte; on_data
+	 * enforces the cap when the length is not announced */
+	SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->max);
+	SETOPT(CURLOPT_WRITEFUNCTION, on_data);
+	SETOPT(CURLOPT_WRITEDATA, s);
+	SETOPT(CURLOPT_ERRORBUFFER, ebuf);
+	SETOPT(CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+	if (hdrs != NULL)
+		SETOPT(CURLOPT_HTTPHEADER, hdrs);
+	if (json != NULL) {
+		SETOPT(CURLOPT_POST, 1L);
+		SETOPT(CURLOPT_POSTFIELDS, json);
+		SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)jlen);
+	}
+	return 0;
+out:
+	return -1;
+}
+
+/* Hands the body over to rs (an empty body is still a string).  0, or -1
+ * with err set. */
+static int keep_body(struct sink *s, struct cp_http_resp *rs, char *err, size_t errlen)
+{
+	if (s->buf == NULL) {
+		s->buf = calloc(1, 1);
+		if (s->buf == NULL) {
+			rs->fail = CP_HTTP_ENOMEM;
+			cp_seterr(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	rs->body = s->buf;
+	rs->len = s->len;
+	s->buf = NULL;
+	return 0;
+}
+
 /* GET when json is NULL, else POST it as application/json. */
 static int transfer(const struct cp_http_req *rq, const char *json, size_t jlen,
 		    struct cp_http_resp *rs, char *err, size_t errlen)
 {
 	char origin[512], ebuf[CURL_ERROR_SIZE] = "";
 	struct sink s = { 0 };
-	struct curl_slist *hdrs = NULL, *nl;
+	struct curl_slist *hdrs = NULL;
 	char *host = NULL;
 	CURLU *u = NULL;
 	CURL *h = NULL;
@@ -538,51 +616,10 @@ static int transfer(const struct cp_http_req *rq, const char *json, size_t jlen,
 		rs->fail = CP_HTTP_EURL;
 		goto out;
 	}
-	if (json != NULL) {
-		/* an empty Expect: stops curl waiting for 100-continue on larger bodies */
-		static const char *const post_hdrs[] = { "Content-Type: application/json",
-							 "Expect:" };
-
-		for (size_t i = 0; i < sizeof post_hdrs / sizeof post_hdrs[0]; i++) {
-			nl = curl_slist_append(hdrs, post_hdrs[i]);
-			if (nl == NULL) {
-				rs->fail = CP_HTTP_ENOMEM;
-				cp_seterr(err, errlen, "out of memory");
-				goto out;
-			}
-			hdrs = nl;
-		}
-	}
-
-	SETOPT(CURLOPT_CURLU, u);
-	SETOPT(CURLOPT_PROTOCOLS_STR, "https,http");
-	SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "https,http");
-	SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
-	/* no SIGALRM for resolver timeouts: callers may be threaded */
-	SETOPT(CURLOPT_NOSIGNAL, 1L);
-	SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
-	SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
-	if (rq->cacert != NULL) {
-		SETOPT(CURLOPT_CAINFO, rq->cacert);
-		/* only that file: Debian's curl also reads /etc/ssl/certs */
-		SETOPT(CURLOPT_CAPATH, (char *)NULL);
-	}
-	SETOPT(CURLOPT_CONNECTTIMEOUT_MS, cto);
-	SETOPT(CURLOPT_TIMEOUT_MS, tto);
-	/* refuses a too-large Content-Length before any byte; on_data
-	 * enforces the cap when the length is not announced */
-	SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s.max);
-	SETOPT(CURLOPT_WRITEFUNCTION, on_data);
-	SETOPT(CURLOPT_WRITEDATA, &s);
-	SETOPT(CURLOPT_ERRORBUFFER, ebuf);
-	SETOPT(CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
-	if (hdrs != NULL)
-		SETOPT(CURLOPT_HTTPHEADER, hdrs);
-	if (json != NULL) {
-		SETOPT(CURLOPT_POST, 1L);
-		SETOPT(CURLOPT_POSTFIELDS, json);
-		SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)jlen);
-	}
+	if (json != NULL && add_post_headers(&hdrs, rs, err, errlen) < 0)
+		goto out;
+	if (set_options(h, u, rq, json, jlen, hdrs, &s, ebuf, cto, tto, rs, err, errlen) < 0)
+		goto out;
 
 	cc = curl_easy_perform(h);
 	if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rs->status) != CURLE_OK)
@@ -592,18 +629,8 @@ static int transfer(const struct cp_http_req *rq, const char *json, size_t jlen,
 		goto out;
 	}
 	keep_content_type(h, rs);
-	if (s.buf == NULL) {
-		/* an empty body is still a string */
-		s.buf = calloc(1, 1);
-		if (s.buf == NULL) {
-			rs->fail = CP_HTTP_ENOMEM;
-			cp_seterr(err, errlen, "out of memory");
-			goto out;
-		}
-	}
-	rs->body = s.buf;
-	rs->len = s.len;
-	s.buf = NULL;
+	if (keep_body(&s, rs, err, errlen) < 0)
+		goto out;
 	if (map_status(origin, rs, err, errlen) < 0)
 		goto out;
 	rs->fail = CP_HTTP_OK;

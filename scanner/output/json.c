@@ -888,13 +888,147 @@ static int load_error(struct cp_result *r, const json_t *e, bool ok, char *err, 
 	return 0;
 }
 
+/* host, sni, address and port. */
+static int load_where(struct cp_result *r, const json_t *j, char *err, size_t errlen)
+{
+	uint64_t n;
+
+	if (str_field(j, "", "host", REQ | NULLABLE, &r->host, err, errlen) ||
+	    str_field(j, "", "sni", REQ | NULLABLE, &r->sni, err, errlen) ||
+	    str_field(j, "", "address", REQ | NULLABLE, &r->address, err, errlen))
+		return -1;
+	/* null (an unparsable input line) stays port 0; a number must be 1.. */
+	n = UINT64_MAX;
+	if (uint_field(j, "", "port", REQ | NULLABLE, 65535, &n, err, errlen))
+		return -1;
+	if (n == 0)
+		return bad(err, errlen, "port", "0 out of range 1-65535");
+	r->port = n == UINT64_MAX ? 0 : (uint16_t)n;
+	return 0;
+}
+
+/* status, and the error that goes with it. */
+static int load_status(struct cp_result *r, const json_t *j, char *err, size_t errlen)
+{
+	const json_t *v;
+	bool ok;
+
+	if (field(j, "", "status", REQ, JSON_STRING, &v, err, errlen))
+		return -1;
+	if (!strcmp(json_string_value(v), "ok"))
+		ok = true;
+	else if (!strcmp(json_string_value(v), "error"))
+		ok = false;
+	else
+		return bad(err, errlen, "status", "expected \"ok\" or \"error\", got '%.32s'",
+			   json_string_value(v));
+	if (field(j, "", "error", REQ | NULLABLE, JSON_OBJECT, &v, err, errlen) ||
+	    load_error(r, v, ok, err, errlen))
+		return -1;
+	return 0;
+}
+
+/* Each element of the array key (absent: none) through load, as "key[i]". */
+static int load_array(struct cp_result *r, const json_t *j, const char *key, int flags,
+		      int (*load)(struct cp_result *, const json_t *, const char *, char *, size_t),
+		      char *err, size_t errlen)
+{
+	const json_t *arr;
+	char path[64];
+
+	if (field(j, "", key, flags, JSON_ARRAY, &arr, err, errlen))
+		return -1;
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		snprintf(path, sizeof path, "%s[%zu]", key, i);
+		if (load(r, json_array_get(arr, i), path, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+/* protocols, groups and signature algorithms. */
+static int load_lists(struct cp_result *r, const json_t *j, char *err, size_t errlen)
+{
+	if (load_array(r, j, "protocols", REQ, load_protocol, err, errlen) ||
+	    load_array(r, j, "groups", REQ, load_group, err, errlen))
+		return -1;
+	/* optional: documents written before the signature probe lack it */
+	if (load_array(r, j, "signature_algorithms", 0, load_sigalg, err, errlen))
+		return -1;
+	r->sigalgs_probed = r->nsigalgs > 0;
+	if (bool_field(j, "", "signature_algorithms_probed", 0, &r->sigalgs_probed, err, errlen))
+		return -1;
+	return 0;
+}
+
+/* line, handshakes, connections, elapsed_ms and dhe_bits. */
+static int load_counters(struct cp_result *r, const json_t *j, char *err, size_t errlen)
+{
+	uint64_t n;
+
+	n = 0;
+	if (uint_field(j, "", "line", 0, SIZE_MAX, &n, err, errlen))
+		return -1;
+	r->line = (size_t)n;
+	n = 0;
+	if (uint_field(j, "", "handshakes", 0, UINT_MAX, &n, err, errlen))
+		return -1;
+	r->handshakes = (unsigned)n;
+	n = 0;
+	if (uint_field(j, "", "connections", 0, UINT_MAX, &n, err, errlen))
+		return -1;
+	r->connections = (unsigned)n;
+	if (uint_field(j, "", "elapsed_ms", 0, UINT64_MAX, &r->elapsed_ms, err, errlen))
+		return -1;
+	n = 0;
+	if (uint_field(j, "", "dhe_bits", NULLABLE, 0xFFFF, &n, err, errlen))
+		return -1;
+	r->dhe_bits = (uint16_t)n;
+	return 0;
+}
+
+/* violations: an array of strings. */
+static int load_violations(struct cp_result *r, const json_t *j, char *err, size_t errlen)
+{
+	const json_t *arr;
+	char path[64];
+
+	if (field(j, "", "violations", 0, JSON_ARRAY, &arr, err, errlen))
+		return -1;
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		const json_t *s = json_array_get(arr, i);
+		snprintf(path, sizeof path, "violations[%zu]", i);
+		if (!json_is_string(s))
+			return bad(err, errlen, path, "expected a string, got %s", type_name(s));
+		if (cp_result_add_violation(r, "%s", json_string_value(s)))
+			return bad(err, errlen, path, "out of memory");
+	}
+	return 0;
+}
+
+/* certificate, certificate_error, log, proxy_hello and violations. */
+static int load_extras(struct cp_result *r, const json_t *j, char *err, size_t errlen)
+{
+	const json_t *v;
+
+	if (field(j, "", "certificate", NULLABLE, JSON_OBJECT, &v, err, errlen) ||
+	    (v && load_cert(&r->cert, v, err, errlen)))
+		return -1;
+	if (str_field(j, "", "certificate_error", NULLABLE, &r->cert_error, err, errlen))
+		return -1;
+	/* read by no one, but checked like the rest */
+	if (field(j, "", "log", 0, JSON_OBJECT, &v, err, errlen) ||
+	    (v && cp_json_check_keys(v, "log", log_keys, err, errlen)) ||
+	    field(j, "", "proxy_hello", 0, JSON_OBJECT, &v, err, errlen) ||
+	    (v && cp_json_check_keys(v, "proxy_hello", proxy_hello_keys, err, errlen)))
+		return -1;
+	return load_violations(r, j, err, errlen);
+}
+
 struct cp_result *cp_result_from_json(const json_t *j, char *err, size_t errlen)
 {
 	struct cp_result *r = NULL, *ret = NULL;
-	const json_t *v, *arr;
-	uint64_t n;
-	char path[64];
-	bool ok;
+	const json_t *v;
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -917,105 +1051,11 @@ struct cp_result *cp_result_from_json(const json_t *j, char *err, size_t errlen)
 		bad(err, errlen, "input", "out of memory");
 		goto out;
 	}
-	if (str_field(j, "", "host", REQ | NULLABLE, &r->host, err, errlen) ||
-	    str_field(j, "", "sni", REQ | NULLABLE, &r->sni, err, errlen) ||
-	    str_field(j, "", "address", REQ | NULLABLE, &r->address, err, errlen))
+	if (load_where(r, j, err, errlen) || load_status(r, j, err, errlen) ||
+	    load_lists(r, j, err, errlen) ||
+	    field(j, "", "verdict", REQ | NULLABLE, JSON_OBJECT, &v, err, errlen) ||
+	    load_counters(r, j, err, errlen) || load_extras(r, j, err, errlen))
 		goto out;
-	/* null (an unparsable input line) stays port 0; a number must be 1.. */
-	n = UINT64_MAX;
-	if (uint_field(j, "", "port", REQ | NULLABLE, 65535, &n, err, errlen))
-		goto out;
-	if (n == 0) {
-		bad(err, errlen, "port", "0 out of range 1-65535");
-		goto out;
-	}
-	r->port = n == UINT64_MAX ? 0 : (uint16_t)n;
-
-	if (field(j, "", "status", REQ, JSON_STRING, &v, err, errlen))
-		goto out;
-	if (!strcmp(json_string_value(v), "ok")) {
-		ok = true;
-	} else if (!strcmp(json_string_value(v), "error")) {
-		ok = false;
-	} else {
-		bad(err, errlen, "status", "expected \"ok\" or \"error\", got '%.32s'", json_string_value(v));
-		goto out;
-	}
-	if (field(j, "", "error", REQ | NULLABLE, JSON_OBJECT, &v, err, errlen) ||
-	    load_error(r, v, ok, err, errlen))
-		goto out;
-
-	if (field(j, "", "protocols", REQ, JSON_ARRAY, &arr, err, errlen))
-		goto out;
-	for (size_t i = 0; i < json_array_size(arr); i++) {
-		snprintf(path, sizeof path, "protocols[%zu]", i);
-		if (load_protocol(r, json_array_get(arr, i), path, err, errlen))
-			goto out;
-	}
-	if (field(j, "", "groups", REQ, JSON_ARRAY, &arr, err, errlen))
-		goto out;
-	for (size_t i = 0; i < json_array_size(arr); i++) {
-		snprintf(path, sizeof path, "groups[%zu]", i);
-		if (load_group(r, json_array_get(arr, i), path, err, errlen))
-			goto out;
-	}
-	/* optional: documents written before the signature probe lack it */
-	if (field(j, "", "signature_algorithms", 0, JSON_ARRAY, &arr, err, errlen))
-		goto out;
-	for (size_t i = 0; i < json_array_size(arr); i++) {
-		snprintf(path, sizeof path, "signature_algorithms[%zu]", i);
-		if (load_sigalg(r, json_array_get(arr, i), path, err, errlen))
-			goto out;
-	}
-	r->sigalgs_probed = r->nsigalgs > 0;
-	if (bool_field(j, "", "signature_algorithms_probed", 0, &r->sigalgs_probed, err, errlen))
-		goto out;
-	if (field(j, "", "verdict", REQ | NULLABLE, JSON_OBJECT, &v, err, errlen))
-		goto out;
-
-	n = 0;
-	if (uint_field(j, "", "line", 0, SIZE_MAX, &n, err, errlen))
-		goto out;
-	r->line = (size_t)n;
-	n = 0;
-	if (uint_field(j, "", "handshakes", 0, UINT_MAX, &n, err, errlen))
-		goto out;
-	r->handshakes = (unsigned)n;
-	n = 0;
-	if (uint_field(j, "", "connections", 0, UINT_MAX, &n, err, errlen))
-		goto out;
-	r->connections = (unsigned)n;
-	if (uint_field(j, "", "elapsed_ms", 0, UINT64_MAX, &r->elapsed_ms, err, errlen))
-		goto out;
-	n = 0;
-	if (uint_field(j, "", "dhe_bits", NULLABLE, 0xFFFF, &n, err, errlen))
-		goto out;
-	r->dhe_bits = (uint16_t)n;
-	if (field(j, "", "certificate", NULLABLE, JSON_OBJECT, &v, err, errlen) ||
-	    (v && load_cert(&r->cert, v, err, errlen)))
-		goto out;
-	if (str_field(j, "", "certificate_error", NULLABLE, &r->cert_error, err, errlen))
-		goto out;
-	/* read by no one, but checked like the rest */
-	if (field(j, "", "log", 0, JSON_OBJECT, &v, err, errlen) ||
-	    (v && cp_json_check_keys(v, "log", log_keys, err, errlen)) ||
-	    field(j, "", "proxy_hello", 0, JSON_OBJECT, &v, err, errlen) ||
-	    (v && cp_json_check_keys(v, "proxy_hello", proxy_hello_keys, err, errlen)))
-		goto out;
-	if (field(j, "", "violations", 0, JSON_ARRAY, &arr, err, errlen))
-		goto out;
-	for (size_t i = 0; i < json_array_size(arr); i++) {
-		const json_t *s = json_array_get(arr, i);
-		snprintf(path, sizeof path, "violations[%zu]", i);
-		if (!json_is_string(s)) {
-			bad(err, errlen, path, "expected a string, got %s", type_name(s));
-			goto out;
-		}
-		if (cp_result_add_violation(r, "%s", json_string_value(s))) {
-			bad(err, errlen, path, "out of memory");
-			goto out;
-		}
-	}
 	ret = r;
 	r = NULL;
 out:

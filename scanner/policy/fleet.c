@@ -189,6 +189,119 @@ static int url_commands(const struct cp_profile *p, const struct cp_fleet *f, ch
 	return cp_strv_push(v, nv, cp_sb_take(&b));
 }
 
+/*
+ * The incompatible targets: each with its non-weak fixes as options in t
+ * (*nt of them); a no-decrypt target, or one only a weak change would fix,
+ * goes to f's no-decrypt list.  -1 on a change the table lacks or no memory.
+ */
+static int collect_targets(const struct cp_result *const *results, size_t n, struct universe *u,
+			   struct target *t, size_t *nt, struct cp_fleet *f)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct cp_result *r = results[i];
+		const struct cp_verdict *v = r ? r->verdict : NULL;
+		struct target *tg = &t[*nt];
+
+		if (!r || !r->ok || !v || v->compatible)
+			continue;
+		if (v->no_decrypt) {
+			if (push_host(f, r))
+				return -1;
+			continue;
+		}
+		for (size_t k = 0; v->fix && k <= v->nalternatives && tg->nopt < MAX_OPTIONS; k++) {
+			const struct cp_fix *fx = k == 0 ? v->fix : &v->alternatives[k - 1];
+			uint64_t m;
+			bool weak;
+
+			if (fix_mask(u, fx, &m, &weak))
+				return -1;
+			if (!weak && m)
+				tg->opt[tg->nopt++] = m;
+		}
+		if (tg->nopt)
+			(*nt)++;
+		else if (v->fix && push_host(f, r))  /* every fix is weak */
+			return -1;
+	}
+	return 0;
+}
+
+/* The greedy step: the addition to chosen that fixes the most remaining
+ * targets per unit of cost; 0 when nothing more helps. */
+static uint64_t best_addition(const struct universe *u, const struct target *t, size_t nt,
+			      uint64_t chosen)
+{
+	uint64_t best = 0;
+	size_t bgain = 0;
+
+	/* single changes, and each target's remaining options whole */
+	for (size_t k = 0; k < u->n; k++) {
+		uint64_t a = UINT64_C(1) << k;
+		size_t g;
+
+		if ((chosen & a) || u->wt->row[u->row[k]].weak)
+			continue; /* never a weak change for the fleet */
+		g = gain_of(t, nt, chosen | a);
+		if (g && (!best || better(u, a, g, best, bgain))) {
+			best = a;
+			bgain = g;
+		}
+	}
+	for (size_t i = 0; i < nt; i++) {
+		if (t[i].fixed)
+			continue;
+		for (size_t k = 0; k < t[i].nopt; k++) {
+			uint64_t a = t[i].opt[k] & ~chosen;
+			size_t g;
+
+			if (!a)
+				continue;
+			g = gain_of(t, nt, chosen | a);
+			if (g && (!best || better(u, a, g, best, bgain))) {
+				best = a;
+				bgain = g;
+			}
+		}
+	}
+	return best;
+}
+
+/* Adds the members of best to *chosen and f, cheapest first, counting the
+ * targets fixed as each lands.  -1 when memory ran out. */
+static int add_members(const struct universe *u, struct target *t, size_t nt, uint64_t best,
+		       uint64_t *chosen, struct cp_fleet *f)
+{
+	const struct cp_wtable *wt = u->wt;
+
+	while (best) {
+		size_t pick = 64;
+		uint64_t bit;
+		size_t *ncf;
+
+		for (size_t k = 0; k < u->n; k++)
+			if ((best & (UINT64_C(1) << k)) &&
+			    (pick == 64 || wt->row[u->row[k]].cost < wt->row[u->row[pick]].cost))
+				pick = k;
+		bit = UINT64_C(1) << pick;
+		best &= ~bit;
+		*chosen |= bit;
+		for (size_t i = 0; i < nt; i++)
+			if (!t[i].fixed && fixed_by(&t[i], *chosen)) {
+				t[i].fixed = true;
+				f->fixes++;
+			}
+		ncf = realloc(f->change_fixes, (f->nchanges + 1) * sizeof *ncf);
+		if (!ncf)
+			return -1;
+		f->change_fixes = ncf;
+		f->change_fixes[f->nchanges] = f->fixes;
+		if (cp_strv_push(&f->changes, &f->nchanges, cp_strdup0(wt->row[u->row[pick]].change)))
+			return -1;
+	}
+	return 0;
+}
+
 int cp_advise_fleet(const struct cp_result *const *results, size_t n, const struct cp_profile *p,
 		    struct cp_fleet *out)
 {
@@ -196,7 +309,7 @@ int cp_advise_fleet(const struct cp_result *const *results, size_t n, const stru
 	struct universe u = { .wt = wt };
 	struct target *t = NULL;
 	size_t nt = 0;
-	uint64_t chosen = 0;
+	uint64_t chosen = 0, best;
 	struct cp_fleet f = { 0 };
 	int rc = -1;
 
@@ -206,97 +319,11 @@ int cp_advise_fleet(const struct cp_result *const *results, size_t n, const stru
 	t = calloc(n ? n : 1, sizeof *t);
 	if (!t)
 		goto out;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct cp_result *r = results[i];
-		const struct cp_verdict *v = r ? r->verdict : NULL;
-		struct target *tg = &t[nt];
-
-		if (!r || !r->ok || !v || v->compatible)
-			continue;
-		if (v->no_decrypt) {
-			if (push_host(&f, r))
-				goto out;
-			continue;
-		}
-		for (size_t k = 0; v->fix && k <= v->nalternatives && tg->nopt < MAX_OPTIONS; k++) {
-			const struct cp_fix *fx = k == 0 ? v->fix : &v->alternatives[k - 1];
-			uint64_t m;
-			bool weak;
-
-			if (fix_mask(&u, fx, &m, &weak))
-				goto out;
-			if (!weak && m)
-				tg->opt[tg->nopt++] = m;
-		}
-		if (tg->nopt)
-			nt++;
-		else if (v->fix && push_host(&f, r))  /* every fix is weak */
+	if (collect_targets(results, n, &u, t, &nt, &f))
+		goto out;
+	while ((best = best_addition(&u, t, nt, chosen)) != 0)
+		if (add_members(&u, t, nt, best, &chosen, &f))
 			goto out;
-	}
-
-	for (;;) {
-		uint64_t best = 0;
-		size_t bgain = 0;
-
-		/* single changes, and each target's remaining options whole */
-		for (size_t k = 0; k < u.n; k++) {
-			uint64_t a = UINT64_C(1) << k;
-			size_t g;
-
-			if ((chosen & a) || u.wt->row[u.row[k]].weak)
-				continue; /* never a weak change for the fleet */
-			g = gain_of(t, nt, chosen | a);
-			if (g && (!best || better(&u, a, g, best, bgain))) {
-				best = a;
-				bgain = g;
-			}
-		}
-		for (size_t i = 0; i < nt; i++) {
-			if (t[i].fixed)
-				continue;
-			for (size_t k = 0; k < t[i].nopt; k++) {
-				uint64_t a = t[i].opt[k] & ~chosen;
-				size_t g;
-
-				if (!a)
-					continue;
-				g = gain_of(t, nt, chosen | a);
-				if (g && (!best || better(&u, a, g, best, bgain))) {
-					best = a;
-					bgain = g;
-				}
-			}
-		}
-		if (!best)
-			break;
-		/* add the members cheapest first, counting as each lands */
-		while (best) {
-			size_t pick = 64;
-			uint64_t bit;
-			size_t *ncf;
-
-			for (size_t k = 0; k < u.n; k++)
-				if ((best & (UINT64_C(1) << k)) &&
-				    (pick == 64 || wt->row[u.row[k]].cost < wt->row[u.row[pick]].cost))
-					pick = k;
-			bit = UINT64_C(1) << pick;
-			best &= ~bit;
-			chosen |= bit;
-			for (size_t i = 0; i < nt; i++)
-				if (!t[i].fixed && fixed_by(&t[i], chosen)) {
-					t[i].fixed = true;
-					f.fixes++;
-				}
-			ncf = realloc(f.change_fixes, (f.nchanges + 1) * sizeof *ncf);
-			if (!ncf)
-				goto out;
-			f.change_fixes = ncf;
-			f.change_fixes[f.nchanges] = f.fixes;
-			if (cp_strv_push(&f.changes, &f.nchanges, cp_strdup0(wt->row[u.row[pick]].change)))
-				goto out;
-		}
-	}
 
 	if (cp_change_commands_into(p, f.changes, f.nchanges, &f.commands, &f.ncommands))
 		goto out;
