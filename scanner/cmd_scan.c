@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cipherprobe scan: the command line into a scan configuration
- * (scan_options.c), the run (scan_api.c), the exit status.
+ * cipherprobe scan: the help text and the option table; the command line
+ * into a scan configuration (scan_options.c), the run (scan_api.c), the
+ * exit status.
  */
 #include "config.h"
 
@@ -9,6 +10,7 @@
 
 #include "commands.h"
 #include "scan_api.h"
+#include "scan_options.h"
 #include "tls/chain.h"
 
 static const char scan_usage[] =
@@ -131,6 +133,70 @@ static const char scan_usage[] =
 "notification failed with --notify-required.\n"
 "\n'cipherprobe --version' prints the version.\n";
 
+static const struct option long_opts[] = {
+	{ "input", required_argument, NULL, 'i' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "html", required_argument, NULL, OPT_HTML },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "csv", required_argument, NULL, OPT_CSV },
+	{ "csv-suites", required_argument, NULL, OPT_CSV_SUITES },
+	{ "jsonl", no_argument, NULL, OPT_JSONL },
+	{ "text", no_argument, NULL, OPT_TEXT },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "strategy", required_argument, NULL, OPT_STRATEGY },
+	{ "protocols", required_argument, NULL, 'p' },
+	{ "no-groups", no_argument, NULL, OPT_NO_GROUPS },
+	{ "proxy-hello", required_argument, NULL, OPT_PROXY_HELLO },
+	{ "no-preference", no_argument, NULL, OPT_NO_PREF },
+	{ "no-sigalgs", no_argument, NULL, OPT_NO_SIGALGS },
+	{ "no-cert", no_argument, NULL, OPT_NO_CERT },
+	{ "max-suites", required_argument, NULL, OPT_MAX_SUITES },
+	{ "all-addresses", no_argument, NULL, OPT_ALL_ADDR },
+	{ "resolver", required_argument, NULL, OPT_RESOLVER },
+	{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
+	{ "per-host", required_argument, NULL, OPT_PER_HOST },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "target-timeout", required_argument, NULL, OPT_TARGET_TIMEOUT },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "sni", required_argument, NULL, OPT_SNI },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "profile-name", required_argument, NULL, OPT_PROFILE_NAME },
+	{ "client", required_argument, NULL, OPT_CLIENT },
+	{ "no-verdict", no_argument, NULL, OPT_NO_VERDICT },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "panos-version", required_argument, NULL, OPT_PANOS_VERSION },
+	{ "from-decryption-log", required_argument, NULL, OPT_DECLOG },
+	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+	{ "from-panos-logs", no_argument, NULL, OPT_FROM_PANOS_LOGS },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "panos-log-wait", required_argument, NULL, OPT_PANOS_LOG_WAIT },
+	{ "panos-host", required_argument, NULL, OPT_PANOS_HOST },
+	{ "panos-key-file", required_argument, NULL, OPT_PANOS_KEY_FILE },
+	{ "panos-vsys", required_argument, NULL, OPT_PANOS_VSYS },
+	{ "panos-device-group", required_argument, NULL, OPT_PANOS_DG },
+	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+	{ "forward-trust-ca", required_argument, NULL, OPT_FORWARD_TRUST_CA },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "notify", required_argument, NULL, OPT_NOTIFY },
+	{ "notify-on", required_argument, NULL, OPT_NOTIFY_ON },
+	{ "notify-url-file", required_argument, NULL, OPT_NOTIFY_URL_FILE },
+	{ "notify-required", no_argument, NULL, OPT_NOTIFY_REQUIRED },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "expiry-warn", required_argument, NULL, OPT_EXPIRY_WARN },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct option *cp_scan_option_table(void)
+{
+	return long_opts;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	struct cp_scan_config cfg;
@@ -138,7 +204,7 @@ int cmd_scan(int argc, char **argv)
 	int rc;
 
 	cp_scan_config_default(&cfg);
-	rc = cp_scan_parse_args(argc, argv, &cfg);
+	rc = cp_scan_parse_args(argc, argv, long_opts, &cfg);
 	if (rc == CP_SCAN_PARSE_HELP) {
 		fputs(scan_usage, stdout);
 		rc = CP_EXIT_OK;

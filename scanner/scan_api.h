@@ -94,17 +94,9 @@ struct cp_scan_outcome {
 /* The defaults of `cipherprobe scan` with no options. */
 void cp_scan_config_default(struct cp_scan_config *cfg);
 
-/* Frees what the option parser allocated in cfg (not cfg itself). */
+/* Frees what the option parser (scan_options.h) allocated in cfg (not
+ * cfg itself). */
 void cp_scan_config_release(struct cp_scan_config *cfg);
-
-/*
- * Parses scan's options and TARGET arguments (argv[0] is "scan") into cfg,
- * which must hold the defaults.  Returns -1 to go on with the run,
- * CP_SCAN_PARSE_HELP for --help, or an exit status after a message.  The
- * config points into argv.
- */
-#define CP_SCAN_PARSE_HELP 1000
-int cp_scan_parse_args(int argc, char **argv, struct cp_scan_config *cfg);
 
 /*
  * Runs the scan cfg describes: messages to stderr prefixed

@@ -21,88 +21,10 @@
 #include "policy/panoslogs.h"
 #include "registry.h"
 #include "scan_api.h"
+#include "scan_options.h"
 
 /* an option no group helper takes */
 #define NOT_MINE (-1)
-
-enum {
-	OPT_JSON = 256, OPT_JSONL, OPT_TEXT, OPT_COLOR, OPT_STRATEGY, OPT_NO_GROUPS,
-	OPT_NO_PREF, OPT_NO_CERT, OPT_ALL_ADDR, OPT_RESOLVER, OPT_CONCURRENCY,
-	OPT_PER_HOST, OPT_RATE, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_RETRIES, OPT_SNI,
-	OPT_MAX_SUITES, OPT_PROFILE, OPT_PROFILE_NAME, OPT_CLIENT, OPT_NO_VERDICT, OPT_VERIFY, OPT_DECLOG, OPT_PANOS_HOST, OPT_PANOS_KEY_FILE, OPT_PANOS_VSYS,
-	OPT_PANOS_DG, OPT_CACERT, OPT_STATE, OPT_NOTIFY, OPT_NOTIFY_ON, OPT_NOTIFY_REQUIRED,
-	OPT_PROXY_HELLO,
-	OPT_EXPIRY_WARN,
-	OPT_PANOS_VERSION,
-	OPT_CA_FILE, OPT_FORWARD_TRUST_CA,
-	OPT_NO_SIGALGS,
-	OPT_TARGET_TIMEOUT,
-	OPT_LOG_FORMAT,
-	OPT_FROM_PANOS_LOGS, OPT_SINCE, OPT_PANOS_LOG_WAIT,
-	OPT_METRICS,
-	OPT_NOTIFY_URL_FILE,
-	OPT_HTML,
-	OPT_CSV, OPT_CSV_SUITES,
-};
-
-static const struct option long_opts[] = {
-	{ "input", required_argument, NULL, 'i' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "html", required_argument, NULL, OPT_HTML },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "csv", required_argument, NULL, OPT_CSV },
-	{ "csv-suites", required_argument, NULL, OPT_CSV_SUITES },
-	{ "jsonl", no_argument, NULL, OPT_JSONL },
-	{ "text", no_argument, NULL, OPT_TEXT },
-	{ "color", required_argument, NULL, OPT_COLOR },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "strategy", required_argument, NULL, OPT_STRATEGY },
-	{ "protocols", required_argument, NULL, 'p' },
-	{ "no-groups", no_argument, NULL, OPT_NO_GROUPS },
-	{ "proxy-hello", required_argument, NULL, OPT_PROXY_HELLO },
-	{ "no-preference", no_argument, NULL, OPT_NO_PREF },
-	{ "no-sigalgs", no_argument, NULL, OPT_NO_SIGALGS },
-	{ "no-cert", no_argument, NULL, OPT_NO_CERT },
-	{ "max-suites", required_argument, NULL, OPT_MAX_SUITES },
-	{ "all-addresses", no_argument, NULL, OPT_ALL_ADDR },
-	{ "resolver", required_argument, NULL, OPT_RESOLVER },
-	{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
-	{ "per-host", required_argument, NULL, OPT_PER_HOST },
-	{ "rate", required_argument, NULL, OPT_RATE },
-	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "target-timeout", required_argument, NULL, OPT_TARGET_TIMEOUT },
-	{ "retries", required_argument, NULL, OPT_RETRIES },
-	{ "sni", required_argument, NULL, OPT_SNI },
-	{ "profile", required_argument, NULL, OPT_PROFILE },
-	{ "profile-name", required_argument, NULL, OPT_PROFILE_NAME },
-	{ "client", required_argument, NULL, OPT_CLIENT },
-	{ "no-verdict", no_argument, NULL, OPT_NO_VERDICT },
-	{ "verify", no_argument, NULL, OPT_VERIFY },
-	{ "panos-version", required_argument, NULL, OPT_PANOS_VERSION },
-	{ "from-decryption-log", required_argument, NULL, OPT_DECLOG },
-	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
-	{ "from-panos-logs", no_argument, NULL, OPT_FROM_PANOS_LOGS },
-	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "panos-log-wait", required_argument, NULL, OPT_PANOS_LOG_WAIT },
-	{ "panos-host", required_argument, NULL, OPT_PANOS_HOST },
-	{ "panos-key-file", required_argument, NULL, OPT_PANOS_KEY_FILE },
-	{ "panos-vsys", required_argument, NULL, OPT_PANOS_VSYS },
-	{ "panos-device-group", required_argument, NULL, OPT_PANOS_DG },
-	{ "cacert", required_argument, NULL, OPT_CACERT },
-	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
-	{ "forward-trust-ca", required_argument, NULL, OPT_FORWARD_TRUST_CA },
-	{ "state", required_argument, NULL, OPT_STATE },
-	{ "notify", required_argument, NULL, OPT_NOTIFY },
-	{ "notify-on", required_argument, NULL, OPT_NOTIFY_ON },
-	{ "notify-url-file", required_argument, NULL, OPT_NOTIFY_URL_FILE },
-	{ "notify-required", no_argument, NULL, OPT_NOTIFY_REQUIRED },
-	{ "metrics", required_argument, NULL, OPT_METRICS },
-	{ "expiry-warn", required_argument, NULL, OPT_EXPIRY_WARN },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
 
 static int parse_uint(const char *opt, const char *v, unsigned long min, unsigned long max, unsigned *out)
 {
@@ -358,7 +280,7 @@ void cp_scan_config_release(struct cp_scan_config *cfg)
 	cfg->sni_owned = NULL;
 }
 
-int cp_scan_parse_args(int argc, char **argv, struct cp_scan_config *cfg)
+int cp_scan_parse_args(int argc, char **argv, const struct option *opts, struct cp_scan_config *cfg)
 {
 	int opt;
 
@@ -371,7 +293,7 @@ int cp_scan_parse_args(int argc, char **argv, struct cp_scan_config *cfg)
 		return CP_EXIT_OSERR;
 	}
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "i:o:qvp:46h", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:o:qvp:46h", opts, NULL)) != -1) {
 		int st = NOT_MINE;
 		if (opt == 'h')
 			return CP_SCAN_PARSE_HELP;

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "scan_api.h"
+#include "scan_options.h"
 
 static void test_clean_runs(void **state)
 {
@@ -104,7 +105,7 @@ static int parse(struct cp_scan_config *cfg, const char *const *args)
 	}
 	argv_copy[argc_copy] = NULL;
 	cp_scan_config_default(cfg);
-	return cp_scan_parse_args(argc_copy, argv_copy, cfg);
+	return cp_scan_parse_args(argc_copy, argv_copy, cp_scan_option_table(), cfg);
 }
 
 static void test_parse(void **state)
