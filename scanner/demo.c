@@ -2,9 +2,10 @@
 /*
  * cipherprobe demo: the product's main job on an embedded default, with no
  * network and no files.  It starts the demo servers (demo_servers.h) on
- * 127.0.0.1 and runs the ordinary `scan` command against them with the
- * built-in profile panos-recommended and the Chrome client model, so what
- * the user sees is exactly what a real scan of real sites prints.
+ * 127.0.0.1 and runs the ordinary scan (the scan API, scan_api.h) against
+ * them with the built-in profile panos-recommended and the Chrome client
+ * model, so what the user sees is exactly what a real scan of real sites
+ * prints.
  */
 #include "config.h"
 
@@ -19,6 +20,7 @@
 #include "output/sanitize.h"
 #include "commands.h"
 #include "demo_servers.h"
+#include "scan_api.h"
 
 static const char demo_usage[] =
 "usage: cipherprobe demo [OPTIONS]\n"
@@ -64,69 +66,45 @@ static const struct option long_opts[] = {
 
 /* What the user asked for, handed on to each scan. */
 struct demo_opts {
-	const char *format;       /* "--text", "--json", "--jsonl" */
+	const char *format;       /* "text", "json", "jsonl" */
 	const char *output;       /* -o FILE or NULL */
 	const char *color;        /* NULL: scan's default */
 	bool quiet;
 	int verbose;
 };
 
-/*
- * An argument vector for cmd_scan, each string owned.  The strings must
- * outlive every later getopt call in the process (getopt keeps a pointer
- * into the last argument it parsed), so they are freed only at the end.
- */
-struct argvec {
-	char **v;
-	int n;
-	size_t cap;
+/* The demo's targets: "127.0.0.1:PORT,NAME.demo", each owned. */
+struct demo_targets {
+	char *v[16];
+	size_t n;
 };
 
-static int argvec_add(struct argvec *a, const char *s)
+static void targets_free(struct demo_targets *a)
 {
-	if ((size_t)a->n + 2 > a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 32;
-		char **v = realloc(a->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		a->v = v;
-		a->cap = cap;
-	}
-	char *d = strdup(s);
-	if (!d)
-		return -1;
-	a->v[a->n++] = d;
-	a->v[a->n] = NULL;
-	return 0;
-}
-
-static void argvec_free(struct argvec *a)
-{
-	for (int i = 0; i < a->n; i++)
+	for (size_t i = 0; i < a->n; i++)
 		free(a->v[i]);
-	free(a->v);
-	memset(a, 0, sizeof *a);
+	a->n = 0;
 }
 
-/* "scan --profile P --client chrome --ca-file DEMO-CA" plus the user's
- * output options. */
-static int scan_args(struct argvec *a, const char *profile, const char *ca_file,
-		     const struct demo_opts *o, bool pass_output)
+/* The scan of 'scan --profile P --client chrome --ca-file DEMO-CA' plus
+ * the user's output options. */
+static void scan_config(struct cp_scan_config *cfg, const char *profile, const char **ca_file,
+			const struct demo_opts *o, bool pass_output, const struct demo_targets *t)
 {
-	if (argvec_add(a, "scan") || argvec_add(a, "--profile") || argvec_add(a, profile) ||
-	    argvec_add(a, "--client") || argvec_add(a, "chrome") || argvec_add(a, o->format) ||
-	    argvec_add(a, "--ca-file") || argvec_add(a, ca_file))
-		return -1;
-	if (pass_output && o->output && (argvec_add(a, "--output") || argvec_add(a, o->output)))
-		return -1;
-	if (o->color && (argvec_add(a, "--color") || argvec_add(a, o->color)))
-		return -1;
-	if (o->quiet && argvec_add(a, "--quiet"))
-		return -1;
-	for (int i = 0; i < o->verbose; i++)
-		if (argvec_add(a, "--verbose"))
-			return -1;
-	return 0;
+	cp_scan_config_default(cfg);
+	cfg->profile_spec = profile;
+	cfg->client_name = "chrome";
+	cfg->format = o->format;
+	cfg->ca_files = ca_file;
+	cfg->nca_files = 1;
+	if (pass_output)
+		cfg->output = o->output;
+	if (o->color)
+		cfg->color = o->color;
+	cfg->quiet = o->quiet;
+	cfg->verbosity = o->verbose;
+	cfg->targets = (const char *const *)t->v;
+	cfg->ntargets = t->n;
 }
 
 /*
@@ -172,13 +150,17 @@ static int write_ca(const char *pem, char *path, size_t len, char *err, size_t e
 }
 
 /* "127.0.0.1:PORT,NAME.demo": the SNI override labels each server. */
-static int add_target(struct argvec *a, const struct cp_demo_servers *s, size_t i)
+static int add_target(struct demo_targets *a, const struct cp_demo_servers *s, size_t i)
 {
 	char t[128];
-	if ((size_t)snprintf(t, sizeof t, "127.0.0.1:%u,%s.demo",
+	if (a->n == sizeof a->v / sizeof a->v[0] ||
+	    (size_t)snprintf(t, sizeof t, "127.0.0.1:%u,%s.demo",
 			     (unsigned)cp_demo_servers_port(s, i), cp_demo_specs[i].name) >= sizeof t)
 		return -1;
-	return argvec_add(a, t);
+	if (!(a->v[a->n] = strdup(t)))
+		return -1;
+	a->n++;
+	return 0;
 }
 
 static size_t spec_index(const char *name)
@@ -228,18 +210,21 @@ static int scan_status(int rc)
 
 int cmd_demo(int argc, char **argv)
 {
-	struct demo_opts o = { .format = "--text" };
+	struct demo_opts o = { .format = "text" };
 	struct cp_demo_servers *servers = NULL;
-	struct argvec main_scan = { 0 }, trap_scan = { 0 };
+	struct demo_targets main_t = { 0 }, trap_t = { 0 };
+	struct cp_scan_config main_scan, trap_scan;
+	struct cp_scan_outcome outcome;
+	const char *ca_files[1] = { NULL };
 	int rc = CP_EXIT_USAGE, opt;
 	char err[512], ca_file[4096] = "";
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:qvh", long_opts, NULL)) != -1) {
 		switch (opt) {
-		case OPT_JSON: o.format = "--json"; break;
-		case OPT_JSONL: o.format = "--jsonl"; break;
-		case OPT_TEXT: o.format = "--text"; break;
+		case OPT_JSON: o.format = "json"; break;
+		case OPT_JSONL: o.format = "jsonl"; break;
+		case OPT_TEXT: o.format = "text"; break;
 		case 'o': o.output = optarg; break;
 		case OPT_COLOR:
 			/* checked here too, so a typo fails before servers start */
@@ -266,7 +251,7 @@ int cmd_demo(int argc, char **argv)
 			"'cipherprobe scan'\n", argv[optind]);
 		goto out;
 	}
-	bool text = !strcmp(o.format, "--text");
+	bool text = !strcmp(o.format, "text");
 	/* The max-version contrast is a second scan, hence a second document:
 	 * only text on stdout can hold it without breaking what scripts parse. */
 	bool trap_pass = text && !o.output;
@@ -281,25 +266,25 @@ int cmd_demo(int argc, char **argv)
 		rc = CP_EXIT_SOFTWARE;
 		goto out;
 	}
-	if (scan_args(&main_scan, "panos-recommended", ca_file, &o, true))
-		goto nomem;
+	ca_files[0] = ca_file;
 	for (size_t i = 0; i < cp_demo_nspecs; i++)
-		if (add_target(&main_scan, servers, i))
+		if (add_target(&main_t, servers, i))
 			goto nomem;
 	size_t t13 = spec_index("tls13-only");
-	if (trap_pass && (scan_args(&trap_scan, "panos-default", ca_file, &o, false) ||
-			  add_target(&trap_scan, servers, t13)))
+	if (trap_pass && add_target(&trap_t, servers, t13))
 		goto nomem;
+	scan_config(&main_scan, "panos-recommended", ca_files, &o, true, &main_t);
+	scan_config(&trap_scan, "panos-default", ca_files, &o, false, &trap_t);
 
 	if (text)
 		print_header(stdout, servers);
 	fflush(stdout);
-	rc = scan_status(cmd_scan(main_scan.n, main_scan.v));
+	rc = scan_status(cp_scan_execute(&main_scan, &outcome));
 	if (rc == CP_EXIT_OK && trap_pass) {
 		printf("\nThe max-version trap: tls13-only.demo against panos-default, whose\n"
 		       "max-version is tls1-2 (the PAN-OS default when the element is absent):\n\n");
 		fflush(stdout);
-		rc = scan_status(cmd_scan(trap_scan.n, trap_scan.v));
+		rc = scan_status(cp_scan_execute(&trap_scan, &outcome));
 	}
 	int st = cp_demo_servers_stop(servers, err, sizeof err);
 	servers = NULL;
@@ -319,7 +304,7 @@ out:
 		unlink(ca_file);
 	if (servers)
 		(void)cp_demo_servers_stop(servers, err, sizeof err);
-	argvec_free(&main_scan);
-	argvec_free(&trap_scan);
+	targets_free(&main_t);
+	targets_free(&trap_t);
 	return rc;
 }
