@@ -3,7 +3,8 @@
 # One-way layers: every #include in scanner/ points down or sideways, never
 # up.  The layers, bottom to top (docs/HACKING.md):
 #   0 base     util, registry, fetch, tls/, net/, output/sanitize.h
-#              (text safety, used by every layer)
+#              (text safety, used by every layer), ciphersuites/'s
+#              generator helpers
 #   1 result   result.h: the scan's data model
 #   2 input    input/
 #   3 probe    probe/
@@ -20,6 +21,7 @@ rank() {
 	case "$1" in
 	output/sanitize.h|output/sanitize.c) echo 0 ;;
 	util.*|registry*|fetch.*|tls/*|net/*) echo 0 ;;
+	../ciphersuites/*) echo 0 ;; # the registry generators' helpers
 	result.*) echo 1 ;;
 	input/*) echo 2 ;;
 	probe/*) echo 3 ;;
@@ -37,9 +39,11 @@ for f in $(find . -name '*.[ch]' ! -name '*_data.c' | sed 's|^\./||' | sort); do
 	why=
 	for h in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f"); do
 		[ "$h" = config.h ] && continue
-		# a header named without a folder is one of the top level, or
-		# one beside the file
-		[ -f "$h" ] || h=$(dirname "$f")/$h
+		# as the compiler looks: beside the including file first, then
+		# from scanner/ (-I); the path normalised relative to scanner/
+		if [ -f "$(dirname "$f")/$h" ]; then
+			h=$(realpath -m --relative-to=. "$(dirname "$f")/$h")
+		fi
 		them=$(rank "$h")
 		if [ "$them" -gt "$me" ]; then
 			why="$why $h (layer $them)"
