@@ -18,6 +18,20 @@ check() {
 	desc=$1; shift
 	if "$@" 2>"$tmp/why"; then ok "$desc"; else notok "$desc"; sed 's/^/# /' "$tmp/why"; fi
 }
+# schema DESC [--as TYPE] FILE...: the files validate against
+# docs/cipherprobe.schema.json (tests/validate-json.py); a skip without
+# python3-jsonschema
+schema() {
+	desc=$1; shift
+	v="${top_srcdir:-.}/tests/validate-json.py"
+	if [ ! -f "$v" ]; then notok "$desc (no $v)"; return; fi
+	python3 "$v" "$@" >"$tmp/why" 2>&1
+	case $? in
+	0) ok "$desc" ;;
+	2) n=$((n + 1)); echo "ok $n - $desc # SKIP $(head -1 "$tmp/why")" ;;
+	*) notok "$desc"; sed 's/^/# /' "$tmp/why" ;;
+	esac
+}
 # Wall-clock guard only: the demo takes well under a second, so a hang
 # shows up as a failure instead of a stuck 'make check'.
 run() { timeout 60 "$CIPHERPROBE" demo "$@"; }
@@ -26,7 +40,7 @@ if ! command -v python3 >/dev/null || ! command -v openssl >/dev/null; then
 	echo "1..0 # SKIP needs python3 and openssl"
 	exit 0
 fi
-echo "1..16"
+echo "1..18"
 
 run >"$tmp/text" 2>"$tmp/text.err"
 check "demo exits 0 (the failing verdicts are what it shows)" test $? -eq 0
@@ -52,6 +66,7 @@ PY
 run --json >"$tmp/doc.json" 2>"$tmp/json.err"
 check "demo --json exits 0" test $? -eq 0
 
+schema "--json validates against the JSON Schema" --as scan "$tmp/doc.json"
 check "--json: one document, the six servers in order, all scanned" python3 - "$tmp/doc.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -128,6 +143,7 @@ check "expired-cert: incompatible, no-decrypt" verdict expired-cert.demo no-decr
 check "modern: compatible" verdict modern.demo compatible
 
 run --jsonl -q >"$tmp/lines" 2>"$tmp/jsonl.err"
+schema "--jsonl: every line validates against the JSON Schema" --as jsonl "$tmp/lines"
 check "--jsonl: exits 0, one line per server" python3 - "$?" "$tmp/lines" <<'PY'
 import json, sys
 assert sys.argv[1] == "0", "exit status " + sys.argv[1]

@@ -25,6 +25,20 @@ check() {
 	desc=$1; shift
 	if "$@" 2>"$tmp/why"; then ok "$desc"; else notok "$desc"; sed 's/^/# /' "$tmp/why"; fi
 }
+# schema DESC [--as TYPE] FILE...: the files validate against
+# docs/cipherprobe.schema.json (tests/validate-json.py); a skip without
+# python3-jsonschema
+schema() {
+	desc=$1; shift
+	v="${top_srcdir:-.}/tests/validate-json.py"
+	if [ ! -f "$v" ]; then notok "$desc (no $v)"; return; fi
+	python3 "$v" "$@" >"$tmp/why" 2>&1
+	case $? in
+	0) ok "$desc" ;;
+	2) n=$((n + 1)); echo "ok $n - $desc # SKIP $(head -1 "$tmp/why")" ;;
+	*) notok "$desc"; sed 's/^/# /' "$tmp/why" ;;
+	esac
+}
 # status WANT DESC ARGS...: run cipherprobe diff ARGS, expect exit WANT;
 # stdout in $tmp/out, stderr in $tmp/err
 status() {
@@ -45,7 +59,7 @@ if ! command -v python3 >/dev/null; then
 	echo "1..0 # SKIP needs python3"
 	exit 0
 fi
-echo "1..35"
+echo "1..36"
 
 status 0 "same document twice: exit 0" "$d/old.json" "$d/old.json"
 check "same document: only the failing site named, all five compared" python3 - "$tmp/out" <<'PY'
@@ -79,6 +93,7 @@ check "text: no colour when not asked and not a tty" python3 -c \
 	'import sys; sys.exit(b"\x1b" in open(sys.argv[1], "rb").read())' "$tmp/out"
 
 status 3 "--json with a regression: exit 3" --json "$d/old.json" "$d/new.json"
+schema "--json validates against the JSON Schema (diff)" --as diff "$tmp/out"
 check "--json: parses, counts match the changes listed" python3 - "$tmp/out" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
