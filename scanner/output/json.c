@@ -183,20 +183,6 @@ fail:
 	return NULL;
 }
 
-static json_t *strings_json(const char *const *v, size_t n)
-{
-	json_t *a = json_array();
-
-	if (!a)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (json_array_append_new(a, cp_json_str(v[i]))) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
-
 static json_t *violations_json(const struct cp_result *r)
 {
 	json_t *a = json_array();
@@ -252,7 +238,7 @@ static json_t *cert_json(const struct cp_cert_facts *c)
 	o = json_object();
 	if (!o || set(o, "subject", cp_json_str(c->subject)) ||
 	    set(o, "issuer", cp_json_str(c->issuer)) ||
-	    set(o, "sans", strings_json((const char *const *)c->sans, c->nsans)) ||
+	    set(o, "sans", cp_json_strv((const char *const *)c->sans, c->nsans)) ||
 	    set(o, "key_type", cp_json_str(c->key_type)) ||
 	    set(o, "key_bits", jint(c->key_bits)) ||
 	    set(o, "curve", cp_json_str(c->curve)) ||
@@ -376,9 +362,9 @@ static json_t *recommendation_json(const struct cp_recommendation *rec)
 	if (!rec)
 		return json_null();
 	o = json_object();
-	if (!o || set(o, "changes", strings_json(rec->changes, rec->nchanges)) ||
+	if (!o || set(o, "changes", cp_json_strv(rec->changes, rec->nchanges)) ||
 	    set(o, "fixes", jint(rec->fixes)) ||
-	    set(o, "no_decrypt", strings_json(rec->no_decrypt, rec->nno_decrypt))) {
+	    set(o, "no_decrypt", cp_json_strv(rec->no_decrypt, rec->nno_decrypt))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -395,7 +381,7 @@ static json_t *recommendation_json(const struct cp_recommendation *rec)
 				return NULL;
 			}
 	}
-	if (rec->commands && set(o, "commands", strings_json(rec->commands, rec->ncommands))) {
+	if (rec->commands && set(o, "commands", cp_json_strv(rec->commands, rec->ncommands))) {
 		json_decref(o);
 		return NULL;
 	}

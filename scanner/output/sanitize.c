@@ -193,3 +193,17 @@ json_t *cp_json_str(const char *s)
 	free(clean);
 	return j;
 }
+
+json_t *cp_json_strv(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	if (!a)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (json_array_append_new(a, cp_json_str(v[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}

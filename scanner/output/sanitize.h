@@ -25,6 +25,7 @@
 #define CP_SANITIZE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -61,5 +62,7 @@ void cp_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * The one way text becomes a JSON string, in every layer.
  */
 json_t *cp_json_str(const char *s);
+/* A JSON array of cp_json_str(v[0..n)); NULL when memory runs out. */
+json_t *cp_json_strv(const char *const *v, size_t n);
 
 #endif

@@ -31,20 +31,6 @@ static json_t *str_or_null(const char *s)
 	return cp_json_str(s);
 }
 
-static json_t *strings(char *const *v, size_t n)
-{
-	json_t *a = json_array();
-
-	if (!a)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (json_array_append_new(a, cp_json_str(v[i]))) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
-
 /* "TLSv1.2" and the IANA name (or "0xC0FF" for a code point the registry lacks). */
 static json_t *negotiated_json(const struct cp_verdict *v)
 {
@@ -68,9 +54,9 @@ static json_t *fix_json(const struct cp_fix *fx, char *const *cmds, size_t ncmds
 {
 	json_t *o = json_object();
 
-	if (!o || put(o, "changes", strings(fx->changes, fx->nchanges)) ||
+	if (!o || put(o, "changes", cp_json_strv((const char *const *)fx->changes, fx->nchanges)) ||
 	    put(o, "weak", json_boolean(fx->weak)) ||
-	    (with_cmds && put(o, "commands", strings(cmds, ncmds)))) {
+	    (with_cmds && put(o, "commands", cp_json_strv((const char *const *)cmds, ncmds)))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -147,16 +133,16 @@ json_t *cp_fleet_to_json(const struct cp_fleet *f)
 	for (size_t i = 0; i < f->nchanges; i++)
 		if (put(cf, f->changes[i], json_integer((json_int_t)f->change_fixes[i])))
 			goto fail;
-	if (put(o, "changes", strings(f->changes, f->nchanges)) ||
+	if (put(o, "changes", cp_json_strv((const char *const *)f->changes, f->nchanges)) ||
 	    put(o, "fixes", json_integer((json_int_t)f->fixes)) ||
-	    put(o, "no_decrypt", strings(f->no_decrypt, f->nno_decrypt)))
+	    put(o, "no_decrypt", cp_json_strv((const char *const *)f->no_decrypt, f->nno_decrypt)))
 		goto fail;
 	if (json_object_set_new(o, "change_fixes", cf)) {
 		cf = NULL;
 		goto fail;
 	}
 	cf = NULL;
-	if (put(o, "commands", strings(f->commands, f->ncommands)))
+	if (put(o, "commands", cp_json_strv((const char *const *)f->commands, f->ncommands)))
 		goto fail;
 	return o;
 fail:
