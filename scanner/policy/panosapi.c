@@ -117,6 +117,32 @@ enum reply {
 	R_FAIL = CP_PANOS_FAIL,
 };
 
+xmlDoc *cp_panos_envelope(const char *body, size_t len, const char *host, char *err,
+			  size_t errlen)
+{
+	xmlDoc *doc = NULL;
+	xmlNode *root;
+
+	/* no entity expansion, no network, no messages on stderr */
+	if (body != NULL && len <= (size_t)INT32_MAX)
+		doc = xmlReadMemory(body, (int)len, "reply", NULL,
+				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL) {
+		cp_seterr(err, errlen, "%s: the reply is not a PAN-OS XML API reply (unparsable XML)",
+		    host);
+		return NULL;
+	}
+	root = xmlDocGetRootElement(doc);
+	if (doc->intSubset != NULL || root == NULL ||
+	    strcmp((const char *)root->name, "response") != 0) {
+		cp_seterr(err, errlen, "%s: the reply is not a PAN-OS XML API reply (XML, but not a "
+		    "<response>)", host);
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
 /*
  * What kind of API reply body is.  Only the <response> envelope is read;
  * the profile inside is profile.c's.  "Not here" has to be told apart from
@@ -132,22 +158,10 @@ static enum reply classify(const char *body, size_t len, const char *host, char 
 	enum reply r = R_FAIL;
 	bool any = false;
 
-	/* no entity expansion, no network, no messages on stderr */
-	if (len <= (size_t)INT32_MAX)
-		doc = xmlReadMemory(body, (int)len, "reply", NULL,
-				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL) {
-		cp_seterr(err, errlen, "%s: the reply is not a PAN-OS XML API reply (unparsable XML)",
-		    host);
+	doc = cp_panos_envelope(body, len, host, err, errlen);
+	if (doc == NULL)
 		goto out;
-	}
 	root = xmlDocGetRootElement(doc);
-	if (doc->intSubset != NULL || root == NULL ||
-	    strcmp((const char *)root->name, "response") != 0) {
-		cp_seterr(err, errlen, "%s: the reply is not a PAN-OS XML API reply (XML, but not a "
-		    "<response>)", host);
-		goto out;
-	}
 	status = xmlGetProp(root, (const xmlChar *)"status");
 	code = xmlGetProp(root, (const xmlChar *)"code");
 	if (status != NULL && strcmp((const char *)status, "error") == 0) {

@@ -94,4 +94,14 @@ void cp_panos_relabel(const char *host, const char *label, char *err, size_t err
 int cp_panos_check_host(const char *host, char *err, size_t errlen);
 void cp_panos_redact_key(const char *key, char *err, size_t errlen);
 
+/*
+ * The envelope every XML API reply shares: body parsed (no DTD, no entity
+ * expansion, no network) and its root a <response>.  The document, to free
+ * with xmlFreeDoc, or NULL with "HOST: the reply is not a PAN-OS XML API
+ * reply (...)" in err.
+ */
+struct _xmlDoc;
+struct _xmlDoc *cp_panos_envelope(const char *body, size_t len, const char *host, char *err,
+				  size_t errlen);
+
 #endif

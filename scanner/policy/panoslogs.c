@@ -19,6 +19,7 @@
 #include <libxml/tree.h>
 
 #include "fetch.h"
+#include "policy/panosapi.h"
 #include "policy/panoslogs.h"
 #include "util.h"
 
@@ -218,20 +219,10 @@ int cp_panos_logs_parse(const char *xml, size_t len, const char *host, cp_panos_
 	out->count = -1;
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
-	if (xml != NULL && len <= (size_t)INT32_MAX)
-		doc = xmlReadMemory(xml, (int)len, "reply", NULL,
-				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL) {
-		cp_seterr(err, errlen, "%s: the reply is not a PAN-OS XML API reply (unparsable XML)",
-		    host);
+	doc = cp_panos_envelope(xml, len, host, err, errlen);
+	if (doc == NULL)
 		goto out;
-	}
 	root = xmlDocGetRootElement(doc);
-	if (doc->intSubset != NULL || !named(root, "response")) {
-		cp_seterr(err, errlen, "%s: the reply is not a PAN-OS XML API reply (XML, but not a "
-		    "<response>)", host);
-		goto out;
-	}
 	status = xmlGetProp(root, (const xmlChar *)"status");
 	if (status != NULL && strcmp((const char *)status, "error") == 0) {
 		api_error(root, host, err, errlen);
