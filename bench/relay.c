@@ -4,7 +4,12 @@
  * direction, for cipherprobe's benchmarks on a kernel without netem.
  *
  *   relay [-d MS] [-t SECONDS] [-s STATSFILE] [-l CONNLOG [-x]] [-n] MAP...
- *   MAP = [LISTENADDR:]LISTENPORT=TARGETPORT[@TARGETADDR]
+ *   MAP = [LISTENADDR:]LISTENPORT=TARGETPORT[,TARGETPORT...][@TARGETADDR]
+ *
+ * Several TARGETPORTs (at most 16) make a pool, as behind a site's load
+ * balancer: each connection goes to the next one in turn.  A server that
+ * handles one handshake at a time (gnutls-serv, openssl s_server) then
+ * serves as many at once as the pool has members.
  *
  * LISTENADDR and TARGETADDR default to 127.0.0.1 and must be loopback
  * (127.0.0.0/8); LISTENPORT 0 picks an ephemeral port.  For each MAP it
@@ -112,6 +117,8 @@ struct conn {
 struct map {
 	struct end l;
 	struct sockaddr_in laddr, taddr;
+	uint16_t pool[16];      /* target ports, network order; taddr has the first */
+	size_t npool, next;
 	unsigned long conns, hellos, bytes_up, bytes_down;
 };
 
@@ -328,7 +335,9 @@ static void start_upstream(struct conn *c)
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	c->up.fd = fd;
-	if (connect(fd, (struct sockaddr *)&c->m->taddr, sizeof c->m->taddr) == 0) {
+	struct sockaddr_in to = c->m->taddr;
+	to.sin_port = c->m->pool[c->m->next++ % c->m->npool];
+	if (connect(fd, (struct sockaddr *)&to, sizeof to) == 0) {
 		c->up_connected = true;
 		ep_set(&c->up, EPOLLIN);
 	} else if (errno == EINPROGRESS) {
@@ -592,9 +601,15 @@ static int parse_map(const char *spec, struct map *m)
 	long lport = strtol(lp, &end, 10);
 	if (end != eq || lport < 0 || lport > 65535)
 		return -1;
-	long tport = strtol(eq + 1, &end, 10);
-	if (tport <= 0 || tport > 65535)
-		return -1;
+	uint16_t pool[16];
+	size_t npool = 0;
+	end = (char *)eq;
+	do {
+		long tport = strtol(end + 1, &end, 10);
+		if (tport <= 0 || tport > 65535 || npool == sizeof pool / sizeof pool[0])
+			return -1;
+		pool[npool++] = htons((uint16_t)tport);
+	} while (*end == ',');
 	if (*end == '@') {
 		if (parse_addr(end + 1, strlen(end + 1), &ta))
 			return -1;
@@ -606,14 +621,16 @@ static int parse_map(const char *spec, struct map *m)
 	m->laddr.sin_addr = la;
 	m->laddr.sin_port = htons((uint16_t)lport);
 	m->taddr.sin_addr = ta;
-	m->taddr.sin_port = htons((uint16_t)tport);
+	m->taddr.sin_port = pool[0];
+	memcpy(m->pool, pool, sizeof pool);
+	m->npool = npool;
 	return 0;
 }
 
 static void usage(void)
 {
 	fprintf(stderr, "usage: relay [-d MS] [-t SECONDS] [-s STATSFILE] [-l CONNLOG [-x]] [-n] "
-		"[LADDR:]LPORT=TPORT[@TADDR]...\n");
+		"[LADDR:]LPORT=TPORT[,TPORT...][@TADDR]...\n");
 	exit(64);
 }
 
