@@ -300,3 +300,12 @@ int cp_result_set_order(struct cp_result *r, enum cp_proto p, const uint16_t *or
 	memcpy(pr->suites, order, n * sizeof *order);
 	return 0;
 }
+
+void cp_result_set_critical_path(struct cp_result *r, unsigned round_trips, unsigned probes, const char *proto,
+				 const char *strategy)
+{
+	r->critical.round_trips = round_trips;
+	r->critical.probes = probes;
+	snprintf(r->critical.chain, sizeof r->critical.chain, "%s%s%s", proto ? proto : "",
+		 proto && strategy ? " " : "", strategy ? strategy : "");
+}

@@ -143,6 +143,16 @@ struct cp_result {
 
 	struct cp_replay replay;
 
+	/* The critical path: the longest sequence of probes where each one
+	 * waited for the answer before it (a chain, with what it waited on),
+	 * in round trips (hello/answer, plus the TCP connect when no
+	 * connection was opened ahead) and in probes; chain names the
+	 * version and strategy, "" when no probe was sent. */
+	struct {
+		unsigned round_trips;
+		unsigned probes;
+		char chain[48];
+	} critical;
 	unsigned handshakes;     /* ClientHellos sent (connections that got as far as sending) */
 	unsigned connections;    /* TCP connections attempted */
 	uint64_t elapsed_ms;
@@ -158,6 +168,9 @@ struct cp_result *cp_result_new(const char *input);
  * verdict replaced. */
 void cp_result_set_verdict(struct cp_result *r, struct cp_verdict *v, void (*free_fn)(struct cp_verdict *v));
 void cp_result_free(struct cp_result *r);
+/* Set r->critical; chain is "PROTO STRATEGY" (truncated to fit). */
+void cp_result_set_critical_path(struct cp_result *r, unsigned round_trips, unsigned probes, const char *proto,
+				 const char *strategy);
 /* Record an error (first error wins the kind; message replaced). 0 or -1 (no memory). */
 int cp_result_fail(struct cp_result *r, enum cp_err_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -487,6 +487,150 @@ static void dhe_ffdhe_only(void **state)
 	rig_free(&g);
 }
 
+/*
+ * Run the chains as the engine does when every hello of a round is in
+ * flight at once: each chain that has a probe describes it, and only then
+ * are they answered.  With split, the engine has slots to spare all along
+ * (cp_job.split_ok), so a chunk that runs out of work takes a share of a
+ * sibling whose hello is still unanswered.
+ */
+static void drive_parallel(struct rig *g, struct server *sv, bool split)
+{
+	struct cp_job *j = &g->j;
+	bool live = true;
+
+	assert_int_equal(cp_job_build_chains(j), 0);
+	struct cp_probe_spec *sp = calloc(j->nchains, sizeof *sp);
+	bool *sent = calloc(j->nchains, sizeof *sent);
+	assert_non_null(sp);
+	assert_non_null(sent);
+	j->split_ok = split;
+	while (live) {
+		bool moved = false;
+		live = false;
+		for (size_t i = 0; i < j->nchains; i++) {
+			struct cp_chain *c = &j->chains[i];
+			sent[i] = false;
+			if (c->state == CP_CHAIN_DONE)
+				continue;
+			switch (c->ops->next(c, &sp[i])) {
+			case CP_NEXT_PROBE:
+				cp_chain_note_sent(c, &sp[i]);
+				sent[i] = moved = live = true;
+				break;
+			case CP_NEXT_WAIT:
+				live = true;
+				break;
+			case CP_NEXT_DONE:
+				c->state = CP_CHAIN_DONE;
+				moved = true;
+				break;
+			}
+		}
+		for (size_t i = 0; i < j->nchains; i++)
+			if (sent[i])
+				serve(sv, &j->chains[i], &sp[i]);
+		assert_true(moved || !live);
+	}
+	free(sp);
+	free(sent);
+}
+
+/*
+ * A legacy TLS 1.2 server accepting many suites (IANA codepoints: ECDHE,
+ * DHE and RSA key exchange; AES-GCM/CBC/CCM, ChaCha20, Camellia, 3DES,
+ * RC4), listed in its own order: enough that elimination's first chunk
+ * would be one long chain.
+ */
+static const uint16_t MANY12[] = {
+	0xC030, 0xC02F, 0xCCA8, 0xC028, 0xC027, 0xC014, 0xC013, 0x009F, 0x009E, 0xCCAA,
+	0xC09F, 0xC09E, 0x006B, 0x0067, 0x0039, 0x0033, 0x009D, 0x009C, 0xC09D, 0xC09C,
+	0x003D, 0x003C, 0x0035, 0x002F, 0xC077, 0xC076, 0x00BE, 0x00BA, 0x0088, 0x0084,
+	0x0045, 0x0041, 0xC012, 0x0016, 0x000A, 0xC011, 0x0005, 0x0004,
+};
+#define NMANY12 (sizeof MANY12 / sizeof MANY12[0])
+
+static void many_server(struct server *sv, bool server_order)
+{
+	memset(sv, 0, sizeof *sv);
+	sv->versions = CP_VER_TLS12;
+	sv->s12 = MANY12, sv->n12 = NMANY12;
+	sv->c12 = C12, sv->nc12 = 2;
+	sv->knows_ffdhe = true;
+	sv->server_order = server_order;
+}
+
+static unsigned steals_at(const struct cp_job *j, enum cp_proto p)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < j->nchains; i++)
+		if (j->chains[i].proto == p)
+			n += j->chains[i].steals;
+	return n;
+}
+
+/* Chunks that run dry take shares of the long one; the set stays exact,
+ * and a server that follows the client's order still shows none. */
+static void split_chunks_find_the_same_set(void **state)
+{
+	(void)state;
+	struct rig g;
+	struct server sv;
+	rig_init(&g);
+	many_server(&sv, false);
+	drive_parallel(&g, &sv, true);
+	assert_suites(g.j.res, CP_P_TLS12, MANY12, NMANY12);
+	assert_true(steals_at(&g.j, CP_P_TLS12) > 0);
+	assert_int_equal(g.j.res->proto[CP_P_TLS12].server_preference, CP_NO);
+	rig_free(&g);
+}
+
+/* With server preference, split chains cannot read the order from one
+ * chain's picks: the preference chain orders the set itself, exactly. */
+static void split_chunks_keep_the_server_order(void **state)
+{
+	(void)state;
+	struct rig g;
+	struct server sv;
+	rig_init(&g);
+	many_server(&sv, true);
+	drive_parallel(&g, &sv, true);
+	assert_true(steals_at(&g.j, CP_P_TLS12) > 0);
+	const struct cp_proto_result *pr = &g.j.res->proto[CP_P_TLS12];
+	assert_int_equal(pr->server_preference, CP_YES);
+	assert_int_equal(pr->nsuites, NMANY12);
+	for (size_t i = 0; i < NMANY12; i++)
+		assert_int_equal(pr->suites[i], MANY12[i]);
+	rig_free(&g);
+}
+
+/* Without spare slots no chain splits; nor does a chunk with few suites
+ * when slots are spare: a split would cost a refused hello for nothing. */
+static void no_split_without_spare_slots_or_work(void **state)
+{
+	(void)state;
+	struct rig g, h;
+	struct server sv, sh;
+	rig_init(&g);
+	many_server(&sv, false);
+	drive_parallel(&g, &sv, false);
+	assert_suites(g.j.res, CP_P_TLS12, MANY12, NMANY12);
+	assert_int_equal(steals_at(&g.j, CP_P_TLS12), 0);
+	rig_free(&g);
+
+	rig_init(&g);
+	rig_init(&h);
+	modern(&sv, false);
+	modern(&sh, false);
+	drive_parallel(&g, &sv, true);
+	drive_parallel(&h, &sh, false);
+	assert_suites(g.j.res, CP_P_TLS12, S12, 3);
+	assert_int_equal(steals_at(&g.j, CP_P_TLS12), 0);
+	assert_int_equal(sv.hellos, sh.hellos);
+	rig_free(&g);
+	rig_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,6 +643,9 @@ int main(void)
 		cmocka_unit_test(dhe_custom_group_only),
 		cmocka_unit_test(dhe_small_group_behind_ffdhe),
 		cmocka_unit_test(dhe_ffdhe_only),
+		cmocka_unit_test(split_chunks_find_the_same_set),
+		cmocka_unit_test(split_chunks_keep_the_server_order),
+		cmocka_unit_test(no_split_without_spare_slots_or_work),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

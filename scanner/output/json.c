@@ -272,6 +272,13 @@ static json_t *error_json(const struct cp_result *r)
 	return o;
 }
 
+/* The scan's longest chain of probes (result.h). */
+static json_t *critical_json(const struct cp_result *r)
+{
+	return json_pack("{s:I, s:I, s:s}", "round_trips", (json_int_t)r->critical.round_trips, "probes",
+			 (json_int_t)r->critical.probes, "chain", r->critical.chain);
+}
+
 /* --from-decryption-log: how often the firewall saw this target fail. */
 static json_t *log_json(const struct cp_result *r)
 {
@@ -342,6 +349,7 @@ json_t *cp_result_to_json(const struct cp_result *r)
 	    set(o, "handshakes", jint(r->handshakes)) ||
 	    set(o, "connections", jint(r->connections)) ||
 	    set(o, "elapsed_ms", jint(r->elapsed_ms)) ||
+	    (r->critical.probes && set(o, "critical_path", critical_json(r))) ||
 	    set(o, "dhe_bits", r->dhe_bits ? jint(r->dhe_bits) : json_null()) ||
 	    set(o, "signature_algorithms_probed", json_boolean(r->sigalgs_probed)) ||
 	    set(o, "certificate", cert_json(&r->cert)) ||
@@ -562,8 +570,10 @@ static const char *const target_keys[] = {
 	"dhe_bits", "signature_algorithms_probed", "certificate", "certificate_error",
 	"violations", "log", "proxy_hello",
 	"failed_runs",   /* --state: consecutive failed runs (output/diff.h) */
+	"critical_path",
 	NULL,
 };
+static const char *const critical_keys[] = { "round_trips", "probes", "chain", NULL };
 static const char *const error_keys[] = { "kind", "message", NULL };
 static const char *const protocol_keys[] = {
 	"version", "supported", "server_preference", "timeouts", "ciphers", NULL,
@@ -947,7 +957,28 @@ static int load_lists(struct cp_result *r, const json_t *j, char *err, size_t er
 	return 0;
 }
 
-/* line, handshakes, connections, elapsed_ms and dhe_bits. */
+/* critical_path: optional (documents before it, and targets never probed). */
+static int load_critical(struct cp_result *r, const json_t *j, char *err, size_t errlen)
+{
+	const json_t *v;
+	char *chain = NULL;
+	uint64_t rt = 0, pr = 0;
+
+	if (field(j, "", "critical_path", 0, JSON_OBJECT, &v, err, errlen))
+		return -1;
+	if (!v)
+		return 0;
+	if (cp_json_check_keys(v, "critical_path", critical_keys, err, errlen) ||
+	    uint_field(v, "critical_path", "round_trips", REQ, UINT_MAX, &rt, err, errlen) ||
+	    uint_field(v, "critical_path", "probes", REQ, UINT_MAX, &pr, err, errlen) ||
+	    str_field(v, "critical_path", "chain", REQ, &chain, err, errlen))
+		return -1;
+	cp_result_set_critical_path(r, (unsigned)rt, (unsigned)pr, chain, NULL);
+	free(chain);
+	return 0;
+}
+
+/* line, handshakes, connections, elapsed_ms, dhe_bits and critical_path. */
 static int load_counters(struct cp_result *r, const json_t *j, char *err, size_t errlen)
 {
 	uint64_t n;
@@ -970,7 +1001,7 @@ static int load_counters(struct cp_result *r, const json_t *j, char *err, size_t
 	if (uint_field(j, "", "dhe_bits", NULLABLE, 0xFFFF, &n, err, errlen))
 		return -1;
 	r->dhe_bits = (uint16_t)n;
-	return 0;
+	return load_critical(r, j, err, errlen);
 }
 
 /* violations: an array of strings. */

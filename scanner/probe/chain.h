@@ -130,12 +130,21 @@ struct cp_chain {
 	int mode;
 	int step;
 	bool leader;              /* first chunk of its version: the others wait for it */
+	unsigned steals;          /* elimination: shares taken from a sibling chunk */
+	unsigned streak;          /* elimination: answers in a row that named a suite */
+	size_t seg_start;         /* picks[] index where the current share began */
+	size_t last_pos;          /* candidate rank of the last pick */
 	uint16_t aux;
 	/* engine state */
 	struct cp_conn *conn;
 	struct cp_conn *spare;    /* opened ahead for the next probe, or NULL */
 	uint64_t timer;
 	unsigned attempt;
+	/* the critical path (result.h): round trips and probes on the
+	 * longest sequence of answers this chain's next probe waits for */
+	unsigned path_rtts;
+	unsigned path_probes;
+	bool waited;              /* its next() said WAIT since its last probe */
 	uint8_t *hello;           /* encoded hello of the probe in flight (for retries) */
 	size_t hello_len;
 	unsigned want;
@@ -156,6 +165,10 @@ struct cp_job {
 	size_t cap_chains;
 	enum cp_pstate pstate[CP_P__COUNT];
 	bool answered[CP_P__COUNT]; /* a probe at this version got an answer other than "lower" */
+	/* Set by the engine while it offers slots no chain's own next probe
+	 * needs: a chain may then take a share of a sibling's work. */
+	bool split_ok;
+	bool order_proven[CP_P__COUNT]; /* picks out of the client's order: the server imposes its own */
 	bool ever_connected;
 	bool ever_answered;
 	unsigned eofs, resets, timeouts, protocol_errors, probes_done;
@@ -193,6 +206,8 @@ void cp_spec_suites(struct cp_probe_spec *s, const uint16_t *suites, size_t n);
 size_t cp_groups_ordered(bool (*keep)(const struct cp_group *g), uint16_t *out, size_t max);
 /* Candidate suites for protocol p, common ones first; returns count. */
 size_t cp_candidates(enum cp_proto p, uint16_t *out, size_t max);
+/* suite's position in cp_candidates(p); SIZE_MAX when not a candidate. */
+size_t cp_candidate_rank(enum cp_proto p, uint16_t suite);
 
 enum cp_answer_kind {
 	CP_ANS_ACCEPTED,     /* ServerHello or HRR at the asked version with an offered suite */

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -173,6 +174,16 @@ size_t cp_candidates(enum cp_proto p, uint16_t *out, size_t max)
 			out[n++] = s->id;
 		}
 	return n;
+}
+
+size_t cp_candidate_rank(enum cp_proto p, uint16_t suite)
+{
+	uint16_t cands[CP_MAX_CANDS];
+	size_t n = cp_candidates(p, cands, CP_MAX_CANDS);
+	for (size_t i = 0; i < n; i++)
+		if (cands[i] == suite)
+			return i;
+	return SIZE_MAX;
 }
 
 /* Map an OpenSSL curve name from a certificate to a TLS group id. */

@@ -95,6 +95,10 @@ struct cp_jobx {
 	uint64_t tt_left_ms;
 	uint64_t tt_since;        /* when the clock last started */
 	uint64_t tt_timer;        /* running: the deadline; 0 paused */
+	/* the longest path of answers at each version so far: what a chain
+	 * that waited on the version's other chains starts from */
+	unsigned path_rtts[CP_P__COUNT];
+	unsigned path_probes[CP_P__COUNT];
 };
 
 static void scan_pump(struct cp_scan *s);
@@ -347,9 +351,53 @@ static void open_spares(struct cp_jobx *x)
 	}
 }
 
+/*
+ * Extend c's path by the probe it sends now: one round trip for the hello
+ * and its answer, and one more for the TCP connect unless a connection
+ * was opened ahead.  A chain that waited on its version's other chains
+ * (a later chunk on the first, preference on the accepted set) starts
+ * from the longest path answered at that version.
+ */
+static void path_extend(struct cp_jobx *x, struct cp_chain *c, bool connected_ahead)
+{
+	if (c->waited) {
+		c->waited = false;
+		if (x->path_rtts[c->proto] > c->path_rtts) {
+			c->path_rtts = x->path_rtts[c->proto];
+			c->path_probes = x->path_probes[c->proto];
+		}
+	}
+	c->path_rtts += connected_ahead ? 1 : 2;
+	c->path_probes++;
+}
+
+/* c's probe was answered: the version's longest answered path. */
+static void path_answered(struct cp_jobx *x, const struct cp_chain *c)
+{
+	if (c->path_rtts > x->path_rtts[c->proto]) {
+		x->path_rtts[c->proto] = c->path_rtts;
+		x->path_probes[c->proto] = c->path_probes;
+	}
+}
+
+/* The target's critical path: its longest chain. */
+static void path_record(struct cp_jobx *x)
+{
+	const struct cp_chain *best = NULL;
+	for (size_t i = 0; i < x->j.nchains; i++) {
+		const struct cp_chain *c = &x->j.chains[i];
+		if (c->path_probes && (!best || c->path_rtts > best->path_rtts))
+			best = c;
+	}
+	if (best)
+		cp_result_set_critical_path(x->j.res, best->path_rtts, best->path_probes,
+					    cp_proto_name(best->proto), best->ops->name);
+}
+
 static int send_probe(struct cp_jobx *x, struct cp_chain *c)
 {
 	struct cp_scan *s = x->j.scan;
+	path_extend(x, c, c->spare != NULL);
 	struct cp_conn_req req = {
 		.addr = (const struct sockaddr *)&x->j.addr,
 		.addrlen = x->j.addrlen,
@@ -682,6 +730,7 @@ static void on_probe(void *data, const struct cp_conn_report *rep)
 	}
 	c->state = CP_CHAIN_IDLE;
 	c->attempt = 0; /* this probe is over: the chain's next one is new */
+	path_answered(x, c);
 	if (judge(x, rep)) {
 		job_abort(x);
 	} else {
@@ -751,43 +800,37 @@ static bool certfetch(struct cp_jobx *x)
 	return true;
 }
 
-/* Start what this job can start now; finish it when nothing is left. */
-static void job_pump(struct cp_jobx *x)
+/*
+ * Start every chain that has a probe to send and a slot to send it on.
+ * Returns true when the caps stopped it (the job then waits for a slot).
+ */
+static bool start_chains(struct cp_jobx *x)
 {
 	struct cp_scan *s = x->j.scan;
-	bool blocked = false, progress = true;
+	bool progress = true;
 
-	if (x->finished || x->resolving)
-		return;
 	while (progress && !x->aborting) {
 		progress = false;
 		for (size_t i = 0; i < x->j.nchains; i++) {
 			struct cp_chain *c = &x->j.chains[i];
 			if (c->state != CP_CHAIN_IDLE)
 				continue;
-			if (!may_start(s, x)) {
-				blocked = true;
-				break;
-			}
+			if (!may_start(s, x))
+				return true;
 			if (c->attempt == 0 || !c->hello) {
 				struct cp_probe_spec sp;
 				enum cp_next nx = c->ops->next(c, &sp);
 				if (nx == CP_NEXT_WAIT) {
+					c->waited = true;
 					/* an idle spare must not wait with it: a server
 					 * serving one connection at a time would sit on it */
 					drop_spare(x, c);
 					continue;
 				}
-				if (nx == CP_NEXT_DONE) {
+				if (nx == CP_NEXT_DONE || prepare(x, c, &sp)) {
 					c->state = CP_CHAIN_DONE;
 					drop_spare(x, c);
 					progress = true; /* may unblock waiting chains */
-					continue;
-				}
-				if (prepare(x, c, &sp)) {
-					c->state = CP_CHAIN_DONE;
-					drop_spare(x, c);
-					progress = true;
 					continue;
 				}
 			}
@@ -796,29 +839,57 @@ static void job_pump(struct cp_jobx *x)
 					       "gave up after %u connections to this target (a probing loop?)",
 					       x->j.res->connections);
 				job_abort(x);
-				break;
+				return false;
 			}
 			if (send_probe(x, c)) {
-				if (x->j.ever_connected) {
-					/* out of descriptors: try again when something ends */
-					blocked = true;
-					break;
-				}
+				/* out of descriptors: try again when something ends */
+				if (x->j.ever_connected)
+					return true;
 				cp_result_fail(x->j.res, CP_ERR_INTERNAL, "cannot open a socket: %s", strerror(errno));
 				job_abort(x);
-				break;
+				return false;
 			}
 			progress = true;
 		}
-		if (blocked)
-			break;
 	}
-	if (blocked) {
+	return false;
+}
+
+/*
+ * Fill the target's slots: first every chain's own next probe, then a
+ * connection opened ahead for each running chain, and only then, with
+ * slots still free, let chains split work they would otherwise leave to
+ * one long chain (cp_job.split_ok): a split costs one more refused hello,
+ * worth it only for a slot that would idle.  Returns true when blocked.
+ */
+static bool fill_slots(struct cp_jobx *x)
+{
+	if (start_chains(x))
+		return true;
+	if (x->aborting)
+		return false;
+	open_spares(x);
+	if (!may_start(x->j.scan, x))
+		return false;
+	x->j.split_ok = true;
+	bool blocked = start_chains(x);
+	x->j.split_ok = false;
+	if (!blocked && !x->aborting)
+		open_spares(x);
+	return blocked;
+}
+
+/* Start what this job can start now; finish it when nothing is left. */
+static void job_pump(struct cp_jobx *x)
+{
+	struct cp_scan *s = x->j.scan;
+
+	if (x->finished || x->resolving)
+		return;
+	if (fill_slots(x)) {
 		wait_push(s, x);
 		return;
 	}
-	if (!x->aborting)
-		open_spares(x);
 	/* Done when no chain runs or waits on a timer, and none can go on. */
 	for (size_t i = 0; i < x->j.nchains; i++) {
 		enum cp_chain_state st = x->j.chains[i].state;
@@ -943,6 +1014,7 @@ static void finalize(struct cp_jobx *x)
 				       j->probes_done);
 	}
 	r->elapsed_ms = cp_loop_now(j->scan->loop) - x->started_ms;
+	path_record(x);
 }
 
 static void emit(struct cp_jobx *x)
@@ -973,6 +1045,10 @@ static void job_finish(struct cp_jobx *x)
 		host_put(s, x->host);
 		x->host = NULL;
 		memset(x->j.pstate, 0, sizeof x->j.pstate);
+		memset(x->j.answered, 0, sizeof x->j.answered);
+		memset(x->j.order_proven, 0, sizeof x->j.order_proven);
+		memset(x->path_rtts, 0, sizeof x->path_rtts);
+		memset(x->path_probes, 0, sizeof x->path_probes);
 		x->j.ever_connected = x->j.ever_answered = false;
 		x->j.eofs = x->j.resets = x->j.timeouts = x->j.protocol_errors = x->j.probes_done = 0;
 		x->aborting = false;

@@ -5,7 +5,9 @@
  *
  * Evidence first, for free: an elimination chain offers candidates in a
  * fixed order; a server that follows the client's order picks them in that
- * order, so picks out of order prove the server imposes its own.  Without
+ * order, so picks out of order prove the server imposes its own (noted as
+ * the picks come, probe/suites.c, since a chain that takes a share from a
+ * sibling starts a new run of picks).  Without
  * such evidence, offer the accepted set reversed: a server that follows
  * the client picks the first offered.  That alone is ambiguous when the
  * server's favourite happens to be that suite, so one more hello in the
@@ -22,15 +24,6 @@
 #include "probe/chain.h"
 
 enum { P_EVIDENCE, P_REVERSED, P_FORWARD, P_ORDER, P_DONE };
-
-/* Position of suite in the candidate order of protocol p. */
-static size_t position(const uint16_t *cands, size_t n, uint16_t s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (cands[i] == s)
-			return i;
-	return n;
-}
 
 /* The accepted set in candidate order (the order elimination offers). */
 static size_t accepted_in_order(struct cp_chain *c, uint16_t *out)
@@ -54,9 +47,6 @@ static void set_yes(struct cp_chain *c)
 static int evidence(struct cp_chain *c)
 {
 	struct cp_job *j = c->job;
-	uint16_t cands[CP_MAX_CANDS];
-	size_t nc = cp_candidates(c->proto, cands, CP_MAX_CANDS);
-	bool proven = false;
 	const struct cp_chain *only = NULL;
 	size_t with_picks = 0;
 
@@ -66,14 +56,13 @@ static int evidence(struct cp_chain *c)
 			continue;
 		with_picks++;
 		only = o;
-		for (size_t k = 1; k < o->npicks; k++)
-			if (position(cands, nc, o->picks[k]) < position(cands, nc, o->picks[k - 1]))
-				proven = true;
 	}
-	if (!proven)
+	if (!j->order_proven[c->proto])
 		return P_REVERSED;
 	set_yes(c);
-	if (with_picks == 1 && only->npicks == j->res->proto[c->proto].nsuites) {
+	/* one chain's picks are the server's order only when every one of
+	 * them came from hellos offering the whole rest of the set */
+	if (with_picks == 1 && !only->steals && only->npicks == j->res->proto[c->proto].nsuites) {
 		cp_result_set_order(j->res, c->proto, only->picks, only->npicks);
 		return P_DONE;
 	}
@@ -92,7 +81,9 @@ static bool chain_saw_first_over_last(const struct cp_chain *c, uint16_t first, 
 	const struct cp_job *j = c->job;
 	for (size_t i = 0; i < j->nchains; i++) {
 		const struct cp_chain *o = &j->chains[i];
-		if (o->proto != c->proto || !(o->ops->flags & CP_CHAIN_SERVER_PICKS) || o->npicks == 0)
+		/* a chain that took a share: its first pick came from another hello */
+		if (o->proto != c->proto || !(o->ops->flags & CP_CHAIN_SERVER_PICKS) || o->npicks == 0 ||
+		    o->steals)
 			continue;
 		if (o->picks[0] == first &&
 		    (cp_u16_in(o->cands, o->ncands, last) || cp_u16_in(o->picks, o->npicks, last)))

@@ -11,6 +11,17 @@
  *   strategy is checked against.
  * Both stop early when the server shows the version itself is refused
  * (protocol_version alert, or a ServerHello for a lower version).
+ *
+ * Elimination is sequential within a chunk, and the candidates are ranked
+ * so that what servers accept sits in the first chunk: on a server that
+ * accepts many suites, that chunk would be one long chain while the other
+ * chunks finish after one refusal.  So a chunk that runs out of work takes
+ * every other remaining candidate of the version's largest chunk (work
+ * stealing), once the version has shown it accepts several suites; both
+ * halves then run side by side.  Answers hold for every chunk of the
+ * version: an accepted suite leaves them all, and a refused hello proves
+ * that none of the suites it offered is accepted, so they leave every
+ * chunk too.
  */
 #include "config.h"
 
@@ -79,6 +90,25 @@ static unsigned want_for(struct cp_chain *c)
 	return CP_WANT_SKE | CP_WANT_DONE | (c->job->need_cert ? CP_WANT_CERTIFICATE : 0);
 }
 
+/*
+ * Preference evidence (probe/pref.c): a server that follows the client's
+ * order picks, hello after hello, suites ever later in the candidate
+ * order, within what one chain offered since it last took a share from a
+ * sibling; a pick earlier than the one before proves the server imposes
+ * its own order.
+ */
+static void note_order(struct cp_chain *c, uint16_t suite)
+{
+	struct cp_job *j = c->job;
+	size_t pos = cp_candidate_rank(c->proto, suite);
+
+	if (c->ops->flags & CP_CHAIN_SERVER_PICKS) {
+		if (c->npicks > c->seg_start && pos < c->last_pos)
+			j->order_proven[c->proto] = true;
+		c->last_pos = pos;
+	}
+}
+
 static void record(struct cp_chain *c, enum cp_answer_kind k, uint16_t suite)
 {
 	struct cp_job *j = c->job;
@@ -89,6 +119,7 @@ static void record(struct cp_chain *c, enum cp_answer_kind k, uint16_t suite)
 	switch (k) {
 	case CP_ANS_ACCEPTED:
 		cp_result_add_suite(j->res, c->proto, suite);
+		note_order(c, suite);
 		if (c->npicks < CP_MAX_CANDS)
 			c->picks[c->npicks++] = suite;
 		break;
@@ -115,10 +146,75 @@ static bool must_wait(const struct cp_chain *c)
 	return !c->leader && !c->job->answered[c->proto] && c->job->pstate[c->proto] != CP_PS_DEAD;
 }
 
+/*
+ * Stealing, only when the engine offers a slot nothing else needs
+ * (cp_job.split_ok): a chunk is worth splitting while its last answers
+ * named a suite each, this many in a row (a chunk with a few accepted
+ * suites gains nothing from a split and would pay one more refused hello
+ * for it), and while it keeps this many candidates (two per half).
+ */
+#define STEAL_MIN_STREAK 4
+#define STEAL_MIN_CANDS 4
+
+static bool is_elim_sibling(const struct cp_chain *c, const struct cp_chain *v)
+{
+	return v != c && v->ops == &cp_chain_suites_eliminate && v->proto == c->proto;
+}
+
+static bool elim_has_work(const struct cp_chain *v)
+{
+	return v->state != CP_CHAIN_DONE && !v->step && v->ncands > 0;
+}
+
+/* Move every other candidate of the version's largest chunk into c. */
+static bool steal(struct cp_chain *c)
+{
+	struct cp_job *j = c->job;
+	struct cp_chain *v = NULL;
+
+	if (!j->split_ok)
+		return false;
+	for (size_t i = 0; i < j->nchains; i++) {
+		struct cp_chain *w = &j->chains[i];
+		if (is_elim_sibling(c, w) && elim_has_work(w) && w->ncands >= STEAL_MIN_CANDS &&
+		    w->streak >= STEAL_MIN_STREAK && (!v || w->ncands > v->ncands))
+			v = w;
+	}
+	if (!v)
+		return false;
+	/* interleaved, not halved: the ranking put the likely suites first,
+	 * and both halves should get their share of them */
+	size_t keep = 0;
+	c->ncands = 0;
+	for (size_t i = 0; i < v->ncands; i++) {
+		if (i & 1)
+			c->cands[c->ncands++] = v->cands[i];
+		else
+			v->cands[keep++] = v->cands[i];
+	}
+	v->ncands = keep;
+	c->step = 0;
+	c->steals++;
+	c->seg_start = c->npicks; /* a new segment for the order evidence */
+	return true;
+}
+
+/* Whether a sibling chunk still works, so that c may get a share later. */
+static bool siblings_working(const struct cp_chain *c)
+{
+	const struct cp_job *j = c->job;
+	for (size_t i = 0; i < j->nchains; i++)
+		if (is_elim_sibling(c, &j->chains[i]) && elim_has_work(&j->chains[i]))
+			return true;
+	return false;
+}
+
 static enum cp_next elim_next(struct cp_chain *c, struct cp_probe_spec *s)
 {
-	if (c->job->pstate[c->proto] == CP_PS_DEAD || c->ncands == 0 || c->step)
+	if (c->job->pstate[c->proto] == CP_PS_DEAD)
 		return CP_NEXT_DONE;
+	if ((c->ncands == 0 || c->step) && !steal(c))
+		return siblings_working(c) ? CP_NEXT_WAIT : CP_NEXT_DONE;
 	if (must_wait(c))
 		return CP_NEXT_WAIT;
 	cp_spec_base(c->job, c->proto, s);
@@ -127,15 +223,37 @@ static enum cp_next elim_next(struct cp_chain *c, struct cp_probe_spec *s)
 	return CP_NEXT_PROBE;
 }
 
+/* What one answer proves holds for every chunk of the version. */
+static void settle_siblings(struct cp_chain *c, enum cp_answer_kind k, uint16_t suite)
+{
+	struct cp_job *j = c->job;
+	for (size_t i = 0; i < j->nchains; i++) {
+		struct cp_chain *v = &j->chains[i];
+		if (!is_elim_sibling(c, v))
+			continue;
+		if (k == CP_ANS_ACCEPTED)
+			cp_u16_remove(v->cands, &v->ncands, suite);
+		else
+			for (size_t o = 0; o < c->noffered; o++)
+				cp_u16_remove(v->cands, &v->ncands, c->offered[o]);
+	}
+}
+
 static void elim_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 {
 	uint16_t suite;
 	enum cp_answer_kind k = cp_classify(c, rep, &suite);
 	record(c, k, suite);
-	if (k == CP_ANS_ACCEPTED)
+	if (k == CP_ANS_ACCEPTED) {
 		cp_u16_remove(c->cands, &c->ncands, suite);
-	else
+		c->streak++;
+		settle_siblings(c, k, suite);
+	} else {
+		c->streak = 0;
 		c->step = 1; /* refused, timed out or misbehaved: this chunk is finished */
+		if (k == CP_ANS_REJECTED)
+			settle_siblings(c, k, 0);
+	}
 }
 
 const struct cp_chain_ops cp_chain_suites_eliminate = {
