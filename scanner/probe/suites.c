@@ -151,7 +151,8 @@ static bool must_wait(const struct cp_chain *c)
  * (cp_job.split_ok): a chunk is worth splitting while its last answers
  * named a suite each, this many in a row (a chunk with a few accepted
  * suites gains nothing from a split and would pay one more refused hello
- * for it), and while it keeps this many candidates (two per half).
+ * for it), and while it keeps this many candidates (two per half).  Never
+ * at a version whose server has shown it imposes its own order.
  */
 #define STEAL_MIN_STREAK 4
 #define STEAL_MIN_CANDS 4
@@ -172,7 +173,9 @@ static bool steal(struct cp_chain *c)
 	struct cp_job *j = c->job;
 	struct cp_chain *v = NULL;
 
-	if (!j->split_ok)
+	/* a server imposing its order gives it for free through one chain's
+	 * picks (probe/pref.c); split chains would cost n - 1 hellos to sort */
+	if (!j->split_ok || j->order_proven[c->proto])
 		return false;
 	for (size_t i = 0; i < j->nchains; i++) {
 		struct cp_chain *w = &j->chains[i];
