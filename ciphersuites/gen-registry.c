@@ -9,8 +9,10 @@
  * It is a build tool, but it is also the data files' reviewer: it fails,
  * naming "file:line: message", when an assigned IANA suite or group has no
  * attribute row or a row has no IANA entry, when a name differs from IANA's,
- * when a token is unknown, when a code point repeats, and when a PAN-OS row
- * names an unknown suite or flag.  Enum tokens are written out as
+ * when a token is unknown, when a code point repeats, when a PAN-OS row
+ * names an unknown suite or flag, and when a probing order
+ * (probe-groups.tsv, probe-sigalgs.tsv) names a code point IANA has not
+ * assigned.  Enum tokens are written out as
  * CP_KX_<TOKEN> etc., so the compiler rejects them a second time.
  *
  * Input formats:
