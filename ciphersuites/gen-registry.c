@@ -9,8 +9,10 @@
  * It is a build tool, but it is also the data files' reviewer: it fails,
  * naming "file:line: message", when an assigned IANA suite or group has no
  * attribute row or a row has no IANA entry, when a name differs from IANA's,
- * when a token is unknown, when a code point repeats, and when a PAN-OS row
- * names an unknown suite or flag.  Enum tokens are written out as
+ * when a token is unknown, when a code point repeats, when a PAN-OS row
+ * names an unknown suite or flag, and when a probing order
+ * (probe-groups.tsv, probe-sigalgs.tsv) names a code point IANA has not
+ * assigned.  Enum tokens are written out as
  * CP_KX_<TOKEN> etc., so the compiler rejects them a second time.
  *
  * Input formats:
@@ -715,12 +717,27 @@ struct model {
 	size_t nsigs;
 	struct sslv2 *v2;
 	size_t nv2;
+	uint16_t *group_order;     /* probe-groups.tsv, in file order */
+	size_t ngroup_order;
+	uint16_t *sig_order;       /* probe-sigalgs.tsv, in file order */
+	size_t nsig_order;
 	char flag_names[CP_PANOS_NFLAGS][64];
 	char flag_enums[CP_PANOS_NFLAGS][32];
 	bool flag_default[CP_PANOS_NFLAGS];
 	size_t flag_line[CP_PANOS_NFLAGS];
 	const char *flags_path;
 };
+
+/* A probing order: "const uint16_t NAME[]" and "const size_t NAME_count",
+ * in file order; hex for signature schemes, decimal for groups.  An empty
+ * file still gives a valid (one-zero) array with count 0. */
+static void put_order(FILE *o, const char *name, const uint16_t *v, size_t n, bool hex)
+{
+	fprintf(o, "\nconst uint16_t %s[] = {", name);
+	for (size_t i = 0; i < n; i++)
+		fprintf(o, hex ? "%s0x%04X," : "%s%u,", i % 8 ? " " : "\n\t", v[i]);
+	fprintf(o, "%s\n};\nconst size_t %s_count = %zu;\n", n ? "" : " 0", name, n);
+}
 
 static bool write_output(const char *path, const struct model *m)
 {
@@ -822,6 +839,8 @@ static bool write_output(const char *path, const struct model *m)
 		fputs(" },\n", o);
 	}
 	fprintf(o, "};\nconst size_t cp_reg_nsigschemes = %zu;\n", m->nsigs);
+	put_order(o, "cp_reg_group_probe_order", m->group_order, m->ngroup_order, false);
+	put_order(o, "cp_reg_sigalg_probe_order", m->sig_order, m->nsig_order, true);
 
 	if (ferror(o)) {
 		fprintf(stderr, "%s: write error\n", path);
@@ -1173,6 +1192,134 @@ static void build_probe_sigs(struct model *m, const struct table *t)
 	}
 }
 
+/* Adds id to a probing order; false (and an error) when it is there already. */
+static bool order_add(uint16_t *v, size_t *n, uint16_t id, const struct table *t,
+		      const struct rec *r)
+{
+	for (size_t k = 0; k < *n; k++)
+		if (v[k] == id) {
+			err_at(t->path, r->line, "%s appears twice", r->f[0]);
+			return false;
+		}
+	v[(*n)++] = id;
+	return true;
+}
+
+/* probe-groups.tsv: the groups probes list first, each an assigned IANA
+ * group under its IANA name, once. */
+static void build_group_order(struct model *m, const struct table *t,
+			      struct iana_entry *iana, size_t niana)
+{
+	m->group_order = calloc(t->n ? t->n : 1, sizeof *m->group_order);
+	if (m->group_order == NULL) {
+		err_at(t->path, 0, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rec *r = &t->r[i];
+		unsigned long id;
+		const struct iana_entry *e;
+
+		/* id name */
+		if (!parse_uint(r->f[0], 10, 0xFFFF, &id)) {
+			err_at(t->path, r->line, "bad id '%s' (want decimal)", r->f[0]);
+			continue;
+		}
+		e = iana_find(iana, niana, (uint16_t)id);
+		if (e == NULL) {
+			err_at(t->path, r->line, "%s %s is not an assigned IANA group", r->f[0], r->f[1]);
+			continue;
+		}
+		if (strcmp(e->name, r->f[1]) != 0) {
+			err_at(t->path, r->line, "%s is named '%s', IANA says '%s'",
+			       r->f[0], r->f[1], e->name);
+			continue;
+		}
+		order_add(m->group_order, &m->ngroup_order, (uint16_t)id, t, r);
+	}
+}
+
+/*
+ * The RFC 8446 4.2.3 name of a TLS 1.2 code point IANA lists as "Reserved
+ * for backward compatibility" (a single value or a range holding id):
+ * SIG_HASH_RESERVED from the RFC 5246 7.4.1.4.1 bytes (hash high, signature
+ * low), e.g. 0x0402 dsa_sha256_RESERVED.  False when id is not such a code
+ * point or its bytes name no RFC 5246 hash and signature.
+ */
+static bool reserved_sig_name(const struct table *csv, uint16_t id, char *buf, size_t size)
+{
+	static const char *const hash[] = { NULL, "md5", "sha1", "sha224", "sha256", "sha384", "sha512" };
+	static const char *const sig[] = { NULL, "rsa", "dsa", "ecdsa" };
+	unsigned h = id >> 8, g = id & 0xFF;
+	bool reserved = false;
+
+	for (size_t i = 1; i < csv->n && !reserved; i++) {    /* row 0 is the header */
+		const struct rec *r = &csv->r[i];
+		char lo_s[8] = "", hi_s[8] = "";
+		unsigned long lo, hi;
+		const char *dash;
+
+		if (r->nf < 2 || !starts_with(r->f[1], "Reserved for backward compatibility"))
+			continue;
+		dash = strchr(r->f[0], '-');
+		if (strlen(r->f[0]) != (dash ? 13u : 6u) || (dash && dash - r->f[0] != 6))
+			continue;
+		memcpy(lo_s, r->f[0], 6);
+		memcpy(hi_s, dash ? dash + 1 : r->f[0], 6);
+		if (parse_uint(lo_s, 16, 0xFFFF, &lo) && parse_uint(hi_s, 16, 0xFFFF, &hi) &&
+		    lo <= id && id <= hi)
+			reserved = true;
+	}
+	if (!reserved || h == 0 || h >= sizeof hash / sizeof hash[0] || g == 0 ||
+	    g >= sizeof sig / sizeof sig[0])
+		return false;
+	snprintf(buf, size, "%s_%s_RESERVED", sig[g], hash[h]);
+	return true;
+}
+
+/* probe-sigalgs.tsv: the schemes probes list first, each an assigned IANA
+ * scheme under its IANA name, or a TLS 1.2 code point reserved for
+ * backward compatibility under its RFC 8446 name; once. */
+static void build_sig_order(struct model *m, const struct table *t,
+			    struct iana_entry *iana, size_t niana, const struct table *csv)
+{
+	m->sig_order = calloc(t->n ? t->n : 1, sizeof *m->sig_order);
+	if (m->sig_order == NULL) {
+		err_at(t->path, 0, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rec *r = &t->r[i];
+		unsigned long id;
+		const struct iana_entry *e;
+		char rname[64];
+		const char *want;
+
+		/* id name */
+		if (strlen(r->f[0]) != 6 || !parse_uint(r->f[0], 16, 0xFFFF, &id)) {
+			err_at(t->path, r->line, "bad id '%s' (want 0xHHHH)", r->f[0]);
+			continue;
+		}
+		e = iana_find(iana, niana, (uint16_t)id);
+		if (e != NULL) {
+			want = e->name;
+		} else if (reserved_sig_name(csv, (uint16_t)id, rname, sizeof rname)) {
+			want = rname;
+		} else {
+			err_at(t->path, r->line, "%s %s is neither an assigned IANA signature scheme "
+			       "nor a TLS 1.2 code point reserved for backward compatibility",
+			       r->f[0], r->f[1]);
+			continue;
+		}
+		if (strcmp(want, r->f[1]) != 0) {
+			err_at(t->path, r->line, "%s is named '%s', %s says '%s'", r->f[0], r->f[1],
+			       e ? "IANA" : "RFC 8446", want);
+			continue;
+		}
+		order_add(m->sig_order, &m->nsig_order, (uint16_t)id, t, r);
+	}
+}
+
 static void build_sslv2(struct model *m, const struct table *t)
 {
 	m->v2 = calloc(t->n ? t->n : 1, sizeof *m->v2);
@@ -1215,6 +1362,7 @@ static const char *const v2_cols[] = { "id", "name", "openssl", "bits", "strengt
 static const char *const flag_cols[] = { "bit", "enum", "element", "default" };
 static const char *const psuite_cols[] = { "id", "name", "flags", "comment" };
 static const char *const sig_cols[] = { "id", "name", "key", "curve", "versions" };
+static const char *const order_cols[] = { "id", "name" };
 
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1224,6 +1372,7 @@ int main(int argc, char **argv)
 	struct table csv_suites = { 0 }, csv_groups = { 0 }, csv_sigs = { 0 };
 	struct table t_suites = { 0 }, t_groups = { 0 }, t_v2 = { 0 };
 	struct table t_flags = { 0 }, t_psuites = { 0 }, t_sigs = { 0 };
+	struct table t_gorder = { 0 }, t_sorder = { 0 };
 	struct iana_entry *i_suites = NULL, *i_groups = NULL, *i_sigs = NULL;
 	size_t ni_suites = 0, ni_groups = 0, ni_sigs = 0;
 	struct model m = { 0 };
@@ -1243,6 +1392,8 @@ int main(int argc, char **argv)
 		{ "panos-flags.tsv", &t_flags, flag_cols, NCOLS(flag_cols) },
 		{ "panos-suites.tsv", &t_psuites, psuite_cols, NCOLS(psuite_cols) },
 		{ "sigschemes.tsv", &t_sigs, sig_cols, NCOLS(sig_cols) },
+		{ "probe-groups.tsv", &t_gorder, order_cols, NCOLS(order_cols) },
+		{ "probe-sigalgs.tsv", &t_sorder, order_cols, NCOLS(order_cols) },
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -1286,6 +1437,8 @@ int main(int argc, char **argv)
 	build_sigs(&m, i_sigs, ni_sigs);
 	if (nerrors == 0)
 		build_probe_sigs(&m, &t_sigs);
+	build_group_order(&m, &t_gorder, i_groups, ni_groups);
+	build_sig_order(&m, &t_sorder, i_sigs, ni_sigs, &csv_sigs);
 	build_sslv2(&m, &t_v2);
 	if (nerrors != 0) {
 		fprintf(stderr, "gen-registry: %u error(s); %s not written\n", nerrors, out);
@@ -1302,6 +1455,8 @@ out:
 	free(m.groups);
 	free(m.sigs);
 	free(m.v2);
+	free(m.group_order);
+	free(m.sig_order);
 	iana_free(i_suites, ni_suites);
 	iana_free(i_groups, ni_groups);
 	iana_free(i_sigs, ni_sigs);

@@ -330,3 +330,17 @@ const struct cp_sigscheme *cp_sigscheme_at(size_t i)
 }
 
 CP_REG_BY_ID(cp_sigscheme_by_id, struct cp_sigscheme, cp_reg_sigschemes, cp_reg_nsigschemes, uint16_t)
+
+/* ---- probing orders ---- */
+
+const uint16_t *cp_group_probe_order(size_t *n)
+{
+	*n = cp_reg_group_probe_order_count;
+	return cp_reg_group_probe_order;
+}
+
+const uint16_t *cp_sigalg_probe_order(size_t *n)
+{
+	*n = cp_reg_sigalg_probe_order_count;
+	return cp_reg_sigalg_probe_order;
+}

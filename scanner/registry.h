@@ -199,6 +199,18 @@ const struct cp_sigscheme *cp_sigscheme_at(size_t i);
 const struct cp_sigscheme *cp_sigscheme_by_id(uint16_t id);
 
 /*
+ * The probing orders: the code points a probe lists first, most common
+ * first, so that the server answers the first hello (the data and the
+ * reasons: ciphersuites/probe-groups.tsv and probe-sigalgs.tsv).  Each
+ * returns the array and sets *n to its length; no duplicates.  Every
+ * group is in the registry; a signature code point may be a TLS 1.2 one
+ * that is not (dsa_sha256_RESERVED, 0x0402), so cp_sigscheme_by_id can
+ * return NULL for it.
+ */
+const uint16_t *cp_group_probe_order(size_t *n);
+const uint16_t *cp_sigalg_probe_order(size_t *n);
+
+/*
  * Display names.  kx/au/enc/mode/mac return the enum suffix ("ECDHE",
  * "DH_anon", "CHACHA20_POLY1305"), which is also the token the data files
  * use; strength and group kind return lowercase words ("legacy", "hybrid")

@@ -35,6 +35,15 @@ extern const size_t cp_reg_ngroups;
 extern const struct cp_sigscheme cp_reg_sigschemes[];
 extern const size_t cp_reg_nsigschemes;
 
+/* The probing orders, in file order (ciphersuites/probe-groups.tsv and
+ * probe-sigalgs.tsv), not sorted; the generator checks each entry and
+ * refuses duplicates.  The sigalg order may hold TLS 1.2 code points that
+ * are not in cp_reg_sigschemes (the DSA ones, reserved in TLS 1.3). */
+extern const uint16_t cp_reg_group_probe_order[];
+extern const size_t cp_reg_group_probe_order_count;
+extern const uint16_t cp_reg_sigalg_probe_order[];
+extern const size_t cp_reg_sigalg_probe_order_count;
+
 /* Indexed by bit number, CP_PANOS_NFLAGS entries. */
 struct cp_reg_panos_flag {
 	const char *name;          /* PAN-OS element name */

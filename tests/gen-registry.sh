@@ -14,7 +14,7 @@ fresh() {
 	cp "$top_srcdir"/ciphersuites/iana/*.csv "$tmp/d/iana/"
 }
 
-echo "1..14"
+echo "1..21"
 
 fresh
 "$gen" -d "$tmp/d" -o "$tmp/out.c" >"$tmp/err" 2>&1
@@ -87,3 +87,42 @@ fresh
 l=$(line_of "$tmp/d/sigschemes.tsv" '^0x0403	')
 sed -i 's/^\(0x0403\t[^\t]*\t\)EC\tsecp256r1\t/\1RSA\tsecp256r1\t/' "$tmp/d/sigschemes.tsv"
 expect_fail "a curve on a non-EC probed scheme is refused" "sigschemes.tsv:$l" "only makes sense for key EC"
+
+# The probing orders (probe-groups.tsv, probe-sigalgs.tsv): every entry an
+# IANA code point under its IANA name, once; file:line on a bad row.
+fresh
+printf '261\tffdhe10240\n' >>"$tmp/d/probe-groups.tsv"
+l=$(wc -l <"$tmp/d/probe-groups.tsv")
+expect_fail "a probed group IANA has not assigned is refused" "probe-groups.tsv:$l" "261 ffdhe10240 is not an assigned IANA group"
+
+fresh
+l=$(line_of "$tmp/d/probe-groups.tsv" '^23	')
+sed -i 's/^23\tsecp256r1$/23\tP-256/' "$tmp/d/probe-groups.tsv"
+expect_fail "a probed group named unlike IANA is refused" "probe-groups.tsv:$l" "IANA says 'secp256r1'"
+
+fresh
+printf '29\tx25519\n' >>"$tmp/d/probe-groups.tsv"
+l=$(wc -l <"$tmp/d/probe-groups.tsv")
+expect_fail "a group listed twice in the probing order is refused" "probe-groups.tsv:$l" "29 appears twice"
+
+fresh
+printf '0x0810\tnot_a_scheme\n' >>"$tmp/d/probe-sigalgs.tsv"
+l=$(wc -l <"$tmp/d/probe-sigalgs.tsv")
+expect_fail "an unassigned probed signature code point is refused" "probe-sigalgs.tsv:$l" "0x0810 not_a_scheme is neither"
+
+fresh
+l=$(line_of "$tmp/d/probe-sigalgs.tsv" '^0x0804	')
+sed -i 's/^0x0804\trsa_pss_rsae_sha256$/0x0804\trsa_pss_sha256/' "$tmp/d/probe-sigalgs.tsv"
+expect_fail "a probed scheme in the order named unlike IANA is refused" "probe-sigalgs.tsv:$l" "IANA says 'rsa_pss_rsae_sha256'"
+
+# 0x0402 is reserved for backward compatibility: RFC 8446 4.2.3 calls it
+# dsa_sha256_RESERVED (RFC 5246: hash 4 sha256, signature 2 dsa).
+fresh
+l=$(line_of "$tmp/d/probe-sigalgs.tsv" '^0x0402	')
+sed -i 's/^0x0402\tdsa_sha256_RESERVED$/0x0402\tdsa_sha384_RESERVED/' "$tmp/d/probe-sigalgs.tsv"
+expect_fail "a reserved TLS 1.2 code point under another name is refused" "probe-sigalgs.tsv:$l" "RFC 8446 says 'dsa_sha256_RESERVED'"
+
+fresh
+printf '0x0403\tecdsa_secp256r1_sha256\n' >>"$tmp/d/probe-sigalgs.tsv"
+l=$(wc -l <"$tmp/d/probe-sigalgs.tsv")
+expect_fail "a scheme listed twice in the probing order is refused" "probe-sigalgs.tsv:$l" "0x0403 appears twice"

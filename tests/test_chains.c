@@ -428,6 +428,57 @@ static void one_group_order_for_hellos_and_chains(void **state)
 	rig_free(&g);
 }
 
+/*
+ * The base hello's supported_groups and signature_algorithms, in full,
+ * written by hand: the probing orders of ciphersuites/probe-groups.tsv and
+ * probe-sigalgs.tsv first, then the rest of the registry in code-point
+ * order (groups.tsv kinds EC, XDH and FFDHE for suite probes; every
+ * assigned scheme of iana/tls-signature-schemes.csv).  These are the lists
+ * the probes sent before the orders became data (issue 15): a change here
+ * changes every hello cipherprobe sends.
+ */
+static void base_hello_lists_are_the_documented_order(void **state)
+{
+	(void)state;
+	static const uint16_t groups12[] = {
+		29, 23, 24, 25, 30, 256, 257, 258, 259, 260,
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+		26, 27, 28, 31, 32, 33, 41,
+	};
+	/* TLS 1.3 adds the ML-KEM hybrids at the end (X25519MLKEM768,
+	 * SecP256r1MLKEM768, SecP384r1MLKEM1024) */
+	static const uint16_t pq[] = { 0x11EC, 0x11EB, 0x11ED };
+	static const uint16_t sigalgs[] = {
+		0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601,
+		0x0603, 0x0807, 0x0808, 0x0809, 0x080A, 0x080B, 0x0201, 0x0203,
+		0x0402, 0x0502, 0x0602, 0x0202,
+		0x0420, 0x0520, 0x0620, 0x0704, 0x0705, 0x0706, 0x0707, 0x0708,
+		0x0709, 0x070A, 0x070B, 0x070C, 0x070D, 0x070E, 0x070F,
+		0x081A, 0x081B, 0x081C, 0x0904, 0x0905, 0x0906,
+	};
+	const size_t ng = sizeof groups12 / sizeof groups12[0];
+	const size_t ns = sizeof sigalgs / sizeof sigalgs[0];
+	struct rig g;
+	rig_init(&g);
+	struct cp_probe_spec sp;
+	cp_spec_base(&g.j, CP_P_TLS12, &sp);
+	assert_int_equal(sp.hp.ngroups, ng);
+	assert_memory_equal(sp.hp.groups, groups12, sizeof groups12);
+	assert_int_equal(sp.hp.nsigalgs, ns);
+	assert_memory_equal(sp.hp.sigalgs, sigalgs, sizeof sigalgs);
+	cp_spec_base(&g.j, CP_P_TLS13, &sp);
+	assert_int_equal(sp.hp.ngroups, ng + 3);
+	assert_memory_equal(sp.hp.groups, groups12, sizeof groups12);
+	assert_memory_equal(sp.hp.groups + ng, pq, sizeof pq);
+	assert_int_equal(sp.hp.nsigalgs, ns);
+	assert_memory_equal(sp.hp.sigalgs, sigalgs, sizeof sigalgs);
+	/* SSLv3 has no extensions: no lists at all */
+	cp_spec_base(&g.j, CP_P_SSL3, &sp);
+	assert_int_equal(sp.hp.ngroups, 0);
+	assert_int_equal(sp.hp.nsigalgs, 0);
+	rig_free(&g);
+}
+
 /* A TLS 1.2 server with DHE and ECDHE suites, DH as configured. */
 static const uint16_t S12DHE[] = { 0xC02F, 0x009E, 0x0033 };
 
@@ -640,6 +691,7 @@ int main(void)
 		cmocka_unit_test(options_decide_which_chains_run),
 		cmocka_unit_test(every_strategy_is_in_the_table),
 		cmocka_unit_test(one_group_order_for_hellos_and_chains),
+		cmocka_unit_test(base_hello_lists_are_the_documented_order),
 		cmocka_unit_test(dhe_custom_group_only),
 		cmocka_unit_test(dhe_small_group_behind_ffdhe),
 		cmocka_unit_test(dhe_ffdhe_only),

@@ -811,6 +811,54 @@ static void test_sigschemes(void **state)
 	assert_null(cp_sigscheme_at(cp_sigscheme_count()));
 }
 
+/*
+ * The probing orders start as ciphersuites/probe-groups.tsv and
+ * probe-sigalgs.tsv say they must (most common first: x25519 then
+ * secp256r1; Chrome 136's ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256,
+ * rsa_pkcs1_sha256), hold each code point once, and name only groups of
+ * the registry and signature code points IANA assigned or reserved for
+ * backward compatibility (checked against the CSV, not the tables).
+ */
+static void test_probe_orders(void **state)
+{
+	struct csv c;
+	size_t n;
+	const uint16_t *o;
+
+	(void)state;
+	o = cp_group_probe_order(&n);
+	assert_true(n >= 2);
+	assert_int_equal(o[0], 29);     /* x25519 */
+	assert_int_equal(o[1], 23);     /* secp256r1 */
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(cp_group_by_id(o[i]));
+		for (size_t k = 0; k < i; k++)
+			assert_int_not_equal(o[k], o[i]);
+	}
+	o = cp_sigalg_probe_order(&n);
+	assert_true(n >= 3);
+	assert_int_equal(o[0], 0x0403); /* ecdsa_secp256r1_sha256 */
+	assert_int_equal(o[1], 0x0804); /* rsa_pss_rsae_sha256 */
+	assert_int_equal(o[2], 0x0401); /* rsa_pkcs1_sha256 */
+	csv_load("tls-signature-schemes.csv", &c);
+	for (size_t i = 0; i < n; i++) {
+		char v[8];
+		bool listed = false;
+
+		snprintf(v, sizeof v, "0x%04X", o[i]);
+		for (size_t r = 1; r < c.n; r++)
+			if (strcmp(c.rows[r].f[0], v) == 0 &&
+			    (!is_unassigned(c.rows[r].f[1]) ||
+			     strcmp(c.rows[r].f[1], "Reserved for backward compatibility") == 0))
+				listed = true;
+		if (!listed)
+			fail_msg("probe order %s is not a single IANA code point", v);
+		for (size_t k = 0; k < i; k++)
+			assert_int_not_equal(o[k], o[i]);
+	}
+	csv_free(&c);
+}
+
 static void test_sslv2(void **state)
 {
 	/* SSLv2 draft (Hickman 1995), Appendix C */
@@ -866,6 +914,7 @@ int main(void)
 		cmocka_unit_test(test_group_spot_checks),
 		cmocka_unit_test(test_groups_openssl_keygen),
 		cmocka_unit_test(test_sigschemes),
+		cmocka_unit_test(test_probe_orders),
 		cmocka_unit_test(test_sslv2),
 		cmocka_unit_test(test_names),
 	};

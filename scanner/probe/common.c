@@ -41,17 +41,18 @@ bool cp_u16_remove(uint16_t *a, size_t *n, uint16_t v)
 }
 
 /*
- * Groups in the order probes list them: the common ones first (X25519 and
- * the NIST curves, X448, the ML-KEM hybrids, the FFDHE groups), then every
- * other group of the registry that keep() accepts.  The one order every
- * hello and every group chain follows.
+ * Groups in the order probes list them: the common ones first, in the
+ * probing order of ciphersuites/probe-groups.tsv (X25519 and the NIST
+ * curves, X448, the ML-KEM hybrids, the FFDHE groups), then every other
+ * group of the registry that keep() accepts.  The one order every hello
+ * and every group chain follows.
  */
 size_t cp_groups_ordered(bool (*keep)(const struct cp_group *g), uint16_t *out, size_t max)
 {
-	static const uint16_t first[] = { 29, 23, 24, 25, 30, 0x11EC, 0x11EB, 0x11ED,
-					  256, 257, 258, 259, 260 };
+	size_t nfirst;
+	const uint16_t *first = cp_group_probe_order(&nfirst);
 	size_t n = 0;
-	for (size_t i = 0; i < sizeof first / sizeof first[0] && n < max; i++) {
+	for (size_t i = 0; i < nfirst && n < max; i++) {
 		const struct cp_group *g = cp_group_by_id(first[i]);
 		if (g && keep(g))
 			out[n++] = first[i];
@@ -72,16 +73,14 @@ static bool suite_probe_group(const struct cp_group *g)
 	return g->kind == CP_GROUP_EC || g->kind == CP_GROUP_XDH || g->kind == CP_GROUP_FFDHE;
 }
 
-/* Signature schemes: every assigned one but the reserved/private ranges. */
+/* Signature schemes: the probing order of ciphersuites/probe-sigalgs.tsv,
+ * then every other assigned one but the private range. */
 static size_t default_sigalgs(uint16_t *out, size_t max)
 {
-	static const uint16_t first[] = {
-		0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601,
-		0x0603, 0x0807, 0x0808, 0x0809, 0x080a, 0x080b, 0x0201, 0x0203,
-		0x0402, 0x0502, 0x0602, 0x0202,
-	};
+	size_t nfirst;
+	const uint16_t *first = cp_sigalg_probe_order(&nfirst);
 	size_t n = 0;
-	for (size_t i = 0; i < sizeof first / sizeof first[0] && n < max; i++)
+	for (size_t i = 0; i < nfirst && n < max; i++)
 		out[n++] = first[i];
 	for (size_t i = 0; i < cp_sigscheme_count() && n < max; i++) {
 		const struct cp_sigscheme *s = cp_sigscheme_at(i);
