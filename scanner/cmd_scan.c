@@ -36,6 +36,9 @@ static const char scan_usage[] =
 "      --since DURATION     how far back to read the log: 90m, 24h (default), 7d\n"
 "      --panos-log-wait S   seconds to wait for the firewall's log query (default 60)\n"
 "      --sni NAME           send NAME as SNI to every target without its own\n"
+"      --shard K/N          scan only shard K of N (1-based, 1 <= K <= N): the\n"
+"                           targets whose input hashes (FNV-1a 64) to K; run\n"
+"                           K=1..N on N machines, then 'cipherprobe merge'\n"
 "\n"
 "Output:\n"
 "      --text               text for people (the default)\n"
@@ -163,6 +166,7 @@ static const struct option long_opts[] = {
 	{ "target-timeout", required_argument, NULL, OPT_TARGET_TIMEOUT },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "sni", required_argument, NULL, OPT_SNI },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "profile", required_argument, NULL, OPT_PROFILE },
 	{ "profile-name", required_argument, NULL, OPT_PROFILE_NAME },
 	{ "client", required_argument, NULL, OPT_CLIENT },

@@ -16,6 +16,7 @@ static const struct cp_command commands[] = {
 	{ .name = "demo", .summary = "scan local servers that reproduce classic decryption failures", .run = cmd_demo },
 	{ .name = "profile", .summary = "show a decryption profile and the hello the proxy sends with it", .run = cmd_profile },
 	{ .name = "report", .summary = "render a saved JSON scan as a self-contained HTML report", .run = cmd_report },
+	{ .name = "merge", .summary = "merge saved scans (the shards of scan --shard) into one document", .run = cmd_merge },
 	{ .name = "diff", .summary = "compare two scans: regressions, improvements, changes", .run = cmd_diff },
 	{ .name = "suites", .summary = "list the cipher-suite registry (like openssl ciphers -V)", .run = cmd_suites },
 };

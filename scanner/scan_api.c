@@ -160,17 +160,11 @@ static void on_result(void *data, struct cp_result *r)
 static int recommend(struct run_ctx *c, struct cp_fleet *fl, struct cp_recommendation *rec,
 		     char **scm)
 {
-	memset(rec, 0, sizeof *rec);
+	/* in a fixed order: the advice must not depend on completion order */
+	cp_fleet_order(c->kept, c->nkept);
 	if (cp_advise_fleet((const struct cp_result *const *)c->kept, c->nkept, c->profile, fl) < 0)
 		return -1;
-	rec->changes = (const char *const *)fl->changes;
-	rec->nchanges = fl->nchanges;
-	rec->change_fixes = fl->change_fixes;
-	rec->fixes = fl->fixes;
-	rec->no_decrypt = (const char *const *)fl->no_decrypt;
-	rec->nno_decrypt = fl->nno_decrypt;
-	rec->commands = (const char *const *)fl->commands;
-	rec->ncommands = fl->ncommands;
+	cp_fleet_recommendation(fl, rec);
 	if (c->profile->scm && fl->nchanges) {
 		*scm = cp_changes_scm_patch(fl->changes, fl->nchanges);
 		if (!*scm)

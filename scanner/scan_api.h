@@ -32,6 +32,7 @@ struct cp_scan_config {
 	long since_s;
 	unsigned log_wait_ms;      /* --panos-log-wait; 0: the default */
 	const char *sni_override;  /* --sni, checked; "" sends none; NULL: not given */
+	unsigned shard_k, shard_n; /* --shard K/N (input/shard.h); shard_n 0: every target */
 
 	/* Policy: the profile, the client model, the firewall */
 	bool verdicts;             /* false: --no-verdict */

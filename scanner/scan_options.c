@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "commands.h"
+#include "input/shard.h"
 #include "input/target.h"
 #include "output/sanitize.h"
 #include "policy/panoslogs.h"
@@ -126,6 +127,12 @@ static int opt_input(int opt, const char *arg, struct cp_scan_config *cfg)
 	case OPT_PANOS_LOG_WAIT:
 		return parse_seconds("--panos-log-wait", arg, &cfg->log_wait_ms) < 0 ? CP_EXIT_USAGE : 0;
 	case OPT_SNI: return opt_sni(arg, cfg);
+	case OPT_SHARD:
+		if (cp_shard_parse(arg, &cfg->shard_k, &cfg->shard_n, err, sizeof err) < 0) {
+			cp_eprintf("cipherprobe scan: --shard %s\n", err);
+			return CP_EXIT_USAGE;
+		}
+		return 0;
 	default: return NOT_MINE;
 	}
 }

@@ -30,6 +30,7 @@ enum {
 	OPT_NOTIFY_URL_FILE,
 	OPT_HTML,
 	OPT_CSV, OPT_CSV_SUITES,
+	OPT_SHARD,
 };
 
 /* cmd_scan.c's table, for callers that parse without cmd_scan (tests). */

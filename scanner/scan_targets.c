@@ -18,6 +18,7 @@
 #include "fetch.h"
 #include "input/declog.h"
 #include "input/list.h"
+#include "input/shard.h"
 #include "input/target.h"
 #include "output/sanitize.h"
 #include "policy/panosapi.h"
@@ -318,6 +319,36 @@ static int read_logs(const struct cp_scan_config *cfg, struct target_set *set)
 	return CP_EXIT_OK;
 }
 
+/*
+ * --shard K/N: keeps the entries whose "input" (the key --state matches
+ * by) hashes to shard k, in their order; unusable lines too, so that each
+ * line of a list is reported by exactly one shard.  Before set_finish
+ * and DNS: the others are never resolved or probed.
+ */
+static void keep_shard(struct target_set *s, unsigned k, unsigned n, bool quiet)
+{
+	size_t kept = 0, total = s->n;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (cp_shard_of(s->parsed[i].input ? s->parsed[i].input : "", n) != k) {
+			cp_target_free(&s->parsed[i]);
+			free(s->errors[i]);
+			free(s->logerr[i]);
+			free(s->logseen[i]);
+			continue;
+		}
+		s->t[kept] = s->t[i];
+		s->parsed[kept] = s->parsed[i];
+		s->errors[kept] = s->errors[i];
+		s->logerr[kept] = s->logerr[i];
+		s->logseen[kept] = s->logseen[i];
+		kept++;
+	}
+	s->n = kept;
+	if (!quiet)
+		cp_eprintf("cipherprobe scan: shard %u/%u: kept %zu of %zu targets\n", k, n, kept, total);
+}
+
 int cp_scan_targets_build(const struct cp_scan_config *cfg, const struct cp_replay_hello *replay,
 			  struct target_set *set)
 {
@@ -342,6 +373,8 @@ int cp_scan_targets_build(const struct cp_scan_config *cfg, const struct cp_repl
 			cp_eprintf("cipherprobe scan: no targets (give TARGET arguments, -i FILE or --from-decryption-log FILE)\n");
 		return CP_EXIT_USAGE;
 	}
+	if (cfg->shard_n)
+		keep_shard(set, cfg->shard_k, cfg->shard_n, cfg->quiet);
 	set_finish(set, replay);
 	return CP_EXIT_OK;
 }

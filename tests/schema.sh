@@ -112,12 +112,13 @@ valid "profile show --proxy-hello --json" proxy-hello "$T/ph.json"
 # The schema's closed objects and the loader's key lists (read from the
 # source) name the same keys: a field added to one is added to the other.
 "$PYTHON" - "$SCHEMA" "$top_srcdir/scanner/output/json.c" "$top_srcdir/scanner/output/diff.c" \
-	>"$T/keys.log" 2>&1 <<'EOF'
+	"$top_srcdir/scanner/output/verdict.c" >"$T/keys.log" 2>&1 <<'EOF'
 import json, re, sys
 schema = json.load(open(sys.argv[1]))["$defs"]
-src = open(sys.argv[2]).read() + open(sys.argv[3]).read()
+src = "".join(open(p).read() for p in sys.argv[2:])
+# verdict.c's lists are shared (cp_verdict_keys, cp_fix_keys): not static
 lists = {m.group(1): re.findall(r'"([^"]+)"', m.group(2))
-         for m in re.finditer(r'static const char \*const (\w+)\[\] = \{(.*?)\};', src, re.S)}
+         for m in re.finditer(r'^(?:static )?const char \*const (?:cp_)?(\w+)\[\] = \{(.*?)\};', src, re.S | re.M)}
 where = {
     "target_keys": schema["target"], "error_keys": schema["error"],
     "protocol_keys": schema["protocol"], "cipher_keys": schema["cipher"],

@@ -23,6 +23,7 @@
 
 #include "output/file.h"
 #include "output/output.h"
+#include "output/verdict.h"
 #include "output/sanitize.h"
 #include "registry.h"
 #include "result.h"
@@ -1044,6 +1045,74 @@ static void test_atomic(void **state)
 	assert_int_equal(fflush(stdout), 0);
 }
 
+/* cp_verdict_from_json (merge): a verdict written by hand as the contract
+ * shows it reads back into the fields the fleet summary uses, and writing
+ * it again gives the same object; bad types and unknown keys are named. */
+static void test_verdict_round_trip(void **state)
+{
+	static const char text[] =
+		"{\"compatible\": false, \"negotiated\": {\"version\": \"TLSv1.2\", "
+		"\"cipher\": \"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA\"}, \"reason\": \"r\", "
+		"\"fix\": {\"changes\": [\"auth-algo-sha1\"], \"weak\": false, "
+		"\"commands\": [\"set x\", \"commit\"]}, "
+		"\"alternatives\": [{\"changes\": [\"enc-algo-3des\", \"keyxchg-algo-rsa\"], \"weak\": true}], "
+		"\"no_decrypt\": false, \"causes\": [{\"axis\": \"suite\", \"blocked_by\": \"profile\", "
+		"\"detail\": \"d\"}], \"assumes\": \"PAN-OS 12.1.2\", \"xml\": null, \"scm_patch\": null, "
+		"\"verified\": true, \"verify_message\": \"m\"}";
+	static const struct {
+		const char *text, *word;
+	} bad[] = {
+		{ "{\"reason\": \"r\"}", "verdict.compatible: missing" },
+		{ "{\"compatible\": 1}", "verdict.compatible: expected a boolean" },
+		{ "{\"compatible\": true, \"colour\": 1}", "colour" },
+		{ "{\"compatible\": true, \"fix\": {\"changes\": [1]}}", "verdict.fix.changes[0]: expected a string" },
+		{ "{\"compatible\": true, \"causes\": [{\"axis\": \"moon\", \"blocked_by\": \"client\"}]}",
+		  "verdict.causes[0].axis" },
+		{ "{\"compatible\": true, \"negotiated\": {\"version\": \"TLSv9\", \"cipher\": \"x\"}}",
+		  "verdict.negotiated.version" },
+	};
+	json_error_t je;
+	json_t *in = json_loads(text, 0, &je), *out;
+	struct cp_verdict *v;
+	char err[256];
+
+	(void)state;
+	assert_non_null(in);
+	v = cp_verdict_from_json(in, err, sizeof err);
+	if (!v)
+		fail_msg("%s", err);
+	assert_false(v->compatible);
+	assert_non_null(v->fix);
+	assert_int_equal(v->fix->nchanges, 1);
+	assert_string_equal(v->fix->changes[0], "auth-algo-sha1");
+	assert_int_equal(v->nalternatives, 1);
+	assert_true(v->alternatives[0].weak);
+	assert_int_equal(v->alternatives[0].nchanges, 2);
+	assert_int_equal(v->ncommands, 2);
+	assert_true(v->negotiated);
+	assert_int_equal(v->neg_version, 0x0303);
+	assert_int_equal(v->neg_suite, 0xC013);
+	assert_int_equal(v->ncauses, 1);
+	assert_int_equal(v->causes[0].axis, CP_AXIS_SUITE);
+	assert_int_equal(v->causes[0].blocked_by, CP_BY_PROFILE);
+	assert_int_equal(v->verified, 1);
+	out = cp_verdict_to_json(v);
+	assert_non_null(out);
+	assert_true(json_equal(in, out));
+	json_decref(out);
+	cp_verdict_free(v);
+	json_decref(in);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		in = json_loads(bad[i].text, 0, &je);
+		assert_non_null(in);
+		err[0] = 0;
+		assert_null(cp_verdict_from_json(in, err, sizeof err));
+		if (!strstr(err, bad[i].word))
+			fail_msg("%s: '%s' lacks '%s'", bad[i].text, err, bad[i].word);
+		json_decref(in);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1054,6 +1123,7 @@ int main(void)
 		cmocka_unit_test(test_json_streams_contiguous),
 		cmocka_unit_test(test_jsonl),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_verdict_round_trip),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_text_hostile),
 		cmocka_unit_test(test_text_content),

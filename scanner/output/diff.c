@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "output/diff.h"
+#include "output/verdict.h"
 #include "output/file.h"
 #include "output/output.h"
 #include "output/sanitize.h"
@@ -123,13 +124,6 @@ static const char *const recommendation_keys[] = {
 	"changes", "fixes", "no_decrypt", "change_fixes", "commands", NULL,
 };
 static const char *const interception_keys[] = { "issuer", "targets", NULL };
-/* output/verdict.c */
-static const char *const verdict_keys[] = {
-	"compatible", "negotiated", "reason", "fix", "alternatives", "no_decrypt", "causes",
-	"assumes", "xml", "scm_patch", "verified", "verify_message", NULL,
-};
-static const char *const fix_keys[] = { "changes", "weak", "commands", NULL };
-
 /* A member of o that, when an object, may hold only keys. */
 static int check_sub(const json_t *o, const char *key, const char *path,
 		     const char *const *keys, char *err, size_t errlen)
@@ -152,10 +146,10 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 	/* cp_result_from_json has checked that it is an object */
 	v->present = true;
 	snprintf(path, sizeof path, "targets[%zu].verdict", i);
-	if (cp_json_check_keys(vd, path, verdict_keys, err, errlen))
+	if (cp_json_check_keys(vd, path, cp_verdict_keys, err, errlen))
 		return -1;
 	snprintf(path, sizeof path, "targets[%zu].verdict.fix", i);
-	if (check_sub(vd, "fix", path, fix_keys, err, errlen))
+	if (check_sub(vd, "fix", path, cp_fix_keys, err, errlen))
 		return -1;
 	x = json_object_get(vd, "compatible");
 	if (!json_is_boolean(x)) {

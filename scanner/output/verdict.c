@@ -7,11 +7,14 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "output/output.h"
 #include "output/sanitize.h"
 #include "output/verdict.h"
+#include "registry.h"
+#include "util.h"
 
 #define GREEN "\033[32m"
 #define RED "\033[31m"
@@ -252,4 +255,277 @@ int cp_fleet_print(FILE *f, const struct cp_fleet *fl, bool color)
 		fputc('\n', f);
 	}
 	return ferror(f) ? -1 : 0;
+}
+
+/* ---- JSON -> verdict (cipherprobe merge) ------------------------------ */
+
+const char *const cp_verdict_keys[] = {
+	"compatible", "negotiated", "reason", "fix", "alternatives", "no_decrypt", "causes",
+	"assumes", "xml", "scm_patch", "verified", "verify_message", NULL,
+};
+const char *const cp_fix_keys[] = { "changes", "weak", "commands", NULL };
+static const char *const negotiated_keys[] = { "version", "cipher", NULL };
+static const char *const cause_keys[] = { "axis", "blocked_by", "detail", NULL };
+
+#define BAD(...) (cp_seterr(err, errlen, __VA_ARGS__), -1)
+#define NOMEM() (cp_seterr(err, errlen, "out of memory"), -1)
+
+/* An optional string member: *out a copy, NULL when missing or null. */
+static int opt_str(const json_t *o, const char *path, const char *key, char **out, char *err,
+		   size_t errlen)
+{
+	const json_t *x = json_object_get(o, key);
+
+	*out = NULL;
+	if (!x || json_is_null(x))
+		return 0;
+	if (!json_is_string(x))
+		return BAD("%s.%s: expected a string or null", path, key);
+	*out = strdup(json_string_value(x));
+	return *out ? 0 : NOMEM();
+}
+
+static int opt_bool(const json_t *o, const char *path, const char *key, bool *out, char *err,
+		    size_t errlen)
+{
+	const json_t *x = json_object_get(o, key);
+
+	if (!x)
+		return 0;
+	if (!json_is_boolean(x))
+		return BAD("%s.%s: expected a boolean", path, key);
+	*out = json_is_true(x);
+	return 0;
+}
+
+/* An array of strings (missing: empty) as a new char * vector. */
+static int strv_from(const json_t *o, const char *path, const char *key, char ***v, size_t *n,
+		     char *err, size_t errlen)
+{
+	const json_t *a = json_object_get(o, key), *e;
+	size_t i;
+
+	*v = NULL;
+	*n = 0;
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return BAD("%s.%s: expected an array", path, key);
+	if (!json_array_size(a))
+		return 0;
+	*v = calloc(json_array_size(a), sizeof **v);
+	if (!*v)
+		return NOMEM();
+	json_array_foreach(a, i, e) {
+		if (!json_is_string(e))
+			return BAD("%s.%s[%zu]: expected a string", path, key, i);
+		if (!((*v)[i] = strdup(json_string_value(e))))
+			return NOMEM();
+		*n = i + 1;
+	}
+	return 0;
+}
+
+static int fix_from(const json_t *o, const char *path, struct cp_fix *fx, char *err, size_t errlen)
+{
+	if (!json_is_object(o))
+		return BAD("%s: expected an object", path);
+	if (cp_json_check_keys(o, path, cp_fix_keys, err, errlen))
+		return -1;
+	if (!json_object_get(o, "changes"))
+		return BAD("%s.changes: missing", path);
+	if (strv_from(o, path, "changes", &fx->changes, &fx->nchanges, err, errlen))
+		return -1;
+	return opt_bool(o, path, "weak", &fx->weak, err, errlen);
+}
+
+static int negotiated_from(const json_t *o, struct cp_verdict *v, char *err, size_t errlen)
+{
+	const json_t *x = json_object_get(o, "negotiated");
+	const struct cp_suite *s;
+	unsigned bit;
+
+	if (!x || json_is_null(x))
+		return 0;
+	if (!json_is_object(x))
+		return BAD("verdict.negotiated: expected an object or null");
+	if (cp_json_check_keys(x, "verdict.negotiated", negotiated_keys, err, errlen))
+		return -1;
+	bit = cp_version_parse(json_string_value(json_object_get(x, "version")) ?
+				       json_string_value(json_object_get(x, "version")) : "");
+	if (!bit || !cp_version_name(bit))
+		return BAD("verdict.negotiated.version: expected a version name");
+	s = cp_suite_by_name(json_string_value(json_object_get(x, "cipher")) ?
+				     json_string_value(json_object_get(x, "cipher")) : "");
+	if (!s)
+		return BAD("verdict.negotiated.cipher: expected a cipher suite name or 0xNNNN");
+	v->negotiated = true;
+	v->neg_version = cp_version_wire_of(bit);
+	v->neg_suite = s->id;
+	return 0;
+}
+
+static int axis_of(const char *name)
+{
+	for (int a = 0; name && a < CP_AXIS__COUNT; a++)
+		if (!strcmp(cp_axis_name((enum cp_axis)a), name))
+			return a;
+	return -1;
+}
+
+static int party_of(const char *name)
+{
+	for (int p = 0; name && p < CP_BY__COUNT; p++)
+		if (!strcmp(cp_party_name((enum cp_party)p), name))
+			return p;
+	return -1;
+}
+
+static int causes_from(const json_t *o, struct cp_verdict *v, char *err, size_t errlen)
+{
+	const json_t *a = json_object_get(o, "causes"), *c;
+	char path[64];
+	size_t i;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return BAD("verdict.causes: expected an array");
+	if (json_array_size(a) && !(v->causes = calloc(json_array_size(a), sizeof *v->causes)))
+		return NOMEM();
+	json_array_foreach(a, i, c) {
+		int ax, by;
+
+		snprintf(path, sizeof path, "verdict.causes[%zu]", i);
+		if (!json_is_object(c))
+			return BAD("%s: expected an object", path);
+		if (cp_json_check_keys(c, path, cause_keys, err, errlen))
+			return -1;
+		ax = axis_of(json_string_value(json_object_get(c, "axis")));
+		by = party_of(json_string_value(json_object_get(c, "blocked_by")));
+		if (ax < 0 || by < 0)
+			return BAD("%s.%s: not one the verdicts use", path, ax < 0 ? "axis" : "blocked_by");
+		v->causes[i].axis = (enum cp_axis)ax;
+		v->causes[i].blocked_by = (enum cp_party)by;
+		v->ncauses = i + 1;
+		if (opt_str(c, path, "detail", &v->causes[i].detail, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+/* "fix" (with its commands) and "alternatives". */
+static int fixes_from(const json_t *o, struct cp_verdict *v, char *err, size_t errlen)
+{
+	const json_t *fx = json_object_get(o, "fix"), *a = json_object_get(o, "alternatives"), *e;
+	char path[64];
+	size_t i;
+
+	if (fx && !json_is_null(fx)) {
+		if (!(v->fix = calloc(1, sizeof *v->fix)))
+			return NOMEM();
+		if (fix_from(fx, "verdict.fix", v->fix, err, errlen) ||
+		    strv_from(fx, "verdict.fix", "commands", &v->commands, &v->ncommands, err, errlen))
+			return -1;
+	}
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return BAD("verdict.alternatives: expected an array");
+	if (json_array_size(a) &&
+	    !(v->alternatives = calloc(json_array_size(a), sizeof *v->alternatives)))
+		return NOMEM();
+	json_array_foreach(a, i, e) {
+		snprintf(path, sizeof path, "verdict.alternatives[%zu]", i);
+		v->nalternatives = i + 1;
+		if (json_is_object(e) && json_object_get(e, "commands"))
+			return BAD("%s.commands: unknown key (an alternative has no commands)", path);
+		if (fix_from(e, path, &v->alternatives[i], err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+struct cp_verdict *cp_verdict_from_json(const json_t *j, char *err, size_t errlen)
+{
+	struct cp_verdict *v;
+	const json_t *x;
+
+	if (!json_is_object(j)) {
+		cp_seterr(err, errlen, "verdict: expected an object");
+		return NULL;
+	}
+	if (cp_json_check_keys(j, "verdict", cp_verdict_keys, err, errlen))
+		return NULL;
+	x = json_object_get(j, "compatible");
+	if (!json_is_boolean(x)) {
+		cp_seterr(err, errlen, "verdict.compatible: %s", x ? "expected a boolean" : "missing");
+		return NULL;
+	}
+	v = calloc(1, sizeof *v);
+	if (!v) {
+		cp_seterr(err, errlen, "out of memory");
+		return NULL;
+	}
+	v->compatible = json_is_true(x);
+	v->verified = -1;
+	x = json_object_get(j, "verified");
+	if (x && !json_is_null(x) && !json_is_boolean(x)) {
+		cp_seterr(err, errlen, "verdict.verified: expected a boolean or null");
+		goto fail;
+	}
+	if (json_is_boolean(x))
+		v->verified = json_is_true(x) ? 1 : 0;
+	if (opt_str(j, "verdict", "reason", &v->reason, err, errlen) ||
+	    opt_bool(j, "verdict", "no_decrypt", &v->no_decrypt, err, errlen) ||
+	    opt_str(j, "verdict", "assumes", &v->assumes, err, errlen) ||
+	    opt_str(j, "verdict", "xml", &v->xml, err, errlen) ||
+	    opt_str(j, "verdict", "scm_patch", &v->scm_patch, err, errlen) ||
+	    opt_str(j, "verdict", "verify_message", &v->verify_msg, err, errlen) ||
+	    negotiated_from(j, v, err, errlen) || causes_from(j, v, err, errlen) ||
+	    fixes_from(j, v, err, errlen))
+		goto fail;
+	return v;
+fail:
+	cp_verdict_free(v);
+	return NULL;
+}
+
+/* ---- the fleet summary's inputs and outputs --------------------------- */
+
+void cp_fleet_recommendation(const struct cp_fleet *f, struct cp_recommendation *rec)
+{
+	memset(rec, 0, sizeof *rec);
+	rec->changes = (const char *const *)f->changes;
+	rec->nchanges = f->nchanges;
+	rec->change_fixes = f->change_fixes;
+	rec->fixes = f->fixes;
+	rec->no_decrypt = (const char *const *)f->no_decrypt;
+	rec->nno_decrypt = f->nno_decrypt;
+	rec->commands = (const char *const *)f->commands;
+	rec->ncommands = f->ncommands;
+}
+
+static int str_cmp0(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int fleet_cmp(const void *pa, const void *pb)
+{
+	const struct cp_result *a = *(const struct cp_result *const *)pa;
+	const struct cp_result *b = *(const struct cp_result *const *)pb;
+	int c = str_cmp0(a->input, b->input);
+
+	if (!c)
+		c = str_cmp0(a->address, b->address);
+	if (!c)
+		c = a->line < b->line ? -1 : a->line > b->line;
+	return c;
+}
+
+void cp_fleet_order(struct cp_result **v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof *v, fleet_cmp);
 }
