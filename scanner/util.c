@@ -23,6 +23,13 @@ void cp_seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+void cp_vseterr(char *err, size_t errlen, const char *fmt, va_list ap)
+{
+	if (!err || !errlen)
+		return;
+	vsnprintf(err, errlen, fmt, ap);
+}
+
 char *cp_vfmt(const char *fmt, va_list ap)
 {
 	va_list aq;

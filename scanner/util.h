@@ -12,6 +12,9 @@
 /* Format into err[errlen] (truncating); nothing when err is NULL or errlen 0. */
 void cp_seterr(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* cp_seterr with a va_list (for helpers that add a prefix of their own). */
+void cp_vseterr(char *err, size_t errlen, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /*
  * Append like snprintf at buf + *len; *len counts what was needed, so a

@@ -15,6 +15,7 @@
 
 #include "input/declog.h"
 #include "input/declog_int.h"
+#include "util.h"
 
 #define CP_DECLOG_XSTR(x) #x
 #define CP_DECLOG_STR(x) CP_DECLOG_XSTR(x)
@@ -627,14 +628,14 @@ static int check_sni(const char *sni, char *err, size_t errlen)
 		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')
 			continue;
 		if (c < 0x20 || c == 0x7F)
-			snprintf(err, errlen, "control character 0x%02X in SNI", c);
+			cp_seterr(err, errlen, "control character 0x%02X in SNI", c);
 		else
-			snprintf(err, errlen, "character '%c' not allowed in SNI '%.64s'", c, sni);
+			cp_seterr(err, errlen, "character '%c' not allowed in SNI '%.64s'", c, sni);
 		return -1;
 	}
 	if (inet_pton(AF_INET, sni, &a4) == 1) {
-		snprintf(err, errlen, "SNI '%.64s' is an IP address; SNI carries host "
-			 "names only (RFC 6066)", sni);
+		cp_seterr(err, errlen, "SNI '%.64s' is an IP address; SNI carries host "
+			  "names only (RFC 6066)", sni);
 		return -1;
 	}
 	return 0;
@@ -656,16 +657,16 @@ static int target_text(const char *sni, const char *dst, const char *dport,
 
 	*out = NULL;
 	if (!*dst && !*sni) {
-		snprintf(err, errlen, "neither a destination address nor an SNI");
+		cp_seterr(err, errlen, "neither a destination address nor an SNI");
 		return -1;
 	}
 	if (!*dport) {
-		snprintf(err, errlen, "empty destination port");
+		cp_seterr(err, errlen, "empty destination port");
 		return -1;
 	}
 	if (!parse_port(dport, &port)) {
-		snprintf(err, errlen, "destination port '%.32s' is not a number from 1 to 65535",
-			 dport);
+		cp_seterr(err, errlen, "destination port '%.32s' is not a number from 1 to 65535",
+			  dport);
 		return -1;
 	}
 	if (*dst) {
@@ -675,13 +676,13 @@ static int target_text(const char *sni, const char *dst, const char *dport,
 			n = 16;
 			v6 = true;
 		} else {
-			snprintf(err, errlen, "destination address '%.64s' is not an IPv4 or "
-				 "IPv6 address", dst);
+			cp_seterr(err, errlen, "destination address '%.64s' is not an IPv4 or "
+				  "IPv6 address", dst);
 			return -1;
 		}
 		/* connecting to 0.0.0.0 or :: reaches this host, not the server */
 		if (!memcmp(a, zero, n)) {
-			snprintf(err, errlen, "destination address '%.64s' is unspecified", dst);
+			cp_seterr(err, errlen, "destination address '%.64s' is unspecified", dst);
 			return -1;
 		}
 	}
@@ -1055,9 +1056,9 @@ int cp_declog_format_parse(const char *s, struct cp_declog_format *out, char *er
 		snprintf(out->version, sizeof out->version, "%s", s + 7);
 		return 0;
 	}
-	snprintf(err, errlen, "unknown log format '%.64s' (auto, gui-csv, syslog, "
-		 "syslog-VERSION for a PAN-OS release such as syslog-10.1 or syslog-11.0, "
-		 "http-json, cdl-json)", s);
+	cp_seterr(err, errlen, "unknown log format '%.64s' (auto, gui-csv, syslog, "
+		  "syslog-VERSION for a PAN-OS release such as syslog-10.1 or syslog-11.0, "
+		  "http-json, cdl-json)", s);
 	return -1;
 }
 

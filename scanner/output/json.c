@@ -22,6 +22,7 @@
 #include "registry.h"
 #include "result.h"
 #include "tls/chain.h"
+#include "util.h"
 
 #define DUMP_FLAGS (JSON_PRESERVE_ORDER)
 
@@ -431,15 +432,15 @@ static int bad(char *err, size_t errlen, const char *path, const char *fmt, ...)
 static int bad(char *err, size_t errlen, const char *path, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	size_t n = 0;
 
-	if (err && errlen) {
-		n = snprintf(err, errlen, "%s: ", path);
-		if (n >= 0 && (size_t)n < errlen) {
-			va_start(ap, fmt);
-			vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-			va_end(ap);
-		}
+	if (!err || !errlen)
+		return -1;
+	cp_strapp(err, errlen, &n, "%s: ", path);
+	if (n < errlen) {
+		va_start(ap, fmt);
+		cp_vseterr(err + n, errlen - n, fmt, ap);
+		va_end(ap);
 	}
 	return -1;
 }
@@ -543,8 +544,8 @@ int cp_json_check_keys(const json_t *o, const char *path, const char *const *kno
 			shown[k++] = *p;
 		snprintf(shown + k, sizeof shown - k, "%s", key[n] ? "..." : "");
 		if (err && errlen)
-			snprintf(err, errlen, "%s%s%s: unknown key (no version of cipherprobe writes it)",
-				 path, *path ? "." : "", shown);
+			cp_seterr(err, errlen, "%s%s%s: unknown key (no version of cipherprobe writes it)",
+				  path, *path ? "." : "", shown);
 		return -1;
 	}
 	return 0;

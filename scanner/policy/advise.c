@@ -31,6 +31,7 @@
 #include "policy/advise_int.h"
 #include "policy/firewall.h"
 #include "policy/solve.h"
+#include "util.h"
 
 #define MAX_ALTERNATIVES 5
 
@@ -169,9 +170,8 @@ int cp_change_parse(const char *change, struct cp_prof_change *out)
 
 static int wt_fail(char *err, size_t errlen, size_t line, const char *msg, const char *what)
 {
-	if (err && errlen)
-		snprintf(err, errlen, "panos-weakness.tsv:%zu: %s%s%s%s", line, msg,
-			 what ? " '" : "", what ? what : "", what ? "'" : "");
+	cp_seterr(err, errlen, "panos-weakness.tsv:%zu: %s%s%s%s", line, msg, what ? " '" : "",
+		  what ? what : "", what ? "'" : "");
 	return -1;
 }
 
@@ -502,7 +502,7 @@ int cp_profile_apply(const struct cp_profile *p, const struct cp_fix *fix, struc
 
 		if (cp_change_parse(fix->changes[i], &chg)) {
 			if (err && errlen)
-				snprintf(err, errlen, "unknown profile change '%s'", fix->changes[i]);
+				cp_seterr(err, errlen, "unknown profile change '%s'", fix->changes[i]);
 			return -1;
 		}
 		switch (chg.kind) {
@@ -523,7 +523,7 @@ int cp_profile_apply(const struct cp_profile *p, const struct cp_fix *fix, struc
 	}
 	if (q.min_version > q.max_version) {
 		if (err && errlen)
-			snprintf(err, errlen, "the changes leave min-version above max-version");
+			cp_seterr(err, errlen, "the changes leave min-version above max-version");
 		return -1;
 	}
 	*out = q;
