@@ -83,14 +83,8 @@ static int load_panos_profile(const char *host, const char *key_file, const char
 
 static bool push_result(struct cp_result ***arr, size_t *n, size_t *cap, struct cp_result *r)
 {
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		struct cp_result **k = realloc(*arr, ncap * sizeof *k);
-		if (!k)
-			return false;
-		*arr = k;
-		*cap = ncap;
-	}
+	if (CP_GROW(*arr, *cap, *n + 1) < 0)
+		return false;
 	(*arr)[(*n)++] = r;
 	return true;
 }

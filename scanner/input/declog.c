@@ -215,14 +215,8 @@ static int csv_start_field(struct csv *c, struct csv_rec *r)
 {
 	if (r->toolong)
 		return 0;
-	if (c->nfld == c->capfld) {
-		size_t ncap = c->capfld ? c->capfld * 2 : 32;
-		size_t *n = realloc(c->fld, ncap * sizeof *n);
-		if (!n)
-			return -1;
-		c->fld = n;
-		c->capfld = ncap;
-	}
+	if (CP_GROW(c->fld, c->capfld, c->nfld + 1) < 0)
+		return -1;
 	c->fld[c->nfld++] = c->len;
 	return 0;
 }
@@ -409,14 +403,8 @@ static struct rec *new_rec(struct cp_declog *dl, size_t row, size_t line)
 {
 	struct rec *r;
 
-	if (dl->nrecs == dl->caprecs) {
-		size_t ncap = dl->caprecs ? dl->caprecs * 2 : 64;
-		struct rec *n = realloc(dl->recs, ncap * sizeof *n);
-		if (!n)
-			return NULL;
-		dl->recs = n;
-		dl->caprecs = ncap;
-	}
+	if (CP_GROW(dl->recs, dl->caprecs, dl->nrecs + 1) < 0)
+		return NULL;
 	r = &dl->recs[dl->nrecs++];
 	memset(r, 0, sizeof *r);
 	r->row = row;

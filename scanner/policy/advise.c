@@ -52,19 +52,9 @@ void cp_sb_addf(struct cp_sb *b, const char *fmt, ...)
 		b->oom = true;
 		goto out;
 	}
-	if (b->len + (size_t)need + 1 > b->cap) {
-		size_t ncap = b->cap ? b->cap : 128;
-		char *ns;
-
-		while (ncap < b->len + (size_t)need + 1)
-			ncap *= 2;
-		ns = realloc(b->s, ncap);
-		if (!ns) {
-			b->oom = true;
-			goto out;
-		}
-		b->s = ns;
-		b->cap = ncap;
+	if ((size_t)need >= SIZE_MAX - b->len || CP_GROW(b->s, b->cap, b->len + (size_t)need + 1) < 0) {
+		b->oom = true;
+		goto out;
 	}
 	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
 	b->len += (size_t)need;

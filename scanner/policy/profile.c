@@ -354,16 +354,9 @@ struct cp_pf_cand *cp_pf_cand_add(struct cp_pf_ctx *cx, const char *name, enum c
 		cp_pf_fail(cx, line, "%s name '%s' %s", cp_profile_loc_name(loc), scope, why);
 		return NULL;
 	}
-	if (cx->n == cx->cap) {
-		size_t ncap = cx->cap ? cx->cap * 2 : 8;
-		struct cp_pf_cand *nc = realloc(cx->c, ncap * sizeof *nc);
-
-		if (nc == NULL) {
-			cp_pf_fail(cx, 0, "out of memory");
-			return NULL;
-		}
-		cx->c = nc;
-		cx->cap = ncap;
+	if (CP_GROW(cx->c, cx->cap, cx->n + 1) < 0) {
+		cp_pf_fail(cx, 0, "out of memory");
+		return NULL;
 	}
 	c = &cx->c[cx->n];
 	memset(c, 0, sizeof *c);
