@@ -43,9 +43,9 @@ static int load_proxy_hello(const char *path, bool quiet, struct cp_hellofile *h
 	char err[512];
 	int st = cp_hellofile_load(path, hf, err, sizeof err);
 
-	if (st != CP_HELLOFILE_OK) {
+	if (st != CP_OK) {
 		cp_eprintf("cipherprobe scan: --proxy-hello %s\n", err);
-		return st == CP_HELLOFILE_E_OPEN ? CP_EXIT_NOINPUT : st == CP_HELLOFILE_E_NOMEM ? CP_EXIT_OSERR
+		return st == CP_EFILE ? CP_EXIT_NOINPUT : st == CP_ENOMEM ? CP_EXIT_OSERR
 											: CP_EXIT_DATAERR;
 	}
 	cp_offer_capture_hello(hf->hello, hf->raw, hf->len, rh);

@@ -17,6 +17,7 @@
 
 #include "policy/offer.h"
 #include "policy/profile.h"
+#include "status.h"
 #include "util.h"
 
 static void test_distance(void **state)
@@ -154,6 +155,19 @@ static void test_seterr(void **state)
 	assert_string_equal(buf, "abcdef ");
 }
 
+static void test_status(void **state)
+{
+	(void)state;
+	/* failures are negative, so the 0 / -1 idiom's "< 0" still tests them */
+	assert_int_equal(CP_OK, 0);
+	assert_true(CP_ENOMEM < 0 && CP_EINVAL < 0 && CP_ERANDOM < 0);
+	assert_string_equal(cp_status_str(CP_OK), "ok");
+	assert_string_equal(cp_status_str(CP_ENOMEM), "out of memory");
+	assert_string_equal(cp_status_str(CP_ETRUNCATED), "truncated");
+	assert_string_equal(cp_status_str(1), "unknown status");
+	assert_string_equal(cp_status_str(-1000), "unknown status");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +178,7 @@ int main(void)
 		cmocka_unit_test(test_grow_cap),
 		cmocka_unit_test(test_grow),
 		cmocka_unit_test(test_seterr),
+		cmocka_unit_test(test_status),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
