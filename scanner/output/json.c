@@ -1193,29 +1193,16 @@ static int json_target(struct cp_out *o, const struct cp_result *r)
 		return -1;
 	}
 	if (r->index >= st->cap) {
-		size_t ncap = st->cap ? st->cap : 16;
-		json_t **p;
-		while (ncap <= r->index) {
-			if (ncap > SIZE_MAX / 2 / sizeof *p) {
-				o->err = ENOMEM;
-				return -1;
-			}
-			ncap *= 2;
-		}
-		p = realloc(st->pend, ncap * sizeof *p);
-		if (!p) {
+		size_t ncap;
+
+		/* two parallel arrays, one capacity */
+		ncap = cp_grow_cap(st->cap, r->index + 1, sizeof *st->pend);
+		if (ncap == 0 || CP_RESIZE(st->pend, ncap) < 0 || CP_RESIZE(st->complete, ncap) < 0) {
 			o->err = ENOMEM;
 			return -1;
 		}
-		memset(p + st->cap, 0, (ncap - st->cap) * sizeof *p);
-		st->pend = p;
-		unsigned char *c = realloc(st->complete, ncap);
-		if (!c) {
-			o->err = ENOMEM;
-			return -1;
-		}
-		memset(c + st->cap, 0, ncap - st->cap);
-		st->complete = c;
+		memset(st->pend + st->cap, 0, (ncap - st->cap) * sizeof *st->pend);
+		memset(st->complete + st->cap, 0, ncap - st->cap);
 		st->cap = ncap;
 	}
 	if (!st->pend[r->index] && !(st->pend[r->index] = json_array())) {
