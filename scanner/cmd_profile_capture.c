@@ -372,9 +372,9 @@ int cp_profile_show_capture(const char *path, const struct cp_profile *p, const 
 
 	cp_wbuf_init(&w, CP_HELLO_MAX_BYTES);
 	st = cp_hellofile_load(path, &hf, err, sizeof err);
-	if (st != CP_HELLOFILE_OK) {
+	if (st != CP_OK) {
 		cp_eprintf("cipherprobe profile: --proxy-hello %s", err);
-		rc = st == CP_HELLOFILE_E_OPEN ? CP_EXIT_NOINPUT : st == CP_HELLOFILE_E_NOMEM ? CP_EXIT_OSERR
+		rc = st == CP_EFILE ? CP_EXIT_NOINPUT : st == CP_ENOMEM ? CP_EXIT_OSERR
 											: CP_EXIT_DATAERR;
 		goto out;
 	}
@@ -391,7 +391,7 @@ int cp_profile_show_capture(const char *path, const struct cp_profile *p, const 
 	if (shared) {
 		cp_offer_replay_hello(&offer, modr);
 		st = cp_replay_hello_encode(modr, hf.hello->has_sni ? hf.hello->sni : NULL, &w);
-		if (st != CP_HELLO_OK || cp_chello_parse(w.data, w.len, modh) != CP_CHELLO_OK) {
+		if (st != CP_OK || cp_chello_parse(w.data, w.len, modh) != CP_OK) {
 			fprintf(stderr, "cipherprobe profile: cannot encode the model's hello: %s\n",
 				cp_hello_strerror(st));
 			rc = CP_EXIT_SOFTWARE;

@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "demo_servers.h"
 #include "scan_api.h"
+#include "util.h"
 
 static const char demo_usage[] =
 "usage: cipherprobe demo [OPTIONS]\n"
@@ -121,13 +122,13 @@ static int write_ca(const char *pem, char *path, size_t len, char *err, size_t e
 	if (!dir || !*dir)
 		dir = "/tmp";
 	if ((size_t)snprintf(path, len, "%s/cipherprobe-demo-ca.XXXXXX", dir) >= len) {
-		snprintf(err, errlen, "TMPDIR too long");
+		cp_seterr(err, errlen, "TMPDIR too long");
 		path[0] = '\0';
 		return -1;
 	}
 	fd = mkstemp(path);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+		cp_seterr(err, errlen, "cannot create %s: %s", path, strerror(errno));
 		path[0] = '\0';
 		return -1;
 	}
@@ -136,14 +137,14 @@ static int write_ca(const char *pem, char *path, size_t len, char *err, size_t e
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			snprintf(err, errlen, "cannot write %s: %s", path, strerror(w < 0 ? errno : EIO));
+			cp_seterr(err, errlen, "cannot write %s: %s", path, strerror(w < 0 ? errno : EIO));
 			close(fd);
 			return -1;
 		}
 		done += (size_t)w;
 	}
 	if (close(fd) < 0) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		cp_seterr(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;

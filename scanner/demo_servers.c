@@ -119,8 +119,8 @@ static void tls_error(char *err, size_t errlen, const char *what, const char *na
 {
 	unsigned long e = ERR_peek_last_error();
 	const char *why = e ? ERR_reason_error_string(e) : NULL;
-	snprintf(err, errlen, "%s%s%s: %s", what, name ? " for " : "", name ? name : "",
-		 why ? why : "unknown OpenSSL error");
+	cp_seterr(err, errlen, "%s%s%s: %s", what, name ? " for " : "", name ? name : "",
+		  why ? why : "unknown OpenSSL error");
 	ERR_clear_error();
 }
 
@@ -152,7 +152,7 @@ static X509 *make_cert(const char *cn, EVP_PKEY *key, long not_before, long not_
 	};
 
 	if ((size_t)snprintf(san, sizeof san, "DNS:%s", cn) >= sizeof san) {
-		snprintf(err, errlen, "server name too long: %s", cn);
+		cp_seterr(err, errlen, "server name too long: %s", cn);
 		goto out;
 	}
 	x = X509_new();
@@ -236,7 +236,7 @@ static int listen_on(struct demo_listener *l, const char *name, char *err, size_
 	if (l->fd < 0 || bind(l->fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
 	    listen(l->fd, LISTEN_BACKLOG) < 0 ||
 	    getsockname(l->fd, (struct sockaddr *)&sa, &len) < 0) {
-		snprintf(err, errlen, "cannot listen on 127.0.0.1 for %s: %s", name, strerror(errno));
+		cp_seterr(err, errlen, "cannot listen on 127.0.0.1 for %s: %s", name, strerror(errno));
 		return -1;
 	}
 	l->port = ntohs(sa.sin_port);
@@ -469,7 +469,7 @@ int cp_demo_servers_start(struct cp_demo_servers **out, char *err, size_t errlen
 		const struct cp_demo_spec *sp = &cp_demo_specs[i];
 		char cn[64];
 		if ((size_t)snprintf(cn, sizeof cn, "%s.demo", sp->name) >= sizeof cn) {
-			snprintf(err, errlen, "server name too long: %s", sp->name);
+			cp_seterr(err, errlen, "server name too long: %s", sp->name);
 			goto out;
 		}
 		/* expired: a year-long certificate that ran out yesterday */
@@ -484,7 +484,7 @@ int cp_demo_servers_start(struct cp_demo_servers **out, char *err, size_t errlen
 			goto out;
 	}
 	if (pipe2(s->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
-		snprintf(err, errlen, "cannot make a pipe: %s", strerror(errno));
+		cp_seterr(err, errlen, "cannot make a pipe: %s", strerror(errno));
 		goto out;
 	}
 
@@ -498,7 +498,7 @@ int cp_demo_servers_start(struct cp_demo_servers **out, char *err, size_t errlen
 	e = pthread_create(&s->thread, NULL, serve, s);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (e) {
-		snprintf(err, errlen, "cannot start the server thread: %s", strerror(e));
+		cp_seterr(err, errlen, "cannot start the server thread: %s", strerror(e));
 		goto out;
 	}
 	s->running = true;
@@ -507,7 +507,7 @@ int cp_demo_servers_start(struct cp_demo_servers **out, char *err, size_t errlen
 	rc = 0;
 	goto out;
 nomem:
-	snprintf(err, errlen, "out of memory");
+	cp_seterr(err, errlen, "out of memory");
 out:
 	X509_free(cert);
 	X509_free(ca);
@@ -539,8 +539,8 @@ int cp_demo_servers_stop(struct cp_demo_servers *s, char *err, size_t errlen)
 		pthread_join(s->thread, NULL);
 		s->running = false;
 		if (s->thread_what) {
-			snprintf(err, errlen, "the demo servers stopped early: %s: %s",
-				 s->thread_what, strerror(s->thread_errno));
+			cp_seterr(err, errlen, "the demo servers stopped early: %s: %s",
+				  s->thread_what, strerror(s->thread_errno));
 			rc = -1;
 		}
 	}

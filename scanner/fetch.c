@@ -189,19 +189,9 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
 		s->toobig = true;
 		return 0;
 	}
-	if (s->len + add + 1 > s->cap) {
-		size_t ncap = s->cap ? s->cap : 4096;
-		char *nb;
-
-		while (ncap < s->len + add + 1)
-			ncap *= 2;
-		nb = realloc(s->buf, ncap);
-		if (nb == NULL) {
-			s->nomem = true;
-			return 0;
-		}
-		s->buf = nb;
-		s->cap = ncap;
+	if (add >= SIZE_MAX - s->len || CP_GROW(s->buf, s->cap, s->len + add + 1) < 0) {
+		s->nomem = true;
+		return 0;
 	}
 	memcpy(s->buf + s->len, p, add);
 	s->len += add;

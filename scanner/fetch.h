@@ -47,7 +47,11 @@ struct cp_http_req {
 	size_t max_body;             /* 0: CP_HTTP_MAX_BODY */
 };
 
-/* Why a call failed, for callers that act on it (retry, a better sentence). */
+/* Why a call failed, for callers that act on it (retry, a better sentence).
+ * An outcome classification, not a status (status.h): the values say what
+ * the network or the server did (resolve, refused, certificate, HTTP
+ * status, redirect), which the retry rules and the firewall's messages
+ * act on, so it stays its own type. */
 enum cp_http_fail {
 	CP_HTTP_OK = 0,
 	CP_HTTP_EURL,         /* unparsable URL or a scheme other than http/https */

@@ -43,9 +43,9 @@ static int load_proxy_hello(const char *path, bool quiet, struct cp_hellofile *h
 	char err[512];
 	int st = cp_hellofile_load(path, hf, err, sizeof err);
 
-	if (st != CP_HELLOFILE_OK) {
+	if (st != CP_OK) {
 		cp_eprintf("cipherprobe scan: --proxy-hello %s\n", err);
-		return st == CP_HELLOFILE_E_OPEN ? CP_EXIT_NOINPUT : st == CP_HELLOFILE_E_NOMEM ? CP_EXIT_OSERR
+		return st == CP_EFILE ? CP_EXIT_NOINPUT : st == CP_ENOMEM ? CP_EXIT_OSERR
 											: CP_EXIT_DATAERR;
 	}
 	cp_offer_capture_hello(hf->hello, hf->raw, hf->len, rh);
@@ -83,14 +83,8 @@ static int load_panos_profile(const char *host, const char *key_file, const char
 
 static bool push_result(struct cp_result ***arr, size_t *n, size_t *cap, struct cp_result *r)
 {
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		struct cp_result **k = realloc(*arr, ncap * sizeof *k);
-		if (!k)
-			return false;
-		*arr = k;
-		*cap = ncap;
-	}
+	if (CP_GROW(*arr, *cap, *n + 1) < 0)
+		return false;
 	(*arr)[(*n)++] = r;
 	return true;
 }

@@ -24,32 +24,19 @@
 #include "policy/panosapi.h"
 #include "policy/panoslogs.h"
 #include "scan_run.h"
+#include "util.h"
 
 static int set_push(struct target_set *s, struct cp_target *pt, const char *input,
 		    size_t line, const char *error)
 {
 	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		struct cp_scan_target *t = realloc(s->t, cap * sizeof *t);
-		if (!t)
+		/* five parallel arrays, one capacity */
+		size_t cap = cp_grow_cap(s->cap, s->n + 1, sizeof *s->t);
+
+		if (cap == 0 || CP_RESIZE(s->t, cap) < 0 || CP_RESIZE(s->parsed, cap) < 0 ||
+		    CP_RESIZE(s->errors, cap) < 0 || CP_RESIZE(s->logerr, cap) < 0 ||
+		    CP_RESIZE(s->logseen, cap) < 0)
 			return -1;
-		s->t = t;
-		struct cp_target *p = realloc(s->parsed, cap * sizeof *p);
-		if (!p)
-			return -1;
-		s->parsed = p;
-		char **e = realloc(s->errors, cap * sizeof *e);
-		if (!e)
-			return -1;
-		s->errors = e;
-		e = realloc(s->logerr, cap * sizeof *e);
-		if (!e)
-			return -1;
-		s->logerr = e;
-		e = realloc(s->logseen, cap * sizeof *e);
-		if (!e)
-			return -1;
-		s->logseen = e;
 		s->cap = cap;
 	}
 	size_t i = s->n;

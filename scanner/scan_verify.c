@@ -151,7 +151,7 @@ int cp_scan_verify(struct run_ctx *c, const struct cp_scan_opts *base, char *err
 	struct cp_replay_hello *hellos = calloc(n, sizeof *hellos);
 	struct cp_result **res = calloc(n, sizeof *res);
 	if (!t || !offers || !hellos || !res) {
-		snprintf(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < c->nheld; i++) {
@@ -180,7 +180,7 @@ int cp_scan_verify(struct run_ctx *c, const struct cp_scan_opts *base, char *err
 	if (cp_scan_run(&o, t, k, on_verify_replay, NULL, &vc, err, errlen) < 0)
 		goto out;
 	if (prove_all(res, offers, k, base) < 0) {
-		snprintf(err, errlen, "cannot run the handshakes: %s", strerror(errno));
+		cp_seterr(err, errlen, "cannot run the handshakes: %s", strerror(errno));
 		goto out;
 	}
 	rc = 0;

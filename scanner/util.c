@@ -2,6 +2,7 @@
 /* See util.h. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +22,78 @@ void cp_seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+}
+
+void cp_vseterr(char *err, size_t errlen, const char *fmt, va_list ap)
+{
+	if (!err || !errlen)
+		return;
+	vsnprintf(err, errlen, fmt, ap);
+}
+
+size_t cp_grow_cap(size_t cap, size_t need, size_t elsize)
+{
+	size_t max;
+
+	if (elsize == 0)
+		return 0;
+	max = SIZE_MAX / elsize;
+	if (need > max)
+		return 0;
+	if (need <= cap)
+		return cap;
+	if (cap < CP_GROW_MIN)
+		cap = CP_GROW_MIN;
+	while (cap < need)
+		cap = cap > max / 2 ? max : cap * 2;
+	return cap > max ? max : cap;
+}
+
+int cp_resize(void **p, size_t n, size_t elsize)
+{
+	void *q;
+
+	if (elsize == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (n == 0) {
+		free(*p);
+		*p = NULL;
+		return 0;
+	}
+	if (n > SIZE_MAX / elsize) {
+		errno = ENOMEM;
+		return -1;
+	}
+	q = realloc(*p, n * elsize);
+	if (q == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	*p = q;
+	return 0;
+}
+
+int cp_grow(void **p, size_t *cap, size_t need, size_t elsize)
+{
+	size_t ncap;
+
+	if (elsize == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (need <= *cap)
+		return 0;
+	ncap = cp_grow_cap(*cap, need, elsize);
+	if (ncap == 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (cp_resize(p, ncap, elsize) < 0)
+		return -1;
+	*cap = ncap;
+	return 0;
 }
 
 char *cp_vfmt(const char *fmt, va_list ap)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Small helpers every module needs once: formatted error messages into a
- * caller's buffer, appending to a fixed buffer. */
+ * caller's buffer, appending to a fixed buffer, growable arrays. */
 #ifndef CP_UTIL_H
 #define CP_UTIL_H
 
@@ -12,6 +12,9 @@
 /* Format into err[errlen] (truncating); nothing when err is NULL or errlen 0. */
 void cp_seterr(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* cp_seterr with a va_list (for helpers that add a prefix of their own). */
+void cp_vseterr(char *err, size_t errlen, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /*
  * Append like snprintf at buf + *len; *len counts what was needed, so a
@@ -44,6 +47,48 @@ int cp_tsv_next(const char **pos, struct cp_tsv_field *f, size_t maxf, size_t *n
 int cp_tsv_copy(const struct cp_tsv_field *f, char *dst, size_t n);
 /* Whether a field equals the string s. */
 int cp_tsv_is(const struct cp_tsv_field *f, const char *s);
+
+/*
+ * Growable arrays: the one way to make room in a heap array.
+ *
+ * cp_grow_cap: the capacity to grow cap to so that it holds need elements
+ * of elsize bytes: cap itself when it already does, else cap doubled (from
+ * CP_GROW_MIN) until it does, clamped to the largest count whose byte size
+ * fits a size_t; 0 when need elements do not fit in a size_t, or elsize is 0.
+ *
+ * cp_resize: realloc *p to exactly n elements of elsize bytes, the
+ * multiplication checked; n 0 frees *p and sets it NULL.  0, or -1 with
+ * errno ENOMEM (overflow, out of memory) or EINVAL (elsize 0) and *p
+ * unchanged (still owned by the caller).
+ *
+ * cp_grow: make *p (capacity *cap elements) hold at least need elements:
+ * 0 (nothing done when need <= *cap, so need 0 is a no-op), or -1 with
+ * errno set as for cp_resize and *p, *cap unchanged.  New elements are
+ * not initialised.  Parallel arrays that share one capacity call
+ * cp_grow_cap once and cp_resize for each.
+ *
+ * CP_GROW(arr, cap, need) and CP_RESIZE(arr, n) are the typed forms:
+ * arr is a T * lvalue, cap a size_t lvalue; the element size is
+ * sizeof *arr.
+ */
+#define CP_GROW_MIN 16
+size_t cp_grow_cap(size_t cap, size_t need, size_t elsize);
+int cp_resize(void **p, size_t n, size_t elsize);
+int cp_grow(void **p, size_t *cap, size_t need, size_t elsize);
+#define CP_GROW(arr, cap, need)                                                                    \
+	__extension__({                                                                            \
+		void *cp_grow_p_ = (arr);                                                          \
+		int cp_grow_rc_ = cp_grow(&cp_grow_p_, &(cap), (need), sizeof *(arr));             \
+		(arr) = cp_grow_p_;                                                                \
+		cp_grow_rc_;                                                                       \
+	})
+#define CP_RESIZE(arr, n)                                                                          \
+	__extension__({                                                                            \
+		void *cp_grow_p_ = (arr);                                                          \
+		int cp_grow_rc_ = cp_resize(&cp_grow_p_, (n), sizeof *(arr));                      \
+		(arr) = cp_grow_p_;                                                                \
+		cp_grow_rc_;                                                                       \
+	})
 
 /* Milliseconds on the monotonic clock: the one clock for durations and
  * deadlines (the event loop, progress, the demo servers). */

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # One-way layers: every #include in scanner/ points down or sideways, never
 # up.  The layers, bottom to top (docs/HACKING.md):
-#   0 base     util, registry, fetch, tls/, net/, output/sanitize.h
+#   0 base     util, status, registry, fetch, tls/, net/, output/sanitize.h
 #              (text safety, used by every layer), ciphersuites/'s
 #              generator helpers
 #   1 result   result.h: the scan's data model
@@ -20,7 +20,7 @@ cd "$top/scanner" || { echo "1..0 # SKIP no scanner/"; exit 0; }
 rank() {
 	case "$1" in
 	output/sanitize.h|output/sanitize.c) echo 0 ;;
-	util.*|registry*|fetch.*|tls/*|net/*) echo 0 ;;
+	util.*|status.*|registry*|fetch.*|tls/*|net/*) echo 0 ;;
 	../ciphersuites/*) echo 0 ;; # the registry generators' helpers
 	result.*) echo 1 ;;
 	input/*) echo 2 ;;

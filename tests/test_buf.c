@@ -89,7 +89,7 @@ static void test_write_caps(void **state)
 	assert_false(cp_wbuf_failed(&w));
 	cp_wbuf_u8(&w, 3);
 	assert_true(cp_wbuf_failed(&w));
-	assert_int_equal(w.state, CP_WBUF_TOOBIG);
+	assert_int_equal(w.state, CP_ETOOBIG);
 	assert_int_equal(w.len, 4);
 	cp_wbuf_free(&w);
 
@@ -98,7 +98,7 @@ static void test_write_caps(void **state)
 	size_t m = cp_wbuf_open(&w, 1);
 	cp_wbuf_zeros(&w, 256);
 	cp_wbuf_close(&w, m, 1);
-	assert_int_equal(w.state, CP_WBUF_OVERFLOW);
+	assert_int_equal(w.state, CP_EOVERFLOW);
 	cp_wbuf_free(&w);
 }
 

@@ -57,7 +57,7 @@ static struct cp_chello *parse_ok(const uint8_t *p, size_t n)
 	struct cp_chello *h = malloc(sizeof *h);
 
 	assert_non_null(h);
-	assert_int_equal(cp_chello_parse(p, n, h), CP_CHELLO_OK);
+	assert_int_equal(cp_chello_parse(p, n, h), CP_OK);
 	return h;
 }
 
@@ -127,11 +127,11 @@ static void test_prefixes_truncated(void **state)
 		uint8_t *copy = malloc(n ? n : 1); /* exact size: ASan sees any overread */
 		assert_non_null(copy);
 		memcpy(copy, rfc, n);
-		assert_int_equal(cp_chello_parse(copy, n, h), CP_CHELLO_E_TRUNCATED);
-		assert_int_equal(cp_chello_need(copy, n, &need), CP_CHELLO_E_TRUNCATED);
+		assert_int_equal(cp_chello_parse(copy, n, h), CP_ETRUNCATED);
+		assert_int_equal(cp_chello_need(copy, n, &need), CP_ETRUNCATED);
 		free(copy);
 	}
-	assert_int_equal(cp_chello_need(rfc, rfc_len, &need), CP_CHELLO_OK);
+	assert_int_equal(cp_chello_need(rfc, rfc_len, &need), CP_OK);
 	assert_int_equal(need, 201);
 	free(h);
 }
@@ -167,7 +167,7 @@ static void test_fragmented(void **state)
 		check_rfc_fields(h);
 		assert_int_equal(h->nrecords, (196 + size - 1) / size);
 		assert_int_equal(h->consumed, n);
-		assert_int_equal(cp_chello_need(buf, n + 0, &need), CP_CHELLO_OK);
+		assert_int_equal(cp_chello_need(buf, n + 0, &need), CP_OK);
 		assert_int_equal(need, n);
 		free(h);
 	}
@@ -183,36 +183,36 @@ static void test_rejects(void **state)
 	/* an application-data record */
 	memcpy(b, rfc, rfc_len);
 	b[0] = 23;
-	assert_int_equal(cp_chello_parse(b, rfc_len, h), CP_CHELLO_E_NOT_HELLO);
+	assert_int_equal(cp_chello_parse(b, rfc_len, h), CP_EWRONGTYPE);
 	/* a ServerHello */
 	memcpy(b, rfc, rfc_len);
 	b[5] = 2;
-	assert_int_equal(cp_chello_parse(b, rfc_len, h), CP_CHELLO_E_NOT_HELLO);
+	assert_int_equal(cp_chello_parse(b, rfc_len, h), CP_EWRONGTYPE);
 	/* HTTP */
-	assert_int_equal(cp_chello_parse((const uint8_t *)"GET / HTTP/1.1\r\n", 16, h), CP_CHELLO_E_NOT_HELLO);
+	assert_int_equal(cp_chello_parse((const uint8_t *)"GET / HTTP/1.1\r\n", 16, h), CP_EWRONGTYPE);
 	/* a byte after the message in its record */
 	memcpy(b, rfc, rfc_len);
 	b[4]++;
 	b[rfc_len] = 0;
-	assert_int_equal(cp_chello_parse(b, rfc_len + 1, h), CP_CHELLO_E_MALFORMED);
+	assert_int_equal(cp_chello_parse(b, rfc_len + 1, h), CP_EBADDATA);
 	/* the second extension (renegotiation_info) renamed server_name: a duplicate */
 	memcpy(b, rfc, rfc_len);
 	assert_int_equal(b[5 + 4 + 2 + 32 + 1 + 8 + 2 + 2 + 15], 0xff);
 	b[5 + 4 + 2 + 32 + 1 + 8 + 2 + 2 + 15] = 0;
 	b[5 + 4 + 2 + 32 + 1 + 8 + 2 + 2 + 16] = 0;
-	assert_int_equal(cp_chello_parse(b, rfc_len, h), CP_CHELLO_E_MALFORMED);
+	assert_int_equal(cp_chello_parse(b, rfc_len, h), CP_EBADDATA);
 	/* a suite list of odd length */
 	memcpy(b, rfc, rfc_len);
 	b[5 + 4 + 2 + 32 + 1 + 1] = 5;
-	assert_int_equal(cp_chello_parse(b, rfc_len, h), CP_CHELLO_E_MALFORMED);
+	assert_int_equal(cp_chello_parse(b, rfc_len, h), CP_EBADDATA);
 	/* a 2^14 + 1 byte record */
 	memcpy(b, rfc, rfc_len);
 	b[3] = 0x40;
 	b[4] = 0x01;
-	assert_int_equal(cp_chello_parse(b, rfc_len, h), CP_CHELLO_E_MALFORMED);
+	assert_int_equal(cp_chello_parse(b, rfc_len, h), CP_EBADDATA);
 	/* nothing */
-	assert_int_equal(cp_chello_parse(NULL, 0, h), CP_CHELLO_E_TRUNCATED);
-	for (int st = CP_CHELLO_E_PARAM; st <= CP_CHELLO_OK; st++)
+	assert_int_equal(cp_chello_parse(NULL, 0, h), CP_ETRUNCATED);
+	for (int st = CP_EINVAL; st <= CP_OK; st++)
 		assert_non_null(cp_chello_strerror(st));
 	free(h);
 }
@@ -239,7 +239,7 @@ static void test_encoder_roundtrip(void **state)
 	(void)state;
 	assert_non_null(kc);
 	cp_wbuf_init(&w, CP_HELLO_MAX_BYTES);
-	assert_int_equal(cp_hello_encode(&p, kc, &w), CP_HELLO_OK);
+	assert_int_equal(cp_hello_encode(&p, kc, &w), CP_OK);
 	h = parse_ok(w.data, w.len);
 	ARRAY_EQ(h->suites, h->nsuites, 0x1301, 0xC02F, 0x009C, 0x0A0A);
 	ARRAY_EQ(h->groups, h->ngroups, 0x0A0A, 29, 23, 0x11EC);
@@ -271,7 +271,7 @@ static void test_sni_unchanged(void **state)
 	cp_wbuf_init(&w, 1 << 20);
 	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
 		cp_wbuf_reset(&w);
-		assert_int_equal(cp_chello_with_sni(rfc, rfc_len, same[i], &w, &rw), CP_CHELLO_OK);
+		assert_int_equal(cp_chello_with_sni(rfc, rfc_len, same[i], &w, &rw), CP_OK);
 		assert_false(rw);
 		assert_int_equal(w.len, rfc_len);
 		assert_memory_equal(w.data, rfc, rfc_len);
@@ -284,8 +284,8 @@ static void test_sni_unchanged(void **state)
 		struct cp_wbuf e;
 
 		cp_wbuf_init(&e, CP_HELLO_MAX_BYTES);
-		assert_int_equal(cp_hello_encode(&p, NULL, &e), CP_HELLO_OK);
-		assert_int_equal(cp_chello_with_sni(e.data, e.len, "example.com", &w, &rw), CP_CHELLO_OK);
+		assert_int_equal(cp_hello_encode(&p, NULL, &e), CP_OK);
+		assert_int_equal(cp_chello_with_sni(e.data, e.len, "example.com", &w, &rw), CP_OK);
 		assert_false(rw);
 		assert_int_equal(w.len, e.len);
 		assert_memory_equal(w.data, e.data, e.len);
@@ -293,8 +293,8 @@ static void test_sni_unchanged(void **state)
 	}
 	/* a name that cannot be sent, and a bare message: errors, nothing appended */
 	cp_wbuf_reset(&w);
-	assert_int_equal(cp_chello_with_sni(rfc, rfc_len, "bad name", &w, &rw), CP_CHELLO_E_PARAM);
-	assert_int_equal(cp_chello_with_sni(rfc + 5, rfc_len - 5, "example.com", &w, &rw), CP_CHELLO_E_NOT_HELLO);
+	assert_int_equal(cp_chello_with_sni(rfc, rfc_len, "bad name", &w, &rw), CP_EINVAL);
+	assert_int_equal(cp_chello_with_sni(rfc + 5, rfc_len - 5, "example.com", &w, &rw), CP_EWRONGTYPE);
 	assert_int_equal(w.len, 0);
 	assert_false(cp_wbuf_failed(&w));
 	cp_wbuf_free(&w);
@@ -309,7 +309,7 @@ static void test_sni_rewritten(void **state)
 
 	(void)state;
 	cp_wbuf_init(&w, 1 << 20);
-	assert_int_equal(cp_chello_with_sni(rfc, rfc_len, name, &w, &rw), CP_CHELLO_OK);
+	assert_int_equal(cp_chello_with_sni(rfc, rfc_len, name, &w, &rw), CP_OK);
 	assert_true(rw);
 	assert_int_equal(w.len, rfc_len + strlen(name) - strlen("server"));
 	a = parse_ok(rfc, rfc_len);
@@ -348,11 +348,11 @@ static void test_sni_padding(void **state)
 	(void)state;
 	cp_wbuf_init(&e, CP_HELLO_MAX_BYTES);
 	cp_wbuf_init(&w, CP_HELLO_MAX_BYTES);
-	assert_int_equal(cp_hello_encode(&p, NULL, &e), CP_HELLO_OK);
+	assert_int_equal(cp_hello_encode(&p, NULL, &e), CP_OK);
 	a = parse_ok(e.data, e.len);
 	assert_int_equal(a->msg_len, 512);
 	assert_int_equal(cp_chello_with_sni(e.data, e.len, "a-rather-longer-host-name.example.net", &w, &rw),
-			 CP_CHELLO_OK);
+			 CP_OK);
 	assert_true(rw);
 	b = parse_ok(w.data, w.len);
 	assert_int_equal(b->msg_len, 512);
@@ -468,7 +468,7 @@ static void test_offer_grease(void **state)
 	(void)state;
 	assert_non_null(r);
 	cp_wbuf_init(&e, CP_HELLO_MAX_BYTES);
-	assert_int_equal(cp_hello_encode(&p, NULL, &e), CP_HELLO_OK);
+	assert_int_equal(cp_hello_encode(&p, NULL, &e), CP_OK);
 	h = parse_ok(e.data, e.len);
 	assert_int_equal(cp_offer_from_chello(h, &o), 0);
 	ARRAY_EQ(o.suites, o.nsuites, 0x1301, 0xC02F);
@@ -495,7 +495,7 @@ static void test_offer_tls12(void **state)
 
 	(void)state;
 	cp_wbuf_init(&e, CP_HELLO_MAX_BYTES);
-	assert_int_equal(cp_hello_encode(&p, NULL, &e), CP_HELLO_OK);
+	assert_int_equal(cp_hello_encode(&p, NULL, &e), CP_OK);
 	h = parse_ok(e.data, e.len);
 	assert_int_equal(cp_offer_from_chello(h, &o), 0);
 	assert_int_equal(o.min_version, 0x0301);

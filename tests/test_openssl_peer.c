@@ -225,7 +225,7 @@ static void exchange(const struct fixture *f, const struct server *sv,
 	memset(o, 0, sizeof *o);
 	cp_wbuf_init(&hello, CP_HELLO_MAX_BYTES);
 	rc = cp_hello_encode(p, f->kc, &hello);
-	if (rc != CP_HELLO_OK)
+	if (rc != CP_OK)
 		fail_msg("encode: %s", cp_hello_strerror(rc));
 	o->hello_len = hello.len;
 

@@ -15,6 +15,7 @@
 
 #include "input/declog.h"
 #include "input/declog_int.h"
+#include "util.h"
 
 #define CP_DECLOG_XSTR(x) #x
 #define CP_DECLOG_STR(x) CP_DECLOG_XSTR(x)
@@ -214,14 +215,8 @@ static int csv_start_field(struct csv *c, struct csv_rec *r)
 {
 	if (r->toolong)
 		return 0;
-	if (c->nfld == c->capfld) {
-		size_t ncap = c->capfld ? c->capfld * 2 : 32;
-		size_t *n = realloc(c->fld, ncap * sizeof *n);
-		if (!n)
-			return -1;
-		c->fld = n;
-		c->capfld = ncap;
-	}
+	if (CP_GROW(c->fld, c->capfld, c->nfld + 1) < 0)
+		return -1;
 	c->fld[c->nfld++] = c->len;
 	return 0;
 }
@@ -408,14 +403,8 @@ static struct rec *new_rec(struct cp_declog *dl, size_t row, size_t line)
 {
 	struct rec *r;
 
-	if (dl->nrecs == dl->caprecs) {
-		size_t ncap = dl->caprecs ? dl->caprecs * 2 : 64;
-		struct rec *n = realloc(dl->recs, ncap * sizeof *n);
-		if (!n)
-			return NULL;
-		dl->recs = n;
-		dl->caprecs = ncap;
-	}
+	if (CP_GROW(dl->recs, dl->caprecs, dl->nrecs + 1) < 0)
+		return NULL;
 	r = &dl->recs[dl->nrecs++];
 	memset(r, 0, sizeof *r);
 	r->row = row;
@@ -627,14 +616,14 @@ static int check_sni(const char *sni, char *err, size_t errlen)
 		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')
 			continue;
 		if (c < 0x20 || c == 0x7F)
-			snprintf(err, errlen, "control character 0x%02X in SNI", c);
+			cp_seterr(err, errlen, "control character 0x%02X in SNI", c);
 		else
-			snprintf(err, errlen, "character '%c' not allowed in SNI '%.64s'", c, sni);
+			cp_seterr(err, errlen, "character '%c' not allowed in SNI '%.64s'", c, sni);
 		return -1;
 	}
 	if (inet_pton(AF_INET, sni, &a4) == 1) {
-		snprintf(err, errlen, "SNI '%.64s' is an IP address; SNI carries host "
-			 "names only (RFC 6066)", sni);
+		cp_seterr(err, errlen, "SNI '%.64s' is an IP address; SNI carries host "
+			  "names only (RFC 6066)", sni);
 		return -1;
 	}
 	return 0;
@@ -656,16 +645,16 @@ static int target_text(const char *sni, const char *dst, const char *dport,
 
 	*out = NULL;
 	if (!*dst && !*sni) {
-		snprintf(err, errlen, "neither a destination address nor an SNI");
+		cp_seterr(err, errlen, "neither a destination address nor an SNI");
 		return -1;
 	}
 	if (!*dport) {
-		snprintf(err, errlen, "empty destination port");
+		cp_seterr(err, errlen, "empty destination port");
 		return -1;
 	}
 	if (!parse_port(dport, &port)) {
-		snprintf(err, errlen, "destination port '%.32s' is not a number from 1 to 65535",
-			 dport);
+		cp_seterr(err, errlen, "destination port '%.32s' is not a number from 1 to 65535",
+			  dport);
 		return -1;
 	}
 	if (*dst) {
@@ -675,13 +664,13 @@ static int target_text(const char *sni, const char *dst, const char *dport,
 			n = 16;
 			v6 = true;
 		} else {
-			snprintf(err, errlen, "destination address '%.64s' is not an IPv4 or "
-				 "IPv6 address", dst);
+			cp_seterr(err, errlen, "destination address '%.64s' is not an IPv4 or "
+				  "IPv6 address", dst);
 			return -1;
 		}
 		/* connecting to 0.0.0.0 or :: reaches this host, not the server */
 		if (!memcmp(a, zero, n)) {
-			snprintf(err, errlen, "destination address '%.64s' is unspecified", dst);
+			cp_seterr(err, errlen, "destination address '%.64s' is unspecified", dst);
 			return -1;
 		}
 	}
@@ -1055,9 +1044,9 @@ int cp_declog_format_parse(const char *s, struct cp_declog_format *out, char *er
 		snprintf(out->version, sizeof out->version, "%s", s + 7);
 		return 0;
 	}
-	snprintf(err, errlen, "unknown log format '%.64s' (auto, gui-csv, syslog, "
-		 "syslog-VERSION for a PAN-OS release such as syslog-10.1 or syslog-11.0, "
-		 "http-json, cdl-json)", s);
+	cp_seterr(err, errlen, "unknown log format '%.64s' (auto, gui-csv, syslog, "
+		  "syslog-VERSION for a PAN-OS release such as syslog-10.1 or syslog-11.0, "
+		  "http-json, cdl-json)", s);
 	return -1;
 }
 

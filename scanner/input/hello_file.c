@@ -578,9 +578,9 @@ static int take_packet(struct stream *s, struct early *ring, size_t *nearly, con
 		return -1;
 	have = stream_bytes(s, buf);
 	st = cp_chello_need(buf, have, &need);
-	if (st == CP_CHELLO_E_TRUNCATED)
+	if (st == CP_ETRUNCATED)
 		return 0;
-	if (st != CP_CHELLO_OK) {
+	if (st != CP_OK) {
 		/* not a hello after all: remember why, look for the next one */
 		size_t wl;
 
@@ -594,7 +594,7 @@ static int take_packet(struct stream *s, struct early *ring, size_t *nearly, con
 	if (!out->hello)
 		return -1;
 	st = cp_chello_parse(buf, need, out->hello);
-	if (st != CP_CHELLO_OK) {
+	if (st != CP_OK) {
 		size_t wl;
 
 		free(out->hello);
@@ -626,7 +626,7 @@ static int from_pcap(const char *path, struct cp_hellofile *out, char *err, size
 	struct pcap_pkthdr *ph;
 	const u_char *data;
 	unsigned pkt = 0, payloads = 0;
-	int dlt, rc = CP_HELLOFILE_E_DATA, r;
+	int dlt, rc = CP_EBADDATA, r;
 
 	pc = pcap_open_offline(path, ebuf);
 	if (!pc) {
@@ -642,7 +642,7 @@ static int from_pcap(const char *path, struct cp_hellofile *out, char *err, size
 	}
 	buf = malloc(STREAM_MAX);
 	if (!buf) {
-		rc = CP_HELLOFILE_E_NOMEM;
+		rc = CP_ENOMEM;
 		goto out;
 	}
 	while ((r = pcap_next_ex(pc, &ph, &data)) == 1) {
@@ -654,11 +654,11 @@ static int from_pcap(const char *path, struct cp_hellofile *out, char *err, size
 		payloads++;
 		r = take_packet(&s, ring, &nearly, &t, ph->caplen < ph->len, pkt, buf, out, why, sizeof why);
 		if (r < 0) {
-			rc = CP_HELLOFILE_E_NOMEM;
+			rc = CP_ENOMEM;
 			goto out;
 		}
 		if (r == 1) {
-			rc = CP_HELLOFILE_OK;
+			rc = CP_OK;
 			goto out;
 		}
 	}
@@ -680,7 +680,7 @@ static int from_pcap(const char *path, struct cp_hellofile *out, char *err, size
 			  path, pkt, payloads);
 	}
 out:
-	if (rc == CP_HELLOFILE_E_NOMEM)
+	if (rc == CP_ENOMEM)
 		cp_seterr(err, errlen, "%s: out of memory", path);
 	stream_reset(&s);
 	early_free(ring);
@@ -715,15 +715,15 @@ static int as_records(const uint8_t *b, size_t n, struct cp_hellofile *out, char
 	struct cp_chello *h = malloc(sizeof *h);
 	struct cp_wbuf w;
 	bool records;
-	int st, rc = CP_HELLOFILE_E_DATA;
+	int st, rc = CP_EBADDATA;
 
 	cp_wbuf_init(&w, CP_CHELLO_MAX_BYTES + 4096);
 	if (!h) {
-		rc = CP_HELLOFILE_E_NOMEM;
+		rc = CP_ENOMEM;
 		goto out;
 	}
 	st = cp_chello_parse(b, n, h);
-	if (st != CP_CHELLO_OK) {
+	if (st != CP_OK) {
 		cp_seterr(err, errlen, "%s: the hex dump is not one ClientHello: %s", path, cp_chello_strerror(st));
 		goto out;
 	}
@@ -741,12 +741,12 @@ static int as_records(const uint8_t *b, size_t n, struct cp_hellofile *out, char
 		}
 	}
 	if (cp_wbuf_failed(&w)) {
-		rc = CP_HELLOFILE_E_NOMEM;
+		rc = CP_ENOMEM;
 		cp_seterr(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
 	/* parse the records, to keep what is parsed and what is sent one thing */
-	if (cp_chello_parse(w.data, w.len, h) != CP_CHELLO_OK) {
+	if (cp_chello_parse(w.data, w.len, h) != CP_OK) {
 		cp_seterr(err, errlen, "%s: the hex dump is not one ClientHello", path);
 		goto out;
 	}
@@ -756,7 +756,7 @@ static int as_records(const uint8_t *b, size_t n, struct cp_hellofile *out, char
 	out->len = w.len;
 	w.data = NULL;
 	cp_seterr(out->origin, sizeof out->origin, "hex dump, %s", records ? "TLS record" : "handshake message");
-	rc = CP_HELLOFILE_OK;
+	rc = CP_OK;
 out:
 	cp_wbuf_free(&w);
 	free(h);
@@ -769,16 +769,16 @@ static int from_text(FILE *f, const char *path, struct cp_hellofile *out, char *
 	uint8_t *bytes = malloc(STREAM_MAX);
 	char why[256];
 	size_t n, nb = 0;
-	int rc = CP_HELLOFILE_E_DATA;
+	int rc = CP_EBADDATA;
 
 	if (!text || !bytes) {
-		rc = CP_HELLOFILE_E_NOMEM;
+		rc = CP_ENOMEM;
 		cp_seterr(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
 	n = fread(text, 1, CP_HELLOFILE_MAX_TEXT, f);
 	if (ferror(f)) {
-		rc = CP_HELLOFILE_E_OPEN;
+		rc = CP_EFILE;
 		cp_seterr(err, errlen, "%s: %s", path, strerror(errno ? errno : EIO));
 		goto out;
 	}
@@ -813,7 +813,7 @@ int cp_hellofile_load(const char *path, struct cp_hellofile *out, char *err, siz
 	f = fopen(path, "rb");
 	if (!f) {
 		cp_seterr(err, errlen, "%s: %s", path, strerror(errno));
-		return CP_HELLOFILE_E_OPEN;
+		return CP_EFILE;
 	}
 	n = fread(magic, 1, sizeof magic, f);
 	if (is_capture_magic(magic, n)) {
@@ -824,7 +824,7 @@ int cp_hellofile_load(const char *path, struct cp_hellofile *out, char *err, siz
 		rc = from_text(f, path, out, err, errlen);
 		fclose(f);
 	}
-	if (rc != CP_HELLOFILE_OK)
+	if (rc != CP_OK)
 		cp_hellofile_free(out);
 	return rc;
 }

@@ -21,15 +21,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "status.h"
+
 /* Largest file read as a hex dump; captures are read packet by packet. */
 #define CP_HELLOFILE_MAX_TEXT (4u * 1024 * 1024)
-
-enum cp_hellofile_status {
-	CP_HELLOFILE_OK = 0,
-	CP_HELLOFILE_E_OPEN = -1,   /* the file cannot be read (missing, permissions) */
-	CP_HELLOFILE_E_DATA = -2,   /* read, but no usable ClientHello in it */
-	CP_HELLOFILE_E_NOMEM = -3,
-};
 
 struct cp_chello;
 
@@ -43,7 +38,9 @@ struct cp_hellofile {
 /*
  * Load the first ClientHello in path into out (zeroed first; free with
  * cp_hellofile_free).  On error, a sentence naming the file and what was
- * wrong in err.
+ * wrong in err.  Returns an enum cp_status (status.h): CP_OK; CP_EFILE
+ * (the file cannot be read: missing, permissions), CP_EBADDATA (read, but
+ * no usable ClientHello in it), CP_ENOMEM.
  */
 int cp_hellofile_load(const char *path, struct cp_hellofile *out, char *err, size_t errlen);
 void cp_hellofile_free(struct cp_hellofile *f);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "input/list.h"
+#include "util.h"
 
 /* How much of an over-long line is quoted back in its result. */
 #define CP_LIST_QUOTE 64
@@ -65,7 +66,7 @@ static int one_line(char *line, size_t stored, size_t total, size_t lineno,
 	l.text = line + start;
 	for (i = start; i < end; i++)
 		if (line[i] == '\0') {
-			snprintf(err, sizeof err, "NUL byte at column %zu", i + 1 - skip);
+			cp_seterr(err, sizeof err, "NUL byte at column %zu", i + 1 - skip);
 			l.error = err;
 			return fn(&l, data);
 		}

@@ -39,6 +39,7 @@
 #include <ares.h>
 
 #include "net/dns.h"
+#include "util.h"
 
 /* One cp_dns_resolve() call, from submission until its callback returns. */
 struct cp_dns_req {
@@ -439,14 +440,14 @@ static int parse_server(const char *p, size_t n, size_t idx, struct sockaddr_sto
 	entry_name(p, n, idx, name, sizeof name);
 	memset(ss, 0, sizeof *ss);
 	if (n == 0) {
-		snprintf(err, errlen, "empty entry %zu in the DNS server list", idx + 1);
+		cp_seterr(err, errlen, "empty entry %zu in the DNS server list", idx + 1);
 		return -1;
 	}
 	if (p[0] == '[') {
 		const char *close = memchr(p, ']', n);
 
 		if (close == NULL) {
-			snprintf(err, errlen, "DNS server %s: no ']' after the IPv6 address", name);
+			cp_seterr(err, errlen, "DNS server %s: no ']' after the IPv6 address", name);
 			return -1;
 		}
 		a = p + 1;
@@ -454,8 +455,8 @@ static int parse_server(const char *p, size_t n, size_t idx, struct sockaddr_sto
 		if (close + 1 < p + n) {
 			if (close[1] != ':' ||
 			    parse_port(close + 2, (size_t)(p + n - close - 2), &port) < 0) {
-				snprintf(err, errlen, "DNS server %s: expected [IPv6]:PORT with a port "
-					 "from 1 to 65535", name);
+				cp_seterr(err, errlen, "DNS server %s: expected [IPv6]:PORT with a port "
+					  "from 1 to 65535", name);
 				return -1;
 			}
 		}
@@ -466,14 +467,14 @@ static int parse_server(const char *p, size_t n, size_t idx, struct sockaddr_sto
 		if (colon != NULL && !v6) {
 			alen = (size_t)(colon - p);
 			if (parse_port(colon + 1, n - alen - 1, &port) < 0) {
-				snprintf(err, errlen, "DNS server %s: the port must be a number from 1 "
-					 "to 65535", name);
+				cp_seterr(err, errlen, "DNS server %s: the port must be a number from 1 "
+					  "to 65535", name);
 				return -1;
 			}
 		}
 	}
 	if (alen == 0 || alen >= sizeof addr) {
-		snprintf(err, errlen, "DNS server %s is not an IP address", name);
+		cp_seterr(err, errlen, "DNS server %s is not an IP address", name);
 		return -1;
 	}
 	memcpy(addr, a, alen);
@@ -489,8 +490,8 @@ static int parse_server(const char *p, size_t n, size_t idx, struct sockaddr_sto
 		return 0;
 	}
 	memset(ss, 0, sizeof *ss);
-	snprintf(err, errlen, "DNS server %s is not an IP address (IPv4 dotted quad, IPv6, or "
-		 "[IPv6]:PORT)", name);
+	cp_seterr(err, errlen, "DNS server %s is not an IP address (IPv4 dotted quad, IPv6, or "
+		  "[IPv6]:PORT)", name);
 	return -1;
 }
 
@@ -507,14 +508,14 @@ int cp_dns_parse_servers(const char *text, struct sockaddr_storage *out, size_t 
 	}
 	err[0] = '\0';
 	if (text == NULL || text[0] == '\0') {
-		snprintf(err, errlen, "empty DNS server list");
+		cp_seterr(err, errlen, "empty DNS server list");
 		return -1;
 	}
 	for (;;) {
 		size_t len = strcspn(p, ",");
 
 		if (n == max) {
-			snprintf(err, errlen, "more than %zu DNS servers", max);
+			cp_seterr(err, errlen, "more than %zu DNS servers", max);
 			return -1;
 		}
 		if (parse_server(p, len, n, &out[n], err, errlen) < 0)
@@ -555,7 +556,7 @@ struct cp_dns *cp_dns_new(struct cp_loop *l, const struct cp_dns_opts *o, char *
 	pthread_once(&lib_once, lib_init);
 	if (lib_status != ARES_SUCCESS) {
 		if (err && errlen)
-			snprintf(err, errlen, "c-ares: %s", ares_strerror(lib_status));
+			cp_seterr(err, errlen, "c-ares: %s", ares_strerror(lib_status));
 		goto out;
 	}
 	if (o->servers) {
@@ -566,7 +567,7 @@ struct cp_dns *cp_dns_new(struct cp_loop *l, const struct cp_dns_opts *o, char *
 	d = calloc(1, sizeof *d);
 	if (!d) {
 		if (err && errlen)
-			snprintf(err, errlen, "out of memory");
+			cp_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 	d->loop = l;
@@ -601,7 +602,7 @@ struct cp_dns *cp_dns_new(struct cp_loop *l, const struct cp_dns_opts *o, char *
 	if (rc != ARES_SUCCESS) {
 		d->ch = NULL;
 		if (err && errlen)
-			snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
+			cp_seterr(err, errlen, "c-ares: %s", ares_strerror(rc));
 		goto out;
 	}
 	if (o->servers) {
@@ -627,8 +628,8 @@ struct cp_dns *cp_dns_new(struct cp_loop *l, const struct cp_dns_opts *o, char *
 		rc = ares_set_servers_ports(d->ch, nodes);
 		if (rc != ARES_SUCCESS) {
 			if (err && errlen)
-				snprintf(err, errlen, "c-ares refused the DNS server list: %s",
-					 ares_strerror(rc));
+				cp_seterr(err, errlen, "c-ares refused the DNS server list: %s",
+					  ares_strerror(rc));
 			goto out;
 		}
 	}

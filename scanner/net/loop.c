@@ -126,23 +126,11 @@ unsigned cp_loop_pending_timers(const struct cp_loop *l)
 
 static int fds_reserve(struct cp_loop *l, int fd)
 {
-	size_t want = (size_t)fd + 1, n = l->nfds ? l->nfds : 64;
-	struct cp_fdslot *p;
+	size_t old = l->nfds;
 
-	if (want <= l->nfds)
-		return 0;
-	while (n < want)
-		n *= 2;
-	if (n > SIZE_MAX / sizeof *p) {
-		errno = ENOMEM;
+	if (CP_GROW(l->fds, l->nfds, (size_t)fd + 1) < 0)
 		return -1;
-	}
-	p = realloc(l->fds, n * sizeof *p);
-	if (!p)
-		return -1;
-	memset(p + l->nfds, 0, (n - l->nfds) * sizeof *p);
-	l->fds = p;
-	l->nfds = n;
+	memset(l->fds + old, 0, (l->nfds - old) * sizeof *l->fds);
 	return 0;
 }
 

@@ -30,6 +30,11 @@
 
 #include "net/loop.h"
 
+/* How a handshake ended: an outcome classification, not a status
+ * (status.h).  Each value is a fact about the server or the path
+ * (refused, unreachable, timed out, closed, TLS refused) that the result's
+ * error kind and the verdict's wording are built on, so it stays its own
+ * type. */
 enum cp_tlsconn_outcome {
 	CP_TLSCONN_OK = 0,      /* the handshake completed */
 	CP_TLSCONN_REFUSED,     /* ECONNREFUSED */

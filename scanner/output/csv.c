@@ -17,6 +17,7 @@
 #include "output/sanitize.h"
 #include "policy/advise.h"
 #include "registry.h"
+#include "util.h"
 
 /* ---- cells ------------------------------------------------------------ */
 
@@ -58,27 +59,14 @@ size_t cp_csv_cell(char *dst, size_t cap, const char *s)
 
 static bool grow(struct cp_csv_row *row, size_t more)
 {
-	size_t ncap;
-	char *b;
-
 	if (row->err)
 		return false;
 	if (more < row->cap - row->len)
 		return true;
-	if (more > SIZE_MAX / 2 - row->len) {
+	if (more >= SIZE_MAX - row->len || CP_GROW(row->buf, row->cap, row->len + more + 1) < 0) {
 		row->err = true;
 		return false;
 	}
-	ncap = row->cap ? row->cap : 256;
-	while (ncap - row->len <= more)
-		ncap *= 2;
-	b = realloc(row->buf, ncap);
-	if (!b) {
-		row->err = true;
-		return false;
-	}
-	row->buf = b;
-	row->cap = ncap;
 	return true;
 }
 
@@ -490,26 +478,14 @@ static int csv_target(struct cp_out *o, const struct cp_result *r)
 		return -1;
 	}
 	if (r->index >= st->cap) {
-		size_t ncap = st->cap ? st->cap : 16;
-		while (ncap <= r->index) {
-			if (ncap > SIZE_MAX / 2 / sizeof(char *)) {
-				o->err = ENOMEM;
-				return -1;
-			}
-			ncap *= 2;
-		}
-		char **np = realloc(st->pend, ncap * sizeof *np);
-		if (np)
-			st->pend = np;
-		size_t *nl = np ? realloc(st->plen, ncap * sizeof *nl) : NULL;
-		if (nl)
-			st->plen = nl;
-		unsigned char *nc = nl ? realloc(st->complete, ncap) : NULL;
-		if (!nc) {
+		/* three parallel arrays, one capacity */
+		size_t ncap = cp_grow_cap(st->cap, r->index + 1, sizeof *st->pend);
+
+		if (ncap == 0 || CP_RESIZE(st->pend, ncap) < 0 || CP_RESIZE(st->plen, ncap) < 0 ||
+		    CP_RESIZE(st->complete, ncap) < 0) {
 			o->err = ENOMEM;
 			return -1;
 		}
-		st->complete = nc;
 		for (size_t i = st->cap; i < ncap; i++) {
 			st->pend[i] = NULL;
 			st->plen[i] = 0;

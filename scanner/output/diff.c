@@ -302,16 +302,9 @@ static int side_add(struct side *s, const json_t *t, size_t i, char *err, size_t
 		cp_seterr(err, errlen, "targets[%zu]: expected an object", i);
 		return -1;
 	}
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 16;
-		struct rec *p;
-
-		if (ncap > SIZE_MAX / sizeof *p || !(p = realloc(s->recs, ncap * sizeof *p))) {
-			cp_seterr(err, errlen, "out of memory");
-			return -1;
-		}
-		s->recs = p;
-		s->cap = ncap;
+	if (CP_GROW(s->recs, s->cap, s->n + 1) < 0) {
+		cp_seterr(err, errlen, "out of memory");
+		return -1;
 	}
 	rc = &s->recs[s->n];
 	memset(rc, 0, sizeof *rc);
@@ -493,24 +486,6 @@ struct ctx {
 	long long now;
 };
 
-static int grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	if (ncap > SIZE_MAX / size)
-		return -1;
-	p = realloc(*v, ncap * size);
-	if (!p)
-		return -1;
-	*v = p;
-	*cap = ncap;
-	return 0;
-}
-
 static int add(struct ctx *c, enum cp_change_kind kind, const char *what,
 	       const char *version, const char *item, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
@@ -523,7 +498,6 @@ static int add(struct ctx *c, enum cp_change_kind kind, const char *what,
 		.kind = kind, .what = what, .version = version,
 		.show_address = c->o->multi || c->n->multi,
 	};
-	void *v = d->changes;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -533,14 +507,13 @@ static int add(struct ctx *c, enum cp_change_kind kind, const char *what,
 	ch.address = cp_strdup0(c->n->r->address);
 	ch.item = cp_strdup0(item);
 	if (!ch.detail || !ch.target || (c->n->r->address && !ch.address) || (item && !ch.item) ||
-	    grow(&v, &d->cap_changes, d->nchanges, sizeof *d->changes)) {
+	    CP_GROW(d->changes, d->cap_changes, d->nchanges + 1) < 0) {
 		free(ch.detail);
 		free(ch.target);
 		free(ch.address);
 		free(ch.item);
 		return -1;
 	}
-	d->changes = v;
 	d->changes[d->nchanges++] = ch;
 	if (kind == CP_CHANGE_REGRESSION)
 		d->regressions++;
@@ -555,12 +528,10 @@ static int add(struct ctx *c, enum cp_change_kind kind, const char *what,
 
 static int add_target(struct cp_diff_target **v, size_t *n, size_t *cap, const struct cp_result *r)
 {
-	void *p = *v;
 	struct cp_diff_target t;
 
-	if (grow(&p, cap, *n, sizeof **v))
+	if (CP_GROW(*v, *cap, *n + 1) < 0)
 		return -1;
-	*v = p;
 	t.target = strdup(r->input);
 	t.address = cp_strdup0(r->address);
 	if (!t.target || (r->address && !t.address)) {
@@ -1079,7 +1050,6 @@ static int severity(const struct cp_change *ch)
 static int add_site(struct cp_diff *d, const struct rec *n, size_t first)
 {
 	struct cp_diff_site st = { 0 };
-	void *v = d->sites;
 	const json_t *cmds = n->v.commands;
 
 	if (first == d->nchanges)
@@ -1093,9 +1063,8 @@ static int add_site(struct cp_diff *d, const struct rec *n, size_t first)
 	st.show_address = d->changes[first].show_address;
 	st.unreachable = !n->r->ok;
 	st.failed_runs = n->runs;
-	if (grow(&v, &d->cap_sites, d->nsites, sizeof *d->sites))
+	if (CP_GROW(d->sites, d->cap_sites, d->nsites + 1) < 0)
 		return -1;
-	d->sites = v;
 	st.target = strdup(n->r->input);
 	st.address = cp_strdup0(n->r->address);
 	if (n->v.fix && cmds && json_array_size(cmds)) {

@@ -234,14 +234,14 @@ int cp_atomic_commit(struct cp_atomic *a)
 
 	a->err[0] = '\0';
 	if (!f) {
-		snprintf(a->err, sizeof a->err, "no output is open");
+		cp_seterr(a->err, sizeof a->err, "no output is open");
 		return -1;
 	}
 	a->f = NULL;
 	errno = 0;
 	if (fflush(f) == EOF || ferror(f)) {
-		snprintf(a->err, sizeof a->err, "cannot write %s: %s", name,
-			 strerror(errno ? errno : EIO));
+		cp_seterr(a->err, sizeof a->err, "cannot write %s: %s", name,
+			  strerror(errno ? errno : EIO));
 		if (!a->is_stdout)
 			fclose(f);
 		goto out;
@@ -251,17 +251,17 @@ int cp_atomic_commit(struct cp_atomic *a)
 		goto out;
 	}
 	if (a->tmp && fsync(fileno(f)) != 0) {
-		snprintf(a->err, sizeof a->err, "cannot write %s: %s", name, strerror(errno));
+		cp_seterr(a->err, sizeof a->err, "cannot write %s: %s", name, strerror(errno));
 		fclose(f);
 		goto out;
 	}
 	if (fclose(f) != 0) {
-		snprintf(a->err, sizeof a->err, "cannot write %s: %s", name, strerror(errno));
+		cp_seterr(a->err, sizeof a->err, "cannot write %s: %s", name, strerror(errno));
 		goto out;
 	}
 	if (a->tmp) {
 		if (rename(a->tmp, a->path) != 0) {
-			snprintf(a->err, sizeof a->err, "cannot replace %s: %s", name, strerror(errno));
+			cp_seterr(a->err, sizeof a->err, "cannot replace %s: %s", name, strerror(errno));
 			goto out;
 		}
 		forget_tmp(a);

@@ -22,6 +22,7 @@
 #include "policy/advise.h"
 #include "policy/offer.h"
 #include "registry.h"
+#include "util.h"
 
 /* One accepted suite at one version, and what the profile says of it. */
 enum { MARK_BLOCKED = 0, MARK_ALLOWED = 1, MARK_UNJUDGED = 2 };
@@ -268,14 +269,8 @@ int cp_html_add(struct cp_html *h, const struct cp_result *r, const struct cp_ht
 {
 	struct row *w;
 
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 64;
-		struct row **rows = realloc(h->rows, cap * sizeof *rows);
-		if (!rows)
-			return -1;
-		h->rows = rows;
-		h->cap = cap;
-	}
+	if (CP_GROW(h->rows, h->cap, h->n + 1) < 0)
+		return -1;
 	w = calloc(1, sizeof *w);
 	if (!w || fill_row(h, w, r, v) < 0) {
 		row_free(w);

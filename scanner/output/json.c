@@ -22,6 +22,7 @@
 #include "registry.h"
 #include "result.h"
 #include "tls/chain.h"
+#include "util.h"
 
 #define DUMP_FLAGS (JSON_PRESERVE_ORDER)
 
@@ -439,15 +440,15 @@ static int bad(char *err, size_t errlen, const char *path, const char *fmt, ...)
 static int bad(char *err, size_t errlen, const char *path, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	size_t n = 0;
 
-	if (err && errlen) {
-		n = snprintf(err, errlen, "%s: ", path);
-		if (n >= 0 && (size_t)n < errlen) {
-			va_start(ap, fmt);
-			vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-			va_end(ap);
-		}
+	if (!err || !errlen)
+		return -1;
+	cp_strapp(err, errlen, &n, "%s: ", path);
+	if (n < errlen) {
+		va_start(ap, fmt);
+		cp_vseterr(err + n, errlen - n, fmt, ap);
+		va_end(ap);
 	}
 	return -1;
 }
@@ -551,8 +552,8 @@ int cp_json_check_keys(const json_t *o, const char *path, const char *const *kno
 			shown[k++] = *p;
 		snprintf(shown + k, sizeof shown - k, "%s", key[n] ? "..." : "");
 		if (err && errlen)
-			snprintf(err, errlen, "%s%s%s: unknown key (no version of cipherprobe writes it)",
-				 path, *path ? "." : "", shown);
+			cp_seterr(err, errlen, "%s%s%s: unknown key (no version of cipherprobe writes it)",
+				  path, *path ? "." : "", shown);
 		return -1;
 	}
 	return 0;
@@ -1223,29 +1224,16 @@ static int json_target(struct cp_out *o, const struct cp_result *r)
 		return -1;
 	}
 	if (r->index >= st->cap) {
-		size_t ncap = st->cap ? st->cap : 16;
-		json_t **p;
-		while (ncap <= r->index) {
-			if (ncap > SIZE_MAX / 2 / sizeof *p) {
-				o->err = ENOMEM;
-				return -1;
-			}
-			ncap *= 2;
-		}
-		p = realloc(st->pend, ncap * sizeof *p);
-		if (!p) {
+		size_t ncap;
+
+		/* two parallel arrays, one capacity */
+		ncap = cp_grow_cap(st->cap, r->index + 1, sizeof *st->pend);
+		if (ncap == 0 || CP_RESIZE(st->pend, ncap) < 0 || CP_RESIZE(st->complete, ncap) < 0) {
 			o->err = ENOMEM;
 			return -1;
 		}
-		memset(p + st->cap, 0, (ncap - st->cap) * sizeof *p);
-		st->pend = p;
-		unsigned char *c = realloc(st->complete, ncap);
-		if (!c) {
-			o->err = ENOMEM;
-			return -1;
-		}
-		memset(c + st->cap, 0, ncap - st->cap);
-		st->complete = c;
+		memset(st->pend + st->cap, 0, (ncap - st->cap) * sizeof *st->pend);
+		memset(st->complete + st->cap, 0, ncap - st->cap);
 		st->cap = ncap;
 	}
 	if (!st->pend[r->index] && !(st->pend[r->index] = json_array())) {

@@ -16,6 +16,7 @@
 #include "output/metrics.h"
 #include "output/sanitize.h"
 #include "policy/advise.h"
+#include "util.h"
 
 struct mtarget {
 	char *labels;             /* target="...",host="...",port="...",sni="...",address="..." */
@@ -60,19 +61,11 @@ static void sb_putn(struct sbuf *b, const char *s, size_t n)
 {
 	if (b->nomem)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 128;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *ns = realloc(b->s, cap);
-		if (!ns) {
-			free(b->s);
-			b->s = NULL;
-			b->nomem = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
+	if (n >= SIZE_MAX - b->len || CP_GROW(b->s, b->cap, b->len + n + 1) < 0) {
+		free(b->s);
+		b->s = NULL;
+		b->nomem = true;
+		return;
 	}
 	memcpy(b->s + b->len, s, n);
 	b->len += n;
@@ -152,14 +145,8 @@ int cp_metrics_add(struct cp_metrics *m, const struct cp_result *r)
 	struct sbuf b = { 0 };
 	char port[8];
 
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 16;
-		struct mtarget *t = realloc(m->t, cap * sizeof *t);
-		if (!t)
-			return -1;
-		m->t = t;
-		m->cap = cap;
-	}
+	if (CP_GROW(m->t, m->cap, m->n + 1) < 0)
+		return -1;
 	snprintf(port, sizeof port, "%u", (unsigned)r->port);
 	sb_label(&b, "target", r->input, false);
 	sb_label(&b, "host", r->host, true);

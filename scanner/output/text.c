@@ -22,6 +22,7 @@
 #include "output/sanitize.h"
 #include "registry.h"
 #include "result.h"
+#include "util.h"
 
 #define RED "\033[31m"
 #define YELLOW "\033[33m"
@@ -442,14 +443,8 @@ static int add_row(struct text_state *st, const struct cp_result *r)
 {
 	struct row *w;
 
-	if (st->nrows == st->caprows) {
-		size_t ncap = st->caprows ? st->caprows * 2 : 16;
-		struct row *n = realloc(st->rows, ncap * sizeof *n);
-		if (!n)
-			return -1;
-		st->rows = n;
-		st->caprows = ncap;
-	}
+	if (CP_GROW(st->rows, st->caprows, st->nrows + 1) < 0)
+		return -1;
 	w = &st->rows[st->nrows];
 	memset(w, 0, sizeof *w);
 	w->index = r->index;

@@ -31,6 +31,7 @@
 #include "policy/advise_int.h"
 #include "policy/firewall.h"
 #include "policy/solve.h"
+#include "util.h"
 
 #define MAX_ALTERNATIVES 5
 
@@ -51,19 +52,9 @@ void cp_sb_addf(struct cp_sb *b, const char *fmt, ...)
 		b->oom = true;
 		goto out;
 	}
-	if (b->len + (size_t)need + 1 > b->cap) {
-		size_t ncap = b->cap ? b->cap : 128;
-		char *ns;
-
-		while (ncap < b->len + (size_t)need + 1)
-			ncap *= 2;
-		ns = realloc(b->s, ncap);
-		if (!ns) {
-			b->oom = true;
-			goto out;
-		}
-		b->s = ns;
-		b->cap = ncap;
+	if ((size_t)need >= SIZE_MAX - b->len || CP_GROW(b->s, b->cap, b->len + (size_t)need + 1) < 0) {
+		b->oom = true;
+		goto out;
 	}
 	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
 	b->len += (size_t)need;
@@ -169,9 +160,8 @@ int cp_change_parse(const char *change, struct cp_prof_change *out)
 
 static int wt_fail(char *err, size_t errlen, size_t line, const char *msg, const char *what)
 {
-	if (err && errlen)
-		snprintf(err, errlen, "panos-weakness.tsv:%zu: %s%s%s%s", line, msg,
-			 what ? " '" : "", what ? what : "", what ? "'" : "");
+	cp_seterr(err, errlen, "panos-weakness.tsv:%zu: %s%s%s%s", line, msg, what ? " '" : "",
+		  what ? what : "", what ? "'" : "");
 	return -1;
 }
 
@@ -502,7 +492,7 @@ int cp_profile_apply(const struct cp_profile *p, const struct cp_fix *fix, struc
 
 		if (cp_change_parse(fix->changes[i], &chg)) {
 			if (err && errlen)
-				snprintf(err, errlen, "unknown profile change '%s'", fix->changes[i]);
+				cp_seterr(err, errlen, "unknown profile change '%s'", fix->changes[i]);
 			return -1;
 		}
 		switch (chg.kind) {
@@ -523,7 +513,7 @@ int cp_profile_apply(const struct cp_profile *p, const struct cp_fix *fix, struc
 	}
 	if (q.min_version > q.max_version) {
 		if (err && errlen)
-			snprintf(err, errlen, "the changes leave min-version above max-version");
+			cp_seterr(err, errlen, "the changes leave min-version above max-version");
 		return -1;
 	}
 	*out = q;

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "policy/intercept.h"
+#include "util.h"
 
 struct obs {
 	char *name;              /* registrable name, lower case */
@@ -127,14 +128,8 @@ int cp_intercept_observe(struct cp_intercept_set *s, const struct cp_result *r,
 		!is_loopback(r->address ? r->address : r->host);
 	if (!candidate && !forward_trust)
 		return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct obs *v = realloc(s->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (CP_GROW(s->v, s->cap, s->n + 1) < 0)
+		return -1;
 	const char *reg = cp_registrable_name(host, &len);
 	o.name = lower_dup(reg, len);
 	o.anchor = candidate ? strdup(c->anchor) : NULL;

@@ -252,7 +252,7 @@ static void redact_key(const char *key, char *err, size_t errlen)
 	n = strlen(err);
 	for (size_t k = kl - 1 < n ? kl - 1 : n; k >= 6; k--) {
 		if (memcmp(err + n - k, key, k) == 0) {
-			snprintf(err + n - k, errlen - (n - k), "...");
+			cp_seterr(err + n - k, errlen - (n - k), "...");
 			break;
 		}
 	}

@@ -354,16 +354,9 @@ struct cp_pf_cand *cp_pf_cand_add(struct cp_pf_ctx *cx, const char *name, enum c
 		cp_pf_fail(cx, line, "%s name '%s' %s", cp_profile_loc_name(loc), scope, why);
 		return NULL;
 	}
-	if (cx->n == cx->cap) {
-		size_t ncap = cx->cap ? cx->cap * 2 : 8;
-		struct cp_pf_cand *nc = realloc(cx->c, ncap * sizeof *nc);
-
-		if (nc == NULL) {
-			cp_pf_fail(cx, 0, "out of memory");
-			return NULL;
-		}
-		cx->c = nc;
-		cx->cap = ncap;
+	if (CP_GROW(cx->c, cx->cap, cx->n + 1) < 0) {
+		cp_pf_fail(cx, 0, "out of memory");
+		return NULL;
 	}
 	c = &cx->c[cx->n];
 	memset(c, 0, sizeof *c);
@@ -698,7 +691,7 @@ static int read_all(const char *path, char **buf, size_t *len, char *err, size_t
 	*buf = NULL;
 	*len = 0;
 	if (fp == NULL) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		cp_seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
 	for (;;) {
@@ -707,13 +700,13 @@ static int read_all(const char *path, char **buf, size_t *len, char *err, size_t
 			char *nb;
 
 			if (cap >= MAX_FILE) {
-				snprintf(err, errlen, "%s: larger than %zu MiB: not a decryption "
-					 "profile export", path, MAX_FILE >> 20);
+				cp_seterr(err, errlen, "%s: larger than %zu MiB: not a decryption "
+					  "profile export", path, MAX_FILE >> 20);
 				goto out;
 			}
 			nb = realloc(b, ncap + 1);
 			if (nb == NULL) {
-				snprintf(err, errlen, "%s: out of memory", path);
+				cp_seterr(err, errlen, "%s: out of memory", path);
 				goto out;
 			}
 			b = nb;
@@ -724,7 +717,7 @@ static int read_all(const char *path, char **buf, size_t *len, char *err, size_t
 		n += got;
 		if (got == 0) {
 			if (ferror(fp)) {
-				snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+				cp_seterr(err, errlen, "%s: cannot read: %s", path, strerror(errno));
 				goto out;
 			}
 			break;
@@ -751,15 +744,15 @@ int cp_profile_load(const char *spec, const char *name, struct cp_profile *out,
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (spec == NULL || spec[0] == '\0') {
-		snprintf(err, errlen, "no profile given");
+		cp_seterr(err, errlen, "no profile given");
 		return -1;
 	}
 	/* built-in names win over a file of the same name: say ./panos-default */
 	if (cp_profile_builtin(spec, out) == 0)
 		return 0;
 	if (strncmp(spec, "builtin:", 8) == 0) {
-		snprintf(err, errlen, "%s: unknown built-in profile (panos-default, "
-			 "panos-recommended)", spec);
+		cp_seterr(err, errlen, "%s: unknown built-in profile (panos-default, "
+			  "panos-recommended)", spec);
 		return -1;
 	}
 	if (read_all(spec, &buf, &len, err, errlen) < 0)

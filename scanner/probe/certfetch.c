@@ -113,7 +113,7 @@ int cp_certfetch_record(struct cp_result *r, const struct cp_tlsconn_report *rep
 
 	memset(certs, 0, sizeof certs);
 	if (!sk || sk_X509_num(sk) <= 0) {
-		snprintf(err, errlen, "no certificate: %s", rep->reason);
+		cp_seterr(err, errlen, "no certificate: %s", rep->reason);
 		goto out;
 	}
 	total = (size_t)sk_X509_num(sk);
@@ -121,7 +121,7 @@ int cp_certfetch_record(struct cp_result *r, const struct cp_tlsconn_report *rep
 		unsigned char *der = NULL;
 		int len = i2d_X509(sk_X509_value(sk, (int)i), &der);
 		if (len <= 0) {
-			snprintf(err, errlen, "cannot encode the server's certificate %zu", i);
+			cp_seterr(err, errlen, "cannot encode the server's certificate %zu", i);
 			goto out;
 		}
 		certs[n].der = der;
@@ -135,7 +135,7 @@ int cp_certfetch_record(struct cp_result *r, const struct cp_tlsconn_report *rep
 		goto out;
 	if (cp_result_set_chain(r, certs, n) < 0) {
 		cp_cert_facts_clear(&f);
-		snprintf(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 	cp_cert_facts_clear(&r->cert);

@@ -438,14 +438,14 @@ static int prepare(struct cp_jobx *x, struct cp_chain *c, const struct cp_probe_
 		/* a captured hello: as it is, but for its server_name */
 		bool rewritten;
 		int rst = cp_chello_with_sni(sp->raw, sp->raw_len, sp->raw_sni, &s->wb, &rewritten);
-		if (rst != CP_CHELLO_OK) {
+		if (rst != CP_OK) {
 			cp_result_add_violation(x->j.res, "internal: cannot replay the captured hello: %s",
 						cp_chello_strerror(rst));
 			return -1;
 		}
 	} else {
 		int st = cp_hello_encode(&sp->hp, s->kc, &s->wb);
-		if (st != CP_HELLO_OK) {
+		if (st != CP_OK) {
 			cp_result_add_violation(x->j.res, "internal: cannot encode a %s hello: %s",
 						cp_proto_name(c->proto), cp_hello_strerror(st));
 			return -1;

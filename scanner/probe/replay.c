@@ -80,19 +80,19 @@ int cp_replay_hello_encode(const struct cp_replay_hello *h, const char *sni, str
 	struct cp_chain *c = calloc(1, sizeof *c);
 	struct cp_probe_spec *s = calloc(1, sizeof *s);
 	struct cp_keyshare_cache *kc = cp_keyshare_cache_new();
-	int st = CP_HELLO_E_NOMEM;
+	int st = CP_ENOMEM;
 
 	if (!c || !s || !kc)
 		goto out;
 	c->job = &j;
 	if (h->raw) {
 		bool rewritten;
-		st = cp_chello_with_sni(h->raw, h->raw_len, j.sni, out, &rewritten) == CP_CHELLO_OK ? CP_HELLO_OK
-												      : CP_HELLO_E_PARAM;
+		st = cp_chello_with_sni(h->raw, h->raw_len, j.sni, out, &rewritten) == CP_OK ? CP_OK
+												      : CP_EINVAL;
 		goto out;
 	}
 	if (h->nsuites == 0) {
-		st = CP_HELLO_E_PARAM;
+		st = CP_EINVAL;
 		goto out;
 	}
 	replay_model(c, h, s);

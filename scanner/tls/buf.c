@@ -116,7 +116,7 @@ void cp_wbuf_init(struct cp_wbuf *b, size_t max)
 	b->len = 0;
 	b->cap = 0;
 	b->max = max;
-	b->state = CP_WBUF_OK;
+	b->state = CP_OK;
 }
 
 void cp_wbuf_free(struct cp_wbuf *b)
@@ -128,21 +128,21 @@ void cp_wbuf_free(struct cp_wbuf *b)
 void cp_wbuf_reset(struct cp_wbuf *b)
 {
 	b->len = 0;
-	b->state = CP_WBUF_OK;
+	b->state = CP_OK;
 }
 
 int cp_wbuf_failed(const struct cp_wbuf *b)
 {
-	return b->state != CP_WBUF_OK;
+	return b->state != CP_OK;
 }
 
 /* Make room for n more bytes; returns a pointer to them or NULL (and fails). */
 static uint8_t *reserve(struct cp_wbuf *b, size_t n)
 {
-	if (b->state != CP_WBUF_OK)
+	if (b->state != CP_OK)
 		return NULL;
 	if (n > b->max || b->len > b->max - n) {
-		b->state = CP_WBUF_TOOBIG;
+		b->state = CP_ETOOBIG;
 		return NULL;
 	}
 	if (b->len + n > b->cap) {
@@ -153,7 +153,7 @@ static uint8_t *reserve(struct cp_wbuf *b, size_t n)
 			cap = b->max;
 		uint8_t *p = realloc(b->data, cap);
 		if (!p) {
-			b->state = CP_WBUF_NOMEM;
+			b->state = CP_ENOMEM;
 			return NULL;
 		}
 		b->data = p;
@@ -213,15 +213,15 @@ size_t cp_wbuf_open(struct cp_wbuf *b, unsigned width)
 
 void cp_wbuf_close(struct cp_wbuf *b, size_t mark, unsigned width)
 {
-	if (b->state != CP_WBUF_OK)
+	if (b->state != CP_OK)
 		return;
 	size_t n = b->len - mark - width;
 	if (width < 3 && n >> (8 * width)) {
-		b->state = CP_WBUF_OVERFLOW;
+		b->state = CP_EOVERFLOW;
 		return;
 	}
 	if (width == 3 && n > 0xFFFFFF) {
-		b->state = CP_WBUF_OVERFLOW;
+		b->state = CP_EOVERFLOW;
 		return;
 	}
 	for (unsigned i = 0; i < width; i++)
@@ -230,7 +230,7 @@ void cp_wbuf_close(struct cp_wbuf *b, size_t mark, unsigned width)
 
 void cp_wbuf_patch_u16(struct cp_wbuf *b, size_t at, uint16_t v)
 {
-	if (b->state != CP_WBUF_OK || at + 2 > b->len)
+	if (b->state != CP_OK || at + 2 > b->len)
 		return;
 	b->data[at] = (uint8_t)(v >> 8);
 	b->data[at + 1] = (uint8_t)v;

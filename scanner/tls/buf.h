@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "status.h"
+
 struct cp_rbuf {
 	const uint8_t *p;
 	size_t len;
@@ -38,14 +40,12 @@ int cp_rbuf_sub(struct cp_rbuf *b, size_t n, struct cp_rbuf *child);
 /* Child cursor over a field prefixed by a 1-, 2- or 3-byte length. */
 int cp_rbuf_vec(struct cp_rbuf *b, unsigned width, struct cp_rbuf *child);
 
-enum cp_wbuf_state { CP_WBUF_OK = 0, CP_WBUF_TOOBIG, CP_WBUF_NOMEM, CP_WBUF_OVERFLOW };
-
 struct cp_wbuf {
 	uint8_t *data;
 	size_t len;
 	size_t cap;
 	size_t max;
-	enum cp_wbuf_state state;
+	enum cp_status state;      /* CP_OK, CP_ETOOBIG, CP_ENOMEM or CP_EOVERFLOW */
 };
 
 /* max is the hard cap on len; the buffer starts empty with no allocation. */
@@ -62,7 +62,7 @@ void cp_wbuf_zeros(struct cp_wbuf *b, size_t n);
  * Length-prefixed blocks: cp_wbuf_open() writes a placeholder of width
  * bytes (1, 2 or 3) and returns a mark; cp_wbuf_close() patches the length
  * of everything written since.  A block longer than its width can express
- * sets CP_WBUF_OVERFLOW.
+ * sets CP_EOVERFLOW.
  */
 size_t cp_wbuf_open(struct cp_wbuf *b, unsigned width);
 void cp_wbuf_close(struct cp_wbuf *b, size_t mark, unsigned width);

@@ -82,30 +82,30 @@ static int walk_records(const uint8_t *p, size_t len, uint8_t *dst, struct walk 
 		size_t avail;
 
 		if (len - off < RECORD_HEADER_LEN)
-			return CP_CHELLO_E_TRUNCATED;
+			return CP_ETRUNCATED;
 		ver = (uint16_t)(p[off + 1] << 8 | p[off + 2]);
 		rlen = (uint16_t)(p[off + 3] << 8 | p[off + 4]);
 		if (p[off] != CT_HANDSHAKE || (ver >> 8) != 3)
-			return w->nrecords ? CP_CHELLO_E_MALFORMED : CP_CHELLO_E_NOT_HELLO;
+			return w->nrecords ? CP_EBADDATA : CP_EWRONGTYPE;
 		if (rlen == 0 || rlen > RECORD_MAX)
-			return CP_CHELLO_E_MALFORMED;
+			return CP_EBADDATA;
 		if (w->nrecords == 0)
 			w->record_version = ver;
 		frag = p + off + RECORD_HEADER_LEN;
 		avail = len - off - RECORD_HEADER_LEN;
 		if (got == 0 && avail > 0 && frag[0] != HS_CLIENT_HELLO)
-			return CP_CHELLO_E_NOT_HELLO;
+			return CP_EWRONGTYPE;
 		if (avail < rlen)
-			return CP_CHELLO_E_TRUNCATED;
+			return CP_ETRUNCATED;
 		for (size_t i = 0; got + i < HS_HEADER_LEN && i < rlen; i++)
 			hdr[got + i] = frag[i];
 		if (got < HS_HEADER_LEN && got + rlen >= HS_HEADER_LEN) {
 			total = HS_HEADER_LEN + ((size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3]);
 			if (total > CP_CHELLO_MAX_BYTES)
-				return CP_CHELLO_E_TOOBIG;
+				return CP_ETOOBIG;
 		}
 		if (total && got + rlen > total)
-			return CP_CHELLO_E_MALFORMED;
+			return CP_EBADDATA;
 		if (dst)
 			memcpy(dst + got, frag, rlen);
 		got += rlen;
@@ -116,7 +116,7 @@ static int walk_records(const uint8_t *p, size_t len, uint8_t *dst, struct walk 
 	}
 	w->consumed = off;
 	w->msg_len = total;
-	return CP_CHELLO_OK;
+	return CP_OK;
 }
 
 int cp_chello_need(const uint8_t *p, size_t len, size_t *need)
@@ -126,9 +126,9 @@ int cp_chello_need(const uint8_t *p, size_t len, size_t *need)
 
 	*need = 0;
 	if (!p || len == 0)
-		return CP_CHELLO_E_TRUNCATED;
+		return CP_ETRUNCATED;
 	st = walk_records(p, len, NULL, &w);
-	if (st == CP_CHELLO_OK)
+	if (st == CP_OK)
 		*need = w.consumed;
 	return st;
 }
@@ -139,14 +139,14 @@ static int read_u16_list(struct cp_rbuf *b, unsigned width, uint16_t *out, size_
 	struct cp_rbuf v;
 
 	if (cp_rbuf_vec(b, width, &v) < 0 || cp_rbuf_left(&v) % 2)
-		return CP_CHELLO_E_MALFORMED;
+		return CP_EBADDATA;
 	*n = 0;
 	while (cp_rbuf_left(&v)) {
 		if (*n == cap)
-			return CP_CHELLO_E_TOOMANY;
+			return CP_ETOOMANY;
 		cp_rbuf_u16(&v, &out[(*n)++]);
 	}
-	return CP_CHELLO_OK;
+	return CP_OK;
 }
 
 static int read_sni(struct cp_rbuf *b, struct cp_chello *h)
@@ -154,25 +154,25 @@ static int read_sni(struct cp_rbuf *b, struct cp_chello *h)
 	struct cp_rbuf list;
 
 	if (cp_rbuf_vec(b, 2, &list) < 0 || cp_rbuf_left(&list) == 0)
-		return CP_CHELLO_E_MALFORMED;
+		return CP_EBADDATA;
 	while (cp_rbuf_left(&list)) {
 		struct cp_rbuf name;
 		uint8_t type;
 		size_t n;
 
 		if (cp_rbuf_u8(&list, &type) < 0 || cp_rbuf_vec(&list, 2, &name) < 0)
-			return CP_CHELLO_E_MALFORMED;
+			return CP_EBADDATA;
 		n = cp_rbuf_left(&name);
 		/* RFC 6066 3: one name per type; the first host_name counts */
 		if (type != 0 || h->has_sni)
 			continue;
 		if (n == 0 || n > CP_CHELLO_SNI_LEN || memchr(cp_rbuf_ptr(&name), '\0', n))
-			return CP_CHELLO_E_MALFORMED;
+			return CP_EBADDATA;
 		memcpy(h->sni, cp_rbuf_ptr(&name), n);
 		h->sni[n] = '\0';
 		h->has_sni = true;
 	}
-	return CP_CHELLO_OK;
+	return CP_OK;
 }
 
 static int read_alpn(struct cp_rbuf *b, struct cp_chello *h)
@@ -180,22 +180,22 @@ static int read_alpn(struct cp_rbuf *b, struct cp_chello *h)
 	struct cp_rbuf list;
 
 	if (cp_rbuf_vec(b, 2, &list) < 0 || cp_rbuf_left(&list) == 0)
-		return CP_CHELLO_E_MALFORMED;
+		return CP_EBADDATA;
 	while (cp_rbuf_left(&list)) {
 		struct cp_rbuf name;
 		size_t n;
 
 		if (cp_rbuf_vec(&list, 1, &name) < 0)
-			return CP_CHELLO_E_MALFORMED;
+			return CP_EBADDATA;
 		n = cp_rbuf_left(&name);
 		if (n == 0 || memchr(cp_rbuf_ptr(&name), '\0', n))
-			return CP_CHELLO_E_MALFORMED;
+			return CP_EBADDATA;
 		if (h->nalpn == CP_CHELLO_MAX_ALPN)
-			return CP_CHELLO_E_TOOMANY;
+			return CP_ETOOMANY;
 		memcpy(h->alpn[h->nalpn], cp_rbuf_ptr(&name), n);
 		h->alpn[h->nalpn++][n] = '\0';
 	}
-	return CP_CHELLO_OK;
+	return CP_OK;
 }
 
 static int read_key_share(struct cp_rbuf *b, struct cp_chello *h)
@@ -203,24 +203,24 @@ static int read_key_share(struct cp_rbuf *b, struct cp_chello *h)
 	struct cp_rbuf list;
 
 	if (cp_rbuf_vec(b, 2, &list) < 0)
-		return CP_CHELLO_E_MALFORMED;
+		return CP_EBADDATA;
 	while (cp_rbuf_left(&list)) {
 		struct cp_rbuf key;
 		uint16_t g;
 
 		if (cp_rbuf_u16(&list, &g) < 0 || cp_rbuf_vec(&list, 2, &key) < 0 || cp_rbuf_left(&key) == 0)
-			return CP_CHELLO_E_MALFORMED;
+			return CP_EBADDATA;
 		if (h->nshares == CP_CHELLO_MAX_SHARES)
-			return CP_CHELLO_E_TOOMANY;
+			return CP_ETOOMANY;
 		h->shares[h->nshares++] = g;
 	}
-	return CP_CHELLO_OK;
+	return CP_OK;
 }
 
 /* One extension's body, which must be used up exactly. */
 static int read_extension(uint16_t type, struct cp_rbuf *d, struct cp_chello *h)
 {
-	int st = CP_CHELLO_OK;
+	int st = CP_OK;
 
 	switch (type) {
 	case EXT_SERVER_NAME:
@@ -243,10 +243,10 @@ static int read_extension(uint16_t type, struct cp_rbuf *d, struct cp_chello *h)
 		st = read_alpn(d, h);
 		break;
 	default:
-		return CP_CHELLO_OK;
+		return CP_OK;
 	}
-	if (st == CP_CHELLO_OK && cp_rbuf_left(d) != 0)
-		st = CP_CHELLO_E_MALFORMED;
+	if (st == CP_OK && cp_rbuf_left(d) != 0)
+		st = CP_EBADDATA;
 	return st;
 }
 
@@ -259,37 +259,37 @@ static int read_body(const uint8_t *body, size_t n, struct cp_chello *h)
 	cp_rbuf_init(&b, body, n);
 	if (cp_rbuf_u16(&b, &h->legacy_version) < 0 || cp_rbuf_bytes(&b, h->random, sizeof h->random) < 0 ||
 	    cp_rbuf_vec(&b, 1, &v) < 0)
-		return CP_CHELLO_E_MALFORMED;
+		return CP_EBADDATA;
 	if (cp_rbuf_left(&v) > 32)
-		return CP_CHELLO_E_MALFORMED;
+		return CP_EBADDATA;
 	h->session_id_len = (uint8_t)cp_rbuf_left(&v);
 	st = read_u16_list(&b, 2, h->suites, CP_CHELLO_MAX_SUITES, &h->nsuites);
-	if (st != CP_CHELLO_OK)
+	if (st != CP_OK)
 		return st;
 	if (h->nsuites == 0 || cp_rbuf_vec(&b, 1, &v) < 0 || cp_rbuf_left(&v) == 0)
-		return CP_CHELLO_E_MALFORMED;
+		return CP_EBADDATA;
 	h->ncompressions = (uint8_t)cp_rbuf_left(&v);
 	if (cp_rbuf_left(&b) == 0)
-		return CP_CHELLO_OK;
+		return CP_OK;
 	if (cp_rbuf_vec(&b, 2, &exts) < 0 || cp_rbuf_left(&b) != 0)
-		return CP_CHELLO_E_MALFORMED;
+		return CP_EBADDATA;
 	while (cp_rbuf_left(&exts)) {
 		struct cp_rbuf d;
 		uint16_t type;
 
 		if (cp_rbuf_u16(&exts, &type) < 0 || cp_rbuf_vec(&exts, 2, &d) < 0)
-			return CP_CHELLO_E_MALFORMED;
+			return CP_EBADDATA;
 		for (size_t i = 0; i < h->nexts; i++)
 			if (h->ext_types[i] == type)
-				return CP_CHELLO_E_MALFORMED;
+				return CP_EBADDATA;
 		if (h->nexts == CP_CHELLO_MAX_EXTS)
-			return CP_CHELLO_E_TOOMANY;
+			return CP_ETOOMANY;
 		h->ext_types[h->nexts++] = type;
 		st = read_extension(type, &d, h);
-		if (st != CP_CHELLO_OK)
+		if (st != CP_OK)
 			return st;
 	}
-	return CP_CHELLO_OK;
+	return CP_OK;
 }
 
 /*
@@ -303,23 +303,23 @@ static int gather(const uint8_t *p, size_t len, struct cp_chello *h, const uint8
 
 	*copy = NULL;
 	if (!p || len == 0)
-		return CP_CHELLO_E_TRUNCATED;
+		return CP_ETRUNCATED;
 	if (p[0] == HS_CLIENT_HELLO) {
 		size_t total;
 
 		if (len < HS_HEADER_LEN)
-			return CP_CHELLO_E_TRUNCATED;
+			return CP_ETRUNCATED;
 		total = HS_HEADER_LEN + ((size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3]);
 		if (total > CP_CHELLO_MAX_BYTES)
-			return CP_CHELLO_E_TOOBIG;
+			return CP_ETOOBIG;
 		if (len < total)
-			return CP_CHELLO_E_TRUNCATED;
+			return CP_ETRUNCATED;
 		h->consumed = h->msg_len = total;
 		*msg = p;
-		return CP_CHELLO_OK;
+		return CP_OK;
 	}
 	st = walk_records(p, len, NULL, &w);
-	if (st != CP_CHELLO_OK)
+	if (st != CP_OK)
 		return st;
 	h->records = true;
 	h->record_version = w.record_version;
@@ -328,11 +328,11 @@ static int gather(const uint8_t *p, size_t len, struct cp_chello *h, const uint8
 	h->msg_len = w.msg_len;
 	if (w.nrecords == 1) {
 		*msg = p + RECORD_HEADER_LEN;
-		return CP_CHELLO_OK;
+		return CP_OK;
 	}
 	*copy = malloc(CP_CHELLO_MAX_BYTES);
 	if (!*copy)
-		return CP_CHELLO_E_NOMEM;
+		return CP_ENOMEM;
 	st = walk_records(p, len, *copy, &w);
 	*msg = *copy;
 	return st;
@@ -346,16 +346,16 @@ int cp_chello_parse(const uint8_t *p, size_t len, struct cp_chello *h)
 
 	memset(h, 0, sizeof *h);
 	st = gather(p, len, h, &msg, &copy);
-	if (st != CP_CHELLO_OK)
+	if (st != CP_OK)
 		goto out;
 	if (msg[0] != HS_CLIENT_HELLO) {
-		st = CP_CHELLO_E_NOT_HELLO;
+		st = CP_EWRONGTYPE;
 		goto out;
 	}
 	st = read_body(msg + HS_HEADER_LEN, h->msg_len - HS_HEADER_LEN, h);
 out:
 	free(copy);
-	if (st != CP_CHELLO_OK) {
+	if (st != CP_OK) {
 		memset(h, 0, sizeof *h);
 	}
 	return st;
@@ -364,14 +364,14 @@ out:
 const char *cp_chello_strerror(int status)
 {
 	switch (status) {
-	case CP_CHELLO_OK: return "ok";
-	case CP_CHELLO_E_TRUNCATED: return "truncated: the bytes end before the ClientHello does";
-	case CP_CHELLO_E_NOT_HELLO: return "not a TLS handshake record holding a ClientHello";
-	case CP_CHELLO_E_MALFORMED: return "malformed ClientHello (a length or field does not add up)";
-	case CP_CHELLO_E_TOOMANY: return "ClientHello lists more entries than cipherprobe accepts";
-	case CP_CHELLO_E_TOOBIG: return "ClientHello larger than 64 KiB";
-	case CP_CHELLO_E_NOMEM: return "out of memory";
-	case CP_CHELLO_E_PARAM: return "the server name cannot be sent";
+	case CP_OK: return "ok";
+	case CP_ETRUNCATED: return "truncated: the bytes end before the ClientHello does";
+	case CP_EWRONGTYPE: return "not a TLS handshake record holding a ClientHello";
+	case CP_EBADDATA: return "malformed ClientHello (a length or field does not add up)";
+	case CP_ETOOMANY: return "ClientHello lists more entries than cipherprobe accepts";
+	case CP_ETOOBIG: return "ClientHello larger than 64 KiB";
+	case CP_ENOMEM: return "out of memory";
+	case CP_EINVAL: return "the server name cannot be sent";
 	}
 	return "unknown error";
 }
@@ -495,21 +495,21 @@ int cp_chello_with_sni(const uint8_t *p, size_t len, const char *sni, struct cp_
 	const uint8_t *msg = NULL;
 	uint8_t *copy = NULL;
 	size_t n = 0, before = out->len;
-	enum cp_wbuf_state before_state = out->state;
+	enum cp_status before_state = out->state;
 	int st;
 
 	cp_wbuf_init(&m, CP_CHELLO_MAX_BYTES);
 	*rewritten = false;
 	h = malloc(sizeof *h);
 	if (!h) {
-		st = CP_CHELLO_E_NOMEM;
+		st = CP_ENOMEM;
 		goto out;
 	}
 	st = cp_chello_parse(p, len, h);
-	if (st != CP_CHELLO_OK)
+	if (st != CP_OK)
 		goto out;
 	if (!h->records) {
-		st = CP_CHELLO_E_NOT_HELLO;
+		st = CP_EWRONGTYPE;
 		goto out;
 	}
 	if (!sni || !h->has_sni || cp_is_ip_literal(sni) ||
@@ -518,15 +518,15 @@ int cp_chello_with_sni(const uint8_t *p, size_t len, const char *sni, struct cp_
 		goto out;
 	}
 	if (!sni_ok(sni, &n)) {
-		st = CP_CHELLO_E_PARAM;
+		st = CP_EINVAL;
 		goto out;
 	}
 	st = gather(p, len, h, &msg, &copy);
-	if (st != CP_CHELLO_OK)
+	if (st != CP_OK)
 		goto out;
 	rewrite_message(msg, h, sni, n, &m);
 	if (cp_wbuf_failed(&m)) {
-		st = m.state == CP_WBUF_NOMEM ? CP_CHELLO_E_NOMEM : CP_CHELLO_E_TOOBIG;
+		st = m.state == CP_ENOMEM ? CP_ENOMEM : CP_ETOOBIG;
 		goto out;
 	}
 	for (size_t off = 0; off < m.len; off += RECORD_MAX) {
@@ -539,9 +539,9 @@ int cp_chello_with_sni(const uint8_t *p, size_t len, const char *sni, struct cp_
 	}
 	*rewritten = true;
 out:
-	if (st == CP_CHELLO_OK && cp_wbuf_failed(out))
-		st = out->state == CP_WBUF_NOMEM ? CP_CHELLO_E_NOMEM : CP_CHELLO_E_TOOBIG;
-	if (st != CP_CHELLO_OK) {
+	if (st == CP_OK && cp_wbuf_failed(out))
+		st = out->state == CP_ENOMEM ? CP_ENOMEM : CP_ETOOBIG;
+	if (st != CP_OK) {
 		/* all or nothing: take back whatever was appended */
 		out->len = before;
 		out->state = before_state;

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "status.h"
 #include "tls/buf.h"
 
 #define CP_CHELLO_MAX_SUITES 512
@@ -30,17 +31,6 @@
 #define CP_CHELLO_SNI_LEN 255
 /* Largest hello accepted, all records included (the encoder's own cap). */
 #define CP_CHELLO_MAX_BYTES (64 * 1024)
-
-enum cp_chello_status {
-	CP_CHELLO_OK = 0,
-	CP_CHELLO_E_TRUNCATED = -1,  /* the bytes end before the hello does */
-	CP_CHELLO_E_NOT_HELLO = -2,  /* not a handshake record / not a ClientHello */
-	CP_CHELLO_E_MALFORMED = -3,  /* a length or field that does not add up */
-	CP_CHELLO_E_TOOMANY = -4,    /* a list longer than its CP_CHELLO_MAX_* cap */
-	CP_CHELLO_E_TOOBIG = -5,     /* over CP_CHELLO_MAX_BYTES */
-	CP_CHELLO_E_NOMEM = -6,
-	CP_CHELLO_E_PARAM = -7,      /* a server name that cannot be sent */
-};
 
 struct cp_chello {
 	uint16_t record_version;   /* first record's version; 0 for a bare message */
@@ -76,9 +66,18 @@ struct cp_chello {
  * each) holding the message and nothing after it in its last record.
  * Bytes after the hello are left alone (h->consumed says where it ends).
  * Extensions are checked to be well formed only where this reads them;
- * duplicate extensions are CP_CHELLO_E_MALFORMED (RFC 8446 4.2).
+ * duplicate extensions are CP_EBADDATA (RFC 8446 4.2).
  */
 int cp_chello_parse(const uint8_t *p, size_t len, struct cp_chello *h);
+/*
+ * The parser's statuses are enum cp_status (status.h): CP_OK;
+ * CP_ETRUNCATED (the bytes end before the hello does), CP_EWRONGTYPE (not
+ * a handshake record / not a ClientHello), CP_EBADDATA (a length or field
+ * that does not add up), CP_ETOOMANY (a list longer than its
+ * CP_CHELLO_MAX_* cap), CP_ETOOBIG (over CP_CHELLO_MAX_BYTES), CP_ENOMEM,
+ * CP_EINVAL (a server name that cannot be sent).  cp_chello_strerror says
+ * so about a ClientHello ("ClientHello larger than 64 KiB").
+ */
 const char *cp_chello_strerror(int status);
 
 /* IANA name of extension type t ("server_name"), "GREASE" for RFC 8701
@@ -88,9 +87,9 @@ const char *cp_chello_ext_name(uint16_t t);
 bool cp_chello_is_grease(uint16_t v);
 
 /*
- * For a stream being reassembled: CP_CHELLO_OK with *need set to the bytes
+ * For a stream being reassembled: CP_OK with *need set to the bytes
  * of records that hold the whole hello once p[0..len) shows them all,
- * CP_CHELLO_E_TRUNCATED when more bytes are needed, another status when p
+ * CP_ETRUNCATED when more bytes are needed, another status when p
  * cannot start a ClientHello record stream.
  */
 int cp_chello_need(const uint8_t *p, size_t len, size_t *need);

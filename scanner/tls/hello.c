@@ -89,31 +89,31 @@ static int sni_prepare(const char *in, char host[HOSTNAME_MAX + 1], size_t *len,
 	*send = false;
 	*len = 0;
 	if (!in)
-		return CP_HELLO_OK;
+		return CP_OK;
 	n = strnlen(in, HOSTNAME_MAX + 2);
 	if (n > 0 && in[n - 1] == '.')
 		n--;
 	if (n == 0 || n > HOSTNAME_MAX)
-		return CP_HELLO_E_PARAM;
+		return CP_EINVAL;
 	memcpy(host, in, n);
 	host[n] = '\0';
 	if (cp_is_ip_literal(host))
-		return CP_HELLO_OK;
+		return CP_OK;
 	for (size_t i = 0; i < n; i++) {
 		if (host[i] == '.') {
 			if (label == 0)
-				return CP_HELLO_E_PARAM; /* empty label */
+				return CP_EINVAL; /* empty label */
 			label = 0;
 			continue;
 		}
 		if (!host_char_ok(host[i]) || ++label > LABEL_MAX)
-			return CP_HELLO_E_PARAM;
+			return CP_EINVAL;
 	}
 	if (label == 0)
-		return CP_HELLO_E_PARAM; /* "a.b.." ends in an empty label */
+		return CP_EINVAL; /* "a.b.." ends in an empty label */
 	*send = true;
 	*len = n;
-	return CP_HELLO_OK;
+	return CP_OK;
 }
 
 static bool has_u16(const uint16_t *v, size_t n, uint16_t x)
@@ -131,47 +131,47 @@ static int check_params(const struct cp_hello_params *p)
 	    p->nsigalgs > CP_HELLO_MAX_SIGALGS || p->nshares > CP_HELLO_MAX_SHARES ||
 	    p->nalpn > CP_HELLO_MAX_ALPN || p->nversions > CP_HELLO_MAX_VERSIONS ||
 	    p->nsslv2_kinds > CP_HELLO_MAX_SSLV2_KINDS)
-		return CP_HELLO_E_TOOMANY;
+		return CP_ETOOMANY;
 	if (p->pad_to > CP_HELLO_MAX_BYTES)
-		return CP_HELLO_E_TOOBIG;
+		return CP_ETOOBIG;
 	if ((p->nsuites && !p->suites) || (p->ngroups && !p->groups) ||
 	    (p->nsigalgs && !p->sigalgs) || (p->nversions && !p->versions) ||
 	    (p->nshares && !p->share_groups) || (p->nalpn && !p->alpn) ||
 	    (p->nsslv2_kinds && !p->sslv2_kinds))
-		return CP_HELLO_E_PARAM;
+		return CP_EINVAL;
 	if (p->max_fragment > RECORD_MAX)
-		return CP_HELLO_E_PARAM;
+		return CP_EINVAL;
 
 	if (p->format == CP_HELLO_SSLV2) {
 		if (p->legacy_version != SSL2 &&
 		    (p->legacy_version < SSL3 || p->legacy_version > 0x0303))
-			return CP_HELLO_E_PARAM;
+			return CP_EINVAL;
 		if (p->sslv2_challenge_len &&
 		    (p->sslv2_challenge_len < SSLV2_MIN_CHALLENGE ||
 		     p->sslv2_challenge_len > SSLV2_MAX_CHALLENGE))
-			return CP_HELLO_E_PARAM;
+			return CP_EINVAL;
 		for (size_t i = 0; i < p->nsslv2_kinds; i++)
 			if (p->sslv2_kinds[i] > 0xFFFFFF)
-				return CP_HELLO_E_PARAM;
+				return CP_EINVAL;
 		if (!p->nsslv2_kinds && !p->nsuites &&
 		    !(p->flags & (CP_HELLO_RENEG_SCSV | CP_HELLO_FALLBACK_SCSV)))
-			return CP_HELLO_E_PARAM;
-		return CP_HELLO_OK;
+			return CP_EINVAL;
+		return CP_OK;
 	}
 	if (p->format != CP_HELLO_TLS)
-		return CP_HELLO_E_PARAM;
+		return CP_EINVAL;
 	/* Any 3.x is allowed: probing version intolerance needs 0x0304 here. */
 	if ((p->legacy_version >> 8) != 3)
-		return CP_HELLO_E_PARAM;
+		return CP_EINVAL;
 	if (p->nsslv2_kinds || p->sslv2_challenge_len)
-		return CP_HELLO_E_PARAM;
+		return CP_EINVAL;
 	/* RFC 5246 7.4.1.2: cipher_suites<2..2^16-2>, never empty. */
 	if (!p->nsuites && !(p->flags & (CP_HELLO_RENEG_SCSV | CP_HELLO_FALLBACK_SCSV)))
-		return CP_HELLO_E_PARAM;
+		return CP_EINVAL;
 	if (p->legacy_version == SSL3)
-		return CP_HELLO_OK; /* no extensions: the rest is not sent */
+		return CP_OK; /* no extensions: the rest is not sent */
 	if (p->nshares && (p->flags & CP_HELLO_KEY_SHARE_EMPTY))
-		return CP_HELLO_E_PARAM;
+		return CP_EINVAL;
 	for (size_t i = 0; i < p->nshares; i++) {
 		/*
 		 * RFC 8446 4.2.8: no two shares for one group, and each share
@@ -181,38 +181,33 @@ static int check_params(const struct cp_hello_params *p)
 		 */
 		if (has_u16(p->share_groups, i, p->share_groups[i]) ||
 		    !has_u16(p->groups, p->ngroups, p->share_groups[i]))
-			return CP_HELLO_E_PARAM;
+			return CP_EINVAL;
 	}
 	for (size_t i = 0; i < p->nalpn; i++) {
 		/* RFC 7301 3.1: ProtocolName<1..2^8-1> */
 		size_t n = p->alpn[i] ? strnlen(p->alpn[i], 256) : 0;
 		if (n == 0 || n > 255)
-			return CP_HELLO_E_PARAM;
+			return CP_EINVAL;
 	}
-	return CP_HELLO_OK;
+	return CP_OK;
 }
 
 static int fill_random(uint8_t *dst, size_t n, const uint8_t *given)
 {
 	if (given) {
 		memcpy(dst, given, n);
-		return CP_HELLO_OK;
+		return CP_OK;
 	}
-	return RAND_bytes(dst, (int)n) == 1 ? CP_HELLO_OK : CP_HELLO_E_RANDOM;
+	return RAND_bytes(dst, (int)n) == 1 ? CP_OK : CP_ERANDOM;
 }
 
+/* The buffer's state as the encoder reports it: an overflowing length
+ * field means the hello is too large. */
 static int wbuf_status(const struct cp_wbuf *b)
 {
-	switch (b->state) {
-	case CP_WBUF_OK:
-		return CP_HELLO_OK;
-	case CP_WBUF_NOMEM:
-		return CP_HELLO_E_NOMEM;
-	case CP_WBUF_TOOBIG:
-	case CP_WBUF_OVERFLOW:
-		break;
-	}
-	return CP_HELLO_E_TOOBIG;
+	if (b->state == CP_OK || b->state == CP_ENOMEM)
+		return b->state;
+	return CP_ETOOBIG;
 }
 
 /* Suites as given, then the SCSVs the flags ask for, each only once. */
@@ -256,9 +251,9 @@ static int encode_sslv2(const struct cp_hello_params *p, struct cp_wbuf *b)
 	int rc;
 
 	if (1 + 2 + 2 + 2 + 2 + 3 * nspecs + clen > SSLV2_MAX_BODY)
-		return CP_HELLO_E_TOOBIG;
+		return CP_ETOOBIG;
 	rc = fill_random(challenge, clen, p->random);
-	if (rc != CP_HELLO_OK)
+	if (rc != CP_OK)
 		return rc;
 
 	size_t mark = cp_wbuf_open(b, 2);
@@ -329,7 +324,7 @@ static int put_key_share(struct exts *e, const struct cp_hello_params *p,
 		const uint8_t *key = cp_keyshare_get(kc, p->share_groups[i], &klen);
 
 		if (!key || klen == 0)
-			return CP_HELLO_E_KEYSHARE;
+			return CP_EKEYGEN;
 		cp_wbuf_u16(e->b, p->share_groups[i]);
 		size_t km = cp_wbuf_open(e->b, 2);
 		cp_wbuf_bytes(e->b, key, klen);
@@ -337,7 +332,7 @@ static int put_key_share(struct exts *e, const struct cp_hello_params *p,
 	}
 	cp_wbuf_close(e->b, shares, 2);
 	ext_end(e, m);
-	return CP_HELLO_OK;
+	return CP_OK;
 }
 
 /*
@@ -420,7 +415,7 @@ static int put_extensions(struct exts *e, const struct cp_hello_params *p,
 	}
 	if (p->nshares || (p->flags & CP_HELLO_KEY_SHARE_EMPTY)) {
 		int rc = put_key_share(e, p, kc);
-		if (rc != CP_HELLO_OK)
+		if (rc != CP_OK)
 			return rc;
 	}
 	if (p->flags & CP_HELLO_RENEG_INFO) {
@@ -429,7 +424,7 @@ static int put_extensions(struct exts *e, const struct cp_hello_params *p,
 		cp_wbuf_u8(b, 0);
 		ext_end(e, m);
 	}
-	return CP_HELLO_OK;
+	return CP_OK;
 }
 
 /*
@@ -481,11 +476,11 @@ static int encode_handshake(const struct cp_hello_params *p, struct cp_keyshare_
 
 	if (!ssl3) {
 		rc = sni_prepare(p->sni, host, &hostlen, &send_sni);
-		if (rc != CP_HELLO_OK)
+		if (rc != CP_OK)
 			return rc;
 	}
 	rc = fill_random(random, sizeof random, p->random);
-	if (rc != CP_HELLO_OK)
+	if (rc != CP_OK)
 		return rc;
 	/*
 	 * RFC 8446 D.4: a TLS 1.3 client in middlebox compatibility mode sends
@@ -496,7 +491,7 @@ static int encode_handshake(const struct cp_hello_params *p, struct cp_keyshare_
 	    (!ssl3 && has_u16(p->versions, p->nversions, TLS13))) {
 		sidlen = sizeof sid;
 		rc = fill_random(sid, sidlen, p->session_id);
-		if (rc != CP_HELLO_OK)
+		if (rc != CP_OK)
 			return rc;
 	}
 	ns = suite_list(p, suites);
@@ -516,7 +511,7 @@ static int encode_handshake(const struct cp_hello_params *p, struct cp_keyshare_
 		struct exts e = { .b = b };
 
 		rc = put_extensions(&e, p, kc, host, send_sni ? hostlen : 0);
-		if (rc != CP_HELLO_OK)
+		if (rc != CP_OK)
 			return rc;
 		put_padding(&e, p, start);
 		if (e.open)
@@ -553,14 +548,14 @@ int cp_hello_encode(const struct cp_hello_params *p, struct cp_keyshare_cache *k
 	cp_wbuf_init(&msg, CP_HELLO_MAX_BYTES);
 	cp_wbuf_init(&rec, CP_HELLO_MAX_BYTES);
 	if (!p || !out || cp_wbuf_failed(out)) {
-		rc = CP_HELLO_E_PARAM;
+		rc = CP_EINVAL;
 		goto out;
 	}
 	rc = check_params(p);
-	if (rc != CP_HELLO_OK)
+	if (rc != CP_OK)
 		goto out;
 	if (p->format == CP_HELLO_TLS && p->legacy_version != SSL3 && p->nshares && !kc) {
-		rc = CP_HELLO_E_PARAM;
+		rc = CP_EINVAL;
 		goto out;
 	}
 
@@ -568,16 +563,16 @@ int cp_hello_encode(const struct cp_hello_params *p, struct cp_keyshare_cache *k
 		rc = encode_sslv2(p, &rec);
 	} else {
 		rc = encode_handshake(p, kc, &msg);
-		if (rc == CP_HELLO_OK) {
+		if (rc == CP_OK) {
 			put_records(p, &msg, &rec);
 			rc = wbuf_status(&rec);
 		}
 	}
-	if (rc != CP_HELLO_OK)
+	if (rc != CP_OK)
 		goto out;
 	/* All or nothing: check the caller's cap before writing a byte. */
 	if (rec.len > out->max - out->len) {
-		rc = CP_HELLO_E_TOOBIG;
+		rc = CP_ETOOBIG;
 		goto out;
 	}
 	cp_wbuf_bytes(out, rec.data, rec.len);
@@ -591,19 +586,19 @@ out:
 const char *cp_hello_strerror(int status)
 {
 	switch (status) {
-	case CP_HELLO_OK:
+	case CP_OK:
 		return "ok";
-	case CP_HELLO_E_PARAM:
+	case CP_EINVAL:
 		return "inconsistent or missing hello parameters";
-	case CP_HELLO_E_TOOMANY:
+	case CP_ETOOMANY:
 		return "a hello list is over its cap";
-	case CP_HELLO_E_TOOBIG:
+	case CP_ETOOBIG:
 		return "the hello would be too large";
-	case CP_HELLO_E_NOMEM:
+	case CP_ENOMEM:
 		return "out of memory";
-	case CP_HELLO_E_KEYSHARE:
+	case CP_EKEYGEN:
 		return "no key share could be made for a group";
-	case CP_HELLO_E_RANDOM:
+	case CP_ERANDOM:
 		return "the random generator failed";
 	}
 	return "unknown hello status";

@@ -16,9 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "status.h"
 #include "tls/buf.h"
 
-/* Hard caps: more than these is a caller bug, reported as CP_HELLO_E_TOOMANY. */
+/* Hard caps: more than these is a caller bug, reported as CP_ETOOMANY. */
 #define CP_HELLO_MAX_SUITES 512
 #define CP_HELLO_MAX_GROUPS 64
 #define CP_HELLO_MAX_SIGALGS 64
@@ -87,16 +88,6 @@ struct cp_hello_params {
 	uint8_t sslv2_challenge_len;
 };
 
-enum cp_hello_status {
-	CP_HELLO_OK = 0,
-	CP_HELLO_E_PARAM = -1,     /* inconsistent or missing parameters */
-	CP_HELLO_E_TOOMANY = -2,   /* a list over its CP_HELLO_MAX_* cap */
-	CP_HELLO_E_TOOBIG = -3,    /* encoding would pass CP_HELLO_MAX_BYTES */
-	CP_HELLO_E_NOMEM = -4,
-	CP_HELLO_E_KEYSHARE = -5,  /* no key could be made for a share group */
-	CP_HELLO_E_RANDOM = -6,    /* the random generator failed */
-};
-
 struct cp_keyshare_cache;
 
 struct cp_keyshare_cache *cp_keyshare_cache_new(void);
@@ -115,7 +106,7 @@ bool cp_keyshare_supported(uint16_t group);
 /*
  * Encode the hello described by p and append it, as complete records, to
  * out.  kc may be NULL when p asks for no key shares.  All or nothing: on
- * error out is left as it was.  Besides the caps, CP_HELLO_E_PARAM covers
+ * error out is left as it was.  Besides the caps, CP_EINVAL covers
  * an SNI that is not a host name (IP literals are silently not sent), an
  * empty suite list, a share for a group not in groups or offered twice
  * (RFC 8446 4.2.8), shares together with CP_HELLO_KEY_SHARE_EMPTY, SSLv2
@@ -130,6 +121,14 @@ bool cp_keyshare_supported(uint16_t group);
  */
 int cp_hello_encode(const struct cp_hello_params *p, struct cp_keyshare_cache *kc,
 		    struct cp_wbuf *out);
+/*
+ * Returns an enum cp_status (status.h): CP_OK; CP_EINVAL (inconsistent or
+ * missing parameters), CP_ETOOMANY (a list over its CP_HELLO_MAX_* cap),
+ * CP_ETOOBIG (the encoding would pass CP_HELLO_MAX_BYTES), CP_ENOMEM,
+ * CP_EKEYGEN (no key could be made for a share group), CP_ERANDOM (the
+ * random generator failed).  cp_hello_strerror says so in the encoder's
+ * own words ("the hello would be too large").
+ */
 const char *cp_hello_strerror(int status);
 
 /* true when s is an IPv4 or IPv6 literal (SNI must not carry those). */

@@ -99,7 +99,7 @@ static void check_rewrite(const uint8_t *p, size_t n, const struct cp_chello *h,
 
 	cp_wbuf_init(&w, 2 * MAX_INPUT);
 	st = cp_chello_with_sni(p, n, name, &w, &rw);
-	if (st != CP_CHELLO_OK) {
+	if (st != CP_OK) {
 		FUZZ_CHECK(w.len == 0 && !rw);
 	} else if (!rw) {
 		FUZZ_CHECK(w.len == h->consumed && memcmp(w.data, p, w.len) == 0);
@@ -108,7 +108,7 @@ static void check_rewrite(const uint8_t *p, size_t n, const struct cp_chello *h,
 
 		if (nl && name[nl - 1] == '.')
 			nl--;
-		FUZZ_CHECK(cp_chello_parse(w.data, w.len, &r) == CP_CHELLO_OK);
+		FUZZ_CHECK(cp_chello_parse(w.data, w.len, &r) == CP_OK);
 		FUZZ_CHECK(r.consumed == w.len && r.has_sni);
 		FUZZ_CHECK(strlen(r.sni) == nl && strncasecmp(r.sni, name, nl) == 0);
 		FUZZ_CHECK(r.nsuites == h->nsuites && r.nexts == h->nexts);
@@ -138,22 +138,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st = cp_chello_parse(in.p, in.n, &h);
 	FUZZ_CHECK(cp_chello_strerror(st) != NULL);
 	ns = cp_chello_need(in.p, in.n, &need);
-	if (st == CP_CHELLO_OK) {
+	if (st == CP_OK) {
 		check_parsed(&h, in.n);
 		if (h.records)
-			FUZZ_CHECK(ns == CP_CHELLO_OK && need == h.consumed);
+			FUZZ_CHECK(ns == CP_OK && need == h.consumed);
 		if (fsize) {
 			size_t k = refragment(in.p, &h, fsize, frag);
-			FUZZ_CHECK(cp_chello_parse(frag, k, &f) == CP_CHELLO_OK);
+			FUZZ_CHECK(cp_chello_parse(frag, k, &f) == CP_OK);
 			FUZZ_CHECK(f.consumed == k);
 			check_same_hello(&h, &f);
 		}
 		if (h.records)
 			check_rewrite(in.p, in.n, &h, strlen(name) ? name : NULL);
-	} else if (ns == CP_CHELLO_OK) {
+	} else if (ns == CP_OK) {
 		/* framing fine, content not */
 		FUZZ_CHECK(need <= in.n);
-		FUZZ_CHECK(st != CP_CHELLO_E_TRUNCATED);
+		FUZZ_CHECK(st != CP_ETRUNCATED);
 	}
 
 	/* the same bytes as a hex dump */
