@@ -151,35 +151,50 @@ def count_fds(pid):
         return None
 
 
+def child_of(pid):
+    try:
+        kids = open("/proc/%d/task/%d/children" % (pid, pid)).read().split()
+        return int(kids[0]) if kids else None
+    except (OSError, ValueError):
+        d = descendants(pid)
+        return d[1] if len(d) > 1 else None
+
+
 def measure(argv, timeout, stderr_path):
-    """Run argv (cipherprobe) in its own process group; sample its open
-    descriptors every 20 ms; rusage from wait4.  Returns a dict."""
+    """Run argv (cipherprobe) under /usr/bin/time in its own process group;
+    sample the open descriptors of cipherprobe every 20 ms.  CPU and max RSS
+    come from time(1): a child's ru_maxrss seen by wait4 would start from this
+    (large) Python process's RSS, which Linux carries across fork and exec."""
+    tv = stderr_path + ".time"
     t0 = time.monotonic()
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=open(stderr_path, "w"),
-                         stdin=subprocess.DEVNULL, start_new_session=True)
+    p = subprocess.Popen(["/usr/bin/time", "-f", "%e %U %S %M", "-o", tv] + argv, stdout=subprocess.DEVNULL,
+                         stderr=open(stderr_path, "w"), stdin=subprocess.DEVNULL, start_new_session=True)
     CHILDREN.append(p)
     fds = []
+    cp = None
     timed_out = False
-    while True:
-        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-        if pid:
-            break
-        n = count_fds(p.pid)
+    while p.poll() is None:
+        cp = cp or child_of(p.pid)
+        n = count_fds(cp) if cp else None
         if n is not None:
             fds.append(n)
         if time.monotonic() - t0 > timeout:
             timed_out = True
             os.killpg(p.pid, signal.SIGKILL)
-            pid, status, ru = os.wait4(p.pid, 0)
+            p.wait()
             break
         time.sleep(0.02)
     wall = time.monotonic() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
     CHILDREN.remove(p)
-    return {"rc": p.returncode, "timed_out": timed_out, "wall_s": wall,
-            "user_s": ru.ru_utime, "sys_s": ru.ru_stime, "cpu_s": ru.ru_utime + ru.ru_stime,
-            "max_rss_kb": ru.ru_maxrss, "fd_peak": max(fds) if fds else None,
-            "fd_mean": statistics.mean(fds) if fds else None, "fd_samples": len(fds)}
+    m = {"rc": p.returncode, "timed_out": timed_out, "wall_s": wall, "fd_peak": max(fds) if fds else None,
+         "fd_mean": statistics.mean(fds) if fds else None, "fd_samples": len(fds)}
+    try:
+        f = open(tv).read().strip().splitlines()[-1].split()
+        m.update(user_s=float(f[1]), sys_s=float(f[2]), max_rss_kb=int(f[3]))
+        m["cpu_s"] = m["user_s"] + m["sys_s"]
+    except (OSError, IndexError, ValueError):
+        m["error"] = "no /usr/bin/time figures (timed out: %s)" % timed_out
+    return m
 
 
 # ---------------------------------------------------------------- setup
@@ -331,6 +346,9 @@ class Scale:
         m = measure(argv, timeout, outf + ".err")
         m["server_cpu_s"] = proc_cpu_seconds(ngx) - c0
         m.update(tag=tag, concurrency=conc, targets=len(targets))
+        if "error" in m:
+            log("%s: %s" % (tag, m["error"]))
+            return m
         try:
             doc = json.load(open(outf))
             ts = doc["targets"]
@@ -360,6 +378,10 @@ class Scale:
         m = self.scan("delay%d-c%d" % (rtt_ms, conc), targets, conc, timeout)
         stop(r["proc"])      # SIGTERM: the relay flushes its connection log
         m["rtt_ms"] = rtt_ms
+        if m.get("json_targets"):
+            # slot-seconds per target: the C slots busy for the whole wall
+            # (a tail with free slots makes this an over-estimate)
+            m["slot_s_per_target"] = conc * m["wall_s"] / m["json_targets"]
         rows = []
         try:
             for line in open(r["connlog"]):
@@ -450,8 +472,8 @@ def analyse(r):
                 cpu_t = max(cpu_t or 0, dcpu)
             p["cpu_target_ms"] = cpu_t
             p["cpu_bound"] = cores * 1000 / cpu_t if cpu_t else None
-            if dm and dm.get("conn_s_per_target"):
-                k, w, cs = dm["conns_per_target"], dm["elapsed_mean_s"], dm["conn_s_per_target"]
+            if dm and dm.get("slot_s_per_target"):
+                k, w, cs = dm["conns_per_target"], dm["elapsed_mean_s"], dm["slot_s_per_target"]
                 p["k"], p["w"], p["s"] = k, w, cs
                 # descriptors: the measured peak minus the 1-target baseline is per
                 # connection slot; the limit caps the usable concurrency
@@ -536,33 +558,44 @@ def render(r):
               r["small"]["targets"], a["held_kb"], a["held_kb"] * MILLION / 1048576.0))
     else:
         w("- h (memory held per finished target) not measured (the quarter-list run is missing).")
+    hs = [(c, d["cpu_hs_ms"]) for c, d in sorted(a["loop"].items()) if d["cpu_hs_ms"]]
+    if len(hs) > 1:
+        w("- CPU per handshake by C: %s ms%s." % (", ".join("%d: %.3f" % x for x in hs),
+          "; it grows with C (more descriptors and timers per event, and at the largest C the timeouts and "
+          "retries of targets the CPU-starved servers did not answer in time)" if hs[-1][1] > 1.2 * hs[0][1] else ""))
     w("- cipherprobe is one single-threaded process: the 2-core figures below assume two processes, each with "
       "its half of the list (CPU bound = cores / CPU per target).")
     nr = [c for c, d in a["loop"].items() if not d["reached"]]
     if nr:
         w("- C not reached on loopback: %s.  CPU per handshake is still measured there; the descriptors for "
           "those C are projected as fds₁ + C." % ", ".join(map(str, nr)))
-    w("- CPU is cipherprobe's own (user + sys from wait4), servers excluded; on loopback part of the kernel's "
+    w("- CPU is cipherprobe's own (user + sys from /usr/bin/time), servers excluded; on loopback part of the kernel's "
       "TCP work for both ends is charged to whichever process sends, so the sys share is an upper bound.")
     w("")
     w("### Under delay (M, C = 256, bench/relay.c, one delayed listener per target)\n")
     w("| RTT | targets | wall s | targets/s | mean / median target wall W (elapsed_ms) | connections in flight "
-      "(relay log) | targets in flight | k = connections per target in flight | S = connection-seconds per "
-      "target (relay log: Σ connection time / targets) | mean connection s | CPU ms / target |")
-    w("|---|---|---|---|---|---|---|---|---|---|---|")
+      "(relay log) | targets in flight | k = connections per target in flight | S = slot-seconds per "
+      "target: C × wall / targets | relay's connection-seconds per target (Σ accept..close / targets) | "
+      "mean relay connection s | CPU ms / target |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for rtt, m in sorted(a["delay"].items()):
-        w("| %d ms | %d | %.1f | %.1f | %.2f / %.2f s | %s | %s | %s | %s | %s | %.2f |" % (
+        w("| %d ms | %d | %.1f | %.1f | %.2f / %.2f s | %s | %s | %s | **%s** | %s | %s | %.2f |" % (
             rtt, m["json_targets"], m["wall_s"], m["rate"], m["elapsed_mean_s"], m["elapsed_median_s"],
             fmt(m.get("conns_in_flight")), fmt(m.get("targets_in_flight_span")), fmt(m.get("conns_per_target"), 2),
-            fmt(m.get("conn_s_per_target"), 2), fmt((m.get("conn_mean_ms") or 0) / 1000.0, 3),
+            fmt(m.get("slot_s_per_target"), 2), fmt(m.get("conn_s_per_target"), 2),
+            fmt((m.get("conn_mean_ms") or 0) / 1000.0, 3),
             1000 * m["cpu_s"] / m["json_targets"]))
+    w("")
+    w("S is what a target costs in connection slots at that RTT; the relay holds each connection about one RTT "
+      "longer than cipherprobe does (it closes after the FIN went both ways), so its figure is an upper bound "
+      "and the connection count in flight it shows can exceed C.")
     for m in r["delay"]:
         if "handshakes" not in m or m.get("relay_error"):
             w("\n- relay %d ms: not measured: %s" % (m.get("rtt_ms", 0), m.get("error") or m.get("relay_error")))
     w("")
     w("### One 2-core machine, and 1 million targets overnight (8 h)\n")
     w("rate = min(CPU bound = %d cores / CPU per target, concurrency bound = C / S) (Little's law on the C "
-      "connection slots; S ≈ k × W), S measured at that RTT (C = 256, table above), CPU per target = the larger "
+      "connection slots), S measured at that RTT (C = 256, table above), CPU per target = the larger "
       "of the loopback figure at that C and the relay figure at that RTT; a C whose descriptors (fds₁ + C, or "
       "the measured peak) exceed the hard limit %d is cut to it.  machines = ceil(10⁶ / (rate × 28,800 s)).  "
       "Memory in flight = RSS per target in flight × C / k; `--json` held = h × (10⁶ / machines), the records "
