@@ -433,9 +433,15 @@ def analyse(r):
     # memory the --json document holds per finished target
     big = loop.get(256)
     held = None
+    a["held_why"] = "the quarter-list run is missing"
     if big and small and "handshakes" in small and big["targets"] > small["targets"]:
-        held = (big["max_rss_kb"] - small["max_rss_kb"]) / (big["targets"] - small["targets"])
-        held = max(held, 0.0)
+        ti, ts = big["targets_in_flight"] or 0, small["targets_in_flight"] or 0
+        if ts and abs(ti - ts) <= 0.2 * max(ti, ts):
+            held = (big["max_rss_kb"] - small["max_rss_kb"]) / (big["targets"] - small["targets"])
+            held = max(held, 0.0)
+        else:
+            a["held_why"] = ("the two runs had different targets in flight (%.0f and %.0f), so their RSS "
+                             "difference is not the held records alone" % (ti, ts))
     a["held_kb"] = held
     for c, m in sorted(loop.items()):
         d = {}
@@ -498,6 +504,8 @@ def analyse(r):
                 p["machines"] = math.ceil(MILLION / (p["rate"] * NIGHT_S))
                 if held is not None:
                     p["held_mb"] = held * MILLION / p["machines"] / 1024
+                if (p.get("mem_flight_mb") or 0) + (p.get("held_mb") or 0) > 0.5 * ram_kb / 1024:
+                    p["bottleneck"] += "; memory: over half the RAM, split the list"
                 if c == 256:
                     p["measured_rate"] = dm["rate"]
             a["proj"].append(p)
@@ -537,7 +545,9 @@ def render(r):
     w("")
     bad = [m for _, m in runs if m.get("errors")]
     for m in bad:
-        w("- %s: targets not ok, error kinds %s.\n" % (m["tag"], ", ".join(m["errors"])))
+        w("- %s: %d of %d targets not ok, error kinds %s (load average %s at start: the servers share the "
+          "2 cores).\n" % (m["tag"], m["json_targets"] - m["ok"], m["json_targets"], ", ".join(m["errors"]),
+                            r["load"]))
     w("### Per handshake, per target, per target in flight (M, loopback)\n")
     w("| C | reached C? (fds peak − baseline ≥ 0.9 C) | handshakes / target | cipherprobe CPU ms / handshake "
       "| CPU ms / target | nginx CPU ms / handshake | RSS KB / target in flight, naive: (RSS − RSS₁) / min(C, N) "
@@ -553,11 +563,13 @@ def render(r):
     if a["held_kb"] is not None:
         w("- h = memory the `--json` document holds per finished target = (RSS at %d targets − RSS at %d targets) / "
           "(%d − %d) = **%.1f KB** (C=256).  1 million targets in one `--json` run would hold "
-          "%.1f GB (h × 10⁶): split the list (or stream `--jsonl`) long before the other limits." % (
+          "%.1f GB (h × 10⁶)%s." % (
               r["loopback"][0]["targets"], r["small"]["targets"], r["loopback"][0]["targets"],
-              r["small"]["targets"], a["held_kb"], a["held_kb"] * MILLION / 1048576.0))
+              r["small"]["targets"], a["held_kb"], a["held_kb"] * MILLION / 1048576.0,
+              ": split the list (or stream `--jsonl`)" if a["held_kb"] * MILLION > 0.5 * r["ram_kb"]
+              else ", within this machine's RAM"))
     else:
-        w("- h (memory held per finished target) not measured (the quarter-list run is missing).")
+        w("- h (memory held per finished target) not measured: %s." % a["held_why"])
     hs = [(c, d["cpu_hs_ms"]) for c, d in sorted(a["loop"].items()) if d["cpu_hs_ms"]]
     if len(hs) > 1:
         w("- CPU per handshake by C: %s ms%s." % (", ".join("%d: %.3f" % x for x in hs),
@@ -645,7 +657,15 @@ def main():
     ap.add_argument("--delay-targets", type=int, help="targets behind the relay (default 600; --quick 80)")
     ap.add_argument("--timeout", type=int, default=240, help="seconds per cipherprobe run")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--rerender", metavar="JSON", help="no run: write the section again from the raw figures "
+                    "of an earlier run (its OUT.json)")
     a = ap.parse_args()
+    if a.rerender:
+        r = json.load(open(a.rerender))["raw"]
+        md, an = render(r)
+        with open(a.out, "w") as f:
+            f.write(md + "Run time of bench/scale.py: %.0f s.\n" % r["bench_s"])
+        return 0
     n = a.targets or (400 if a.quick else 2500)
     nd = a.delay_targets or (80 if a.quick else 600)
     if a.quick:
