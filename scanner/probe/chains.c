@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "probe/chain.h"
+#include "util.h"
 
 const struct cp_chain_slot cp_chains[] = {
 	/* TLS 1.2 suites first: servers accept most there */
@@ -49,14 +50,8 @@ const size_t cp_nchains = sizeof cp_chains / sizeof cp_chains[0];
 
 struct cp_chain *cp_job_add_chain(struct cp_job *j, const struct cp_chain_ops *ops, enum cp_proto p)
 {
-	if (j->nchains == j->cap_chains) {
-		size_t cap = j->cap_chains ? j->cap_chains * 2 : 16;
-		struct cp_chain *n = realloc(j->chains, cap * sizeof *n);
-		if (!n)
-			return NULL;
-		j->chains = n;
-		j->cap_chains = cap;
-	}
+	if (CP_GROW(j->chains, j->cap_chains, j->nchains + 1))
+		return NULL;
 	struct cp_chain *c = &j->chains[j->nchains++];
 	memset(c, 0, sizeof *c);
 	c->ops = ops;

@@ -28,6 +28,7 @@
 #include "probe/chain.h"
 #include "probe/scan.h"
 #include "tls/chello.h"
+#include "util.h"
 
 #define HOST_BUCKETS 4096
 /*
@@ -1195,7 +1196,7 @@ int cp_scan_run(const struct cp_scan_opts *o, const struct cp_scan_target *targe
 	s.loop = cp_loop_new();
 	s.kc = cp_keyshare_cache_new();
 	if (!s.loop || !s.kc) {
-		snprintf(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 	struct cp_dns_opts dopts = {
@@ -1214,18 +1215,18 @@ int cp_scan_run(const struct cp_scan_opts *o, const struct cp_scan_target *targe
 	scan_pump(&s);
 	while (!s.fatal && (s.next_target < s.ntargets || s.active > 0)) {
 		if (cp_loop_run(s.loop) < 0) {
-			snprintf(err, errlen, "event loop failed: %s", strerror(errno));
+			cp_seterr(err, errlen, "event loop failed: %s", strerror(errno));
 			goto out;
 		}
 		if (!s.fatal && (s.next_target < s.ntargets || s.active > 0) &&
 		    cp_loop_active_fds(s.loop) == 0 && cp_loop_pending_timers(s.loop) == 0) {
 			/* nothing left to wait for, yet work remains: a bug, not a hang */
-			snprintf(err, errlen, "internal error: the scan stalled with %zu targets active", s.active);
+			cp_seterr(err, errlen, "internal error: the scan stalled with %zu targets active", s.active);
 			goto out;
 		}
 	}
 	if (s.fatal) {
-		snprintf(err, errlen, "out of memory");
+		cp_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 	rc = 0;
