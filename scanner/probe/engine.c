@@ -1157,14 +1157,24 @@ static void admit(struct cp_scan *s, size_t i)
 
 static void scan_pump(struct cp_scan *s)
 {
-	/* waiters first: they hold state already */
-	struct cp_jobx *head = s->wait_head;
+	/* waiters first: they hold state already.  Once the global cap is
+	 * reached no waiter can start anything: the rest keep their place
+	 * instead of each walking its chains again (with thousands of
+	 * targets waiting, that walk on every answer was most of the CPU). */
+	struct cp_jobx *head = s->wait_head, *old_tail = s->wait_tail;
 	s->wait_head = s->wait_tail = NULL;
-	while (head) {
+	while (head && s->inflight < s->o->concurrency) {
 		struct cp_jobx *x = head;
-		head = x->wait_next;
+		head = x == old_tail ? NULL : x->wait_next;
 		x->waiting = false;
 		job_pump(x);
+	}
+	if (head) {
+		/* head..old_tail still waits, ahead of those re-queued above */
+		old_tail->wait_next = s->wait_head;
+		if (!s->wait_tail)
+			s->wait_tail = old_tail;
+		s->wait_head = head;
 	}
 	while (!s->fatal && s->next_target < s->ntargets && s->active < s->active_max &&
 	       s->inflight < s->o->concurrency)
