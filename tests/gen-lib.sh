@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # tests/gen-lib.sh: what the data-generator tests share (sourced by
-# tests/gen-registry.sh and tests/profile/gen-clients.sh).  The sourcing
+# tests/gen-registry.sh and tests/gen-clients.sh).  The sourcing
 # script sets $gen (the generator) and defines fresh() (a pristine copy of
 # its data in $tmp/d); this gives it TAP results, expect_fail and line_of.
 : "${top_srcdir:=.}"

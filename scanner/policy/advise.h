@@ -113,7 +113,7 @@ char *cp_changes_scm_patch(char *const *changes, size_t n);
 
 /*
  * The weakness table: ciphersuites/panos-weakness.tsv, embedded verbatim
- * at build time (scanner/policy/advise.am) so that it stays a file people
+ * at build time (scanner/policy/Makemodule.am) so that it stays a file people
  * edit.  cp_change_cost gives one change's cost and weakness; -1 when the
  * table has no such row.  cp_weakness_check parses the whole table and
  * returns 0, or -1 with "panos-weakness.tsv:LINE: message" in err.

@@ -30,7 +30,7 @@ struct cp_firewall {
 	const struct cp_offer *captured;
 };
 
-/* The release table, embedded verbatim at build time (scanner/policy/advise.am). */
+/* The release table, embedded verbatim at build time (scanner/policy/Makemodule.am). */
 extern const char cp_panos_versions_tsv[];
 
 /*

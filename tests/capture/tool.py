@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Helpers for tests/proxy-hello.sh, sharing no code with cipherprobe.
+"""Helpers for tests/integ/proxy-hello.sh, sharing no code with cipherprobe.
 
   tool.py recorder DIR PORTFILE     listen on 127.0.0.1:0, write the port to
                                     PORTFILE, save each connection's

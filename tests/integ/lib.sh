@@ -26,7 +26,7 @@
 # Every server started here is killed on exit, failure, timeout or signal.
 # Nothing here ever contacts an address other than 127.0.0.1.
 #
-# For other test scripts (tests/scan-dns.sh uses it): integ_begin/integ_end,
+# For other test scripts (tests/integ/scan-dns.sh uses it): integ_begin/integ_end,
 # integ_start_openssl / integ_start_gnutls NAME CERT [OPTIONS] (set SRV_PORT,
 # SRV_PID, SRV_ARGV), integ_track PID (kill PID at exit), integ_scan OUT ARGS
 # (validates OUT against docs/cipherprobe.schema.json), integ_validate FILE...,
