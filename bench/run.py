@@ -1049,6 +1049,8 @@ def rerender(a):
     q = ".quick" if a.quick else ""
     path = os.path.join(os.path.abspath(a.out), "results%s.json" % q)
     r = json.load(open(path))
+    if a.note is not None:
+        r["machine"]["note"] = a.note
     retrace(r["tools"], r["servers"], os.path.join(os.path.abspath(a.out), "raw", "relay.connlog"),
             int(2000 * r["machine"]["delay_ms"]), r.get("critical"))
     with open(path, "w") as f:
@@ -1085,6 +1087,7 @@ def main():
     ap.add_argument("--scale-extra", action="append", default=[],
                     help="also run the scale test with these extra cipherprobe options (repeatable)")
     ap.add_argument("--report", help="report file (default BENCHMARKS.md; --quick: bench/out/BENCHMARKS.quick.md)")
+    ap.add_argument("--note", help="a sentence printed under the report's title (e.g. that it is preliminary)")
     ap.add_argument("--rerender", action="store_true",
                     help="no run: re-read bench/out/results.json (and the relay log) and write the report again")
     a = ap.parse_args()
@@ -1166,7 +1169,7 @@ def main():
     scale_md = None if a.no_scale else scale_hook(b.out)
     cleanup()
     info = machine_info()
-    info.update(instances=a.instances, delay_ms=a.delay_ms, netem=netem_ok, netem_msg=netem_msg, quick=a.quick,
+    info.update(note=a.note, instances=a.instances, delay_ms=a.delay_ms, netem=netem_ok, netem_msg=netem_msg, quick=a.quick,
                 cipherprobe=b.cp_version, commit=b.cp_commit, total_bench_s=time.monotonic() - t_start)
     results = {"machine": info, "servers": [
         {k: v for k, v in s.items() if k not in ("proc", "procs", "expect")} for s in b.servers],
