@@ -8,8 +8,13 @@ offered version, suites, groups, key shares) and the server's first answer
 sums a run up: probes per kind, the span of each kind, what ran last.
 
   python3 bench/probetrace.py CONNLOG LISTENER_INDEX [T0_US T1_US]
+
+critical_chain() measures, from the relay's timestamps alone, the longest
+chain of probes each sent after the previous one's answer arrived: the
+report's independent check of cipherprobe's own critical_path claim.
 """
 
+import statistics
 import sys
 
 VNAME = {0x0002: "SSLv2", 0x0300: "SSLv3", 0x0301: "TLSv1.0", 0x0302: "TLSv1.1", 0x0303: "TLSv1.2",
@@ -111,9 +116,13 @@ def load(path, idx, t0_us=None, t1_us=None):
         acc, close = int(f[1]), int(f[3])
         if t0_us is not None and not (t0_us <= acc <= t1_us):
             continue
-        up = bytes.fromhex(f[6]) if f[6] != "-" else b""
-        down = bytes.fromhex(f[7]) if f[7] != "-" else b""
-        rows.append({"accept": acc, "close": close, "hello": parse_client(up), "answer": parse_server(down)})
+        # relay logs since answer_us: 9 fields (answer_us, then the bytes);
+        # older logs: 8 fields, no answer time
+        ans, hx = (int(f[6]), 7) if len(f) >= 9 else (-1, 6)
+        up = bytes.fromhex(f[hx]) if f[hx] != "-" else b""
+        down = bytes.fromhex(f[hx + 1]) if f[hx + 1] != "-" else b""
+        rows.append({"accept": acc, "first": int(f[2]), "answer_us": ans, "close": close,
+                     "hello": parse_client(up), "answer": parse_server(down)})
     rows.sort(key=lambda r: r["accept"])
     return rows
 
@@ -162,7 +171,51 @@ def chains(rows, maxg, accepted=None):
     return out
 
 
-def summarize(rows, accepted=None):
+def critical_chain(rows, rtt_us, delay_us=None):
+    """The longest chain of probes in this timeline, each probe's hello sent
+    after the previous probe's answer reached the client (so it may have
+    depended on it), in round trips: a hello and its answer cost 1 RTT, and
+    a connection opened after the previous answer 1 more (a connection opened
+    earlier hid its connect).  Slot waits (a per-host cap) also put probes one
+    after another, so this is an upper bound of the dependency chain; the
+    span (first connect to last answer) minus the round trips is time spent
+    waiting.  Needs the relay's answer times (answer_us); None without them.
+    server_ms: the servers' own time on the chain's probes (the relay
+    delivers a hello at max(first byte, accept + 2d) + d and the answer d
+    after reading it, d = rtt/2: the rest is the server's).
+    Returns {"round_trips", "probes", "span_rtt", "wall_rtt", "server_ms"}."""
+    d = delay_us if delay_us is not None else rtt_us // 2
+    probes = []
+    for r in rows:
+        if r.get("first", -1) < 0:
+            continue            # opened ahead and never used
+        end = r["answer_us"] if r.get("answer_us", -1) >= 0 else r["close"]
+        srv = max(0, end - d - (max(r["first"], r["accept"] + 2 * d) + d)) if r.get("answer_us", -1) >= 0 else 0
+        probes.append((r["first"], r["accept"], end, srv))
+    if not probes or all(r.get("answer_us", -1) < 0 for r in rows):
+        return None
+    probes.sort()
+    tol = 200                   # us: the relay's clock reads around one event
+    best = []                   # per probe: (round trips, probes, chain start, server us)
+    for j, (first, acc, end, srv) in enumerate(probes):
+        cand = (2, 1, acc, srv)
+        for i in range(j):
+            pe = probes[i][2]
+            if pe <= first + tol:
+                rt = best[i][0] + 1 + (1 if acc + tol >= pe else 0)
+                if (rt, best[i][1] + 1) > cand[:2]:
+                    cand = (rt, best[i][1] + 1, best[i][2], best[i][3] + srv)
+        best.append(cand)
+    k = max(range(len(probes)), key=lambda i: (best[i][0], best[i][1]))
+    t0 = min(p[1] for p in probes)
+    t1 = max(r["close"] for r in rows)
+    return {"round_trips": best[k][0], "probes": best[k][1],
+            "span_rtt": (probes[k][2] - best[k][2]) / rtt_us, "wall_rtt": (t1 - t0) / rtt_us,
+            "server_ms": best[k][3] / 1000.0,
+            "server_ms_median": statistics.median(p[3] for p in probes) / 1000.0}
+
+
+def summarize(rows, accepted=None, rtt_us=None, delay_us=None):
     """accepted: {version: [ids "0xC02F"]} (the truth), to tell preference
     probes from elimination probes."""
     if not rows:
@@ -183,16 +236,20 @@ def summarize(rows, accepted=None):
         e["first_ms"] = s if e["first_ms"] is None else min(e["first_ms"], s)
         e["last_ms"] = max(e["last_ms"], c)
     return {"span_ms": (max(r["close"] for r in rows) - t0) / 1000.0, "kinds": by,
-            "chains": chains(rows, maxg, accepted)}
+            "chains": chains(rows, maxg, accepted),
+            "critical": critical_chain(rows, rtt_us, delay_us) if rtt_us else None}
 
 
 if __name__ == "__main__":
     a = sys.argv[1:]
     rows = load(a[0], int(a[1]), *(int(x) for x in a[2:4]))
-    s = summarize(rows)
+    s = summarize(rows, rtt_us=50000)
     if not s:
         sys.exit("no connections")
     print("span %.0f ms, %d connections" % (s["span_ms"], len(rows)))
     for k, e in sorted(s["kinds"].items(), key=lambda kv: kv[1]["first_ms"]):
         print("%-28s %3d probes (%3d answered with a hello)  %6.0f .. %6.0f ms  %s" % (
             k, e["probes"], e["accepted"], e["first_ms"], e["last_ms"], e["answers"]))
+    if s["critical"]:
+        print("longest answer-to-hello chain (at 50 ms RTT): %(probes)d probes, %(round_trips)d RTT of work, "
+              "span %(span_rtt).1f RTT; wall %(wall_rtt).1f RTT" % s["critical"])

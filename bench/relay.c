@@ -6,10 +6,9 @@
  *   relay [-d MS] [-t SECONDS] [-s STATSFILE] [-l CONNLOG [-x]] [-n] MAP...
  *   MAP = [LISTENADDR:]LISTENPORT=TARGETPORT[,TARGETPORT...][@TARGETADDR]
  *
- * Several TARGETPORTs (at most 16) make a pool, as behind a site's load
- * balancer: each connection goes to the next one in turn.  A server that
- * handles one handshake at a time (gnutls-serv, openssl s_server) then
- * serves as many at once as the pool has members.
+ * Several target ports (at most 64): the connections go to them in turn, as
+ * to the worker processes of one server (for servers that handle one
+ * handshake at a time, like gnutls-serv and openssl s_server).
  *
  * LISTENADDR and TARGETADDR default to 127.0.0.1 and must be loopback
  * (127.0.0.0/8); LISTENPORT 0 picks an ephemeral port.  For each MAP it
@@ -38,9 +37,10 @@
  * "# peak_open N total_conns N".
  *
  * CONNLOG (-l) gets one line per connection when it ends: "i accept_us
- * first_byte_us close_us bytes_up bytes_down" (microseconds since the relay
- * started; first_byte_us -1 when the client sent nothing); it is flushed
- * with the stats.  With -x, each line also carries the first 2048 bytes the
+ * first_byte_us close_us bytes_up bytes_down answer_us" (microseconds since
+ * the relay started; first_byte_us -1 when the client sent nothing;
+ * answer_us: when the server's first bytes were delivered to the client, -1
+ * when the server sent nothing); it is flushed with the stats.  With -x, each line also carries the first 2048 bytes the
  * client sent and the first 256 the server sent, in hex ("-" when none), so
  * a bench can tell which hello each probe was and how the server answered.
  *
@@ -104,7 +104,7 @@ struct conn {
 	struct end up;          /* server side (connected by us) */
 	struct map *m;
 	struct queue q[2];
-	uint64_t accepted_us, first_us;
+	uint64_t accepted_us, first_us, answer_us;   /* answer_us: 0 until the first S2C bytes go out */
 	unsigned long up_bytes, down_bytes;
 	unsigned char *cap[2];  /* -x: first bytes of each direction */
 	size_t ncap[2];
@@ -117,8 +117,8 @@ struct conn {
 struct map {
 	struct end l;
 	struct sockaddr_in laddr, taddr;
-	uint16_t pool[16];      /* target ports, network order; taddr has the first */
-	size_t npool, next;
+	uint16_t tports[64];    /* more than one: round robin */
+	size_t ntports, rr;
 	unsigned long conns, hellos, bytes_up, bytes_down;
 };
 
@@ -276,10 +276,11 @@ static void conn_close(struct conn *c)
 	c->down.fd = c->up.fd = -1;
 	open_conns--;
 	if (connlog)
-		fprintf(connlog, "%zu %llu %lld %llu %lu %lu", (size_t)(c->m - maps),
+		fprintf(connlog, "%zu %llu %lld %llu %lu %lu %lld", (size_t)(c->m - maps),
 			(unsigned long long)(c->accepted_us - start_us),
 			c->counted_hello ? (long long)(c->first_us - start_us) : -1LL,
-			(unsigned long long)(now_us() - start_us), c->up_bytes, c->down_bytes);
+			(unsigned long long)(now_us() - start_us), c->up_bytes, c->down_bytes,
+			c->answer_us ? (long long)(c->answer_us - start_us) : -1LL);
 	if (connlog && capture) {
 		for (int d = 0; d < 2; d++) {
 			fputc(' ', connlog);
@@ -335,9 +336,10 @@ static void start_upstream(struct conn *c)
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	c->up.fd = fd;
-	struct sockaddr_in to = c->m->taddr;
-	to.sin_port = c->m->pool[c->m->next++ % c->m->npool];
-	if (connect(fd, (struct sockaddr *)&to, sizeof to) == 0) {
+	struct sockaddr_in ta = c->m->taddr;
+	if (c->m->ntports > 1)
+		ta.sin_port = htons(c->m->tports[c->m->rr++ % c->m->ntports]);
+	if (connect(fd, (struct sockaddr *)&ta, sizeof ta) == 0) {
 		c->up_connected = true;
 		ep_set(&c->up, EPOLLIN);
 	} else if (errno == EINPROGRESS) {
@@ -380,6 +382,8 @@ static bool flush(struct conn *c, int d)
 				conn_close(c);
 				return false;
 			}
+			if (d == S2C && n > 0 && !c->answer_us)
+				c->answer_us = now;
 			k->off += (size_t)n;
 			if (k->off < k->len) {
 				blocked = true;
@@ -601,15 +605,17 @@ static int parse_map(const char *spec, struct map *m)
 	long lport = strtol(lp, &end, 10);
 	if (end != eq || lport < 0 || lport > 65535)
 		return -1;
-	uint16_t pool[16];
-	size_t npool = 0;
+	uint16_t tports[64];
+	size_t ntports = 0;
+	long tport;
 	end = (char *)eq;
 	do {
-		long tport = strtol(end + 1, &end, 10);
-		if (tport <= 0 || tport > 65535 || npool == sizeof pool / sizeof pool[0])
+		tport = strtol(end + 1, &end, 10);
+		if (tport <= 0 || tport > 65535 || ntports == 64)
 			return -1;
-		pool[npool++] = htons((uint16_t)tport);
+		tports[ntports++] = (uint16_t)tport;
 	} while (*end == ',');
+	tport = tports[0];
 	if (*end == '@') {
 		if (parse_addr(end + 1, strlen(end + 1), &ta))
 			return -1;
@@ -621,9 +627,9 @@ static int parse_map(const char *spec, struct map *m)
 	m->laddr.sin_addr = la;
 	m->laddr.sin_port = htons((uint16_t)lport);
 	m->taddr.sin_addr = ta;
-	m->taddr.sin_port = pool[0];
-	memcpy(m->pool, pool, sizeof pool);
-	m->npool = npool;
+	m->taddr.sin_port = htons((uint16_t)tport);
+	memcpy(m->tports, tports, ntports * sizeof tports[0]);
+	m->ntports = ntports;
 	return 0;
 }
 

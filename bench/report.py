@@ -5,6 +5,7 @@
 """
 
 import json
+import math
 import statistics
 import sys
 
@@ -67,6 +68,128 @@ def tool_summary(r, tool):
     return out
 
 
+PER_HOST = 4          # cipherprobe's default --per-host
+
+
+def rtt_s(r):
+    return 2 * r["machine"]["delay_ms"] / 1000.0
+
+
+def cp_claim(cpath):
+    """cipherprobe's own critical_path field (None when its JSON has none)."""
+    if not cpath:
+        return "-"
+    return "%s RTT (%s, %s probes)" % (cpath.get("round_trips"), cpath.get("chain"), cpath.get("probes"))
+
+
+def relay_chain(ch):
+    if not ch:
+        return "-"
+    srv = ", server time on it %.1f s" % (ch["server_ms"] / 1000.0) if ch.get("server_ms") is not None else ""
+    return "%d RTT over %d probes (span %.1f RTT%s)" % (ch["round_trips"], ch["probes"], ch["span_rtt"], srv)
+
+
+def slowest_in_one_run(r):
+    """(index, elapsed_ms) of the target that finished last in cipherprobe's
+    one run of all targets: the one-run wall cannot be shorter."""
+    tg = r["tools"]["cipherprobe"].get("together") or {}
+    el = tg.get("per_target_elapsed_ms") or []
+    cand = [(e, i) for i, e in enumerate(el) if e is not None]
+    if not cand:
+        return None, None
+    e, i = max(cand)
+    return i, e
+
+
+def one_run_bound(r):
+    """What bounds cipherprobe's one-run wall, in words, from the measurements."""
+    i, e = slowest_in_one_run(r)
+    if i is None:
+        return "no per-target elapsed_ms in the one-run JSON"
+    rt = rtt_s(r)
+    s = r["servers"][i]
+    tg = r["tools"]["cipherprobe"]["together"]
+    alone = r["tools"]["cipherprobe"]["per_target"][i] or {}
+    hsk = (tg.get("per_target_handshakes_json") or [None] * (i + 1))[i]
+    chains = tg.get("per_target_relay_chain") or []
+    ch = chains[i] if i < len(chains) else None
+    out = "the one run lasts as long as its slowest target, %s: elapsed_ms %d = %.1f RTT" % (s["name"], e, e / 1000.0 / rt)
+    if hsk:
+        out += "; %d handshakes at --per-host %d, 2 RTT per connection: slot floor ceil(%d/%d) x 2 RTT = %.2f s" % (
+            hsk, PER_HOST, hsk, PER_HOST, math.ceil(hsk / PER_HOST) * 2 * rt)
+    if ch:
+        out += "; relay: longest answer-to-hello chain %s" % relay_chain(ch)
+    cl = (tg.get("per_target_critical_path") or [None] * (i + 1))[i] or alone.get("critical_path")
+    if cl:
+        out += "; cipherprobe's critical_path %s" % cp_claim(cl)
+    return out
+
+
+def targets(r):
+    """The issue's three ratios at the bench RTT: [{name, measured, value,
+    target, met, source, bound}], for the report and for bench/run's log."""
+    out = []
+    rt = rtt_s(r)
+    T = r["tools"]
+    cp = T.get("cipherprobe") or {}
+    tg = cp.get("together")
+    n = len(r["servers"])
+    ss = T.get("sslscan") or {}
+    if tg and not ss.get("missing") and all(ss.get("per_target") or [None]):
+        tot = sum(p["wall_s"] for p in ss["per_target"])
+        v = tot / tg["wall_s"]
+        out.append({"name": "the bench set (%d servers): sslscan total wall / cipherprobe one-run wall" % n,
+                    "measured": "%.1f s / %.2f s = **%.1fx**" % (tot, tg["wall_s"], v), "value": v,
+                    "target": ">= 50x", "met": "yes" if v >= 50 else "no",
+                    "source": "sslscan: sum of %d sequential runs, one per server (bench/out/raw/sslscan.*.xml); "
+                              "cipherprobe: wall clock of one `scan` of all %d targets "
+                              "(bench/out/raw/cipherprobe.all.json)" % (n, n),
+                    "bound": None if v >= 50 else one_run_bound(r)})
+    nm = (T.get("nmap") or {}).get("together")
+    if tg and nm:
+        v = nm["wall_s"] / tg["wall_s"]
+        out.append({"name": "nmap one-run mode (all %d ports in one nmap) wall / cipherprobe one-run wall" % n,
+                    "measured": "%.1f s / %.2f s = **%.1fx**" % (nm["wall_s"], tg["wall_s"], v), "value": v,
+                    "target": ">= 5x", "met": "yes" if v >= 5 else "no",
+                    "source": "`nmap -n -Pn -p P1,P2,.. --script ssl-enum-ciphers 127.0.0.1` wall clock "
+                              "(bench/out/raw/nmap.all.xml); cipherprobe as above",
+                    "bound": None if v >= 5 else one_run_bound(r)})
+    c = r.get("critical")
+    if c and c.get("handshakes_json"):
+        h = c["handshakes_json"]
+        k = math.ceil(h / PER_HOST)
+        v = c["wall_s"] / (k * rt)
+        slot = k * 2 * rt
+        ch = c.get("relay_chain")
+        bound = ("at --per-host %d every connection, also one opened ahead, holds a slot, and a fresh "
+                 "connection costs 2 RTT (TCP connect + hello/answer): the slot floor is ceil(%d/%d) x 2 RTT = "
+                 "%.2f s, i.e. %.2f of the target's denominator; the measurement is %.2fx that slot floor" % (
+                     PER_HOST, h, PER_HOST, slot, slot / (k * rt), c["wall_s"] / slot))
+        if ch:
+            bound += "; relay: longest answer-to-hello chain %s" % relay_chain(ch)
+        if c.get("server_cpu_s") is not None:
+            bound += "; the server's processes used %.2f s of CPU in this %.2f s run (%.0f ms per handshake)" % (
+                c["server_cpu_s"], c["wall_s"], 1000 * c["server_cpu_s"] / h)
+        for ph in (8, 16):
+            x = c.get("per_host_%d" % ph)
+            if x and x.get("handshakes_json"):
+                bound += "; --per-host %d: %.2f s = %.1f RTT%s" % (
+                    ph, x["wall_s"], x["wall_s"] / rt,
+                    " (relay chain %s)" % relay_chain(x["relay_chain"]) if x.get("relay_chain") else "")
+        out.append({"name": "many-suite server alone (%s, %d pairs): cipherprobe wall / (ceil(handshakes / "
+                            "per_host) x RTT)" % (c["server"], c["accepted"]),
+                    "measured": "%.2f s / (ceil(%d/%d) = %d x %.0f ms = %.2f s) = **%.2f**; beside it the slot "
+                                "floor ceil(%d/%d) x 2 RTT = %.2f s (wall / slot floor = %.2f)" % (
+                                    c["wall_s"], h, PER_HOST, k, 1000 * rt, k * rt, v, h, PER_HOST, slot,
+                                    c["wall_s"] / slot),
+                    "value": v, "target": "<= 1.5", "met": "yes" if v <= 1.5 else "no",
+                    "source": "cipherprobe alone on %s with defaults (--per-host %d), wall clock; handshakes: "
+                              "its JSON `handshakes` (bench/out/raw/cipherprobe.%s.json); RTT: the relay's "
+                              "2 x %g ms" % (c["server"], PER_HOST, c["server"], r["machine"]["delay_ms"]),
+                    "bound": bound})
+    return out
+
+
 def render(r):
     m = r["machine"]
     servers = r["servers"]
@@ -77,6 +200,9 @@ def render(r):
     w("Generated by `bench/run`%s; raw outputs in `bench/out/` (not committed). "
       "Every figure below comes from that run." % (" --quick" if m.get("quick") else ""))
     w("")
+    if m.get("note"):
+        w("**%s**" % m["note"])
+        w("")
     w("| | |")
     w("|---|---|")
     w("| date | %s |" % m["date"])
@@ -96,7 +222,22 @@ def render(r):
     ss = S["sslscan"]
 
     # ---------------------------------------------------------- targets
-    w("## The issue's targets")
+    w("## The issue's targets (at %g ms RTT)" % (2 * m["delay_ms"]))
+    w("")
+    w("| target | measured | goal | met | where the figures come from |")
+    w("|---|---|---|---|---|")
+    TG = targets(r)
+    for t in TG:
+        w("| %s | %s | %s | %s | %s |" % (t["name"], t["measured"], t["target"],
+                                        t["met"] if t["met"] == "yes" else "**no**", t["source"]))
+    if not TG:
+        w("| (no figures: a tool was missing or a run incomplete) | | | | |")
+    w("")
+    for t in TG:
+        if t["bound"]:
+            w("- **%s** — %s: %s." % (t["name"], "met" if t["met"] == "yes" else "what bounds it", t["bound"]))
+    w("")
+    w("### Earlier targets")
     w("")
     w("| target | measured | met |")
     w("|---|---|---|")
@@ -229,6 +370,44 @@ def render(r):
             "%s %s" % (s["name"], e) for s, e in zip(servers, tg["per_target_elapsed_ms"])) + ".")
         w("")
 
+    # ---------------------------------------------------------- critical path per target
+    if cp:
+        rt = rtt_s(r)
+        tg = r["tools"]["cipherprobe"].get("together") or {}
+        chains1 = tg.get("per_target_relay_chain") or [None] * len(servers)
+        claims1 = tg.get("per_target_critical_path") or [None] * len(servers)
+        el1 = tg.get("per_target_elapsed_ms") or [None] * len(servers)
+        w("## Critical path per target (round trips of %g ms)" % (1000 * rt))
+        w("")
+        w("Three views of each target's longest chain.  *cipherprobe says*: its JSON `critical_path` "
+          "(`round_trips`, `chain`, `probes`; \"-\" when this build's JSON has no such field).  *observed*: the "
+          "target's wall time / RTT, the floor any chain must fit under.  *relay*: from the relay's own "
+          "timestamps (`bench/probetrace.py` critical_chain), the longest sequence of probes each sent after "
+          "the previous one's answer reached the client, counting 1 RTT per hello and 1 more per connection "
+          "opened after that answer; probes that waited for a free per-host slot also line up this way, so "
+          "it is an upper bound of the dependency chain (span minus round trips = time spent waiting).  "
+          "*elim. chain*: the longest elimination chain decoded from the hellos' contents (probes that "
+          "each offer the previous offer minus its answer).  *slot floor*: ceil(handshakes / %d) x 2 RTT." % PER_HOST)
+        w("")
+        w("| server | handshakes | cipherprobe says | observed alone | relay, alone | elim. chain (probes) "
+          "| slot floor | server CPU alone | in the one run: observed / relay |")
+        w("|---|---|---|---|---|---|---|---|---|")
+        for i, s_ in enumerate(servers):
+            p = r["tools"]["cipherprobe"]["per_target"][i]
+            if not p:
+                continue
+            tr = p.get("trace") or {}
+            longest = max((n for ns in (tr.get("chains") or {}).values() for n in ns), default=None)
+            h = p.get("handshakes_json") or hs(p)
+            w("| %s | %s | %s | %.1f RTT (%.2f s) | %s | %s | %.1f RTT | %s | %s / %s |" % (
+                s_["name"], h, cp_claim(p.get("critical_path") or claims1[i]), p["wall_s"] / rt, p["wall_s"],
+                relay_chain(tr.get("critical")), "-" if longest is None else longest,
+                math.ceil(h / PER_HOST) * 2 if h else float("nan"),
+                "-" if p.get("server_cpu_s") is None else "%.2f s" % p["server_cpu_s"],
+                "-" if el1[i] is None else "%.1f RTT" % (el1[i] / 1000.0 / rt),
+                relay_chain(chains1[i]) if i < len(chains1) else "-"))
+        w("")
+
     # ---------------------------------------------------------- critical path
     c = r.get("critical")
     if c:
@@ -245,10 +424,23 @@ def render(r):
             w("- the wall time is %.0f probe times (of %.0f ms); with %s handshakes at 4 per host the cap alone "
               "would allow %.1f s." % (c["wall_s"] / (2 * rt), 2000 * rt, c["handshakes_json"],
                                        (c["handshakes_json"] or 0) / 4 * 2 * rt))
-        for ph in (1, 8):
-            x = c.get("per_host_%d" % ph)
-            if x:
-                w("- `--per-host %d`: %.2f s (%s handshakes)." % (ph, x["wall_s"], x["handshakes_json"]))
+        w("")
+        w("The same target alone with more or fewer connections per host: the slot bound "
+          "(ceil(handshakes / per_host) x 2 RTT) against the dependency bound (the relay's chain).")
+        w("")
+        w("| --per-host | wall | wall / RTT | handshakes | slot floor | relay chain | cipherprobe says | server CPU "
+          "| correct/missed/extra |")
+        w("|---|---|---|---|---|---|---|---|---|")
+        for ph in (1, 4, 8, 16):
+            x = c if ph == c.get("per_host", 4) else c.get("per_host_%d" % ph)
+            if not x:
+                continue
+            h = x.get("handshakes_json")
+            w("| %d | %.2f s | %.1f | %s | %s | %s | %s | %s | %s |" % (
+                ph, x["wall_s"], x["wall_s"] / rt, h if h is not None else "-",
+                "%d RTT = %.2f s" % (math.ceil(h / ph) * 2, math.ceil(h / ph) * 2 * rt) if h else "-",
+                relay_chain(x.get("relay_chain")), cp_claim(x.get("critical_path")),
+                "-" if x.get("server_cpu_s") is None else "%.2f s" % x["server_cpu_s"], cme(x.get("score"))))
         w("")
 
     # ---------------------------------------------------------- handshake budget
@@ -329,12 +521,29 @@ def render(r):
                 cme(x["score"]), x["score"]["failed_targets"]))
         w("")
 
+    # ---------------------------------------------------------- scale (bench/scale.py)
+    if r.get("scale_md"):
+        w("## Scale: 1 million targets")
+        w("")
+        w("(From `bench/scale.py --out bench/out/scale.md`, appended as it is.)")
+        w("")
+        body = r["scale_md"].rstrip("\n").splitlines()
+        if body and body[0].lstrip().startswith("#"):
+            body = body[1:]      # its own title: ours stands
+        L.extend(body)
+        w("")
+
     # ---------------------------------------------------------- method
     w("## Method")
     w("")
-    w("- Servers: %d on 127.0.0.1 ephemeral ports: openssl s_server (serves one connection at a time), "
-      "gnutls-serv (confined to loopback by the LD_PRELOAD shim tests/integ/bindlo.c), one nginx with a server "
-      "block per configuration.  Configurations are in `bench/run.py` (SERVERS)." % len(servers))
+    w("- Servers: %d on 127.0.0.1 ephemeral ports: openssl s_server, gnutls-serv (confined to loopback by the "
+      "LD_PRELOAD shim tests/integ/bindlo.c), one nginx with a server block per configuration.  Configurations "
+      "are in `bench/run.py` (SERVERS).  s_server and gnutls-serv handle one handshake at a time (a client "
+      "that has sent half a hello stalls every other one), so each runs as %s identical processes and the "
+      "relay hands connections to them in turn (`bench/run --instances`), as a server's workers would.  "
+      "gnutls-many has two certificates (RSA and ECDSA P-256): its truth is the union of expect.py's "
+      "expectation for each, proved by `expect.py verify` against the running server." % (
+          len(servers), m.get("instances", 1)))
     w("- Truth: `tests/integ/expect.py` from each server's own configuration (`openssl ciphers -V -s`, "
       "`gnutls-cli --list`); for nginx from the equivalent `openssl s_server` argv (same cipher string, "
       "protocols, groups, preference, `-dhparam`, or `-no_dhe` when nginx has no ssl_dhparam).  Then "
@@ -347,6 +556,12 @@ def render(r):
       "handshake before accept(), so the relay also holds the client's first bytes until accept + 1 RTT: a "
       "connection costs 1 RTT to connect plus 1 RTT per flight, as on a real path.  It connects to the "
       "server only when the first bytes are due." % m["delay_ms"])
+    w("- Critical paths: the relay logs, per connection, when it was accepted, when the client's first byte "
+      "came, when the server's first answer bytes reached the client (`answer_us`) and when it closed; "
+      "`bench/probetrace.py` (critical_chain) finds the longest answer-to-hello chain from those times "
+      "alone, and the servers' own time on it (answer time minus the relay's delays).  cipherprobe's "
+      "`critical_path` JSON field, where the build has it, is shown beside it, never used for the verdicts "
+      "above.  Server CPU: utime+stime of the server's processes from /proc, before and after the run.")
     w("- Handshakes: the relay counts accepted connections per listener (and those that carried client "
       "bytes); counters are read (SIGUSR1) before and after each tool run.")
     w("- Correctness: accepted suites per version parsed from each tool's machine output (cipherprobe JSON, "
@@ -357,8 +572,10 @@ def render(r):
       "--jsonfile F 127.0.0.1:P` (Debian's testssl uses the system openssl, offline); `nmap -n -Pn -p P "
       "--script ssl-enum-ciphers 127.0.0.1 -oX F`.  Timeouts: per run, a timed-out run counts with its "
       "wall time and whatever output it left.")
-    w("- Re-run: `bench/run` (full, about 12 minutes here, mostly testssl.sh), `bench/run --quick` (smoke, < 2 min, writes "
-      "bench/out/BENCHMARKS.quick.md).  Packages: tools/debian-bench.txt.")
+    w("- Re-run: `bench/run` (full, about 15 minutes here, mostly testssl.sh), `bench/run --quick` (smoke, < 2 min, "
+      "writes bench/out/BENCHMARKS.quick.md), `bench/run --rerender` (the report again from bench/out).  "
+      "`bench/scale.py`, when present, adds the 1-million-target section (`--no-scale` skips every scale run).  "
+      "Packages: tools/debian-bench.txt.")
     w("")
     return "\n".join(L)
 

@@ -4,6 +4,19 @@
 ssl-enum-ciphers, on local TLS servers reached through a relay that delays
 each direction (real round trips on loopback).  Entry point: bench/run.
 
+How to run (packages: tools/debian-bench.txt, plus the test packages):
+  bench/run                       full run (about 15 min on 2 CPUs): writes
+                                  BENCHMARKS.md and bench/out/
+  bench/run --quick               smoke run, < 2 min: bench/out/BENCHMARKS.quick.md
+  bench/run --servers gnutls-many --tools cipherprobe,nmap --no-scale
+                                  one server, two tools (the many-suite
+                                  figures and the --per-host runs included)
+  bench/run --rerender            the report again from bench/out/results.json
+  bench/run --cipherprobe PATH    measure this binary (default: build one)
+The log names the file each figure comes from; the report's first table
+holds the issue's three ratios at 50 ms RTT, with their sources and, when a
+goal is missed, what bounds it.
+
 What it does, in one run:
   1. builds bench/relay.c and the gnutls-serv bind shim, makes certificates;
   2. starts the servers of SERVERS (openssl s_server, gnutls-serv confined to
@@ -19,7 +32,9 @@ What it does, in one run:
   6. compares each tool's accepted suites per version with the truth;
   7. (full run) a scale run: a second nginx with many listeners, a second
      relay with --scale-targets listeners in front of them, cipherprobe on
-     all of them under /usr/bin/time -v;
+     all of them under /usr/bin/time -v; then bench/scale.py --out
+     bench/out/scale.md if that script exists (its section is appended to
+     the report as "Scale: 1 million targets"; --no-scale skips both);
   8. writes bench/out/results.json and BENCHMARKS.md (--quick: bench/out/
      BENCHMARKS.quick.md).
 
@@ -113,6 +128,19 @@ SERVERS = [
          suites13="TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256",
          what="unusual groups x448:P-521, two TLS 1.3 suites"),
 ]
+# the many-suite server of issue 14: NORMAL plus every legacy cipher and MAC
+# GnuTLS has, RSA, DHE-RSA and ECDHE kx, all groups, TLS 1.0-1.3, with an RSA
+# and an ECDSA certificate (gnutls-serv picks the one the suite needs), so
+# both ECDHE_RSA and ECDHE_ECDSA families are accepted: 113 (version, suite)
+# pairs.  With one RSA certificate the most GnuTLS accepts is 88 (92 with
+# +NULL, which turns TLS 1.3 off); DHE-DSS fails at TLS 1.2 in this GnuTLS.
+MANY_GNUTLS = ("NORMAL:+3DES-CBC:+CAMELLIA-128-CBC:+CAMELLIA-256-CBC:+CAMELLIA-128-GCM:+CAMELLIA-256-GCM:"
+               "+ARCFOUR-128:+AES-128-CCM:+AES-256-CCM:+AES-128-CCM-8:+AES-256-CCM-8:"
+               "+SHA1:+SHA256:+SHA384:+MD5:+RSA:+DHE-RSA:+ECDHE-RSA:+ECDHE-ECDSA:+GROUP-ALL")
+SERVERS.append(dict(name="gnutls-many", kind="gnutls", cert="rsa", cert2="ecdsa",
+                    args=["--priority", MANY_GNUTLS],
+                    what="many-suite: GnuTLS NORMAL + 3DES/CAMELLIA/RC4/CCM/MD5, RSA+ECDSA certs, "
+                         "all groups, 1.0-1.3"))
 QUICK = [s["name"] for s in SERVERS if s.get("quick")]
 
 NGX_PROTO = {"TLSv1": "TLSv1", "TLSv1.1": "TLSv1.1", "TLSv1.2": "TLSv1.2", "TLSv1.3": "TLSv1.3"}
@@ -311,13 +339,22 @@ class Bench:
         if ngx:
             self.start_nginx("nginx", [(s, s) for s in ngx], lifetime)
         for s in specs:
-            if s["kind"] == "openssl":
-                self.start_openssl(s, lifetime)
-            elif s["kind"] == "gnutls":
-                if not self.bindlo:
-                    log("%s: skipped (no bind shim)" % s["name"])
-                    continue
-                self.start_gnutls(s, lifetime)
+            if s["kind"] == "gnutls" and not self.bindlo:
+                log("%s: skipped (no bind shim)" % s["name"])
+                continue
+            if s["kind"] not in ("openssl", "gnutls"):
+                continue
+            # openssl s_server and gnutls-serv handle one handshake at a time
+            # (a half-sent hello stalls every other client): run several
+            # identical processes and let the relay hand connections to them
+            # in turn, as a real server's workers would take them
+            first = len(self.servers)
+            for _ in range(self.a.instances):
+                getattr(self, "start_" + s["kind"])(s, lifetime)
+            recs = self.servers[first:]
+            del self.servers[first + 1:]
+            self.servers[first]["ports"] = [x["port"] for x in recs]
+            self.servers[first]["procs"] = [x["proc"] for x in recs]
         order = {s["name"]: i for i, s in enumerate(SERVERS)}
         self.servers.sort(key=lambda s: order[s["name"]])
 
@@ -347,10 +384,14 @@ class Bench:
     def start_gnutls(self, s, lifetime):
         crt, key = self.cert(s["cert"])
         env = dict(self.env, LD_PRELOAD=self.bindlo)
+        second = []     # cert2: a second certificate (gnutls-serv takes several)
+        if s.get("cert2"):
+            crt2, key2 = self.cert(s["cert2"])
+            second = ["--x509certfile", crt2, "--x509keyfile", key2]
         for attempt in range(5):
             port = free_ports(1)[0]
             argv = ["gnutls-serv", "--port", str(port), "--echo", "-q",
-                    "--x509certfile", crt, "--x509keyfile", key] + s["args"]
+                    "--x509certfile", crt, "--x509keyfile", key] + second + s["args"]
             p = spawn(argv, open(self.path(s["name"] + ".out"), "w"),
                       open(self.path(s["name"] + ".err"), "w"), env=env, lifetime=lifetime)
             if wait_port(port, 10, p):
@@ -360,7 +401,10 @@ class Bench:
             sys.exit("bench: gnutls-serv %s did not start" % s["name"])
         self.check_loopback_only(port)
         eargv = ["gnutls-serv", "--x509certfile", crt, "--x509keyfile", key] + s["args"]
-        self.servers.append(dict(s, port=port, proc=p, truth_kind="gnutls", truth_argv=eargv))
+        rec = dict(s, port=port, proc=p, truth_kind="gnutls", truth_argv=eargv)
+        if second:      # expect.py models one certificate: one argv per certificate
+            rec["truth_argv2"] = ["gnutls-serv"] + second + s["args"]
+        self.servers.append(rec)
 
     def check_loopback_only(self, port):
         sys.path.insert(0, INTEG)
@@ -448,19 +492,51 @@ class Bench:
 
     # ------------------------------------------------------------ truth
 
+    def expect_one(self, s, argv, tag):
+        argvf = self.path(s["name"] + tag + ".argv")
+        with open(argvf, "wb") as f:
+            f.write(b"".join(a.encode() + b"\0" for a in argv))
+        r = sh([sys.executable, os.path.join(INTEG, "expect.py"), s["truth_kind"], argvf,
+                "--port", str(s["port"])], env=self.env, timeout=300)
+        if r.returncode:
+            sys.exit("bench: expect.py for %s failed:\n%s" % (s["name"], r.stdout))
+        return json.loads(r.stdout)
+
+    @staticmethod
+    def merge_expect(e1, e2, argv, priority):
+        """A gnutls-serv with two certificates accepts the union of what it
+        accepts with each one (gnutls-serv picks the certificate the suite's
+        key exchange needs), in gnutls-cli --list order."""
+        order = {x["id"]: i for i, x in enumerate(expect.gnutls_list(priority)[0])}
+        e = dict(e1, argv=argv, cert="+".join(sorted({e1.get("cert") or "?", e2.get("cert") or "?"})))
+        e["protocols"] = {}
+        for v in VERSIONS:
+            p1, p2 = e1["protocols"][v], e2["protocols"][v]
+            ids = {c["id"] for c in p1["ciphers"]}
+            cs = sorted(p1["ciphers"] + [c for c in p2["ciphers"] if c["id"] not in ids],
+                        key=lambda c: order.get(c["id"], 1 << 20))
+            p = dict(p1, ciphers=cs)
+            expect.finish_protocol(p, "%SERVER_PRECEDENCE" in priority.upper(), "gnutls-cli --list order")
+            e["protocols"][v] = p
+        if e1.get("groups") is not None or e2.get("groups") is not None:
+            g1 = e1.get("groups") or []
+            e["groups"] = g1 + [g for g in (e2.get("groups") or []) if g not in g1]
+        e["groups_tolerated"] = sorted(set(e1["groups_tolerated"]) | set(e2["groups_tolerated"]))
+        e["tolerated_only"] = [g for g in e["groups_tolerated"] if g not in (e["groups"] or [])]
+        e["notes"] = e1["notes"] + ["two certificates: the union of the expectations for %s and %s" % (
+            e1.get("cert"), e2.get("cert"))]
+        return e
+
     def derive_truth(self, verify):
         for s in self.servers:
-            argvf = self.path(s["name"] + ".argv")
-            with open(argvf, "wb") as f:
-                f.write(b"".join(a.encode() + b"\0" for a in s["truth_argv"]))
             ef = self.path(s["name"] + ".expect.json")
-            r = sh([sys.executable, os.path.join(INTEG, "expect.py"), s["truth_kind"], argvf,
-                    "--port", str(s["port"])], env=self.env, timeout=300)
-            if r.returncode:
-                sys.exit("bench: expect.py for %s failed:\n%s" % (s["name"], r.stdout))
+            e = self.expect_one(s, s["truth_argv"], "")
+            if s.get("truth_argv2"):
+                e2 = self.expect_one(s, s["truth_argv2"], ".2")
+                prio = s["args"][s["args"].index("--priority") + 1]
+                e = self.merge_expect(e, e2, s["truth_argv"][:-len(s["args"])] + s["truth_argv2"][1:], prio)
             with open(ef, "w") as f:
-                f.write(r.stdout)
-            e = json.loads(r.stdout)
+                json.dump(e, f, indent=1)
             s["expect"] = e
             s["truth"] = {v: [c["id"] for c in e["protocols"][v]["ciphers"]] for v in VERSIONS}
             s["truth_groups"] = e.get("groups")
@@ -543,8 +619,10 @@ class Bench:
                 # 1) all targets in one run (its normal use); 2) each alone
                 before = self.snapshot(relay)
                 outf = os.path.join(self.raw, "cipherprobe.all.json")
+                t0 = time.monotonic()
                 rc, wall, to = run_timed([self.cp, "scan", "--json", "--no-verdict", "-q", "-o", outf] + targets,
                                          self.a.tool_timeout, stderr=open(outf + ".err", "w"))
+                t1 = time.monotonic()
                 after = self.snapshot(relay)
                 res["together"] = {"wall_s": wall, "rc": rc, "timed_out": to,
                                    "conns": sum(after[i][0] - before[i][0] for i in range(n)),
@@ -553,16 +631,23 @@ class Bench:
                 res["together"]["per_target_elapsed_ms"] = [d.get("elapsed_ms") if d else None for d in docs]
                 res["together"]["per_target_conns"] = [after[i][0] - before[i][0] for i in range(n)]
                 res["together"]["per_target_handshakes_json"] = [d.get("handshakes") if d else None for d in docs]
+                res["together"]["per_target_critical_path"] = [d.get("critical_path") if d else None for d in docs]
+                res["together"]["window_us"] = (int(t0 * 1e6) - relay["start_us"], int(t1 * 1e6) - relay["start_us"])
                 res["together"]["score"] = [self.score(s, self.found_cipherprobe(d)) for s, d in zip(self.servers, docs)]
                 log("cipherprobe, %d targets in one run: %.2fs" % (n, wall))
             for i, (s, t) in enumerate(zip(self.servers, targets)):
                 if tool == "testssl" and self.a.quick and i > 0:
                     continue    # --quick: testssl (slowest) on the first server only
                 before = self.snapshot(relay)
+                spids = server_pids(s)
+                cpu0 = proc_cpu_seconds(spids)
                 t0 = time.monotonic()
                 rec = getattr(self, "run_" + tool)(s, t, i)
                 t1 = time.monotonic()
                 after = self.snapshot(relay)
+                # the server's CPU time during this run (its processes, from
+                # /proc; nginx: every worker, but only this target is busy)
+                rec["server_cpu_s"] = proc_cpu_seconds(spids) - cpu0
                 rec["window_us"] = (int(t0 * 1e6) - relay["start_us"], int(t1 * 1e6) - relay["start_us"])
                 rec["conns"] = after[i][0] - before[i][0]
                 rec["hellos"] = after[i][1] - before[i][1]
@@ -571,7 +656,7 @@ class Bench:
                 log("%s %s: %.2fs, %d connections, correct %s missed %s extra %s%s" % (
                     tool, s["name"], rec["wall_s"], rec["conns"], rec["score"]["correct"],
                     rec["score"]["missed"], rec["score"]["extra"], " TIMEOUT" if rec["timed_out"] else ""))
-            if tool == "nmap" and not self.a.quick:
+            if tool == "nmap":
                 # nmap's own parallelism: every port in one run
                 before = self.snapshot(relay)
                 outf = os.path.join(self.raw, "nmap.all.xml")
@@ -595,6 +680,7 @@ class Bench:
         return {"wall_s": wall, "rc": rc, "timed_out": to, "found": self.found_cipherprobe(d),
                 "elapsed_ms": d.get("elapsed_ms") if d else None,
                 "handshakes_json": d.get("handshakes") if d else None,
+                "critical_path": d.get("critical_path") if d else None,   # cipherprobe's own claim, if the field exists
                 "groups": [(g["id"], tuple(g.get("versions", []))) for g in d.get("groups", [])] if d else None}
 
     def parse_cipherprobe(self, path, n):
@@ -765,6 +851,11 @@ def cpu_jiffies():
     return sum(f[:8]) - idle, sum(f[:8])
 
 
+def server_pids(s):
+    """Every process of a bench server (all its instances)."""
+    return [p for proc in s.get("procs") or [s["proc"]] for p in descendants(proc.pid)]
+
+
 def descendants(pid):
     kids = {}
     for d in os.listdir("/proc"):
@@ -876,6 +967,27 @@ def scale_run(b):
             "configs": [s["name"] for s in specs], "runs": runs}
 
 
+def scale_hook(out):
+    """The "Scale: 1 million targets" section is another script's:
+    bench/scale.py --out OUT/scale.md, run when it exists (--no-scale skips
+    it); its markdown is appended to the report as it is."""
+    script = os.path.join(HERE, "scale.py")
+    if not os.path.exists(script):
+        log("no bench/scale.py: no 1-million-target section")
+        return None
+    md = os.path.join(out, "scale.md")
+    log("running bench/scale.py --out %s" % md)
+    try:
+        r = subprocess.run([sys.executable, script, "--out", md], stdin=subprocess.DEVNULL, timeout=3600)
+    except subprocess.TimeoutExpired:
+        log("bench/scale.py: timed out after 3600 s")
+        return None
+    if r.returncode or not os.path.exists(md):
+        log("bench/scale.py failed (exit %d): no scale section" % r.returncode)
+        return None
+    return open(md).read()
+
+
 def machine_info():
     cpu = "?"
     try:
@@ -905,15 +1017,30 @@ def machine_info():
             "gnutls": ver(["gnutls-serv", "--version"], r"gnutls-serv (\S+)")}
 
 
-def retrace(tools, servers, connlog):
-    """What each of cipherprobe's probes was (from the relay's captured bytes)."""
+def retrace(tools, servers, connlog, rtt_us, critical=None):
+    """What each of cipherprobe's probes was, and the longest answer-to-hello
+    chain, from the relay's captured bytes and times (bench/probetrace.py):
+    each target alone, each target within the one run of all targets, and
+    the many-suite target's --per-host runs."""
     import probetrace
+    if not os.path.exists(connlog):
+        return
     cp = tools.get("cipherprobe")
     if cp and not cp.get("missing"):
         for i, rec in enumerate(cp["per_target"]):
-            if rec and os.path.exists(connlog):
+            if rec:
                 rows = probetrace.load(connlog, i, *rec["window_us"])
-                rec["trace"] = probetrace.summarize(rows, servers[i]["truth"])
+                rec["trace"] = probetrace.summarize(rows, servers[i]["truth"], rtt_us, rtt_us // 2)
+        tg = cp.get("together")
+        if tg and tg.get("window_us"):
+            tg["per_target_relay_chain"] = [
+                probetrace.critical_chain(probetrace.load(connlog, i, *tg["window_us"]), rtt_us, rtt_us // 2)
+                for i in range(len(servers))]
+    if critical:
+        for x in [critical] + [v for k, v in critical.items() if k.startswith("per_host_")]:
+            if x.get("window_us"):
+                x["relay_chain"] = probetrace.critical_chain(
+                    probetrace.load(connlog, critical["index"], *x["window_us"]), rtt_us, rtt_us // 2)
 
 
 def rerender(a):
@@ -922,7 +1049,10 @@ def rerender(a):
     q = ".quick" if a.quick else ""
     path = os.path.join(os.path.abspath(a.out), "results%s.json" % q)
     r = json.load(open(path))
-    retrace(r["tools"], r["servers"], os.path.join(os.path.abspath(a.out), "raw", "relay.connlog"))
+    if a.note is not None:
+        r["machine"]["note"] = a.note
+    retrace(r["tools"], r["servers"], os.path.join(os.path.abspath(a.out), "raw", "relay.connlog"),
+            int(2000 * r["machine"]["delay_ms"]), r.get("critical"))
     with open(path, "w") as f:
         json.dump(r, f, indent=1, default=str)
     rep = a.report or (os.path.join(a.out, "BENCHMARKS.quick.md") if a.quick else os.path.join(ROOT, "BENCHMARKS.md"))
@@ -945,7 +1075,11 @@ def main():
     ap.add_argument("--tool-timeout", type=int, default=180, help="seconds per tool run and target")
     ap.add_argument("--testssl-timeout", type=int, default=300, help="seconds per testssl run")
     ap.add_argument("--no-verify", action="store_true", help="skip proving the truth with reference clients")
-    ap.add_argument("--no-scale", action="store_true")
+    ap.add_argument("--instances", type=int, default=8,
+                    help="processes per openssl/gnutls server behind the relay, in turn (default 8; 1: one "
+                         "process, which serves one handshake at a time)")
+    ap.add_argument("--no-scale", action="store_true",
+                    help="no scale runs: neither the 1000-target run nor bench/scale.py")
     ap.add_argument("--scale-targets", type=int, default=1000)
     ap.add_argument("--scale-ports", type=int, default=250, help="nginx listeners behind the scale relay")
     ap.add_argument("--scale-workers", type=int, default=2, help="nginx worker processes for the scale run")
@@ -953,6 +1087,7 @@ def main():
     ap.add_argument("--scale-extra", action="append", default=[],
                     help="also run the scale test with these extra cipherprobe options (repeatable)")
     ap.add_argument("--report", help="report file (default BENCHMARKS.md; --quick: bench/out/BENCHMARKS.quick.md)")
+    ap.add_argument("--note", help="a sentence printed under the report's title (e.g. that it is preliminary)")
     ap.add_argument("--rerender", action="store_true",
                     help="no run: re-read bench/out/results.json (and the relay log) and write the report again")
     a = ap.parse_args()
@@ -982,49 +1117,73 @@ def main():
         (0 if a.no_scale else 3 * a.scale_timeout)
     b.start_servers(names, budget)
     b.derive_truth(verify=not a.no_verify)
-    b.relay_main = b.start_relay("relay", ["0=%d" % s["port"] for s in b.servers], budget, capture=True)
+    b.relay_main = b.start_relay("relay", ["0=%s" % ",".join(str(p) for p in s.get("ports") or [s["port"]])
+                                           for s in b.servers], budget, capture=True)
     b.windows = {}
     b.run_tools()
     # connection timeline of cipherprobe alone on the many-suite target
     crit = None
     big = max(range(len(b.servers)), key=lambda i: sum(len(x) for x in b.servers[i]["truth"].values()))
     cp = b.results["tools"].get("cipherprobe")
-    if cp and not cp.get("missing") and not a.quick:
+    if cp and not cp.get("missing") and (not a.quick or a.servers):
         # rerun it once alone with the timeline (the run above is in the counters)
         i = big
         s = b.servers[i]
+        spids = server_pids(s)
+        cpu0 = proc_cpu_seconds(spids)
         t0 = time.monotonic()
         rec = b.run_cipherprobe(s, "%s:%d" % (LOOPBACK, b.relay_main["ports"][i]), i)
         t1 = time.monotonic()
+        rec["server_cpu_s"] = proc_cpu_seconds(spids) - cpu0
         b.snapshot(b.relay_main)
         tl = connlog_window(b.relay_main["connlog"], b.relay_main["start_us"], [i], t0, t1)
-        crit = {"server": s["name"], "wall_s": rec["wall_s"], "elapsed_ms": rec["elapsed_ms"],
-                "handshakes_json": rec["handshakes_json"], "timeline": tl,
-                "accepted": sum(len(x) for x in s["truth"].values())}
-        for ph in (() if a.quick else (1, 8)):
+        crit = {"server": s["name"], "index": i, "wall_s": rec["wall_s"], "elapsed_ms": rec["elapsed_ms"],
+                "handshakes_json": rec["handshakes_json"], "critical_path": rec.get("critical_path"),
+                "timeline": tl, "per_host": 4, "accepted": sum(len(x) for x in s["truth"].values()),
+                "score": b.score(s, rec.get("found")), "server_cpu_s": rec["server_cpu_s"],
+                "window_us": (int(t0 * 1e6) - b.relay_main["start_us"], int(t1 * 1e6) - b.relay_main["start_us"])}
+        # the slot bound against the dependency bound: more connections per host
+        for ph in (() if a.quick else (1, 8, 16)):
             outf = os.path.join(b.raw, "cipherprobe.%s.per-host-%d.json" % (s["name"], ph))
+            spids = server_pids(s)
+            cpu0 = proc_cpu_seconds(spids)
+            t0 = time.monotonic()
             rc, wall, to = run_timed([b.cp, "scan", "--json", "--no-verdict", "-q", "--per-host", str(ph), "-o", outf,
                                       "%s:%d" % (LOOPBACK, b.relay_main["ports"][i])], a.tool_timeout)
+            t1 = time.monotonic()
+            b.snapshot(b.relay_main)
             d = b.parse_cipherprobe(outf, 1)[0]
             crit["per_host_%d" % ph] = {"wall_s": wall, "elapsed_ms": d.get("elapsed_ms") if d else None,
-                                        "handshakes_json": d.get("handshakes") if d else None}
+                                        "handshakes_json": d.get("handshakes") if d else None,
+                                        "critical_path": d.get("critical_path") if d else None,
+                                        "score": b.score(s, b.found_cipherprobe(d)),
+                                        "server_cpu_s": proc_cpu_seconds(spids) - cpu0,
+                                        "window_us": (int(t0 * 1e6) - b.relay_main["start_us"],
+                                                      int(t1 * 1e6) - b.relay_main["start_us"])}
+            log("cipherprobe --per-host %d on %s: %.2fs, %s handshakes (source: %s)" % (
+                ph, s["name"], wall, crit["per_host_%d" % ph]["handshakes_json"], outf))
         log("critical path on %s: %s" % (s["name"], json.dumps(crit)))
     stop(b.relay_main["proc"])
-    retrace(b.results["tools"], b.servers, b.relay_main["connlog"])
+    retrace(b.results["tools"], b.servers, b.relay_main["connlog"], int(2000 * a.delay_ms), crit)
     scale = None if a.no_scale else scale_run(b)
+    scale_md = None if a.no_scale else scale_hook(b.out)
     cleanup()
     info = machine_info()
-    info.update(delay_ms=a.delay_ms, netem=netem_ok, netem_msg=netem_msg, quick=a.quick,
+    info.update(note=a.note, instances=a.instances, delay_ms=a.delay_ms, netem=netem_ok, netem_msg=netem_msg, quick=a.quick,
                 cipherprobe=b.cp_version, commit=b.cp_commit, total_bench_s=time.monotonic() - t_start)
     results = {"machine": info, "servers": [
-        {k: v for k, v in s.items() if k not in ("proc", "expect")} for s in b.servers],
-        "tools": b.results["tools"], "critical": crit, "scale": scale, "big": b.servers[big]["name"]}
+        {k: v for k, v in s.items() if k not in ("proc", "procs", "expect")} for s in b.servers],
+        "tools": b.results["tools"], "critical": crit, "scale": scale, "big": b.servers[big]["name"],
+        "scale_md": scale_md}
     with open(os.path.join(b.out, "results%s.json" % (".quick" if a.quick else "")), "w") as f:
         json.dump(results, f, indent=1, default=str)
     import report
     rep = a.report or (os.path.join(b.out, "BENCHMARKS.quick.md") if a.quick else os.path.join(ROOT, "BENCHMARKS.md"))
     with open(rep, "w") as f:
         f.write(report.render(results))
+    for t in report.targets(results):
+        log("target: %s: %s (target %s): %s.  Source: %s" % (t["name"], t["measured"], t["target"],
+                                                          t["met"], t["source"]))
     log("wrote %s (%.0fs in all)" % (rep, time.monotonic() - t_start))
     return 0
 
