@@ -1205,16 +1205,23 @@ static bool order_add(uint16_t *v, size_t *n, uint16_t id, const struct table *t
 	return true;
 }
 
+/* One zeroed entry per row of a probing-order file (at least one). */
+static void *order_alloc(const struct table *t, size_t elsize)
+{
+	void *p = calloc(t->n ? t->n : 1, elsize);
+	if (p == NULL)
+		err_at(t->path, 0, "out of memory");
+	return p;
+}
+
 /* probe-groups.tsv: the groups probes list first, each an assigned IANA
  * group under its IANA name, once. */
 static void build_group_order(struct model *m, const struct table *t,
 			      struct iana_entry *iana, size_t niana)
 {
-	m->group_order = calloc(t->n ? t->n : 1, sizeof *m->group_order);
-	if (m->group_order == NULL) {
-		err_at(t->path, 0, "out of memory");
+	m->group_order = order_alloc(t, sizeof *m->group_order);
+	if (m->group_order == NULL)
 		return;
-	}
 	for (size_t i = 0; i < t->n; i++) {
 		const struct rec *r = &t->r[i];
 		unsigned long id;
@@ -1283,11 +1290,9 @@ static bool reserved_sig_name(const struct table *csv, uint16_t id, char *buf, s
 static void build_sig_order(struct model *m, const struct table *t,
 			    struct iana_entry *iana, size_t niana, const struct table *csv)
 {
-	m->sig_order = calloc(t->n ? t->n : 1, sizeof *m->sig_order);
-	if (m->sig_order == NULL) {
-		err_at(t->path, 0, "out of memory");
+	m->sig_order = order_alloc(t, sizeof *m->sig_order);
+	if (m->sig_order == NULL)
 		return;
-	}
 	for (size_t i = 0; i < t->n; i++) {
 		const struct rec *r = &t->r[i];
 		unsigned long id;

@@ -205,40 +205,12 @@ static void rig_free(struct rig *g)
 	cp_result_free(g->j.res);
 }
 
-/*
- * Run every chain to its end, round robin, one probe per turn, as the
- * engine's slots would; a pass where every live chain waits is a deadlock.
- */
+static void run_chains(struct rig *g, struct server *sv, bool batch, bool split);
+
+/* Every chain to its end, round robin, each hello answered as it is sent. */
 static void drive(struct rig *g, struct server *sv)
 {
-	struct cp_job *j = &g->j;
-	bool live = true;
-
-	assert_int_equal(cp_job_build_chains(j), 0);
-	while (live) {
-		bool moved = false;
-		live = false;
-		for (size_t i = 0; i < j->nchains; i++) {
-			struct cp_chain *c = &j->chains[i];
-			struct cp_probe_spec sp;
-			if (c->state == CP_CHAIN_DONE)
-				continue;
-			switch (c->ops->next(c, &sp)) {
-			case CP_NEXT_PROBE:
-				serve(sv, c, &sp);
-				moved = live = true;
-				break;
-			case CP_NEXT_WAIT:
-				live = true;
-				break;
-			case CP_NEXT_DONE:
-				c->state = CP_CHAIN_DONE;
-				moved = true;
-				break;
-			}
-		}
-		assert_true(moved || !live);
-	}
+	run_chains(g, sv, false, false);
 }
 
 static void assert_suites(const struct cp_result *r, enum cp_proto p, const uint16_t *want, size_t n)
@@ -539,13 +511,15 @@ static void dhe_ffdhe_only(void **state)
 }
 
 /*
- * Run the chains as the engine does when every hello of a round is in
- * flight at once: each chain that has a probe describes it, and only then
- * are they answered.  With split, the engine has slots to spare all along
- * (cp_job.split_ok), so a chunk that runs out of work takes a share of a
- * sibling whose hello is still unanswered.
+ * Run every chain to its end, round robin, one probe per chain per round;
+ * a round where every live chain waits is a deadlock.  batch: as the
+ * engine does when every hello of a round is in flight at once, each chain
+ * that has a probe describes it, and only then are they answered.  split:
+ * the engine has slots to spare all along (cp_job.split_ok), so a chunk
+ * that runs out of work may take a share of a sibling whose hello is
+ * still unanswered.
  */
-static void drive_parallel(struct rig *g, struct server *sv, bool split)
+static void run_chains(struct rig *g, struct server *sv, bool batch, bool split)
 {
 	struct cp_job *j = &g->j;
 	bool live = true;
@@ -566,8 +540,13 @@ static void drive_parallel(struct rig *g, struct server *sv, bool split)
 				continue;
 			switch (c->ops->next(c, &sp[i])) {
 			case CP_NEXT_PROBE:
+				moved = live = true;
+				if (!batch) {
+					serve(sv, c, &sp[i]);
+					break;
+				}
 				cp_chain_note_sent(c, &sp[i]);
-				sent[i] = moved = live = true;
+				sent[i] = true;
 				break;
 			case CP_NEXT_WAIT:
 				live = true;
@@ -585,6 +564,11 @@ static void drive_parallel(struct rig *g, struct server *sv, bool split)
 	}
 	free(sp);
 	free(sent);
+}
+
+static void drive_parallel(struct rig *g, struct server *sv, bool split)
+{
+	run_chains(g, sv, true, split);
 }
 
 /*
