@@ -20,6 +20,8 @@
 #include "commands.h"
 #include "output/diff.h"
 
+/* the help text at column 0, as the terminal shows it */
+/* clang-format off */
 static const char diff_usage[] =
 "usage: cipherprobe diff [-q|-v] [--json] [--expiry-warn DAYS] [--color WHEN]\n"
 "                        OLD.json NEW.json\n"
@@ -47,6 +49,7 @@ static const char diff_usage[] =
 "Exit status: 0 no regression; 3 a regression; 64 usage error; 65 a\n"
 "document is not valid schema-1 JSON; 66 a file is missing or unreadable.\n"
 "\n'cipherprobe --version' prints the version.\n";
+/* clang-format on */
 
 enum { OPT_JSON = 256, OPT_TEXT, OPT_COLOR, OPT_EXPIRY_WARN };
 

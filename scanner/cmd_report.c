@@ -30,6 +30,8 @@
 #include "policy/profile.h"
 #include "result.h"
 
+/* the help text at column 0, as the terminal shows it */
+/* clang-format off */
 static const char report_usage[] =
 "usage: cipherprobe report --html FILE [OPTIONS] RESULTS.json\n"
 "\n"
@@ -45,6 +47,7 @@ static const char report_usage[] =
 "Exit status: 0 written; 64 usage error; 65 unusable document, profile or\n"
 "target (the other targets are still written); 66 a file is missing;\n"
 "73 the report cannot be written.\n";
+/* clang-format on */
 
 enum { OPT_HTML = 256, OPT_PROFILE, OPT_PROFILE_NAME };
 

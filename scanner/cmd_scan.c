@@ -13,6 +13,8 @@
 #include "scan_options.h"
 #include "tls/chain.h"
 
+/* the help text at column 0, as the terminal shows it */
+/* clang-format off */
 static const char scan_usage[] =
 "usage: cipherprobe scan [OPTIONS] [TARGET...]\n"
 "\n"
@@ -135,6 +137,7 @@ static const char scan_usage[] =
 "file is missing; 73 the output or state cannot be written; 75 the\n"
 "notification failed with --notify-required.\n"
 "\n'cipherprobe --version' prints the version.\n";
+/* clang-format on */
 
 static const struct option long_opts[] = {
 	{ "input", required_argument, NULL, 'i' },

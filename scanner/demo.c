@@ -23,6 +23,8 @@
 #include "scan_api.h"
 #include "util.h"
 
+/* the help text at column 0, as the terminal shows it */
+/* clang-format off */
 static const char demo_usage[] =
 "usage: cipherprobe demo [OPTIONS]\n"
 "\n"
@@ -50,6 +52,7 @@ static const char demo_usage[] =
 "2 a demo server could not be scanned; 64 usage error; 70 the demo servers\n"
 "could not start or failed; 73 the output cannot be written.\n"
 "\n'cipherprobe --version' prints the version.\n";
+/* clang-format on */
 
 enum { OPT_JSON = 256, OPT_JSONL, OPT_TEXT, OPT_COLOR };
 

@@ -24,11 +24,18 @@ done
 # script says where it came from.  Checked: each cp_eprintf format and each
 # fprintf(stderr, ...)/fputs(..., stderr) literal that starts with a word
 # and a colon.  The generators (gen-*.c) are build tools, not cipherprobe.
+# A call broken after its "(" or "stderr," (as clang-format may break it)
+# is read with its next line joined on, so the format string is seen.
 n=$((n + 1))
-hits=$(grep -rnE 'cp_eprintf\([[:space:]]*"' "$top/scanner" --include='*.c' 2>/dev/null |
+joined=$(find "$top/scanner" -name '*.c' | LC_ALL=C sort | xargs awk '
+	FNR == 1 { held = "" }
+	held != "" { sub(/^[[:space:]]+/, ""); print held $0; held = ""; next }
+	/(cp_eprintf\(|fprintf\(stderr,|fputs\()[[:space:]]*$/ { held = FILENAME ":" FNR ":" $0; next }
+	{ print FILENAME ":" FNR ":" $0 }' 2>/dev/null)
+hits=$(printf '%s\n' "$joined" | grep -E 'cp_eprintf\([[:space:]]*"' |
 	grep -vE 'cp_eprintf\([[:space:]]*"(cipherprobe[ :]|see .cipherprobe )')
-hits2=$(grep -rnE '(fprintf\(stderr,[[:space:]]*|fputs\()"[A-Za-z][A-Za-z0-9_ -]*:' "$top/scanner" \
-	--include='*.c' 2>/dev/null | grep -v '/gen-[a-z]*\.c:' | grep -v '"cipherprobe[ :]' |
+hits2=$(printf '%s\n' "$joined" | grep -E '(fprintf\(stderr,[[:space:]]*|fputs\()"[A-Za-z][A-Za-z0-9_ -]*:' |
+	grep -v '/gen-[a-z]*\.c:' | grep -v '"cipherprobe[ :]' |
 	grep -E 'stderr')
 if [ -n "$hits$hits2" ]; then
 	echo "not ok $n - a message to stderr without the 'cipherprobe SUBCOMMAND: ' prefix"

@@ -119,7 +119,10 @@ done <"$tmp/commands"
 # The getopt_long tables themselves (options a --help might forget).
 for pair in scan:scanner/cmd_scan.c demo:scanner/demo.c diff:scanner/cmd_diff.c; do
 	cmd=${pair%%:*} src=$top_srcdir/${pair#*:}
-	sed -n '/struct option long_opts\[\]/,/^};/s/^[[:space:]]*{ *"\([a-z0-9-]*\)",.*/--\1/p' "$src" >"$tmp/table"
+	# every entry's name, wherever the formatter puts the entries (one
+	# or several a line, "{ " or "{")
+	sed -n '/struct option long_opts\[\][[:space:]]*=/,/};[[:space:]]*$/p' "$src" |
+		grep -o '{[[:space:]]*"[a-z0-9-]*"[[:space:]]*,' | sed 's/^{[[:space:]]*"\([a-z0-9-]*\)".*/--\1/' >"$tmp/table"
 	if [ "$(wc -l <"$tmp/table")" -lt 3 ]; then
 		notok "$src has a long option table" "read: $(tr '\n' ' ' <"$tmp/table")"
 		continue

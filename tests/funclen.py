@@ -5,11 +5,15 @@
 # "FILE:LINE: NAME N lines", and exits 1 if there is any (0 if none, 2 on
 # bad arguments or an unreadable file).  The project's style (.clang-format)
 # opens a function body with "{" alone at column 0 and closes it with "}"
-# alone at column 0; the signature is the run of lines above the "{" back
-# to the first one at column 0.  Struct, enum and union bodies and
+# at column 0 (a comment may follow it); the signature is the run of lines
+# above the "{" back to the first one at column 0.  Struct, enum and union bodies and
 # initialisers are not functions.  Used by tests/funclen.sh.
 import re
 import sys
+
+
+# the closing brace, perhaps with trailing blanks or a comment after it
+CLOSE = re.compile(r'}\s*(/[*/].*)?$')
 
 
 def long_functions(path, limit):
@@ -18,7 +22,7 @@ def long_functions(path, limit):
         lines = f.read().split('\n')
     found = []
     for i, l in enumerate(lines):
-        if l != '{':
+        if l.rstrip() != '{':
             continue
         s = i - 1
         while s > 0 and lines[s] and lines[s][0] in ' \t':
@@ -28,7 +32,7 @@ def long_functions(path, limit):
                               and '(' not in sig.split('=')[0]):
             continue
         j = i + 1
-        while j < len(lines) and lines[j] != '}':
+        while j < len(lines) and not CLOSE.match(lines[j]):
             j += 1
         n = j - s + 1
         if n > limit:
