@@ -84,10 +84,10 @@ struct chunk {
 struct map;
 struct conn;
 
-struct end {                    /* what an epoll event points to */
+struct end { /* what an epoll event points to */
 	enum kind kind;
 	int fd;
-	uint32_t events;        /* registered events */
+	uint32_t events; /* registered events */
 	struct conn *c;
 	struct map *m;
 };
@@ -95,18 +95,19 @@ struct end {                    /* what an epoll event points to */
 struct queue {
 	struct chunk *head, *tail;
 	size_t bytes;
-	bool eof_read;          /* FIN (or error) read from the source */
-	bool fin_sent;          /* FIN delivered to the destination */
+	bool eof_read; /* FIN (or error) read from the source */
+	bool fin_sent; /* FIN delivered to the destination */
 };
 
 struct conn {
-	struct end down;        /* client side (accepted) */
-	struct end up;          /* server side (connected by us) */
+	struct end down; /* client side (accepted) */
+	struct end up;   /* server side (connected by us) */
 	struct map *m;
 	struct queue q[2];
-	uint64_t accepted_us, first_us, answer_us;   /* answer_us: 0 until the first S2C bytes go out */
+	uint64_t accepted_us, first_us,
+		answer_us; /* answer_us: 0 until the first S2C bytes go out */
 	unsigned long up_bytes, down_bytes;
-	unsigned char *cap[2];  /* -x: first bytes of each direction */
+	unsigned char *cap[2]; /* -x: first bytes of each direction */
 	size_t ncap[2];
 	bool up_started, up_connected, counted_hello, closed;
 	unsigned refs;          /* heap entries pointing here */
@@ -117,7 +118,7 @@ struct conn {
 struct map {
 	struct end l;
 	struct sockaddr_in laddr, taddr;
-	uint16_t tports[64];    /* more than one: round robin */
+	uint16_t tports[64]; /* more than one: round robin */
 	size_t ntports, rr;
 	unsigned long conns, hellos, bytes_up, bytes_down;
 };
@@ -143,7 +144,7 @@ static struct hent *heap;
 static size_t nheap, capheap;
 static struct end timer_end, signal_end;
 static uint64_t armed_us = UINT64_MAX;
-static struct conn *dead;       /* closed, not yet freed */
+static struct conn *dead; /* closed, not yet freed */
 
 static uint64_t now_us(void)
 {
@@ -303,12 +304,18 @@ static void sweep_dead(void)
 		struct conn *c = dead;
 		dead = c->dead_next;
 		c->in_dead = false;
-		conn_free_if_done(c);   /* else the last heap entry frees it */
+		conn_free_if_done(c); /* else the last heap entry frees it */
 	}
 }
 
-static struct end *src_end(struct conn *c, int d) { return d == C2S ? &c->down : &c->up; }
-static struct end *dst_end(struct conn *c, int d) { return d == C2S ? &c->up : &c->down; }
+static struct end *src_end(struct conn *c, int d)
+{
+	return d == C2S ? &c->down : &c->up;
+}
+static struct end *dst_end(struct conn *c, int d)
+{
+	return d == C2S ? &c->up : &c->down;
+}
 
 /* Events a side wants: read while its queue has room and no FIN was read;
  * write while the queue towards it has due data that did not fit. */
@@ -318,7 +325,8 @@ static void update_events(struct conn *c, struct end *e, bool want_out)
 		return;
 	int d_src = e == &c->down ? C2S : S2C;
 	uint32_t ev = 0;
-	if (!c->q[d_src].eof_read && c->q[d_src].bytes < QUEUE_MAX && (e != &c->up || c->up_connected))
+	if (!c->q[d_src].eof_read && c->q[d_src].bytes < QUEUE_MAX &&
+	    (e != &c->up || c->up_connected))
 		ev |= EPOLLIN;
 	if (want_out)
 		ev |= EPOLLOUT;
@@ -365,7 +373,7 @@ static bool flush(struct conn *c, int d)
 			return false;
 	}
 	if (d == C2S && !c->up_connected)
-		return true;    /* the connect's EPOLLOUT flushes */
+		return true; /* the connect's EPOLLOUT flushes */
 	bool blocked = false;
 	while (q->head && q->head->due_us <= now) {
 		struct chunk *k = q->head;
@@ -401,8 +409,8 @@ static bool flush(struct conn *c, int d)
 		return false;
 	}
 	update_events(c, dst, blocked);
-	update_events(c, src_end(c, d), src_end(c, d)->events != 0xFFFFFFFFu &&
-		      (src_end(c, d)->events & EPOLLOUT));
+	update_events(c, src_end(c, d),
+		      src_end(c, d)->events != 0xFFFFFFFFu && (src_end(c, d)->events & EPOLLOUT));
 	return true;
 }
 
@@ -412,10 +420,11 @@ static void enqueue(struct conn *c, int d, const unsigned char *data, size_t len
 	struct chunk *k = xmalloc(sizeof *k + len);
 	uint64_t now = now_us(), due = now;
 	if (d == C2S && connect_rtt && due < c->accepted_us + 2 * delay_us)
-		due = c->accepted_us + 2 * delay_us;   /* the client could not send before its connect returned */
+		due = c->accepted_us +
+		      2 * delay_us; /* the client could not send before its connect returned */
 	due += delay_us;
 	if (q->tail && q->tail->due_us > due)
-		due = q->tail->due_us;                 /* keep order */
+		due = q->tail->due_us; /* keep order */
 	k->next = NULL;
 	k->due_us = due;
 	k->len = len;
@@ -443,7 +452,7 @@ static void on_readable(struct conn *c, int d)
 			break;
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {   /* end of stream or reset: pass an end of stream on */
+		if (n <= 0) { /* end of stream or reset: pass an end of stream on */
 			q->eof_read = true;
 			enqueue(c, d, NULL, 0, true);
 			break;
@@ -479,7 +488,8 @@ static void on_accept(struct map *m)
 	for (int i = 0; i < 64; i++) {
 		int fd = accept4(m->l.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED && errno != EINTR)
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED &&
+			    errno != EINTR)
 				fprintf(stderr, "relay: accept: %s\n", strerror(errno));
 			return;
 		}
@@ -564,7 +574,8 @@ static void write_stats(void)
 		fprintf(f, "%zu %u %u %lu %lu %lu %lu\n", i, ntohs(maps[i].laddr.sin_port),
 			ntohs(maps[i].taddr.sin_port), maps[i].conns, maps[i].hellos,
 			maps[i].bytes_up, maps[i].bytes_down);
-	fprintf(f, "# peak_open %lu total_conns %lu open %lu\n", peak_open, total_conns, open_conns);
+	fprintf(f, "# peak_open %lu total_conns %lu open %lu\n", peak_open, total_conns,
+		open_conns);
 	if (fclose(f) != 0 || rename(tmp, statsfile) != 0)
 		fprintf(stderr, "relay: writing %s: %s\n", statsfile, strerror(errno));
 }
@@ -636,7 +647,7 @@ static int parse_map(const char *spec, struct map *m)
 static void usage(void)
 {
 	fprintf(stderr, "usage: relay [-d MS] [-t SECONDS] [-s STATSFILE] [-l CONNLOG [-x]] [-n] "
-		"[LADDR:]LPORT=TPORT[,TPORT...][@TADDR]...\n");
+			"[LADDR:]LPORT=TPORT[,TPORT...][@TADDR]...\n");
 	exit(64);
 }
 
@@ -672,7 +683,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nmaps; i++) {
 		struct map *m = &maps[i];
 		if (parse_map(argv[optind + (int)i], m)) {
-			fprintf(stderr, "relay: bad map '%s' (addresses must be 127.x.x.x)\n", argv[optind + (int)i]);
+			fprintf(stderr, "relay: bad map '%s' (addresses must be 127.x.x.x)\n",
+				argv[optind + (int)i]);
 			return 64;
 		}
 		int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -691,7 +703,8 @@ int main(int argc, char **argv)
 		char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &m->laddr.sin_addr, a, sizeof a);
 		inet_ntop(AF_INET, &m->taddr.sin_addr, b, sizeof b);
-		printf("LISTEN %zu %s:%u %s:%u\n", i, a, ntohs(m->laddr.sin_port), b, ntohs(m->taddr.sin_port));
+		printf("LISTEN %zu %s:%u %s:%u\n", i, a, ntohs(m->laddr.sin_port), b,
+		       ntohs(m->taddr.sin_port));
 	}
 
 	sigset_t ss;
@@ -702,8 +715,11 @@ int main(int argc, char **argv)
 	sigaddset(&ss, SIGHUP);
 	sigprocmask(SIG_BLOCK, &ss, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	signal_end = (struct end){ K_SIGNAL, signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC), 0xFFFFFFFFu, NULL, NULL };
-	timer_end = (struct end){ K_TIMER, timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC), 0xFFFFFFFFu, NULL, NULL };
+	signal_end = (struct end){ K_SIGNAL, signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC),
+				   0xFFFFFFFFu, NULL, NULL };
+	timer_end =
+		(struct end){ K_TIMER, timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC),
+			      0xFFFFFFFFu, NULL, NULL };
 	if (signal_end.fd < 0 || timer_end.fd < 0)
 		die("signalfd/timerfd");
 	ep_set(&signal_end, EPOLLIN);
@@ -730,9 +746,7 @@ int main(int argc, char **argv)
 		for (int i = 0; i < n; i++) {
 			struct end *e = evs[i].data.ptr;
 			switch (e->kind) {
-			case K_LISTEN:
-				on_accept(e->m);
-				break;
+			case K_LISTEN: on_accept(e->m); break;
 			case K_DOWN:
 				if (!e->c->closed)
 					on_down_event(e->c, evs[i].events);

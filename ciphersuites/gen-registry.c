@@ -38,7 +38,7 @@
 
 /* One record of a CSV or TSV file. */
 struct rec {
-	size_t line;               /* line the record starts on */
+	size_t line; /* line the record starts on */
 	size_t nf;
 	char **f;
 };
@@ -48,7 +48,6 @@ struct table {
 	size_t n, cap;
 	struct rec *r;
 };
-
 
 
 static char *read_file(const char *path, size_t *len)
@@ -233,7 +232,8 @@ static bool load_csv(const char *path, struct table *t)
 				while (i < len && buf[i] != ',' && buf[i] != '\n' &&
 				       !(buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n')) {
 					if (buf[i] == '"') {
-						err_at(path, line, "quote inside an unquoted field");
+						err_at(path, line,
+						       "quote inside an unquoted field");
 						goto out;
 					}
 					if (!field_put(&fb, buf[i]))
@@ -269,8 +269,7 @@ out:
 /*
  * TSV as described at the top.  The header row must equal cols (n names).
  */
-static bool load_tsv(const char *path, struct table *t,
-		     const char *const *cols, size_t ncols)
+static bool load_tsv(const char *path, struct table *t, const char *const *cols, size_t ncols)
 {
 	size_t len = 0, line = 0;
 	char *buf = read_file(path, &len);
@@ -307,8 +306,8 @@ static bool load_tsv(const char *path, struct table *t,
 			}
 		}
 		if (r->nf != ncols) {
-			err_at(path, line, "%zu fields, expected %zu (TAB-separated)",
-			       r->nf, ncols);
+			err_at(path, line, "%zu fields, expected %zu (TAB-separated)", r->nf,
+			       ncols);
 			goto out;
 		}
 		for (size_t k = 0; k < r->nf; k++) {
@@ -321,8 +320,9 @@ static bool load_tsv(const char *path, struct table *t,
 		if (!header) {
 			for (size_t k = 0; k < ncols; k++) {
 				if (strcmp(r->f[k], cols[k]) != 0) {
-					err_at(path, line, "header column %zu is '%s', expected '%s'",
-					       k + 1, r->f[k], cols[k]);
+					err_at(path, line,
+					       "header column %zu is '%s', expected '%s'", k + 1,
+					       r->f[k], cols[k]);
 					goto out;
 				}
 			}
@@ -389,7 +389,8 @@ static int token_index(const char *(*names)(int), int count, const char *tok, bo
 		if (fold) {
 			size_t k;
 			for (k = 0; n[k] != '\0' && tok[k] != '\0'; k++) {
-				char up = (n[k] >= 'a' && n[k] <= 'z') ? (char)(n[k] - 'a' + 'A') : n[k];
+				char up = (n[k] >= 'a' && n[k] <= 'z') ? (char)(n[k] - 'a' + 'A')
+								       : n[k];
 				if (up != tok[k])
 					break;
 			}
@@ -402,13 +403,34 @@ static int token_index(const char *(*names)(int), int count, const char *tok, bo
 	return -1;
 }
 
-static const char *kx_n(int i) { return cp_kx_name((enum cp_kx)i); }
-static const char *au_n(int i) { return cp_au_name((enum cp_au)i); }
-static const char *enc_n(int i) { return cp_enc_name((enum cp_enc)i); }
-static const char *mode_n(int i) { return cp_mode_name((enum cp_mode)i); }
-static const char *mac_n(int i) { return cp_mac_name((enum cp_mac)i); }
-static const char *strength_n(int i) { return cp_strength_name((enum cp_strength)i); }
-static const char *kind_n(int i) { return cp_group_kind_name((enum cp_group_kind)i); }
+static const char *kx_n(int i)
+{
+	return cp_kx_name((enum cp_kx)i);
+}
+static const char *au_n(int i)
+{
+	return cp_au_name((enum cp_au)i);
+}
+static const char *enc_n(int i)
+{
+	return cp_enc_name((enum cp_enc)i);
+}
+static const char *mode_n(int i)
+{
+	return cp_mode_name((enum cp_mode)i);
+}
+static const char *mac_n(int i)
+{
+	return cp_mac_name((enum cp_mac)i);
+}
+static const char *strength_n(int i)
+{
+	return cp_strength_name((enum cp_strength)i);
+}
+static const char *kind_n(int i)
+{
+	return cp_group_kind_name((enum cp_group_kind)i);
+}
 
 /* Version tokens of the data files; written out as CP_VER_<token>. */
 static const char *const ver_tokens[] = { "SSL2", "SSL3", "TLS10", "TLS11", "TLS12", "TLS13" };
@@ -464,7 +486,7 @@ static bool iana_unassigned(const char *desc)
 
 struct suite {
 	uint16_t id;
-	const char *name, *openssl;   /* point into table fields */
+	const char *name, *openssl; /* point into table fields */
 	int kx, au, enc, mode, mac, strength;
 	unsigned bits, versions;
 	uint32_t panos;
@@ -485,7 +507,7 @@ struct sigscheme {
 	uint16_t id;
 	const char *name;
 	bool recommended;
-	unsigned probe, versions;     /* from sigschemes.tsv, 0 when not listed */
+	unsigned probe, versions; /* from sigschemes.tsv, 0 when not listed */
 	const char *key;
 	uint16_t curve;
 };
@@ -562,8 +584,7 @@ static struct iana_entry *iana_find(struct iana_entry *v, size_t n, uint16_t id)
  * and Reserved/Unassigned entries are skipped.  rec_col is the Recommended
  * column.
  */
-static struct iana_entry *iana_load(const struct table *t, int form, size_t rec_col,
-				    size_t *count)
+static struct iana_entry *iana_load(const struct table *t, int form, size_t rec_col, size_t *count)
 {
 	struct iana_entry *v = calloc(t->n ? t->n : 1, sizeof *v);
 	size_t n = 0;
@@ -572,14 +593,14 @@ static struct iana_entry *iana_load(const struct table *t, int form, size_t rec_
 		fprintf(stderr, "%s: out of memory\n", t->path);
 		return NULL;
 	}
-	for (size_t i = 1; i < t->n; i++) {    /* row 0 is the header */
+	for (size_t i = 1; i < t->n; i++) { /* row 0 is the header */
 		const struct rec *r = &t->r[i];
 		unsigned long id = 0, hi, lo;
 		const char *val;
 
 		if (r->nf <= rec_col) {
-			err_at(t->path, r->line, "%zu fields, expected at least %zu",
-			       r->nf, rec_col + 1);
+			err_at(t->path, r->line, "%zu fields, expected at least %zu", r->nf,
+			       rec_col + 1);
 			continue;
 		}
 		val = r->f[0];
@@ -593,9 +614,9 @@ static struct iana_entry *iana_load(const struct table *t, int form, size_t rec_
 			memcpy(a, val, (size_t)(comma - val));
 			a[comma - val] = '\0';
 			memcpy(b, comma + 1, strlen(comma + 1) + 1);
-			if (strlen(a) != 4 || strlen(b) != 4 ||
-			    !parse_uint(a, 16, 0xFF, &hi) || !parse_uint(b, 16, 0xFF, &lo))
-				continue;              /* a range such as 0x00,0x1C-1D */
+			if (strlen(a) != 4 || strlen(b) != 4 || !parse_uint(a, 16, 0xFF, &hi) ||
+			    !parse_uint(b, 16, 0xFF, &lo))
+				continue; /* a range such as 0x00,0x1C-1D */
 			id = hi << 8 | lo;
 		} else if (form == 16) {
 			if (strlen(val) != 6 || !parse_uint(val, 16, 0xFFFF, &id))
@@ -717,9 +738,9 @@ struct model {
 	size_t nsigs;
 	struct sslv2 *v2;
 	size_t nv2;
-	uint16_t *group_order;     /* probe-groups.tsv, in file order */
+	uint16_t *group_order; /* probe-groups.tsv, in file order */
 	size_t ngroup_order;
-	uint16_t *sig_order;       /* probe-sigalgs.tsv, in file order */
+	uint16_t *sig_order; /* probe-sigalgs.tsv, in file order */
 	size_t nsig_order;
 	char flag_names[CP_PANOS_NFLAGS][64];
 	char flag_enums[CP_PANOS_NFLAGS][32];
@@ -750,10 +771,12 @@ static bool write_output(const char *path, const struct model *m)
 	}
 	fputs("/* Generated by ciphersuites/gen-registry from the IANA CSV files and\n"
 	      " * the TSV files in ciphersuites/.  Do not edit: edit the data files. */\n"
-	      "#include \"registry.h\"\n#include \"registry_data.h\"\n\n", o);
+	      "#include \"registry.h\"\n#include \"registry_data.h\"\n\n",
+	      o);
 
 	for (unsigned k = 0; k < CP_PANOS_NFLAGS; k++)
-		fprintf(o, "_Static_assert(CP_PANOS_%s == 1u << %u, "
+		fprintf(o,
+			"_Static_assert(CP_PANOS_%s == 1u << %u, "
 			"\"%s:%zu: CP_PANOS_%s is not bit %u\");\n",
 			m->flag_enums[k], k, "ciphersuites/panos-flags.tsv", m->flag_line[k],
 			m->flag_enums[k], k);
@@ -773,17 +796,17 @@ static bool write_output(const char *path, const struct model *m)
 		put_str(o, s->name);
 		fputs(", .openssl_name = ", o);
 		put_str(o, s->openssl);
-		fprintf(o, ",\n\t  .kx = CP_KX_%s, .au = CP_AU_%s, .enc = CP_ENC_%s, "
+		fprintf(o,
+			",\n\t  .kx = CP_KX_%s, .au = CP_AU_%s, .enc = CP_ENC_%s, "
 			".enc_bits = %u, .mode = CP_MODE_%s, .mac = CP_MAC_%s,\n\t  .versions = ",
-			cp_kx_name(s->kx), cp_au_name(s->au), cp_enc_name(s->enc),
-			s->bits, cp_mode_name(s->mode), cp_mac_name(s->mac));
+			cp_kx_name(s->kx), cp_au_name(s->au), cp_enc_name(s->enc), s->bits,
+			cp_mode_name(s->mode), cp_mac_name(s->mac));
 		put_versions(o, s->versions);
 		fprintf(o, ", .strength = CP_STRENGTH_%s,\n\t  .panos = ",
 			upper(cp_strength_name(s->strength), b1, sizeof b1));
 		put_panos(o, s->panos, m->flag_enums);
 		fprintf(o, ", .scsv = %s, .recommended = %s },\n",
-			s->kx == CP_KX_SCSV ? "true" : "false",
-			s->recommended ? "true" : "false");
+			s->kx == CP_KX_SCSV ? "true" : "false", s->recommended ? "true" : "false");
 	}
 	fprintf(o, "};\nconst size_t cp_reg_nsuites = %zu;\n\n", m->nsuites);
 
@@ -802,8 +825,7 @@ static bool write_output(const char *path, const struct model *m)
 		fputs(", .openssl_name = ", o);
 		put_str(o, m->v2[i].openssl);
 		fprintf(o, ", .strength = CP_STRENGTH_%s, .enc_bits = %u },\n",
-			upper(cp_strength_name(m->v2[i].strength), b1, sizeof b1),
-			m->v2[i].bits);
+			upper(cp_strength_name(m->v2[i].strength), b1, sizeof b1), m->v2[i].bits);
 	}
 	fprintf(o, "};\nconst size_t cp_reg_nsslv2 = %zu;\n\n", m->nv2);
 
@@ -816,11 +838,12 @@ static bool write_output(const char *path, const struct model *m)
 		fprintf(o, ", .kind = CP_GROUP_%s, .bits = %u, .openssl_name = ",
 			upper(cp_group_kind_name(g->kind), b2, sizeof b2), g->bits);
 		put_str(o, g->openssl);
-		fprintf(o, ",\n\t  .share_len = %u, .tls13 = %s, .recommended = %s, "
+		fprintf(o,
+			",\n\t  .share_len = %u, .tls13 = %s, .recommended = %s, "
 			".deprecated = %s, .tls12 = %s, .obsolete = %s },\n",
-			g->share, g->tls13 ? "true" : "false",
-			g->recommended ? "true" : "false", g->deprecated ? "true" : "false",
-			g->tls12 ? "true" : "false", g->obsolete ? "true" : "false");
+			g->share, g->tls13 ? "true" : "false", g->recommended ? "true" : "false",
+			g->deprecated ? "true" : "false", g->tls12 ? "true" : "false",
+			g->obsolete ? "true" : "false");
 	}
 	fprintf(o, "};\nconst size_t cp_reg_ngroups = %zu;\n\n", m->ngroups);
 
@@ -856,8 +879,8 @@ static bool write_output(const char *path, const struct model *m)
 
 /* ---- the checks ---- */
 
-static void build_suites(struct model *m, const struct table *t,
-			 struct iana_entry *iana, size_t niana, const char *iana_path)
+static void build_suites(struct model *m, const struct table *t, struct iana_entry *iana,
+			 size_t niana, const char *iana_path)
 {
 	m->suites = calloc(t->n ? t->n : 1, sizeof *m->suites);
 	if (m->suites == NULL) {
@@ -882,8 +905,8 @@ static void build_suites(struct model *m, const struct table *t,
 		s->openssl = strcmp(r->f[2], "-") == 0 ? NULL : r->f[2];
 		e = iana_find(iana, niana, s->id);
 		if (e == NULL) {
-			err_at(t->path, r->line, "%s %s is not an assigned IANA suite",
-			       r->f[0], r->f[1]);
+			err_at(t->path, r->line, "%s %s is not an assigned IANA suite", r->f[0],
+			       r->f[1]);
 		} else if (e->seen) {
 			err_at(t->path, r->line, "%s appears twice", r->f[0]);
 		} else {
@@ -925,8 +948,8 @@ static void build_suites(struct model *m, const struct table *t,
 	for (size_t i = 0; i < niana; i++)
 		if (!iana[i].seen)
 			err_at(iana_path, iana[i].line,
-			       "assigned suite 0x%04X %s has no row in suites.tsv",
-			       iana[i].id, iana[i].name);
+			       "assigned suite 0x%04X %s has no row in suites.tsv", iana[i].id,
+			       iana[i].name);
 	qsort(m->suites, m->nsuites, sizeof *m->suites, cmp_suite);
 }
 
@@ -948,7 +971,8 @@ static void build_names(struct model *m)
 	for (size_t i = 0; i < m->nsuites; i++) {
 		m->names[m->nnames++] = (struct name_ref){ m->suites[i].name, (uint16_t)i };
 		if (m->suites[i].openssl != NULL)
-			m->names[m->nnames++] = (struct name_ref){ m->suites[i].openssl, (uint16_t)i };
+			m->names[m->nnames++] =
+				(struct name_ref){ m->suites[i].openssl, (uint16_t)i };
 	}
 	qsort(m->names, m->nnames, sizeof *m->names, cmp_name);
 	size_t w = 0;
@@ -957,8 +981,9 @@ static void build_names(struct model *m)
 			if (m->names[w - 1].index != m->names[i].index) {
 				const struct suite *a = &m->suites[m->names[w - 1].index];
 				const struct suite *b = &m->suites[m->names[i].index];
-				err_at("suites.tsv", b->line, "name '%s' also names 0x%04X (line %zu)",
-				       m->names[i].name, a->id, a->line);
+				err_at("suites.tsv", b->line,
+				       "name '%s' also names 0x%04X (line %zu)", m->names[i].name,
+				       a->id, a->line);
 			}
 			continue;
 		}
@@ -971,15 +996,16 @@ static void build_flags(struct model *m, const struct table *t)
 {
 	m->flags_path = t->path;
 	if (t->n != CP_PANOS_NFLAGS)
-		err_at(t->path, t->n ? t->r[t->n - 1].line : 0, "%zu flags, expected %d",
-		       t->n, CP_PANOS_NFLAGS);
+		err_at(t->path, t->n ? t->r[t->n - 1].line : 0, "%zu flags, expected %d", t->n,
+		       CP_PANOS_NFLAGS);
 	for (size_t i = 0; i < t->n && i < CP_PANOS_NFLAGS; i++) {
 		const struct rec *r = &t->r[i];
 		unsigned long bit;
 
 		/* bit enum element default */
 		if (!parse_uint(r->f[0], 10, CP_PANOS_NFLAGS - 1, &bit) || bit != i) {
-			err_at(t->path, r->line, "bit '%s' out of order (expected %zu)", r->f[0], i);
+			err_at(t->path, r->line, "bit '%s' out of order (expected %zu)", r->f[0],
+			       i);
 			continue;
 		}
 		if (strlen(r->f[1]) >= sizeof m->flag_enums[i] ||
@@ -989,7 +1015,8 @@ static void build_flags(struct model *m, const struct table *t)
 		}
 		for (const char *c = r->f[1]; *c; c++)
 			if (!((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_'))
-				err_at(t->path, r->line, "enum '%s' is not an identifier suffix", r->f[1]);
+				err_at(t->path, r->line, "enum '%s' is not an identifier suffix",
+				       r->f[1]);
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(m->flag_names[k], r->f[2]) == 0)
 				err_at(t->path, r->line, "element '%s' appears twice", r->f[2]);
@@ -1034,7 +1061,8 @@ static void build_panos_suites(struct model *m, const struct table *t)
 			unsigned k;
 
 			for (k = 0; k < CP_PANOS_NFLAGS; k++)
-				if (strlen(m->flag_names[k]) == n && memcmp(m->flag_names[k], p, n) == 0)
+				if (strlen(m->flag_names[k]) == n &&
+				    memcmp(m->flag_names[k], p, n) == 0)
 					break;
 			if (k == CP_PANOS_NFLAGS)
 				err_at(t->path, r->line, "unknown flag '%.*s'", (int)n, p);
@@ -1052,8 +1080,8 @@ static void build_panos_suites(struct model *m, const struct table *t)
 	}
 }
 
-static void build_groups(struct model *m, const struct table *t,
-			 struct iana_entry *iana, size_t niana, const char *iana_path)
+static void build_groups(struct model *m, const struct table *t, struct iana_entry *iana,
+			 size_t niana, const char *iana_path)
 {
 	m->groups = calloc(t->n ? t->n : 1, sizeof *m->groups);
 	if (m->groups == NULL) {
@@ -1077,7 +1105,8 @@ static void build_groups(struct model *m, const struct table *t,
 		g->name = r->f[1];
 		e = iana_find(iana, niana, g->id);
 		if (e == NULL) {
-			err_at(t->path, r->line, "%s %s is not an assigned IANA group", r->f[0], r->f[1]);
+			err_at(t->path, r->line, "%s %s is not an assigned IANA group", r->f[0],
+			       r->f[1]);
 		} else if (e->seen) {
 			err_at(t->path, r->line, "%s appears twice", r->f[0]);
 		} else {
@@ -1106,14 +1135,15 @@ static void build_groups(struct model *m, const struct table *t,
 			continue;
 		if (g->openssl != NULL && g->kind != CP_GROUP_EC && g->kind != CP_GROUP_XDH &&
 		    g->kind != CP_GROUP_FFDHE)
-			err_at(t->path, r->line, "an OpenSSL name only makes sense for EC, XDH, FFDHE");
+			err_at(t->path, r->line,
+			       "an OpenSSL name only makes sense for EC, XDH, FFDHE");
 		m->ngroups++;
 	}
 	for (size_t i = 0; i < niana; i++)
 		if (!iana[i].seen)
 			err_at(iana_path, iana[i].line,
-			       "assigned group %u %s has no row in groups.tsv",
-			       iana[i].id, iana[i].name);
+			       "assigned group %u %s has no row in groups.tsv", iana[i].id,
+			       iana[i].name);
 	qsort(m->groups, m->ngroups, sizeof *m->groups, cmp_group);
 }
 
@@ -1125,7 +1155,8 @@ static void build_sigs(struct model *m, struct iana_entry *iana, size_t niana)
 		return;
 	}
 	for (size_t i = 0; i < niana; i++)
-		m->sigs[m->nsigs++] = (struct sigscheme){ .id = iana[i].id, .name = iana[i].name,
+		m->sigs[m->nsigs++] = (struct sigscheme){ .id = iana[i].id,
+							  .name = iana[i].name,
 							  .recommended = iana[i].recommended };
 	qsort(m->sigs, m->nsigs, sizeof *m->sigs, cmp_sig);
 }
@@ -1161,8 +1192,8 @@ static void build_probe_sigs(struct model *m, const struct table *t)
 			continue;
 		}
 		if (strcmp(sg->name, r->f[1]) != 0)
-			err_at(t->path, r->line, "%s is named '%s', IANA says '%s'",
-			       r->f[0], r->f[1], sg->name);
+			err_at(t->path, r->line, "%s is named '%s', IANA says '%s'", r->f[0],
+			       r->f[1], sg->name);
 		for (k = 0; k < sizeof sig_keys / sizeof sig_keys[0]; k++)
 			if (strcmp(sig_keys[k], r->f[2]) == 0)
 				break;
@@ -1182,7 +1213,8 @@ static void build_probe_sigs(struct model *m, const struct table *t)
 		unsigned versions = 0;
 		if (!parse_versions(r->f[4], &versions) ||
 		    (versions & ~(unsigned)(CP_VER_TLS12 | CP_VER_TLS13)) != 0)
-			err_at(t->path, r->line, "versions '%s' is not TLS12 and/or TLS13", r->f[4]);
+			err_at(t->path, r->line, "versions '%s' is not TLS12 and/or TLS13",
+			       r->f[4]);
 		if (nerrors != before)
 			continue;
 		sg->probe = (unsigned)(i + 1);
@@ -1216,8 +1248,8 @@ static void *order_alloc(const struct table *t, size_t elsize)
 
 /* probe-groups.tsv: the groups probes list first, each an assigned IANA
  * group under its IANA name, once. */
-static void build_group_order(struct model *m, const struct table *t,
-			      struct iana_entry *iana, size_t niana)
+static void build_group_order(struct model *m, const struct table *t, struct iana_entry *iana,
+			      size_t niana)
 {
 	m->group_order = order_alloc(t, sizeof *m->group_order);
 	if (m->group_order == NULL)
@@ -1234,12 +1266,13 @@ static void build_group_order(struct model *m, const struct table *t,
 		}
 		e = iana_find(iana, niana, (uint16_t)id);
 		if (e == NULL) {
-			err_at(t->path, r->line, "%s %s is not an assigned IANA group", r->f[0], r->f[1]);
+			err_at(t->path, r->line, "%s %s is not an assigned IANA group", r->f[0],
+			       r->f[1]);
 			continue;
 		}
 		if (strcmp(e->name, r->f[1]) != 0) {
-			err_at(t->path, r->line, "%s is named '%s', IANA says '%s'",
-			       r->f[0], r->f[1], e->name);
+			err_at(t->path, r->line, "%s is named '%s', IANA says '%s'", r->f[0],
+			       r->f[1], e->name);
 			continue;
 		}
 		order_add(m->group_order, &m->ngroup_order, (uint16_t)id, t, r);
@@ -1255,12 +1288,13 @@ static void build_group_order(struct model *m, const struct table *t,
  */
 static bool reserved_sig_name(const struct table *csv, uint16_t id, char *buf, size_t size)
 {
-	static const char *const hash[] = { NULL, "md5", "sha1", "sha224", "sha256", "sha384", "sha512" };
+	static const char *const hash[] = { NULL,     "md5",    "sha1",  "sha224",
+					    "sha256", "sha384", "sha512" };
 	static const char *const sig[] = { NULL, "rsa", "dsa", "ecdsa" };
 	unsigned h = id >> 8, g = id & 0xFF;
 	bool reserved = false;
 
-	for (size_t i = 1; i < csv->n && !reserved; i++) {    /* row 0 is the header */
+	for (size_t i = 1; i < csv->n && !reserved; i++) { /* row 0 is the header */
 		const struct rec *r = &csv->r[i];
 		char lo_s[8] = "", hi_s[8] = "";
 		unsigned long lo, hi;
@@ -1287,8 +1321,8 @@ static bool reserved_sig_name(const struct table *csv, uint16_t id, char *buf, s
 /* probe-sigalgs.tsv: the schemes probes list first, each an assigned IANA
  * scheme under its IANA name, or a TLS 1.2 code point reserved for
  * backward compatibility under its RFC 8446 name; once. */
-static void build_sig_order(struct model *m, const struct table *t,
-			    struct iana_entry *iana, size_t niana, const struct table *csv)
+static void build_sig_order(struct model *m, const struct table *t, struct iana_entry *iana,
+			    size_t niana, const struct table *csv)
 {
 	m->sig_order = order_alloc(t, sizeof *m->sig_order);
 	if (m->sig_order == NULL)
@@ -1311,7 +1345,8 @@ static void build_sig_order(struct model *m, const struct table *t,
 		} else if (reserved_sig_name(csv, (uint16_t)id, rname, sizeof rname)) {
 			want = rname;
 		} else {
-			err_at(t->path, r->line, "%s %s is neither an assigned IANA signature scheme "
+			err_at(t->path, r->line,
+			       "%s %s is neither an assigned IANA signature scheme "
 			       "nor a TLS 1.2 code point reserved for backward compatibility",
 			       r->f[0], r->f[1]);
 			continue;
@@ -1359,10 +1394,10 @@ static void build_sslv2(struct model *m, const struct table *t)
 	qsort(m->v2, m->nv2, sizeof *m->v2, cmp_sslv2);
 }
 
-static const char *const suite_cols[] = { "id", "name", "openssl", "kx", "au", "enc",
-					  "bits", "mode", "mac", "versions", "strength" };
-static const char *const group_cols[] = { "id", "name", "kind", "bits", "openssl",
-					  "share", "tls13", "tls12" };
+static const char *const suite_cols[] = { "id",   "name", "openssl", "kx",       "au",      "enc",
+					  "bits", "mode", "mac",     "versions", "strength" };
+static const char *const group_cols[] = { "id",      "name",  "kind",  "bits",
+					  "openssl", "share", "tls13", "tls12" };
 static const char *const v2_cols[] = { "id", "name", "openssl", "bits", "strength" };
 static const char *const flag_cols[] = { "bit", "enum", "element", "default" };
 static const char *const psuite_cols[] = { "id", "name", "flags", "comment" };

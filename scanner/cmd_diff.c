@@ -97,7 +97,8 @@ int cmd_diff(int argc, char **argv)
 			errno = 0;
 			days = strtol(optarg, &end, 10);
 			if (errno || end == optarg || *end || days < 0 || days > 3650) {
-				cp_eprintf("cipherprobe diff: --expiry-warn expects a number of days from 0 to 3650, not '%s'\n",
+				cp_eprintf(
+					"cipherprobe diff: --expiry-warn expects a number of days from 0 to 3650, not '%s'\n",
 					optarg);
 				goto out;
 			}
@@ -107,8 +108,10 @@ int cmd_diff(int argc, char **argv)
 		case OPT_JSON: as_json = true; break;
 		case OPT_TEXT: as_json = false; break;
 		case OPT_COLOR:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
-				cp_eprintf("cipherprobe diff: --color expects auto, always or never, not '%s'\n",
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
+			    strcmp(optarg, "never")) {
+				cp_eprintf(
+					"cipherprobe diff: --color expects auto, always or never, not '%s'\n",
 					optarg);
 				goto out;
 			}
@@ -118,14 +121,14 @@ int cmd_diff(int argc, char **argv)
 			fputs(diff_usage, stdout);
 			rc = CP_EXIT_OK;
 			goto out;
-		default:
-			fputs("see 'cipherprobe diff --help'\n", stderr);
-			goto out;
+		default: fputs("see 'cipherprobe diff --help'\n", stderr); goto out;
 		}
 	}
 	if (argc - optind != 2) {
-		fprintf(stderr, "cipherprobe diff: expected two documents, OLD.json NEW.json (got %d)\n"
-			"see 'cipherprobe diff --help'\n", argc - optind);
+		fprintf(stderr,
+			"cipherprobe diff: expected two documents, OLD.json NEW.json (got %d)\n"
+			"see 'cipherprobe diff --help'\n",
+			argc - optind);
 		goto out;
 	}
 	if (!strcmp(argv[optind], "-") && !strcmp(argv[optind + 1], "-")) {
@@ -166,7 +169,7 @@ int cmd_diff(int argc, char **argv)
 		}
 	} else {
 		use_color = !strcmp(color, "always") ||
-			(!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !cp_no_color());
+			    (!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !cp_no_color());
 		if (cp_diff_print_v(stdout, &d, use_color, verbosity)) {
 			cp_eprintf("cipherprobe diff: cannot write the output\n");
 			rc = CP_EXIT_CANTCREAT;

@@ -35,27 +35,27 @@
 #include "result.h"
 
 static const char merge_usage[] =
-"usage: cipherprobe merge [OPTIONS] RESULTS.json...\n"
-"\n"
-"Merge scans saved with 'cipherprobe scan --json' (e.g. the shards of\n"
-"'scan --shard K/N', one per machine) into one schema-1 document: every\n"
-"target once, the fleet summary recomputed over all of them.\n"
-"\n"
-"  -i, --input LIST         order the targets as LIST orders them (the list the\n"
-"                           shards were scanned from; repeatable); targets not in\n"
-"                           it follow in file order, and a list entry in no input\n"
-"                           is reported\n"
-"  -o, --output FILE        write to FILE (atomically; default '-' = stdout)\n"
-"      --json               the output format (the only one; the default)\n"
-"      --profile SPEC       the profile the fleet summary's commands are for\n"
-"                           (as for scan; default panos-recommended)\n"
-"      --profile-name NAME  the profile's name, as given to scan\n"
-"\n"
-"A target (input and address) in two files is kept from the first, with a\n"
-"warning.  Exit status: 0 written; 64 usage error; 65 an input is unusable,\n"
-"or a list entry is in no input (the document is still written with the\n"
-"rest); 66 a file is missing; 71 out of memory; 73 the output cannot be\n"
-"written.\n";
+	"usage: cipherprobe merge [OPTIONS] RESULTS.json...\n"
+	"\n"
+	"Merge scans saved with 'cipherprobe scan --json' (e.g. the shards of\n"
+	"'scan --shard K/N', one per machine) into one schema-1 document: every\n"
+	"target once, the fleet summary recomputed over all of them.\n"
+	"\n"
+	"  -i, --input LIST         order the targets as LIST orders them (the list the\n"
+	"                           shards were scanned from; repeatable); targets not in\n"
+	"                           it follow in file order, and a list entry in no input\n"
+	"                           is reported\n"
+	"  -o, --output FILE        write to FILE (atomically; default '-' = stdout)\n"
+	"      --json               the output format (the only one; the default)\n"
+	"      --profile SPEC       the profile the fleet summary's commands are for\n"
+	"                           (as for scan; default panos-recommended)\n"
+	"      --profile-name NAME  the profile's name, as given to scan\n"
+	"\n"
+	"A target (input and address) in two files is kept from the first, with a\n"
+	"warning.  Exit status: 0 written; 64 usage error; 65 an input is unusable,\n"
+	"or a list entry is in no input (the document is still written with the\n"
+	"rest); 66 a file is missing; 71 out of memory; 73 the output cannot be\n"
+	"written.\n";
 
 enum { OPT_JSON = 256, OPT_PROFILE, OPT_PROFILE_NAME };
 
@@ -72,9 +72,9 @@ static const struct option merge_opts[] = {
 /* One target read from an input. */
 struct rec {
 	struct cp_result *r;
-	size_t file, seq;          /* which input, and its place among all */
-	size_t pos;                /* its place in the -i lists; SIZE_MAX: none */
-	bool dropped;              /* a duplicate of an earlier file's */
+	size_t file, seq; /* which input, and its place among all */
+	size_t pos;       /* its place in the -i lists; SIZE_MAX: none */
+	bool dropped;     /* a duplicate of an earlier file's */
 };
 
 /* One entry of the -i lists. */
@@ -90,9 +90,9 @@ struct merge {
 	size_t n, cap;
 	struct entry *e;
 	size_t ne, cape;
-	char *icpt_issuer;         /* summary.interception, combined */
+	char *icpt_issuer; /* summary.interception, combined */
 	size_t icpt_targets;
-	int status;                /* the worst input status so far */
+	int status; /* the worst input status so far */
 };
 
 static void worse(struct merge *m, int st)
@@ -160,8 +160,10 @@ static int add_interception(struct merge *m, const char *path, const json_t *doc
 		if (!m->icpt_issuer)
 			return -1;
 	} else if (strcmp(m->icpt_issuer, issuer)) {
-		cp_eprintf("cipherprobe merge: %s: warning: interception by another issuer than the "
-			"first input's; the summary names the first\n", path);
+		cp_eprintf(
+			"cipherprobe merge: %s: warning: interception by another issuer than the "
+			"first input's; the summary names the first\n",
+			path);
 		return 0;
 	}
 	m->icpt_targets += n > 0 ? (size_t)n : 0;
@@ -237,12 +239,14 @@ static int drop_duplicates(struct merge *m, char *const *files)
 			continue;
 		}
 		if (s[i]->file == s[first]->file)
-			continue;   /* the same list line twice: one run has both too */
+			continue; /* the same list line twice: one run has both too */
 		char *in = cp_sanitize(s[i]->r->input);
 
 		s[i]->dropped = true;
-		cp_eprintf("cipherprobe merge: %s: warning: target '%s' (%s) is also in %s: kept the "
-			"one from %s\n", files[s[i]->file], in ? in : "?",
+		cp_eprintf(
+			"cipherprobe merge: %s: warning: target '%s' (%s) is also in %s: kept the "
+			"one from %s\n",
+			files[s[i]->file], in ? in : "?",
 			s[i]->r->address ? s[i]->r->address : "no address", files[s[first]->file],
 			files[s[first]->file]);
 		free(in);
@@ -277,7 +281,8 @@ static int on_line(const struct cp_list_line *l, void *data)
 		m->e = e;
 		m->cape = cap;
 	}
-	m->e[m->ne] = (struct entry){ .input = input, .line = l->lineno, .pos = m->ne, .list = lc->name };
+	m->e[m->ne] =
+		(struct entry){ .input = input, .line = l->lineno, .pos = m->ne, .list = lc->name };
 	m->ne++;
 	return 0;
 }
@@ -292,7 +297,8 @@ static int read_lists(struct merge *m, char *const *lists, size_t nlists)
 		int st, rerr;
 
 		if (!f) {
-			cp_eprintf("cipherprobe merge: -i: cannot read %s: %s\n", lists[i], strerror(errno));
+			cp_eprintf("cipherprobe merge: -i: cannot read %s: %s\n", lists[i],
+				   strerror(errno));
 			return errno == ENOENT ? CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
 		}
 		errno = 0;
@@ -302,7 +308,7 @@ static int read_lists(struct merge *m, char *const *lists, size_t nlists)
 			fclose(f);
 		if (st || rerr) {
 			cp_eprintf("cipherprobe merge: -i: reading %s failed: %s\n", lists[i],
-				strerror(errno ? errno : EIO));
+				   strerror(errno ? errno : EIO));
 			return errno == ENOMEM ? CP_EXIT_OSERR : CP_EXIT_NOINPUT;
 		}
 	}
@@ -332,7 +338,7 @@ static struct entry *entry_find(struct merge *m, const char *input, size_t line)
 	size_t lo = 0, hi = m->ne;
 	struct entry *first = NULL;
 
-	while (lo < hi) {            /* the first entry >= (input, 0) */
+	while (lo < hi) { /* the first entry >= (input, 0) */
 		size_t mid = lo + (hi - lo) / 2;
 		if (strcmp(m->e[mid].input, input) < 0)
 			lo = mid + 1;
@@ -370,21 +376,23 @@ static size_t order_by_lists(struct merge *m)
 	qsort(m->e, m->ne, sizeof *m->e, entry_cmp);
 	for (size_t i = 0; i < m->n; i++) {
 		struct rec *rc = &m->v[i];
-		struct entry *e = rc->dropped ? NULL : entry_find(m, rc->r->input ? rc->r->input : "", rc->r->line);
+		struct entry *e =
+			rc->dropped ? NULL
+				    : entry_find(m, rc->r->input ? rc->r->input : "", rc->r->line);
 
 		rc->pos = e ? e->pos : m->ne + rc->seq;
 		if (e)
 			e->found = true;
 	}
 	qsort(m->v, m->n, sizeof *m->v, pos_cmp);
-	qsort(m->e, m->ne, sizeof *m->e, entry_pos_cmp);  /* report in list order */
+	qsort(m->e, m->ne, sizeof *m->e, entry_pos_cmp); /* report in list order */
 	for (size_t i = 0; i < m->ne; i++) {
 		if (m->e[i].found)
 			continue;
 		char *in = cp_sanitize(m->e[i].input);
 
 		cp_eprintf("cipherprobe merge: %s:%zu: '%s' not in any input\n", m->e[i].list,
-			m->e[i].line, in ? in : "?");
+			   m->e[i].line, in ? in : "?");
 		free(in);
 		missing++;
 	}
@@ -486,7 +494,8 @@ static int write_doc(struct merge *m, const char *path, const struct cp_summary 
 		bad = cp_output_json.end(&o, sum) < 0;
 	cp_output_json.cleanup(&o);
 	if (bad) {
-		cp_eprintf("cipherprobe merge: -o: cannot write %s: %s\n", path, strerror(o.err ? o.err : EIO));
+		cp_eprintf("cipherprobe merge: -o: cannot write %s: %s\n", path,
+			   strerror(o.err ? o.err : EIO));
 		cp_atomic_abort(&at);
 		return o.err == ENOMEM ? CP_EXIT_OSERR : CP_EXIT_CANTCREAT;
 	}
@@ -537,7 +546,8 @@ static int merge_run(struct merge *m, char **files, size_t nfiles, char **lists,
 	if (nlists && order_by_lists(m))
 		worse(m, CP_EXIT_DATAERR);
 	if (summarize(m, p, &sum, &fl, &rec, &have_fleet) < 0) {
-		cp_eprintf("cipherprobe merge: cannot compute the fleet recommendation (out of memory, "
+		cp_eprintf(
+			"cipherprobe merge: cannot compute the fleet recommendation (out of memory, "
 			"or a verdict names a change this version does not know)\n");
 		return CP_EXIT_DATAERR;
 	}
@@ -583,13 +593,15 @@ int cmd_merge(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		cp_eprintf("cipherprobe merge: give one or more RESULTS.json; see 'cipherprobe merge --help'\n");
+		cp_eprintf(
+			"cipherprobe merge: give one or more RESULTS.json; see 'cipherprobe merge --help'\n");
 		free(lists);
 		return CP_EXIT_USAGE;
 	}
 	rc = load_profile(spec, name, &profile);
 	if (rc == CP_EXIT_OK)
-		rc = merge_run(&m, argv + optind, (size_t)(argc - optind), lists, nlists, &profile, out);
+		rc = merge_run(&m, argv + optind, (size_t)(argc - optind), lists, nlists, &profile,
+			       out);
 	merge_free(&m);
 	free(lists);
 	return rc;

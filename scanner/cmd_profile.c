@@ -62,7 +62,7 @@ static const char usage_text[] =
 	"\n'cipherprobe --version' prints the version.\n";
 
 struct opts {
-	const char *verb;          /* "show" or "list" */
+	const char *verb; /* "show" or "list" */
 	const char *spec;
 	const char *name;
 	const char *client;
@@ -71,8 +71,7 @@ struct opts {
 	bool json;
 };
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -224,7 +223,7 @@ struct row {
 	const char *element;
 	const char *value;
 	const char *dflt;
-	bool greyed;               /* on, but min-version disables it */
+	bool greyed; /* on, but min-version disables it */
 };
 
 #define NROWS (2 + CP_PANOS_NFLAGS)
@@ -246,8 +245,7 @@ static size_t protocol_rows(const struct cp_profile *p, struct row *r)
 	return n;
 }
 
-static void print_rows(const char *title, const struct row *r, size_t n,
-		       const struct cp_profile *p)
+static void print_rows(const char *title, const struct row *r, size_t n, const struct cp_profile *p)
 {
 	printf("%s\n", title);
 	for (size_t i = 0; i < n; i++) {
@@ -272,8 +270,8 @@ static void version_range(uint16_t lo, uint16_t hi, char *buf, size_t size)
 	buf[0] = '\0';
 	for (uint16_t v = lo; v <= hi && v != 0; v++) {
 		const char *name = cp_version_name(cp_version_bit_of(v));
-		int k = snprintf(buf + len, len < size ? size - len : 0, "%s%s",
-				 len ? ", " : "", name);
+		int k = snprintf(buf + len, len < size ? size - len : 0, "%s%s", len ? ", " : "",
+				 name);
 
 		if (k < 0 || (size_t)k >= size - len)
 			break;
@@ -333,8 +331,8 @@ static void print_show_text(const struct cp_profile *p, const struct cp_client *
 		       on ? "(default no)" : "default");
 	}
 
-	printf("\nProxy hello to the server for %s (%s), as PAN-OS %s builds it:\n", c->label, c->name,
-	       fw->release);
+	printf("\nProxy hello to the server for %s (%s), as PAN-OS %s builds it:\n", c->label,
+	       c->name, fw->release);
 	if (!shared) {
 		char cv[64];
 
@@ -403,8 +401,8 @@ static json_t *jstr_or_null(const char *s)
 static json_t *show_json(const struct cp_profile *p, const struct cp_client *c,
 			 const struct cp_firewall *fw, const struct cp_offer *o, bool shared)
 {
-	json_t *root = json_object(), *prof = json_object(), *ps = json_array(),
-	       *fp = json_array(), *cl = json_object(), *off = json_object();
+	json_t *root = json_object(), *prof = json_object(), *ps = json_array(), *fp = json_array(),
+	       *cl = json_object(), *off = json_object();
 	struct row r[NROWS];
 	char buf[512];
 	bool ok = root && prof && ps && fp && cl && off;
@@ -435,15 +433,18 @@ static json_t *show_json(const struct cp_profile *p, const struct cp_client *c,
 	jset(prof, "ssl_forward_proxy", fp, &ok);
 	n = protocol_rows(p, r);
 	for (size_t i = 0; i < n; i++)
-		jpush(ps, json_pack("{s:s, s:s, s:s, s:b, s:b}", "element", r[i].element,
-				    "value", r[i].value, "default", r[i].dflt,
-				    "is_default", strcmp(r[i].value, r[i].dflt) == 0,
-				    "effective", !r[i].greyed), &ok);
+		jpush(ps,
+		      json_pack("{s:s, s:s, s:s, s:b, s:b}", "element", r[i].element, "value",
+				r[i].value, "default", r[i].dflt, "is_default",
+				strcmp(r[i].value, r[i].dflt) == 0, "effective", !r[i].greyed),
+		      &ok);
 	for (unsigned b = 0; b < CP_FWD_NFLAGS; b++) {
 		bool on = p->fwd & (1u << b);
 
-		jpush(fp, json_pack("{s:s, s:s, s:s, s:b}", "element", cp_fwd_flag_name(b),
-				    "value", yn(on), "default", "no", "is_default", !on), &ok);
+		jpush(fp,
+		      json_pack("{s:s, s:s, s:s, s:b}", "element", cp_fwd_flag_name(b), "value",
+				yn(on), "default", "no", "is_default", !on),
+		      &ok);
 	}
 
 	jset(cl, "name", cp_json_str(c->name), &ok);
@@ -468,16 +469,22 @@ static json_t *show_json(const struct cp_profile *p, const struct cp_client *c,
 		const struct cp_suite *s = cp_suite_by_id(o->suites[i]);
 		char id[7];
 
-		jpush(ciphers, json_pack("{s:s, s:s}", "id", cp_suite_id_str(o->suites[i], id),
-					 "name", s ? s->name : "?"), &ok);
+		jpush(ciphers,
+		      json_pack("{s:s, s:s}", "id", cp_suite_id_str(o->suites[i], id), "name",
+				s ? s->name : "?"),
+		      &ok);
 	}
 	for (size_t i = 0; i < o->ngroups; i++)
-		jpush(groups, json_pack("{s:i, s:s}", "id", (int)o->groups[i], "name",
-					group_name(o->groups[i])), &ok);
+		jpush(groups,
+		      json_pack("{s:i, s:s}", "id", (int)o->groups[i], "name",
+				group_name(o->groups[i])),
+		      &ok);
 	for (size_t i = 0; i < c->ngroups; i++)
 		if (cp_firewall_strips_group(fw, c->groups[i]))
-			jpush(stripped, json_pack("{s:i, s:s}", "id", (int)c->groups[i], "name",
-						  group_name(c->groups[i])), &ok);
+			jpush(stripped,
+			      json_pack("{s:i, s:s}", "id", (int)c->groups[i], "name",
+					group_name(c->groups[i])),
+			      &ok);
 	for (size_t i = 0; i < o->nsigalgs; i++) {
 		char id[8];
 
@@ -497,8 +504,8 @@ out:
 
 static int write_done(json_t *doc)
 {
-	if (doc != NULL && (json_dumpf(doc, stdout, JSON_INDENT(2)) != 0 ||
-			    fputc('\n', stdout) == EOF))
+	if (doc != NULL &&
+	    (json_dumpf(doc, stdout, JSON_INDENT(2)) != 0 || fputc('\n', stdout) == EOF))
 		goto fail;
 	if (fflush(stdout) != 0 || ferror(stdout))
 		goto fail;
@@ -570,10 +577,12 @@ static int do_list(const struct opts *o)
 			jset(doc, "profiles", arr, &ok);
 		}
 		for (size_t i = 0; ok && i < n; i++)
-			jpush(arr, json_pack("{s:o, s:o, s:o, s:I}", "name", cp_json_str(refs[i].name),
-					     "location", jstr_or_null(cp_profile_loc_name(refs[i].loc)),
-					     "scope", jstr_or_null(refs[i].scope),
-					     "line", (json_int_t)refs[i].line), &ok);
+			jpush(arr,
+			      json_pack("{s:o, s:o, s:o, s:I}", "name", cp_json_str(refs[i].name),
+					"location", jstr_or_null(cp_profile_loc_name(refs[i].loc)),
+					"scope", jstr_or_null(refs[i].scope), "line",
+					(json_int_t)refs[i].line),
+			      &ok);
 		if (!ok) {
 			json_decref(doc);
 			free(refs);

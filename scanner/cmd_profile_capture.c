@@ -81,13 +81,13 @@ static void ext_name(uint16_t v, char *buf, size_t size)
 /* One compared list: GREASE-free values of each side. */
 struct cmp {
 	const char *title;
-	const char *key;           /* JSON member */
+	const char *key; /* JSON member */
 	name_fn name;
 	uint16_t cap[CP_CHELLO_MAX_SUITES];
 	size_t ncap;
 	uint16_t mod[CP_CHELLO_MAX_SUITES];
 	size_t nmod;
-	bool ordered;              /* order is worth comparing */
+	bool ordered; /* order is worth comparing */
 };
 
 static bool has(const uint16_t *a, size_t n, uint16_t v)
@@ -144,8 +144,8 @@ static bool cmp_same(const struct cmp *c)
 
 /* label, then "a, b, c": the values of a that only a has (only) or that
  * other has too (!only); all of them when other is NULL. */
-static void print_values(const char *label, const uint16_t *a, size_t n, const uint16_t *other, size_t nother,
-			 bool only, name_fn name)
+static void print_values(const char *label, const uint16_t *a, size_t n, const uint16_t *other,
+			 size_t nother, bool only, name_fn name)
 {
 	bool first = true;
 	char buf[128];
@@ -202,13 +202,16 @@ static void print_alpn(const struct cp_chello *cap, const struct cp_chello *mod)
 		fputs(i ? ", " : " ", stdout);
 		cp_sanitize_fputs(mod->alpn[i], stdout);
 	}
-	printf("%s\n", mod->nalpn ? "" : " none (the model passes no ALPN; PAN-OS passes the client's unless strip-alpn)");
+	printf("%s\n",
+	       mod->nalpn
+		       ? ""
+		       : " none (the model passes no ALPN; PAN-OS passes the client's unless strip-alpn)");
 }
 
 /* ---- JSON ---- */
 
-static json_t *names_json(const uint16_t *a, size_t n, const uint16_t *other, size_t nother, bool only,
-			  name_fn name)
+static json_t *names_json(const uint16_t *a, size_t n, const uint16_t *other, size_t nother,
+			  bool only, name_fn name)
 {
 	json_t *arr = json_array();
 	char buf[128];
@@ -227,11 +230,11 @@ static json_t *names_json(const uint16_t *a, size_t n, const uint16_t *other, si
 
 static json_t *cmp_json(const struct cmp *c)
 {
-	return json_pack("{s:b, s:o*, s:o*, s:o*, s:o*, s:b}", "same", cmp_same(c),
-			 "capture", names_json(c->cap, c->ncap, NULL, 0, false, c->name),
-			 "model", names_json(c->mod, c->nmod, NULL, 0, false, c->name),
-			 "only_capture", names_json(c->cap, c->ncap, c->mod, c->nmod, true, c->name),
-			 "only_model", names_json(c->mod, c->nmod, c->cap, c->ncap, true, c->name),
+	return json_pack("{s:b, s:o*, s:o*, s:o*, s:o*, s:b}", "same", cmp_same(c), "capture",
+			 names_json(c->cap, c->ncap, NULL, 0, false, c->name), "model",
+			 names_json(c->mod, c->nmod, NULL, 0, false, c->name), "only_capture",
+			 names_json(c->cap, c->ncap, c->mod, c->nmod, true, c->name), "only_model",
+			 names_json(c->mod, c->nmod, c->cap, c->ncap, true, c->name),
 			 "order_differs", c->ordered && !same_order(c));
 }
 
@@ -261,13 +264,25 @@ static size_t compare_hellos(struct cmp *cmps, const struct cp_chello *caph,
 {
 	size_t ndiff = 0;
 
-	cmps[K_SUITES] = (struct cmp){ .title = "cipher suites", .key = "ciphers", .name = suite_name, .ordered = true };
-	cmps[K_GROUPS] = (struct cmp){ .title = "groups", .key = "groups", .name = group_name, .ordered = true };
-	cmps[K_SIGALGS] = (struct cmp){ .title = "signature algorithms", .key = "signature_algorithms",
-					.name = sig_name, .ordered = true };
-	cmps[K_VERSIONS] = (struct cmp){ .title = "versions", .key = "versions", .name = version_name, .ordered = true };
-	cmps[K_EXTS] = (struct cmp){ .title = "extensions", .key = "extensions", .name = ext_name, .ordered = true };
-	cmps[K_SHARES] = (struct cmp){ .title = "key shares", .key = "key_shares", .name = group_name, .ordered = true };
+	cmps[K_SUITES] = (struct cmp){
+		.title = "cipher suites", .key = "ciphers", .name = suite_name, .ordered = true
+	};
+	cmps[K_GROUPS] = (struct cmp){
+		.title = "groups", .key = "groups", .name = group_name, .ordered = true
+	};
+	cmps[K_SIGALGS] = (struct cmp){ .title = "signature algorithms",
+					.key = "signature_algorithms",
+					.name = sig_name,
+					.ordered = true };
+	cmps[K_VERSIONS] = (struct cmp){
+		.title = "versions", .key = "versions", .name = version_name, .ordered = true
+	};
+	cmps[K_EXTS] = (struct cmp){
+		.title = "extensions", .key = "extensions", .name = ext_name, .ordered = true
+	};
+	cmps[K_SHARES] = (struct cmp){
+		.title = "key shares", .key = "key_shares", .name = group_name, .ordered = true
+	};
 	/* both sides as on the wire, but versions, which a TLS 1.2 hello
 	 * spells with legacy_version alone */
 	cmps[K_SUITES].ncap = fill(cmps[K_SUITES].cap, caph->suites, caph->nsuites);
@@ -299,8 +314,8 @@ struct capture_cmp {
 	const struct cp_hellofile *hf;
 	const struct cp_profile *p;
 	const struct cp_client *client;
-	bool shared;               /* the model sends a hello */
-	const struct cmp *cmps;    /* K_N of them */
+	bool shared;            /* the model sends a hello */
+	const struct cmp *cmps; /* K_N of them */
 	const struct cp_chello *modh;
 	size_t ndiff;
 };
@@ -322,7 +337,8 @@ static int show_capture_text(const struct capture_cmp *c)
 	for (size_t k = 0; k < K_N; k++)
 		print_cmp(&c->cmps[k]);
 	print_alpn(c->hf->hello, c->modh);
-	printf("\n%zu of 7 differ%s\n", c->ndiff, c->ndiff ? "" : ": the model matches the capture");
+	printf("\n%zu of 7 differ%s\n", c->ndiff,
+	       c->ndiff ? "" : ": the model matches the capture");
 	return fflush(stdout) == 0 && !ferror(stdout) ? CP_EXIT_OK : CP_EXIT_CANTCREAT;
 }
 
@@ -334,19 +350,23 @@ static int show_capture_json(const struct capture_cmp *c)
 	int rc = -1;
 
 	/* the path, origin, SNI and profile name came from outside */
-	doc = json_pack("{s:{s:o, s:o, s:I, s:o}, s:{s:o, s:s, s:b}, s:I}", "capture", "file", cp_json_str(c->path),
-			"origin", cp_json_str(hf->origin), "bytes", (json_int_t)hf->len, "server_name",
-			cp_json_str(hf->hello->has_sni ? hf->hello->sni : NULL), "model", "profile", cp_json_str(c->p->name), "client",
-			c->client->name, "sends_hello", c->shared, "differences", (json_int_t)c->ndiff);
+	doc = json_pack("{s:{s:o, s:o, s:I, s:o}, s:{s:o, s:s, s:b}, s:I}", "capture", "file",
+			cp_json_str(c->path), "origin", cp_json_str(hf->origin), "bytes",
+			(json_int_t)hf->len, "server_name",
+			cp_json_str(hf->hello->has_sni ? hf->hello->sni : NULL), "model", "profile",
+			cp_json_str(c->p->name), "client", c->client->name, "sends_hello",
+			c->shared, "differences", (json_int_t)c->ndiff);
 	if (!doc || !diffs || json_object_set(doc, "compare", diffs) != 0)
 		goto out;
 	for (size_t k = 0; k < K_N; k++)
 		if (json_object_set_new(diffs, c->cmps[k].key, cmp_json(&c->cmps[k])) != 0)
 			goto out;
-	if (json_object_set_new(diffs, "alpn", json_pack("{s:o*, s:o*}", "capture", alpn_json(hf->hello), "model",
-							 alpn_json(c->modh))) != 0)
+	if (json_object_set_new(diffs, "alpn",
+				json_pack("{s:o*, s:o*}", "capture", alpn_json(hf->hello), "model",
+					  alpn_json(c->modh))) != 0)
 		goto out;
-	rc = json_dumpf(doc, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF && fflush(stdout) == 0
+	rc = json_dumpf(doc, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF &&
+			     fflush(stdout) == 0
 		     ? CP_EXIT_OK
 		     : CP_EXIT_CANTCREAT;
 out:
@@ -355,9 +375,8 @@ out:
 	return rc;
 }
 
-int cp_profile_show_capture(const char *path, const struct cp_profile *p, const struct cp_client *client,
-			    const struct cp_firewall *fw,
-			    bool json)
+int cp_profile_show_capture(const char *path, const struct cp_profile *p,
+			    const struct cp_client *client, const struct cp_firewall *fw, bool json)
 {
 	struct cp_hellofile hf = { 0 };
 	struct cp_replay_hello *capr = NULL, *modr = NULL;
@@ -374,8 +393,9 @@ int cp_profile_show_capture(const char *path, const struct cp_profile *p, const 
 	st = cp_hellofile_load(path, &hf, err, sizeof err);
 	if (st != CP_OK) {
 		cp_eprintf("cipherprobe profile: --proxy-hello %s", err);
-		rc = st == CP_EFILE ? CP_EXIT_NOINPUT : st == CP_ENOMEM ? CP_EXIT_OSERR
-											: CP_EXIT_DATAERR;
+		rc = st == CP_EFILE    ? CP_EXIT_NOINPUT
+		     : st == CP_ENOMEM ? CP_EXIT_OSERR
+				       : CP_EXIT_DATAERR;
 		goto out;
 	}
 	capr = malloc(sizeof *capr);
@@ -392,7 +412,8 @@ int cp_profile_show_capture(const char *path, const struct cp_profile *p, const 
 		cp_offer_replay_hello(&offer, modr);
 		st = cp_replay_hello_encode(modr, hf.hello->has_sni ? hf.hello->sni : NULL, &w);
 		if (st != CP_OK || cp_chello_parse(w.data, w.len, modh) != CP_OK) {
-			fprintf(stderr, "cipherprobe profile: cannot encode the model's hello: %s\n",
+			fprintf(stderr,
+				"cipherprobe profile: cannot encode the model's hello: %s\n",
 				cp_hello_strerror(st));
 			rc = CP_EXIT_SOFTWARE;
 			goto out;

@@ -15,7 +15,6 @@
  * the model for profile p and client c differ; returns an exit status. */
 struct cp_firewall;
 int cp_profile_show_capture(const char *path, const struct cp_profile *p, const struct cp_client *c,
-			    const struct cp_firewall *fw,
-			    bool json);
+			    const struct cp_firewall *fw, bool json);
 
 #endif

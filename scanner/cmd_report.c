@@ -73,9 +73,7 @@ static int strv_of(const json_t *a, const char ***out, size_t *n)
 	*out = calloc(json_array_size(a), sizeof **out);
 	if (!*out)
 		return -1;
-	json_array_foreach(a, i, e)
-		if (json_is_string(e))
-			(*out)[k++] = json_string_value(e);
+	json_array_foreach(a, i, e) if (json_is_string(e))(*out)[k++] = json_string_value(e);
 	*n = k;
 	return 0;
 }
@@ -130,7 +128,7 @@ static int summary_of(const json_t *doc, struct saved_summary *ss)
 
 	memset(ss, 0, sizeof *ss);
 	if (!json_is_object(s))
-		return 1;   /* none: the report counts for itself */
+		return 1; /* none: the report counts for itself */
 	ss->s.targets = count_of(s, "targets");
 	ss->s.ok = count_of(s, "ok");
 	ss->s.errors = count_of(s, "errors");
@@ -145,7 +143,8 @@ static int summary_of(const json_t *doc, struct saved_summary *ss)
 	if (!json_is_object(rec))
 		return 0;
 	if (strv_of(json_object_get(rec, "changes"), &ss->changes, &ss->rec.nchanges) < 0 ||
-	    strv_of(json_object_get(rec, "no_decrypt"), &ss->no_decrypt, &ss->rec.nno_decrypt) < 0 ||
+	    strv_of(json_object_get(rec, "no_decrypt"), &ss->no_decrypt, &ss->rec.nno_decrypt) <
+		    0 ||
 	    strv_of(json_object_get(rec, "commands"), &ss->commands, &ss->rec.ncommands) < 0)
 		return -1;
 	ss->rec.changes = ss->changes;
@@ -192,7 +191,8 @@ static int add_target(struct cp_html *h, const char *path, size_t i, const json_
 		snprintf(name, sizeof name, "targets[%zu]", i);
 		cp_eprintf("cipherprobe report: %s: targets[%zu]: %s\n", path, i, err);
 		r = cp_result_new(input ? input : name);
-		if (!r || cp_result_fail(r, CP_ERR_INPUT, "%s: targets[%zu]: %s", path, i, err) < 0) {
+		if (!r ||
+		    cp_result_fail(r, CP_ERR_INPUT, "%s: targets[%zu]: %s", path, i, err) < 0) {
 			cp_result_free(r);
 			return -1;
 		}
@@ -230,7 +230,8 @@ static json_t *load_doc(const char *path, int *rc)
 		*rc = errno == ENOENT ? CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
 		return NULL;
 	}
-	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > CP_DOC_MAX) {
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uintmax_t)st.st_size > CP_DOC_MAX) {
 		cp_eprintf("cipherprobe report: %s: larger than %zu bytes\n", path, CP_DOC_MAX);
 		if (!is_stdin)
 			fclose(f);
@@ -242,8 +243,9 @@ static json_t *load_doc(const char *path, int *rc)
 		fclose(f);
 	if (!doc) {
 		cp_eprintf("cipherprobe report: %s:%d:%d: %s\n", is_stdin ? "(stdin)" : path,
-			jerr.line, jerr.column, jerr.text);
-		*rc = json_error_code(&jerr) == json_error_out_of_memory ? CP_EXIT_OSERR : CP_EXIT_DATAERR;
+			   jerr.line, jerr.column, jerr.text);
+		*rc = json_error_code(&jerr) == json_error_out_of_memory ? CP_EXIT_OSERR
+									 : CP_EXIT_DATAERR;
 	}
 	return doc;
 }
@@ -267,16 +269,13 @@ int cmd_report(int argc, char **argv)
 		case OPT_HTML: html = optarg; break;
 		case OPT_PROFILE: profile_spec = optarg; break;
 		case OPT_PROFILE_NAME: profile_name = optarg; break;
-		case 'h':
-			fputs(report_usage, stdout);
-			return CP_EXIT_OK;
-		default:
-			cp_eprintf("see 'cipherprobe report --help'\n");
-			return CP_EXIT_USAGE;
+		case 'h': fputs(report_usage, stdout); return CP_EXIT_OK;
+		default: cp_eprintf("see 'cipherprobe report --help'\n"); return CP_EXIT_USAGE;
 		}
 	}
 	if (!html || optind != argc - 1) {
-		cp_eprintf("cipherprobe report: give --html FILE and one RESULTS.json; see 'cipherprobe report --help'\n");
+		cp_eprintf(
+			"cipherprobe report: give --html FILE and one RESULTS.json; see 'cipherprobe report --help'\n");
 		return CP_EXIT_USAGE;
 	}
 	path = argv[optind];
@@ -284,15 +283,19 @@ int cmd_report(int argc, char **argv)
 		profile_spec = "panos-recommended";
 	if (cp_profile_load(profile_spec, profile_name, &profile, err, sizeof err) < 0) {
 		cp_eprintf("cipherprobe report: %s\n", err);
-		return cp_profile_builtin(profile_spec, &profile) < 0 && access(profile_spec, F_OK) < 0 ?
-			CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
+		return cp_profile_builtin(profile_spec, &profile) < 0 &&
+				       access(profile_spec, F_OK) < 0
+			       ? CP_EXIT_NOINPUT
+			       : CP_EXIT_DATAERR;
 	}
 	doc = load_doc(path, &rc);
 	if (!doc)
 		return rc;
 	targets = json_object_get(doc, "targets");
 	if (json_integer_value(json_object_get(doc, "schema")) != 1 || !json_is_array(targets)) {
-		cp_eprintf("cipherprobe report: %s: not a cipherprobe scan (schema 1 with a \"targets\" array)\n", path);
+		cp_eprintf(
+			"cipherprobe report: %s: not a cipherprobe scan (schema 1 with a \"targets\" array)\n",
+			path);
 		rc = CP_EXIT_DATAERR;
 		goto out;
 	}
@@ -315,7 +318,8 @@ int cmd_report(int argc, char **argv)
 	}
 	errno = 0;
 	if (cp_html_write(h, f, st == 0 ? &ss.s : NULL) < 0) {
-		cp_eprintf("cipherprobe report: --html: cannot write %s: %s\n", html, strerror(errno ? errno : EIO));
+		cp_eprintf("cipherprobe report: --html: cannot write %s: %s\n", html,
+			   strerror(errno ? errno : EIO));
 		cp_atomic_abort(&at);
 		rc = CP_EXIT_CANTCREAT;
 		goto out;

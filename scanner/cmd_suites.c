@@ -60,11 +60,10 @@ struct opts {
 	uint32_t panos;            /* CP_PANOS_* of which one is needed, 0 = any */
 	bool suite_filters;        /* a suite-only filter was given */
 	int nnames;
-	char **names;              /* positional NAMEs, pointing into argv */
+	char **names; /* positional NAMEs, pointing into argv */
 };
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -100,14 +99,32 @@ static int enum_parse(const char *(*name_of)(int), int count, const char *s)
 	return -1;
 }
 
-static const char *kx_of(int i) { return cp_kx_name((enum cp_kx)i); }
-static const char *au_of(int i) { return cp_au_name((enum cp_au)i); }
-static const char *strength_of(int i) { return cp_strength_name((enum cp_strength)i); }
+static const char *kx_of(int i)
+{
+	return cp_kx_name((enum cp_kx)i);
+}
+static const char *au_of(int i)
+{
+	return cp_au_name((enum cp_au)i);
+}
+static const char *strength_of(int i)
+{
+	return cp_strength_name((enum cp_strength)i);
+}
 
 enum {
-	OPT_TLS = 256, OPT_KX, OPT_AU, OPT_STRENGTH, OPT_PANOS, /* take a value */
-	OPT_JSON, OPT_SCSV, OPT_DECRYPTABLE, OPT_OPENSSL,
-	OPT_GROUPS, OPT_SIGSCHEMES, OPT_SSLV2,
+	OPT_TLS = 256,
+	OPT_KX,
+	OPT_AU,
+	OPT_STRENGTH,
+	OPT_PANOS, /* take a value */
+	OPT_JSON,
+	OPT_SCSV,
+	OPT_DECRYPTABLE,
+	OPT_OPENSSL,
+	OPT_GROUPS,
+	OPT_SIGSCHEMES,
+	OPT_SSLV2,
 };
 
 static const struct option long_opts[] = {
@@ -153,22 +170,15 @@ static int bad_option(int c, char **argv)
 /* An option without a value: a flag or another list.  -1 to go on. */
 static int set_flag(struct opts *o, int opt)
 {
-	enum list list = opt == OPT_GROUPS ? LIST_GROUPS
-		       : opt == OPT_SIGSCHEMES ? LIST_SIGSCHEMES : LIST_SSLV2;
+	enum list list = opt == OPT_GROUPS       ? LIST_GROUPS
+			 : opt == OPT_SIGSCHEMES ? LIST_SIGSCHEMES
+						 : LIST_SSLV2;
 
 	switch (opt) {
-	case OPT_JSON:
-		o->json = true;
-		return -1;
-	case OPT_SCSV:
-		o->scsv = true;
-		break;
-	case OPT_DECRYPTABLE:
-		o->decryptable = true;
-		break;
-	case OPT_OPENSSL:
-		o->openssl = true;
-		break;
+	case OPT_JSON: o->json = true; return -1;
+	case OPT_SCSV: o->scsv = true; break;
+	case OPT_DECRYPTABLE: o->decryptable = true; break;
+	case OPT_OPENSSL: o->openssl = true; break;
 	default:
 		if (o->list != LIST_SUITES && o->list != list)
 			return usage_error("'--%s' cannot be combined with another list",
@@ -190,7 +200,8 @@ static int set_filter(struct opts *o, int opt, const char *val)
 
 		if (t == 0)
 			return usage_error("--tls: '%s' is not a protocol version "
-					   "(try TLSv1.2, 1.3, SSLv3)", val);
+					   "(try TLSv1.2, 1.3, SSLv3)",
+					   val);
 		o->tls |= t;
 		return -1;
 	}
@@ -212,7 +223,8 @@ static int set_filter(struct opts *o, int opt, const char *val)
 		v = enum_parse(strength_of, CP_STRENGTH__COUNT, val);
 		if (v < 0)
 			return usage_error("--strength: '%s' is not one of null, export, "
-					   "weak, legacy, strong", val);
+					   "weak, legacy, strong",
+					   val);
 		o->strength |= 1u << v;
 		break;
 	default: {
@@ -220,7 +232,8 @@ static int set_filter(struct opts *o, int opt, const char *val)
 
 		if (f == 0)
 			return usage_error("--panos: unknown PAN-OS flag '%s' "
-					   "(e.g. auth-algo-sha1, keyxchg-algo-rsa)", val);
+					   "(e.g. auth-algo-sha1, keyxchg-algo-rsa)",
+					   val);
 		o->panos |= f;
 	}
 	}
@@ -256,7 +269,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		o->names[o->nnames++] = argv[i];
 	if (o->list != LIST_SUITES && o->suite_filters)
 		return usage_error("%s", "the suite filters (--kx, --au, --strength, --panos, "
-				   "--decryptable, --openssl, --scsv) apply to suites only");
+					 "--decryptable, --openssl, --scsv) apply to suites only");
 	if ((o->list == LIST_SIGSCHEMES || o->list == LIST_SSLV2) && o->tls != 0)
 		return usage_error("%s", "--tls applies to suites and groups only");
 	return -1;
@@ -357,10 +370,9 @@ static void print_suites_text(const struct cp_suite **v, size_t n)
 		snprintf(enc4, sizeof enc4, "Enc=%s", enc);
 		snprintf(mac, sizeof mac, "Mac=%s", cp_mac_name(s->mac));
 		printf("0x%02X,0x%02X - %-*s  %-*s  %-*s %-*s %-*s %-*s %-*s %s\n",
-		       (unsigned)(s->id >> 8), (unsigned)(s->id & 0xFF),
-		       wn, s->name, wo, s->openssl_name ? s->openssl_name : "-",
-		       wv, ver, wk, kx, wa, au, we, enc4, wm, mac,
-		       cp_strength_name(s->strength));
+		       (unsigned)(s->id >> 8), (unsigned)(s->id & 0xFF), wn, s->name, wo,
+		       s->openssl_name ? s->openssl_name : "-", wv, ver, wk, kx, wa, au, we, enc4,
+		       wm, mac, cp_strength_name(s->strength));
 	}
 }
 
@@ -380,10 +392,10 @@ static void print_groups_text(const struct cp_group **v, size_t n)
 		snprintf(notes, sizeof notes, "%s%s%s", g->recommended ? " recommended" : "",
 			 g->deprecated ? " deprecated" : "", g->obsolete ? " obsolete" : "");
 		printf("0x%04X %5u  %-*s  %-*s  %-6s %4u bits  share=%-4zu  %-7s %s%s\n",
-		       (unsigned)g->id, (unsigned)g->id, wn, g->name,
-		       wo, g->openssl_name ? g->openssl_name : "-",
-		       cp_group_kind_name(g->kind), (unsigned)g->bits, g->share_len,
-		       g->tls13 ? "TLSv1.3" : "-", g->tls12 ? "TLS<=1.2" : "-", notes);
+		       (unsigned)g->id, (unsigned)g->id, wn, g->name, wo,
+		       g->openssl_name ? g->openssl_name : "-", cp_group_kind_name(g->kind),
+		       (unsigned)g->bits, g->share_len, g->tls13 ? "TLSv1.3" : "-",
+		       g->tls12 ? "TLS<=1.2" : "-", notes);
 	}
 }
 
@@ -408,7 +420,8 @@ static json_t *suite_json(const struct cp_suite *s)
 	if (o == NULL || vers == NULL || panos == NULL)
 		goto fail;
 	for (unsigned b = 1; b <= CP_VER_TLS13; b <<= 1)
-		if ((s->versions & b) && json_array_append_new(vers, cp_json_str(cp_version_name(b))) != 0)
+		if ((s->versions & b) &&
+		    json_array_append_new(vers, cp_json_str(cp_version_name(b))) != 0)
 			goto fail;
 	for (unsigned k = 0; k < CP_PANOS_NFLAGS; k++)
 		if ((s->panos & (1u << k)) &&
@@ -453,8 +466,7 @@ static json_t *group_json(const struct cp_group *g)
 
 	if (o == NULL)
 		return NULL;
-	if (!jset(o, "id", json_integer(g->id)) ||
-	    !jset(o, "name", cp_json_str(g->name)) ||
+	if (!jset(o, "id", json_integer(g->id)) || !jset(o, "name", cp_json_str(g->name)) ||
 	    !jset(o, "kind", cp_json_str(cp_group_kind_name(g->kind))) ||
 	    !jset(o, "bits", json_integer(g->bits)) ||
 	    !jset(o, "openssl_name", jstr_or_null(g->openssl_name)) ||
@@ -494,8 +506,7 @@ static json_t *sslv2_json(const struct cp_sslv2_kind *k)
 	if (o == NULL)
 		return NULL;
 	snprintf(id, sizeof id, "0x%06X", (unsigned)k->id);
-	if (!jset(o, "id", cp_json_str(id)) ||
-	    !jset(o, "name", cp_json_str(k->name)) ||
+	if (!jset(o, "id", cp_json_str(id)) || !jset(o, "name", cp_json_str(k->name)) ||
 	    !jset(o, "openssl_name", jstr_or_null(k->openssl_name)) ||
 	    !jset(o, "bits", json_integer(k->enc_bits)) ||
 	    !jset(o, "strength", cp_json_str(cp_strength_name(k->strength)))) {
@@ -516,9 +527,10 @@ static bool jappend(json_t *arr, json_t *item)
 /* How many entries the chosen list has. */
 static size_t list_count(enum list list)
 {
-	return list == LIST_SUITES ? cp_suite_count()
-	     : list == LIST_GROUPS ? cp_group_count()
-	     : list == LIST_SIGSCHEMES ? cp_sigscheme_count() : cp_sslv2_count();
+	return list == LIST_SUITES       ? cp_suite_count()
+	       : list == LIST_GROUPS     ? cp_group_count()
+	       : list == LIST_SIGSCHEMES ? cp_sigscheme_count()
+					 : cp_sslv2_count();
 }
 
 /*
@@ -581,10 +593,10 @@ static int print_json(enum list list, const void **sel, size_t nsel)
 	if (arr == NULL)
 		return -1;
 	for (size_t i = 0; i < nsel; i++) {
-		json_t *item = list == LIST_SUITES ? suite_json(sel[i])
-			     : list == LIST_GROUPS ? group_json(sel[i])
-			     : list == LIST_SIGSCHEMES ? sigscheme_json(sel[i])
-			     : sslv2_json(sel[i]);
+		json_t *item = list == LIST_SUITES       ? suite_json(sel[i])
+			       : list == LIST_GROUPS     ? group_json(sel[i])
+			       : list == LIST_SIGSCHEMES ? sigscheme_json(sel[i])
+							 : sslv2_json(sel[i]);
 		if (!jappend(arr, item)) {
 			json_decref(arr);
 			return -1;
@@ -611,11 +623,10 @@ static void print_sslv2_text(const struct cp_sslv2_kind **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct cp_sslv2_kind *k = v[i];
-		printf("0x%02X,0x%02X,0x%02X - %-38s %-16s Enc(%u) %s\n",
-		       (unsigned)(k->id >> 16), (unsigned)(k->id >> 8 & 0xFF),
-		       (unsigned)(k->id & 0xFF), k->name,
-		       k->openssl_name ? k->openssl_name : "-",
-		       (unsigned)k->enc_bits, cp_strength_name(k->strength));
+		printf("0x%02X,0x%02X,0x%02X - %-38s %-16s Enc(%u) %s\n", (unsigned)(k->id >> 16),
+		       (unsigned)(k->id >> 8 & 0xFF), (unsigned)(k->id & 0xFF), k->name,
+		       k->openssl_name ? k->openssl_name : "-", (unsigned)k->enc_bits,
+		       cp_strength_name(k->strength));
 	}
 }
 
@@ -678,7 +689,7 @@ oom:
 	goto out;
 write_error:
 	cp_eprintf("cipherprobe suites: cannot write the output: %s\n",
-		errno ? strerror(errno) : "write error");
+		   errno ? strerror(errno) : "write error");
 	rc = CP_EXIT_CANTCREAT;
 out:
 	free(sel);

@@ -70,9 +70,9 @@ static const struct option long_opts[] = {
 
 /* What the user asked for, handed on to each scan. */
 struct demo_opts {
-	const char *format;       /* "text", "json", "jsonl" */
-	const char *output;       /* -o FILE or NULL */
-	const char *color;        /* NULL: scan's default */
+	const char *format; /* "text", "json", "jsonl" */
+	const char *output; /* -o FILE or NULL */
+	const char *color;  /* NULL: scan's default */
 	bool quiet;
 	int verbose;
 };
@@ -140,7 +140,8 @@ static int write_ca(const char *pem, char *path, size_t len, char *err, size_t e
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			cp_seterr(err, errlen, "cannot write %s: %s", path, strerror(w < 0 ? errno : EIO));
+			cp_seterr(err, errlen, "cannot write %s: %s", path,
+				  strerror(w < 0 ? errno : EIO));
 			close(fd);
 			return -1;
 		}
@@ -159,7 +160,8 @@ static int add_target(struct demo_targets *a, const struct cp_demo_servers *s, s
 	char t[128];
 	if (a->n == sizeof a->v / sizeof a->v[0] ||
 	    (size_t)snprintf(t, sizeof t, "127.0.0.1:%u,%s.demo",
-			     (unsigned)cp_demo_servers_port(s, i), cp_demo_specs[i].name) >= sizeof t)
+			     (unsigned)cp_demo_servers_port(s, i),
+			     cp_demo_specs[i].name) >= sizeof t)
 		return -1;
 	if (!(a->v[a->n] = strdup(t)))
 		return -1;
@@ -189,21 +191,20 @@ static void print_header(FILE *f, const struct cp_demo_servers *s)
 		const struct cp_demo_spec *sp = &cp_demo_specs[i];
 		char label[64];
 		snprintf(label, sizeof label, "%s.demo", sp->name);
-		fprintf(f, "  %-18s 127.0.0.1:%-5u  %s\n    accepts %s\n",
-			label, (unsigned)cp_demo_servers_port(s, i), sp->shows, sp->accepts);
+		fprintf(f, "  %-18s 127.0.0.1:%-5u  %s\n    accepts %s\n", label,
+			(unsigned)cp_demo_servers_port(s, i), sp->shows, sp->accepts);
 	}
 	fputc('\n', f);
 }
 
 static void print_note(FILE *f)
 {
-	fprintf(f,
-		"\nNote: the incompatible verdicts are the point of the demo: every server\n"
-		"but modern.demo (the control) reproduces a classic decryption failure on\n"
-		"purpose (tls13-only.demo fails with panos-default, whose max-version is\n"
-		"tls1-2). 'cipherprobe demo' exits 0 when it ran as designed; 'cipherprobe\n"
-		"scan' exits 1 when a target is incompatible. Your own sites:\n"
-		"  cipherprobe scan --profile panos-recommended --client chrome HOST...\n");
+	fprintf(f, "\nNote: the incompatible verdicts are the point of the demo: every server\n"
+		   "but modern.demo (the control) reproduces a classic decryption failure on\n"
+		   "purpose (tls13-only.demo fails with panos-default, whose max-version is\n"
+		   "tls1-2). 'cipherprobe demo' exits 0 when it ran as designed; 'cipherprobe\n"
+		   "scan' exits 1 when a target is incompatible. Your own sites:\n"
+		   "  cipherprobe scan --profile panos-recommended --client chrome HOST...\n");
 }
 
 /* A scan that finished, compatible or not, is the demo working. */
@@ -232,8 +233,10 @@ int cmd_demo(int argc, char **argv)
 		case 'o': o.output = optarg; break;
 		case OPT_COLOR:
 			/* checked here too, so a typo fails before servers start */
-			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
-				cp_eprintf("cipherprobe demo: --color expects auto, always or never, not '%s'\n",
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
+			    strcmp(optarg, "never")) {
+				cp_eprintf(
+					"cipherprobe demo: --color expects auto, always or never, not '%s'\n",
 					optarg);
 				goto out;
 			}
@@ -245,14 +248,13 @@ int cmd_demo(int argc, char **argv)
 			fputs(demo_usage, stdout);
 			rc = CP_EXIT_OK;
 			goto out;
-		default:
-			cp_eprintf("see 'cipherprobe demo --help'\n");
-			goto out;
+		default: cp_eprintf("see 'cipherprobe demo --help'\n"); goto out;
 		}
 	}
 	if (optind < argc) {
 		cp_eprintf("cipherprobe demo: takes no targets ('%s'); to scan your own, use "
-			"'cipherprobe scan'\n", argv[optind]);
+			   "'cipherprobe scan'\n",
+			   argv[optind]);
 		goto out;
 	}
 	bool text = !strcmp(o.format, "text");
@@ -265,7 +267,8 @@ int cmd_demo(int argc, char **argv)
 		rc = CP_EXIT_SOFTWARE;
 		goto out;
 	}
-	if (write_ca(cp_demo_servers_ca_pem(servers), ca_file, sizeof ca_file, err, sizeof err) < 0) {
+	if (write_ca(cp_demo_servers_ca_pem(servers), ca_file, sizeof ca_file, err, sizeof err) <
+	    0) {
 		cp_eprintf("cipherprobe demo: %s\n", err);
 		rc = CP_EXIT_SOFTWARE;
 		goto out;

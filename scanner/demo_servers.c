@@ -42,17 +42,20 @@ const struct cp_demo_spec cp_demo_specs[] = {
 	{ .name = "sha1-only",
 	  .accepts = "TLSv1.2: TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
 	  .shows = "a CBC-SHA1 suite only (auth-algo-sha1)",
-	  .min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION,
+	  .min_version = TLS1_2_VERSION,
+	  .max_version = TLS1_2_VERSION,
 	  .cipher_list = "ECDHE-RSA-AES128-SHA" },
 	{ .name = "tls13-only",
 	  .accepts = "TLSv1.3: TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384",
 	  .shows = "TLS 1.3 only (the max-version trap)",
-	  .min_version = TLS1_3_VERSION, .max_version = TLS1_3_VERSION,
+	  .min_version = TLS1_3_VERSION,
+	  .max_version = TLS1_3_VERSION,
 	  .ciphersuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384" },
 	{ .name = "rsa-kx-only",
 	  .accepts = "TLSv1.2: TLS_RSA_WITH_AES_128_GCM_SHA256",
 	  .shows = "RSA key exchange only (keyxchg-algo-rsa)",
-	  .min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION,
+	  .min_version = TLS1_2_VERSION,
+	  .max_version = TLS1_2_VERSION,
 	  .cipher_list = "AES128-GCM-SHA256" },
 	/* 3DES-only would be the classic here, but Debian's libssl is built
 	 * without 3DES suites (no-weak-ssl-ciphers); DHE-only teaches the same
@@ -60,21 +63,27 @@ const struct cp_demo_spec cp_demo_specs[] = {
 	{ .name = "dhe-only",
 	  .accepts = "TLSv1.2: TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
 	  .shows = "DHE only, which Chrome no longer offers",
-	  .min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION,
-	  .cipher_list = "DHE-RSA-AES128-GCM-SHA256", .dh_auto = true },
+	  .min_version = TLS1_2_VERSION,
+	  .max_version = TLS1_2_VERSION,
+	  .cipher_list = "DHE-RSA-AES128-GCM-SHA256",
+	  .dh_auto = true },
 	{ .name = "expired-cert",
 	  .accepts = "TLSv1.2: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256; TLSv1.3: all three",
 	  .shows = "a certificate that expired yesterday",
-	  .min_version = TLS1_2_VERSION, .max_version = TLS1_3_VERSION,
+	  .min_version = TLS1_2_VERSION,
+	  .max_version = TLS1_3_VERSION,
 	  .cipher_list = "ECDHE-RSA-AES128-GCM-SHA256",
-	  .ciphersuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256",
+	  .ciphersuites =
+		  "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256",
 	  .expired = true },
 	{ .name = "modern",
 	  .accepts = "TLSv1.2: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256; TLSv1.3: all three",
 	  .shows = "well configured: the control",
-	  .min_version = TLS1_2_VERSION, .max_version = TLS1_3_VERSION,
+	  .min_version = TLS1_2_VERSION,
+	  .max_version = TLS1_3_VERSION,
 	  .cipher_list = "ECDHE-RSA-AES128-GCM-SHA256",
-	  .ciphersuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256" },
+	  .ciphersuites =
+		  "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256" },
 };
 const size_t cp_demo_nspecs = sizeof cp_demo_specs / sizeof cp_demo_specs[0];
 
@@ -89,8 +98,8 @@ const size_t cp_demo_nspecs = sizeof cp_demo_specs / sizeof cp_demo_specs[0];
 struct demo_conn {
 	int fd;
 	SSL *ssl;
-	uint64_t deadline;        /* monotonic ms: closed then, whatever its state */
-	short want;               /* POLLIN or POLLOUT, from the last WANT_* */
+	uint64_t deadline; /* monotonic ms: closed then, whatever its state */
+	short want;        /* POLLIN or POLLOUT, from the last WANT_* */
 };
 
 struct demo_listener {
@@ -100,18 +109,18 @@ struct demo_listener {
 };
 
 struct cp_demo_servers {
-	struct demo_listener *l;  /* one per spec */
+	struct demo_listener *l; /* one per spec */
 	size_t nl;
 	struct demo_conn conns[MAX_CONNS];
 	size_t nconns;
-	struct pollfd *pfd;       /* wake pipe, listeners, connections */
-	int wake[2];              /* a byte on wake[1] stops the thread */
+	struct pollfd *pfd; /* wake pipe, listeners, connections */
+	int wake[2];        /* a byte on wake[1] stops the thread */
 	pthread_t thread;
 	bool running;
 	/* Written by the thread, read after the join only. */
 	int thread_errno;
 	const char *thread_what;
-	char *ca_pem;             /* the demo CA certificate, PEM, NUL-terminated */
+	char *ca_pem; /* the demo CA certificate, PEM, NUL-terminated */
 };
 
 /* err <- "what: OpenSSL's reason"; empties the error queue. */
@@ -132,8 +141,8 @@ static void tls_error(char *err, size_t errlen, const char *what, const char *na
  * then a CA).  Leaves carry their name as a DNS subjectAltName, as
  * browsers want.
  */
-static X509 *make_cert(const char *cn, EVP_PKEY *key, long not_before, long not_after,
-		       X509 *issuer, EVP_PKEY *ca_key, char *err, size_t errlen)
+static X509 *make_cert(const char *cn, EVP_PKEY *key, long not_before, long not_after, X509 *issuer,
+		       EVP_PKEY *ca_key, char *err, size_t errlen)
 {
 	X509 *x = NULL, *ret = NULL;
 	BIGNUM *bn = NULL;
@@ -142,9 +151,13 @@ static X509 *make_cert(const char *cn, EVP_PKEY *key, long not_before, long not_
 	char san[80];
 	bool ca = issuer == NULL;
 	/* CA and leaf extensions (value NULL: not in that kind). */
-	const struct { int nid; const char *ca, *leaf; } exts[] = {
+	const struct {
+		int nid;
+		const char *ca, *leaf;
+	} exts[] = {
 		{ NID_basic_constraints, "critical,CA:TRUE", "CA:FALSE" },
-		{ NID_key_usage, "critical,keyCertSign,cRLSign", "critical,digitalSignature,keyEncipherment" },
+		{ NID_key_usage, "critical,keyCertSign,cRLSign",
+		  "critical,digitalSignature,keyEncipherment" },
 		{ NID_ext_key_usage, NULL, "serverAuth" },
 		{ NID_subject_key_identifier, "hash", "hash" },
 		{ NID_authority_key_identifier, NULL, "keyid" },
@@ -195,8 +208,8 @@ out:
 	return ret;
 }
 
-static SSL_CTX *make_ctx(const struct cp_demo_spec *sp, EVP_PKEY *key, X509 *cert,
-			 char *err, size_t errlen)
+static SSL_CTX *make_ctx(const struct cp_demo_spec *sp, EVP_PKEY *key, X509 *cert, char *err,
+			 size_t errlen)
 {
 	SSL_CTX *ctx = NULL, *ret = NULL;
 
@@ -205,9 +218,8 @@ static SSL_CTX *make_ctx(const struct cp_demo_spec *sp, EVP_PKEY *key, X509 *cer
 	    !SSL_CTX_set_max_proto_version(ctx, sp->max_version) ||
 	    (sp->cipher_list && !SSL_CTX_set_cipher_list(ctx, sp->cipher_list)) ||
 	    (sp->ciphersuites && !SSL_CTX_set_ciphersuites(ctx, sp->ciphersuites)) ||
-	    (sp->dh_auto && !SSL_CTX_set_dh_auto(ctx, 1)) ||
-	    !SSL_CTX_use_certificate(ctx, cert) || !SSL_CTX_use_PrivateKey(ctx, key) ||
-	    !SSL_CTX_check_private_key(ctx)) {
+	    (sp->dh_auto && !SSL_CTX_set_dh_auto(ctx, 1)) || !SSL_CTX_use_certificate(ctx, cert) ||
+	    !SSL_CTX_use_PrivateKey(ctx, key) || !SSL_CTX_check_private_key(ctx)) {
 		tls_error(err, errlen, "cannot configure the TLS server", sp->name);
 		goto out;
 	}
@@ -236,7 +248,8 @@ static int listen_on(struct demo_listener *l, const char *name, char *err, size_
 	if (l->fd < 0 || bind(l->fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
 	    listen(l->fd, LISTEN_BACKLOG) < 0 ||
 	    getsockname(l->fd, (struct sockaddr *)&sa, &len) < 0) {
-		cp_seterr(err, errlen, "cannot listen on 127.0.0.1 for %s: %s", name, strerror(errno));
+		cp_seterr(err, errlen, "cannot listen on 127.0.0.1 for %s: %s", name,
+			  strerror(errno));
 		return -1;
 	}
 	l->port = ntohs(sa.sin_port);
@@ -245,7 +258,7 @@ static int listen_on(struct demo_listener *l, const char *name, char *err, size_
 
 static void conn_close(struct demo_conn *c)
 {
-	SSL_free(c->ssl);         /* the socket BIO does not own the fd */
+	SSL_free(c->ssl); /* the socket BIO does not own the fd */
 	c->ssl = NULL;
 	if (c->fd >= 0)
 		close(c->fd);
@@ -267,15 +280,9 @@ static void conn_step(struct demo_conn *c)
 		conn_close(c);
 	} else {
 		switch (SSL_get_error(c->ssl, r)) {
-		case SSL_ERROR_WANT_READ:
-			c->want = POLLIN;
-			break;
-		case SSL_ERROR_WANT_WRITE:
-			c->want = POLLOUT;
-			break;
-		default:
-			conn_close(c);
-			break;
+		case SSL_ERROR_WANT_READ: c->want = POLLIN; break;
+		case SSL_ERROR_WANT_WRITE: c->want = POLLOUT; break;
+		default: conn_close(c); break;
 		}
 	}
 	/* Errors are per-thread state; a failed handshake must not leave its
@@ -317,7 +324,7 @@ static bool accept_all(struct cp_demo_servers *s, struct demo_listener *l, uint6
 		c->ssl = ssl;
 		c->deadline = now + CP_DEMO_CONN_DEADLINE_MS;
 		c->want = POLLIN;
-		conn_step(c);     /* the hello is often there already */
+		conn_step(c); /* the hello is often there already */
 	}
 	return true;
 }
@@ -348,10 +355,12 @@ static void *serve(void *arg)
 		bool accepting = s->nconns < MAX_CONNS && now >= pause_until;
 		size_t n = 0, nconns = s->nconns;
 		s->pfd[n++] = (struct pollfd){ .fd = s->wake[0], .events = POLLIN };
-		for (size_t i = 0; i < s->nl; i++)  /* a negative fd is skipped by poll */
-			s->pfd[n++] = (struct pollfd){ .fd = accepting ? s->l[i].fd : -1, .events = POLLIN };
+		for (size_t i = 0; i < s->nl; i++) /* a negative fd is skipped by poll */
+			s->pfd[n++] = (struct pollfd){ .fd = accepting ? s->l[i].fd : -1,
+						       .events = POLLIN };
 		for (size_t i = 0; i < nconns; i++)
-			s->pfd[n++] = (struct pollfd){ .fd = s->conns[i].fd, .events = s->conns[i].want };
+			s->pfd[n++] =
+				(struct pollfd){ .fd = s->conns[i].fd, .events = s->conns[i].want };
 
 		if (poll(s->pfd, n, poll_timeout(s, now, pause_until)) < 0) {
 			if (errno == EINTR)
@@ -459,7 +468,8 @@ int cp_demo_servers_start(struct cp_demo_servers **out, char *err, size_t errlen
 		tls_error(err, errlen, "cannot make the demo keys", NULL);
 		goto out;
 	}
-	ca = make_cert("cipherprobe demo CA", ca_key, -DAY, 2 * 365 * DAY, NULL, ca_key, err, errlen);
+	ca = make_cert("cipherprobe demo CA", ca_key, -DAY, 2 * 365 * DAY, NULL, ca_key, err,
+		       errlen);
 	if (!ca)
 		goto out;
 	s->ca_pem = cert_pem(ca);
@@ -478,7 +488,7 @@ int cp_demo_servers_start(struct cp_demo_servers **out, char *err, size_t errlen
 		if (!cert)
 			goto out;
 		s->l[i].ctx = make_ctx(sp, key, cert, err, errlen);
-		X509_free(cert);  /* the SSL_CTX holds its own reference */
+		X509_free(cert); /* the SSL_CTX holds its own reference */
 		cert = NULL;
 		if (!s->l[i].ctx || listen_on(&s->l[i], sp->name, err, errlen) < 0)
 			goto out;

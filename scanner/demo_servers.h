@@ -25,15 +25,15 @@
 #define CP_DEMO_CONN_DEADLINE_MS 3000
 
 struct cp_demo_spec {
-	const char *name;          /* "sha1-only"; the certificate says CN=<name>.demo */
-	const char *accepts;       /* what the server accepts, IANA names, for the header */
-	const char *shows;         /* the classic failure it reproduces, one line */
-	int min_version;           /* OpenSSL TLS1_2_VERSION ... */
+	const char *name;    /* "sha1-only"; the certificate says CN=<name>.demo */
+	const char *accepts; /* what the server accepts, IANA names, for the header */
+	const char *shows;   /* the classic failure it reproduces, one line */
+	int min_version;     /* OpenSSL TLS1_2_VERSION ... */
 	int max_version;
-	const char *cipher_list;   /* TLS <= 1.2 (SSL_CTX_set_cipher_list), NULL: none */
-	const char *ciphersuites;  /* TLS 1.3 (SSL_CTX_set_ciphersuites), NULL: none */
-	bool dh_auto;              /* DHE suites: parameters sized from the key */
-	bool expired;              /* its certificate expired yesterday */
+	const char *cipher_list;  /* TLS <= 1.2 (SSL_CTX_set_cipher_list), NULL: none */
+	const char *ciphersuites; /* TLS 1.3 (SSL_CTX_set_ciphersuites), NULL: none */
+	bool dh_auto;             /* DHE suites: parameters sized from the key */
+	bool expired;             /* its certificate expired yesterday */
 };
 
 /* The demo's servers, in the order they are listed and scanned. */

@@ -62,11 +62,19 @@ static const char *reason_phrase(long status)
 		long status;
 		const char *phrase;
 	} phrases[] = {
-		{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
-		{ 404, "Not Found" }, { 405, "Method Not Allowed" }, { 408, "Request Timeout" },
-		{ 410, "Gone" }, { 413, "Content Too Large" }, { 429, "Too Many Requests" },
-		{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
-		{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+		{ 400, "Bad Request" },
+		{ 401, "Unauthorized" },
+		{ 403, "Forbidden" },
+		{ 404, "Not Found" },
+		{ 405, "Method Not Allowed" },
+		{ 408, "Request Timeout" },
+		{ 410, "Gone" },
+		{ 413, "Content Too Large" },
+		{ 429, "Too Many Requests" },
+		{ 500, "Internal Server Error" },
+		{ 501, "Not Implemented" },
+		{ 502, "Bad Gateway" },
+		{ 503, "Service Unavailable" },
 		{ 504, "Gateway Timeout" },
 	};
 
@@ -99,12 +107,13 @@ static int parse_url(CURLU *u, const char *url, char *origin, size_t osize, char
 	uc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
 	if (uc != CURLUE_OK) {
 		cp_seterr(err, errlen, "not a URL (%s); expected https://HOST[:PORT]/PATH",
-		    curl_url_strerror(uc));
+			  curl_url_strerror(uc));
 		return -1;
 	}
 	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || host[0] == '\0') {
-		cp_seterr(err, errlen, "not a URL (no scheme or host); expected https://HOST[:PORT]/PATH");
+		cp_seterr(err, errlen,
+			  "not a URL (no scheme or host); expected https://HOST[:PORT]/PATH");
 		goto out;
 	}
 	/* a DNS name is at most 253 bytes; longer ones would not even fit
@@ -115,8 +124,8 @@ static int parse_url(CURLU *u, const char *url, char *origin, size_t osize, char
 	}
 	if (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0) {
 		/* the scheme is the user's own text, but only its first characters */
-		cp_seterr(err, errlen, "%.16s: URLs are refused; only https:// and http:// are fetched",
-		    scheme);
+		cp_seterr(err, errlen,
+			  "%.16s: URLs are refused; only https:// and http:// are fetched", scheme);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
@@ -225,8 +234,10 @@ static int add_headers(struct curl_slist **list, const struct cp_http_req *rq, c
 		char *line;
 
 		if (!header_ok(h)) {
-			cp_seterr(err, errlen, "request header %zu (%.40s) has a bad name or a line break "
-			    "in its value", i + 1, h->name != NULL ? h->name : "(null)");
+			cp_seterr(err, errlen,
+				  "request header %zu (%.40s) has a bad name or a line break "
+				  "in its value",
+				  i + 1, h->name != NULL ? h->name : "(null)");
 			return -1;
 		}
 		need = strlen(h->name) + 2 + strlen(h->value) + 1;
@@ -270,34 +281,45 @@ static void tls_verify_msg(CURL *h, const char *origin, const char *host, const 
 	switch (vr) {
 	case X509_V_ERR_HOSTNAME_MISMATCH:
 	case X509_V_ERR_IP_ADDRESS_MISMATCH:
-		cp_seterr(err, errlen, "%s: TLS verification failed: the server's certificate does not "
-		    "match the name %s (name mismatch)", origin, host);
+		cp_seterr(err, errlen,
+			  "%s: TLS verification failed: the server's certificate does not "
+			  "match the name %s (name mismatch)",
+			  origin, host);
 		return;
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
 	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-		cp_seterr(err, errlen, "%s: TLS verification failed: the server's certificate is "
-		    "signed by an unknown CA (%s); %s", origin, X509_verify_cert_error_string(vr),
-		    hint);
+		cp_seterr(err, errlen,
+			  "%s: TLS verification failed: the server's certificate is "
+			  "signed by an unknown CA (%s); %s",
+			  origin, X509_verify_cert_error_string(vr), hint);
 		return;
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-		cp_seterr(err, errlen, "%s: TLS verification failed: the server's certificate has "
-		    "expired", origin);
+		cp_seterr(err, errlen,
+			  "%s: TLS verification failed: the server's certificate has "
+			  "expired",
+			  origin);
 		return;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
-		cp_seterr(err, errlen, "%s: TLS verification failed: the server's certificate is not "
-		    "valid yet (is the clock right?)", origin);
+		cp_seterr(err, errlen,
+			  "%s: TLS verification failed: the server's certificate is not "
+			  "valid yet (is the clock right?)",
+			  origin);
 		return;
 	case X509_V_OK:
 	case X509_V_ERR_UNSPECIFIED:
-		cp_seterr(err, errlen, "%s: TLS verification failed: the server's certificate was "
-		    "refused (%s)", origin, ebuf[0] != '\0' ? ebuf : "no detail from libcurl");
+		cp_seterr(err, errlen,
+			  "%s: TLS verification failed: the server's certificate was "
+			  "refused (%s)",
+			  origin, ebuf[0] != '\0' ? ebuf : "no detail from libcurl");
 		return;
 	default:
-		cp_seterr(err, errlen, "%s: TLS verification failed: the server's certificate was "
-		    "refused (%s)", origin, X509_verify_cert_error_string(vr));
+		cp_seterr(err, errlen,
+			  "%s: TLS verification failed: the server's certificate was "
+			  "refused (%s)",
+			  origin, X509_verify_cert_error_string(vr));
 		return;
 	}
 }
@@ -315,7 +337,8 @@ static void map_error(CURL *h, CURLcode cc, const struct sink *s, const char *or
 	switch (cc) {
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		rs->fail = CP_HTTP_EURL;
-		cp_seterr(err, errlen, "%s: refused: only https:// and http:// are fetched", origin);
+		cp_seterr(err, errlen, "%s: refused: only https:// and http:// are fetched",
+			  origin);
 		return;
 	case CURLE_COULDNT_RESOLVE_HOST:
 		rs->fail = CP_HTTP_ERESOLVE;
@@ -323,7 +346,8 @@ static void map_error(CURL *h, CURLcode cc, const struct sink *s, const char *or
 		return;
 	case CURLE_COULDNT_RESOLVE_PROXY:
 		rs->fail = CP_HTTP_ERESOLVE;
-		cp_seterr(err, errlen, "%s: cannot resolve the proxy's host name (https_proxy?)", origin);
+		cp_seterr(err, errlen, "%s: cannot resolve the proxy's host name (https_proxy?)",
+			  origin);
 		return;
 	case CURLE_COULDNT_CONNECT:
 		if (curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oserr) != CURLE_OK)
@@ -334,7 +358,7 @@ static void map_error(CURL *h, CURLcode cc, const struct sink *s, const char *or
 		} else {
 			rs->fail = CP_HTTP_ECONNECT;
 			cp_seterr(err, errlen, "%s: cannot connect: %s", origin,
-			    oserr != 0 ? strerror((int)oserr) : detail);
+				  oserr != 0 ? strerror((int)oserr) : detail);
 		}
 		return;
 	case CURLE_OPERATION_TIMEDOUT:
@@ -350,15 +374,17 @@ static void map_error(CURL *h, CURLcode cc, const struct sink *s, const char *or
 			peer_port = 0;
 		if (t_conn == 0 && peer_port != 0 && strncmp(origin, "https:", 6) == 0) {
 			fmt_ms(cto, when, sizeof when);
-			cp_seterr(err, errlen, "%s: timed out after %s (TLS handshake: the server accepted "
-			    "the connection but did not answer)", origin, when);
+			cp_seterr(err, errlen,
+				  "%s: timed out after %s (TLS handshake: the server accepted "
+				  "the connection but did not answer)",
+				  origin, when);
 		} else if (t_conn == 0) {
 			fmt_ms(cto, when, sizeof when);
 			cp_seterr(err, errlen, "%s: timed out after %s (connecting)", origin, when);
 		} else {
 			fmt_ms(tto, when, sizeof when);
-			cp_seterr(err, errlen, "%s: timed out after %s (waiting for the reply)", origin,
-			    when);
+			cp_seterr(err, errlen, "%s: timed out after %s (waiting for the reply)",
+				  origin, when);
 		}
 		return;
 	case CURLE_PEER_FAILED_VERIFICATION:
@@ -368,7 +394,7 @@ static void map_error(CURL *h, CURLcode cc, const struct sink *s, const char *or
 	case CURLE_SSL_CACERT_BADFILE:
 		rs->fail = CP_HTTP_ETLS;
 		cp_seterr(err, errlen, "cannot use the CA file %s (missing, unreadable or not PEM)",
-		    rq->cacert != NULL ? rq->cacert : "(system default)");
+			  rq->cacert != NULL ? rq->cacert : "(system default)");
 		return;
 	case CURLE_FILESIZE_EXCEEDED:
 		rs->fail = CP_HTTP_ETOOBIG;
@@ -394,7 +420,8 @@ static void map_error(CURL *h, CURLcode cc, const struct sink *s, const char *or
 		return;
 	case CURLE_GOT_NOTHING:
 		rs->fail = CP_HTTP_EOTHER;
-		cp_seterr(err, errlen, "%s: the server closed the connection without answering", origin);
+		cp_seterr(err, errlen, "%s: the server closed the connection without answering",
+			  origin);
 		return;
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CERTPROBLEM:
@@ -409,8 +436,7 @@ static void map_error(CURL *h, CURLcode cc, const struct sink *s, const char *or
 		rs->fail = CP_HTTP_ETLS;
 		cp_seterr(err, errlen, "%s: TLS handshake failed: %s", origin, detail);
 		return;
-	default:
-		break;
+	default: break;
 	}
 	rs->fail = CP_HTTP_EOTHER;
 	cp_seterr(err, errlen, "%s: %s", origin, detail);
@@ -426,8 +452,10 @@ static int map_status(const char *origin, struct cp_http_resp *rs, char *err, si
 	if (rs->status >= 300 && rs->status <= 399) {
 		/* the Location is not quoted: redirects are not followed at all */
 		rs->fail = CP_HTTP_EREDIRECT;
-		cp_seterr(err, errlen, "%s: HTTP %ld: a redirect, which cipherprobe does not follow; "
-		    "give the final URL", origin, rs->status);
+		cp_seterr(err, errlen,
+			  "%s: HTTP %ld: a redirect, which cipherprobe does not follow; "
+			  "give the final URL",
+			  origin, rs->status);
 		return -1;
 	}
 	if (rs->status >= 400) {
@@ -452,7 +480,8 @@ void cp_http_media_type(const char *value, char *out, size_t size)
 	while (*value == ' ' || *value == '\t')
 		value++;
 	for (; value[i] != '\0' && value[i] != ';' && value[i] != ' ' && value[i] != '\t' &&
-	       i + 1 < size; i++) {
+	       i + 1 < size;
+	     i++) {
 		char ch = value[i];
 
 		out[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
@@ -486,8 +515,7 @@ static void keep_content_type(CURL *h, struct cp_http_resp *rs)
 static int add_post_headers(struct curl_slist **hdrs, struct cp_http_resp *rs, char *err,
 			    size_t errlen)
 {
-	static const char *const post_hdrs[] = { "Content-Type: application/json",
-						 "Expect:" };
+	static const char *const post_hdrs[] = { "Content-Type: application/json", "Expect:" };
 
 	for (size_t i = 0; i < sizeof post_hdrs / sizeof post_hdrs[0]; i++) {
 		struct curl_slist *nl = curl_slist_append(*hdrs, post_hdrs[i]);
@@ -504,8 +532,8 @@ static int add_post_headers(struct curl_slist **hdrs, struct cp_http_resp *rs, c
 
 /* Every libcurl option of one transfer.  0, or -1 with err and rs->fail set. */
 static int set_options(CURL *h, CURLU *u, const struct cp_http_req *rq, const char *json,
-		       size_t jlen, struct curl_slist *hdrs, struct sink *s, char *ebuf,
-		       long cto, long tto, struct cp_http_resp *rs, char *err, size_t errlen)
+		       size_t jlen, struct curl_slist *hdrs, struct sink *s, char *ebuf, long cto,
+		       long tto, struct cp_http_resp *rs, char *err, size_t errlen)
 {
 	SETOPT(CURLOPT_CURLU, u);
 	SETOPT(CURLOPT_PROTOCOLS_STR, "https,http");
@@ -579,7 +607,8 @@ static int transfer(const struct cp_http_req *rq, const char *json, size_t jlen,
 		err[0] = '\0';
 	pthread_once(&global_once, global_init);
 	if (global_rc != CURLE_OK) {
-		cp_seterr(err, errlen, "libcurl failed to initialise: %s", curl_easy_strerror(global_rc));
+		cp_seterr(err, errlen, "libcurl failed to initialise: %s",
+			  curl_easy_strerror(global_rc));
 		return -1;
 	}
 	cto = rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms : CP_HTTP_CONNECT_TIMEOUT_MS;
@@ -634,8 +663,7 @@ out:
 	return rc;
 }
 
-int cp_http_get(const struct cp_http_req *rq, struct cp_http_resp *rs, char *err,
-		size_t errlen)
+int cp_http_get(const struct cp_http_req *rq, struct cp_http_resp *rs, char *err, size_t errlen)
 {
 	return transfer(rq, NULL, 0, rs, err, errlen);
 }
@@ -683,8 +711,10 @@ int cp_fetch_list(const char *url, const char *cacert, char **text, size_t *len,
 	 * list of hundreds of bad targets */
 	if (cp_http_is_html(rs.content_type)) {
 		cp_http_origin(url, origin, sizeof origin);
-		cp_seterr(err, errlen, "%s: the reply is an HTML page (a sign-in or error page?), not a "
-		    "list of targets", origin);
+		cp_seterr(err, errlen,
+			  "%s: the reply is an HTML page (a sign-in or error page?), not a "
+			  "list of targets",
+			  origin);
 		goto out;
 	}
 	*text = rs.body;

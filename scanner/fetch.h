@@ -27,24 +27,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CP_HTTP_CONNECT_TIMEOUT_MS 10000L  /* default connect timeout (TLS handshake included) */
-#define CP_HTTP_TIMEOUT_MS 30000L          /* default total timeout */
+#define CP_HTTP_CONNECT_TIMEOUT_MS 10000L   /* default connect timeout (TLS handshake included) */
+#define CP_HTTP_TIMEOUT_MS 30000L           /* default total timeout */
 #define CP_HTTP_MAX_BODY ((size_t)16 << 20) /* default reply cap: 16 MiB */
 
 /* One extra request header.  Neither part may hold CR or LF. */
 struct cp_http_header {
-	const char *name;            /* "X-PAN-KEY" */
-	const char *value;           /* never copied into a message */
+	const char *name;  /* "X-PAN-KEY" */
+	const char *value; /* never copied into a message */
 };
 
 struct cp_http_req {
-	const char *url;             /* http:// or https:// */
-	const char *cacert;          /* PEM file of CAs to trust instead of the system's; NULL: system */
+	const char *url;    /* http:// or https:// */
+	const char *cacert; /* PEM file of CAs to trust instead of the system's; NULL: system */
 	const struct cp_http_header *headers;
 	size_t nheaders;
-	long connect_timeout_ms;     /* 0: CP_HTTP_CONNECT_TIMEOUT_MS */
-	long timeout_ms;             /* whole transfer; 0: CP_HTTP_TIMEOUT_MS */
-	size_t max_body;             /* 0: CP_HTTP_MAX_BODY */
+	long connect_timeout_ms; /* 0: CP_HTTP_CONNECT_TIMEOUT_MS */
+	long timeout_ms;         /* whole transfer; 0: CP_HTTP_TIMEOUT_MS */
+	size_t max_body;         /* 0: CP_HTTP_MAX_BODY */
 };
 
 /* Why a call failed, for callers that act on it (retry, a better sentence).
@@ -54,18 +54,18 @@ struct cp_http_req {
  * act on, so it stays its own type. */
 enum cp_http_fail {
 	CP_HTTP_OK = 0,
-	CP_HTTP_EURL,         /* unparsable URL or a scheme other than http/https */
-	CP_HTTP_ERESOLVE,     /* host name does not resolve */
-	CP_HTTP_EREFUSED,     /* connection refused */
-	CP_HTTP_ECONNECT,     /* other connect failures (unreachable, reset...) */
-	CP_HTTP_ETIMEOUT,     /* connect or total timeout */
-	CP_HTTP_ETLS_VERIFY,  /* the server's certificate was not accepted */
-	CP_HTTP_ETLS,         /* TLS failed otherwise (handshake, CA file) */
-	CP_HTTP_ESTATUS,      /* the server answered a status >= 400 */
-	CP_HTTP_EREDIRECT,    /* the server answered a 3xx: not followed */
-	CP_HTTP_ETOOBIG,      /* the reply body passed max_body */
+	CP_HTTP_EURL,        /* unparsable URL or a scheme other than http/https */
+	CP_HTTP_ERESOLVE,    /* host name does not resolve */
+	CP_HTTP_EREFUSED,    /* connection refused */
+	CP_HTTP_ECONNECT,    /* other connect failures (unreachable, reset...) */
+	CP_HTTP_ETIMEOUT,    /* connect or total timeout */
+	CP_HTTP_ETLS_VERIFY, /* the server's certificate was not accepted */
+	CP_HTTP_ETLS,        /* TLS failed otherwise (handshake, CA file) */
+	CP_HTTP_ESTATUS,     /* the server answered a status >= 400 */
+	CP_HTTP_EREDIRECT,   /* the server answered a 3xx: not followed */
+	CP_HTTP_ETOOBIG,     /* the reply body passed max_body */
 	CP_HTTP_ENOMEM,
-	CP_HTTP_EOTHER,       /* anything else libcurl reports */
+	CP_HTTP_EOTHER, /* anything else libcurl reports */
 };
 
 /*
@@ -75,10 +75,10 @@ enum cp_http_fail {
  */
 struct cp_http_resp {
 	enum cp_http_fail fail;
-	long status;                 /* HTTP status; 0 when none was received */
+	long status; /* HTTP status; 0 when none was received */
 	char *body;
 	size_t len;
-	char content_type[128];      /* media type, lower case, parameters dropped; "" if none */
+	char content_type[128]; /* media type, lower case, parameters dropped; "" if none */
 };
 
 /*
@@ -95,8 +95,7 @@ struct cp_http_resp {
  *   "https://lists.example.com:443: the reply is larger than 16 MiB"
  * rs is always initialised; free it even on failure.
  */
-int cp_http_get(const struct cp_http_req *rq, struct cp_http_resp *rs, char *err,
-		size_t errlen);
+int cp_http_get(const struct cp_http_req *rq, struct cp_http_resp *rs, char *err, size_t errlen);
 /* POST json (len bytes) with Content-Type: application/json; as cp_http_get. */
 int cp_http_post_json(const struct cp_http_req *rq, const char *json, size_t len,
 		      struct cp_http_resp *rs, char *err, size_t errlen);

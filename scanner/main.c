@@ -12,13 +12,27 @@
 #include "commands.h"
 
 static const struct cp_command commands[] = {
-	{ .name = "scan", .summary = "probe targets: versions, cipher suites, groups, preference", .run = cmd_scan },
-	{ .name = "demo", .summary = "scan local servers that reproduce classic decryption failures", .run = cmd_demo },
-	{ .name = "profile", .summary = "show a decryption profile and the hello the proxy sends with it", .run = cmd_profile },
-	{ .name = "report", .summary = "render a saved JSON scan as a self-contained HTML report", .run = cmd_report },
-	{ .name = "merge", .summary = "merge saved scans (the shards of scan --shard) into one document", .run = cmd_merge },
-	{ .name = "diff", .summary = "compare two scans: regressions, improvements, changes", .run = cmd_diff },
-	{ .name = "suites", .summary = "list the cipher-suite registry (like openssl ciphers -V)", .run = cmd_suites },
+	{ .name = "scan",
+	  .summary = "probe targets: versions, cipher suites, groups, preference",
+	  .run = cmd_scan },
+	{ .name = "demo",
+	  .summary = "scan local servers that reproduce classic decryption failures",
+	  .run = cmd_demo },
+	{ .name = "profile",
+	  .summary = "show a decryption profile and the hello the proxy sends with it",
+	  .run = cmd_profile },
+	{ .name = "report",
+	  .summary = "render a saved JSON scan as a self-contained HTML report",
+	  .run = cmd_report },
+	{ .name = "merge",
+	  .summary = "merge saved scans (the shards of scan --shard) into one document",
+	  .run = cmd_merge },
+	{ .name = "diff",
+	  .summary = "compare two scans: regressions, improvements, changes",
+	  .run = cmd_diff },
+	{ .name = "suites",
+	  .summary = "list the cipher-suite registry (like openssl ciphers -V)",
+	  .run = cmd_suites },
 };
 
 static void usage(FILE *f)
@@ -27,7 +41,7 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'cipherprobe COMMAND --help' describes a command; 'cipherprobe --version'\n"
-		"prints the version; see also cipherprobe(1).\n");
+		   "prints the version; see also cipherprobe(1).\n");
 }
 
 int main(int argc, char **argv)

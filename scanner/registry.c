@@ -21,12 +21,9 @@ static const struct {
 	uint16_t wire;
 	const char *name;
 } versions[] = {
-	{ CP_VER_SSL2, 0x0002, "SSLv2" },
-	{ CP_VER_SSL3, 0x0300, "SSLv3" },
-	{ CP_VER_TLS10, 0x0301, "TLSv1.0" },
-	{ CP_VER_TLS11, 0x0302, "TLSv1.1" },
-	{ CP_VER_TLS12, 0x0303, "TLSv1.2" },
-	{ CP_VER_TLS13, 0x0304, "TLSv1.3" },
+	{ CP_VER_SSL2, 0x0002, "SSLv2" },    { CP_VER_SSL3, 0x0300, "SSLv3" },
+	{ CP_VER_TLS10, 0x0301, "TLSv1.0" }, { CP_VER_TLS11, 0x0302, "TLSv1.1" },
+	{ CP_VER_TLS12, 0x0303, "TLSv1.2" }, { CP_VER_TLS13, 0x0304, "TLSv1.3" },
 };
 #define NVERSIONS (sizeof versions / sizeof versions[0])
 
@@ -101,13 +98,13 @@ unsigned cp_version_parse(const char *s)
 	} else if (strncmp(p, "tls", 3) == 0) {
 		p += 3;
 	} else if (strchr(p, '.') == NULL) {
-		return 0;               /* a bare version needs its dot: "1.2" */
+		return 0; /* a bare version needs its dot: "1.2" */
 	}
 	if (ssl) {
 		/* "2", "3", optionally ".0" */
 		if ((p[0] == '2' || p[0] == '3') &&
-		    (p[1] == '\0' || (strchr("._-", p[1]) != NULL && p[1] != '\0' &&
-				      p[2] == '0' && p[3] == '\0')))
+		    (p[1] == '\0' ||
+		     (strchr("._-", p[1]) != NULL && p[1] != '\0' && p[2] == '0' && p[3] == '\0')))
 			return p[0] == '2' ? CP_VER_SSL2 : CP_VER_SSL3;
 		return 0;
 	}
@@ -115,7 +112,7 @@ unsigned cp_version_parse(const char *s)
 		return 0;
 	p++;
 	if (*p == '\0')
-		return CP_VER_TLS10;    /* "TLSv1" is 1.0, as OpenSSL spells it */
+		return CP_VER_TLS10; /* "TLSv1" is 1.0, as OpenSSL spells it */
 	if (*p == '.' || *p == '_' || *p == '-')
 		p++;
 	if (p[0] >= '0' && p[0] <= '3' && p[1] == '\0')
@@ -132,8 +129,8 @@ size_t cp_version_mask_str(unsigned mask, char *buf, size_t size)
 	for (size_t i = 0; i < NVERSIONS; i++) {
 		if (!(mask & versions[i].bit))
 			continue;
-		int w = snprintf(len < size ? buf + len : NULL, len < size ? size - len : 0,
-				 "%s%s", len ? "," : "", versions[i].name);
+		int w = snprintf(len < size ? buf + len : NULL, len < size ? size - len : 0, "%s%s",
+				 len ? "," : "", versions[i].name);
 		if (w > 0)
 			len += (size_t)w;
 	}
@@ -171,20 +168,20 @@ uint32_t cp_panos_default_flags(void)
  * The tables are sorted by id (the generator checks): one binary search,
  * stamped out per table.
  */
-#define CP_REG_BY_ID(fn, type, table, count, idtype)                  \
-	const type *fn(idtype id)                                      \
-	{                                                              \
-		size_t lo = 0, hi = (count);                           \
-		while (lo < hi) {                                      \
-			size_t mid = lo + (hi - lo) / 2;               \
-			if ((table)[mid].id == id)                     \
-				return &(table)[mid];                  \
-			if ((table)[mid].id < id)                      \
-				lo = mid + 1;                          \
-			else                                           \
-				hi = mid;                              \
-		}                                                      \
-		return NULL;                                           \
+#define CP_REG_BY_ID(fn, type, table, count, idtype) \
+	const type *fn(idtype id) \
+	{ \
+		size_t lo = 0, hi = (count); \
+		while (lo < hi) { \
+			size_t mid = lo + (hi - lo) / 2; \
+			if ((table)[mid].id == id) \
+				return &(table)[mid]; \
+			if ((table)[mid].id < id) \
+				lo = mid + 1; \
+			else \
+				hi = mid; \
+		} \
+		return NULL; \
 	}
 
 /* ---- suites ---- */
@@ -218,8 +215,7 @@ static long parse_code_point(const char *s)
 		return hi <= 0xFFFF ? (long)hi : -1;
 	/* "0xHH,0xHH" as openssl ciphers -V prints it */
 	if (end - (s + 2) != 2 || end[0] != ',' || end[1] != '0' ||
-	    (end[2] != 'x' && end[2] != 'X') || end[3] == '\0' ||
-	    strchr("+- \t", end[3]) != NULL)
+	    (end[2] != 'x' && end[2] != 'X') || end[3] == '\0' || strchr("+- \t", end[3]) != NULL)
 		return -1;
 	const char *lp = end + 3;
 	lo = strtoul(lp, &end, 16);
@@ -329,7 +325,8 @@ const struct cp_sigscheme *cp_sigscheme_at(size_t i)
 	return i < cp_reg_nsigschemes ? &cp_reg_sigschemes[i] : NULL;
 }
 
-CP_REG_BY_ID(cp_sigscheme_by_id, struct cp_sigscheme, cp_reg_sigschemes, cp_reg_nsigschemes, uint16_t)
+CP_REG_BY_ID(cp_sigscheme_by_id, struct cp_sigscheme, cp_reg_sigschemes, cp_reg_nsigschemes,
+	     uint16_t)
 
 /* ---- probing orders ---- */
 

@@ -40,47 +40,95 @@ unsigned cp_version_parse(const char *s);
 size_t cp_version_mask_str(unsigned mask, char *buf, size_t size);
 
 enum cp_kx {
-	CP_KX_NULL, CP_KX_RSA, CP_KX_RSA_EXPORT, CP_KX_DH, CP_KX_DHE,
-	CP_KX_DH_anon, CP_KX_ECDH, CP_KX_ECDHE, CP_KX_ECDH_anon, CP_KX_PSK,
-	CP_KX_DHE_PSK, CP_KX_RSA_PSK, CP_KX_ECDHE_PSK, CP_KX_SRP, CP_KX_KRB5,
-	CP_KX_ECCPWD, CP_KX_GOST, CP_KX_TLS13, CP_KX_SCSV,
+	CP_KX_NULL,
+	CP_KX_RSA,
+	CP_KX_RSA_EXPORT,
+	CP_KX_DH,
+	CP_KX_DHE,
+	CP_KX_DH_anon,
+	CP_KX_ECDH,
+	CP_KX_ECDHE,
+	CP_KX_ECDH_anon,
+	CP_KX_PSK,
+	CP_KX_DHE_PSK,
+	CP_KX_RSA_PSK,
+	CP_KX_ECDHE_PSK,
+	CP_KX_SRP,
+	CP_KX_KRB5,
+	CP_KX_ECCPWD,
+	CP_KX_GOST,
+	CP_KX_TLS13,
+	CP_KX_SCSV,
 	CP_KX__COUNT
 };
 
 enum cp_au {
-	CP_AU_NULL, CP_AU_RSA, CP_AU_DSS, CP_AU_ECDSA, CP_AU_anon, CP_AU_PSK,
-	CP_AU_KRB5, CP_AU_SRP, CP_AU_ECCPWD, CP_AU_GOST, CP_AU_TLS13,
+	CP_AU_NULL,
+	CP_AU_RSA,
+	CP_AU_DSS,
+	CP_AU_ECDSA,
+	CP_AU_anon,
+	CP_AU_PSK,
+	CP_AU_KRB5,
+	CP_AU_SRP,
+	CP_AU_ECCPWD,
+	CP_AU_GOST,
+	CP_AU_TLS13,
 	CP_AU_SCSV,
 	CP_AU__COUNT
 };
 
 enum cp_enc {
-	CP_ENC_NULL, CP_ENC_RC4, CP_ENC_RC2, CP_ENC_DES, CP_ENC_DES40,
-	CP_ENC_3DES, CP_ENC_IDEA, CP_ENC_SEED, CP_ENC_AES, CP_ENC_CAMELLIA,
-	CP_ENC_ARIA, CP_ENC_CHACHA20_POLY1305, CP_ENC_SM4, CP_ENC_GOST,
-	CP_ENC_AEGIS,     /* TLS_AEGIS_* (draft-irtf-cfrg-aegis-aead) */
+	CP_ENC_NULL,
+	CP_ENC_RC4,
+	CP_ENC_RC2,
+	CP_ENC_DES,
+	CP_ENC_DES40,
+	CP_ENC_3DES,
+	CP_ENC_IDEA,
+	CP_ENC_SEED,
+	CP_ENC_AES,
+	CP_ENC_CAMELLIA,
+	CP_ENC_ARIA,
+	CP_ENC_CHACHA20_POLY1305,
+	CP_ENC_SM4,
+	CP_ENC_GOST,
+	CP_ENC_AEGIS, /* TLS_AEGIS_* (draft-irtf-cfrg-aegis-aead) */
 	CP_ENC__COUNT
 };
 
 enum cp_mode {
-	CP_MODE_NONE, CP_MODE_STREAM, CP_MODE_CBC, CP_MODE_GCM, CP_MODE_CCM,
-	CP_MODE_CCM8, CP_MODE_AEAD, CP_MODE_CTR, CP_MODE_MGM,
+	CP_MODE_NONE,
+	CP_MODE_STREAM,
+	CP_MODE_CBC,
+	CP_MODE_GCM,
+	CP_MODE_CCM,
+	CP_MODE_CCM8,
+	CP_MODE_AEAD,
+	CP_MODE_CTR,
+	CP_MODE_MGM,
 	CP_MODE__COUNT
 };
 
 /* MAC for non-AEAD suites; PRF hash for AEAD and TLS 1.3 suites. */
 enum cp_mac {
-	CP_MAC_NULL, CP_MAC_MD5, CP_MAC_SHA1, CP_MAC_SHA256, CP_MAC_SHA384,
-	CP_MAC_SM3, CP_MAC_GOST, CP_MAC_AEAD,
+	CP_MAC_NULL,
+	CP_MAC_MD5,
+	CP_MAC_SHA1,
+	CP_MAC_SHA256,
+	CP_MAC_SHA384,
+	CP_MAC_SM3,
+	CP_MAC_GOST,
+	CP_MAC_AEAD,
 	CP_MAC__COUNT
 };
 
 enum cp_strength {
-	CP_STRENGTH_NULL,    /* no encryption or no authentication at all */
-	CP_STRENGTH_EXPORT,  /* export-grade (40/56-bit) */
-	CP_STRENGTH_WEAK,    /* broken: RC4, DES, 3DES, MD5 MAC, RC2, IDEA */
-	CP_STRENGTH_LEGACY,  /* sound but outdated: CBC with SHA1, static RSA */
-	CP_STRENGTH_STRONG,  /* forward-secret AEAD, TLS 1.3 */
+	CP_STRENGTH_NULL,   /* no encryption or no authentication at all */
+	CP_STRENGTH_EXPORT, /* export-grade (40/56-bit) */
+	CP_STRENGTH_WEAK,   /* broken: RC4, DES, 3DES, MD5 MAC, RC2, IDEA */
+	CP_STRENGTH_LEGACY, /* sound but outdated: CBC with SHA1, static RSA */
+	CP_STRENGTH_STRONG, /* forward-secret AEAD, TLS 1.3 */
 	CP_STRENGTH__COUNT
 };
 
@@ -114,56 +162,56 @@ uint32_t cp_panos_default_flags(void);
 
 struct cp_suite {
 	uint16_t id;
-	const char *name;          /* IANA name */
-	const char *openssl_name;  /* NULL when OpenSSL has none */
+	const char *name;         /* IANA name */
+	const char *openssl_name; /* NULL when OpenSSL has none */
 	enum cp_kx kx;
 	enum cp_au au;
 	enum cp_enc enc;
-	uint16_t enc_bits;         /* effective key bits (40 for export) */
+	uint16_t enc_bits; /* effective key bits (40 for export) */
 	enum cp_mode mode;
 	enum cp_mac mac;
-	unsigned versions;         /* CP_VER_* mask */
+	unsigned versions; /* CP_VER_* mask */
 	enum cp_strength strength;
-	uint32_t panos;            /* CP_PANOS_* needed; 0 = PAN-OS cannot decrypt */
-	bool scsv;                 /* signalling value, not a real suite */
-	bool recommended;          /* IANA "Recommended" = Y */
+	uint32_t panos;   /* CP_PANOS_* needed; 0 = PAN-OS cannot decrypt */
+	bool scsv;        /* signalling value, not a real suite */
+	bool recommended; /* IANA "Recommended" = Y */
 };
 
 /* SSLv2 cipher kinds (3-byte codes). */
 struct cp_sslv2_kind {
 	uint32_t id;
-	const char *name;          /* SSL_CK_RC4_128_WITH_MD5 style */
+	const char *name; /* SSL_CK_RC4_128_WITH_MD5 style */
 	const char *openssl_name;
 	enum cp_strength strength;
-	uint16_t enc_bits;         /* effective key bits (40 for export) */
+	uint16_t enc_bits; /* effective key bits (40 for export) */
 };
 
 enum cp_group_kind {
-	CP_GROUP_EC,      /* named elliptic curve (secp*, sect*, brainpool*) */
-	CP_GROUP_XDH,     /* x25519, x448 */
-	CP_GROUP_FFDHE,   /* RFC 7919 finite-field groups */
-	CP_GROUP_KEM,     /* pure ML-KEM */
-	CP_GROUP_HYBRID,  /* ECDHE + ML-KEM hybrids */
-	CP_GROUP_OTHER,   /* GOST curves, arbitrary_explicit_*, ... */
+	CP_GROUP_EC,     /* named elliptic curve (secp*, sect*, brainpool*) */
+	CP_GROUP_XDH,    /* x25519, x448 */
+	CP_GROUP_FFDHE,  /* RFC 7919 finite-field groups */
+	CP_GROUP_KEM,    /* pure ML-KEM */
+	CP_GROUP_HYBRID, /* ECDHE + ML-KEM hybrids */
+	CP_GROUP_OTHER,  /* GOST curves, arbitrary_explicit_*, ... */
 };
 
 struct cp_group {
 	uint16_t id;
-	const char *name;          /* IANA name */
+	const char *name; /* IANA name */
 	enum cp_group_kind kind;
-	uint16_t bits;             /* curve or prime size; security level for KEMs */
+	uint16_t bits; /* curve or prime size; security level for KEMs */
 	/* For key generation with OpenSSL 3.0; NULL if OpenSSL lacks it.
 	 * CP_GROUP_EC: EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL) with
 	 *   OSSL_PKEY_PARAM_GROUP_NAME = openssl_name;
 	 * CP_GROUP_XDH: EVP_PKEY_CTX_new_from_name(NULL, openssl_name, NULL);
 	 * CP_GROUP_FFDHE: "DH" with OSSL_PKEY_PARAM_GROUP_NAME = openssl_name. */
 	const char *openssl_name;
-	size_t share_len;          /* key_share length for our keys; 0 unknown */
-	bool tls13;                /* usable in TLS 1.3 */
+	size_t share_len; /* key_share length for our keys; 0 unknown */
+	bool tls13;       /* usable in TLS 1.3 */
 	bool recommended;
-	bool deprecated;           /* IANA "D" */
-	bool tls12;                /* usable for (EC)DHE in TLS 1.2 and below */
-	bool obsolete;             /* IANA marks it "(OBSOLETE)"; name is without it */
+	bool deprecated; /* IANA "D" */
+	bool tls12;      /* usable for (EC)DHE in TLS 1.2 and below */
+	bool obsolete;   /* IANA marks it "(OBSOLETE)"; name is without it */
 };
 
 struct cp_sigscheme {
@@ -171,10 +219,10 @@ struct cp_sigscheme {
 	const char *name;
 	bool recommended;
 	/* From ciphersuites/sigschemes.tsv; zero/NULL for schemes not in it. */
-	unsigned probe;            /* 1-based rank in the file: the probe order; 0 = not probed */
-	const char *key;           /* certificate key type (cert.h key_type: "RSA", "EC", ...) */
-	uint16_t curve;            /* TLS 1.3: group id of the curve an ECDSA key must be on, 0 none */
-	unsigned versions;         /* CP_VER_* at which it signs handshakes */
+	unsigned probe;    /* 1-based rank in the file: the probe order; 0 = not probed */
+	const char *key;   /* certificate key type (cert.h key_type: "RSA", "EC", ...) */
+	uint16_t curve;    /* TLS 1.3: group id of the curve an ECDSA key must be on, 0 none */
+	unsigned versions; /* CP_VER_* at which it signs handshakes */
 };
 
 size_t cp_suite_count(void);

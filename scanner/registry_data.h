@@ -21,7 +21,7 @@ extern const size_t cp_reg_nsuites;
  * naming one suite (the generator fails on a name shared by two suites). */
 struct cp_reg_name {
 	const char *name;
-	uint16_t index;            /* into cp_reg_suites */
+	uint16_t index; /* into cp_reg_suites */
 };
 extern const struct cp_reg_name cp_reg_suite_names[];
 extern const size_t cp_reg_nsuite_names;
@@ -46,8 +46,8 @@ extern const size_t cp_reg_sigalg_probe_order_count;
 
 /* Indexed by bit number, CP_PANOS_NFLAGS entries. */
 struct cp_reg_panos_flag {
-	const char *name;          /* PAN-OS element name */
-	bool dflt;                 /* value when the element is absent */
+	const char *name; /* PAN-OS element name */
+	bool dflt;        /* value when the element is absent */
 };
 extern const struct cp_reg_panos_flag cp_reg_panos_flags[];
 

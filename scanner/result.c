@@ -88,7 +88,8 @@ struct cp_result *cp_result_new(const char *input)
 	return r;
 }
 
-void cp_result_set_verdict(struct cp_result *r, struct cp_verdict *v, void (*free_fn)(struct cp_verdict *v))
+void cp_result_set_verdict(struct cp_result *r, struct cp_verdict *v,
+			   void (*free_fn)(struct cp_verdict *v))
 {
 	if (r->verdict && r->verdict != v && r->verdict_free)
 		r->verdict_free(r->verdict);
@@ -301,8 +302,8 @@ int cp_result_set_order(struct cp_result *r, enum cp_proto p, const uint16_t *or
 	return 0;
 }
 
-void cp_result_set_critical_path(struct cp_result *r, unsigned round_trips, unsigned probes, const char *proto,
-				 const char *strategy)
+void cp_result_set_critical_path(struct cp_result *r, unsigned round_trips, unsigned probes,
+				 const char *proto, const char *strategy)
 {
 	r->critical.round_trips = round_trips;
 	r->critical.probes = probes;

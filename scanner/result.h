@@ -19,27 +19,24 @@
 #include "tls/cert.h"
 
 /* Index of a protocol in cp_result.proto[]: SSLv2 .. TLSv1.3. */
-enum cp_proto {
-	CP_P_SSL2, CP_P_SSL3, CP_P_TLS10, CP_P_TLS11, CP_P_TLS12, CP_P_TLS13,
-	CP_P__COUNT
-};
-unsigned cp_proto_bit(enum cp_proto p);        /* CP_VER_* bit */
-uint16_t cp_proto_wire(enum cp_proto p);       /* 0x0002, 0x0300 .. 0x0304 */
-const char *cp_proto_name(enum cp_proto p);    /* "SSLv2" .. "TLSv1.3" */
-int cp_proto_from_wire(uint16_t wire);         /* -1 when unknown */
+enum cp_proto { CP_P_SSL2, CP_P_SSL3, CP_P_TLS10, CP_P_TLS11, CP_P_TLS12, CP_P_TLS13, CP_P__COUNT };
+unsigned cp_proto_bit(enum cp_proto p);     /* CP_VER_* bit */
+uint16_t cp_proto_wire(enum cp_proto p);    /* 0x0002, 0x0300 .. 0x0304 */
+const char *cp_proto_name(enum cp_proto p); /* "SSLv2" .. "TLSv1.3" */
+int cp_proto_from_wire(uint16_t wire);      /* -1 when unknown */
 
 /* error.kind in the JSON contract. */
 enum cp_err_kind {
 	CP_ERR_NONE = 0,
-	CP_ERR_INPUT,     /* the target line itself is unusable */
-	CP_ERR_DNS,       /* name did not resolve */
-	CP_ERR_CONNECT,   /* could not connect (unreachable, other errno) */
-	CP_ERR_REFUSED,   /* TCP connection refused */
-	CP_ERR_TIMEOUT,   /* connect or handshake timed out on every probe */
-	CP_ERR_PROTOCOL,  /* the peer does not speak TLS or broke the protocol */
-	CP_ERR_RESET,     /* connection reset on every probe */
-	CP_ERR_NO_TLS,    /* TLS server that accepted no hello we sent */
-	CP_ERR_INTERNAL,  /* out of memory, descriptor limits */
+	CP_ERR_INPUT,          /* the target line itself is unusable */
+	CP_ERR_DNS,            /* name did not resolve */
+	CP_ERR_CONNECT,        /* could not connect (unreachable, other errno) */
+	CP_ERR_REFUSED,        /* TCP connection refused */
+	CP_ERR_TIMEOUT,        /* connect or handshake timed out on every probe */
+	CP_ERR_PROTOCOL,       /* the peer does not speak TLS or broke the protocol */
+	CP_ERR_RESET,          /* connection reset on every probe */
+	CP_ERR_NO_TLS,         /* TLS server that accepted no hello we sent */
+	CP_ERR_INTERNAL,       /* out of memory, descriptor limits */
 	CP_ERR_TARGET_TIMEOUT, /* --target-timeout ran out: what was learnt is kept */
 	CP_ERR__COUNT
 };
@@ -48,8 +45,8 @@ const char *cp_err_kind_name(enum cp_err_kind k);
 enum cp_tristate { CP_UNKNOWN = -1, CP_NO = 0, CP_YES = 1 };
 
 struct cp_proto_result {
-	bool probed;             /* this version was tried */
-	bool supported;          /* at least one hello at this version was accepted */
+	bool probed;    /* this version was tried */
+	bool supported; /* at least one hello at this version was accepted */
 	enum cp_tristate server_preference;
 	/* Accepted suites: in server preference order when server_preference
 	 * is CP_YES, otherwise in registry (code point) order. */
@@ -66,20 +63,20 @@ struct cp_proto_result {
 /* A group the server accepts, and where it was seen. */
 struct cp_group_result {
 	uint16_t id;
-	unsigned versions;       /* CP_VER_TLS13 (key_share/HRR), CP_VER_TLS12 etc. (ServerKeyExchange) */
+	unsigned versions; /* CP_VER_TLS13 (key_share/HRR), CP_VER_TLS12 etc. (ServerKeyExchange) */
 };
 
 /* A signature scheme the server signs with, and at which versions
  * (probe/sigalgs.c: TLS 1.3 by single-scheme hellos, TLS 1.2 from the
  * scheme named in ServerKeyExchange). */
 struct cp_sigalg_result {
-	uint16_t id;             /* IANA SignatureScheme */
-	unsigned versions;       /* CP_VER_* */
+	uint16_t id;       /* IANA SignatureScheme */
+	unsigned versions; /* CP_VER_* */
 };
 
 /* Something the server did that TLS forbids: never counted as acceptance. */
 struct cp_violation {
-	char *what;              /* one sentence */
+	char *what; /* one sentence */
 };
 
 /*
@@ -88,35 +85,35 @@ struct cp_violation {
  */
 struct cp_replay {
 	bool done;
-	bool accepted;           /* ServerHello (or a HelloRetryRequest for an offered group) */
-	uint16_t version;        /* wire, when accepted */
+	bool accepted;    /* ServerHello (or a HelloRetryRequest for an offered group) */
+	uint16_t version; /* wire, when accepted */
 	uint16_t suite;
-	uint16_t group;          /* TLS 1.3 key-share group, 0 if none */
+	uint16_t group; /* TLS 1.3 key-share group, 0 if none */
 	bool alert_seen;
-	uint8_t alert;           /* description, when alert_seen */
+	uint8_t alert; /* description, when alert_seen */
 	bool timeout;
-	bool closed;             /* closed or reset without an answer */
-	bool violation;          /* answered with something not offered */
-	bool captured;           /* the hello sent was a capture (--proxy-hello), not the model */
-	bool sni_rewritten;      /* and its server_name was changed to this target's */
+	bool closed;        /* closed or reset without an answer */
+	bool violation;     /* answered with something not offered */
+	bool captured;      /* the hello sent was a capture (--proxy-hello), not the model */
+	bool sni_rewritten; /* and its server_name was changed to this target's */
 };
 
-struct cp_verdict;            /* policy/advise.h */
+struct cp_verdict; /* policy/advise.h */
 
 struct cp_result {
 	/* identity */
-	char *input;             /* the target as given */
-	char *host;              /* host name or address literal, no brackets */
+	char *input; /* the target as given */
+	char *host;  /* host name or address literal, no brackets */
 	uint16_t port;
-	char *sni;               /* sent SNI, NULL when none (IP literal) */
-	char *address;           /* address scanned, textual; NULL before DNS */
-	size_t line;             /* input line number, 0 when from arguments */
-	size_t index;            /* position in the input (JSON keeps input order) */
-	bool more;               /* another record for the same input follows (--all-addresses) */
-	size_t log_failures;     /* failures in the decryption log it came from, 0 if none */
-	char *log_error;         /* the first failure's error text, or NULL */
-	char *log_first_seen;    /* the earliest and latest failure's time, */
-	char *log_last_seen;     /* or NULL */
+	char *sni;            /* sent SNI, NULL when none (IP literal) */
+	char *address;        /* address scanned, textual; NULL before DNS */
+	size_t line;          /* input line number, 0 when from arguments */
+	size_t index;         /* position in the input (JSON keeps input order) */
+	bool more;            /* another record for the same input follows (--all-addresses) */
+	size_t log_failures;  /* failures in the decryption log it came from, 0 if none */
+	char *log_error;      /* the first failure's error text, or NULL */
+	char *log_first_seen; /* the earliest and latest failure's time, */
+	char *log_last_seen;  /* or NULL */
 
 	/* outcome */
 	bool ok;
@@ -128,8 +125,8 @@ struct cp_result {
 	size_t ngroups;
 	struct cp_sigalg_result *sigalgs;
 	size_t nsigalgs;
-	bool sigalgs_probed;     /* sigalgs is the probed set (else empty: unknown) */
-	uint16_t dhe_bits;       /* DHE prime size seen in ServerKeyExchange, 0 none */
+	bool sigalgs_probed; /* sigalgs is the probed set (else empty: unknown) */
+	uint16_t dhe_bits;   /* DHE prime size seen in ServerKeyExchange, 0 none */
 	struct cp_cert_facts cert;
 	/* The certificates the server sent, leaf first (at most
 	 * CP_RESULT_MAX_CHAIN), kept for chain verification; not serialised. */
@@ -153,8 +150,8 @@ struct cp_result {
 		unsigned probes;
 		char chain[48];
 	} critical;
-	unsigned handshakes;     /* ClientHellos sent (connections that got as far as sending) */
-	unsigned connections;    /* TCP connections attempted */
+	unsigned handshakes;  /* ClientHellos sent (connections that got as far as sending) */
+	unsigned connections; /* TCP connections attempted */
 	uint64_t elapsed_ms;
 
 	/* The verdict policy code attached (cp_result_set_verdict) and the
@@ -166,11 +163,12 @@ struct cp_result {
 struct cp_result *cp_result_new(const char *input);
 /* Attach v (may be NULL), freed with free_fn when r is freed or the
  * verdict replaced. */
-void cp_result_set_verdict(struct cp_result *r, struct cp_verdict *v, void (*free_fn)(struct cp_verdict *v));
+void cp_result_set_verdict(struct cp_result *r, struct cp_verdict *v,
+			   void (*free_fn)(struct cp_verdict *v));
 void cp_result_free(struct cp_result *r);
 /* Set r->critical; chain is "PROTO STRATEGY" (truncated to fit). */
-void cp_result_set_critical_path(struct cp_result *r, unsigned round_trips, unsigned probes, const char *proto,
-				 const char *strategy);
+void cp_result_set_critical_path(struct cp_result *r, unsigned round_trips, unsigned probes,
+				 const char *proto, const char *strategy);
 /* Record an error (first error wins the kind; message replaced). 0 or -1 (no memory). */
 int cp_result_fail(struct cp_result *r, enum cp_err_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -38,33 +38,42 @@
  * in the verdicts (suites still follow the profile, which fixes change).  An exit
  * status: CP_EXIT_OK, or why not after saying so.
  */
-static int load_proxy_hello(const char *path, bool quiet, struct cp_hellofile *hf, struct cp_replay_hello *rh)
+static int load_proxy_hello(const char *path, bool quiet, struct cp_hellofile *hf,
+			    struct cp_replay_hello *rh)
 {
 	char err[512];
 	int st = cp_hellofile_load(path, hf, err, sizeof err);
 
 	if (st != CP_OK) {
 		cp_eprintf("cipherprobe scan: --proxy-hello %s\n", err);
-		return st == CP_EFILE ? CP_EXIT_NOINPUT : st == CP_ENOMEM ? CP_EXIT_OSERR
-											: CP_EXIT_DATAERR;
+		return st == CP_EFILE    ? CP_EXIT_NOINPUT
+		       : st == CP_ENOMEM ? CP_EXIT_OSERR
+					 : CP_EXIT_DATAERR;
 	}
 	cp_offer_capture_hello(hf->hello, hf->raw, hf->len, rh);
 	if (!quiet)
-		cp_eprintf("cipherprobe scan: replaying the ClientHello captured in %s (%s): %zu bytes, "
-			"%zu suites, server_name %s%s\n", path, hf->origin, hf->len, rh->nsuites,
-			rh->raw_sni ? rh->raw_sni : "none",
-			rh->raw_sni ? " (changed to each target's own SNI, kept where it has none)" : " (sent as captured)");
+		cp_eprintf(
+			"cipherprobe scan: replaying the ClientHello captured in %s (%s): %zu bytes, "
+			"%zu suites, server_name %s%s\n",
+			path, hf->origin, hf->len, rh->nsuites, rh->raw_sni ? rh->raw_sni : "none",
+			rh->raw_sni ? " (changed to each target's own SNI, kept where it has none)"
+				    : " (sent as captured)");
 	return CP_EXIT_OK;
 }
 
 /* --panos-host: the profile straight from the firewall's XML API. */
 static int load_panos_profile(const char *host, const char *key_file, const char *name,
-			      const char *vsys, const char *dg, const char *cacert, struct cp_profile *out)
+			      const char *vsys, const char *dg, const char *cacert,
+			      struct cp_profile *out)
 {
 	char key[CP_PANOS_KEY_MAX], err[1024];
 	struct cp_panos_req rq = {
-		.host = host, .key = key, .profile = name, .vsys = vsys,
-		.device_group = dg, .cacert = cacert,
+		.host = host,
+		.key = key,
+		.profile = name,
+		.vsys = vsys,
+		.device_group = dg,
+		.cacert = cacert,
 	};
 	int rc = 0;
 
@@ -107,7 +116,8 @@ static void deliver(struct run_ctx *c, struct cp_result *r)
 	if (c->html && cp_html_add_result(c->html, r) < 0)
 		c->nomem = 1;
 	for (size_t i = 0; i < 2; i++)
-		if (c->csv[i].ops && !c->csv[i].failed && c->csv[i].ops->target(&c->csv[i].out, r) < 0)
+		if (c->csv[i].ops && !c->csv[i].failed &&
+		    c->csv[i].ops->target(&c->csv[i].out, r) < 0)
 			c->csv[i].failed = true;
 	bool kept = r->verdict && !r->verdict->compatible && keep(c, r);
 	if (!kept && !c->hold)
@@ -130,7 +140,8 @@ static void on_result(void *data, struct cp_result *r)
 		free(ft);
 	}
 	if (c->profile && r->ok) {
-		cp_result_set_verdict(r, cp_advise(r, c->profile, c->client, c->firewall), cp_verdict_free);
+		cp_result_set_verdict(r, cp_advise(r, c->profile, c->client, c->firewall),
+				      cp_verdict_free);
 		if (!r->verdict)
 			c->nomem = 1;
 		else if (r->verdict->compatible)
@@ -179,11 +190,13 @@ static void on_progress(void *data, size_t done, size_t total, size_t inflight, 
 	c->last_progress_ms = now;
 	uint64_t el = (now - c->started_ms) / 1000;
 	fprintf(stderr, "\r\033[K%zu/%zu targets, %zu connections in flight, %zu error%s, %um%02us",
-		done, total, inflight, errors, errors == 1 ? "" : "s", (unsigned)(el / 60), (unsigned)(el % 60));
+		done, total, inflight, errors, errors == 1 ? "" : "s", (unsigned)(el / 60),
+		(unsigned)(el % 60));
 	if (done && done < total) {
 		/* the rate so far, over what is left */
 		uint64_t left = (now - c->started_ms) * (total - done) / done / 1000;
-		fprintf(stderr, ", about %um%02us left", (unsigned)(left / 60), (unsigned)(left % 60));
+		fprintf(stderr, ", about %um%02us left", (unsigned)(left / 60),
+			(unsigned)(left % 60));
 	}
 	if (done == total)
 		fprintf(stderr, "\r\033[K");
@@ -208,9 +221,9 @@ static int trust_file(struct cp_trust *t, const char *opt, const char *path)
  * Nothing is built with --no-cert (no chain to verify).  Returns
  * CP_EXIT_OK or the exit status after a message.
  */
-static int load_trust(bool certificate, const char *const *ca, size_t nca,
-		      const char *const *ft, size_t nft, struct cp_trust **trust,
-		      struct cp_trust **forward_trust, struct cp_intercept_set **intercept)
+static int load_trust(bool certificate, const char *const *ca, size_t nca, const char *const *ft,
+		      size_t nft, struct cp_trust **trust, struct cp_trust **forward_trust,
+		      struct cp_intercept_set **intercept)
 {
 	char err[512];
 	int rc;
@@ -218,7 +231,8 @@ static int load_trust(bool certificate, const char *const *ca, size_t nca,
 	if (!certificate) {
 		if (!nca && !nft)
 			return CP_EXIT_OK;
-		cp_eprintf("cipherprobe scan: --no-cert excludes --ca-file and --forward-trust-ca\n");
+		cp_eprintf(
+			"cipherprobe scan: --no-cert excludes --ca-file and --forward-trust-ca\n");
 		return CP_EXIT_USAGE;
 	}
 	*trust = cp_trust_new();
@@ -233,7 +247,8 @@ static int load_trust(bool certificate, const char *const *ca, size_t nca,
 	 * but scan anyway (the dates, names and chains still tell) */
 	if (cp_trust_add_default(*trust, err, sizeof err) < 0)
 		cp_eprintf("cipherprobe scan: warning: default trust store unusable (%s); "
-			"only --ca-file roots are trusted\n", err);
+			   "only --ca-file roots are trusted\n",
+			   err);
 	for (size_t i = 0; i < nca; i++)
 		if ((rc = trust_file(*trust, "--ca-file", ca[i])) != CP_EXIT_OK)
 			return rc;
@@ -247,12 +262,13 @@ static int load_trust(bool certificate, const char *const *ca, size_t nca,
  * result of this run describes the proxy. */
 static void warn_interception(const struct cp_intercept *i)
 {
-	char *issuer = cp_sanitize(i->issuer);  /* from a certificate: untrusted */
+	char *issuer = cp_sanitize(i->issuer); /* from a certificate: untrusted */
 
 	cp_eprintf("cipherprobe scan: WARNING: this scan is being decrypted; results describe "
-		"the proxy, not the servers (%zu target%s signed by %s'%s')\n",
-		i->targets, i->targets == 1 ? "" : "s",
-		i->forward_trust ? "the --forward-trust-ca certificate " : "", issuer ? issuer : "?");
+		   "the proxy, not the servers (%zu target%s signed by %s'%s')\n",
+		   i->targets, i->targets == 1 ? "" : "s",
+		   i->forward_trust ? "the --forward-trust-ca certificate " : "",
+		   issuer ? issuer : "?");
 	free(issuer);
 }
 
@@ -280,7 +296,8 @@ static int check_config(struct scan_run *r)
 		return CP_EXIT_USAGE;
 	}
 	if ((cfg->since_given || cfg->log_wait_ms) && !cfg->from_panos_logs) {
-		cp_eprintf("cipherprobe scan: --since and --panos-log-wait go with --from-panos-logs\n");
+		cp_eprintf(
+			"cipherprobe scan: --since and --panos-log-wait go with --from-panos-logs\n");
 		return CP_EXIT_USAGE;
 	}
 	r->wo = cfg->watch;
@@ -292,10 +309,11 @@ static int check_config(struct scan_run *r)
 			cp_eprintf("cipherprobe scan: out of memory\n");
 			return CP_EXIT_OSERR;
 		}
-		if (cp_secret_file_read(cfg->notify_url_file, "webhook URL", r->notify_url, CP_NOTIFY_URL_MAX,
-					err, sizeof err) < 0) {
+		if (cp_secret_file_read(cfg->notify_url_file, "webhook URL", r->notify_url,
+					CP_NOTIFY_URL_MAX, err, sizeof err) < 0) {
 			cp_eprintf("cipherprobe scan: --notify-url-file %s\n", err);
-			return access(cfg->notify_url_file, F_OK) < 0 ? CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
+			return access(cfg->notify_url_file, F_OK) < 0 ? CP_EXIT_NOINPUT
+								      : CP_EXIT_DATAERR;
 		}
 		r->wo.notify_url = r->notify_url;
 	} else if (!r->wo.notify_url) {
@@ -319,7 +337,8 @@ static int load_profile(struct scan_run *r)
 
 	if (panos_profile) {
 		if (spec || !name) {
-			cp_eprintf("cipherprobe scan: --panos-host needs --profile-name and excludes --profile\n");
+			cp_eprintf(
+				"cipherprobe scan: --panos-host needs --profile-name and excludes --profile\n");
 			return CP_EXIT_USAGE;
 		}
 		if (load_panos_profile(cfg->panos_host, cfg->panos_key_file, name, cfg->panos_vsys,
@@ -334,8 +353,9 @@ static int load_profile(struct scan_run *r)
 
 		cp_profile_suggest(spec, hint, sizeof hint);
 		cp_eprintf("cipherprobe scan: %s%s\n", err, hint);
-		return cp_profile_builtin(spec, &r->profile) < 0 && access(spec, F_OK) < 0 ?
-			CP_EXIT_NOINPUT : CP_EXIT_DATAERR;
+		return cp_profile_builtin(spec, &r->profile) < 0 && access(spec, F_OK) < 0
+			       ? CP_EXIT_NOINPUT
+			       : CP_EXIT_DATAERR;
 	}
 	if (!strncmp(r->profile.source, "builtin:", 8)) {
 		/* a built-in has no name on the firewall: the commands
@@ -363,7 +383,8 @@ static int load_policy(struct scan_run *r)
 
 	if (!cfg->verdicts) {
 		if (cfg->profile_spec || cfg->profile_name || cfg->verify || cfg->proxy_hello) {
-			cp_eprintf("cipherprobe scan: --no-verdict excludes --profile, --verify and --proxy-hello\n");
+			cp_eprintf(
+				"cipherprobe scan: --no-verdict excludes --profile, --verify and --proxy-hello\n");
 			return CP_EXIT_USAGE;
 		}
 		return CP_EXIT_OK;
@@ -422,7 +443,8 @@ static int run_engine(struct scan_run *r, enum cp_scan_step *step)
 	if (c->ops->begin(&c->out) < 0)
 		c->write_failed = 1;
 	*step = CP_SCAN_STEP_SCAN;
-	if (cp_scan_run(&r->cfg->probe, r->set.t, r->set.n, on_result, on_progress, c, err, sizeof err) < 0) {
+	if (cp_scan_run(&r->cfg->probe, r->set.t, r->set.n, on_result, on_progress, c, err,
+			sizeof err) < 0) {
 		cp_eprintf("cipherprobe scan: %s\n", err);
 		return abandon(c, CP_EXIT_SOFTWARE);
 	}
@@ -446,7 +468,8 @@ static int summarize(struct scan_run *r, struct cp_fleet *fleet, struct cp_recom
 
 	if (cfg->verdicts && c->nkept) {
 		if (recommend(c, fleet, rec, fleet_scm) < 0) {
-			cp_eprintf("cipherprobe scan: cannot compute the fleet recommendation (out of memory)\n");
+			cp_eprintf(
+				"cipherprobe scan: cannot compute the fleet recommendation (out of memory)\n");
 			return abandon(c, CP_EXIT_OSERR);
 		}
 		*have_fleet = true;
@@ -472,7 +495,8 @@ static int summarize(struct scan_run *r, struct cp_fleet *fleet, struct cp_recom
 		r->wo.cacert = cfg->cacert;
 		r->wo.quiet = cfg->quiet;
 		r->wo.verbosity = cfg->verbosity;
-		r->wo.report = strcmp(cfg->format ? cfg->format : "text", "text") ? stderr : c->out.f;
+		r->wo.report =
+			strcmp(cfg->format ? cfg->format : "text", "text") ? stderr : c->out.f;
 		r->wo.color = c->out.color && r->wo.report == c->out.f;
 		cp_watch_run(&r->wo, c->held, c->nheld, &c->sum, &r->wout);
 	}

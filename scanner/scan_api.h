@@ -28,14 +28,14 @@ struct cp_scan_config {
 	size_t nlogs;
 	struct cp_declog_format log_format;
 	bool from_panos_logs;
-	bool since_given;          /* --since was given (it needs --from-panos-logs) */
+	bool since_given; /* --since was given (it needs --from-panos-logs) */
 	long since_s;
 	unsigned log_wait_ms;      /* --panos-log-wait; 0: the default */
 	const char *sni_override;  /* --sni, checked; "" sends none; NULL: not given */
 	unsigned shard_k, shard_n; /* --shard K/N (input/shard.h); shard_n 0: every target */
 
 	/* Policy: the profile, the client model, the firewall */
-	bool verdicts;             /* false: --no-verdict */
+	bool verdicts; /* false: --no-verdict */
 	bool verify;
 	const char *profile_spec, *profile_name, *client_name, *panos_version;
 	const char *proxy_hello;
@@ -43,13 +43,13 @@ struct cp_scan_config {
 	const char *cacert;
 	const char **ca_files;
 	size_t nca_files;
-	const char **ft_files;     /* --forward-trust-ca */
+	const char **ft_files; /* --forward-trust-ca */
 	size_t nft_files;
 
 	/* Outputs */
-	const char *format;        /* "text", "json", "jsonl" */
-	const char *output;        /* -o FILE; NULL or "-": stdout */
-	const char *color;         /* "auto", "always", "never"; NULL: auto */
+	const char *format; /* "text", "json", "jsonl" */
+	const char *output; /* -o FILE; NULL or "-": stdout */
+	const char *color;  /* "auto", "always", "never"; NULL: auto */
 	const char *html, *csv, *csv_suites, *metrics;
 	bool quiet;
 	int verbosity;
@@ -68,28 +68,28 @@ struct cp_scan_config {
 
 /* The step of the run that stopped it. */
 enum cp_scan_step {
-	CP_SCAN_STEP_NONE = 0,     /* the run went to the end */
-	CP_SCAN_STEP_CONFIG,       /* option combinations, the webhook URL file */
-	CP_SCAN_STEP_POLICY,       /* client, profile, firewall model, --proxy-hello */
-	CP_SCAN_STEP_TRUST,        /* --ca-file, --forward-trust-ca */
-	CP_SCAN_STEP_TARGETS,      /* arguments, lists, decryption logs */
-	CP_SCAN_STEP_OUTPUTS,      /* opening -o, --html, --csv, --metrics */
-	CP_SCAN_STEP_SCAN,         /* the engine */
-	CP_SCAN_STEP_VERIFY,       /* --verify */
-	CP_SCAN_STEP_VERDICTS,     /* verdicts, fleet summary (memory) */
-	CP_SCAN_STEP_WRITE,        /* writing or committing an output */
+	CP_SCAN_STEP_NONE = 0, /* the run went to the end */
+	CP_SCAN_STEP_CONFIG,   /* option combinations, the webhook URL file */
+	CP_SCAN_STEP_POLICY,   /* client, profile, firewall model, --proxy-hello */
+	CP_SCAN_STEP_TRUST,    /* --ca-file, --forward-trust-ca */
+	CP_SCAN_STEP_TARGETS,  /* arguments, lists, decryption logs */
+	CP_SCAN_STEP_OUTPUTS,  /* opening -o, --html, --csv, --metrics */
+	CP_SCAN_STEP_SCAN,     /* the engine */
+	CP_SCAN_STEP_VERIFY,   /* --verify */
+	CP_SCAN_STEP_VERDICTS, /* verdicts, fleet summary (memory) */
+	CP_SCAN_STEP_WRITE,    /* writing or committing an output */
 };
 
 struct cp_scan_outcome {
 	size_t targets, errors, compatible, incompatible;
-	size_t regressions;        /* against the --state scan */
-	size_t write_failures;     /* outputs that could not be written */
-	bool state_failed;         /* the state could not be read or written */
-	bool state_unusable;       /* ... because the old one does not parse */
+	size_t regressions;    /* against the --state scan */
+	size_t write_failures; /* outputs that could not be written */
+	bool state_failed;     /* the state could not be read or written */
+	bool state_unusable;   /* ... because the old one does not parse */
 	bool notify_failed;
 	bool notify_required;
 	enum cp_scan_step failed_step;
-	int failed_status;         /* CP_EXIT_* class of the failed step's error */
+	int failed_status; /* CP_EXIT_* class of the failed step's error */
 };
 
 /* The defaults of `cipherprobe scan` with no options. */

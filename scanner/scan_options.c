@@ -27,13 +27,15 @@
 /* an option no group helper takes */
 #define NOT_MINE (-1)
 
-static int parse_uint(const char *opt, const char *v, unsigned long min, unsigned long max, unsigned *out)
+static int parse_uint(const char *opt, const char *v, unsigned long min, unsigned long max,
+		      unsigned *out)
 {
 	char *end;
 	errno = 0;
 	unsigned long n = strtoul(v, &end, 10);
 	if (errno || end == v || *end || v[0] == '-' || n < min || n > max) {
-		cp_eprintf("cipherprobe scan: %s expects a whole number from %lu to %lu, not '%s'\n",
+		cp_eprintf(
+			"cipherprobe scan: %s expects a whole number from %lu to %lu, not '%s'\n",
 			opt, min, max, v);
 		return -1;
 	}
@@ -47,7 +49,8 @@ static int parse_seconds(const char *opt, const char *v, unsigned *ms)
 	errno = 0;
 	double d = strtod(v, &end);
 	if (errno || end == v || *end || !(d > 0) || d > 3600) {
-		cp_eprintf("cipherprobe scan: %s expects seconds (0.001 to 3600), not '%s'\n", opt, v);
+		cp_eprintf("cipherprobe scan: %s expects seconds (0.001 to 3600), not '%s'\n", opt,
+			   v);
 		return -1;
 	}
 	*ms = (unsigned)ceil(d * 1000.0);
@@ -68,7 +71,8 @@ static int parse_protocols(const char *v, unsigned *mask)
 		unsigned bit = cp_version_parse(tok);
 		if (!bit) {
 			cp_eprintf("cipherprobe scan: unknown protocol '%s' in --protocols "
-				"(use sslv2, sslv3, tls1.0, tls1.1, tls1.2, tls1.3)\n", tok);
+				   "(use sslv2, sslv3, tls1.0, tls1.1, tls1.2, tls1.3)\n",
+				   tok);
 			return -1;
 		}
 		*mask |= bit;
@@ -125,7 +129,8 @@ static int opt_input(int opt, const char *arg, struct cp_scan_config *cfg)
 		cfg->since_given = true;
 		return 0;
 	case OPT_PANOS_LOG_WAIT:
-		return parse_seconds("--panos-log-wait", arg, &cfg->log_wait_ms) < 0 ? CP_EXIT_USAGE : 0;
+		return parse_seconds("--panos-log-wait", arg, &cfg->log_wait_ms) < 0 ? CP_EXIT_USAGE
+										     : 0;
 	case OPT_SNI: return opt_sni(arg, cfg);
 	case OPT_SHARD:
 		if (cp_shard_parse(arg, &cfg->shard_k, &cfg->shard_n, err, sizeof err) < 0) {
@@ -151,7 +156,9 @@ static int opt_output(int opt, const char *arg, struct cp_scan_config *cfg)
 	case OPT_TEXT: cfg->format = "text"; return 0;
 	case OPT_COLOR:
 		if (strcmp(arg, "auto") && strcmp(arg, "always") && strcmp(arg, "never")) {
-			cp_eprintf("cipherprobe scan: --color expects auto, always or never, not '%s'\n", arg);
+			cp_eprintf(
+				"cipherprobe scan: --color expects auto, always or never, not '%s'\n",
+				arg);
 			return CP_EXIT_USAGE;
 		}
 		cfg->color = arg;
@@ -208,7 +215,9 @@ static int opt_watch(int opt, const char *arg, struct cp_scan_config *cfg)
 		else if (!strcmp(arg, "always"))
 			wo->notify_on = CP_NOTIFY_ON_ALWAYS;
 		else {
-			cp_eprintf("cipherprobe scan: --notify-on expects regression, incompatible or always, not '%s'\n", arg);
+			cp_eprintf(
+				"cipherprobe scan: --notify-on expects regression, incompatible or always, not '%s'\n",
+				arg);
 			return CP_EXIT_USAGE;
 		}
 		return 0;
@@ -226,7 +235,9 @@ static int opt_probe(int opt, const char *arg, struct cp_scan_opts *so)
 		else if (!strcmp(arg, "single"))
 			so->strategy = CP_STRATEGY_SINGLE;
 		else {
-			cp_eprintf("cipherprobe scan: --strategy expects eliminate or single, not '%s'\n", arg);
+			cp_eprintf(
+				"cipherprobe scan: --strategy expects eliminate or single, not '%s'\n",
+				arg);
 			return CP_EXIT_USAGE;
 		}
 		return 0;
@@ -235,7 +246,8 @@ static int opt_probe(int opt, const char *arg, struct cp_scan_opts *so)
 	case OPT_NO_SIGALGS: so->sigalgs = false; return 0;
 	case OPT_NO_PREF: so->preference = false; return 0;
 	case OPT_NO_CERT: so->certificate = false; return 0;
-	case OPT_MAX_SUITES: return parse_uint("--max-suites", arg, 1, 128, &so->max_suites) ? CP_EXIT_USAGE : 0;
+	case OPT_MAX_SUITES:
+		return parse_uint("--max-suites", arg, 1, 128, &so->max_suites) ? CP_EXIT_USAGE : 0;
 	default: return NOT_MINE;
 	}
 }
@@ -248,7 +260,9 @@ static int parse_rate(const char *arg, double *rate)
 	errno = 0;
 	*rate = strtod(arg, &end);
 	if (errno || end == arg || *end || !(*rate > 0) || *rate > 1e6) {
-		cp_eprintf("cipherprobe scan: --rate expects connections per second (> 0), not '%s'\n", arg);
+		cp_eprintf(
+			"cipherprobe scan: --rate expects connections per second (> 0), not '%s'\n",
+			arg);
 		return CP_EXIT_USAGE;
 	}
 	return 0;
@@ -264,12 +278,18 @@ static int opt_network(int opt, const char *arg, struct cp_scan_opts *so)
 	case '6': so->family = AF_INET6; break;
 	case OPT_ALL_ADDR: so->all_addresses = true; break;
 	case OPT_RESOLVER: so->resolver = arg; break;
-	case OPT_CONCURRENCY: bad = parse_uint("--concurrency", arg, 1, 100000, &so->concurrency); break;
+	case OPT_CONCURRENCY:
+		bad = parse_uint("--concurrency", arg, 1, 100000, &so->concurrency);
+		break;
 	case OPT_PER_HOST: bad = parse_uint("--per-host", arg, 1, 64, &so->per_host); break;
 	case OPT_RATE: return parse_rate(arg, &so->rate);
-	case OPT_CONNECT_TIMEOUT: bad = parse_seconds("--connect-timeout", arg, &so->connect_timeout_ms); break;
+	case OPT_CONNECT_TIMEOUT:
+		bad = parse_seconds("--connect-timeout", arg, &so->connect_timeout_ms);
+		break;
 	case OPT_TIMEOUT: bad = parse_seconds("--timeout", arg, &so->timeout_ms); break;
-	case OPT_TARGET_TIMEOUT: bad = parse_seconds("--target-timeout", arg, &so->target_timeout_ms); break;
+	case OPT_TARGET_TIMEOUT:
+		bad = parse_seconds("--target-timeout", arg, &so->target_timeout_ms);
+		break;
 	case OPT_RETRIES: bad = parse_uint("--retries", arg, 0, 5, &so->retries); break;
 	default: return NOT_MINE;
 	}
@@ -304,8 +324,7 @@ int cp_scan_parse_args(int argc, char **argv, const struct option *opts, struct 
 		int st = NOT_MINE;
 		if (opt == 'h')
 			return CP_SCAN_PARSE_HELP;
-		if (opt != '?' && opt != ':' &&
-		    (st = opt_input(opt, optarg, cfg)) == NOT_MINE &&
+		if (opt != '?' && opt != ':' && (st = opt_input(opt, optarg, cfg)) == NOT_MINE &&
 		    (st = opt_output(opt, optarg, cfg)) == NOT_MINE &&
 		    (st = opt_policy(opt, optarg, cfg)) == NOT_MINE &&
 		    (st = opt_watch(opt, optarg, cfg)) == NOT_MINE &&

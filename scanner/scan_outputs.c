@@ -35,7 +35,8 @@ static int write_metrics(const char *path, struct run_ctx *c)
 	}
 	if (cp_metrics_write(c->metrics, &c->sum, (double)(cp_clock_ms() - c->started_ms) / 1000.0,
 			     time(NULL), f) < 0) {
-		cp_eprintf("cipherprobe scan: --metrics: writing %s failed: %s\n", path, strerror(errno));
+		cp_eprintf("cipherprobe scan: --metrics: writing %s failed: %s\n", path,
+			   strerror(errno));
 		cp_atomic_abort(&at);
 		return -1;
 	}
@@ -63,8 +64,9 @@ static int csv_open(struct run_ctx *c, const struct cp_profile *profile, bool ma
 			continue;
 		if (!strcmp(x->path, "-")) {
 			if (main_stdout) {
-				cp_eprintf("cipherprobe scan: %s - needs -o FILE for the main output\n",
-					   i ? "--csv-suites" : "--csv");
+				cp_eprintf(
+					"cipherprobe scan: %s - needs -o FILE for the main output\n",
+					i ? "--csv-suites" : "--csv");
 				return CP_EXIT_USAGE;
 			}
 			x->out.f = stdout;
@@ -116,7 +118,8 @@ static int csv_finish(struct run_ctx *c)
 		if (x->open) {
 			x->open = false;
 			if (cp_atomic_commit(&x->at) < 0) {
-				cp_eprintf("cipherprobe scan: cannot write %s: %s\n", x->path, x->at.err);
+				cp_eprintf("cipherprobe scan: cannot write %s: %s\n", x->path,
+					   x->at.err);
 				rc = CP_EXIT_CANTCREAT;
 			}
 		}
@@ -144,7 +147,8 @@ static int open_main(struct scan_run *r)
 	}
 	if (cfg->html) {
 		if (!strcmp(cfg->html, "-") && c->out.f == stdout) {
-			cp_eprintf("cipherprobe scan: --html - needs -o FILE for the other output\n");
+			cp_eprintf(
+				"cipherprobe scan: --html - needs -o FILE for the other output\n");
 			return CP_EXIT_USAGE;
 		}
 		c->html = cp_html_new(cfg->verdicts ? &r->profile : NULL, NULL);
@@ -154,7 +158,8 @@ static int open_main(struct scan_run *r)
 		}
 		r->hf = cp_atomic_open(cfg->html, &r->hat, err, sizeof err);
 		if (!r->hf) {
-			cp_eprintf("cipherprobe scan: --html: cannot write %s: %s\n", cfg->html, err);
+			cp_eprintf("cipherprobe scan: --html: cannot write %s: %s\n", cfg->html,
+				   err);
 			return CP_EXIT_CANTCREAT;
 		}
 	}
@@ -187,8 +192,8 @@ int cp_scan_outputs_open(struct scan_run *r)
 	}
 	if ((rc = open_main(r)) != CP_EXIT_OK)
 		return rc;
-	c->out.color = !strcmp(color, "always") ||
-		(!strcmp(color, "auto") && c->out.f == stdout && isatty(STDOUT_FILENO) && !cp_no_color());
+	c->out.color = !strcmp(color, "always") || (!strcmp(color, "auto") && c->out.f == stdout &&
+						    isatty(STDOUT_FILENO) && !cp_no_color());
 	c->out.verbosity = cfg->verbosity;
 	rc = csv_open(c, cfg->verdicts ? &r->profile : NULL, c->out.f == stdout);
 	if (rc != CP_EXIT_OK)
@@ -214,7 +219,7 @@ static int commit_html(struct scan_run *r)
 			cp_eprintf("cipherprobe scan: --html: %s\n", r->hat.err);
 		else
 			cp_eprintf("cipherprobe scan: --html: cannot write %s: %s\n", r->cfg->html,
-				strerror(errno ? errno : EIO));
+				   strerror(errno ? errno : EIO));
 		cp_atomic_abort(&r->hat);
 		return CP_EXIT_CANTCREAT;
 	}
@@ -232,13 +237,14 @@ int cp_scan_outputs_commit(struct scan_run *r)
 		c->write_failed = 1;
 	if (c->write_failed) {
 		cp_eprintf("cipherprobe scan: writing the output failed: %s\n",
-			strerror(c->out.err ? c->out.err : errno));
+			   strerror(c->out.err ? c->out.err : errno));
 		return CP_EXIT_CANTCREAT;
 	}
 	if (r->at_open) {
 		r->at_open = false;
 		if (cp_atomic_commit(&r->at) < 0) {
-			cp_eprintf("cipherprobe scan: cannot write %s: %s\n", r->cfg->output, r->at.err);
+			cp_eprintf("cipherprobe scan: cannot write %s: %s\n", r->cfg->output,
+				   r->at.err);
 			return CP_EXIT_CANTCREAT;
 		}
 	}

@@ -26,21 +26,21 @@
 /* Targets collected from arguments and lists; strings owned here. */
 struct target_set {
 	struct cp_scan_target *t;
-	struct cp_target *parsed;  /* parallel to t: owns host/sni/input */
-	char **errors;             /* parallel: owned error message or NULL */
-	char **logerr;             /* parallel: decryption-log error text or NULL */
-	char **logseen;            /* parallel: "first\0last" seen, or NULL */
+	struct cp_target *parsed; /* parallel to t: owns host/sni/input */
+	char **errors;            /* parallel: owned error message or NULL */
+	char **logerr;            /* parallel: decryption-log error text or NULL */
+	char **logseen;           /* parallel: "first\0last" seen, or NULL */
 	size_t n, cap;
 	const char *sni_override;
 };
 
 /* An extra output file (--csv, --csv-suites), written atomically. */
 struct csv_out {
-	const struct cp_output_ops *ops;  /* NULL: not asked for */
+	const struct cp_output_ops *ops; /* NULL: not asked for */
 	const char *path;
 	struct cp_out out;
 	struct cp_atomic at;
-	bool open;                        /* at holds a temporary file */
+	bool open; /* at holds a temporary file */
 	bool failed;
 };
 
@@ -52,23 +52,23 @@ struct run_ctx {
 	/* chain verification: NULL trust with --no-cert */
 	const struct cp_trust *trust, *forward_trust;
 	struct cp_intercept_set *intercept;
-	struct cp_result **kept;   /* incompatible results, for the fleet summary */
+	struct cp_result **kept; /* incompatible results, for the fleet summary */
 	size_t nkept, capkept;
-	bool hold;                 /* --verify: keep every result, write at the end */
+	bool hold; /* --verify: keep every result, write at the end */
 	struct cp_result **held;
 	size_t nheld, capheld;
 	int nomem;
 	const struct cp_output_ops *ops;
 	struct cp_out out;
-	struct cp_html *html;      /* --html: the report collects every result */
-	struct csv_out csv[2];     /* --csv, --csv-suites: written beside out */
+	struct cp_html *html;  /* --html: the report collects every result */
+	struct csv_out csv[2]; /* --csv, --csv-suites: written beside out */
 	struct cp_summary sum;
 	int write_failed;
 	bool progress;
 	uint64_t last_progress_ms;
 	uint64_t started_ms;
 	size_t total;
-	struct cp_metrics *metrics;  /* --metrics, else NULL */
+	struct cp_metrics *metrics; /* --metrics, else NULL */
 };
 
 /* One run's state, owned by cp_scan_execute. */
@@ -79,17 +79,17 @@ struct scan_run {
 	struct cp_profile profile;
 	struct cp_firewall firewall;
 	struct cp_offer offer;
-	struct cp_offer captured;          /* --proxy-hello as the firewall's model */
+	struct cp_offer captured; /* --proxy-hello as the firewall's model */
 	struct cp_hellofile capture;
 	struct cp_replay_hello *replay;
 	struct cp_trust *trust, *forward_trust;
 	struct cp_intercept icpt;
 	struct cp_watch_opts wo;
 	struct cp_watch_outcome wout;
-	char *notify_url;                  /* read from --notify-url-file */
-	struct cp_atomic at;               /* -o FILE */
+	char *notify_url;    /* read from --notify-url-file */
+	struct cp_atomic at; /* -o FILE */
 	bool at_open;
-	struct cp_atomic hat;              /* --html FILE */
+	struct cp_atomic hat; /* --html FILE */
 	FILE *hf;
 };
 

@@ -26,8 +26,8 @@
 #include "scan_run.h"
 #include "util.h"
 
-static int set_push(struct target_set *s, struct cp_target *pt, const char *input,
-		    size_t line, const char *error)
+static int set_push(struct target_set *s, struct cp_target *pt, const char *input, size_t line,
+		    const char *error)
 {
 	if (s->n == s->cap) {
 		/* five parallel arrays, one capacity */
@@ -175,7 +175,7 @@ static int read_url_list(const char *url, const char *cacert, struct target_set 
 		rc = CP_EXIT_OSERR;
 	} else if (f && cp_list_read(f, origin, on_line, set)) {
 		cp_eprintf("cipherprobe scan: reading the list from %s failed: %s\n", origin,
-			strerror(errno ? errno : EIO));
+			   strerror(errno ? errno : EIO));
 		rc = CP_EXIT_NOINPUT;
 	}
 	if (f)
@@ -218,14 +218,15 @@ static int read_panos_logs(const char *host, const char *key_file, const char *c
 		goto out;
 	}
 	if (!quiet)
-		cp_eprintf("cipherprobe scan: %s (last %ld s, job %s): %zu entries, %zu server-side "
+		cp_eprintf(
+			"cipherprobe scan: %s (last %ld s, job %s): %zu entries, %zu server-side "
 			"failures on %zu targets, %zu entries of other failures left out, %zu bad "
-			"entries\n", name, since_s, ls.job, st.rows, st.kept, st.targets, st.filtered,
-			st.bad);
+			"entries\n",
+			name, since_s, ls.job, st.rows, st.kept, st.targets, st.filtered, st.bad);
 	if (ls.capped)
 		cp_eprintf("cipherprobe scan: %s: the reply holds the most entries one query "
-			"returns (%d); older failures may be missing: give a shorter --since\n", name,
-			CP_PANOS_LOGS_MAX);
+			   "returns (%d); older failures may be missing: give a shorter --since\n",
+			   name, CP_PANOS_LOGS_MAX);
 out:
 	OPENSSL_cleanse(key, sizeof key);
 	cp_declog_free(dl);
@@ -240,8 +241,9 @@ static int add_arguments(const struct cp_scan_config *cfg, struct target_set *se
 	for (size_t i = 0; i < cfg->ntargets; i++) {
 		struct cp_target t;
 		int st = cp_target_parse(cfg->targets[i], &t, err, sizeof err);
-		if (st == CP_TARGET_NOMEM || (st == 0 ? set_push(set, &t, NULL, 0, NULL)
-						      : set_push(set, NULL, cfg->targets[i], 0, err))) {
+		if (st == CP_TARGET_NOMEM ||
+		    (st == 0 ? set_push(set, &t, NULL, 0, NULL)
+			     : set_push(set, NULL, cfg->targets[i], 0, err))) {
 			cp_target_free(&t);
 			cp_eprintf("cipherprobe scan: out of memory\n");
 			return CP_EXIT_OSERR;
@@ -272,7 +274,7 @@ static int read_inputs(const struct cp_scan_config *cfg, struct target_set *set)
 			fclose(f);
 		if (st || rerr) {
 			cp_eprintf("cipherprobe scan: reading %s failed: %s\n", in,
-				strerror(errno ? errno : EIO));
+				   strerror(errno ? errno : EIO));
 			return CP_EXIT_NOINPUT;
 		}
 	}
@@ -293,11 +295,13 @@ static int read_logs(const struct cp_scan_config *cfg, struct target_set *set)
 		int r = cp_declog_read_as(f, log, &cfg->log_format, on_declog, set, &st);
 		fclose(f);
 		if (r) {
-			cp_eprintf("cipherprobe scan: reading %s failed: %s\n", log, strerror(errno ? errno : EIO));
+			cp_eprintf("cipherprobe scan: reading %s failed: %s\n", log,
+				   strerror(errno ? errno : EIO));
 			return CP_EXIT_NOINPUT;
 		}
 		if (!cfg->quiet)
-			cp_eprintf("cipherprobe scan: %s: %zu rows (%s), %zu server-side failures on %zu targets, "
+			cp_eprintf(
+				"cipherprobe scan: %s: %zu rows (%s), %zu server-side failures on %zu targets, "
 				"%zu rows of other failures left out, %zu rows of other log types skipped, "
 				"%zu bad rows\n",
 				log, st.rows, cp_declog_form_name(st.form), st.kept, st.targets,
@@ -333,7 +337,8 @@ static void keep_shard(struct target_set *s, unsigned k, unsigned n, bool quiet)
 	}
 	s->n = kept;
 	if (!quiet)
-		cp_eprintf("cipherprobe scan: shard %u/%u: kept %zu of %zu targets\n", k, n, kept, total);
+		cp_eprintf("cipherprobe scan: shard %u/%u: kept %zu of %zu targets\n", k, n, kept,
+			   total);
 }
 
 int cp_scan_targets_build(const struct cp_scan_config *cfg, const struct cp_replay_hello *replay,
@@ -343,21 +348,24 @@ int cp_scan_targets_build(const struct cp_scan_config *cfg, const struct cp_repl
 
 	set->sni_override = cfg->sni_override;
 	/* Targets: arguments first, then lists, in the order given. */
-	if ((rc = add_arguments(cfg, set)) != CP_EXIT_OK || (rc = read_inputs(cfg, set)) != CP_EXIT_OK ||
-	    (rc = read_logs(cfg, set)) != CP_EXIT_OK)
+	if ((rc = add_arguments(cfg, set)) != CP_EXIT_OK ||
+	    (rc = read_inputs(cfg, set)) != CP_EXIT_OK || (rc = read_logs(cfg, set)) != CP_EXIT_OK)
 		return rc;
 	if (cfg->from_panos_logs) {
-		rc = read_panos_logs(cfg->panos_host, cfg->panos_key_file, cfg->cacert, cfg->since_s,
-				     cfg->log_wait_ms, cfg->quiet, set);
+		rc = read_panos_logs(cfg->panos_host, cfg->panos_key_file, cfg->cacert,
+				     cfg->since_s, cfg->log_wait_ms, cfg->quiet, set);
 		if (rc != CP_EXIT_OK)
 			return rc;
 	}
 	if (set->n == 0) {
 		if (cfg->from_panos_logs)
-			cp_eprintf("cipherprobe scan: no targets: the decryption log of %s shows no "
-				"server-side failures in the window\n", cfg->panos_host);
+			cp_eprintf(
+				"cipherprobe scan: no targets: the decryption log of %s shows no "
+				"server-side failures in the window\n",
+				cfg->panos_host);
 		else
-			cp_eprintf("cipherprobe scan: no targets (give TARGET arguments, -i FILE or --from-decryption-log FILE)\n");
+			cp_eprintf(
+				"cipherprobe scan: no targets (give TARGET arguments, -i FILE or --from-decryption-log FILE)\n");
 		return CP_EXIT_USAGE;
 	}
 	if (cfg->shard_n)

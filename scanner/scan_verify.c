@@ -24,7 +24,7 @@
 #include "util.h"
 
 struct verify_ctx {
-	struct cp_result **res;   /* the held result each replay target stands for */
+	struct cp_result **res; /* the held result each replay target stands for */
 };
 
 static void set_verified(struct cp_verdict *v, int verified, const char *msg)
@@ -43,14 +43,16 @@ static void on_verify_replay(void *data, struct cp_result *r2)
 	const struct cp_replay *rp = &r2->replay;
 	char msg[256];
 	if (!r2->ok)
-		snprintf(msg, sizeof msg, "the fixed hello could not be replayed: %s", r2->err_msg ? r2->err_msg : "error");
+		snprintf(msg, sizeof msg, "the fixed hello could not be replayed: %s",
+			 r2->err_msg ? r2->err_msg : "error");
 	else if (rp->accepted) {
 		const struct cp_suite *s = cp_suite_by_id(rp->suite);
 		int p = cp_proto_from_wire(rp->version);
 		snprintf(msg, sizeof msg, "the server answers the fixed hello with %s (%s)",
 			 s ? s->name : "?", p >= 0 ? cp_proto_name((enum cp_proto)p) : "?");
 	} else if (rp->alert_seen)
-		snprintf(msg, sizeof msg, "the server refuses the fixed hello too (alert %s)", cp_alert_name(rp->alert));
+		snprintf(msg, sizeof msg, "the server refuses the fixed hello too (alert %s)",
+			 cp_alert_name(rp->alert));
 	else
 		snprintf(msg, sizeof msg, "the server refuses the fixed hello too (%s)",
 			 rp->timeout ? "no answer" : "connection closed");
@@ -110,18 +112,22 @@ static int prove_all(struct cp_result **res, const struct cp_offer *offers, size
 		p[n].v = v;
 		p[n].ctx = cp_verify_ctx_new(&offers[i], &p[n].skipped, &st, msg, sizeof msg);
 		if (!p[n].ctx) {
-			snprintf(both, sizeof both, "%s; %s", v->verify_msg ? v->verify_msg : "", msg);
+			snprintf(both, sizeof both, "%s; %s", v->verify_msg ? v->verify_msg : "",
+				 msg);
 			set_verified(v, 0, both);
 			continue;
 		}
 		rq[n] = (struct cp_tlsconn_req){
-			.addr = (struct sockaddr *)&p[n].ss, .addrlen = cp_dns_addrlen(&p[n].ss), .ctx = p[n].ctx,
+			.addr = (struct sockaddr *)&p[n].ss,
+			.addrlen = cp_dns_addrlen(&p[n].ss),
+			.ctx = p[n].ctx,
 			.sni = res[i]->sni && !cp_is_ip_literal(res[i]->sni) ? res[i]->sni : NULL,
 			.timeout_ms = base->timeout_ms,
 		};
 		n++;
 	}
-	rc = cp_tlsconn_run_all(rq, n, base->concurrency < 8 ? base->concurrency : 8, base->per_host, on_proof, p);
+	rc = cp_tlsconn_run_all(rq, n, base->concurrency < 8 ? base->concurrency : 8,
+				base->per_host, on_proof, p);
 out:
 	for (size_t i = 0; p && i < n; i++)
 		SSL_CTX_free(p[i].ctx);
@@ -142,7 +148,8 @@ int cp_scan_verify(struct run_ctx *c, const struct cp_scan_opts *base, char *err
 	size_t n = 0, k = 0;
 	int rc = -1;
 	for (size_t i = 0; i < c->nheld; i++)
-		if (c->held[i]->verdict && !c->held[i]->verdict->compatible && c->held[i]->verdict->fix)
+		if (c->held[i]->verdict && !c->held[i]->verdict->compatible &&
+		    c->held[i]->verdict->fix)
 			n++;
 	if (!n)
 		return 0;
@@ -161,15 +168,22 @@ int cp_scan_verify(struct run_ctx *c, const struct cp_scan_opts *base, char *err
 		if (!r->verdict || r->verdict->compatible || !r->verdict->fix)
 			continue;
 		if (cp_profile_apply(c->profile, r->verdict->fix, &fixed, perr, sizeof perr) < 0 ||
-		    cp_firewall_offer(c->firewall, &fixed, c->client, &offers[k]) < 0 || !r->address) {
-			set_verified(r->verdict, 0, "the fix does not give the proxy a hello to send");
+		    cp_firewall_offer(c->firewall, &fixed, c->client, &offers[k]) < 0 ||
+		    !r->address) {
+			set_verified(r->verdict, 0,
+				     "the fix does not give the proxy a hello to send");
 			continue;
 		}
 		res[k] = r;
 		cp_offer_replay_hello(&offers[k], &hellos[k]);
 		t[k] = (struct cp_scan_target){
-			.input = r->input, .host = r->address, .port = r->port,
-			.sni = r->sni, .sni_set = true, .line = r->line, .replay = &hellos[k],
+			.input = r->input,
+			.host = r->address,
+			.port = r->port,
+			.sni = r->sni,
+			.sni_set = true,
+			.line = r->line,
+			.replay = &hellos[k],
 		};
 		k++;
 	}

@@ -28,7 +28,8 @@ int cp_secret_file_read(const char *path, const char *what, char *buf, size_t bu
 	buf[0] = '\0';
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		cp_seterr(err, errlen, "%s: cannot open the file holding the %s: %s", path, what, strerror(errno));
+		cp_seterr(err, errlen, "%s: cannot open the file holding the %s: %s", path, what,
+			  strerror(errno));
 		return -1;
 	}
 	/* fstat on the open file: the mode checked is the mode of what is read */
@@ -37,12 +38,15 @@ int cp_secret_file_read(const char *path, const char *what, char *buf, size_t bu
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		cp_seterr(err, errlen, "%s: the file holding the %s is not a regular file", path, what);
+		cp_seterr(err, errlen, "%s: the file holding the %s is not a regular file", path,
+			  what);
 		goto out;
 	}
 	if ((st.st_mode & 077) != 0) {
-		cp_seterr(err, errlen, "%s is readable or writable by group or others (mode %04o): "
-		    "chmod 600 %s", path, (unsigned)(st.st_mode & 07777), path);
+		cp_seterr(err, errlen,
+			  "%s is readable or writable by group or others (mode %04o): "
+			  "chmod 600 %s",
+			  path, (unsigned)(st.st_mode & 07777), path);
 		goto out;
 	}
 	for (;;) {
@@ -64,13 +68,15 @@ int cp_secret_file_read(const char *path, const char *what, char *buf, size_t bu
 			while ((more = read(fd, &extra, 1)) < 0 && errno == EINTR)
 				;
 			if (more != 0) {
-				cp_seterr(err, errlen, "%s: the %s is longer than %zu bytes", path, what, buflen - 2);
+				cp_seterr(err, errlen, "%s: the %s is longer than %zu bytes", path,
+					  what, buflen - 2);
 				goto out;
 			}
 			break;
 		}
 	}
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' ||
+			 buf[n - 1] == '\t'))
 		n--;
 	if (n == 0) {
 		cp_seterr(err, errlen, "%s holds no %s (it is empty)", path, what);
@@ -80,8 +86,10 @@ int cp_secret_file_read(const char *path, const char *what, char *buf, size_t bu
 		unsigned char c = (unsigned char)buf[i];
 
 		if (c <= 0x20 || c >= 0x7f) {
-			cp_seterr(err, errlen, "%s should hold only the %s, on one line (found a line break, "
-			    "blank or non-ASCII character inside)", path, what);
+			cp_seterr(err, errlen,
+				  "%s should hold only the %s, on one line (found a line break, "
+				  "blank or non-ASCII character inside)",
+				  path, what);
 			goto out;
 		}
 	}

@@ -208,11 +208,11 @@ size_t cp_edit_distance(const char *a, const char *b)
 	for (size_t j = 0; j <= lb; j++)
 		row[j] = j;
 	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];  /* d[i-1][j-1] */
+		size_t diag = row[0]; /* d[i-1][j-1] */
 
 		row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];  /* d[i-1][j] */
+			size_t up = row[j]; /* d[i-1][j] */
 			size_t best = diag + (a[i - 1] != b[j - 1]);
 
 			if (up + 1 < best)

@@ -75,19 +75,19 @@ int cp_tsv_is(const struct cp_tsv_field *f, const char *s);
 size_t cp_grow_cap(size_t cap, size_t need, size_t elsize);
 int cp_resize(void **p, size_t n, size_t elsize);
 int cp_grow(void **p, size_t *cap, size_t need, size_t elsize);
-#define CP_GROW(arr, cap, need)                                                                    \
-	__extension__({                                                                            \
-		void *cp_grow_p_ = (arr);                                                          \
-		int cp_grow_rc_ = cp_grow(&cp_grow_p_, &(cap), (need), sizeof *(arr));             \
-		(arr) = cp_grow_p_;                                                                \
-		cp_grow_rc_;                                                                       \
+#define CP_GROW(arr, cap, need) \
+	__extension__({ \
+		void *cp_grow_p_ = (arr); \
+		int cp_grow_rc_ = cp_grow(&cp_grow_p_, &(cap), (need), sizeof *(arr)); \
+		(arr) = cp_grow_p_; \
+		cp_grow_rc_; \
 	})
-#define CP_RESIZE(arr, n)                                                                          \
-	__extension__({                                                                            \
-		void *cp_grow_p_ = (arr);                                                          \
-		int cp_grow_rc_ = cp_resize(&cp_grow_p_, (n), sizeof *(arr));                      \
-		(arr) = cp_grow_p_;                                                                \
-		cp_grow_rc_;                                                                       \
+#define CP_RESIZE(arr, n) \
+	__extension__({ \
+		void *cp_grow_p_ = (arr); \
+		int cp_grow_rc_ = cp_resize(&cp_grow_p_, (n), sizeof *(arr)); \
+		(arr) = cp_grow_p_; \
+		cp_grow_rc_; \
 	})
 
 /* Milliseconds on the monotonic clock: the one clock for durations and

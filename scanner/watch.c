@@ -23,15 +23,14 @@ static void summary_text(char *buf, size_t len, const struct cp_watch_outcome *w
 		return;
 	if (w->regressions) {
 		char *h = d->nsites ? cp_diff_headline(d, 0) : NULL;
-		snprintf(buf + n, len - (size_t)n, "; %zu regression%s since the last run%s%s", w->regressions,
-			 w->regressions == 1 ? "" : "s", h ? ": " : "", h ? h : "");
+		snprintf(buf + n, len - (size_t)n, "; %zu regression%s since the last run%s%s",
+			 w->regressions, w->regressions == 1 ? "" : "s", h ? ": " : "", h ? h : "");
 		free(h);
-	}
-	else if (w->first_run)
+	} else if (w->first_run)
 		snprintf(buf + n, len - (size_t)n, "; first run, nothing to compare");
 	else
-		snprintf(buf + n, len - (size_t)n, "; no regression (%zu improvement%s)", w->improvements,
-			 w->improvements == 1 ? "" : "s");
+		snprintf(buf + n, len - (size_t)n, "; no regression (%zu improvement%s)",
+			 w->improvements, w->improvements == 1 ? "" : "s");
 }
 
 /* The sites' headlines, worst first, as an array of strings. */
@@ -54,20 +53,54 @@ static bool want_notify(const struct cp_watch_opts *o, const struct cp_watch_out
 			const struct cp_summary *s)
 {
 	switch (o->notify_on) {
-	case CP_NOTIFY_ON_ALWAYS:
-		return true;
-	case CP_NOTIFY_ON_INCOMPATIBLE:
-		return w->regressions || s->incompatible;
+	case CP_NOTIFY_ON_ALWAYS: return true;
+	case CP_NOTIFY_ON_INCOMPATIBLE: return w->regressions || s->incompatible;
 	case CP_NOTIFY_ON_REGRESSION:
-	default:
-		return w->regressions > 0;
+	default: return w->regressions > 0;
 	}
+}
+
+/*
+ * --notify: post the summary, the comparison and the headlines.  text_d
+ * is the comparison the one-line text describes (also a first run's),
+ * d the one the payload carries; either may be NULL.
+ */
+static void notify(const struct cp_watch_opts *o, struct cp_watch_outcome *out,
+		   const struct cp_summary *sum, json_t *cur, const struct cp_diff *text_d,
+		   const struct cp_diff *d)
+{
+	char text[400], err[1024];
+	json_t *payload = json_object();
+
+	summary_text(text, sizeof text, out, sum, text_d);
+	if (!payload ||
+	    json_object_set_new(payload, "summary", json_incref(json_object_get(cur, "summary"))) ||
+	    json_object_set_new(payload, "diff", d ? cp_diff_to_json(d) : json_null()) ||
+	    json_object_set_new(payload, "headlines", headlines(d))) {
+		cp_eprintf("cipherprobe scan: out of memory building the notification\n");
+		out->notify_failed = true;
+		json_decref(payload);
+		return;
+	}
+	struct cp_notify_req rq = {
+		.url = o->notify_url,
+		.text = text,
+		.payload = payload,
+		.cacert = o->cacert,
+	};
+	if (cp_notify_send(&rq, err, sizeof err) < 0) {
+		cp_eprintf("cipherprobe scan: --notify: %s\n", err);
+		out->notify_failed = true;
+	} else {
+		out->notified = true;
+	}
+	json_decref(payload);
 }
 
 int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results, size_t n,
 		 const struct cp_summary *sum, struct cp_watch_outcome *out)
 {
-	json_t *cur = NULL, *payload = NULL, *kept = NULL;
+	json_t *cur = NULL, *kept = NULL;
 	struct cp_diff_opts dopts = { .expiry_warn_days = o->expiry_warn_days };
 	struct cp_diff_side *old = NULL, *cur_side = NULL;
 	struct cp_diff d;
@@ -90,12 +123,15 @@ int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results
 			out->first_run = true;
 		} else if (!old) {
 			/* a broken state is not replaced: someone should look at it */
-			cp_eprintf("cipherprobe scan: --state: %s (left as it is; move it away to start over)\n", err);
+			cp_eprintf(
+				"cipherprobe scan: --state: %s (left as it is; move it away to start over)\n",
+				err);
 			out->state_failed = out->state_unusable = true;
 			goto out;
 		} else if (!(cur_side = cp_diff_side_of(cur, err, sizeof err)) ||
 			   cp_diff_sides_opts(old, cur_side, &dopts, &d, err, sizeof err) < 0) {
-			cp_eprintf("cipherprobe scan: --state: cannot compare with %s: %s\n", o->state, err);
+			cp_eprintf("cipherprobe scan: --state: cannot compare with %s: %s\n",
+				   o->state, err);
 			out->state_failed = out->state_unusable = true;
 			goto out;
 		} else {
@@ -104,7 +140,8 @@ int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results
 			out->improvements = d.improvements;
 			if (o->report && cp_diff_print_v(o->report, &d, o->color,
 							 o->quiet ? -1 : o->verbosity) < 0)
-				cp_eprintf("cipherprobe scan: cannot write the comparison: %s\n", strerror(errno));
+				cp_eprintf("cipherprobe scan: cannot write the comparison: %s\n",
+					   strerror(errno));
 		}
 		/* the first run: every failed target is at its first failure */
 		if (!cur_side && !(cur_side = cp_diff_side_of(cur, err, sizeof err))) {
@@ -126,14 +163,16 @@ int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results
 				 * keep it, counting this run's failures in it */
 				kept = cp_doc_load(o->state, err, sizeof err);
 				if (!kept || cp_diff_side_stamp(old, kept, true) < 0) {
-					cp_eprintf("cipherprobe scan: --state: %s\n", kept ? "out of memory" : err);
+					cp_eprintf("cipherprobe scan: --state: %s\n",
+						   kept ? "out of memory" : err);
 					out->state_failed = true;
 					goto out;
 				}
 				out->baseline_kept = true;
-				cp_eprintf("cipherprobe scan: --state: every target failed in this run; %s keeps the "
-					   "previous scan as the baseline (only its failure counts were updated)\n",
-					   o->state);
+				cp_eprintf(
+					"cipherprobe scan: --state: every target failed in this run; %s keeps the "
+					"previous scan as the baseline (only its failure counts were updated)\n",
+					o->state);
 			}
 		}
 		if (cp_doc_save(kept ? kept : cur, o->state, err, sizeof err) < 0) {
@@ -142,36 +181,17 @@ int cp_watch_run(const struct cp_watch_opts *o, struct cp_result *const *results
 			goto out;
 		}
 		if (out->first_run && !o->quiet)
-			cp_eprintf("cipherprobe scan: --state: %s did not exist; saved this run as the baseline\n",
+			cp_eprintf(
+				"cipherprobe scan: --state: %s did not exist; saved this run as the baseline\n",
 				o->state);
 	}
-	if (o->notify_url && want_notify(o, out, sum)) {
-		char text[400];
-		summary_text(text, sizeof text, out, sum, have_diff || out->first_run ? &d : NULL);
-		payload = json_object();
-		if (!payload ||
-		    json_object_set_new(payload, "summary", json_incref(json_object_get(cur, "summary"))) ||
-		    json_object_set_new(payload, "diff", have_diff ? cp_diff_to_json(&d) : json_null()) ||
-		    json_object_set_new(payload, "headlines", headlines(have_diff ? &d : NULL))) {
-			cp_eprintf("cipherprobe scan: out of memory building the notification\n");
-			out->notify_failed = true;
-		} else {
-			struct cp_notify_req rq = {
-				.url = o->notify_url, .text = text, .payload = payload, .cacert = o->cacert,
-			};
-			if (cp_notify_send(&rq, err, sizeof err) < 0) {
-				cp_eprintf("cipherprobe scan: --notify: %s\n", err);
-				out->notify_failed = true;
-			} else {
-				out->notified = true;
-			}
-		}
-	}
+	if (o->notify_url && want_notify(o, out, sum))
+		notify(o, out, sum, cur, have_diff || out->first_run ? &d : NULL,
+		       have_diff ? &d : NULL);
 	rc = 0;
 out:
 	if (have_diff)
 		cp_diff_free(&d);
-	json_decref(payload);
 	json_decref(kept);
 	cp_diff_side_free(old);
 	cp_diff_side_free(cur_side);

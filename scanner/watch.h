@@ -21,28 +21,28 @@ enum cp_notify_on {
 };
 
 struct cp_watch_opts {
-	const char *state;           /* --state FILE, or NULL */
-	const char *notify_url;      /* --notify URL, or NULL */
+	const char *state;      /* --state FILE, or NULL */
+	const char *notify_url; /* --notify URL, or NULL */
 	enum cp_notify_on notify_on;
-	bool notify_required;        /* a failed notification changes the exit status */
+	bool notify_required; /* a failed notification changes the exit status */
 	const char *cacert;
-	FILE *report;                /* where the diff goes (text) */
+	FILE *report; /* where the diff goes (text) */
 	bool color;
 	bool quiet;
-	int verbosity;               /* -v: every change under its site's headline */
-	int expiry_warn_days;        /* --expiry-warn; 0: CP_EXPIRY_WARN_DAYS */
+	int verbosity;        /* -v: every change under its site's headline */
+	int expiry_warn_days; /* --expiry-warn; 0: CP_EXPIRY_WARN_DAYS */
 };
 
 /* What the watch found; exit status decisions are the caller's. */
 struct cp_watch_outcome {
 	size_t regressions;
 	size_t improvements;
-	bool first_run;              /* no previous state */
-	bool state_failed;           /* the state could not be read or written */
-	bool state_unusable;         /* ... because the old one does not parse */
+	bool first_run;      /* no previous state */
+	bool state_failed;   /* the state could not be read or written */
+	bool state_unusable; /* ... because the old one does not parse */
 	bool notify_failed;
 	bool notified;
-	bool baseline_kept;          /* every target failed: the old state stays */
+	bool baseline_kept; /* every target failed: the old state stays */
 };
 
 /*

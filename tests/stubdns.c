@@ -244,7 +244,8 @@ static int zone_line(struct stub *st, char *line, const char *path, unsigned lin
 	}
 	if (!strcasecmp(f[1], "A") || !strcasecmp(f[1], "AAAA")) {
 		if (nf != 3 || add_addr(z, f[1][1] ? T_AAAA : T_A, f[2])) {
-			fprintf(stderr, "stubdns: %s:%u: refusing '%s %s': only loopback "
+			fprintf(stderr,
+				"stubdns: %s:%u: refusing '%s %s': only loopback "
 				"addresses (127.0.0.0/8, ::1) may be served\n",
 				path, lineno, f[1], f[2] ? f[2] : "");
 			return -1;
@@ -830,7 +831,8 @@ int main(int argc, char **argv)
 	stats_write(&st);
 	if (port_file) {
 		if (write_file_atomic(port_file, port_body, &port)) {
-			fprintf(stderr, "stubdns: cannot write %s: %s\n", port_file, strerror(errno));
+			fprintf(stderr, "stubdns: cannot write %s: %s\n", port_file,
+				strerror(errno));
 			goto out;
 		}
 	} else {

@@ -125,7 +125,7 @@ static const struct cp_client *get_client(const char *name)
 
 struct pspec {
 	enum cp_proto p;
-	uint16_t suites[6];          /* 0-terminated; an entry with suites[0] == 0 is unused */
+	uint16_t suites[6]; /* 0-terminated; an entry with suites[0] == 0 is unused */
 };
 
 struct gspec {
@@ -145,7 +145,7 @@ struct server {
 	bool expired, self_signed;
 	/* certificate key ("RSA", "EC", "RSA-PSS") and curve, chain problems */
 	const char *key, *curve;
-	unsigned chain_errors;       /* CP_CHAIN_*; sets chain_checked */
+	unsigned chain_errors; /* CP_CHAIN_*; sets chain_checked */
 	/* probed signature schemes (sets sigalgs_probed) */
 	struct gspec sigalgs[3];
 };
@@ -223,294 +223,458 @@ struct acase {
 	struct server srv;
 	const char *profile;
 	const char *client;
-	const char *panos;           /* --panos-version; NULL the newest */
+	const char *panos; /* --panos-version; NULL the newest */
 	/* expected */
 	bool compatible;
 	bool negotiated;
 	bool has_fix;
-	const char *fix[6];          /* in order, cheapest first; NULL-terminated */
+	const char *fix[6]; /* in order, cheapest first; NULL-terminated */
 	bool weak;
 	bool no_decrypt;
 	size_t nalternatives;
 	const char *alt0[4];
 	const char *reason_has[4];
-	const char *causes[3];       /* "axis/blocked_by", in order; none when compatible */
+	const char *causes[3]; /* "axis/blocked_by", in order; none when compatible */
 };
 
 /* Servers used more than once. */
-#define SRV_SHA1_ONLY(rp) { .host = "sha1.example", \
-	.protos = { { CP_P_TLS12, { 0xC013 } } }, .replay = rp, .alert = 40 }
-#define SRV_MODERN(rp) { .host = "modern.example", \
-	.protos = { { CP_P_TLS13, { 0x1301, 0x1302 } }, { CP_P_TLS12, { 0xC02F, 0xC030 } } }, \
-	.groups = { { X25519, T12 | T13 } }, .replay = rp, .rp_version = 0x0304, .rp_suite = 0x1301 }
+#define SRV_SHA1_ONLY(rp) \
+	{ \
+		.host = "sha1.example", .protos = { { CP_P_TLS12, { 0xC013 } } }, .replay = rp, \
+		.alert = 40 \
+	}
+#define SRV_MODERN(rp) \
+	{ \
+		.host = "modern.example", \
+		.protos = { { CP_P_TLS13, { 0x1301, 0x1302 } }, \
+			    { CP_P_TLS12, { 0xC02F, 0xC030 } } }, \
+		.groups = { { X25519, T12 | T13 } }, .replay = rp, .rp_version = 0x0304, \
+		.rp_suite = 0x1301 \
+	}
 
 static const struct acase cases[] = {
 	{ .name = "sha1_only_vs_recommended",
 	  .srv = SRV_SHA1_ONLY(RP_FAIL),
-	  .profile = "panos-recommended", .client = "chrome",
-	  .has_fix = true, .fix = { "auth-algo-sha1" },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
+	  .has_fix = true,
+	  .fix = { "auth-algo-sha1" },
 	  .reason_has = { "the server accepts only TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA at TLS 1.2",
 			  "fix: auth-algo-sha1", "the profile disables SHA1" },
 	  .causes = { "suite/profile" } },
 	{ .name = "sha1_only_no_replay_is_predicted",
 	  .srv = SRV_SHA1_ONLY(RP_NONE),
-	  .profile = "panos-recommended", .client = "chrome",
-	  .has_fix = true, .fix = { "auth-algo-sha1" },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
+	  .has_fix = true,
+	  .fix = { "auth-algo-sha1" },
 	  .reason_has = { "no replay was done" },
 	  .causes = { "suite/profile" } },
 	{ .name = "3des_only_vs_recommended_any_client",
-	  .srv = { .host = "3des.example", .protos = { { CP_P_TLS12, { 0x000A } } },
-		   .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "any",
+	  .srv = { .host = "3des.example",
+		   .protos = { { CP_P_TLS12, { 0x000A } } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "any",
 	  .has_fix = true,
 	  .fix = { "auth-algo-sha1", "keyxchg-algo-rsa", "min-version=tls1-1", "enc-algo-3des" },
-	  .weak = true, .no_decrypt = true,
+	  .weak = true,
+	  .no_decrypt = true,
 	  .reason_has = { "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "enc-algo-3des",
 			  "3DES off while min-version is tls1-2", "exclude this host" },
 	  .causes = { "suite/profile" } },
 	{ .name = "3des_only_vs_chrome_fails_without_proxy",
-	  .srv = { .host = "3des.example", .protos = { { CP_P_TLS12, { 0x000A } } },
-		   .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "chrome",
-	  .reason_has = { "offers none of them",
-			  "fails without decryption too" },
+	  .srv = { .host = "3des.example",
+		   .protos = { { CP_P_TLS12, { 0x000A } } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
+	  .reason_has = { "offers none of them", "fails without decryption too" },
 	  .causes = { "suite/client" } },
 	{ .name = "tls13_only_vs_max_tls12",
 	  .srv = { .host = "tls13.example",
 		   .protos = { { CP_P_TLS13, { 0x1301, 0x1302, 0x1303 } } },
-		   .groups = { { X25519, T13 } }, .replay = RP_FAIL, .alert = 70 },
-	  .profile = "panos-default", .client = "chrome",
-	  .has_fix = true, .fix = { "max-version=tls1-3" },
+		   .groups = { { X25519, T13 } },
+		   .replay = RP_FAIL,
+		   .alert = 70 },
+	  .profile = "panos-default",
+	  .client = "chrome",
+	  .has_fix = true,
+	  .fix = { "max-version=tls1-3" },
 	  .reason_has = { "server speaks only TLS 1.3", "max-version is tls1-2" },
 	  .causes = { "version/profile" } },
 	{ .name = "tls13_only_vs_hand_filled_max_tls12",
 	  .srv = { .host = "tls13.example",
 		   .protos = { { CP_P_TLS13, { 0x1302 } } },
-		   .groups = { { X25519, T13 } }, .replay = RP_FAIL, .alert = 70 },
-	  .profile = "corp12", .client = "chrome",
-	  .has_fix = true, .fix = { "max-version=tls1-3" },
+		   .groups = { { X25519, T13 } },
+		   .replay = RP_FAIL,
+		   .alert = 70 },
+	  .profile = "corp12",
+	  .client = "chrome",
+	  .has_fix = true,
+	  .fix = { "max-version=tls1-3" },
 	  .reason_has = { "TLS_AES_256_GCM_SHA384", "max-version=tls1-3" },
 	  .causes = { "version/profile" } },
 	{ .name = "rsa_kx_only_vs_recommended",
-	  .srv = { .host = "rsa.example", .protos = { { CP_P_TLS12, { 0x009C } } },
-		   .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "chrome",
-	  .has_fix = true, .fix = { "keyxchg-algo-rsa" },
+	  .srv = { .host = "rsa.example",
+		   .protos = { { CP_P_TLS12, { 0x009C } } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
+	  .has_fix = true,
+	  .fix = { "keyxchg-algo-rsa" },
 	  .reason_has = { "TLS_RSA_WITH_AES_128_GCM_SHA256", "keyxchg-algo-rsa",
 			  "disables RSA key exchange" },
 	  .causes = { "suite/profile" } },
 	{ .name = "modern_server_compatible",
 	  .srv = SRV_MODERN(RP_OK),
-	  .profile = "panos-recommended", .client = "chrome",
-	  .compatible = true, .negotiated = true,
+	  .profile = "panos-recommended",
+	  .client = "chrome",
+	  .compatible = true,
+	  .negotiated = true,
 	  .reason_has = { "negotiates TLS_AES_128_GCM_SHA256 (TLS 1.3)" } },
 	{ .name = "modern_server_no_replay_predicted_compatible",
 	  .srv = SRV_MODERN(RP_NONE),
-	  .profile = "panos-recommended", .client = "chrome",
+	  .profile = "panos-recommended",
+	  .client = "chrome",
 	  .compatible = true,
 	  .reason_has = { "TLS_AES_128_GCM_SHA256", "no replay was done" } },
 	{ .name = "dhe_only_vs_chrome_fails_without_proxy",
-	  .srv = { .host = "dhe.example", .protos = { { CP_P_TLS12, { 0x009E, 0x009F } } },
-		   .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "chrome",
-	  .reason_has = { "Chrome", "offers none of them",
-			  "fails without decryption too" },
+	  .srv = { .host = "dhe.example",
+		   .protos = { { CP_P_TLS12, { 0x009E, 0x009F } } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
+	  .reason_has = { "Chrome", "offers none of them", "fails without decryption too" },
 	  .causes = { "suite/client" } },
 	{ .name = "camellia_only_no_decrypt",
-	  .srv = { .host = "camellia.example", .protos = { { CP_P_TLS12, { 0xC076 } } },
-		   .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "legacy",
+	  .srv = { .host = "camellia.example",
+		   .protos = { { CP_P_TLS12, { 0xC076 } } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "legacy",
 	  .no_decrypt = true,
 	  .reason_has = { "TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256", "PAN-OS cannot decrypt" },
 	  .causes = { "suite/firewall" } },
 	{ .name = "ccm_only_no_decrypt",
-	  .srv = { .host = "ccm.example", .protos = { { CP_P_TLS12, { 0xC0AC } } },
-		   .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-default", .client = "legacy",
+	  .srv = { .host = "ccm.example",
+		   .protos = { { CP_P_TLS12, { 0xC0AC } } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-default",
+	  .client = "legacy",
 	  .no_decrypt = true,
 	  .reason_has = { "TLS_ECDHE_ECDSA_WITH_AES_128_CCM", "PAN-OS cannot decrypt" },
 	  .causes = { "suite/firewall" } },
 	{ .name = "pq_hybrid_only_groups_no_decrypt",
-	  .srv = { .host = "pq.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
-		   .groups = { { X25519MLKEM768, T13 } }, .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "chrome",
+	  .srv = { .host = "pq.example",
+		   .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519MLKEM768, T13 } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
 	  .no_decrypt = true,
 	  .reason_has = { "X25519MLKEM768", "strips" },
 	  .causes = { "group/firewall" } },
 	{ .name = "expired_cert_with_block_expired",
 	  .srv = { .host = "expired.example",
-		   .protos = { { CP_P_TLS13, { 0x1301 } } }, .groups = { { X25519, T13 } },
-		   .replay = RP_OK, .rp_version = 0x0304, .rp_suite = 0x1301, .expired = true },
-	  .profile = "strict", .client = "chrome",
-	  .negotiated = true, .has_fix = true, .fix = { "block-expired-certificate=no" },
-	  .weak = true, .no_decrypt = true,
+		   .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } },
+		   .replay = RP_OK,
+		   .rp_version = 0x0304,
+		   .rp_suite = 0x1301,
+		   .expired = true },
+	  .profile = "strict",
+	  .client = "chrome",
+	  .negotiated = true,
+	  .has_fix = true,
+	  .fix = { "block-expired-certificate=no" },
+	  .weak = true,
+	  .no_decrypt = true,
 	  .reason_has = { "chain has expired (the leaf's notAfter is 2024-01-01T00:00:00Z)",
 			  "block-expired-certificate on" },
 	  .causes = { "certificate/profile" } },
 	{ .name = "expired_cert_without_block_is_compatible",
 	  .srv = { .host = "expired.example",
-		   .protos = { { CP_P_TLS13, { 0x1301 } } }, .groups = { { X25519, T13 } },
-		   .replay = RP_OK, .rp_version = 0x0304, .rp_suite = 0x1301, .expired = true },
-	  .profile = "panos-default", .client = "chrome",
-	  .compatible = true, .negotiated = true,
+		   .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } },
+		   .replay = RP_OK,
+		   .rp_version = 0x0304,
+		   .rp_suite = 0x1301,
+		   .expired = true },
+	  .profile = "panos-default",
+	  .client = "chrome",
+	  .compatible = true,
+	  .negotiated = true,
 	  .reason_has = { "negotiates" } },
 	{ .name = "self_signed_with_block_untrusted",
 	  .srv = { .host = "self.example",
-		   .protos = { { CP_P_TLS13, { 0x1301 } } }, .groups = { { X25519, T13 } },
-		   .replay = RP_OK, .rp_version = 0x0304, .rp_suite = 0x1301, .self_signed = true },
-	  .profile = "strict", .client = "chrome",
-	  .negotiated = true, .has_fix = true, .fix = { "block-untrusted-issuer=no" },
-	  .weak = true, .no_decrypt = true,
+		   .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } },
+		   .replay = RP_OK,
+		   .rp_version = 0x0304,
+		   .rp_suite = 0x1301,
+		   .self_signed = true },
+	  .profile = "strict",
+	  .client = "chrome",
+	  .negotiated = true,
+	  .has_fix = true,
+	  .fix = { "block-untrusted-issuer=no" },
+	  .weak = true,
+	  .no_decrypt = true,
 	  .reason_has = { "self-signed", "block-untrusted-issuer on" },
 	  .causes = { "certificate/profile" } },
 	{ .name = "sha1_or_rsa_gives_an_alternative",
-	  .srv = { .host = "two.example", .protos = { { CP_P_TLS12, { 0x009C, 0xC013 } } },
-		   .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "chrome",
-	  .has_fix = true, .fix = { "auth-algo-sha1" },
-	  .nalternatives = 1, .alt0 = { "keyxchg-algo-rsa" },
+	  .srv = { .host = "two.example",
+		   .protos = { { CP_P_TLS12, { 0x009C, 0xC013 } } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
+	  .has_fix = true,
+	  .fix = { "auth-algo-sha1" },
+	  .nalternatives = 1,
+	  .alt0 = { "keyxchg-algo-rsa" },
 	  .reason_has = { "the profile disables all of them",
 			  "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA needs SHA1" },
 	  .causes = { "suite/profile" } },
 	{ .name = "tls10_only_below_min",
-	  .srv = { .host = "tls10.example", .protos = { { CP_P_TLS10, { 0xC013 } } },
-		   .replay = RP_FAIL, .alert = 70 },
-	  .profile = "panos-recommended", .client = "any",
-	  .has_fix = true, .fix = { "auth-algo-sha1", "min-version=tls1-0" },
-	  .weak = true, .no_decrypt = true,
+	  .srv = { .host = "tls10.example",
+		   .protos = { { CP_P_TLS10, { 0xC013 } } },
+		   .replay = RP_FAIL,
+		   .alert = 70 },
+	  .profile = "panos-recommended",
+	  .client = "any",
+	  .has_fix = true,
+	  .fix = { "auth-algo-sha1", "min-version=tls1-0" },
+	  .weak = true,
+	  .no_decrypt = true,
 	  .reason_has = { "server speaks at most TLS 1.0, below the profile's min-version tls1-2" },
 	  .causes = { "version/profile", "suite/profile" } },
 	{ .name = "server_min_above_profile_max",
-	  .srv = { .host = "tls12.example", .protos = { { CP_P_TLS12, { 0xC02F } } },
+	  .srv = { .host = "tls12.example",
+		   .protos = { { CP_P_TLS12, { 0xC02F } } },
 		   .replay = RP_FAIL },
-	  .profile = "old11", .client = "chrome",
-	  .has_fix = true, .fix = { "max-version=tls1-2" },
+	  .profile = "old11",
+	  .client = "chrome",
+	  .has_fix = true,
+	  .fix = { "max-version=tls1-2" },
 	  .reason_has = { "the server speaks only TLS 1.2; the profile's max-version is tls1-1" },
 	  .causes = { "version/profile" } },
 	{ .name = "offered_suite_yet_refused_blames_no_setting",
-	  .srv = { .host = "odd.example", .protos = { { CP_P_TLS12, { 0xC02F } } },
-		   .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "chrome",
+	  .srv = { .host = "odd.example",
+		   .protos = { { CP_P_TLS12, { 0xC02F } } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
 	  .reason_has = { "which the proxy offers", "alert handshake_failure" } },
 	/* ---- the axes beyond the suite (issue: verdict axes) ---- */
 	{ .name = "x448_only_tls13_vs_chrome_is_the_group",
-	  .srv = { .host = "x448.example", .protos = { { CP_P_TLS13, { 0x1301, 0x1302 } } },
-		   .groups = { { 0x001E, T13 } }, .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "chrome",
+	  .srv = { .host = "x448.example",
+		   .protos = { { CP_P_TLS13, { 0x1301, 0x1302 } } },
+		   .groups = { { 0x001E, T13 } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
 	  .reason_has = { "only group x448", "Chrome 136 offers X25519MLKEM768, x25519",
 			  "fails without decryption too" },
 	  .causes = { "group/client" } },
 	{ .name = "tls10_11_cbc_vs_chrome_is_the_version",
-	  .srv = { .host = "old.example", .protos = { { CP_P_TLS10, { 0x002F, 0xC013 } },
-						      { CP_P_TLS11, { 0x002F, 0xC013 } } },
-		   .replay = RP_FAIL, .alert = 70 },
-	  .profile = "panos-recommended", .client = "chrome",
+	  .srv = { .host = "old.example",
+		   .protos = { { CP_P_TLS10, { 0x002F, 0xC013 } },
+			       { CP_P_TLS11, { 0x002F, 0xC013 } } },
+		   .replay = RP_FAIL,
+		   .alert = 70 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
 	  .reason_has = { "the server speaks only TLS 1.0 and TLS 1.1",
 			  "Chrome 136 speaks TLS 1.2 to TLS 1.3" },
 	  .causes = { "version/client" } },
 	{ .name = "two_suites_names_the_one_the_browser_offers",
-	  .srv = { .host = "nginx.example", .protos = { { CP_P_TLS12, { 0xC027, 0xC014 } } },
-		   .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "chrome",
-	  .has_fix = true, .fix = { "auth-algo-sha1" },
+	  .srv = { .host = "nginx.example",
+		   .protos = { { CP_P_TLS12, { 0xC027, 0xC014 } } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
+	  .has_fix = true,
+	  .fix = { "auth-algo-sha1" },
 	  .reason_has = { "of the suites Chrome 136 offers, the server accepts only TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA" },
 	  .causes = { "suite/profile" } },
 	{ .name = "secp521r1_only_tls12_vs_chrome_is_the_group",
-	  .srv = { .host = "p521.example", .protos = { { CP_P_TLS12, { 0xC02F } } },
-		   .groups = { { 0x0019, T12 } }, .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "chrome",
+	  .srv = { .host = "p521.example",
+		   .protos = { { CP_P_TLS12, { 0xC02F } } },
+		   .groups = { { 0x0019, T12 } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
 	  .reason_has = { "group secp521r1", "fails without decryption too" },
 	  .causes = { "group/client" } },
 	{ .name = "rsa_pkcs1_sha1_only_vs_chrome_is_the_signature",
-	  .srv = { .host = "sha1sig.example", .protos = { { CP_P_TLS12, { 0xC02F } } },
-		   .sigalgs = { { 0x0201, T12 } }, .key = "RSA", .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "chrome",
+	  .srv = { .host = "sha1sig.example",
+		   .protos = { { CP_P_TLS12, { 0xC02F } } },
+		   .sigalgs = { { 0x0201, T12 } },
+		   .key = "RSA",
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
 	  .reason_has = { "signs only with rsa_pkcs1_sha1", "fails without decryption too" },
 	  .causes = { "signature/client" } },
 	{ .name = "ecdsa_p521_cert_tls13_vs_chrome_is_the_signature",
-	  .srv = { .host = "ec521.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
-		   .groups = { { X25519, T13 } }, .key = "EC", .curve = "secp521r1",
-		   .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "chrome",
+	  .srv = { .host = "ec521.example",
+		   .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } },
+		   .key = "EC",
+		   .curve = "secp521r1",
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
 	  .reason_has = { "ecdsa_secp521r1_sha512", "fails without decryption too" },
 	  .causes = { "signature/client" } },
 	{ .name = "ecdsa_p521_cert_tls13_vs_firefox_is_compatible",
-	  .srv = { .host = "ec521.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
-		   .groups = { { X25519, T13 } }, .key = "EC", .curve = "secp521r1" },
-	  .profile = "panos-recommended", .client = "firefox",
+	  .srv = { .host = "ec521.example",
+		   .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } },
+		   .key = "EC",
+		   .curve = "secp521r1" },
+	  .profile = "panos-recommended",
+	  .client = "firefox",
 	  .compatible = true,
 	  .reason_has = { "should negotiate TLS_AES_128_GCM_SHA256 (TLS 1.3)" } },
 	{ .name = "rsa_pss_key_tls13_vs_chrome_is_the_signature",
-	  .srv = { .host = "pss.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
-		   .groups = { { X25519, T13 } }, .key = "RSA-PSS", .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "chrome",
+	  .srv = { .host = "pss.example",
+		   .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } },
+		   .key = "RSA-PSS",
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
 	  .reason_has = { "rsa_pss_pss_sha256" },
 	  .causes = { "signature/client" } },
 	{ .name = "tls13_first_trap_enable_the_cipher_or_lower_the_ceiling",
-	  .srv = { .host = "trap.example", .protos = { { CP_P_TLS13, { 0x1302 } }, { CP_P_TLS12, { 0xC02F } } },
-		   .groups = { { X25519, T12 | T13 } }, .replay = RP_FAIL, .alert = 40 },
-	  .profile = "no256gcm", .client = "chrome",
-	  .has_fix = true, .fix = { "enc-algo-aes-256-gcm" },
-	  .nalternatives = 1, .alt0 = { "max-version=tls1-2" },
+	  .srv = { .host = "trap.example",
+		   .protos = { { CP_P_TLS13, { 0x1302 } }, { CP_P_TLS12, { 0xC02F } } },
+		   .groups = { { X25519, T12 | T13 } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "no256gcm",
+	  .client = "chrome",
+	  .has_fix = true,
+	  .fix = { "enc-algo-aes-256-gcm" },
+	  .nalternatives = 1,
+	  .alt0 = { "max-version=tls1-2" },
 	  .reason_has = { "TLS_AES_256_GCM_SHA384 at TLS 1.3", "disables AES-256-GCM" },
 	  .causes = { "suite/profile" } },
 	{ .name = "pq_only_tls13_but_tls12_open_lowers_the_ceiling",
-	  .srv = { .host = "pq12.example", .protos = { { CP_P_TLS13, { 0x1301 } }, { CP_P_TLS12, { 0xC02F } } },
-		   .groups = { { X25519MLKEM768, T13 }, { X25519, T12 } }, .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "chrome",
-	  .has_fix = true, .fix = { "max-version=tls1-2" },
+	  .srv = { .host = "pq12.example",
+		   .protos = { { CP_P_TLS13, { 0x1301 } }, { CP_P_TLS12, { 0xC02F } } },
+		   .groups = { { X25519MLKEM768, T13 }, { X25519, T12 } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
+	  .has_fix = true,
+	  .fix = { "max-version=tls1-2" },
 	  .reason_has = { "X25519MLKEM768", "settles on TLS 1.3" },
 	  .causes = { "group/firewall", "version/profile" } },
 	{ .name = "pq_only_before_11_1_is_compatible",
-	  .srv = { .host = "pq.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
+	  .srv = { .host = "pq.example",
+		   .protos = { { CP_P_TLS13, { 0x1301 } } },
 		   .groups = { { X25519MLKEM768, T13 } } },
-	  .profile = "panos-recommended", .client = "chrome", .panos = "10.2",
+	  .profile = "panos-recommended",
+	  .client = "chrome",
+	  .panos = "10.2",
 	  .compatible = true,
 	  .reason_has = { "should negotiate TLS_AES_128_GCM_SHA256" } },
 	{ .name = "tls13_only_on_panos_9_1_is_the_firewall",
-	  .srv = { .host = "tls13.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
-		   .groups = { { X25519, T13 } }, .replay = RP_FAIL, .alert = 70 },
-	  .profile = "panos-recommended", .client = "chrome", .panos = "9.1.14",
+	  .srv = { .host = "tls13.example",
+		   .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } },
+		   .replay = RP_FAIL,
+		   .alert = 70 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
+	  .panos = "9.1.14",
 	  .no_decrypt = true,
 	  .reason_has = { "PAN-OS 9.1 decrypts at most TLS 1.2", "exclude it from decryption" },
 	  .causes = { "version/firewall" } },
 	{ .name = "incomplete_chain_without_block_is_the_firewall",
-	  .srv = { .host = "chain.example", .protos = { { CP_P_TLS12, { 0xC02F } } },
-		   .groups = { { X25519, T12 } }, .chain_errors = CP_CHAIN_INCOMPLETE,
-		   .replay = RP_OK, .rp_version = 0x0303, .rp_suite = 0xC02F },
-	  .profile = "panos-default", .client = "chrome",
-	  .negotiated = true, .no_decrypt = true,
+	  .srv = { .host = "chain.example",
+		   .protos = { { CP_P_TLS12, { 0xC02F } } },
+		   .groups = { { X25519, T12 } },
+		   .chain_errors = CP_CHAIN_INCOMPLETE,
+		   .replay = RP_OK,
+		   .rp_version = 0x0303,
+		   .rp_suite = 0xC02F },
+	  .profile = "panos-default",
+	  .client = "chrome",
+	  .negotiated = true,
+	  .no_decrypt = true,
 	  .reason_has = { "incomplete", "CN=Test Intermediate", "Forward Untrust" },
 	  .causes = { "certificate/firewall" } },
 	{ .name = "incomplete_chain_with_block_untrusted_is_still_the_firewall",
-	  .srv = { .host = "chain.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
-		   .groups = { { X25519, T13 } }, .chain_errors = CP_CHAIN_INCOMPLETE,
-		   .replay = RP_OK, .rp_version = 0x0304, .rp_suite = 0x1301 },
-	  .profile = "strict", .client = "chrome",
-	  .negotiated = true, .no_decrypt = true,
+	  .srv = { .host = "chain.example",
+		   .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } },
+		   .chain_errors = CP_CHAIN_INCOMPLETE,
+		   .replay = RP_OK,
+		   .rp_version = 0x0304,
+		   .rp_suite = 0x1301 },
+	  .profile = "strict",
+	  .client = "chrome",
+	  .negotiated = true,
+	  .no_decrypt = true,
 	  .reason_has = { "CN=Test Intermediate", "blocks the session (block-untrusted-issuer)" },
 	  .causes = { "certificate/firewall" } },
 	{ .name = "unknown_root_with_block_untrusted_is_the_profile",
-	  .srv = { .host = "root.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
-		   .groups = { { X25519, T13 } }, .chain_errors = CP_CHAIN_UNKNOWN_ROOT,
-		   .replay = RP_OK, .rp_version = 0x0304, .rp_suite = 0x1301 },
-	  .profile = "strict", .client = "chrome",
-	  .negotiated = true, .has_fix = true, .fix = { "block-untrusted-issuer=no" },
-	  .weak = true, .no_decrypt = true,
+	  .srv = { .host = "root.example",
+		   .protos = { { CP_P_TLS13, { 0x1301 } } },
+		   .groups = { { X25519, T13 } },
+		   .chain_errors = CP_CHAIN_UNKNOWN_ROOT,
+		   .replay = RP_OK,
+		   .rp_version = 0x0304,
+		   .rp_suite = 0x1301 },
+	  .profile = "strict",
+	  .client = "chrome",
+	  .negotiated = true,
+	  .has_fix = true,
+	  .fix = { "block-untrusted-issuer=no" },
+	  .weak = true,
+	  .no_decrypt = true,
 	  .reason_has = { "a root the trust store does not hold" },
 	  .causes = { "certificate/profile" } },
 	{ .name = "ccm_only_with_the_any_client_is_the_firewall",
-	  .srv = { .host = "ccm.example", .protos = { { CP_P_TLS12, { 0xC09C } } },
-		   .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-default", .client = "any",
+	  .srv = { .host = "ccm.example",
+		   .protos = { { CP_P_TLS12, { 0xC09C } } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-default",
+	  .client = "any",
 	  .no_decrypt = true,
-	  .reason_has = { "TLS_RSA_WITH_AES_128_CCM", "PAN-OS cannot decrypt", "exclude it from decryption" },
+	  .reason_has = { "TLS_RSA_WITH_AES_128_CCM", "PAN-OS cannot decrypt",
+			  "exclude it from decryption" },
 	  .causes = { "suite/firewall" } },
 	{ .name = "sha1_and_rsa_together_two_flags",
-	  .srv = { .host = "rsasha1.example", .protos = { { CP_P_TLS12, { 0x002F } } },
-		   .replay = RP_FAIL, .alert = 40 },
-	  .profile = "panos-recommended", .client = "chrome",
-	  .has_fix = true, .fix = { "auth-algo-sha1", "keyxchg-algo-rsa" },
+	  .srv = { .host = "rsasha1.example",
+		   .protos = { { CP_P_TLS12, { 0x002F } } },
+		   .replay = RP_FAIL,
+		   .alert = 40 },
+	  .profile = "panos-recommended",
+	  .client = "chrome",
+	  .has_fix = true,
+	  .fix = { "auth-algo-sha1", "keyxchg-algo-rsa" },
 	  .reason_has = { "SHA1 and RSA key exchange" },
 	  .causes = { "suite/profile" } },
 
@@ -622,11 +786,14 @@ static void test_fix_outputs_sha1(void **state)
 	r->verdict = cp_advise(r, &p, get_client("chrome"), NULL);
 	assert_non_null(r->verdict);
 	assert_int_equal(r->verdict->ncommands, 2);
-	assert_string_equal(r->verdict->commands[0],
-			    "set profiles decryption Corp ssl-protocol-settings auth-algo-sha1 yes");
-	assert_string_equal(r->verdict->xml,
-			    "<ssl-protocol-settings><auth-algo-sha1>yes</auth-algo-sha1></ssl-protocol-settings>");
-	assert_string_equal(r->verdict->scm_patch, "{\"ssl_protocol_settings\":{\"auth_algo_sha1\":true}}");
+	assert_string_equal(
+		r->verdict->commands[0],
+		"set profiles decryption Corp ssl-protocol-settings auth-algo-sha1 yes");
+	assert_string_equal(
+		r->verdict->xml,
+		"<ssl-protocol-settings><auth-algo-sha1>yes</auth-algo-sha1></ssl-protocol-settings>");
+	assert_string_equal(r->verdict->scm_patch,
+			    "{\"ssl_protocol_settings\":{\"auth_algo_sha1\":true}}");
 	/* the fix, applied, makes the proxy offer the server's suite */
 	assert_false(cp_profile_allows(&p, 0xC013, 0x0303));
 	assert_int_equal(cp_profile_apply(&p, r->verdict->fix, &q, err, sizeof err), 0);
@@ -656,7 +823,8 @@ static void test_set_command_forms(void **state)
 		{ CP_LOC_VSYS, "Corp", "vsys2", "",
 		  "set vsys vsys2 profiles decryption Corp ssl-protocol-settings max-version tls1-3" },
 	};
-	char c0[] = "max-version=tls1-3", c1[] = "auth-algo-sha1", c2[] = "block-expired-certificate=no";
+	char c0[] = "max-version=tls1-3", c1[] = "auth-algo-sha1",
+	     c2[] = "block-expired-certificate=no";
 	char *changes[] = { c0, c1, c2 };
 
 	(void)state;
@@ -701,13 +869,14 @@ static void test_weakness_table(void **state)
 	unsigned sha1, rsa, tls10, tls11, des3, rc4, md5, ssl3, c;
 	bool w;
 	static const char *const weak_yes[] = {
-		"enc-algo-rc4", "enc-algo-3des", "auth-algo-md5", "min-version=sslv3",
-		"min-version=tls1-0", "min-version=tls1-1",
+		"enc-algo-rc4",      "enc-algo-3des",      "auth-algo-md5",
+		"min-version=sslv3", "min-version=tls1-0", "min-version=tls1-1",
 	};
 	static const char *const weak_no[] = {
-		"auth-algo-sha1", "keyxchg-algo-rsa", "keyxchg-algo-dhe", "keyxchg-algo-ecdhe",
-		"enc-algo-aes-128-cbc", "enc-algo-aes-256-gcm", "auth-algo-sha256",
-		"min-version=tls1-2", "max-version=tls1-3", "max-version=max",
+		"auth-algo-sha1",     "keyxchg-algo-rsa",     "keyxchg-algo-dhe",
+		"keyxchg-algo-ecdhe", "enc-algo-aes-128-cbc", "enc-algo-aes-256-gcm",
+		"auth-algo-sha256",   "min-version=tls1-2",   "max-version=tls1-3",
+		"max-version=max",
 	};
 
 	(void)state;
@@ -792,13 +961,21 @@ static void test_firewall_model(void **state)
  * the browser offers but the capture lacks is the firewall's to block. */
 static void test_captured_groups_are_the_firewall(void **state)
 {
-	const struct server srv = { .host = "p384.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
-				    .groups = { { 0x0018, T13 } }, .replay = RP_FAIL, .alert = 40 };
+	const struct server srv = { .host = "p384.example",
+				    .protos = { { CP_P_TLS13, { 0x1301 } } },
+				    .groups = { { 0x0018, T13 } },
+				    .replay = RP_FAIL,
+				    .alert = 40 };
 	struct cp_result *r = make_result(&srv);
 	struct cp_firewall fw;
-	struct cp_offer cap = { .min_version = 0x0303, .max_version = 0x0304,
-				.suites = { 0x1301 }, .nsuites = 1, .groups = { X25519, SECP256R1 },
-				.ngroups = 2, .sigalgs = { 0x0804, 0x0403 }, .nsigalgs = 2 };
+	struct cp_offer cap = { .min_version = 0x0303,
+				.max_version = 0x0304,
+				.suites = { 0x1301 },
+				.nsuites = 1,
+				.groups = { X25519, SECP256R1 },
+				.ngroups = 2,
+				.sigalgs = { 0x0804, 0x0403 },
+				.nsigalgs = 2 };
 	struct cp_profile p;
 
 	(void)state;
@@ -821,9 +998,10 @@ static void test_captured_groups_are_the_firewall(void **state)
 static void test_profile_apply(void **state)
 {
 	struct cp_profile p, q;
-	char c0[] = "auth-algo-sha1", c1[] = "max-version=tls1-3", c2[] = "block-expired-certificate=no",
-	     c3[] = "min-version=tls1-1", c4[] = "enc-algo-aes-chacha20-poly1305",
-	     c5[] = "min-version=tls1-3", c6[] = "max-version=tls1-2";
+	char c0[] = "auth-algo-sha1", c1[] = "max-version=tls1-3",
+	     c2[] = "block-expired-certificate=no", c3[] = "min-version=tls1-1",
+	     c4[] = "enc-algo-aes-chacha20-poly1305", c5[] = "min-version=tls1-3",
+	     c6[] = "max-version=tls1-2";
 	char *ok_changes[] = { c0, c1, c2, c3 };
 	struct cp_fix ok = { .changes = ok_changes, .nchanges = 4 };
 	char *bad_changes[] = { c0, c4 };
@@ -885,10 +1063,18 @@ static bool has_cmd(const struct cp_fleet *f, const char *want)
 static void test_fleet_sha1_and_3des(void **state)
 {
 	const struct server s[] = {
-		{ .host = "a.example", .protos = { { CP_P_TLS12, { 0xC013 } } }, .replay = RP_FAIL },
-		{ .host = "b.example", .protos = { { CP_P_TLS12, { 0xC014 } } }, .replay = RP_FAIL },
-		{ .host = "c.example", .protos = { { CP_P_TLS12, { 0xC013, 0x002F } } }, .replay = RP_FAIL },
-		{ .host = "legacy.example", .protos = { { CP_P_TLS12, { 0x000A } } }, .replay = RP_FAIL },
+		{ .host = "a.example",
+		  .protos = { { CP_P_TLS12, { 0xC013 } } },
+		  .replay = RP_FAIL },
+		{ .host = "b.example",
+		  .protos = { { CP_P_TLS12, { 0xC014 } } },
+		  .replay = RP_FAIL },
+		{ .host = "c.example",
+		  .protos = { { CP_P_TLS12, { 0xC013, 0x002F } } },
+		  .replay = RP_FAIL },
+		{ .host = "legacy.example",
+		  .protos = { { CP_P_TLS12, { 0x000A } } },
+		  .replay = RP_FAIL },
 		SRV_MODERN(RP_OK),
 	};
 	struct fleet_run fr;
@@ -906,8 +1092,12 @@ static void test_fleet_sha1_and_3des(void **state)
 	assert_int_equal(f.fixes, 3);
 	assert_int_equal(f.nno_decrypt, 1);
 	assert_string_equal(f.no_decrypt[0], "legacy.example");
-	assert_true(has_cmd(&f, "set profiles decryption panos-recommended ssl-protocol-settings auth-algo-sha1 yes"));
-	assert_true(has_cmd(&f, "set profiles custom-url-category cipherprobe-no-decrypt type \"URL List\" list [ legacy.example ]"));
+	assert_true(has_cmd(
+		&f,
+		"set profiles decryption panos-recommended ssl-protocol-settings auth-algo-sha1 yes"));
+	assert_true(has_cmd(
+		&f,
+		"set profiles custom-url-category cipherprobe-no-decrypt type \"URL List\" list [ legacy.example ]"));
 	assert_true(has_cmd(&f, "move rulebase decryption rules cipherprobe-no-decrypt top"));
 	assert_string_equal(f.commands[f.ncommands - 1], "commit");
 
@@ -919,7 +1109,8 @@ static void test_fleet_sha1_and_3des(void **state)
 	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "no_decrypt"), 0)),
 			    "legacy.example");
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "change_fixes"),
-							    "auth-algo-sha1")), 3);
+							    "auth-algo-sha1")),
+			 3);
 	assert_true(json_is_array(json_object_get(j, "commands")));
 	json_decref(j);
 	cp_fleet_free(&f);
@@ -935,8 +1126,12 @@ static void test_fleet_greedy_order(void **state)
 {
 	const struct server s[] = {
 		{ .host = "A", .protos = { { CP_P_TLS12, { 0x009C } } }, .replay = RP_FAIL },
-		{ .host = "B", .protos = { { CP_P_TLS12, { 0x009C, 0xC013 } } }, .replay = RP_FAIL },
-		{ .host = "C", .protos = { { CP_P_TLS12, { 0xC013, 0x009C } } }, .replay = RP_FAIL },
+		{ .host = "B",
+		  .protos = { { CP_P_TLS12, { 0x009C, 0xC013 } } },
+		  .replay = RP_FAIL },
+		{ .host = "C",
+		  .protos = { { CP_P_TLS12, { 0xC013, 0x009C } } },
+		  .replay = RP_FAIL },
 		{ .host = "D", .protos = { { CP_P_TLS12, { 0xC014 } } }, .replay = RP_FAIL },
 	};
 	struct fleet_run fr;
@@ -957,7 +1152,9 @@ static void test_fleet_greedy_order(void **state)
 	assert_int_equal(f.change_fixes[1], 4);
 	assert_int_equal(f.fixes, 4);
 	assert_int_equal(f.nno_decrypt, 0);
-	assert_true(has_cmd(&f, "set device-group DG1 profiles decryption Lab ssl-protocol-settings keyxchg-algo-rsa yes"));
+	assert_true(has_cmd(
+		&f,
+		"set device-group DG1 profiles decryption Lab ssl-protocol-settings keyxchg-algo-rsa yes"));
 	cp_fleet_free(&f);
 	free_all(&fr);
 }
@@ -966,11 +1163,19 @@ static void test_fleet_greedy_order(void **state)
 static void test_fleet_never_weak(void **state)
 {
 	const struct server s[] = {
-		{ .host = "x.example", .protos = { { CP_P_TLS12, { 0x000A } } }, .replay = RP_FAIL },
-		{ .host = "y.example", .protos = { { CP_P_TLS12, { 0x000A } } }, .replay = RP_FAIL },
-		{ .host = "pq.example", .protos = { { CP_P_TLS13, { 0x1301 } } },
-		  .groups = { { X25519MLKEM768, T13 } }, .replay = RP_FAIL },
-		{ .host = "dhe.example", .protos = { { CP_P_TLS12, { 0x009E } } }, .replay = RP_FAIL },
+		{ .host = "x.example",
+		  .protos = { { CP_P_TLS12, { 0x000A } } },
+		  .replay = RP_FAIL },
+		{ .host = "y.example",
+		  .protos = { { CP_P_TLS12, { 0x000A } } },
+		  .replay = RP_FAIL },
+		{ .host = "pq.example",
+		  .protos = { { CP_P_TLS13, { 0x1301 } } },
+		  .groups = { { X25519MLKEM768, T13 } },
+		  .replay = RP_FAIL },
+		{ .host = "dhe.example",
+		  .protos = { { CP_P_TLS12, { 0x009E } } },
+		  .replay = RP_FAIL },
 	};
 	struct fleet_run fr;
 	struct cp_profile p;
@@ -990,7 +1195,9 @@ static void test_fleet_never_weak(void **state)
 	assert_string_equal(f.no_decrypt[0], "x.example");
 	assert_string_equal(f.no_decrypt[1], "y.example");
 	assert_string_equal(f.no_decrypt[2], "pq.example");
-	assert_true(has_cmd(&f, "set shared profiles custom-url-category cipherprobe-no-decrypt type \"URL List\" list [ x.example y.example pq.example ]"));
+	assert_true(has_cmd(
+		&f,
+		"set shared profiles custom-url-category cipherprobe-no-decrypt type \"URL List\" list [ x.example y.example pq.example ]"));
 	cp_fleet_free(&f);
 	free_all(&fr);
 }
@@ -1022,8 +1229,9 @@ static void test_verdict_json(void **state)
 	assert_string_equal(json_string_value(json_array_get(json_object_get(fix, "changes"), 0)),
 			    "auth-algo-sha1");
 	assert_true(json_is_false(json_object_get(fix, "weak")));
-	assert_string_equal(json_string_value(json_array_get(json_object_get(fix, "commands"), 0)),
-			    "set profiles decryption panos-recommended ssl-protocol-settings auth-algo-sha1 yes");
+	assert_string_equal(
+		json_string_value(json_array_get(json_object_get(fix, "commands"), 0)),
+		"set profiles decryption panos-recommended ssl-protocol-settings auth-algo-sha1 yes");
 	assert_true(json_is_array(json_object_get(j, "alternatives")));
 	assert_int_equal(json_array_size(json_object_get(j, "alternatives")), 0);
 	assert_true(json_is_false(json_object_get(j, "no_decrypt")));
@@ -1038,7 +1246,8 @@ static void test_verdict_json(void **state)
 	assert_true(json_is_true(json_object_get(j, "compatible")));
 	neg = json_object_get(j, "negotiated");
 	assert_string_equal(json_string_value(json_object_get(neg, "version")), "TLSv1.3");
-	assert_string_equal(json_string_value(json_object_get(neg, "cipher")), "TLS_AES_128_GCM_SHA256");
+	assert_string_equal(json_string_value(json_object_get(neg, "cipher")),
+			    "TLS_AES_128_GCM_SHA256");
 	assert_true(json_is_null(json_object_get(j, "fix")));
 	assert_true(json_is_true(json_object_get(j, "verified")));
 	json_decref(j);
@@ -1073,11 +1282,15 @@ static void test_verdict_print(void **state)
 	assert_non_null(r->verdict);
 	plain = print_to_string(r->verdict, false);
 	colored = print_to_string(r->verdict, true);
-	assert_non_null(strstr(plain, "VERDICT: incompatible \xe2\x80\x94 of the suites Chrome 136 offers, the server accepts only"));
+	assert_non_null(strstr(
+		plain,
+		"VERDICT: incompatible \xe2\x80\x94 of the suites Chrome 136 offers, the server accepts only"));
 	assert_non_null(strstr(plain, "\ncauses: suite blocked by profile\n"));
 	assert_non_null(strstr(plain, "\nassumes: PAN-OS "));
 	assert_non_null(strstr(plain, "\nfix: auth-algo-sha1\n"));
-	assert_non_null(strstr(plain, "  set profiles decryption panos-recommended ssl-protocol-settings auth-algo-sha1 yes\n"));
+	assert_non_null(strstr(
+		plain,
+		"  set profiles decryption panos-recommended ssl-protocol-settings auth-algo-sha1 yes\n"));
 	assert_null(strchr(plain, '\033'));
 	assert_non_null(strstr(colored, "\033[31mincompatible\033[0m"));
 	free(plain);
@@ -1092,8 +1305,13 @@ static void test_verdict_print(void **state)
 static void test_commands_refuse_bad_names(void **state)
 {
 	static const char *const names[] = {
-		"Corp\n  delete rulebase security rules\n  set x", "Corp\"x", "Corp\x1b[31m",
-		"Fran\xe7" "ais", "Corp\\x1B", "Co\xe2\x80\xaerp",
+		"Corp\n  delete rulebase security rules\n  set x",
+		"Corp\"x",
+		"Corp\x1b[31m",
+		"Fran\xe7"
+		"ais",
+		"Corp\\x1B",
+		"Co\xe2\x80\xaerp",
 	};
 	char c0[] = "auth-algo-sha1";
 	char *changes[] = { c0 };
@@ -1110,7 +1328,8 @@ static void test_commands_refuse_bad_names(void **state)
 		snprintf(p.device_group, sizeof p.device_group, "%s", names[i]);
 		assert_int_equal(cp_change_commands(&p, changes, 1, &cmds, &n), 0);
 		assert_int_equal(n, 2);
-		assert_string_equal(cmds[0], "set device-group <DEVICE-GROUP> profiles decryption <PROFILE> "
+		assert_string_equal(cmds[0],
+				    "set device-group <DEVICE-GROUP> profiles decryption <PROFILE> "
 				    "ssl-protocol-settings auth-algo-sha1 yes");
 		cp_strv_free(cmds, n);
 	}
@@ -1133,9 +1352,11 @@ static void test_verdict_hostile_strings(void **state)
 	assert_true(r->verdict->ncommands > 0);
 	/* as if a command, reason and message held what a loader never lets in */
 	free(r->verdict->commands[0]);
-	r->verdict->commands[0] = strdup("set profiles decryption Fran\xe7" "ais\x1b]0;x\x07 ok");
+	r->verdict->commands[0] = strdup("set profiles decryption Fran\xe7"
+					 "ais\x1b]0;x\x07 ok");
 	free(r->verdict->reason);
-	r->verdict->reason = strdup("why \xc2\x9b" "31m \xe2\x80\xae\r\\x1B");
+	r->verdict->reason = strdup("why \xc2\x9b"
+				    "31m \xe2\x80\xae\r\\x1B");
 	assert_non_null(r->verdict->commands[0]);
 	assert_non_null(r->verdict->reason);
 	j = cp_verdict_to_json(r->verdict);
@@ -1158,8 +1379,12 @@ static void test_verdict_hostile_strings(void **state)
 static void test_fleet_skips_unsafe_hosts(void **state)
 {
 	const struct server s[] = {
-		{ .host = "legacy.example", .protos = { { CP_P_TLS12, { 0x000A } } }, .replay = RP_FAIL },
-		{ .host = "evil ] commit\nx", .protos = { { CP_P_TLS12, { 0x000A } } }, .replay = RP_FAIL },
+		{ .host = "legacy.example",
+		  .protos = { { CP_P_TLS12, { 0x000A } } },
+		  .replay = RP_FAIL },
+		{ .host = "evil ] commit\nx",
+		  .protos = { { CP_P_TLS12, { 0x000A } } },
+		  .replay = RP_FAIL },
 	};
 	struct fleet_run fr;
 	struct cp_profile p;
@@ -1170,7 +1395,9 @@ static void test_fleet_skips_unsafe_hosts(void **state)
 	advise_all(&fr, s, 2, &p, get_client("any"));
 	assert_int_equal(cp_advise_fleet((const struct cp_result *const *)fr.r, fr.n, &p, &f), 0);
 	assert_int_equal(f.nno_decrypt, 2);
-	assert_true(has_cmd(&f, "set profiles custom-url-category cipherprobe-no-decrypt type \"URL List\" list [ legacy.example ]"));
+	assert_true(has_cmd(
+		&f,
+		"set profiles custom-url-category cipherprobe-no-decrypt type \"URL List\" list [ legacy.example ]"));
 	for (size_t i = 0; i < f.ncommands; i++)
 		assert_null(strchr(f.commands[i], '\n'));
 	cp_fleet_free(&f);

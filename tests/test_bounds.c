@@ -42,7 +42,8 @@ static void test_formula(void **state)
 	assert_int_equal(cp_target_timeout_default(3, 0, 1000, 0), (3 + 4) * 1000);
 	/* capped, and no overflow on the way there */
 	assert_int_equal(cp_target_timeout_default(750, 4, 8000, 5000), CP_TARGET_TIMEOUT_CAP_MS);
-	assert_int_equal(cp_target_timeout_default((size_t)-1, 1, 3600000, 3600000), CP_TARGET_TIMEOUT_CAP_MS);
+	assert_int_equal(cp_target_timeout_default((size_t)-1, 1, 3600000, 3600000),
+			 CP_TARGET_TIMEOUT_CAP_MS);
 	/* never 0: a bound of nothing would end every target at once */
 	assert_int_equal(cp_target_timeout_default(0, 1, 0, 0), 1);
 }
@@ -63,7 +64,9 @@ static void test_expected_probes(void **state)
 	assert_int_equal(def, 9 * 9 + 2 * 9 + 2 * 8 + 5 * 4 + 3 * 2 + 1 + 1);
 	/* so the default bound for default options is a little over 5 minutes:
 	 * (ceil(143 / 4) + 4) x 8 s + 5 s */
-	assert_int_equal(cp_target_timeout_default(def, o.per_host, o.timeout_ms, o.connect_timeout_ms), 325000);
+	assert_int_equal(
+		cp_target_timeout_default(def, o.per_host, o.timeout_ms, o.connect_timeout_ms),
+		325000);
 
 	assert_int_equal(cp_scan_expected_probes(&o, true), def + 1);
 	o.certificate = false;
@@ -142,7 +145,8 @@ static void listing(char *buf, size_t size)
 	buf[0] = '\0';
 	for (int i = 0; i < n; i++) {
 		if (strcmp(e[i]->d_name, ".") && strcmp(e[i]->d_name, "..") && len + 1 < size)
-			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? " " : "", e[i]->d_name);
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? " " : "",
+						e[i]->d_name);
 		free(e[i]);
 	}
 	free(e);
@@ -217,7 +221,8 @@ static void test_signal_cleanup(void **state)
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
 		st = child_signalled(sigs[i], false);
 		if (!WIFSIGNALED(st) || WTERMSIG(st) != sigs[i])
-			fail_msg("signal %d: the child did not die of it (status 0x%x)", sigs[i], st);
+			fail_msg("signal %d: the child did not die of it (status 0x%x)", sigs[i],
+				 st);
 		/* the committed output stays as it was; no .out.* or .state.* */
 		listing(names, sizeof names);
 		assert_string_equal(names, want);

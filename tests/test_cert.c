@@ -33,10 +33,10 @@
 #define T_2050 ((time_t)2524608000)
 
 struct keys {
-	EVP_PKEY *rsa;   /* RSA 2048 */
-	EVP_PKEY *ec;    /* P-256 leaf key */
-	EVP_PKEY *ca;    /* P-384 CA key, a different curve on purpose */
-	EVP_PKEY *ed;    /* Ed25519 */
+	EVP_PKEY *rsa; /* RSA 2048 */
+	EVP_PKEY *ec;  /* P-256 leaf key */
+	EVP_PKEY *ca;  /* P-384 CA key, a different curve on purpose */
+	EVP_PKEY *ed;  /* Ed25519 */
 };
 
 static int keys_setup(void **state)
@@ -68,16 +68,16 @@ static int keys_teardown(void **state)
 }
 
 struct spec {
-	EVP_PKEY *key;          /* the certificate's key */
-	EVP_PKEY *signer;       /* the key that signs it */
-	const EVP_MD *md;       /* NULL for Ed25519 */
-	const char *cn;         /* subject CN, unless subject is set */
-	X509_NAME *subject;     /* a prepared subject (borrowed) */
-	const char *issuer_cn;  /* NULL: issuer = subject */
+	EVP_PKEY *key;         /* the certificate's key */
+	EVP_PKEY *signer;      /* the key that signs it */
+	const EVP_MD *md;      /* NULL for Ed25519 */
+	const char *cn;        /* subject CN, unless subject is set */
+	X509_NAME *subject;    /* a prepared subject (borrowed) */
+	const char *issuer_cn; /* NULL: issuer = subject */
 	time_t not_before, not_after;
-	const char *san;        /* subjectAltName in openssl.cnf syntax */
-	GENERAL_NAMES *gens;    /* or a prepared SAN list (borrowed) */
-	const char *ku;         /* keyUsage in openssl.cnf syntax */
+	const char *san;     /* subjectAltName in openssl.cnf syntax */
+	GENERAL_NAMES *gens; /* or a prepared SAN list (borrowed) */
+	const char *ku;      /* keyUsage in openssl.cnf syntax */
 };
 
 static X509_NAME *cn_name(const char *cn)
@@ -86,7 +86,8 @@ static X509_NAME *cn_name(const char *cn)
 
 	assert_non_null(n);
 	assert_int_equal(X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
-			 (const unsigned char *)cn, -1, -1, 0), 1);
+						    (const unsigned char *)cn, -1, -1, 0),
+			 1);
 	return n;
 }
 
@@ -122,8 +123,9 @@ static uint8_t *make_cert(const struct spec *s, size_t *len)
 	if (s->san)
 		add_ext(x, NID_subject_alt_name, s->san);
 	if (s->gens)
-		assert_int_equal(X509_add1_ext_i2d(x, NID_subject_alt_name,
-						   s->gens, 0, X509V3_ADD_DEFAULT), 1);
+		assert_int_equal(
+			X509_add1_ext_i2d(x, NID_subject_alt_name, s->gens, 0, X509V3_ADD_DEFAULT),
+			1);
 	if (s->ku)
 		add_ext(x, NID_key_usage, s->ku);
 	assert_true(X509_sign(x, s->signer, s->md) > 0);
@@ -158,14 +160,12 @@ static void sha256_hex(const uint8_t *der, size_t len, char out[65])
 }
 
 /* Parse what must parse, check the fields every success has. */
-static void parse_ok(const uint8_t *der, size_t len, size_t chain_len,
-		     struct cp_cert_facts *f)
+static void parse_ok(const uint8_t *der, size_t len, size_t chain_len, struct cp_cert_facts *f)
 {
 	char err[256] = "";
 	char fp[65];
 
-	assert_int_equal(cp_cert_facts_from_der(der, len, chain_len, NOW, f,
-						err, sizeof err), 0);
+	assert_int_equal(cp_cert_facts_from_der(der, len, chain_len, NOW, f, err, sizeof err), 0);
 	assert_true(f->present);
 	assert_non_null(f->subject);
 	assert_non_null(f->issuer);
@@ -183,8 +183,12 @@ static void test_rsa_self_signed(void **state)
 {
 	struct keys *k = *state;
 	struct spec s = {
-		.key = k->rsa, .signer = k->rsa, .md = EVP_sha256(),
-		.cn = "rsa.test", .not_before = T_PAST, .not_after = T_2050,
+		.key = k->rsa,
+		.signer = k->rsa,
+		.md = EVP_sha256(),
+		.cn = "rsa.test",
+		.not_before = T_PAST,
+		.not_after = T_2050,
 		.san = "DNS:a.test,DNS:b.test,IP:127.0.0.1",
 	};
 	struct cp_cert_facts f;
@@ -216,9 +220,13 @@ static void test_ec_signed_by_ca(void **state)
 	struct keys *k = *state;
 	X509_NAME *subj = X509_NAME_new();
 	struct spec s = {
-		.key = k->ec, .signer = k->ca, .md = EVP_sha384(),
-		.subject = subj, .issuer_cn = "Test CA",
-		.not_before = T_PAST, .not_after = T_2050,
+		.key = k->ec,
+		.signer = k->ca,
+		.md = EVP_sha384(),
+		.subject = subj,
+		.issuer_cn = "Test CA",
+		.not_before = T_PAST,
+		.not_after = T_2050,
 	};
 	struct cp_cert_facts f;
 	size_t len;
@@ -227,11 +235,15 @@ static void test_ec_signed_by_ca(void **state)
 	/* Added C, O, CN: RFC 2253 prints the most specific part first. */
 	assert_non_null(subj);
 	assert_int_equal(X509_NAME_add_entry_by_txt(subj, "C", MBSTRING_ASC,
-			 (const unsigned char *)"DE", -1, -1, 0), 1);
+						    (const unsigned char *)"DE", -1, -1, 0),
+			 1);
 	assert_int_equal(X509_NAME_add_entry_by_txt(subj, "O", MBSTRING_ASC,
-			 (const unsigned char *)"Example, Inc.", -1, -1, 0), 1);
+						    (const unsigned char *)"Example, Inc.", -1, -1,
+						    0),
+			 1);
 	assert_int_equal(X509_NAME_add_entry_by_txt(subj, "CN", MBSTRING_ASC,
-			 (const unsigned char *)"leaf.test", -1, -1, 0), 1);
+						    (const unsigned char *)"leaf.test", -1, -1, 0),
+			 1);
 	der = make_cert(&s, &len);
 
 	parse_ok(der, len, 2, &f);
@@ -254,21 +266,33 @@ static void test_self_signed_rules(void **state)
 {
 	struct keys *k = *state;
 	struct spec other_key = {
-		.key = k->ec, .signer = k->ca, .md = EVP_sha256(),
-		.cn = "same.test", .issuer_cn = "same.test",
-		.not_before = T_PAST, .not_after = T_2050,
+		.key = k->ec,
+		.signer = k->ca,
+		.md = EVP_sha256(),
+		.cn = "same.test",
+		.issuer_cn = "same.test",
+		.not_before = T_PAST,
+		.not_after = T_2050,
 	};
 	/* A leaf whose keyUsage lacks keyCertSign is still self-signed. */
 	struct spec leaf_ku = {
-		.key = k->ec, .signer = k->ec, .md = EVP_sha256(),
-		.cn = "snakeoil.test", .not_before = T_PAST, .not_after = T_2050,
+		.key = k->ec,
+		.signer = k->ec,
+		.md = EVP_sha256(),
+		.cn = "snakeoil.test",
+		.not_before = T_PAST,
+		.not_after = T_2050,
 		.ku = "critical,digitalSignature",
 	};
 	/* Signed by its own key but naming another issuer. */
 	struct spec other_name = {
-		.key = k->ec, .signer = k->ec, .md = EVP_sha256(),
-		.cn = "x.test", .issuer_cn = "y.test",
-		.not_before = T_PAST, .not_after = T_2050,
+		.key = k->ec,
+		.signer = k->ec,
+		.md = EVP_sha256(),
+		.cn = "x.test",
+		.issuer_cn = "y.test",
+		.not_before = T_PAST,
+		.not_after = T_2050,
 	};
 	struct cp_cert_facts f;
 	size_t len;
@@ -298,8 +322,12 @@ static void test_ed25519(void **state)
 {
 	struct keys *k = *state;
 	struct spec s = {
-		.key = k->ed, .signer = k->ed, .md = NULL,
-		.cn = "ed.test", .not_before = T_PAST, .not_after = T_2050,
+		.key = k->ed,
+		.signer = k->ed,
+		.md = NULL,
+		.cn = "ed.test",
+		.not_before = T_PAST,
+		.not_after = T_2050,
 		/* Only DNS and IP names are kept, in certificate order. */
 		.san = "email:who@ed.test,IP:2001:db8::1,URI:https://ed.test/,DNS:c.test",
 	};
@@ -337,9 +365,12 @@ static void test_validity(void **state)
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct spec s = {
-			.key = k->ec, .signer = k->ec, .md = EVP_sha256(),
+			.key = k->ec,
+			.signer = k->ec,
+			.md = EVP_sha256(),
 			.cn = "time.test",
-			.not_before = cases[i].nb, .not_after = cases[i].na,
+			.not_before = cases[i].nb,
+			.not_after = cases[i].na,
 		};
 		struct cp_cert_facts f;
 		size_t len;
@@ -366,17 +397,22 @@ static void test_hostile_subject(void **state)
 	static const unsigned char cn[] = "evil\x1b[31m\xff\xfe";
 	X509_NAME *subj = X509_NAME_new();
 	struct spec s = {
-		.key = k->ec, .signer = k->ca, .md = EVP_sha256(),
-		.subject = subj, .issuer_cn = "Test CA",
-		.not_before = T_PAST, .not_after = T_2050,
+		.key = k->ec,
+		.signer = k->ca,
+		.md = EVP_sha256(),
+		.subject = subj,
+		.issuer_cn = "Test CA",
+		.not_before = T_PAST,
+		.not_after = T_2050,
 	};
 	struct cp_cert_facts f;
 	size_t len;
 	uint8_t *der;
 
 	assert_non_null(subj);
-	assert_int_equal(X509_NAME_add_entry_by_txt(subj, "CN", V_ASN1_T61STRING,
-			 cn, (int)sizeof cn - 1, -1, 0), 1);
+	assert_int_equal(X509_NAME_add_entry_by_txt(subj, "CN", V_ASN1_T61STRING, cn,
+						    (int)sizeof cn - 1, -1, 0),
+			 1);
 	der = make_cert(&s, &len);
 
 	parse_ok(der, len, 1, &f);
@@ -400,16 +436,21 @@ static void test_invalid_utf8_subject(void **state)
 	static const unsigned char cn[] = "evil\x1b[31m@@";
 	X509_NAME *subj = X509_NAME_new();
 	struct spec s = {
-		.key = k->ec, .signer = k->ca, .md = EVP_sha256(),
-		.subject = subj, .issuer_cn = "Test CA",
-		.not_before = T_PAST, .not_after = T_2050,
+		.key = k->ec,
+		.signer = k->ca,
+		.md = EVP_sha256(),
+		.subject = subj,
+		.issuer_cn = "Test CA",
+		.not_before = T_PAST,
+		.not_after = T_2050,
 	};
 	size_t len, patched = 0;
 	uint8_t *der;
 
 	assert_non_null(subj);
-	assert_int_equal(X509_NAME_add_entry_by_txt(subj, "CN", V_ASN1_UTF8STRING,
-			 cn, (int)sizeof cn - 1, -1, 0), 1);
+	assert_int_equal(X509_NAME_add_entry_by_txt(subj, "CN", V_ASN1_UTF8STRING, cn,
+						    (int)sizeof cn - 1, -1, 0),
+			 1);
 	der = make_cert(&s, &len);
 	for (size_t i = 0; i + 1 < len; i++)
 		if (der[i] == '@' && der[i + 1] == '@') {
@@ -429,9 +470,13 @@ static void test_empty_subject(void **state)
 	struct keys *k = *state;
 	X509_NAME *subj = X509_NAME_new();
 	struct spec s = {
-		.key = k->ec, .signer = k->ca, .md = EVP_sha256(),
-		.subject = subj, .issuer_cn = "Test CA",
-		.not_before = T_PAST, .not_after = T_2050,
+		.key = k->ec,
+		.signer = k->ca,
+		.md = EVP_sha256(),
+		.subject = subj,
+		.issuer_cn = "Test CA",
+		.not_before = T_PAST,
+		.not_after = T_2050,
 		.san = "DNS:only-san.test",
 	};
 	struct cp_cert_facts f;
@@ -457,8 +502,12 @@ static void test_subject_cap(void **state)
 	unsigned char cn[2000];
 	X509_NAME *subj = X509_NAME_new();
 	struct spec s = {
-		.key = k->ec, .signer = k->ec, .md = EVP_sha256(),
-		.subject = subj, .not_before = T_PAST, .not_after = T_2050,
+		.key = k->ec,
+		.signer = k->ec,
+		.md = EVP_sha256(),
+		.subject = subj,
+		.not_before = T_PAST,
+		.not_after = T_2050,
 	};
 	struct cp_cert_facts f;
 	size_t len;
@@ -466,8 +515,9 @@ static void test_subject_cap(void **state)
 
 	memset(cn, 'a', sizeof cn);
 	assert_non_null(subj);
-	assert_int_equal(X509_NAME_add_entry_by_txt(subj, "CN", V_ASN1_UTF8STRING,
-			 cn, (int)sizeof cn, -1, 0), 1);
+	assert_int_equal(X509_NAME_add_entry_by_txt(subj, "CN", V_ASN1_UTF8STRING, cn,
+						    (int)sizeof cn, -1, 0),
+			 1);
 	der = make_cert(&s, &len);
 
 	parse_ok(der, len, 1, &f);
@@ -500,8 +550,12 @@ static void test_san_cap_and_nul(void **state)
 	static const char nul_name[] = "evil.test\0.good.test";
 	GENERAL_NAMES *gens = GENERAL_NAMES_new();
 	struct spec s = {
-		.key = k->ec, .signer = k->ec, .md = EVP_sha256(),
-		.cn = "many.test", .not_before = T_PAST, .not_after = T_2050,
+		.key = k->ec,
+		.signer = k->ec,
+		.md = EVP_sha256(),
+		.cn = "many.test",
+		.not_before = T_PAST,
+		.not_after = T_2050,
 		.gens = gens,
 	};
 	struct cp_cert_facts f;
@@ -557,8 +611,12 @@ static void test_malformed(void **state)
 {
 	struct keys *k = *state;
 	struct spec s = {
-		.key = k->rsa, .signer = k->rsa, .md = EVP_sha256(),
-		.cn = "rsa.test", .not_before = T_PAST, .not_after = T_2050,
+		.key = k->rsa,
+		.signer = k->rsa,
+		.md = EVP_sha256(),
+		.cn = "rsa.test",
+		.not_before = T_PAST,
+		.not_after = T_2050,
 		.san = "DNS:a.test",
 	};
 	size_t len;
@@ -606,9 +664,13 @@ static void test_bitflips(void **state)
 {
 	struct keys *k = *state;
 	struct spec s = {
-		.key = k->ec, .signer = k->ca, .md = EVP_sha256(),
-		.cn = "flip.test", .issuer_cn = "Test CA",
-		.not_before = T_PAST, .not_after = T_2050,
+		.key = k->ec,
+		.signer = k->ca,
+		.md = EVP_sha256(),
+		.cn = "flip.test",
+		.issuer_cn = "Test CA",
+		.not_before = T_PAST,
+		.not_after = T_2050,
 		.san = "DNS:flip.test,IP:10.0.0.1",
 	};
 	size_t len;
@@ -657,11 +719,11 @@ static void test_error_plumbing(void **state)
 	assert_int_equal(ERR_get_error(), 0);
 
 	memset(small, 'x', sizeof small);
-	assert_int_equal(cp_cert_facts_from_der(junk, sizeof junk, 1, NOW, &f,
-						small, sizeof small), -1);
+	assert_int_equal(cp_cert_facts_from_der(junk, sizeof junk, 1, NOW, &f, small, sizeof small),
+			 -1);
 	assert_true(strlen(small) < sizeof small);
-	assert_int_equal(cp_cert_facts_from_der(junk, sizeof junk, 1, NOW, NULL,
-						small, sizeof small), -1);
+	assert_int_equal(
+		cp_cert_facts_from_der(junk, sizeof junk, 1, NOW, NULL, small, sizeof small), -1);
 
 	cp_cert_facts_clear(NULL);
 	memset(&f, 0, sizeof f);

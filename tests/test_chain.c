@@ -36,8 +36,8 @@
 /* The material: keys and certificates, DER copies for the chain. */
 struct pki {
 	EVP_PKEY *root_key, *inter_key, *leaf_key, *other_key;
-	X509 *root, *inter, *leaf, *expired_leaf, *future_leaf, *self, *badsig,
-		*old_inter, *leaf_old_inter, *other_root, *leaf_noaia;
+	X509 *root, *inter, *leaf, *expired_leaf, *future_leaf, *self, *badsig, *old_inter,
+		*leaf_old_inter, *other_root, *leaf_noaia;
 	char root_pem[64], bundle_pem[64], other_pem[64];
 };
 
@@ -48,8 +48,8 @@ static bool mk_no_aia;
 /* A certificate for CN=cn valid [NOW+nb, NOW+na], for key, signed by
  * ikey as issuer (NULL issuer: self-signed), a CA when ca is set, with
  * the subjectAltName san (or none). */
-static X509 *mk(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey,
-		long nb, long na, bool ca, const char *san, long serial)
+static X509 *mk(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey, long nb, long na,
+		bool ca, const char *san, long serial)
 {
 	X509 *x = X509_new();
 	X509_NAME *n = X509_NAME_new();
@@ -59,7 +59,8 @@ static X509 *mk(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey,
 	assert_non_null(n);
 	assert_true(X509_set_version(x, X509_VERSION_3));
 	assert_true(ASN1_INTEGER_set(X509_get_serialNumber(x), serial));
-	assert_true(X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0));
+	assert_true(X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn,
+					       -1, -1, 0));
 	assert_true(X509_set_subject_name(x, n));
 	assert_true(X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : n));
 	assert_non_null(ASN1_TIME_set(X509_getm_notBefore(x), NOW + nb));
@@ -71,7 +72,8 @@ static X509 *mk(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey,
 		{ "keyUsage", ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature" },
 		{ "subjectKeyIdentifier", "hash" },
 		{ "subjectAltName", san },
-		{ "authorityInfoAccess", !ca && !mk_no_aia ? "caIssuers;URI:http://ca.test/issuer.crt" : NULL },
+		{ "authorityInfoAccess",
+		  !ca && !mk_no_aia ? "caIssuers;URI:http://ca.test/issuer.crt" : NULL },
 	};
 	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
 		if (!exts[i][1])
@@ -110,23 +112,28 @@ static int pki_setup(void **state)
 	p->other_key = EVP_EC_gen("P-256");
 	if (!p->root_key || !p->inter_key || !p->leaf_key || !p->other_key)
 		return -1;
-	p->root = mk("Test Root", p->root_key, NULL, p->root_key, -365 * DAY, 3650L * DAY, true, NULL, 1);
-	p->inter = mk("Test Intermediate", p->inter_key, p->root, p->root_key, -365 * DAY, 1000 * DAY, true, NULL, 2);
+	p->root = mk("Test Root", p->root_key, NULL, p->root_key, -365 * DAY, 3650L * DAY, true,
+		     NULL, 1);
+	p->inter = mk("Test Intermediate", p->inter_key, p->root, p->root_key, -365 * DAY,
+		      1000 * DAY, true, NULL, 2);
 	p->leaf = mk("leaf.test", p->leaf_key, p->inter, p->inter_key, -DAY, 90 * DAY, false,
 		     "DNS:leaf.test,DNS:*.wild.test,IP:127.0.0.1", 3);
-	p->expired_leaf = mk("leaf.test", p->leaf_key, p->inter, p->inter_key, -90 * DAY, -DAY, false,
-			     "DNS:leaf.test", 4);
+	p->expired_leaf = mk("leaf.test", p->leaf_key, p->inter, p->inter_key, -90 * DAY, -DAY,
+			     false, "DNS:leaf.test", 4);
 	p->future_leaf = mk("leaf.test", p->leaf_key, p->inter, p->inter_key, DAY, 90 * DAY, false,
 			    "DNS:leaf.test", 5);
-	p->self = mk("self.test", p->leaf_key, NULL, p->leaf_key, -DAY, 90 * DAY, false, "DNS:self.test", 6);
+	p->self = mk("self.test", p->leaf_key, NULL, p->leaf_key, -DAY, 90 * DAY, false,
+		     "DNS:self.test", 6);
 	/* names Test Intermediate as issuer, signed by another key */
 	p->badsig = mk("leaf.test", p->leaf_key, p->inter, p->other_key, -DAY, 90 * DAY, false,
 		       "DNS:leaf.test", 7);
 	/* an intermediate that has expired, and a leaf under it */
-	p->old_inter = mk("Old Intermediate", p->inter_key, p->root, p->root_key, -365 * DAY, -DAY, true, NULL, 8);
-	p->leaf_old_inter = mk("leaf.test", p->leaf_key, p->old_inter, p->inter_key, -DAY, 90 * DAY, false,
-			       "DNS:leaf.test", 9);
-	p->other_root = mk("Other Root", p->other_key, NULL, p->other_key, -DAY, 90 * DAY, true, NULL, 10);
+	p->old_inter = mk("Old Intermediate", p->inter_key, p->root, p->root_key, -365 * DAY, -DAY,
+			  true, NULL, 8);
+	p->leaf_old_inter = mk("leaf.test", p->leaf_key, p->old_inter, p->inter_key, -DAY, 90 * DAY,
+			       false, "DNS:leaf.test", 9);
+	p->other_root =
+		mk("Other Root", p->other_key, NULL, p->other_key, -DAY, 90 * DAY, true, NULL, 10);
 	mk_no_aia = true;
 	p->leaf_noaia = mk("leaf.test", p->leaf_key, p->inter, p->inter_key, -DAY, 90 * DAY, false,
 			   "DNS:leaf.test", 11);
@@ -145,8 +152,9 @@ static int pki_teardown(void **state)
 
 	if (!p)
 		return 0;
-	X509 *all[] = { p->root, p->inter, p->leaf, p->expired_leaf, p->future_leaf, p->self,
-			p->badsig, p->old_inter, p->leaf_old_inter, p->other_root, p->leaf_noaia };
+	X509 *all[] = { p->root,           p->inter,      p->leaf,      p->expired_leaf,
+			p->future_leaf,    p->self,       p->badsig,    p->old_inter,
+			p->leaf_old_inter, p->other_root, p->leaf_noaia };
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		X509_free(all[i]);
 	EVP_PKEY_free(p->root_key);
@@ -277,7 +285,7 @@ static void test_incomplete(void **state)
 	struct cp_cert_facts f;
 	struct cp_trust *t = store(p->root_pem, NULL);
 
-	add(&ch, p->leaf);  /* the intermediate is not sent */
+	add(&ch, p->leaf); /* the intermediate is not sent */
 	check(&ch, t, "leaf.test", &f);
 	assert_false(f.trusted);
 	assert_int_equal(f.chain_errors, CP_CHAIN_INCOMPLETE);
@@ -404,7 +412,7 @@ static void test_dates(void **state)
 	add(&ch, p->expired_leaf);
 	add(&ch, p->inter);
 	check(&ch, t, "leaf.test", &f);
-	assert_true(f.trusted);   /* the issuer is fine; the date is not */
+	assert_true(f.trusted); /* the issuer is fine; the date is not */
 	assert_int_equal(f.chain_errors, CP_CHAIN_EXPIRED);
 	cp_cert_facts_clear(&f);
 	chain_free(&ch);
@@ -436,7 +444,8 @@ static void test_all_problems_at_once(void **state)
 	/* expired, intermediate missing, wrong name: all three */
 	add(&ch, p->expired_leaf);
 	check(&ch, t, "www.example.test", &f);
-	assert_int_equal(f.chain_errors, CP_CHAIN_EXPIRED | CP_CHAIN_INCOMPLETE | CP_CHAIN_NAME_MISMATCH);
+	assert_int_equal(f.chain_errors,
+			 CP_CHAIN_EXPIRED | CP_CHAIN_INCOMPLETE | CP_CHAIN_NAME_MISMATCH);
 	assert_string_equal(f.missing_issuer, "CN=Test Intermediate");
 	cp_cert_facts_clear(&f);
 	/* IP literal not in the IP SANs; a partial wildcard is not honoured */
@@ -539,7 +548,8 @@ static void test_trust_files(void **state)
 
 	assert_non_null(t);
 	assert_int_equal(cp_trust_add_file(t, p->bundle_pem, CP_TRUST_ADMIN, err, sizeof err), 2);
-	assert_int_equal(cp_trust_add_file(t, "/nonexistent/ca.pem", CP_TRUST_ADMIN, err, sizeof err), -1);
+	assert_int_equal(
+		cp_trust_add_file(t, "/nonexistent/ca.pem", CP_TRUST_ADMIN, err, sizeof err), -1);
 	assert_non_null(strstr(err, "/nonexistent/ca.pem"));
 	assert_int_equal(cp_trust_add_file(t, "/tmp", CP_TRUST_ADMIN, err, sizeof err), -1);
 	assert_non_null(strstr(err, "not a regular file"));
@@ -554,7 +564,8 @@ static void test_trust_files(void **state)
 		snprintf(path, sizeof path, "%s", "/tmp/cp-test-chain.XXXXXX");
 		int fd = mkstemp(path);
 		assert_true(fd >= 0);
-		assert_int_equal(write(fd, bodies[i], strlen(bodies[i])), (ssize_t)strlen(bodies[i]));
+		assert_int_equal(write(fd, bodies[i], strlen(bodies[i])),
+				 (ssize_t)strlen(bodies[i]));
 		close(fd);
 		err[0] = '\0';
 		assert_int_equal(cp_trust_add_file(t, path, CP_TRUST_ADMIN, err, sizeof err), -1);
@@ -655,9 +666,12 @@ static void test_json_round_trip(void **state)
 	c = json_object_get(json_object_get(j, "certificate"), "chain");
 	assert_true(json_is_false(json_object_get(c, "trusted")));
 	assert_int_equal(json_array_size(json_object_get(c, "errors")), 3);
-	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "errors"), 0)), "incomplete-chain");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "errors"), 1)), "expired");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "errors"), 2)), "name-mismatch");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "errors"), 0)),
+			    "incomplete-chain");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "errors"), 1)),
+			    "expired");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "errors"), 2)),
+			    "name-mismatch");
 	assert_string_equal(json_string_value(json_object_get(c, "missing_issuer")), "CN=Inter");
 	back = cp_result_from_json(j, err, sizeof err);
 	assert_non_null(back);

@@ -35,16 +35,16 @@
 #include "registry.h"
 
 struct server {
-	unsigned versions;          /* CP_VER_* it speaks */
-	const uint16_t *s13, *s12;  /* accepted suites, in its own order */
+	unsigned versions;         /* CP_VER_* it speaks */
+	const uint16_t *s13, *s12; /* accepted suites, in its own order */
 	size_t n13, n12;
-	bool server_order;          /* picks by its own order, not the client's */
-	const uint16_t *g13;        /* TLS 1.3 groups, its order */
+	bool server_order;   /* picks by its own order, not the client's */
+	const uint16_t *g13; /* TLS 1.3 groups, its order */
 	size_t ng13;
-	const uint16_t *c12;        /* TLS 1.2 curves, its order */
+	const uint16_t *c12; /* TLS 1.2 curves, its order */
 	size_t nc12;
-	bool knows_ffdhe;           /* RFC 7919 groups (ffdhe2048) */
-	uint16_t custom_dh_bits;    /* its own DH group's size, 0 none */
+	bool knows_ffdhe;        /* RFC 7919 groups (ffdhe2048) */
+	uint16_t custom_dh_bits; /* its own DH group's size, 0 none */
 	unsigned hellos;
 	unsigned per_version[CP_P__COUNT];
 };
@@ -121,7 +121,8 @@ static void serve(struct server *sv, struct cp_chain *c, const struct cp_probe_s
 	struct cp_wire_result w;
 	struct cp_conn_report rep;
 	bool tls13 = hp->nversions > 0;
-	enum cp_proto asked = tls13 ? CP_P_TLS13 : (enum cp_proto)cp_proto_from_wire(hp->legacy_version);
+	enum cp_proto asked =
+		tls13 ? CP_P_TLS13 : (enum cp_proto)cp_proto_from_wire(hp->legacy_version);
 
 	cp_chain_note_sent(c, sp);
 	sv->hellos++;
@@ -213,7 +214,8 @@ static void drive(struct rig *g, struct server *sv)
 	run_chains(g, sv, false, false);
 }
 
-static void assert_suites(const struct cp_result *r, enum cp_proto p, const uint16_t *want, size_t n)
+static void assert_suites(const struct cp_result *r, enum cp_proto p, const uint16_t *want,
+			  size_t n)
 {
 	const struct cp_proto_result *pr = &r->proto[p];
 	assert_int_equal(pr->nsuites, n);
@@ -240,8 +242,8 @@ static size_t count_chains(const struct cp_job *j, enum cp_chain_finds f)
 /* A TLS 1.2 + 1.3 server: suites, groups and curves as configured. */
 static const uint16_t S13[] = { 0x1302, 0x1301 };
 static const uint16_t S12[] = { 0xC030, 0xC02F, 0x009C };
-static const uint16_t G13[] = { 24, 29 };      /* secp384r1, x25519 */
-static const uint16_t C12[] = { 23, 29 };      /* secp256r1, x25519 */
+static const uint16_t G13[] = { 24, 29 }; /* secp384r1, x25519 */
+static const uint16_t C12[] = { 23, 29 }; /* secp256r1, x25519 */
 
 static void modern(struct server *sv, bool server_order)
 {
@@ -355,9 +357,16 @@ static void every_strategy_is_in_the_table(void **state)
 {
 	(void)state;
 	const struct cp_chain_ops *all[] = {
-		&cp_chain_suites_eliminate, &cp_chain_suites_single, &cp_chain_sslv2, &cp_chain_dhe_custom,
-		&cp_chain_groups13, &cp_chain_curves12, &cp_chain_pref, &cp_chain_replay,
-		&cp_chain_sigalgs13, &cp_chain_sigalgs12,
+		&cp_chain_suites_eliminate,
+		&cp_chain_suites_single,
+		&cp_chain_sslv2,
+		&cp_chain_dhe_custom,
+		&cp_chain_groups13,
+		&cp_chain_curves12,
+		&cp_chain_pref,
+		&cp_chain_replay,
+		&cp_chain_sigalgs13,
+		&cp_chain_sigalgs12,
 	};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		bool found = false;
@@ -413,20 +422,18 @@ static void base_hello_lists_are_the_documented_order(void **state)
 {
 	(void)state;
 	static const uint16_t groups12[] = {
-		29, 23, 24, 25, 30, 256, 257, 258, 259, 260,
-		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
-		26, 27, 28, 31, 32, 33, 41,
+		29, 23, 24, 25, 30, 256, 257, 258, 259, 260, 1,  2,  3,  4,  5,  6,  7,  8,  9,  10,
+		11, 12, 13, 14, 15, 16,  17,  18,  19,  20,  21, 22, 26, 27, 28, 31, 32, 33, 41,
 	};
 	/* TLS 1.3 adds the ML-KEM hybrids at the end (X25519MLKEM768,
 	 * SecP256r1MLKEM768, SecP384r1MLKEM1024) */
 	static const uint16_t pq[] = { 0x11EC, 0x11EB, 0x11ED };
 	static const uint16_t sigalgs[] = {
-		0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601,
-		0x0603, 0x0807, 0x0808, 0x0809, 0x080A, 0x080B, 0x0201, 0x0203,
-		0x0402, 0x0502, 0x0602, 0x0202,
-		0x0420, 0x0520, 0x0620, 0x0704, 0x0705, 0x0706, 0x0707, 0x0708,
-		0x0709, 0x070A, 0x070B, 0x070C, 0x070D, 0x070E, 0x070F,
-		0x081A, 0x081B, 0x081C, 0x0904, 0x0905, 0x0906,
+		0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601, 0x0603,
+		0x0807, 0x0808, 0x0809, 0x080A, 0x080B, 0x0201, 0x0203, 0x0402, 0x0502,
+		0x0602, 0x0202, 0x0420, 0x0520, 0x0620, 0x0704, 0x0705, 0x0706, 0x0707,
+		0x0708, 0x0709, 0x070A, 0x070B, 0x070C, 0x070D, 0x070E, 0x070F, 0x081A,
+		0x081B, 0x081C, 0x0904, 0x0905, 0x0906,
 	};
 	const size_t ng = sizeof groups12 / sizeof groups12[0];
 	const size_t ns = sizeof sigalgs / sizeof sigalgs[0];
@@ -548,9 +555,7 @@ static void run_chains(struct rig *g, struct server *sv, bool batch, bool split)
 				cp_chain_note_sent(c, &sp[i]);
 				sent[i] = true;
 				break;
-			case CP_NEXT_WAIT:
-				live = true;
-				break;
+			case CP_NEXT_WAIT: live = true; break;
 			case CP_NEXT_DONE:
 				c->state = CP_CHAIN_DONE;
 				moved = true;

@@ -39,7 +39,8 @@ static int load_rfc(void **state)
 	FILE *f;
 
 	(void)state;
-	snprintf(path, sizeof path, "%s/tests/vectors/rfc8448-s3-client-hello.hex", top ? top : ".");
+	snprintf(path, sizeof path, "%s/tests/vectors/rfc8448-s3-client-hello.hex",
+		 top ? top : ".");
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -61,11 +62,11 @@ static struct cp_chello *parse_ok(const uint8_t *p, size_t n)
 	return h;
 }
 
-#define ARRAY_EQ(a, na, ...)                                                  \
-	do {                                                                  \
-		static const uint16_t want_[] = { __VA_ARGS__ };              \
-		assert_int_equal((na), sizeof want_ / sizeof want_[0]);       \
-		assert_memory_equal((a), want_, sizeof want_);                \
+#define ARRAY_EQ(a, na, ...) \
+	do { \
+		static const uint16_t want_[] = { __VA_ARGS__ }; \
+		assert_int_equal((na), sizeof want_ / sizeof want_[0]); \
+		assert_memory_equal((a), want_, sizeof want_); \
 	} while (0)
 
 /* ---- the decoder -------------------------------------------------------- */
@@ -81,10 +82,10 @@ static void check_rfc_fields(const struct cp_chello *h)
 	ARRAY_EQ(h->ext_types, h->nexts, 0, 0xff01, 10, 35, 51, 43, 13, 45, 28);
 	assert_true(h->has_sni);
 	assert_string_equal(h->sni, "server");
-	ARRAY_EQ(h->groups, h->ngroups, 0x001d, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101, 0x0102, 0x0103,
-		 0x0104);
-	ARRAY_EQ(h->sigalgs, h->nsigalgs, 0x0403, 0x0503, 0x0603, 0x0203, 0x0804, 0x0805, 0x0806, 0x0401,
-		 0x0501, 0x0601, 0x0201, 0x0402, 0x0502, 0x0602, 0x0202);
+	ARRAY_EQ(h->groups, h->ngroups, 0x001d, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101, 0x0102,
+		 0x0103, 0x0104);
+	ARRAY_EQ(h->sigalgs, h->nsigalgs, 0x0403, 0x0503, 0x0603, 0x0203, 0x0804, 0x0805, 0x0806,
+		 0x0401, 0x0501, 0x0601, 0x0201, 0x0402, 0x0502, 0x0602, 0x0202);
 	ARRAY_EQ(h->versions, h->nversions, 0x0304);
 	ARRAY_EQ(h->shares, h->nshares, 0x001d);
 	assert_int_equal(h->nalpn, 0);
@@ -189,7 +190,8 @@ static void test_rejects(void **state)
 	b[5] = 2;
 	assert_int_equal(cp_chello_parse(b, rfc_len, h), CP_EWRONGTYPE);
 	/* HTTP */
-	assert_int_equal(cp_chello_parse((const uint8_t *)"GET / HTTP/1.1\r\n", 16, h), CP_EWRONGTYPE);
+	assert_int_equal(cp_chello_parse((const uint8_t *)"GET / HTTP/1.1\r\n", 16, h),
+			 CP_EWRONGTYPE);
 	/* a byte after the message in its record */
 	memcpy(b, rfc, rfc_len);
 	b[4]++;
@@ -227,10 +229,21 @@ static void test_encoder_roundtrip(void **state)
 	static const uint16_t shares[] = { 29 };
 	static const char *const alpn[] = { "h2", "http/1.1" };
 	struct cp_hello_params p = {
-		.legacy_version = 0x0303, .suites = suites, .nsuites = 4, .sni = "www.example.com",
-		.groups = groups, .ngroups = 4, .sigalgs = sigalgs, .nsigalgs = 3,
-		.versions = versions, .nversions = 4, .share_groups = shares, .nshares = 1,
-		.alpn = alpn, .nalpn = 2, .flags = CP_HELLO_EC_POINT_FORMATS | CP_HELLO_SESSION_ID,
+		.legacy_version = 0x0303,
+		.suites = suites,
+		.nsuites = 4,
+		.sni = "www.example.com",
+		.groups = groups,
+		.ngroups = 4,
+		.sigalgs = sigalgs,
+		.nsigalgs = 3,
+		.versions = versions,
+		.nversions = 4,
+		.share_groups = shares,
+		.nshares = 1,
+		.alpn = alpn,
+		.nalpn = 2,
+		.flags = CP_HELLO_EC_POINT_FORMATS | CP_HELLO_SESSION_ID,
 	};
 	struct cp_keyshare_cache *kc = cp_keyshare_cache_new();
 	struct cp_wbuf w;
@@ -263,7 +276,9 @@ static void test_encoder_roundtrip(void **state)
 
 static void test_sni_unchanged(void **state)
 {
-	static const char *const same[] = { NULL, "server", "SERVER", "server.", "127.0.0.1", "::1" };
+	static const char *const same[] = {
+		NULL, "server", "SERVER", "server.", "127.0.0.1", "::1"
+	};
 	struct cp_wbuf w;
 	bool rw = true;
 
@@ -280,7 +295,9 @@ static void test_sni_unchanged(void **state)
 	cp_wbuf_reset(&w);
 	{
 		static const uint16_t suites[] = { 0xC02F };
-		struct cp_hello_params p = { .legacy_version = 0x0303, .suites = suites, .nsuites = 1 };
+		struct cp_hello_params p = { .legacy_version = 0x0303,
+					     .suites = suites,
+					     .nsuites = 1 };
 		struct cp_wbuf e;
 
 		cp_wbuf_init(&e, CP_HELLO_MAX_BYTES);
@@ -294,7 +311,8 @@ static void test_sni_unchanged(void **state)
 	/* a name that cannot be sent, and a bare message: errors, nothing appended */
 	cp_wbuf_reset(&w);
 	assert_int_equal(cp_chello_with_sni(rfc, rfc_len, "bad name", &w, &rw), CP_EINVAL);
-	assert_int_equal(cp_chello_with_sni(rfc + 5, rfc_len - 5, "example.com", &w, &rw), CP_EWRONGTYPE);
+	assert_int_equal(cp_chello_with_sni(rfc + 5, rfc_len - 5, "example.com", &w, &rw),
+			 CP_EWRONGTYPE);
 	assert_int_equal(w.len, 0);
 	assert_false(cp_wbuf_failed(&w));
 	cp_wbuf_free(&w);
@@ -337,9 +355,16 @@ static void test_sni_padding(void **state)
 	static const uint16_t groups[] = { 29 };
 	static const uint16_t versions[] = { 0x0304, 0x0303 };
 	struct cp_hello_params p = {
-		.legacy_version = 0x0303, .suites = suites, .nsuites = 2, .sni = "short.example",
-		.groups = groups, .ngroups = 1, .versions = versions, .nversions = 2,
-		.flags = CP_HELLO_KEY_SHARE_EMPTY, .pad_to = 512,
+		.legacy_version = 0x0303,
+		.suites = suites,
+		.nsuites = 2,
+		.sni = "short.example",
+		.groups = groups,
+		.ngroups = 1,
+		.versions = versions,
+		.nversions = 2,
+		.flags = CP_HELLO_KEY_SHARE_EMPTY,
+		.pad_to = 512,
 	};
 	struct cp_wbuf e, w;
 	struct cp_chello *a, *b;
@@ -351,8 +376,9 @@ static void test_sni_padding(void **state)
 	assert_int_equal(cp_hello_encode(&p, NULL, &e), CP_OK);
 	a = parse_ok(e.data, e.len);
 	assert_int_equal(a->msg_len, 512);
-	assert_int_equal(cp_chello_with_sni(e.data, e.len, "a-rather-longer-host-name.example.net", &w, &rw),
-			 CP_OK);
+	assert_int_equal(
+		cp_chello_with_sni(e.data, e.len, "a-rather-longer-host-name.example.net", &w, &rw),
+		CP_OK);
 	assert_true(rw);
 	b = parse_ok(w.data, w.len);
 	assert_int_equal(b->msg_len, 512);
@@ -388,17 +414,21 @@ static void test_hex_forms(void **state)
 	hex_is("16 03 01 00 c4 01 00 00 c0 03 03 cb\n34 ec b1 e7 81 63 ba 1c\n", rfc, 20);
 	hex_is("16:03:01:00:C4:01:00:00:C0:03:03:CB:34:EC:B1:E7:81:63:BA:1C", rfc, 20);
 	hex_is("# a comment\n0x16, 0x03, 0x01, 0x00, 0xc4, 0x01, 0x00, 0x00, 0xc0, 0x03,\n"
-	       "0x03, 0xcb, 0x34, 0xec, 0xb1, 0xe7, 0x81, 0x63, 0xba, 0x1c\n", rfc, 20);
+	       "0x03, 0xcb, 0x34, 0xec, 0xb1, 0xe7, 0x81, 0x63, 0xba, 0x1c\n",
+	       rfc, 20);
 	/* xxd */
 	hex_is("00000000: 1603 0100 c401 0000 c003 03cb 34ec b1e7  ............4...\n"
-	       "00000010: 8163 ba1c                                .c..\n", rfc, 20);
+	       "00000010: 8163 ba1c                                .c..\n",
+	       rfc, 20);
 	/* Wireshark "Copy as Hex Dump" */
 	hex_is("0000   16 03 01 00 c4 01 00 00 c0 03 03 cb 34 ec b1 e7   ............4...\n"
-	       "0010   81 63 ba 1c                                       .c..\n", rfc, 20);
+	       "0010   81 63 ba 1c                                       .c..\n",
+	       rfc, 20);
 	/* hexdump -C, with its closing offset line */
 	hex_is("00000000  16 03 01 00 c4 01 00 00  c0 03 03 cb 34 ec b1 e7  |............4...|\n"
 	       "00000010  81 63 ba 1c                                       |.c..|\n"
-	       "00000014\n", rfc, 20);
+	       "00000014\n",
+	       rfc, 20);
 	/* an ASCII column that reads as hex */
 	hex_is("0000   61 62                                             ab\n", ab, 2);
 	hex_is("00000000: 6162                                     ab\n", ab, 2);
@@ -413,13 +443,17 @@ static void test_hex_errors(void **state)
 	(void)state;
 	assert_int_equal(cp_hellofile_hex("16 03 0", 7, out, sizeof out, &n, err, sizeof err), -1);
 	assert_non_null(strstr(err, "odd"));
-	assert_int_equal(cp_hellofile_hex("16 03\n01 zz\n", 12, out, sizeof out, &n, err, sizeof err), -1);
+	assert_int_equal(
+		cp_hellofile_hex("16 03\n01 zz\n", 12, out, sizeof out, &n, err, sizeof err), -1);
 	assert_non_null(strstr(err, "line 2"));
 	assert_int_equal(cp_hellofile_hex("\n\n", 2, out, sizeof out, &n, err, sizeof err), -1);
-	assert_int_equal(cp_hellofile_hex("0000  16\n0002  01\n", 18, out, sizeof out, &n, err, sizeof err), -1);
+	assert_int_equal(
+		cp_hellofile_hex("0000  16\n0002  01\n", 18, out, sizeof out, &n, err, sizeof err),
+		-1);
 	assert_non_null(strstr(err, "line 1"));
-	assert_int_equal(cp_hellofile_hex("0000  16 03\n0002  01 02\n0001  05\n", 31, out, sizeof out, &n, err,
-					  sizeof err), -1);
+	assert_int_equal(cp_hellofile_hex("0000  16 03\n0002  01 02\n0001  05\n", 31, out,
+					  sizeof out, &n, err, sizeof err),
+			 -1);
 	assert_non_null(strstr(err, "line 3: offset column out of sequence"));
 }
 
@@ -456,8 +490,15 @@ static void test_offer_grease(void **state)
 	static const uint16_t versions[] = { 0x7A7A, 0x0304, 0x0303 };
 	static const uint16_t sigalgs[] = { 0x0403, 0x0804 };
 	struct cp_hello_params p = {
-		.legacy_version = 0x0303, .suites = suites, .nsuites = 5, .groups = groups, .ngroups = 3,
-		.versions = versions, .nversions = 3, .sigalgs = sigalgs, .nsigalgs = 2,
+		.legacy_version = 0x0303,
+		.suites = suites,
+		.nsuites = 5,
+		.groups = groups,
+		.ngroups = 3,
+		.versions = versions,
+		.nversions = 3,
+		.sigalgs = sigalgs,
+		.nsigalgs = 2,
 		.flags = CP_HELLO_KEY_SHARE_EMPTY,
 	};
 	struct cp_wbuf e;
@@ -507,7 +548,9 @@ static void test_offer_tls12(void **state)
 /* Issue 10: min tls1-0, max tls1-3 replays all four versions, not two. */
 static void test_replay_hello_versions(void **state)
 {
-	struct cp_offer o = { .min_version = 0x0301, .max_version = 0x0304, .nsuites = 1, .suites = { 0x1301 } };
+	struct cp_offer o = {
+		.min_version = 0x0301, .max_version = 0x0304, .nsuites = 1, .suites = { 0x1301 }
+	};
 	struct cp_replay_hello *r = malloc(sizeof *r);
 	struct cp_profile prof;
 

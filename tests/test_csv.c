@@ -159,7 +159,8 @@ static void test_target_row(void **state)
 {
 	struct cp_csv_row row = { 0 };
 	struct cp_result *r = scanned(0, "www.example.com,=sni");
-	char c1[] = "auth-algo-sha1", c2[] = "keyxchg-algo-rsa", m1[] = "set a yes", m2[] = "commit";
+	char c1[] = "auth-algo-sha1", c2[] = "keyxchg-algo-rsa", m1[] = "set a yes",
+	     m2[] = "commit";
 	char *changes[] = { c1, c2 };
 	char *cmds[] = { m1, m2 };
 	struct cp_fix fix = { .changes = changes, .nchanges = 2 };
@@ -167,25 +168,30 @@ static void test_target_row(void **state)
 		{ .axis = CP_AXIS_SUITE, .blocked_by = CP_BY_PROFILE },
 		{ .axis = CP_AXIS_VERSION, .blocked_by = CP_BY_CLIENT },
 	};
-	struct cp_verdict v = { .compatible = false, .fix = &fix, .commands = cmds, .ncommands = 2,
-				.causes = causes, .ncauses = 1 };
+	struct cp_verdict v = { .compatible = false,
+				.fix = &fix,
+				.commands = cmds,
+				.ncommands = 2,
+				.causes = causes,
+				.ncauses = 1 };
 	(void)state;
 
 	r->verdict = &v;
 	cp_csv_target_row(&row, r, 1767225600);
 	assert_false(row.err);
-	assert_string_equal(row.buf,
-		"\"www.example.com,=sni\",www.example.com,443,\"'=sni\",192.0.2.10,ok,,,"
-		"TLSv1.2 TLSv1.3,3,TLS_RSA_WITH_AES_128_CBC_SHA,incompatible,"
-		"auth-algo-sha1 keyxchg-algo-rsa,\"set a yes\ncommit\",suite:profile,"
-		"2026-01-31T00:00:00Z,30,2026-01-01T00:00:00Z\r\n");
+	assert_string_equal(
+		row.buf, "\"www.example.com,=sni\",www.example.com,443,\"'=sni\",192.0.2.10,ok,,,"
+			 "TLSv1.2 TLSv1.3,3,TLS_RSA_WITH_AES_128_CBC_SHA,incompatible,"
+			 "auth-algo-sha1 keyxchg-algo-rsa,\"set a yes\ncommit\",suite:profile,"
+			 "2026-01-31T00:00:00Z,30,2026-01-01T00:00:00Z\r\n");
 	cp_csv_row_free(&row);
 
 	/* a cause the client blocks: the browser fails without the proxy too */
 	v.ncauses = 2;
 	v.fix = NULL;
 	cp_csv_target_row(&row, r, 1767225600);
-	assert_non_null(strstr(row.buf, ",fails-without-decryption,,,suite:profile version:client,"));
+	assert_non_null(
+		strstr(row.buf, ",fails-without-decryption,,,suite:profile version:client,"));
 	cp_csv_row_free(&row);
 	r->verdict = NULL;
 	cp_result_free(r);
@@ -196,8 +202,8 @@ static void test_target_row(void **state)
 	assert_int_equal(cp_result_fail(r, CP_ERR_INPUT, "bad \"%s\"\x1b[2J", "@bad"), 0);
 	cp_csv_target_row(&row, r, 1767225600);
 	assert_string_equal(row.buf,
-		"\"'@bad\",,,,,error,input,\"bad \"\"@bad\"\"\\x1B[2J\",,0,,none,,,,,,"
-		"2026-01-01T00:00:00Z\r\n");
+			    "\"'@bad\",,,,,error,input,\"bad \"\"@bad\"\"\\x1B[2J\",,0,,none,,,,,,"
+			    "2026-01-01T00:00:00Z\r\n");
 	cp_csv_row_free(&row);
 	cp_result_free(r);
 }
@@ -215,7 +221,8 @@ static void test_suite_rows(void **state)
 	(void)state;
 
 	cp_csv_suite_rows(&row, r, allow_gcm, "ctx");
-	assert_string_equal(row.buf,
+	assert_string_equal(
+		row.buf,
 		"t,www.example.com,443,192.0.2.10,TLSv1.2,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,0xC02F,strong,yes\r\n"
 		"t,www.example.com,443,192.0.2.10,TLSv1.2,TLS_RSA_WITH_AES_128_CBC_SHA,0x002F,legacy,no\r\n"
 		"t,www.example.com,443,192.0.2.10,TLSv1.3,TLS_AES_128_GCM_SHA256,0x1301,strong,no\r\n");
@@ -275,14 +282,10 @@ static void test_writer_order(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cells),
-		cmocka_unit_test(test_formula),
-		cmocka_unit_test(test_truncation),
-		cmocka_unit_test(test_row),
-		cmocka_unit_test(test_days_left),
-		cmocka_unit_test(test_target_row),
-		cmocka_unit_test(test_suite_rows),
-		cmocka_unit_test(test_writer_order),
+		cmocka_unit_test(test_cells),      cmocka_unit_test(test_formula),
+		cmocka_unit_test(test_truncation), cmocka_unit_test(test_row),
+		cmocka_unit_test(test_days_left),  cmocka_unit_test(test_target_row),
+		cmocka_unit_test(test_suite_rows), cmocka_unit_test(test_writer_order),
 	};
 
 	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);

@@ -24,10 +24,10 @@
 
 struct got {
 	size_t row, line, failures;
-	char *text;        /* NULL for an error */
+	char *text; /* NULL for an error */
 	char *err_index, *error_text;
-	char *error;       /* NULL for a target */
-	char *host, *sni;  /* taken over from the target */
+	char *error;      /* NULL for a target */
+	char *host, *sni; /* taken over from the target */
 	uint16_t port;
 	char *first, *last;
 };
@@ -35,7 +35,7 @@ struct got {
 struct collect {
 	struct got *v;
 	size_t n, cap;
-	size_t stop_after;  /* 0: never */
+	size_t stop_after; /* 0: never */
 };
 
 static char *dup_or_null(const char *s)
@@ -156,8 +156,8 @@ static void expect_stats(const struct cp_declog_stats *st, size_t rows, size_t k
 }
 
 static void expect_target(const struct got *g, size_t row, const char *text, size_t failures,
-			  const char *host, const char *sni, uint16_t port,
-			  const char *err_index, const char *error_text)
+			  const char *host, const char *sni, uint16_t port, const char *err_index,
+			  const char *error_text)
 {
 	assert_null(g->error);
 	assert_int_equal(g->row, row);
@@ -265,7 +265,8 @@ static void test_bad_rows(void **state)
 		      "ok2.example.com", 8443, "Version", PV_SERVER);
 	expect_error(&c.v[7], 10, 10, "6 fields where the header has 5");
 	expect_error(&c.v[8], 11, 11, "destination address '0.0.0.0' is unspecified");
-	expect_error(&c.v[9], 12, 12, "character ',' not allowed in SNI 'a.example.com,evil.example'");
+	expect_error(&c.v[9], 12, 12,
+		     "character ',' not allowed in SNI 'a.example.com,evil.example'");
 	collect_free(&c);
 }
 
@@ -361,8 +362,10 @@ static void test_side(void **state)
 	int n;
 
 	/* quoted, since the cases hold no quotes but may hold commas later */
-	n = snprintf(csv, sizeof csv, "Error Index,Error,Server Name Indication,Destination Port\n"
-		     "\"%s\",\"%s\",side.example.com,443\n", k->err_index, k->error);
+	n = snprintf(csv, sizeof csv,
+		     "Error Index,Error,Server Name Indication,Destination Port\n"
+		     "\"%s\",\"%s\",side.example.com,443\n",
+		     k->err_index, k->error);
 	assert_true(n > 0 && (size_t)n < sizeof csv);
 	assert_int_equal(read_into(file_of(csv, (size_t)n), &c, &st), 0);
 	if (k->server) {
@@ -398,8 +401,8 @@ static void test_header_names(void **state)
 	assert_int_equal(c.n, 2);
 	expect_target(&c.v[0], 2, "192.0.2.50:8443,names.example.com", 1, "192.0.2.50",
 		      "names.example.com", 8443, "Cipher", "");
-	expect_target(&c.v[1], 5, "[2001:db8::50]:443", 1, "2001:db8::50", NULL, 443,
-		      "Version", "");
+	expect_target(&c.v[1], 5, "[2001:db8::50]:443", 1, "2001:db8::50", NULL, 443, "Version",
+		      "");
 	assert_int_equal(c.v[1].line, 5);
 	collect_free(&c);
 }
@@ -408,15 +411,14 @@ static void test_header_names(void **state)
  * embedded line breaks keep row and line numbers apart. */
 static void test_bad_records(void **state)
 {
-	static const char csv[] =
-		"sni,dport,error\n"
-		"nul.example.com,443,from ser\0ver\n"                /* 2 */
-		"after-nul.example.com,443,from server\n"           /* 3 */
-		"\"junk\"x.example.com,443,from server\n"           /* 4 */
-		"\"cr.example.com\"\r,443,from server\n"            /* 5 */
-		"\"multi\nline\",443,\"a\r\nb from server\"\n"     /* 6, lines 6-8 */
-		"last.example.com,443,\"from server\n"              /* 7, line 9 */
-		"never.example.com,443,from server\n";
+	static const char csv[] = "sni,dport,error\n"
+				  "nul.example.com,443,from ser\0ver\n"          /* 2 */
+				  "after-nul.example.com,443,from server\n"      /* 3 */
+				  "\"junk\"x.example.com,443,from server\n"      /* 4 */
+				  "\"cr.example.com\"\r,443,from server\n"       /* 5 */
+				  "\"multi\nline\",443,\"a\r\nb from server\"\n" /* 6, lines 6-8 */
+				  "last.example.com,443,\"from server\n"         /* 7, line 9 */
+				  "never.example.com,443,from server\n";
 	struct collect c = { 0 };
 	struct cp_declog_stats st;
 
@@ -472,7 +474,8 @@ static void test_row_length(void **state)
 				assert_int_equal(strlen(c.v[0].error_text), len - plen + 12);
 			} else {
 				expect_stats(&st, 2, 1, 0, 1, 0, 1);
-				expect_error(&c.v[0], 2, 2, "row is 65537 bytes long, more than 65536");
+				expect_error(&c.v[0], 2, 2,
+					     "row is 65537 bytes long, more than 65536");
 			}
 			assert_string_equal(c.v[1].text, "next.example.com:443");
 			collect_free(&c);
@@ -653,9 +656,15 @@ static void test_merge_key(void **state)
 	struct collect c = { 0 };
 	struct cp_declog_stats st;
 	struct cp_declog_row r = {
-		.row = 1, .line = 0, .type = "DECRYPTION", .time = "2026/12/03 10:00:00",
-		.sni = "cdn.example.com", .dst = "192.0.2.1", .dport = "443",
-		.err_index = "Cipher", .error = HS_SERVER,
+		.row = 1,
+		.line = 0,
+		.type = "DECRYPTION",
+		.time = "2026/12/03 10:00:00",
+		.sni = "cdn.example.com",
+		.dst = "192.0.2.1",
+		.dport = "443",
+		.err_index = "Cipher",
+		.error = HS_SERVER,
 	};
 
 	(void)state;
@@ -687,9 +696,15 @@ static void test_add_record(void **state)
 	struct collect c = { 0 };
 	struct cp_declog_stats st;
 	struct cp_declog_row r = {
-		.row = 1, .line = 0, .type = "decryption", .time = "2026/12/03 10:00:00",
-		.sni = "a.example.com", .dst = "192.0.2.1", .dport = "443",
-		.err_index = "Cipher", .error = HS_SERVER,
+		.row = 1,
+		.line = 0,
+		.type = "decryption",
+		.time = "2026/12/03 10:00:00",
+		.sni = "a.example.com",
+		.dst = "192.0.2.1",
+		.dport = "443",
+		.err_index = "Cipher",
+		.error = HS_SERVER,
 	};
 
 	(void)state;
@@ -710,8 +725,8 @@ static void test_add_record(void **state)
 	expect_stats(&st, 5, 2, 0, 2, 1, 1);
 	assert_int_equal(st.skipped, 1);
 	assert_int_equal(c.n, 3);
-	expect_target(&c.v[0], 1, "192.0.2.1:443,a.example.com", 2, "192.0.2.1",
-		      "a.example.com", 443, "Cipher", HS_SERVER);
+	expect_target(&c.v[0], 1, "192.0.2.1:443,a.example.com", 2, "192.0.2.1", "a.example.com",
+		      443, "Cipher", HS_SERVER);
 	expect_seen(&c.v[0], "2026-12-01T10:00:00", "2026-12-03T10:00:00");
 	expect_error(&c.v[1], 4, 0, "destination port 'x'");
 	expect_error(&c.v[2], 5, 0, "entry without dst");
@@ -746,29 +761,20 @@ static void test_format_names(void **state)
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
-		cmocka_unit_test(test_raw),
-		cmocka_unit_test(test_gui),
-		cmocka_unit_test(test_bad_rows),
-		cmocka_unit_test(test_missing_columns),
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_header_only),
-		cmocka_unit_test(test_header_names),
-		cmocka_unit_test(test_bad_records),
-		cmocka_unit_test(test_row_length),
-		cmocka_unit_test(test_bad_header),
-		cmocka_unit_test(test_stop),
-		cmocka_unit_test(test_row_cap),
-		cmocka_unit_test(test_syslog),
-		cmocka_unit_test(test_http_json),
-		cmocka_unit_test(test_cdl_json),
-		cmocka_unit_test(test_add_record),
-		cmocka_unit_test(test_merge_key),
-		cmocka_unit_test(test_format_names),
+		cmocka_unit_test(test_raw),          cmocka_unit_test(test_gui),
+		cmocka_unit_test(test_bad_rows),     cmocka_unit_test(test_missing_columns),
+		cmocka_unit_test(test_empty),        cmocka_unit_test(test_header_only),
+		cmocka_unit_test(test_header_names), cmocka_unit_test(test_bad_records),
+		cmocka_unit_test(test_row_length),   cmocka_unit_test(test_bad_header),
+		cmocka_unit_test(test_stop),         cmocka_unit_test(test_row_cap),
+		cmocka_unit_test(test_syslog),       cmocka_unit_test(test_http_json),
+		cmocka_unit_test(test_cdl_json),     cmocka_unit_test(test_add_record),
+		cmocka_unit_test(test_merge_key),    cmocka_unit_test(test_format_names),
 	};
 	const size_t ns = sizeof side_cases / sizeof side_cases[0];
 	const size_t nf = sizeof fixed / sizeof fixed[0];
 	struct CMUnitTest *tests = calloc(ns + nf, sizeof *tests);
-	char (*names)[160] = calloc(ns, sizeof *names);
+	char(*names)[160] = calloc(ns, sizeof *names);
 	size_t n = 0;
 	int rc;
 
@@ -778,7 +784,8 @@ int main(void)
 		snprintf(names[n], sizeof names[n], "%s: err_index '%s', error '%s'",
 			 side_cases[i].server ? "server side" : "not server side",
 			 side_cases[i].err_index, side_cases[i].error);
-		tests[n] = (struct CMUnitTest){ .name = names[n], .test_func = test_side,
+		tests[n] = (struct CMUnitTest){ .name = names[n],
+						.test_func = test_side,
 						.initial_state = (void *)&side_cases[i] };
 	}
 	for (size_t i = 0; i < nf; i++)

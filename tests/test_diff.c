@@ -79,7 +79,8 @@ static json_t *tgt(json_t *doc, const char *input, const char *address)
 	size_t i;
 	json_t *t;
 
-	json_array_foreach(json_object_get(doc, "targets"), i, t) {
+	json_array_foreach(json_object_get(doc, "targets"), i, t)
+	{
 		const char *a = json_string_value(json_object_get(t, "address"));
 		if (!strcmp(json_string_value(json_object_get(t, "input")), input) &&
 		    (!address || (a && !strcmp(a, address))))
@@ -94,9 +95,9 @@ static json_t *proto(json_t *t, const char *version)
 	size_t i;
 	json_t *p;
 
-	json_array_foreach(json_object_get(t, "protocols"), i, p)
-		if (!strcmp(json_string_value(json_object_get(p, "version")), version))
-			return p;
+	json_array_foreach(
+		json_object_get(t, "protocols"), i,
+		p) if (!strcmp(json_string_value(json_object_get(p, "version")), version)) return p;
 	fail_msg("no protocol %s", version);
 	return NULL;
 }
@@ -119,8 +120,10 @@ static void add_cipher(json_t *t, const char *version, const char *id)
 	json_t *p = proto(t, version);
 
 	assert_int_equal(json_object_set_new(p, "supported", json_true()), 0);
-	assert_int_equal(json_array_append_new(json_object_get(p, "ciphers"),
-					       json_pack("{s:s, s:n, s:n}", "id", id, "name", "strength")), 0);
+	assert_int_equal(
+		json_array_append_new(json_object_get(p, "ciphers"),
+				      json_pack("{s:s, s:n, s:n}", "id", id, "name", "strength")),
+		0);
 }
 
 static void set_unsupported(json_t *t, const char *version)
@@ -221,7 +224,8 @@ static void drop_standing(struct cp_diff *d)
  * the tests run. */
 #define NOW 1780272000LL
 
-static void run_opts(const json_t *o, const json_t *n, const struct cp_diff_opts *opts, struct cp_diff *d)
+static void run_opts(const json_t *o, const json_t *n, const struct cp_diff_opts *opts,
+		     struct cp_diff *d)
 {
 	char err[512] = "";
 	struct cp_diff_side *so = cp_diff_side_of(o, err, sizeof err), *sn = NULL;
@@ -251,7 +255,8 @@ static size_t count(const struct cp_diff *d, enum cp_change_kind kind, const cha
 	return n;
 }
 
-static const struct cp_change *find(const struct cp_diff *d, enum cp_change_kind kind, const char *what)
+static const struct cp_change *find(const struct cp_diff *d, enum cp_change_kind kind,
+				    const char *what)
 {
 	for (size_t i = 0; i < d->nchanges; i++)
 		if (d->changes[i].kind == kind && !strcmp(d->changes[i].what, what))
@@ -273,8 +278,8 @@ static void dump(const struct cp_diff *d)
  * detail rev_detail.  Consumes both documents.
  */
 static void one_each_way(json_t *o, json_t *n, const char *target, const char *what,
-			 enum cp_change_kind fwd, const char *detail,
-			 enum cp_change_kind rev, const char *rev_detail)
+			 enum cp_change_kind fwd, const char *detail, enum cp_change_kind rev,
+			 const char *rev_detail)
 {
 	struct cp_diff d;
 
@@ -287,7 +292,8 @@ static void one_each_way(json_t *o, json_t *n, const char *target, const char *w
 		assert_string_equal(d.changes[0].what, what);
 		assert_string_equal(d.changes[0].target, target);
 		assert_string_equal(d.changes[0].detail, pass ? rev_detail : detail);
-		assert_int_equal(cp_diff_regressions(&d), (pass ? rev : fwd) == CP_CHANGE_REGRESSION);
+		assert_int_equal(cp_diff_regressions(&d),
+				 (pass ? rev : fwd) == CP_CHANGE_REGRESSION);
 		assert_int_equal(d.nadded + d.nremoved, 0);
 		assert_int_equal(d.compared, 5);
 		cp_diff_free(&d);
@@ -327,9 +333,10 @@ static void test_suite_gone(void **state)
 	cp_diff_free(&d);
 	/* a lost suite that leaves the verdict as it was is a change, not a
 	 * regression; a strong suite turning up is news, not an improvement */
-	one_each_way(o, n, WWW, "cipher",
-		     CP_CHANGE_CHANGE, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 is no longer accepted at TLSv1.2",
-		     CP_CHANGE_INFO, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 is now accepted at TLSv1.2");
+	one_each_way(o, n, WWW, "cipher", CP_CHANGE_CHANGE,
+		     "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 is no longer accepted at TLSv1.2",
+		     CP_CHANGE_INFO,
+		     "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 is now accepted at TLSv1.2");
 }
 
 static void test_legacy_suite(void **state)
@@ -337,14 +344,16 @@ static void test_legacy_suite(void **state)
 	json_t *o = base(), *n = base();
 
 	add_cipher(tgt(n, WWW, NULL), "TLSv1.2", "0x009C");
-	one_each_way(o, n, WWW, "cipher",
-		     CP_CHANGE_INFO, "TLS_RSA_WITH_AES_128_GCM_SHA256 is now accepted at TLSv1.2",
-		     CP_CHANGE_CHANGE, "TLS_RSA_WITH_AES_128_GCM_SHA256 is no longer accepted at TLSv1.2");
+	one_each_way(o, n, WWW, "cipher", CP_CHANGE_INFO,
+		     "TLS_RSA_WITH_AES_128_GCM_SHA256 is now accepted at TLSv1.2", CP_CHANGE_CHANGE,
+		     "TLS_RSA_WITH_AES_128_GCM_SHA256 is no longer accepted at TLSv1.2");
 }
 
 static void test_weak_suites(void **state)
 {
-	static const struct { const char *id, *name, *strength; } weak[] = {
+	static const struct {
+		const char *id, *name, *strength;
+	} weak[] = {
 		{ "0x0005", "TLS_RSA_WITH_RC4_128_SHA", "weak" },
 		{ "0x000A", "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "weak" },
 		{ "0x0003", "TLS_RSA_EXPORT_WITH_RC4_40_MD5", "export" },
@@ -356,9 +365,11 @@ static void test_weak_suites(void **state)
 		json_t *o = base(), *n = base();
 		json_t *t = tgt(n, WWW, NULL);
 		add_cipher(t, "TLSv1.2", weak[i].id);
-		snprintf(fwd, sizeof fwd, "%s is now accepted at TLSv1.2 (%s)", weak[i].name, weak[i].strength);
+		snprintf(fwd, sizeof fwd, "%s is now accepted at TLSv1.2 (%s)", weak[i].name,
+			 weak[i].strength);
 		snprintf(rev, sizeof rev, "%s is no longer accepted at TLSv1.2", weak[i].name);
-		one_each_way(o, n, WWW, "cipher", CP_CHANGE_CHANGE, fwd, CP_CHANGE_IMPROVEMENT, rev);
+		one_each_way(o, n, WWW, "cipher", CP_CHANGE_CHANGE, fwd, CP_CHANGE_IMPROVEMENT,
+			     rev);
 	}
 }
 
@@ -368,14 +379,12 @@ static void test_protocol_gone(void **state)
 
 	/* one change for the version, none for its four suites */
 	set_unsupported(tgt(n, WWW, NULL), "TLSv1.2");
-	one_each_way(o, n, WWW, "protocol",
-		     CP_CHANGE_CHANGE, "TLSv1.2 is no longer supported",
+	one_each_way(o, n, WWW, "protocol", CP_CHANGE_CHANGE, "TLSv1.2 is no longer supported",
 		     CP_CHANGE_IMPROVEMENT, "TLSv1.2 is now supported");
 	o = base();
 	n = base();
 	set_unsupported(tgt(n, LEGACY, NULL), "TLSv1.2");
-	one_each_way(o, n, LEGACY, "protocol",
-		     CP_CHANGE_CHANGE, "TLSv1.2 is no longer supported",
+	one_each_way(o, n, LEGACY, "protocol", CP_CHANGE_CHANGE, "TLSv1.2 is no longer supported",
 		     CP_CHANGE_IMPROVEMENT, "TLSv1.2 is now supported");
 }
 
@@ -386,10 +395,12 @@ static void test_weak_protocols(void **state)
 
 	for (size_t i = 0; i < 3; i++) {
 		json_t *o = base(), *n = base();
-		add_cipher(tgt(n, WWW, NULL), versions[i], "0x002F");   /* legacy: no suite change */
-		snprintf(fwd, sizeof fwd, "%s is now supported (a weak protocol version)", versions[i]);
+		add_cipher(tgt(n, WWW, NULL), versions[i], "0x002F"); /* legacy: no suite change */
+		snprintf(fwd, sizeof fwd, "%s is now supported (a weak protocol version)",
+			 versions[i]);
 		snprintf(rev, sizeof rev, "%s is no longer supported", versions[i]);
-		one_each_way(o, n, WWW, "protocol", CP_CHANGE_CHANGE, fwd, CP_CHANGE_IMPROVEMENT, rev);
+		one_each_way(o, n, WWW, "protocol", CP_CHANGE_CHANGE, fwd, CP_CHANGE_IMPROVEMENT,
+			     rev);
 	}
 }
 
@@ -427,8 +438,10 @@ static void test_sslv2(void **state)
 
 	assert_non_null(p);
 	assert_int_equal(json_array_append_new(json_object_get(tgt(o, LEGACY, NULL), "protocols"),
-					       json_deep_copy(p)), 0);
-	assert_int_equal(json_array_append_new(json_object_get(tgt(n, LEGACY, NULL), "protocols"), p), 0);
+					       json_deep_copy(p)),
+			 0);
+	assert_int_equal(
+		json_array_append_new(json_object_get(tgt(n, LEGACY, NULL), "protocols"), p), 0);
 	add_cipher(tgt(n, LEGACY, NULL), "SSLv2", "0x010080");
 	run(o, n, &d);
 	assert_int_equal(d.nchanges, 2);
@@ -446,11 +459,12 @@ static void test_compatibility(void **state)
 	json_t *o = base(), *n = base(), *t = tgt(n, WWW, NULL);
 
 	set(verdict(t), "compatible", json_false());
-	set(verdict(t), "reason", json_string("the server now accepts only TLS_RSA_WITH_AES_128_GCM_SHA256"));
+	set(verdict(t), "reason",
+	    json_string("the server now accepts only TLS_RSA_WITH_AES_128_GCM_SHA256"));
 	set(verdict(t), "fix", json_pack("{s:[s], s:b}", "changes", "keyxchg-algo-rsa", "weak", 0));
-	one_each_way(o, n, WWW, "compatible",
-		     CP_CHANGE_REGRESSION, "no longer compatible with the profile: the server now accepts only "
-					   "TLS_RSA_WITH_AES_128_GCM_SHA256",
+	one_each_way(o, n, WWW, "compatible", CP_CHANGE_REGRESSION,
+		     "no longer compatible with the profile: the server now accepts only "
+		     "TLS_RSA_WITH_AES_128_GCM_SHA256",
 		     CP_CHANGE_IMPROVEMENT, "now compatible with the profile");
 }
 
@@ -469,7 +483,9 @@ static void test_scan_fails(void **state)
 	assert_int_equal(d.nchanges, 1);
 	assert_int_equal(cp_diff_regressions(&d), 0);
 	c = find(&d, CP_CHANGE_CHANGE, "unreachable");
-	assert_string_equal(c->detail, "unreachable (1 run): refused: connection refused by 192.0.2.10 port 443");
+	assert_string_equal(
+		c->detail,
+		"unreachable (1 run): refused: connection refused by 192.0.2.10 port 443");
 	assert_string_equal(c->item, "refused");
 	assert_int_equal(d.nsites, 1);
 	assert_true(d.sites[0].unreachable);
@@ -480,8 +496,9 @@ static void test_scan_fails(void **state)
 	run(n, o, &d);
 	assert_int_equal(d.nchanges, 2);
 	assert_int_equal(cp_diff_regressions(&d), 0);
-	assert_string_equal(find(&d, CP_CHANGE_IMPROVEMENT, "unreachable")->detail,
-			    "answers again (the last scan failed with refused: connection refused by 192.0.2.10 port 443)");
+	assert_string_equal(
+		find(&d, CP_CHANGE_IMPROVEMENT, "unreachable")->detail,
+		"answers again (the last scan failed with refused: connection refused by 192.0.2.10 port 443)");
 	assert_string_equal(find(&d, CP_CHANGE_IMPROVEMENT, "compatible")->detail,
 			    "compatible with the profile again (the scan failed before)");
 	cp_diff_free(&d);
@@ -492,19 +509,28 @@ static void test_scan_fails(void **state)
 	o = base();
 	n = base();
 	make_error(tgt(n, LEGACY, NULL), "reset", "connection reset on every probe");
-	one_each_way(o, n, LEGACY, "unreachable",
-		     CP_CHANGE_CHANGE, "unreachable (1 run): reset: connection reset on every probe",
-		     CP_CHANGE_IMPROVEMENT, "answers again (the last scan failed with reset: connection reset on every probe)");
+	one_each_way(
+		o, n, LEGACY, "unreachable", CP_CHANGE_CHANGE,
+		"unreachable (1 run): reset: connection reset on every probe",
+		CP_CHANGE_IMPROVEMENT,
+		"answers again (the last scan failed with reset: connection reset on every probe)");
 }
 
 /* Failures in a row, counted by the state's "failed_runs": the second is
  * the regression, the others are named only. */
 static void test_unreachable_runs(void **state)
 {
-	static const struct { json_int_t before; enum cp_change_kind kind; const char *detail; } c[] = {
-		{ 1, CP_CHANGE_REGRESSION, "unreachable (2 runs in a row): timeout: no answer to any hello within 8 s" },
-		{ 2, CP_CHANGE_CHANGE, "unreachable (3 runs in a row): timeout: no answer to any hello within 8 s" },
-		{ 9, CP_CHANGE_CHANGE, "unreachable (10 runs in a row): timeout: no answer to any hello within 8 s" },
+	static const struct {
+		json_int_t before;
+		enum cp_change_kind kind;
+		const char *detail;
+	} c[] = {
+		{ 1, CP_CHANGE_REGRESSION,
+		  "unreachable (2 runs in a row): timeout: no answer to any hello within 8 s" },
+		{ 2, CP_CHANGE_CHANGE,
+		  "unreachable (3 runs in a row): timeout: no answer to any hello within 8 s" },
+		{ 9, CP_CHANGE_CHANGE,
+		  "unreachable (10 runs in a row): timeout: no answer to any hello within 8 s" },
 	};
 	char err[512];
 
@@ -527,12 +553,14 @@ static void test_unreachable_runs(void **state)
 		assert_int_equal(d.sites[0].failed_runs, (unsigned)c[i].before + 1);
 		/* the new state carries the count; the old one, kept, its peer's */
 		assert_int_equal(cp_diff_side_stamp(sn, n, false), 0);
-		assert_int_equal(json_integer_value(json_object_get(tgt(n, INTRANET, NULL), "failed_runs")),
-				 c[i].before + 1);
+		assert_int_equal(
+			json_integer_value(json_object_get(tgt(n, INTRANET, NULL), "failed_runs")),
+			c[i].before + 1);
 		assert_null(json_object_get(tgt(n, WWW, NULL), "failed_runs"));
 		assert_int_equal(cp_diff_side_stamp(so, o, true), 0);
-		assert_int_equal(json_integer_value(json_object_get(tgt(o, INTRANET, NULL), "failed_runs")),
-				 c[i].before + 1);
+		assert_int_equal(
+			json_integer_value(json_object_get(tgt(o, INTRANET, NULL), "failed_runs")),
+			c[i].before + 1);
 		cp_diff_free(&d);
 		cp_diff_side_free(so);
 		cp_diff_side_free(sn);
@@ -552,7 +580,8 @@ static void test_error_kind(void **state)
 	assert_int_equal(cp_diff_docs(o, n, &d, err, sizeof err), 0);
 	assert_int_equal(d.nchanges, 1);
 	assert_int_equal(d.changes[0].kind, CP_CHANGE_CHANGE);
-	assert_string_equal(d.changes[0].detail, "unreachable (in both scans): dns: intranet.example.com: no such name");
+	assert_string_equal(d.changes[0].detail,
+			    "unreachable (in both scans): dns: intranet.example.com: no such name");
 	assert_int_equal(cp_diff_regressions(&d), 0);
 	cp_diff_free(&d);
 	json_decref(o);
@@ -563,24 +592,32 @@ static void test_fix_needs_more(void **state)
 {
 	json_t *o = base(), *n = base();
 
-	set(fix(tgt(n, LEGACY, NULL)), "changes", json_pack("[s, s]", "auth-algo-sha1", "keyxchg-algo-rsa"));
-	one_each_way(o, n, LEGACY, "fix",
-		     CP_CHANGE_REGRESSION, "the fix now weakens the profile more: auth-algo-sha1, keyxchg-algo-rsa instead of auth-algo-sha1",
-		     CP_CHANGE_IMPROVEMENT, "the fix now weakens the profile less: auth-algo-sha1 instead of auth-algo-sha1, keyxchg-algo-rsa");
+	set(fix(tgt(n, LEGACY, NULL)), "changes",
+	    json_pack("[s, s]", "auth-algo-sha1", "keyxchg-algo-rsa"));
+	one_each_way(
+		o, n, LEGACY, "fix", CP_CHANGE_REGRESSION,
+		"the fix now weakens the profile more: auth-algo-sha1, keyxchg-algo-rsa instead of auth-algo-sha1",
+		CP_CHANGE_IMPROVEMENT,
+		"the fix now weakens the profile less: auth-algo-sha1 instead of auth-algo-sha1, keyxchg-algo-rsa");
 	/* ranked by the weakness table (SHA1 4 < RSA key exchange 6), not by
 	 * the number of changes */
 	o = base();
 	n = base();
 	set(fix(tgt(n, LEGACY, NULL)), "changes", json_pack("[s]", "keyxchg-algo-rsa"));
-	one_each_way(o, n, LEGACY, "fix",
-		     CP_CHANGE_REGRESSION, "the fix now weakens the profile more: keyxchg-algo-rsa instead of auth-algo-sha1",
-		     CP_CHANGE_IMPROVEMENT, "the fix now weakens the profile less: auth-algo-sha1 instead of keyxchg-algo-rsa");
+	one_each_way(
+		o, n, LEGACY, "fix", CP_CHANGE_REGRESSION,
+		"the fix now weakens the profile more: keyxchg-algo-rsa instead of auth-algo-sha1",
+		CP_CHANGE_IMPROVEMENT,
+		"the fix now weakens the profile less: auth-algo-sha1 instead of keyxchg-algo-rsa");
 	o = base();
 	n = base();
-	set(fix(tgt(n, LEGACY, NULL)), "changes", json_pack("[s, s]", "max-version=tls1-3", "auth-algo-sha256"));
-	one_each_way(o, n, LEGACY, "fix",
-		     CP_CHANGE_IMPROVEMENT, "the fix now weakens the profile less: max-version=tls1-3, auth-algo-sha256 instead of auth-algo-sha1",
-		     CP_CHANGE_REGRESSION, "the fix now weakens the profile more: auth-algo-sha1 instead of max-version=tls1-3, auth-algo-sha256");
+	set(fix(tgt(n, LEGACY, NULL)), "changes",
+	    json_pack("[s, s]", "max-version=tls1-3", "auth-algo-sha256"));
+	one_each_way(
+		o, n, LEGACY, "fix", CP_CHANGE_IMPROVEMENT,
+		"the fix now weakens the profile less: max-version=tls1-3, auth-algo-sha256 instead of auth-algo-sha1",
+		CP_CHANGE_REGRESSION,
+		"the fix now weakens the profile more: auth-algo-sha1 instead of max-version=tls1-3, auth-algo-sha256");
 }
 
 static void test_fix_weak(void **state)
@@ -588,9 +625,9 @@ static void test_fix_weak(void **state)
 	json_t *o = base(), *n = base();
 
 	set(fix(tgt(n, LEGACY, NULL)), "weak", json_true());
-	one_each_way(o, n, LEGACY, "fix_weak",
-		     CP_CHANGE_REGRESSION, "the fix now weakens the profile: auth-algo-sha1",
-		     CP_CHANGE_IMPROVEMENT, "the fix no longer weakens the profile: auth-algo-sha1");
+	one_each_way(o, n, LEGACY, "fix_weak", CP_CHANGE_REGRESSION,
+		     "the fix now weakens the profile: auth-algo-sha1", CP_CHANGE_IMPROVEMENT,
+		     "the fix no longer weakens the profile: auth-algo-sha1");
 }
 
 static void test_fix_gone(void **state)
@@ -598,8 +635,8 @@ static void test_fix_gone(void **state)
 	json_t *o = base(), *n = base();
 
 	set(verdict(tgt(n, LEGACY, NULL)), "fix", json_null());
-	one_each_way(o, n, LEGACY, "fix",
-		     CP_CHANGE_REGRESSION, "no profile change fixes it any more (the fix was: auth-algo-sha1)",
+	one_each_way(o, n, LEGACY, "fix", CP_CHANGE_REGRESSION,
+		     "no profile change fixes it any more (the fix was: auth-algo-sha1)",
 		     CP_CHANGE_IMPROVEMENT, "a profile change now fixes it: auth-algo-sha1");
 }
 
@@ -608,15 +645,20 @@ static void test_fix_other(void **state)
 	json_t *o = base(), *n = base();
 
 	/* as weak (3 + 1 = 4, the cost of auth-algo-sha1), but another fix */
-	set(fix(tgt(n, LEGACY, NULL)), "changes", json_pack("[s, s]", "enc-algo-aes-128-cbc", "max-version=tls1-3"));
-	one_each_way(o, n, LEGACY, "fix",
-		     CP_CHANGE_CHANGE, "the fix is now enc-algo-aes-128-cbc, max-version=tls1-3 (was auth-algo-sha1)",
-		     CP_CHANGE_CHANGE, "the fix is now auth-algo-sha1 (was enc-algo-aes-128-cbc, max-version=tls1-3)");
+	set(fix(tgt(n, LEGACY, NULL)), "changes",
+	    json_pack("[s, s]", "enc-algo-aes-128-cbc", "max-version=tls1-3"));
+	one_each_way(
+		o, n, LEGACY, "fix", CP_CHANGE_CHANGE,
+		"the fix is now enc-algo-aes-128-cbc, max-version=tls1-3 (was auth-algo-sha1)",
+		CP_CHANGE_CHANGE,
+		"the fix is now auth-algo-sha1 (was enc-algo-aes-128-cbc, max-version=tls1-3)");
 	/* the same changes in another order are the same fix */
 	o = base();
 	n = base();
-	set(fix(tgt(o, LEGACY, NULL)), "changes", json_pack("[s, s]", "auth-algo-sha1", "keyxchg-algo-rsa"));
-	set(fix(tgt(n, LEGACY, NULL)), "changes", json_pack("[s, s]", "keyxchg-algo-rsa", "auth-algo-sha1"));
+	set(fix(tgt(o, LEGACY, NULL)), "changes",
+	    json_pack("[s, s]", "auth-algo-sha1", "keyxchg-algo-rsa"));
+	set(fix(tgt(n, LEGACY, NULL)), "changes",
+	    json_pack("[s, s]", "keyxchg-algo-rsa", "auth-algo-sha1"));
 	struct cp_diff d;
 	run(o, n, &d);
 	assert_int_equal(d.nchanges, 0);
@@ -630,8 +672,8 @@ static void test_no_decrypt(void **state)
 	json_t *o = base(), *n = base();
 
 	set(verdict(tgt(n, LEGACY, NULL)), "no_decrypt", json_true());
-	one_each_way(o, n, LEGACY, "no_decrypt",
-		     CP_CHANGE_REGRESSION, "now better left undecrypted (a no-decrypt exception is advised)",
+	one_each_way(o, n, LEGACY, "no_decrypt", CP_CHANGE_REGRESSION,
+		     "now better left undecrypted (a no-decrypt exception is advised)",
 		     CP_CHANGE_IMPROVEMENT, "no longer needs a no-decrypt exception");
 }
 
@@ -643,8 +685,7 @@ static void test_no_verdict(void **state)
 	size_t i;
 	json_t *t;
 
-	json_array_foreach(json_object_get(n, "targets"), i, t)
-		set(t, "verdict", json_null());
+	json_array_foreach(json_object_get(n, "targets"), i, t) set(t, "verdict", json_null());
 	run(o, n, &d);
 	assert_int_equal(d.nchanges, 0);
 	cp_diff_free(&d);
@@ -658,16 +699,20 @@ static void test_certificate(void **state)
 	json_t *c = json_object_get(tgt(n, WWW, NULL), "certificate");
 	struct cp_diff d;
 
-	set(c, "sha256", json_string("9a7c5e3b1d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c"));
+	set(c, "sha256",
+	    json_string("9a7c5e3b1d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c"));
 	set(c, "not_after", json_string("2027-02-12T23:59:59Z"));
-	one_each_way(json_incref(o), json_incref(n), WWW, "certificate",
-		     CP_CHANGE_INFO, "the certificate changed: now CN=www.example.com, valid until 2027-02-12T23:59:59Z "
-				     "(sha256 9a7c5e3b1d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c)",
-		     CP_CHANGE_INFO, "the certificate changed: now CN=www.example.com, valid until 2026-02-10T23:59:59Z "
-				     "(sha256 3f1c2a9b7e5d40c8a1f6e2b9d0c4a7e1f3b5d9c2e8a4f6b1d7c3e5a9f2b4d6c8)");
+	one_each_way(
+		json_incref(o), json_incref(n), WWW, "certificate", CP_CHANGE_INFO,
+		"the certificate changed: now CN=www.example.com, valid until 2027-02-12T23:59:59Z "
+		"(sha256 9a7c5e3b1d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c)",
+		CP_CHANGE_INFO,
+		"the certificate changed: now CN=www.example.com, valid until 2026-02-10T23:59:59Z "
+		"(sha256 3f1c2a9b7e5d40c8a1f6e2b9d0c4a7e1f3b5d9c2e8a4f6b1d7c3e5a9f2b4d6c8)");
 	/* the same fingerprint in capitals is the same certificate; a scan
 	 * without --no-cert on one side says nothing */
-	set(c, "sha256", json_string("3F1C2A9B7E5D40C8A1F6E2B9D0C4A7E1F3B5D9C2E8A4F6B1D7C3E5A9F2B4D6C8"));
+	set(c, "sha256",
+	    json_string("3F1C2A9B7E5D40C8A1F6E2B9D0C4A7E1F3B5D9C2E8A4F6B1D7C3E5A9F2B4D6C8"));
 	set(c, "not_after", json_string("2026-02-10T23:59:59Z"));
 	run(o, n, &d);
 	assert_int_equal(d.nchanges, 0);
@@ -689,20 +734,23 @@ static void test_expiry(void **state)
 	struct cp_diff d;
 
 	/* 2026-06-04T12:00:00Z: 3.5 days after NOW, "in 4 days" */
-	set(json_object_get(tgt(n, WWW, NULL), "certificate"), "not_after", json_string("2026-06-04T12:00:00Z"));
-	set(json_object_get(tgt(o, WWW, NULL), "certificate"), "not_after", json_string("2026-06-04T12:00:00Z"));
+	set(json_object_get(tgt(n, WWW, NULL), "certificate"), "not_after",
+	    json_string("2026-06-04T12:00:00Z"));
+	set(json_object_get(tgt(o, WWW, NULL), "certificate"), "not_after",
+	    json_string("2026-06-04T12:00:00Z"));
 	run_opts(o, n, &opts, &d);
 	assert_int_equal(d.nchanges, 1);
 	assert_int_equal(cp_diff_regressions(&d), 1);
-	assert_string_equal(find(&d, CP_CHANGE_REGRESSION, "expiry")->detail,
-			    "its certificate expires in 4 days (notAfter 2026-06-04T12:00:00Z; --expiry-warn 14)");
+	assert_string_equal(
+		find(&d, CP_CHANGE_REGRESSION, "expiry")->detail,
+		"its certificate expires in 4 days (notAfter 2026-06-04T12:00:00Z; --expiry-warn 14)");
 	assert_string_equal(d.sites[0].target, WWW);
 	cp_diff_free(&d);
 	opts.expiry_warn_days = 3;
 	run_opts(o, n, &opts, &d);
 	assert_int_equal(count(&d, CP_CHANGE_REGRESSION, NULL), 0);
 	cp_diff_free(&d);
-	opts.expiry_warn_days = -1;   /* --expiry-warn 0 */
+	opts.expiry_warn_days = -1; /* --expiry-warn 0 */
 	opts.now = NOW - 86400 * 10;
 	run_opts(o, n, &opts, &d);
 	assert_int_equal(count(&d, CP_CHANGE_REGRESSION, NULL), 0);
@@ -721,17 +769,19 @@ static void test_expiry(void **state)
 static void test_certificate_blocked(void **state)
 {
 	json_t *o = base(), *n = base();
-	json_t *cause = json_pack("[{s:s, s:s, s:s}]", "axis", "certificate", "blocked_by", "profile",
-				  "detail", "the certificate chain has expired and the profile has "
-					    "block-expired-certificate on");
+	json_t *cause = json_pack("[{s:s, s:s, s:s}]", "axis", "certificate", "blocked_by",
+				  "profile", "detail",
+				  "the certificate chain has expired and the profile has "
+				  "block-expired-certificate on");
 	struct cp_diff d;
 
 	set(verdict(tgt(n, LEGACY, NULL)), "causes", json_deep_copy(cause));
 	run(o, n, &d);
 	assert_int_equal(d.nchanges, 1);
-	assert_string_equal(find(&d, CP_CHANGE_REGRESSION, "certificate_blocked")->detail,
-			    "its certificate is now blocked: the certificate chain has expired and the "
-			    "profile has block-expired-certificate on");
+	assert_string_equal(
+		find(&d, CP_CHANGE_REGRESSION, "certificate_blocked")->detail,
+		"its certificate is now blocked: the certificate chain has expired and the "
+		"profile has block-expired-certificate on");
 	cp_diff_free(&d);
 	/* already blocked last time: nothing new */
 	set(verdict(tgt(o, LEGACY, NULL)), "causes", cause);
@@ -747,9 +797,9 @@ static void test_preference(void **state)
 	json_t *o = base(), *n = base(), *ciphers, *first;
 
 	set(proto(tgt(n, WWW, NULL), "TLSv1.3"), "server_preference", json_true());
-	one_each_way(o, n, WWW, "preference",
-		     CP_CHANGE_INFO, "the server now chooses the suite at TLSv1.3",
-		     CP_CHANGE_INFO, "the server now follows the client's order at TLSv1.3");
+	one_each_way(o, n, WWW, "preference", CP_CHANGE_INFO,
+		     "the server now chooses the suite at TLSv1.3", CP_CHANGE_INFO,
+		     "the server now follows the client's order at TLSv1.3");
 
 	/* the server's own order: AES-256 moved above AES-128 */
 	o = base();
@@ -758,11 +808,12 @@ static void test_preference(void **state)
 	first = json_incref(json_array_get(ciphers, 0));
 	assert_int_equal(json_array_remove(ciphers, 0), 0);
 	assert_int_equal(json_array_insert_new(ciphers, 1, first), 0);
-	one_each_way(o, n, WWW, "preference",
-		     CP_CHANGE_INFO, "the server's order at TLSv1.2 changed: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 "
-				     "now comes before TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-		     CP_CHANGE_INFO, "the server's order at TLSv1.2 changed: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 "
-				     "now comes before TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+	one_each_way(o, n, WWW, "preference", CP_CHANGE_INFO,
+		     "the server's order at TLSv1.2 changed: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 "
+		     "now comes before TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+		     CP_CHANGE_INFO,
+		     "the server's order at TLSv1.2 changed: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 "
+		     "now comes before TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
 }
 
 static void test_groups(void **state)
@@ -771,9 +822,9 @@ static void test_groups(void **state)
 
 	assert_int_equal(json_array_append_new(json_object_get(tgt(n, WWW, NULL), "groups"),
 					       json_pack("{s:i, s:s, s:[s]}", "id", 4588, "name",
-							 "X25519MLKEM768", "versions", "TLSv1.3")), 0);
-	one_each_way(o, n, WWW, "group",
-		     CP_CHANGE_INFO, "group X25519MLKEM768 is now accepted",
+							 "X25519MLKEM768", "versions", "TLSv1.3")),
+			 0);
+	one_each_way(o, n, WWW, "group", CP_CHANGE_INFO, "group X25519MLKEM768 is now accepted",
 		     CP_CHANGE_INFO, "group X25519MLKEM768 is no longer accepted");
 }
 
@@ -782,9 +833,8 @@ static void test_probed(void **state)
 	json_t *o = base(), *n = base();
 	json_t *protos = json_object_get(tgt(n, WWW, NULL), "protocols");
 
-	assert_int_equal(json_array_remove(protos, 0), 0);   /* SSLv3 */
-	one_each_way(o, n, WWW, "probed",
-		     CP_CHANGE_INFO, "SSLv3 was probed only in the old scan",
+	assert_int_equal(json_array_remove(protos, 0), 0); /* SSLv3 */
+	one_each_way(o, n, WWW, "probed", CP_CHANGE_INFO, "SSLv3 was probed only in the old scan",
 		     CP_CHANGE_INFO, "SSLv3 was probed only in the new scan");
 }
 
@@ -800,7 +850,7 @@ static void test_added_removed(void **state)
 	assert_non_null(shop);
 	set(shop, "input", json_string("shop.example.com"));
 	set(shop, "address", json_string("192.0.2.44"));
-	assert_int_equal(json_array_remove(targets, 1), 0);     /* legacy */
+	assert_int_equal(json_array_remove(targets, 1), 0); /* legacy */
 	assert_int_equal(json_array_append_new(targets, shop), 0);
 	run(o, n, &d);
 	assert_int_equal(d.nchanges, 0);
@@ -835,8 +885,9 @@ static void test_all_addresses(void **state)
 	v4 = json_incref(json_array_get(targets, 2));
 	assert_int_equal(json_array_remove(targets, 2), 0);
 	assert_int_equal(json_array_insert_new(targets, 3, v4), 0);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(targets, 2), "address")),
-			    "2001:db8::5");
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(targets, 2), "address")),
+		"2001:db8::5");
 	run(o, n, &d);
 	assert_int_equal(d.nchanges + d.nadded + d.nremoved, 0);
 	cp_diff_free(&d);
@@ -861,9 +912,9 @@ static void test_address_rotation(void **state)
 
 	/* one record per input: a new address is the same target */
 	set(tgt(n, WWW, NULL), "address", json_string("192.0.2.11"));
-	one_each_way(json_incref(o), json_incref(n), WWW, "address",
-		     CP_CHANGE_INFO, "address changed from 192.0.2.10 to 192.0.2.11",
-		     CP_CHANGE_INFO, "address changed from 192.0.2.11 to 192.0.2.10");
+	one_each_way(json_incref(o), json_incref(n), WWW, "address", CP_CHANGE_INFO,
+		     "address changed from 192.0.2.10 to 192.0.2.11", CP_CHANGE_INFO,
+		     "address changed from 192.0.2.11 to 192.0.2.10");
 
 	/* with --all-addresses, one address replaced: the leftovers pair */
 	set(tgt(n, CDN, "203.0.113.5"), "address", json_string("203.0.113.6"));
@@ -875,7 +926,7 @@ static void test_address_rotation(void **state)
 	/* both replaced: which pairs with which is unknowable, so report them */
 	set(tgt(n, CDN, "2001:db8::5"), "address", json_string("2001:db8::6"));
 	run(o, n, &d);
-	assert_int_equal(count(&d, CP_CHANGE_INFO, "address"), 1);   /* www */
+	assert_int_equal(count(&d, CP_CHANGE_INFO, "address"), 1); /* www */
 	assert_int_equal(d.nadded, 2);
 	assert_int_equal(d.nremoved, 2);
 	assert_int_equal(d.compared, 3);
@@ -911,7 +962,8 @@ static void test_duplicate_keys(void **state)
 	run(o, n, &d);
 	assert_int_equal(d.compared, 6);
 	assert_int_equal(d.nchanges, 1);
-	assert_string_equal(d.changes[0].detail, "TLS_CHACHA20_POLY1305_SHA256 is no longer accepted at TLSv1.3");
+	assert_string_equal(d.changes[0].detail,
+			    "TLS_CHACHA20_POLY1305_SHA256 is no longer accepted at TLSv1.3");
 	assert_true(d.changes[0].show_address);
 	cp_diff_free(&d);
 	json_decref(o);
@@ -939,10 +991,13 @@ static void test_malformed(void **state)
 
 	d = base();
 	set(d, "schema", json_integer(2));
-	expect_reject(d, base(), "old document: schema: expected 1, got 2 (written by another version of cipherprobe?)");
+	expect_reject(
+		d, base(),
+		"old document: schema: expected 1, got 2 (written by another version of cipherprobe?)");
 	d = base();
 	json_object_del(d, "schema");
-	expect_reject(base(), d, "new document: schema: missing (not a cipherprobe JSON document?)");
+	expect_reject(base(), d,
+		      "new document: schema: missing (not a cipherprobe JSON document?)");
 	d = base();
 	set(d, "schema", json_string("1"));
 	expect_reject(base(), d, "new document: schema: expected the number 1");
@@ -957,7 +1012,8 @@ static void test_malformed(void **state)
 	expect_reject(d, base(), "old document: targets[5]: expected an object");
 	d = base();
 	set(proto(tgt(d, WWW, NULL), "TLSv1.2"), "version", json_string("TLSv1.9"));
-	expect_reject(base(), d, "new document: targets[0].protocols[3].version: unknown version 'TLSv1.9'");
+	expect_reject(base(), d,
+		      "new document: targets[0].protocols[3].version: unknown version 'TLSv1.9'");
 	d = base();
 	set(verdict(tgt(d, WWW, NULL)), "compatible", json_string("yes"));
 	expect_reject(base(), d, "new document: targets[0].verdict.compatible: expected a boolean");
@@ -987,7 +1043,9 @@ static void test_load(void **state)
 	char err[512];
 	json_t *d;
 
-	expect_load_error("schema2.json", EINVAL, ": schema: expected 1, got 2 (written by another version of cipherprobe?)");
+	expect_load_error(
+		"schema2.json", EINVAL,
+		": schema: expected 1, got 2 (written by another version of cipherprobe?)");
 	expect_load_error("targets-object.json", EINVAL, ": targets: expected an array");
 	expect_load_error("no-input.json", EINVAL, ": targets[1].input: missing");
 	/* the file stops in the middle of line 25 */
@@ -1044,11 +1102,14 @@ static void test_json(void **state)
 	assert_int_equal(json_integer_value(json_object_get(j, "compared")), 4);
 	changes = json_object_get(j, "changes");
 	assert_int_equal(json_array_size(changes), 6);
-	json_array_foreach(changes, i, c) {
+	json_array_foreach(changes, i, c)
+	{
 		const char *k = json_string_value(json_object_get(c, "kind"));
-		int rank = !strcmp(k, "regression") ? 0 : !strcmp(k, "change") ? 1 :
-			   !strcmp(k, "improvement") ? 2 : 3;
-		assert_true(rank >= last);     /* regressions first */
+		int rank = !strcmp(k, "regression")    ? 0
+			   : !strcmp(k, "change")      ? 1
+			   : !strcmp(k, "improvement") ? 2
+						       : 3;
+		assert_true(rank >= last); /* regressions first */
 		last = rank;
 		reg += rank == 0;
 		chg += rank == 1;
@@ -1064,7 +1125,8 @@ static void test_json(void **state)
 	assert_int_equal(info, 1);
 	c = json_array_get(changes, 1);
 	assert_string_equal(json_string_value(json_object_get(c, "what")), "cipher");
-	assert_string_equal(json_string_value(json_object_get(c, "cipher")), "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+	assert_string_equal(json_string_value(json_object_get(c, "cipher")),
+			    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
 	assert_string_equal(json_string_value(json_object_get(c, "version")), "TLSv1.2");
 	assert_string_equal(json_string_value(json_object_get(c, "address")), "192.0.2.10");
 	c = json_array_get(json_object_get(j, "added"), 0);
@@ -1075,16 +1137,20 @@ static void test_json(void **state)
 	sites = json_object_get(j, "sites");
 	assert_int_equal(json_array_size(sites), 3);
 	c = json_array_get(sites, 0);
-	assert_string_equal(json_string_value(json_object_get(c, "target")), "legacy.example.net:8443");
+	assert_string_equal(json_string_value(json_object_get(c, "target")),
+			    "legacy.example.net:8443");
 	assert_string_equal(json_string_value(json_object_get(c, "kind")), "regression");
-	assert_string_equal(json_string_value(json_object_get(c, "headline")),
-			    "REGRESSION legacy.example.net:8443: the fix now weakens the profile more: "
-			    "auth-algo-sha1, keyxchg-algo-rsa instead of auth-algo-sha1 (+1 more change)");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "commands"), 1)),
-			    "set profiles decryption Corp ssl-protocol-settings keyxchg-algo-rsa yes");
+	assert_string_equal(
+		json_string_value(json_object_get(c, "headline")),
+		"REGRESSION legacy.example.net:8443: the fix now weakens the profile more: "
+		"auth-algo-sha1, keyxchg-algo-rsa instead of auth-algo-sha1 (+1 more change)");
+	assert_string_equal(
+		json_string_value(json_array_get(json_object_get(c, "commands"), 1)),
+		"set profiles decryption Corp ssl-protocol-settings keyxchg-algo-rsa yes");
 	c = json_array_get(sites, 1);
 	assert_string_equal(json_string_value(json_object_get(c, "kind")), "improvement");
-	assert_string_equal(json_string_value(json_object_get(c, "target")), "intranet.example.com");
+	assert_string_equal(json_string_value(json_object_get(c, "target")),
+			    "intranet.example.com");
 	c = json_array_get(sites, 2);
 	assert_string_equal(json_string_value(json_object_get(c, "kind")), "change");
 	assert_string_equal(json_string_value(json_object_get(c, "target")), "www.example.com");
@@ -1119,7 +1185,8 @@ static void test_print(void **state)
 	assert_null(strchr(text, '\033'));
 	/* one headline per site, worst first, the fix commands under it
 	 * (commit left out: the set lines are the fix) */
-	assert_string_equal(text,
+	assert_string_equal(
+		text,
 		"REGRESSION  legacy.example.net:8443: the fix now weakens the profile more: auth-algo-sha1, "
 		"keyxchg-algo-rsa instead of auth-algo-sha1 (+1 more change)\n"
 		"  fix: set profiles decryption Corp ssl-protocol-settings auth-algo-sha1 yes\n"
@@ -1135,10 +1202,14 @@ static void test_print(void **state)
 	free(text);
 	/* -v: the other changes under each headline */
 	text = render_v(&d, false, 1);
-	p = strstr(text, "change      www.example.com: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 is no longer "
-			 "accepted at TLSv1.2\n    info        the certificate changed: ");
+	p = strstr(
+		text,
+		"change      www.example.com: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 is no longer "
+		"accepted at TLSv1.2\n    info        the certificate changed: ");
 	assert_non_null(p);
-	assert_non_null(strstr(text, "\n    improvement TLS_RSA_WITH_3DES_EDE_CBC_SHA is no longer accepted at TLSv1.0\n"));
+	assert_non_null(strstr(
+		text,
+		"\n    improvement TLS_RSA_WITH_3DES_EDE_CBC_SHA is no longer accepted at TLSv1.0\n"));
 	free(text);
 	/* -q: the regression only, the summary, nothing else */
 	text = render_v(&d, false, -1);
@@ -1203,42 +1274,62 @@ static void test_unknown_keys(void **state)
 
 	d = base();
 	set(d, "junk", json_pack("[iii]", 0, 0, 0));
-	expect_reject(base(), d, "new document: junk: unknown key (no version of cipherprobe writes it)");
+	expect_reject(base(), d,
+		      "new document: junk: unknown key (no version of cipherprobe writes it)");
 	d = base();
 	set(json_object_get(d, "tool"), "build", json_string("x"));
-	expect_reject(d, base(), "old document: tool.build: unknown key (no version of cipherprobe writes it)");
+	expect_reject(
+		d, base(),
+		"old document: tool.build: unknown key (no version of cipherprobe writes it)");
 	d = base();
 	set(json_object_get(d, "summary"), "extra", json_true());
-	expect_reject(base(), d, "new document: summary.extra: unknown key (no version of cipherprobe writes it)");
+	expect_reject(
+		base(), d,
+		"new document: summary.extra: unknown key (no version of cipherprobe writes it)");
 	d = base();
 	set(tgt(d, LEGACY, NULL), "padding", json_string(""));
-	expect_reject(base(), d, "new document: targets[1].padding: unknown key (no version of cipherprobe writes it)");
+	expect_reject(
+		base(), d,
+		"new document: targets[1].padding: unknown key (no version of cipherprobe writes it)");
 	d = base();
 	set(json_object_get(tgt(d, WWW, NULL), "certificate"), "owner", json_null());
-	expect_reject(base(), d, "new document: targets[0].certificate.owner: unknown key (no version of cipherprobe writes it)");
+	expect_reject(
+		base(), d,
+		"new document: targets[0].certificate.owner: unknown key (no version of cipherprobe writes it)");
 	d = base();
 	set(proto(tgt(d, WWW, NULL), "TLSv1.3"), "rank", json_integer(1));
-	expect_reject(base(), d, "new document: targets[0].protocols[4].rank: unknown key (no version of cipherprobe writes it)");
+	expect_reject(
+		base(), d,
+		"new document: targets[0].protocols[4].rank: unknown key (no version of cipherprobe writes it)");
 	d = base();
 	set(verdict(tgt(d, WWW, NULL)), "score", json_integer(1));
-	expect_reject(base(), d, "new document: targets[0].verdict.score: unknown key (no version of cipherprobe writes it)");
+	expect_reject(
+		base(), d,
+		"new document: targets[0].verdict.score: unknown key (no version of cipherprobe writes it)");
 	d = base();
 	set(fix(tgt(d, LEGACY, NULL)), "cost", json_integer(1));
-	expect_reject(base(), d, "new document: targets[1].verdict.fix.cost: unknown key (no version of cipherprobe writes it)");
+	expect_reject(
+		base(), d,
+		"new document: targets[1].verdict.fix.cost: unknown key (no version of cipherprobe writes it)");
 	/* a key with a terminal escape is shown escaped */
 	d = base();
 	set(d, "\033]0;owned\007", json_true());
-	expect_reject(base(), d, "new document: \033]0;owned\007: unknown key (no version of cipherprobe writes it)");
+	expect_reject(
+		base(), d,
+		"new document: \033]0;owned\007: unknown key (no version of cipherprobe writes it)");
 
 	/* the fields added since the first documents all load */
 	d = base();
 	set(json_object_get(tgt(d, WWW, NULL), "certificate"), "chain",
-	    json_pack("{s:b, s:[], s:n, s:s}", "trusted", 1, "errors", "missing_issuer", "anchor", "CN=Root"));
+	    json_pack("{s:b, s:[], s:n, s:s}", "trusted", 1, "errors", "missing_issuer", "anchor",
+		      "CN=Root"));
 	set(tgt(d, WWW, NULL), "certificate_error", json_string("x"));
 	set(tgt(d, WWW, NULL), "signature_algorithms",
-	    json_pack("[{s:s, s:s, s:[s]}]", "id", "0x0804", "name", "rsa_pss_rsae_sha256", "versions", "TLSv1.3"));
+	    json_pack("[{s:s, s:s, s:[s]}]", "id", "0x0804", "name", "rsa_pss_rsae_sha256",
+		      "versions", "TLSv1.3"));
 	set(tgt(d, WWW, NULL), "signature_algorithms_probed", json_true());
-	set(tgt(d, WWW, NULL), "proxy_hello", json_pack("{s:s, s:b}", "source", "capture", "sni_rewritten", 0));
+	set(tgt(d, WWW, NULL), "proxy_hello",
+	    json_pack("{s:s, s:b}", "source", "capture", "sni_rewritten", 0));
 	set(tgt(d, WWW, NULL), "log", json_pack("{s:i, s:n}", "failures", 2, "error"));
 	set(verdict(tgt(d, WWW, NULL)), "causes", json_array());
 	set(verdict(tgt(d, WWW, NULL)), "assumes", json_null());
@@ -1328,21 +1419,25 @@ static void test_side_load(void **state)
 	assert_null(cp_diff_side_load(fixture("does-not-exist.json"), CP_DOC_MAX, err, sizeof err));
 	assert_int_equal(errno, ENOENT);
 
-	expect_side_error("{\"schema\": 1, \"targets\": [], \"junk\": [0, 0, 0]}", CP_DOC_MAX, EINVAL,
-			  ": junk: unknown key (no version of cipherprobe writes it)");
+	expect_side_error("{\"schema\": 1, \"targets\": [], \"junk\": [0, 0, 0]}", CP_DOC_MAX,
+			  EINVAL, ": junk: unknown key (no version of cipherprobe writes it)");
 	/* refused before the value is read: it need not even parse */
 	expect_side_error("{\"schema\": 1, \"junk\": [0, 0, oops", CP_DOC_MAX, EINVAL,
 			  ": junk: unknown key (no version of cipherprobe writes it)");
-	expect_side_error("{\"schema\": 1, \"targets\": [{\"input\": \"x\", \"rank\": 1}]}", CP_DOC_MAX,
-			  EINVAL, ": targets[0].rank: unknown key (no version of cipherprobe writes it)");
-	expect_side_error("{\"schema\": 1, \"tool\": {\"name\": \"x\", \"os\": \"y\"}, \"targets\": []}",
-			  CP_DOC_MAX, EINVAL, ": tool.os: unknown key (no version of cipherprobe writes it)");
-	expect_side_error("{\"schema\": 2, \"targets\": []}", CP_DOC_MAX, EINVAL,
-			  ": schema: expected 1, got 2 (written by another version of cipherprobe?)");
+	expect_side_error("{\"schema\": 1, \"targets\": [{\"input\": \"x\", \"rank\": 1}]}",
+			  CP_DOC_MAX, EINVAL,
+			  ": targets[0].rank: unknown key (no version of cipherprobe writes it)");
+	expect_side_error(
+		"{\"schema\": 1, \"tool\": {\"name\": \"x\", \"os\": \"y\"}, \"targets\": []}",
+		CP_DOC_MAX, EINVAL, ": tool.os: unknown key (no version of cipherprobe writes it)");
+	expect_side_error(
+		"{\"schema\": 2, \"targets\": []}", CP_DOC_MAX, EINVAL,
+		": schema: expected 1, got 2 (written by another version of cipherprobe?)");
 	expect_side_error("{\"schema\": 1}", CP_DOC_MAX, EINVAL, ": targets: missing");
 	expect_side_error("{\"targets\": []}", CP_DOC_MAX, EINVAL,
 			  ": schema: missing (not a cipherprobe JSON document?)");
-	expect_side_error("{\"schema\": 1, \"targets\": {}}", CP_DOC_MAX, EINVAL, ": targets: expected an array");
+	expect_side_error("{\"schema\": 1, \"targets\": {}}", CP_DOC_MAX, EINVAL,
+			  ": targets: expected an array");
 	expect_side_error("[]", CP_DOC_MAX, EINVAL, ": expected a JSON object at the top");
 	expect_side_error("{\"schema\": 1, \"schema\": 1, \"targets\": []}", CP_DOC_MAX, EINVAL,
 			  ":1:15: duplicate object key");
@@ -1370,7 +1465,8 @@ static void test_side_load(void **state)
 	errno = 0;
 	assert_null(cp_diff_side_load(path, CP_DOC_MAX, err, sizeof err));
 	assert_int_equal(errno, EFBIG);
-	assert_non_null(strstr(err, ": targets[0]: larger than 2097152 bytes (the cap on one value)"));
+	assert_non_null(
+		strstr(err, ": targets[0]: larger than 2097152 bytes (the cap on one value)"));
 	unlink(path);
 }
 
@@ -1396,8 +1492,11 @@ static void test_state_roundtrip(void **state)
 	doc = cp_doc_from_results((const struct cp_result *const *)rs, n, &sum, "9.9.9");
 	assert_non_null(doc);
 	assert_int_equal(json_integer_value(json_object_get(doc, "schema")), 1);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "tool"), "version")), "9.9.9");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "summary"), "targets")), 5);
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(doc, "tool"), "version")),
+		"9.9.9");
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(doc, "summary"), "targets")), 5);
 	assert_int_equal(cp_doc_check(doc, err, sizeof err), 0);
 
 	assert_int_equal(cp_doc_save(doc, path, err, sizeof err), 0);

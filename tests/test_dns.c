@@ -41,22 +41,21 @@ struct stub {
 
 static struct stub stub4 = { .pid = -1 };
 
-static const char zone_text[] =
-	"# every behaviour test_dns relies on\n"
-	"a.test A 127.0.0.2\n"
-	"a.test A 127.0.0.3\n"
-	"a.test A 127.0.0.2   # a duplicate, dropped from the answer\n"
-	"v6.test AAAA ::1\n"
-	"both.test A 127.0.0.4\n"
-	"both.test AAAA ::1\n"
-	"nx.test NXDOMAIN\n"
-	"sf.test SERVFAIL\n"
-	"ref.test REFUSED\n"
-	"nod.test NODATA\n"
-	"slow.test TIMEOUT\n"
-	"late.test DELAY 150\n"
-	"late.test A 127.0.0.5\n"
-	"MiXeD.Test. A 127.0.0.6\n";
+static const char zone_text[] = "# every behaviour test_dns relies on\n"
+				"a.test A 127.0.0.2\n"
+				"a.test A 127.0.0.3\n"
+				"a.test A 127.0.0.2   # a duplicate, dropped from the answer\n"
+				"v6.test AAAA ::1\n"
+				"both.test A 127.0.0.4\n"
+				"both.test AAAA ::1\n"
+				"nx.test NXDOMAIN\n"
+				"sf.test SERVFAIL\n"
+				"ref.test REFUSED\n"
+				"nod.test NODATA\n"
+				"slow.test TIMEOUT\n"
+				"late.test DELAY 150\n"
+				"late.test A 127.0.0.5\n"
+				"MiXeD.Test. A 127.0.0.6\n";
 
 static uint64_t mono_ms(void)
 {
@@ -122,9 +121,11 @@ static int stub_start(struct stub *s, const char *bind_addr)
 		int st;
 		if (read_port(s->port_file, &s->port) == 0) {
 			if (strchr(bind_addr, ':'))
-				snprintf(s->servers, sizeof s->servers, "[%s]:%u", bind_addr, s->port);
+				snprintf(s->servers, sizeof s->servers, "[%s]:%u", bind_addr,
+					 s->port);
 			else
-				snprintf(s->servers, sizeof s->servers, "%s:%u", bind_addr, s->port);
+				snprintf(s->servers, sizeof s->servers, "%s:%u", bind_addr,
+					 s->port);
 			return 0;
 		}
 		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
@@ -242,7 +243,9 @@ struct ctx {
 static void ctx_open(struct ctx *c, const char *servers, unsigned timeout_ms, unsigned tries,
 		     bool hosts)
 {
-	struct cp_dns_opts o = { .servers = servers, .timeout_ms = timeout_ms, .tries = tries,
+	struct cp_dns_opts o = { .servers = servers,
+				 .timeout_ms = timeout_ms,
+				 .tries = tries,
 				 .use_hosts_file = hosts };
 	char err[200];
 
@@ -354,7 +357,8 @@ static void test_unspec(void **state)
 	(void)state;
 	struct ctx c;
 	struct answer ans;
-	unsigned long a0 = stat_of(&stub4, "both.test A"), aaaa0 = stat_of(&stub4, "both.test AAAA");
+	unsigned long a0 = stat_of(&stub4, "both.test A"),
+		      aaaa0 = stat_of(&stub4, "both.test AAAA");
 
 	ctx_open(&c, stub4.servers, 2000, 2, false);
 	resolve1(&c, "both.test", AF_UNSPEC, &ans);
@@ -495,7 +499,8 @@ static void test_literals(void **state)
 	ctx_open(&c, stub4.servers, 2000, 1, false);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		memset(&ans, 0, sizeof ans);
-		assert_int_equal(cp_dns_resolve(c.d, cases[i].text, cases[i].family, on_answer, &ans), 0);
+		assert_int_equal(
+			cp_dns_resolve(c.d, cases[i].text, cases[i].family, on_answer, &ans), 0);
 		/* never answered from inside cp_dns_resolve() */
 		assert_int_equal(ans.calls, 0);
 		run_until(c.l, &ans.calls, 1, 2000);
@@ -692,8 +697,8 @@ static void test_bad_options(void **state)
 	assert_true(err[0] != '\0');
 	/* lists c-ares 1.18's own parser took: as 1.2.3.255, 1.2.3.4, port
 	 * 34463, :: (found by fuzz_resolver) */
-	static const char *const bad[] = { "1.2.3", "1.2.3.4/24", "1.2.3.4:99999",
-					   "0::00:00:00/2", "1.2.3.4:0", "1.2.3.4," };
+	static const char *const bad[] = { "1.2.3",         "1.2.3.4/24", "1.2.3.4:99999",
+					   "0::00:00:00/2", "1.2.3.4:0",  "1.2.3.4," };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		o.servers = bad[i];
 		err[0] = '\0';

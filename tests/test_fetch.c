@@ -113,23 +113,77 @@ static int run(const char *const argv[])
 static int make_certs(void)
 {
 	char ca_key[128];
-	const char *const ca[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-		       "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", ca_key, "-out", ca_pem,
-		       "-days", "2", "-subj", "/CN=cipherprobe test CA", "-addext",
-		       "basicConstraints=critical,CA:TRUE", "-addext",
-		       "keyUsage=critical,keyCertSign", NULL };
-	const char *const good[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-			 "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", srv_key, "-out",
-			 srv_pem, "-days", "2", "-subj", "/CN=localhost", "-addext",
-			 "basicConstraints=CA:FALSE", "-addext",
-			 "subjectAltName=IP:127.0.0.1,DNS:localhost", "-CA", ca_pem, "-CAkey",
-			 ca_key, NULL };
-	const char *const bad[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-			"ec_paramgen_curve:prime256v1", "-nodes", "-keyout", bad_key, "-out",
-			bad_pem, "-days", "2", "-subj", "/CN=wrong.example.test", "-addext",
-			"basicConstraints=CA:FALSE", "-addext",
-			"subjectAltName=DNS:wrong.example.test", "-CA", ca_pem, "-CAkey", ca_key,
-			NULL };
+	const char *const ca[] = { "openssl",
+				   "req",
+				   "-x509",
+				   "-newkey",
+				   "ec",
+				   "-pkeyopt",
+				   "ec_paramgen_curve:prime256v1",
+				   "-nodes",
+				   "-keyout",
+				   ca_key,
+				   "-out",
+				   ca_pem,
+				   "-days",
+				   "2",
+				   "-subj",
+				   "/CN=cipherprobe test CA",
+				   "-addext",
+				   "basicConstraints=critical,CA:TRUE",
+				   "-addext",
+				   "keyUsage=critical,keyCertSign",
+				   NULL };
+	const char *const good[] = { "openssl",
+				     "req",
+				     "-x509",
+				     "-newkey",
+				     "ec",
+				     "-pkeyopt",
+				     "ec_paramgen_curve:prime256v1",
+				     "-nodes",
+				     "-keyout",
+				     srv_key,
+				     "-out",
+				     srv_pem,
+				     "-days",
+				     "2",
+				     "-subj",
+				     "/CN=localhost",
+				     "-addext",
+				     "basicConstraints=CA:FALSE",
+				     "-addext",
+				     "subjectAltName=IP:127.0.0.1,DNS:localhost",
+				     "-CA",
+				     ca_pem,
+				     "-CAkey",
+				     ca_key,
+				     NULL };
+	const char *const bad[] = { "openssl",
+				    "req",
+				    "-x509",
+				    "-newkey",
+				    "ec",
+				    "-pkeyopt",
+				    "ec_paramgen_curve:prime256v1",
+				    "-nodes",
+				    "-keyout",
+				    bad_key,
+				    "-out",
+				    bad_pem,
+				    "-days",
+				    "2",
+				    "-subj",
+				    "/CN=wrong.example.test",
+				    "-addext",
+				    "basicConstraints=CA:FALSE",
+				    "-addext",
+				    "subjectAltName=DNS:wrong.example.test",
+				    "-CA",
+				    ca_pem,
+				    "-CAkey",
+				    ca_key,
+				    NULL };
 
 	snprintf(ca_key, sizeof ca_key, "%s/ca.key", dir);
 	return run(ca) == 0 && run(good) == 0 && run(bad) == 0 ? 0 : -1;
@@ -209,8 +263,8 @@ static int srv_wait(struct srv *s)
 /* "https://127.0.0.1:PORT/path" */
 static void url_of(enum srv_id id, const char *path, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s://127.0.0.1:%u%s", srvs[id].tls ? "https" : "http",
-		 srvs[id].port, path);
+	snprintf(buf, size, "%s://127.0.0.1:%u%s", srvs[id].tls ? "https" : "http", srvs[id].port,
+		 path);
 }
 
 static void host_of(enum srv_id id, char *buf, size_t size)
@@ -257,7 +311,8 @@ static size_t count_path(const char *path)
 	json_t *all = records(), *o;
 	size_t i, n = 0;
 
-	json_array_foreach(all, i, o) {
+	json_array_foreach(all, i, o)
+	{
 		if (strcmp(json_string_value(json_object_get(o, "path")), path) == 0)
 			n++;
 	}
@@ -548,8 +603,12 @@ static void test_body_cap(void **state)
 static void test_bad_urls(void **state)
 {
 	static const char *const bad[] = {
-		"ftp://127.0.0.1/list", "file:///etc/passwd", "gopher://127.0.0.1/",
-		"127.0.0.1/list", "", "https://",
+		"ftp://127.0.0.1/list",
+		"file:///etc/passwd",
+		"gopher://127.0.0.1/",
+		"127.0.0.1/list",
+		"",
+		"https://",
 	};
 	char err[512];
 
@@ -568,7 +627,7 @@ static void test_bad_urls(void **state)
 
 		assert_int_equal(cp_http_get(&rq, &rs, err, sizeof err), -1);
 		assert_string_equal(err, "ftp: URLs are refused; only https:// and http:// are "
-				    "fetched");
+					 "fetched");
 		cp_http_resp_free(&rs);
 	}
 }
@@ -585,7 +644,7 @@ static void test_status_and_redirect(void **state)
 	assert_int_equal(cp_http_get(&rq, &rs, err, sizeof err), -1);
 	assert_int_equal(rs.fail, CP_HTTP_ESTATUS);
 	assert_int_equal(rs.status, 404);
-	assert_non_null(rs.body);   /* kept for callers that explain it */
+	assert_non_null(rs.body); /* kept for callers that explain it */
 	assert_contains(err, ": HTTP 404 (Not Found)");
 	cp_http_resp_free(&rs);
 
@@ -618,7 +677,7 @@ static void test_header_injection(void **state)
 	assert_contains(err, "line break");
 	assert_no_key(err);
 	assert_null(strstr(err, "Evil"));
-	assert_int_equal(count_path("/list"), before);   /* nothing was sent */
+	assert_int_equal(count_path("/list"), before); /* nothing was sent */
 	cp_http_resp_free(&rs);
 }
 
@@ -648,13 +707,17 @@ static void test_messages_hide_path(void **state)
 /* ---- panosapi.c ---- */
 
 static int fetch(enum srv_id id, const char *key, const char *profile, const char *vsys,
-		 const char *dg, const char *cacert, struct cp_profile *p, char *err,
-		 size_t errlen)
+		 const char *dg, const char *cacert, struct cp_profile *p, char *err, size_t errlen)
 {
 	char host[64];
 	struct cp_panos_req rq = {
-		.host = host, .key = key, .profile = profile, .vsys = vsys,
-		.device_group = dg, .cacert = cacert, .timeout_ms = 5000,
+		.host = host,
+		.key = key,
+		.profile = profile,
+		.vsys = vsys,
+		.device_group = dg,
+		.cacert = cacert,
+		.timeout_ms = 5000,
 	};
 	int rc;
 
@@ -693,15 +756,15 @@ static void test_panos_shared_and_vsys2(void **state)
 	char err[1024];
 
 	(void)state;
-	assert_int_equal(fetch(S_MAIN, API_KEY, "Strict", NULL, NULL, ca_pem, &p, err,
-			       sizeof err), 0);
+	assert_int_equal(fetch(S_MAIN, API_KEY, "Strict", NULL, NULL, ca_pem, &p, err, sizeof err),
+			 0);
 	assert_int_equal(p.loc, CP_LOC_SHARED);
 	assert_int_equal(p.min_version, 0x0304);
 	assert_string_equal(p.vsys, "");
 	assert_contains(p.source, "(shared)");
 
-	assert_int_equal(fetch(S_MAIN, API_KEY, "Other", "vsys2", NULL, ca_pem, &p, err,
-			       sizeof err), 0);
+	assert_int_equal(
+		fetch(S_MAIN, API_KEY, "Other", "vsys2", NULL, ca_pem, &p, err, sizeof err), 0);
 	assert_int_equal(p.loc, CP_LOC_VSYS);
 	assert_string_equal(p.vsys, "vsys2");
 	assert_int_equal(p.max_version, 0x0304);
@@ -731,8 +794,8 @@ static void test_panos_wrong_key(void **state)
 	(void)state;
 	snprintf(want, sizeof want, "127.0.0.1:%u: the API key was refused (HTTP 403)",
 		 srvs[S_MAIN].port);
-	assert_int_equal(fetch(S_MAIN, WRONG_KEY, "Corp", NULL, NULL, ca_pem, &p, err,
-			       sizeof err), -1);
+	assert_int_equal(fetch(S_MAIN, WRONG_KEY, "Corp", NULL, NULL, ca_pem, &p, err, sizeof err),
+			 -1);
 	assert_string_equal(err, want);
 }
 
@@ -742,16 +805,18 @@ static void test_panos_not_found(void **state)
 	char err[1024], want[256];
 
 	(void)state;
-	snprintf(want, sizeof want, "profile 'Nope' not found on 127.0.0.1:%u; profiles there: "
-		 "Corp (vsys1), Guest (vsys1), Strict (shared)", srvs[S_MAIN].port);
+	snprintf(want, sizeof want,
+		 "profile 'Nope' not found on 127.0.0.1:%u; profiles there: "
+		 "Corp (vsys1), Guest (vsys1), Strict (shared)",
+		 srvs[S_MAIN].port);
 	assert_int_equal(fetch(S_MAIN, API_KEY, "Nope", NULL, NULL, ca_pem, &p, err, sizeof err),
 			 -1);
 	assert_string_equal(err, want);
 
 	/* Lab lives in DG1, which was not asked for; with it, it is listed */
 	snprintf(want, sizeof want, "profiles there: Other (vsys2), Lab (device group DG1)");
-	assert_int_equal(fetch(S_MAIN, API_KEY, "Nope", "vsys2", "DG1", ca_pem, &p, err,
-			       sizeof err), -1);
+	assert_int_equal(
+		fetch(S_MAIN, API_KEY, "Nope", "vsys2", "DG1", ca_pem, &p, err, sizeof err), -1);
 	assert_contains(err, want);
 	assert_contains(err, "Strict (shared)");
 
@@ -759,13 +824,13 @@ static void test_panos_not_found(void **state)
 	assert_int_equal(fetch(S_MAIN, API_KEY, "Bob's", NULL, NULL, ca_pem, &p, err, sizeof err),
 			 -1);
 	assert_contains(err, "profile 'Bob's' not found on");
-	assert_int_equal(fetch(S_MAIN, API_KEY, "a'b\"c", NULL, NULL, ca_pem, &p, err,
-			       sizeof err), -1);
+	assert_int_equal(fetch(S_MAIN, API_KEY, "a'b\"c", NULL, NULL, ca_pem, &p, err, sizeof err),
+			 -1);
 	assert_contains(err, "which an XPath cannot quote");
 
 	/* no profile anywhere we look */
-	assert_int_equal(fetch(S_MAIN, API_KEY, "Nope", "vsys9", NULL, ca_pem, &p, err,
-			       sizeof err), -1);
+	assert_int_equal(fetch(S_MAIN, API_KEY, "Nope", "vsys9", NULL, ca_pem, &p, err, sizeof err),
+			 -1);
 	assert_contains(err, "profiles there: Strict (shared)");
 }
 
@@ -789,8 +854,8 @@ static void test_panos_garbage(void **state)
 	char err[1024];
 
 	(void)state;
-	assert_int_equal(fetch(S_GARBAGE, API_KEY, "Corp", NULL, NULL, ca_pem, &p, err,
-			       sizeof err), -1);
+	assert_int_equal(fetch(S_GARBAGE, API_KEY, "Corp", NULL, NULL, ca_pem, &p, err, sizeof err),
+			 -1);
 	assert_contains(err, "not a PAN-OS XML API reply (unparsable XML)");
 }
 
@@ -802,8 +867,7 @@ static void test_panos_transport(void **state)
 
 	(void)state;
 	/* the firewall's certificate is not trusted without --cacert */
-	assert_int_equal(fetch(S_MAIN, API_KEY, "Corp", NULL, NULL, NULL, &p, err, sizeof err),
-			 -1);
+	assert_int_equal(fetch(S_MAIN, API_KEY, "Corp", NULL, NULL, NULL, &p, err, sizeof err), -1);
 	assert_contains(err, "TLS verification failed");
 
 	snprintf(host, sizeof host, "127.0.0.1:%u", refused_port);
@@ -829,7 +893,8 @@ static void test_panos_key_never_in_url(void **state)
 	size_t i, with_key = 0;
 
 	(void)state;
-	json_array_foreach(all, i, o) {
+	json_array_foreach(all, i, o)
+	{
 		const char *path = json_string_value(json_object_get(o, "path"));
 		json_t *hk = json_object_get(json_object_get(o, "headers"), "X-PAN-KEY");
 
@@ -865,8 +930,10 @@ static void test_key_file_modes(void **state)
 	snprintf(path, sizeof path, "%s/key", dir);
 	write_file(path, API_KEY "\n", 0644);
 	assert_int_equal(cp_panos_key_load(path, key, sizeof key, err, sizeof err), -1);
-	snprintf(want, sizeof want, "%s is readable or writable by group or others (mode 0644): "
-		 "chmod 600 %s", path, path);
+	snprintf(want, sizeof want,
+		 "%s is readable or writable by group or others (mode 0644): "
+		 "chmod 600 %s",
+		 path, path);
 	assert_string_equal(err, want);
 	assert_no_key(err);
 	assert_string_equal(key, "");
@@ -939,7 +1006,8 @@ static void test_webhook_body(void **state)
 	json_t *payload = json_pack("{s:i, s:[s]}", "regressions", 1, "hosts", "a.example.test");
 	struct cp_notify_req rq = {
 		.text = "1 regression: <!channel> a.example.test & co\nsecond line",
-		.payload = payload, .cacert = ca_pem,
+		.payload = payload,
+		.cacert = ca_pem,
 	};
 	json_t *all, *o, *last = NULL, *body, *ct;
 	char url[128], err[512];
@@ -951,9 +1019,8 @@ static void test_webhook_body(void **state)
 	rq.url = url;
 	assert_int_equal(cp_notify_send(&rq, err, sizeof err), 0);
 	all = records();
-	json_array_foreach(all, i, o)
-		if (strcmp(json_string_value(json_object_get(o, "path")), "/webhook") == 0)
-			last = o;
+	json_array_foreach(all, i, o) if (strcmp(json_string_value(json_object_get(o, "path")),
+						 "/webhook") == 0) last = o;
 	assert_non_null(last);
 	assert_string_equal(json_string_value(json_object_get(last, "method")), "POST");
 	ct = json_object_get(json_object_get(last, "headers"), "Content-Type");
@@ -982,7 +1049,7 @@ static void test_webhook_text_cut(void **state)
 	text[n] = '\0';
 	body = cp_notify_body(text, NULL);
 	assert_non_null(body);
-	o = json_loads(body, 0, NULL);   /* jansson refuses bad UTF-8 */
+	o = json_loads(body, 0, NULL); /* jansson refuses bad UTF-8 */
 	assert_non_null(o);
 	t = json_string_value(json_object_get(o, "text"));
 	assert_true(strlen(t) <= CP_NOTIFY_TEXT_MAX);
@@ -1050,8 +1117,7 @@ static void test_webhook_4xx_not_retried(void **state)
 
 static void test_webhook_transient_bounded(void **state)
 {
-	struct cp_notify_req rq = { .text = "x", .cacert = ca_pem, .backoff_ms = 20,
-				    .retries = 1 };
+	struct cp_notify_req rq = { .text = "x", .cacert = ca_pem, .backoff_ms = 20, .retries = 1 };
 	char url[128], err[512];
 	uint64_t t0, dt;
 

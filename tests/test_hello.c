@@ -50,8 +50,8 @@ struct parsed {
 	size_t nrecords;
 	uint16_t record_version;
 	size_t record_len[MAX_RECORDS];
-	uint8_t *msg;            /* reassembled handshake message */
-	size_t hs_len;           /* 4-byte header + body */
+	uint8_t *msg;  /* reassembled handshake message */
+	size_t hs_len; /* 4-byte header + body */
 	uint16_t legacy_version;
 	uint8_t random[32];
 	uint8_t sid_len;
@@ -202,7 +202,7 @@ static const uint16_t some_suites[] = { 0xC02F, 0xC030, 0x009E, 0x002F, 0x000A }
 static const uint16_t tls12_groups[] = { 29, 23, 24, 256 };
 static const uint16_t sigalgs[] = { 0x0403, 0x0804, 0x0401, 0x0201 };
 static const uint8_t fixed_random[32] = {
-	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+	1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
 	17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
 };
 
@@ -233,8 +233,8 @@ static void test_suites_in_order(void **state)
 	assert_int_equal(h.nsuites, p.nsuites + 2);
 	for (size_t i = 0; i < p.nsuites; i++)
 		assert_int_equal(h.suites[i], some_suites[i]);
-	assert_int_equal(h.suites[p.nsuites], 0x00FF);      /* RFC 5746 3.3 */
-	assert_int_equal(h.suites[p.nsuites + 1], 0x5600);  /* RFC 7507 */
+	assert_int_equal(h.suites[p.nsuites], 0x00FF);     /* RFC 5746 3.3 */
+	assert_int_equal(h.suites[p.nsuites + 1], 0x5600); /* RFC 7507 */
 	assert_int_equal(h.ncomp, 1);
 	assert_int_equal(h.comp[0], 0);
 	assert_false(h.has_exts); /* nothing asked, nothing sent */
@@ -322,8 +322,8 @@ static void test_sni(void **state)
 
 	/* not a host name: refused rather than sent */
 	static const char *const bad[] = {
-		"[::1]", "[::1]:443", "exa mple.com", "a..b", ".", "", "host:443",
-		"fe80::1%eth0", "caf\xc3\xa9.example", "a.b..",
+		"[::1]",    "[::1]:443",    "exa mple.com",        "a..b",  ".", "",
+		"host:443", "fe80::1%eth0", "caf\xc3\xa9.example", "a.b..",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		p.sni = bad[i];
@@ -400,7 +400,7 @@ static void test_extension_order_and_bodies(void **state)
 	static const char *const alpn[] = { "h2", "http/1.1" };
 	static const uint16_t versions[] = { 0x0304, 0x0303 };
 	static const uint16_t expect_order[] = {
-		X_SNI, X_STATUS, X_GROUPS, X_POINTS, X_SIGALGS, X_ALPN, X_SCT, X_ETM,
+		X_SNI, X_STATUS, X_GROUPS,   X_POINTS,    X_SIGALGS,   X_ALPN,  X_SCT,     X_ETM,
 		X_EMS, X_TICKET, X_VERSIONS, X_PSK_MODES, X_KEY_SHARE, X_RENEG, X_PADDING,
 	};
 	struct cp_hello_params p = tls12_params();
@@ -531,7 +531,7 @@ static void test_tls13_key_shares(void **state)
 	assert_non_null(find_ext(&h, X_VERSIONS));
 	assert_int_equal(shares_of(&h, g, len, key, 4), 2);
 	assert_int_equal(g[0], 29);
-	assert_int_equal(len[0], 32);   /* RFC 7748 5: X25519 u-coordinate */
+	assert_int_equal(len[0], 32); /* RFC 7748 5: X25519 u-coordinate */
 	assert_int_equal(g[1], 23);
 	assert_int_equal(len[1], 65);   /* RFC 8446 4.2.8.2: 1 + 2 * 32 */
 	assert_int_equal(key[1][0], 4); /* legacy_form = 4, uncompressed */
@@ -585,7 +585,7 @@ static void test_share_sizes(void **state)
 		uint16_t group;
 		size_t len;
 	} want[] = {
-		{ 29, 32 }, { 30, 56 }, { 23, 65 }, { 24, 97 }, { 25, 133 },
+		{ 29, 32 },   { 30, 56 },   { 23, 65 },   { 24, 97 },   { 25, 133 },
 		{ 256, 256 }, { 257, 384 }, { 258, 512 }, { 259, 768 }, { 260, 1024 },
 	};
 	struct cp_keyshare_cache *kc = cp_keyshare_cache_new();
@@ -899,8 +899,7 @@ static void test_bad_params(void **state)
 
 	for (int s = 0; s >= -6; s--)
 		assert_non_null(cp_hello_strerror(s));
-	assert_string_not_equal(cp_hello_strerror(CP_EINVAL),
-				cp_hello_strerror(CP_ETOOBIG));
+	assert_string_not_equal(cp_hello_strerror(CP_EINVAL), cp_hello_strerror(CP_ETOOBIG));
 }
 
 static void test_fresh_randomness(void **state)
@@ -931,8 +930,8 @@ static void test_sslv2_layout(void **state)
 	static const uint32_t kinds[] = { 0x010080, 0x0700C0 };
 	static const uint16_t suites[] = { 0x002F, 0x0035 };
 	static const uint8_t want_specs[] = {
-		0x01, 0x00, 0x80, 0x07, 0x00, 0xC0, 0x00, 0x00, 0x2F,
-		0x00, 0x00, 0x35, 0x00, 0x00, 0xFF,
+		0x01, 0x00, 0x80, 0x07, 0x00, 0xC0, 0x00, 0x00,
+		0x2F, 0x00, 0x00, 0x35, 0x00, 0x00, 0xFF,
 	};
 	struct cp_hello_params p = {
 		.format = CP_HELLO_SSLV2,

@@ -44,7 +44,8 @@ static void test_escape(void **state)
 	(void)state;
 	esc_is("www.example.com", "www.example.com");
 	esc_is("", "");
-	esc_is("<script>alert(\"x\")</script>", "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+	esc_is("<script>alert(\"x\")</script>",
+	       "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
 	esc_is("a&b 'q' \"d\"", "a&amp;b &#39;q&#39; &quot;d&quot;");
 	esc_is("&lt;", "&amp;lt;");
 	esc_is("C:\\x1B", "C:\\\\x1B");
@@ -53,11 +54,13 @@ static void test_escape(void **state)
 	/* C1 CSI (U+009B), a bidi override (U+202E), a line separator (U+2028) */
 	esc_is("x\xc2\x9by", "x\\xC2\\x9By");
 	esc_is("evil\xe2\x80\xaegpj.exe", "evil\\xE2\\x80\\xAEgpj.exe");
-	esc_is("a\xe2\x80\xa8" "b", "a\\xE2\\x80\\xA8b");
+	esc_is("a\xe2\x80\xa8"
+	       "b",
+	       "a\\xE2\\x80\\xA8b");
 	/* ill-formed UTF-8 one byte at a time; well-formed copied */
 	esc_is("\xff<\xc3", "\\xFF&lt;\\xC3");
 	esc_is("caf\xc3\xa9 \xe6\x97\xa5", "caf\xc3\xa9 \xe6\x97\xa5");
-	esc_is("\xc0\xbc", "\\xC0\\xBC");   /* overlong '<' */
+	esc_is("\xc0\xbc", "\\xC0\\xBC"); /* overlong '<' */
 	assert_null(cp_html_escape(NULL));
 }
 
@@ -92,17 +95,30 @@ static void test_page(void **state)
 {
 	struct cp_profile p;
 	struct cp_html *h;
-	struct cp_result *a = cp_result_new("<script>alert(1)</script>.example"), *b = cp_result_new("down.example:8443");
+	struct cp_result *a = cp_result_new("<script>alert(1)</script>.example"),
+			 *b = cp_result_new("down.example:8443");
 	const char *changes[] = { "enc-algo-3des" };
-	const char *cmds[] = { "set profiles decryption x ssl-protocol-settings enc-algo-3des yes", "commit" };
+	const char *cmds[] = { "set profiles decryption x ssl-protocol-settings enc-algo-3des yes",
+			       "commit" };
 	struct cp_html_verdict v = {
-		.compatible = false, .reason = "the server accepts only <3DES>", .changes = changes,
-		.nchanges = 1, .weak = true, .commands = cmds, .ncommands = 2,
+		.compatible = false,
+		.reason = "the server accepts only <3DES>",
+		.changes = changes,
+		.nchanges = 1,
+		.weak = true,
+		.commands = cmds,
+		.ncommands = 2,
 	};
 	struct cp_recommendation rec = {
-		.changes = changes, .nchanges = 1, .fixes = 1, .commands = cmds, .ncommands = 2,
+		.changes = changes,
+		.nchanges = 1,
+		.fixes = 1,
+		.commands = cmds,
+		.ncommands = 2,
 	};
-	struct cp_summary s = { .targets = 2, .ok = 1, .errors = 1, .incompatible = 1, .recommendation = &rec };
+	struct cp_summary s = {
+		.targets = 2, .ok = 1, .errors = 1, .incompatible = 1, .recommendation = &rec
+	};
 	char *page, *t1, *t2;
 
 	(void)state;
@@ -122,7 +138,8 @@ static void test_page(void **state)
 	a->cert.present = true;
 	a->cert.subject = xstrdup("CN=<img src=x onerror=alert(3)>");
 	b->index = 1;
-	assert_int_equal(cp_result_fail(b, CP_ERR_REFUSED, "connection to 127.0.0.1 port 8443 refused"), 0);
+	assert_int_equal(
+		cp_result_fail(b, CP_ERR_REFUSED, "connection to 127.0.0.1 port 8443 refused"), 0);
 
 	h = cp_html_new(&p, NULL);
 	assert_non_null(h);
@@ -153,10 +170,13 @@ static void test_page(void **state)
 	assert_non_null(strstr(page, "<details id=\"t0\">"));
 	assert_non_null(strstr(page, "<details id=\"t1\">"));
 	/* the fleet summary with its commands, ready to copy */
-	assert_non_null(strstr(page, "<pre id=\"cmds\">set profiles decryption x ssl-protocol-settings enc-algo-3des yes\ncommit\n</pre>"));
+	assert_non_null(strstr(
+		page,
+		"<pre id=\"cmds\">set profiles decryption x ssl-protocol-settings enc-algo-3des yes\ncommit\n</pre>"));
 	assert_non_null(strstr(page, "<td id=\"n-targets\">2</td>"));
 	/* the weakest suite is the 3DES one */
-	assert_non_null(strstr(t1, "TLS_RSA_WITH_3DES_EDE_CBC_SHA <span class=\"muted\">weak</span>"));
+	assert_non_null(
+		strstr(t1, "TLS_RSA_WITH_3DES_EDE_CBC_SHA <span class=\"muted\">weak</span>"));
 	/* self-contained: nothing loaded from elsewhere */
 	assert_null(strstr(page, " src=\""));
 	assert_null(strstr(page, "href=\"http"));

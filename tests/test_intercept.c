@@ -84,7 +84,8 @@ static void test_direct_scans(void **state)
 	assert_null(i.issuer);
 	/* one private CA, one registrable name */
 	struct cp_result *b[] = {
-		res("intranet.corp.example", "10.0.0.1", "CN=Corp Root", false, CP_CHAIN_UNKNOWN_ROOT),
+		res("intranet.corp.example", "10.0.0.1", "CN=Corp Root", false,
+		    CP_CHAIN_UNKNOWN_ROOT),
 		res("wiki.corp.example", "10.0.0.2", "CN=Corp Root", false, CP_CHAIN_UNKNOWN_ROOT),
 		res("WIKI.Corp.Example.", "10.0.0.3", "CN=Corp Root", false, CP_CHAIN_UNKNOWN_ROOT),
 	};
@@ -168,7 +169,9 @@ static void test_largest_group(void **state)
 
 static void test_registrable(void **state)
 {
-	static const struct { const char *host, *want; } cases[] = {
+	static const struct {
+		const char *host, *want;
+	} cases[] = {
 		{ "www.example.com", "example.com" },
 		{ "a.b.example.com.", "example.com" },
 		{ "example.com", "example.com" },
@@ -193,10 +196,8 @@ static void test_registrable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_proxied_scan),
-		cmocka_unit_test(test_direct_scans),
-		cmocka_unit_test(test_forward_trust),
-		cmocka_unit_test(test_largest_group),
+		cmocka_unit_test(test_proxied_scan),  cmocka_unit_test(test_direct_scans),
+		cmocka_unit_test(test_forward_trust), cmocka_unit_test(test_largest_group),
 		cmocka_unit_test(test_registrable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -116,7 +116,7 @@ static void test_timer_cancel(void **state)
 	cp_loop_timer_cancel(l, ib); /* twice: no-op */
 	cp_loop_timer_cancel(l, 0);
 	cp_loop_timer_cancel(l, 0xdeadbeef00000001ull); /* wrong generation */
-	cp_loop_timer_cancel(l, 12345); /* no such slot */
+	cp_loop_timer_cancel(l, 12345);                 /* no such slot */
 	assert_int_equal(cp_loop_pending_timers(l), 4);
 
 	assert_int_equal(cp_loop_run(l), 0);
@@ -399,7 +399,7 @@ struct pair {
 	int rfd[2];
 	int wfd[2];
 	int calls[2];
-	bool reuse;       /* also open a fresh pipe on the freed number */
+	bool reuse;        /* also open a fresh pipe on the freed number */
 	bool skip_unwatch; /* close without unwatch, then watch again */
 	int fresh[2];
 	int fresh_calls;
@@ -442,8 +442,9 @@ static void pair_cb(struct cp_loop *l, int fd, unsigned events, void *data)
 static void run_pair(bool reuse, bool skip_unwatch)
 {
 	struct cp_loop *l = cp_loop_new();
-	struct pair p = { .reuse = reuse, .skip_unwatch = skip_unwatch, .victim = -1,
-			  .fresh = { -1, -1 } };
+	struct pair p = {
+		.reuse = reuse, .skip_unwatch = skip_unwatch, .victim = -1, .fresh = { -1, -1 }
+	};
 	int a[2], b[2];
 
 	assert_non_null(l);

@@ -94,7 +94,8 @@ static size_t count(const char *text, const char *needle)
 	return n;
 }
 
-#define L_A "target=\"a.example:8443\",host=\"a.example\",port=\"8443\",sni=\"a.example\",address=\"192.0.2.7\""
+#define L_A \
+	"target=\"a.example:8443\",host=\"a.example\",port=\"8443\",sni=\"a.example\",address=\"192.0.2.7\""
 
 static void test_values(void **state)
 {
@@ -108,7 +109,9 @@ static void test_values(void **state)
 		{ .axis = CP_AXIS_CERTIFICATE, .blocked_by = CP_BY_PROFILE, .detail = (char *)"z" },
 	};
 	struct cp_verdict v = { .compatible = false, .causes = causes, .ncauses = 3 };
-	struct cp_summary sum = { .targets = 2, .ok = 1, .errors = 1, .compatible = 0, .incompatible = 1 };
+	struct cp_summary sum = {
+		.targets = 2, .ok = 1, .errors = 1, .compatible = 0, .incompatible = 1
+	};
 
 	assert_non_null(m);
 	a->verdict = &v;
@@ -118,8 +121,10 @@ static void test_values(void **state)
 	char *t = render(m, &sum, 1.5, T2030 - 86400);
 
 	assert_true(has_line(t, "cipherprobe_target_scan_ok{" L_A "} 1"));
-	assert_true(has_line(t, "cipherprobe_target_scan_ok{target=\"unreachable.example\",host=\"unreachable.example\","
-				"port=\"443\",sni=\"\",address=\"\"} 0"));
+	assert_true(has_line(
+		t,
+		"cipherprobe_target_scan_ok{target=\"unreachable.example\",host=\"unreachable.example\","
+		"port=\"443\",sni=\"\",address=\"\"} 0"));
 	assert_true(has_line(t, "cipherprobe_target_compatible{" L_A "} 0"));
 	/* no verdict for the error: no sample, not a 0 */
 	assert_int_equal(count(t, "cipherprobe_target_compatible{"), 1);
@@ -158,9 +163,13 @@ static void test_families(void **state)
 {
 	(void)state;
 	static const char *const fam[] = {
-		"cipherprobe_target_scan_ok", "cipherprobe_target_compatible",
-		"cipherprobe_certificate_expiry_seconds", "cipherprobe_accepted_suites",
-		"cipherprobe_verdict_causes", "cipherprobe_targets", "cipherprobe_run_duration_seconds",
+		"cipherprobe_target_scan_ok",
+		"cipherprobe_target_compatible",
+		"cipherprobe_certificate_expiry_seconds",
+		"cipherprobe_accepted_suites",
+		"cipherprobe_verdict_causes",
+		"cipherprobe_targets",
+		"cipherprobe_run_duration_seconds",
 		"cipherprobe_last_run_timestamp_seconds",
 	};
 	struct cp_metrics *m = cp_metrics_new();
@@ -228,8 +237,10 @@ static void test_escaping(void **state)
 	a->input = xstrdup("a\\b\"c\nd\xff");
 	assert_int_equal(cp_metrics_add(m, a), 0);
 	char *t = render(m, NULL, 0, T2030);
-	assert_true(has_line(t, "cipherprobe_target_scan_ok{target=\"a\\\\b\\\"c\\nd\\\\xFF\",host=\"h.example\","
-				"port=\"443\",sni=\"h.example\",address=\"192.0.2.7\"} 1"));
+	assert_true(has_line(
+		t,
+		"cipherprobe_target_scan_ok{target=\"a\\\\b\\\"c\\nd\\\\xFF\",host=\"h.example\","
+		"port=\"443\",sni=\"h.example\",address=\"192.0.2.7\"} 1"));
 	free(t);
 	cp_result_free(a);
 	cp_metrics_free(m);
@@ -278,10 +289,8 @@ static void test_seconds_until(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_values),
-		cmocka_unit_test(test_families),
-		cmocka_unit_test(test_escaping),
-		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_values),        cmocka_unit_test(test_families),
+		cmocka_unit_test(test_escaping),      cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_seconds_until),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

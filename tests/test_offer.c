@@ -44,7 +44,7 @@ static bool md_decryptable(const struct cp_suite *s)
 	bool aes = s->enc == CP_ENC_AES && (s->enc_bits == 128 || s->enc_bits == 256) &&
 		   (s->mode == CP_MODE_GCM ||
 		    (s->mode == CP_MODE_CBC && (s->mac == CP_MAC_SHA1 || s->mac == CP_MAC_SHA256 ||
-						 s->mac == CP_MAC_SHA384)));
+						s->mac == CP_MAC_SHA384)));
 
 	if (tls13)
 		return true;
@@ -73,7 +73,7 @@ static uint32_t md_flags(const struct cp_suite *s)
 	case CP_KX_RSA: f |= flag("keyxchg-algo-rsa"); break;
 	case CP_KX_DHE: f |= flag("keyxchg-algo-dhe"); break;
 	case CP_KX_ECDHE: f |= flag("keyxchg-algo-ecdhe"); break;
-	default: break;   /* TLS 1.3: no key-exchange flag (inferred in PANOS.md) */
+	default: break; /* TLS 1.3: no key-exchange flag (inferred in PANOS.md) */
 	}
 	if (s->enc == CP_ENC_3DES)
 		f |= flag("enc-algo-3des");
@@ -107,8 +107,11 @@ static uint32_t md_effective(const struct cp_profile *p)
 
 static unsigned md_versions(uint16_t lo, uint16_t hi)
 {
-	static const struct { uint16_t wire; unsigned bit; } v[] = {
-		{ 0x0300, CP_VER_SSL3 }, { 0x0301, CP_VER_TLS10 }, { 0x0302, CP_VER_TLS11 },
+	static const struct {
+		uint16_t wire;
+		unsigned bit;
+	} v[] = {
+		{ 0x0300, CP_VER_SSL3 },  { 0x0301, CP_VER_TLS10 }, { 0x0302, CP_VER_TLS11 },
 		{ 0x0303, CP_VER_TLS12 }, { 0x0304, CP_VER_TLS13 },
 	};
 	unsigned m = 0;
@@ -202,8 +205,8 @@ static struct cp_profile only_aes128gcm(void)
 {
 	struct cp_profile p = builtin("panos-default");
 	static const char *const enc_off[] = {
-		"enc-algo-3des", "enc-algo-rc4", "enc-algo-aes-128-cbc", "enc-algo-aes-256-cbc",
-		"enc-algo-aes-256-gcm", "enc-algo-chacha20-poly1305",
+		"enc-algo-3des",        "enc-algo-rc4",         "enc-algo-aes-128-cbc",
+		"enc-algo-aes-256-cbc", "enc-algo-aes-256-gcm", "enc-algo-chacha20-poly1305",
 	};
 
 	for (size_t i = 0; i < sizeof enc_off / sizeof enc_off[0]; i++)
@@ -240,37 +243,79 @@ static struct cp_profile no_sha256_max(void)
 	return p;
 }
 
-static struct cp_profile recommended(void) { return builtin("panos-recommended"); }
-static struct cp_profile panos_default(void) { return builtin("panos-default"); }
+static struct cp_profile recommended(void)
+{
+	return builtin("panos-recommended");
+}
+static struct cp_profile panos_default(void)
+{
+	return builtin("panos-default");
+}
 
 struct ocase {
 	const char *client;
 	struct cp_profile (*profile)(void);
 	const char *what;
-	uint16_t must[6];       /* extra, hand-read facts: in the offer */
-	uint16_t must_not[6];   /* ... and not in it */
-	size_t nsuites;         /* 0: not checked */
+	uint16_t must[6];     /* extra, hand-read facts: in the offer */
+	uint16_t must_not[6]; /* ... and not in it */
+	size_t nsuites;       /* 0: not checked */
 };
 
 static const struct ocase ocases[] = {
-	{ "chrome", recommended, "chrome x panos-recommended",
-	  { 0x1301, 0x1302, 0x1303, 0xC02B, 0xC030 }, { 0xC013, 0xC014, 0x009C, 0x002F }, 9 },
-	{ "chrome", panos_default, "chrome x panos-default (max tls1-2: no TLS 1.3)",
-	  { 0xC013, 0x002F, 0x009C, 0xCCA8 }, { 0x1301, 0x1302, 0x1303 }, 12 },
-	{ "any", only_aes128gcm, "any x only enc-algo-aes-128-gcm",
-	  { 0x1301, 0x009C, 0x009E, 0xC02B, 0xC02F }, { 0x1302, 0x1303, 0xC030, 0x002F }, 5 },
-	{ "firefox", tls13_only, "firefox x TLS 1.3 only",
-	  { 0x1301, 0x1303, 0x1302 }, { 0xC02B, 0xC009 }, 3 },
-	{ "safari", panos_default, "safari x panos-default (3DES on, min tls1-0)",
-	  { 0xC012, 0x000A, 0xC009 }, { 0xC008, 0x1301 }, 0 },
-	{ "safari", default_min12, "safari x min tls1-2 (3DES greyed out)",
-	  { 0xC02C, 0x002F }, { 0xC012, 0x000A, 0xC008 }, 0 },
-	{ "any", panos_default, "any x panos-default (MD5 off by default)",
-	  { 0x0005, 0x000A, 0x0016, 0xC012, 0x0067 }, { 0x0004, 0x1301 }, 0 },
-	{ "chrome", no_sha256_max, "chrome x auth-algo-sha256 off, max tls1-3",
-	  { 0x1302, 0xC02C, 0xC030, 0xC013 }, { 0x1301, 0x1303, 0xC02B, 0xCCA9 }, 0 },
-	{ "firefox", recommended, "firefox x panos-recommended",
-	  { 0x1301, 0xCCA9 }, { 0xC00A, 0xC009, 0x0035 }, 0 },
+	{ "chrome",
+	  recommended,
+	  "chrome x panos-recommended",
+	  { 0x1301, 0x1302, 0x1303, 0xC02B, 0xC030 },
+	  { 0xC013, 0xC014, 0x009C, 0x002F },
+	  9 },
+	{ "chrome",
+	  panos_default,
+	  "chrome x panos-default (max tls1-2: no TLS 1.3)",
+	  { 0xC013, 0x002F, 0x009C, 0xCCA8 },
+	  { 0x1301, 0x1302, 0x1303 },
+	  12 },
+	{ "any",
+	  only_aes128gcm,
+	  "any x only enc-algo-aes-128-gcm",
+	  { 0x1301, 0x009C, 0x009E, 0xC02B, 0xC02F },
+	  { 0x1302, 0x1303, 0xC030, 0x002F },
+	  5 },
+	{ "firefox",
+	  tls13_only,
+	  "firefox x TLS 1.3 only",
+	  { 0x1301, 0x1303, 0x1302 },
+	  { 0xC02B, 0xC009 },
+	  3 },
+	{ "safari",
+	  panos_default,
+	  "safari x panos-default (3DES on, min tls1-0)",
+	  { 0xC012, 0x000A, 0xC009 },
+	  { 0xC008, 0x1301 },
+	  0 },
+	{ "safari",
+	  default_min12,
+	  "safari x min tls1-2 (3DES greyed out)",
+	  { 0xC02C, 0x002F },
+	  { 0xC012, 0x000A, 0xC008 },
+	  0 },
+	{ "any",
+	  panos_default,
+	  "any x panos-default (MD5 off by default)",
+	  { 0x0005, 0x000A, 0x0016, 0xC012, 0x0067 },
+	  { 0x0004, 0x1301 },
+	  0 },
+	{ "chrome",
+	  no_sha256_max,
+	  "chrome x auth-algo-sha256 off, max tls1-3",
+	  { 0x1302, 0xC02C, 0xC030, 0xC013 },
+	  { 0x1301, 0x1303, 0xC02B, 0xCCA9 },
+	  0 },
+	{ "firefox",
+	  recommended,
+	  "firefox x panos-recommended",
+	  { 0x1301, 0xCCA9 },
+	  { 0xC00A, 0xC009, 0x0035 },
+	  0 },
 };
 
 static void test_offers(void **state)
@@ -301,7 +346,8 @@ static void test_offers(void **state)
 static void test_offers_all_pairs(void **state)
 {
 	struct cp_profile (*const profiles[])(void) = {
-		recommended, panos_default, only_aes128gcm, tls13_only, default_min12, no_sha256_max,
+		recommended, panos_default, only_aes128gcm,
+		tls13_only,  default_min12, no_sha256_max,
 	};
 
 	(void)state;
@@ -320,7 +366,7 @@ static void test_offers_all_pairs(void **state)
 
 static void test_chrome_groups(void **state)
 {
-	static const uint16_t want[] = { 29, 23, 24 };   /* X25519MLKEM768 stripped */
+	static const uint16_t want[] = { 29, 23, 24 }; /* X25519MLKEM768 stripped */
 	struct cp_profile p = recommended();
 	struct cp_offer o;
 
@@ -338,8 +384,15 @@ static void test_no_common_version(void **state)
 	static const uint16_t groups[] = { 23 };
 	static const uint16_t sigs[] = { 0x0401 };
 	const struct cp_client old = {
-		.name = "old", .label = "Old", .suites = suites, .nsuites = 2, .groups = groups,
-		.ngroups = 1, .sigalgs = sigs, .nsigalgs = 1, .min_version = 0x0301,
+		.name = "old",
+		.label = "Old",
+		.suites = suites,
+		.nsuites = 2,
+		.groups = groups,
+		.ngroups = 1,
+		.sigalgs = sigs,
+		.nsigalgs = 1,
+		.min_version = 0x0301,
 		.max_version = 0x0302,
 	};
 	struct cp_profile p = recommended();
@@ -363,23 +416,23 @@ static void test_allows(void **state)
 
 	(void)state;
 	assert_true(cp_profile_allows(&rec, 0x1301, 0x0304));
-	assert_false(cp_profile_allows(&rec, 0x1301, 0x0303));   /* TLS 1.3 suite at 1.2 */
-	assert_false(cp_profile_allows(&rec, 0xC02F, 0x0304));   /* TLS 1.2 suite at 1.3 */
+	assert_false(cp_profile_allows(&rec, 0x1301, 0x0303)); /* TLS 1.3 suite at 1.2 */
+	assert_false(cp_profile_allows(&rec, 0xC02F, 0x0304)); /* TLS 1.2 suite at 1.3 */
 	assert_true(cp_profile_allows(&rec, 0xC02F, 0x0303));
-	assert_false(cp_profile_allows(&rec, 0xC013, 0x0303));   /* auth-algo-sha1 off */
-	assert_false(cp_profile_allows(&rec, 0xC02F, 0x0301));   /* below min-version */
+	assert_false(cp_profile_allows(&rec, 0xC013, 0x0303)); /* auth-algo-sha1 off */
+	assert_false(cp_profile_allows(&rec, 0xC02F, 0x0301)); /* below min-version */
 	assert_true(cp_profile_allows(&rec, 0xC02F, 0));
-	assert_false(cp_profile_allows(&def, 0x1301, 0));        /* max tls1-2 */
-	assert_true(cp_profile_allows(&def, 0x000A, 0x0301));    /* 3DES at min tls1-0 */
-	assert_false(cp_profile_allows(&def, 0x0004, 0x0301));   /* RC4-MD5: md5 off */
-	assert_false(cp_profile_allows(&def, 0xC008, 0x0301));   /* PAN-OS cannot */
-	assert_false(cp_profile_allows(&def, 0x00FF, 0x0303));   /* SCSV */
+	assert_false(cp_profile_allows(&def, 0x1301, 0));      /* max tls1-2 */
+	assert_true(cp_profile_allows(&def, 0x000A, 0x0301));  /* 3DES at min tls1-0 */
+	assert_false(cp_profile_allows(&def, 0x0004, 0x0301)); /* RC4-MD5: md5 off */
+	assert_false(cp_profile_allows(&def, 0xC008, 0x0301)); /* PAN-OS cannot */
+	assert_false(cp_profile_allows(&def, 0x00FF, 0x0303)); /* SCSV */
 	assert_false(cp_profile_allows(&def, 0x0000, 0x0303));
-	assert_false(cp_profile_allows(&def, 0xFFFF, 0x0303));   /* unassigned */
+	assert_false(cp_profile_allows(&def, 0xFFFF, 0x0303)); /* unassigned */
 	assert_false(cp_profile_allows(NULL, 0xC02F, 0x0303));
-	def.min_version = 0x0303;                                /* 3DES greyed out */
+	def.min_version = 0x0303; /* 3DES greyed out */
 	assert_false(cp_profile_allows(&def, 0x000A, 0x0303));
-	assert_false(cp_profile_allows(&def, 0x0005, 0x0303));   /* RC4 greyed out */
+	assert_false(cp_profile_allows(&def, 0x0005, 0x0303)); /* RC4 greyed out */
 }
 
 /* The registry's PAN-OS column obeys PANOS.md's rules, suite by suite. */
@@ -393,9 +446,11 @@ static void test_registry_matches_rules(void **state)
 		bool md = !s->scsv && md_decryptable(s);
 
 		if (md != (s->panos != 0))
-			fail_msg("%s: PANOS.md says %s", s->name, md ? "decryptable" : "not decryptable");
+			fail_msg("%s: PANOS.md says %s", s->name,
+				 md ? "decryptable" : "not decryptable");
 		if (md && s->panos != md_flags(s))
-			fail_msg("%s: flags 0x%X, PANOS.md gives 0x%X", s->name, s->panos, md_flags(s));
+			fail_msg("%s: flags 0x%X, PANOS.md gives 0x%X", s->name, s->panos,
+				 md_flags(s));
 		n += md;
 	}
 	assert_true(n > 30);
@@ -407,8 +462,8 @@ static void test_chrome_is_panos_md(void **state)
 {
 	/* PANOS.md "The client side" and the brief: Chrome 136, in order */
 	static const uint16_t suites[] = {
-		0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8,
-		0xC013, 0xC014, 0x009C, 0x009D, 0x002F, 0x0035,
+		0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9,
+		0xCCA8, 0xC013, 0xC014, 0x009C, 0x009D, 0x002F, 0x0035,
 	};
 	static const uint16_t groups[] = { 0x11EC, 29, 23, 24 };
 	const struct cp_client *c = cp_client_find("chrome");
@@ -515,13 +570,13 @@ static void test_clients_well_formed(void **state)
 static void test_stripped_groups(void **state)
 {
 	(void)state;
-	assert_true(cp_panos_strips_group(0x11EC));    /* X25519MLKEM768 */
+	assert_true(cp_panos_strips_group(0x11EC)); /* X25519MLKEM768 */
 	assert_true(cp_panos_strips_group(0x11EB));
 	assert_true(cp_panos_strips_group(0x11ED));
 	assert_false(cp_panos_strips_group(29));
 	assert_false(cp_panos_strips_group(23));
 	assert_false(cp_panos_strips_group(0x0100));
-	assert_false(cp_panos_strips_group(0xFFFF));   /* no row: kept */
+	assert_false(cp_panos_strips_group(0xFFFF)); /* no row: kept */
 	/* every group a client offers is decided the way PANOS.md says */
 	for (size_t i = 0; cp_clients[i] != NULL; i++)
 		for (size_t k = 0; k < cp_clients[i]->ngroups; k++)

@@ -51,24 +51,24 @@ struct fixture {
 
 /* How the OpenSSL server is set up for one case. */
 struct server {
-	int min_version, max_version;   /* TLS1_VERSION .. TLS1_3_VERSION */
-	const char *ciphers;            /* TLS <= 1.2 cipher string */
-	const char *suites13;           /* TLS 1.3 ciphersuites ("" = none) */
-	const char *groups;             /* SSL_CTX_set1_groups_list */
-	bool ecdsa;                     /* ECDSA P-256 certificate, else RSA 2048 */
-	const char *dh_group;           /* DH parameters for DHE suites */
-	bool alpn_h2;                   /* select "h2" when offered */
+	int min_version, max_version; /* TLS1_VERSION .. TLS1_3_VERSION */
+	const char *ciphers;          /* TLS <= 1.2 cipher string */
+	const char *suites13;         /* TLS 1.3 ciphersuites ("" = none) */
+	const char *groups;           /* SSL_CTX_set1_groups_list */
+	bool ecdsa;                   /* ECDSA P-256 certificate, else RSA 2048 */
+	const char *dh_group;         /* DH parameters for DHE suites */
+	bool alpn_h2;                 /* select "h2" when offered */
 };
 
 /* What came back. */
 struct outcome {
-	int ssl_error;                  /* SSL_get_error() after SSL_accept() */
-	int wire_status;                /* cp_wire_feed() */
-	struct cp_wire_result r;        /* copy; no certificates are kept */
+	int ssl_error;           /* SSL_get_error() after SSL_accept() */
+	int wire_status;         /* cp_wire_feed() */
+	struct cp_wire_result r; /* copy; no certificates are kept */
 	bool got_sni;
-	char sni[256];                  /* host name OpenSSL parsed from our hello */
-	uint16_t expected_suite;        /* the server's only TLS <= 1.2 suite, 0 if several */
-	size_t hello_len;               /* bytes we sent, record headers included */
+	char sni[256];           /* host name OpenSSL parsed from our hello */
+	uint16_t expected_suite; /* the server's only TLS <= 1.2 suite, 0 if several */
+	size_t hello_len;        /* bytes we sent, record headers included */
 };
 
 static X509 *self_signed(EVP_PKEY *key)
@@ -83,8 +83,8 @@ static X509 *self_signed(EVP_PKEY *key)
 	    !X509_gmtime_adj(X509_getm_notAfter(x), 86400) || X509_set_pubkey(x, key) != 1)
 		goto fail;
 	name = X509_get_subject_name(x);
-	if (X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-				       (const unsigned char *)"localhost", -1, -1, 0) != 1 ||
+	if (X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"localhost",
+				       -1, -1, 0) != 1 ||
 	    X509_set_issuer_name(x, name) != 1 || X509_sign(x, key, EVP_sha256()) <= 0)
 		goto fail;
 	return x;
@@ -148,8 +148,7 @@ static int select_h2(SSL *s, const unsigned char **out, unsigned char *outlen,
 
 	(void)s;
 	(void)arg;
-	if (SSL_select_next_proto(&sel, outlen, h2, sizeof h2, in, inlen) !=
-	    OPENSSL_NPN_NEGOTIATED)
+	if (SSL_select_next_proto(&sel, outlen, h2, sizeof h2, in, inlen) != OPENSSL_NPN_NEGOTIATED)
 		return SSL_TLSEXT_ERR_NOACK;
 	*out = sel;
 	return SSL_TLSEXT_ERR_OK;
@@ -309,8 +308,10 @@ static void test_tls10_rsa(void **state)
 	const struct fixture *f = *state;
 	static const uint16_t offer[] = { 0x0035, 0xC014, 0xC013, 0x002F };
 	struct server sv = {
-		.min_version = TLS1_VERSION, .max_version = TLS1_VERSION,
-		.ciphers = "ECDHE-RSA-AES128-SHA:@SECLEVEL=0", .suites13 = "",
+		.min_version = TLS1_VERSION,
+		.max_version = TLS1_VERSION,
+		.ciphers = "ECDHE-RSA-AES128-SHA:@SECLEVEL=0",
+		.suites13 = "",
 	};
 	struct cp_hello_params p = hello12(0x0301, offer, 4);
 	struct outcome o;
@@ -336,8 +337,10 @@ static void test_tls11_rsa_kx(void **state)
 	const struct fixture *f = *state;
 	static const uint16_t offer[] = { 0xC013, 0x0035, 0x002F };
 	struct server sv = {
-		.min_version = TLS1_1_VERSION, .max_version = TLS1_1_VERSION,
-		.ciphers = "AES256-SHA:@SECLEVEL=0", .suites13 = "",
+		.min_version = TLS1_1_VERSION,
+		.max_version = TLS1_1_VERSION,
+		.ciphers = "AES256-SHA:@SECLEVEL=0",
+		.suites13 = "",
 	};
 	struct cp_hello_params p = hello12(0x0302, offer, 3);
 	struct outcome o;
@@ -354,9 +357,12 @@ static void test_tls12_ecdhe_rsa(void **state)
 	static const uint16_t offer[] = { 0xC030, 0xC02F, 0x009E, 0x002F };
 	static const char *const alpn[] = { "http/1.1", "h2" };
 	struct server sv = {
-		.min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION,
-		.ciphers = "ECDHE-RSA-AES128-GCM-SHA256", .suites13 = "",
-		.groups = "P-384", .alpn_h2 = true,
+		.min_version = TLS1_2_VERSION,
+		.max_version = TLS1_2_VERSION,
+		.ciphers = "ECDHE-RSA-AES128-GCM-SHA256",
+		.suites13 = "",
+		.groups = "P-384",
+		.alpn_h2 = true,
 	};
 	struct cp_hello_params p = hello12(0x0303, offer, 4);
 	struct outcome o;
@@ -366,8 +372,8 @@ static void test_tls12_ecdhe_rsa(void **state)
 	exchange(f, &sv, &p, CP_WANT_SKE | CP_WANT_DONE, &o);
 	expect_server_hello(&o, 0x0303, o.expected_suite);
 	assert_true(o.r.ske.ecdhe);
-	assert_int_equal(o.r.ske.curve_type, 3);       /* named_curve */
-	assert_int_equal(o.r.ske.group, G_SECP384R1);  /* the server's only group */
+	assert_int_equal(o.r.ske.curve_type, 3);      /* named_curve */
+	assert_int_equal(o.r.ske.group, G_SECP384R1); /* the server's only group */
 	assert_true(o.r.sh.has_alpn);
 	assert_string_equal(o.r.sh.alpn, "h2");
 }
@@ -381,8 +387,10 @@ static void test_tls12_ecdhe_needs_groups(void **state)
 	const struct fixture *f = *state;
 	static const uint16_t offer[] = { 0xC02F };
 	struct server sv = {
-		.min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION,
-		.ciphers = "ECDHE-RSA-AES128-GCM-SHA256", .suites13 = "",
+		.min_version = TLS1_2_VERSION,
+		.max_version = TLS1_2_VERSION,
+		.ciphers = "ECDHE-RSA-AES128-GCM-SHA256",
+		.suites13 = "",
 	};
 	struct cp_hello_params p = hello12(0x0303, offer, 1);
 	struct outcome o;
@@ -397,8 +405,11 @@ static void test_tls12_ecdsa(void **state)
 	const struct fixture *f = *state;
 	static const uint16_t offer[] = { 0xC02F, 0xC030, 0xC02C, 0xC02B };
 	struct server sv = {
-		.min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION,
-		.ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384", .suites13 = "", .ecdsa = true,
+		.min_version = TLS1_2_VERSION,
+		.max_version = TLS1_2_VERSION,
+		.ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384",
+		.suites13 = "",
+		.ecdsa = true,
 	};
 	struct cp_hello_params p = hello12(0x0303, offer, 4);
 	struct outcome o;
@@ -416,8 +427,10 @@ static void test_tls12_dhe_ffdhe(void **state)
 	static const uint16_t offer[] = { 0xC02F, 0x009F, 0x009E, 0x0033 };
 	static const uint16_t groups[] = { G_X25519, G_SECP256R1, G_FFDHE2048, G_FFDHE3072 };
 	struct server sv = {
-		.min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION,
-		.ciphers = "DHE-RSA-AES128-GCM-SHA256", .suites13 = "",
+		.min_version = TLS1_2_VERSION,
+		.max_version = TLS1_2_VERSION,
+		.ciphers = "DHE-RSA-AES128-GCM-SHA256",
+		.suites13 = "",
 		.dh_group = "ffdhe3072",
 	};
 	struct cp_hello_params p = hello12(0x0303, offer, 4);
@@ -462,8 +475,10 @@ static void test_tls13_x25519(void **state)
 	static const uint16_t groups[] = { G_X25519, G_SECP256R1 };
 	static const uint16_t shares[] = { G_X25519 };
 	struct server sv = {
-		.min_version = TLS1_3_VERSION, .max_version = TLS1_3_VERSION,
-		.suites13 = "TLS_AES_256_GCM_SHA384", .groups = "X25519:P-256",
+		.min_version = TLS1_3_VERSION,
+		.max_version = TLS1_3_VERSION,
+		.suites13 = "TLS_AES_256_GCM_SHA384",
+		.groups = "X25519:P-256",
 	};
 	struct cp_hello_params p = hello13(groups, 2, shares, 1);
 	struct outcome o;
@@ -493,15 +508,16 @@ static void test_tls13_each_share(void **state)
 		uint16_t id;
 		size_t server_share; /* RFC 7748 / RFC 8446 4.2.8.2 / RFC 7919 sizes */
 	} cases[] = {
-		{ "X25519", G_X25519, 32 },       { "X448", G_X448, 56 },
-		{ "P-256", G_SECP256R1, 65 },     { "P-384", G_SECP384R1, 97 },
-		{ "P-521", G_SECP521R1, 133 },    { "ffdhe2048", G_FFDHE2048, 256 },
+		{ "X25519", G_X25519, 32 },        { "X448", G_X448, 56 },
+		{ "P-256", G_SECP256R1, 65 },      { "P-384", G_SECP384R1, 97 },
+		{ "P-521", G_SECP521R1, 133 },     { "ffdhe2048", G_FFDHE2048, 256 },
 		{ "ffdhe3072", G_FFDHE3072, 384 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		uint16_t groups[1] = { cases[i].id };
 		struct server sv = {
-			.min_version = TLS1_3_VERSION, .max_version = TLS1_3_VERSION,
+			.min_version = TLS1_3_VERSION,
+			.max_version = TLS1_3_VERSION,
 			.groups = cases[i].openssl,
 		};
 		struct cp_hello_params p = hello13(groups, 1, groups, 1);
@@ -509,8 +525,7 @@ static void test_tls13_each_share(void **state)
 
 		exchange(f, &sv, &p, CP_WANT_SERVER_HELLO, &o);
 		if (!(o.r.seen & CP_SEEN_SERVER_HELLO))
-			fail_msg("%s: no ServerHello (alert %u)", cases[i].openssl,
-				 o.r.alert_desc);
+			fail_msg("%s: no ServerHello (alert %u)", cases[i].openssl, o.r.alert_desc);
 		assert_int_equal(o.r.sh.version, 0x0304);
 		assert_int_equal(o.r.sh.key_share_group, cases[i].id);
 		assert_int_equal(o.r.sh.key_share_len, cases[i].server_share);
@@ -524,7 +539,8 @@ static void test_tls13_hrr_group(void **state)
 	static const uint16_t groups[] = { G_X25519, G_SECP384R1 };
 	static const uint16_t shares[] = { G_X25519 };
 	struct server sv = {
-		.min_version = TLS1_3_VERSION, .max_version = TLS1_3_VERSION,
+		.min_version = TLS1_3_VERSION,
+		.max_version = TLS1_3_VERSION,
 		.groups = "P-384",
 	};
 	struct cp_hello_params p = hello13(groups, 2, shares, 1);
@@ -549,7 +565,8 @@ static void test_tls13_empty_key_share(void **state)
 	const struct fixture *f = *state;
 	static const uint16_t groups[] = { G_X25519MLKEM768, G_SECP521R1 };
 	struct server sv = {
-		.min_version = TLS1_3_VERSION, .max_version = TLS1_3_VERSION,
+		.min_version = TLS1_3_VERSION,
+		.max_version = TLS1_3_VERSION,
 		.groups = "X25519:P-256:P-521",
 	};
 	struct cp_hello_params p = hello13(groups, 2, NULL, 0);
@@ -574,8 +591,10 @@ static void test_sslv2_compatible_hello(void **state)
 	static const uint32_t kinds[] = { 0x010080, 0x0700C0 }; /* RC4-MD5, DES-CBC3-MD5 */
 	static const uint16_t offer[] = { 0x0035, 0x002F };
 	struct server sv = {
-		.min_version = TLS1_VERSION, .max_version = TLS1_VERSION,
-		.ciphers = "AES128-SHA:@SECLEVEL=0", .suites13 = "",
+		.min_version = TLS1_VERSION,
+		.max_version = TLS1_VERSION,
+		.ciphers = "AES128-SHA:@SECLEVEL=0",
+		.suites13 = "",
 	};
 	struct cp_hello_params p = {
 		.format = CP_HELLO_SSLV2,
@@ -609,8 +628,10 @@ static void test_padding_boundaries(void **state)
 {
 	const struct fixture *f = *state;
 	struct server sv = {
-		.min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION,
-		.ciphers = "ECDHE-RSA-AES128-GCM-SHA256", .suites13 = "",
+		.min_version = TLS1_2_VERSION,
+		.max_version = TLS1_2_VERSION,
+		.ciphers = "ECDHE-RSA-AES128-GCM-SHA256",
+		.suites13 = "",
 	};
 	uint16_t offer[250];
 	size_t at512 = 0, in_window = 0;
@@ -658,8 +679,10 @@ static void test_sni_seen_by_server(void **state)
 	const struct fixture *f = *state;
 	static const uint16_t offer[] = { 0xC02F };
 	struct server sv = {
-		.min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION,
-		.ciphers = "ECDHE-RSA-AES128-GCM-SHA256", .suites13 = "",
+		.min_version = TLS1_2_VERSION,
+		.max_version = TLS1_2_VERSION,
+		.ciphers = "ECDHE-RSA-AES128-GCM-SHA256",
+		.suites13 = "",
 	};
 	struct cp_hello_params p = hello12(0x0303, offer, 1);
 	struct outcome o;
@@ -686,8 +709,10 @@ static void test_no_common_suite(void **state)
 	const struct fixture *f = *state;
 	static const uint16_t offer[] = { 0x002F, 0x0035, 0xC013, 0xC014 };
 	struct server sv = {
-		.min_version = TLS1_2_VERSION, .max_version = TLS1_2_VERSION,
-		.ciphers = "ECDHE-RSA-AES256-GCM-SHA384", .suites13 = "",
+		.min_version = TLS1_2_VERSION,
+		.max_version = TLS1_2_VERSION,
+		.ciphers = "ECDHE-RSA-AES256-GCM-SHA384",
+		.suites13 = "",
 	};
 	struct cp_hello_params p = hello12(0x0303, offer, 4);
 	struct outcome o;
@@ -699,7 +724,8 @@ static void test_no_common_suite(void **state)
 	/* the same in TLS 1.3 (RFC 8446 4.1.1) */
 	static const uint16_t groups[] = { G_X25519 };
 	struct server sv13 = {
-		.min_version = TLS1_3_VERSION, .max_version = TLS1_3_VERSION,
+		.min_version = TLS1_3_VERSION,
+		.max_version = TLS1_3_VERSION,
 		.suites13 = "TLS_AES_256_GCM_SHA384",
 	};
 	p = hello13(groups, 1, groups, 1);
@@ -725,8 +751,10 @@ static void test_sslv3(void **state)
 	const struct fixture *f = *state;
 	static const uint16_t offer[] = { 0x0035, 0x002F };
 	struct server sv = {
-		.min_version = TLS1_VERSION, .max_version = TLS1_2_VERSION,
-		.ciphers = "AES128-SHA:@SECLEVEL=0", .suites13 = "",
+		.min_version = TLS1_VERSION,
+		.max_version = TLS1_2_VERSION,
+		.ciphers = "AES128-SHA:@SECLEVEL=0",
+		.suites13 = "",
 	};
 	struct cp_hello_params p = hello12(0x0300, offer, 2);
 	struct outcome o;

@@ -92,7 +92,9 @@ static struct cp_result *full_result(size_t index, const char *subject)
 	c->sha256 = xstrdup("ab12");
 	c->chain_len = 2;
 
-	assert_int_equal(cp_result_add_violation(r, "ServerHello chose 0x%04X, which was not offered", 0x0005), 0);
+	assert_int_equal(cp_result_add_violation(
+				 r, "ServerHello chose 0x%04X, which was not offered", 0x0005),
+			 0);
 	r->handshakes = 42;
 	r->connections = 44;
 	r->elapsed_ms = 1234;
@@ -216,8 +218,10 @@ static void test_contract_ok(void **state)
 	expect_bool(e, "server_preference", true);
 	c = get(e, "ciphers", JSON_ARRAY);
 	assert_int_equal(json_array_size(c), 2);
-	expect_cipher(json_array_get(c, 0), "0xC02F", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "strong");
-	expect_cipher(json_array_get(c, 1), "0xC013", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "legacy");
+	expect_cipher(json_array_get(c, 0), "0xC02F", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+		      "strong");
+	expect_cipher(json_array_get(c, 1), "0xC013", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+		      "legacy");
 
 	e = json_array_get(p, 3);
 	expect_str(e, "version", "TLSv1.3");
@@ -285,7 +289,8 @@ static void test_contract_ok(void **state)
 
 static void test_contract_error(void **state)
 {
-	struct cp_result *r = error_result(0, "bad:99999", CP_ERR_INPUT, "port '99999' out of range 1-65535");
+	struct cp_result *r =
+		error_result(0, "bad:99999", CP_ERR_INPUT, "port '99999' out of range 1-65535");
 	json_t *j = cp_result_to_json(r);
 	const json_t *e;
 
@@ -320,13 +325,15 @@ static void test_contract_error(void **state)
 /* Invalid UTF-8 from a certificate becomes \xNN, never a failed document. */
 static void test_json_bad_utf8(void **state)
 {
-	struct cp_result *r = full_result(0, "CN=\xff\xfe" "caf\xc3\xa9\x1b[0m");
+	struct cp_result *r = full_result(0, "CN=\xff\xfe"
+					     "caf\xc3\xa9\x1b[0m");
 	json_t *j = cp_result_to_json(r);
 	char *s;
 
 	(void)state;
 	assert_non_null(j);
-	expect_str(get(j, "certificate", JSON_OBJECT), "subject", "CN=\\xFF\\xFEcaf\xc3\xa9\x1b[0m");
+	expect_str(get(j, "certificate", JSON_OBJECT), "subject",
+		   "CN=\\xFF\\xFEcaf\xc3\xa9\x1b[0m");
 	s = json_dumps(j, JSON_COMPACT);
 	assert_non_null(s);
 	/* jansson escapes the control character itself */
@@ -346,10 +353,15 @@ static void test_json_document_order(void **state)
 	struct cp_result *fed[5];
 	const char *const changes[] = { "auth-algo-sha1" };
 	const char *const nodec[] = { "old.example" };
-	struct cp_recommendation rec = { .changes = changes, .nchanges = 1, .fixes = 4,
-					  .no_decrypt = nodec, .nno_decrypt = 1 };
-	struct cp_summary sum = { .targets = 5, .ok = 4, .errors = 1, .compatible = 3,
-				  .incompatible = 1, .recommendation = &rec };
+	struct cp_recommendation rec = {
+		.changes = changes, .nchanges = 1, .fixes = 4, .no_decrypt = nodec, .nno_decrypt = 1
+	};
+	struct cp_summary sum = { .targets = 5,
+				  .ok = 4,
+				  .errors = 1,
+				  .compatible = 3,
+				  .incompatible = 1,
+				  .recommendation = &rec };
 	json_error_t jerr;
 	json_t *doc;
 	const json_t *t, *s, *v;
@@ -390,9 +402,11 @@ static void test_json_document_order(void **state)
 	expect_int(s, "compatible", 3);
 	expect_int(s, "incompatible", 1);
 	v = get(s, "recommendation", JSON_OBJECT);
-	assert_string_equal(json_string_value(json_array_get(get(v, "changes", JSON_ARRAY), 0)), "auth-algo-sha1");
+	assert_string_equal(json_string_value(json_array_get(get(v, "changes", JSON_ARRAY), 0)),
+			    "auth-algo-sha1");
 	expect_int(v, "fixes", 4);
-	assert_string_equal(json_string_value(json_array_get(get(v, "no_decrypt", JSON_ARRAY), 0)), "old.example");
+	assert_string_equal(json_string_value(json_array_get(get(v, "no_decrypt", JSON_ARRAY), 0)),
+			    "old.example");
 	json_decref(doc);
 	free(out);
 
@@ -579,9 +593,9 @@ static void test_round_trip(void **state)
 
 struct reject {
 	const char *name;
-	const char *path;    /* JSON pointer-ish: key or key.key or key[i].key */
-	const char *value;   /* JSON text to put there; NULL removes the key */
-	const char *want;    /* fragment of the message */
+	const char *path;  /* JSON pointer-ish: key or key.key or key[i].key */
+	const char *value; /* JSON text to put there; NULL removes the key */
+	const char *want;  /* fragment of the message */
 };
 
 static const struct reject rejects[] = {
@@ -594,30 +608,44 @@ static const struct reject rejects[] = {
 	{ "no sni", "sni", NULL, "sni: missing" },
 	{ "no address", "address", NULL, "address: missing" },
 	{ "status word", "status", "\"maybe\"", "status: expected \"ok\" or \"error\"" },
-	{ "error when ok", "error", "{\"kind\":\"dns\",\"message\":\"x\"}", "error: must be null when status is \"ok\"" },
+	{ "error when ok", "error", "{\"kind\":\"dns\",\"message\":\"x\"}",
+	  "error: must be null when status is \"ok\"" },
 	{ "protocols object", "protocols", "{}", "protocols: expected an array, got an object" },
 	{ "no groups", "groups", NULL, "groups: missing" },
 	/* issue 12: keys no version wrote, at each level the loader reads */
 	{ "unknown key", "junk", "[0,0,0]", "junk: unknown key" },
 	{ "unknown protocol key", "protocols[0].rank", "1", "protocols[0].rank: unknown key" },
-	{ "unknown cipher key", "protocols[3].ciphers[0].rank", "1", "protocols[3].ciphers[0].rank: unknown key" },
+	{ "unknown cipher key", "protocols[3].ciphers[0].rank", "1",
+	  "protocols[3].ciphers[0].rank: unknown key" },
 	{ "unknown group key", "groups[0].rank", "1", "groups[0].rank: unknown key" },
 	{ "unknown cert key", "certificate.owner", "\"x\"", "certificate.owner: unknown key" },
 	{ "no verdict", "verdict", NULL, "verdict: missing" },
-	{ "version", "protocols[2].version", "\"TLSv9\"", "protocols[2].version: unknown version 'TLSv9'" },
-	{ "dup version", "protocols[2].version", "\"TLSv1.3\"", "protocols[3].version: TLSv1.3 listed twice" },
-	{ "supported", "protocols[2].supported", "\"yes\"", "protocols[2].supported: expected a boolean" },
-	{ "preference", "protocols[2].server_preference", "1", "protocols[2].server_preference: expected a boolean or null" },
-	{ "cipher id", "protocols[2].ciphers[1].id", "\"C013\"", "protocols[2].ciphers[1].id: 'C013' is not a hex code" },
-	{ "cipher id big", "protocols[2].ciphers[0].id", "\"0x10000\"", "protocols[2].ciphers[0].id" },
-	{ "cipher id number", "protocols[2].ciphers[0].id", "49171", "protocols[2].ciphers[0].id: expected a string" },
-	{ "unsupported with ciphers", "protocols[2].supported", "false", "protocols[2].ciphers: not empty although" },
+	{ "version", "protocols[2].version", "\"TLSv9\"",
+	  "protocols[2].version: unknown version 'TLSv9'" },
+	{ "dup version", "protocols[2].version", "\"TLSv1.3\"",
+	  "protocols[3].version: TLSv1.3 listed twice" },
+	{ "supported", "protocols[2].supported", "\"yes\"",
+	  "protocols[2].supported: expected a boolean" },
+	{ "preference", "protocols[2].server_preference", "1",
+	  "protocols[2].server_preference: expected a boolean or null" },
+	{ "cipher id", "protocols[2].ciphers[1].id", "\"C013\"",
+	  "protocols[2].ciphers[1].id: 'C013' is not a hex code" },
+	{ "cipher id big", "protocols[2].ciphers[0].id", "\"0x10000\"",
+	  "protocols[2].ciphers[0].id" },
+	{ "cipher id number", "protocols[2].ciphers[0].id", "49171",
+	  "protocols[2].ciphers[0].id: expected a string" },
+	{ "unsupported with ciphers", "protocols[2].supported", "false",
+	  "protocols[2].ciphers: not empty although" },
 	{ "group id", "groups[0].id", "-1", "groups[0].id: -1 out of range" },
 	{ "group version", "groups[1].versions", "[\"TLSv1.2\",7]", "groups[1].versions[1]" },
-	{ "sigalg id", "signature_algorithms[0].id", "\"0403\"", "signature_algorithms[0].id: '0403' is not a hex code" },
-	{ "sigalg version", "signature_algorithms[1].versions", "[\"TLSv1.2\",7]", "signature_algorithms[1].versions[1]" },
-	{ "sigalgs object", "signature_algorithms", "{}", "signature_algorithms: expected an array, got an object" },
-	{ "san type", "certificate.sans", "[\"a\",3]", "certificate.sans[1]: expected a string, got an integer" },
+	{ "sigalg id", "signature_algorithms[0].id", "\"0403\"",
+	  "signature_algorithms[0].id: '0403' is not a hex code" },
+	{ "sigalg version", "signature_algorithms[1].versions", "[\"TLSv1.2\",7]",
+	  "signature_algorithms[1].versions[1]" },
+	{ "sigalgs object", "signature_algorithms", "{}",
+	  "signature_algorithms: expected an array, got an object" },
+	{ "san type", "certificate.sans", "[\"a\",3]",
+	  "certificate.sans[1]: expected a string, got an integer" },
 	{ "cert bool", "certificate.expired", "\"no\"", "certificate.expired: expected a boolean" },
 	{ "violation", "violations", "[true]", "violations[0]: expected a string, got a boolean" },
 	{ "dhe bits", "dhe_bits", "\"2048\"", "dhe_bits: expected an integer or null" },
@@ -670,7 +698,8 @@ static void test_rejects(void **state)
 		err[0] = '\0';
 		back = cp_result_from_json(j, err, sizeof err);
 		if (back || !strstr(err, rejects[i].want))
-			print_error("case '%s': got '%s', want '%s'\n", rejects[i].name, err, rejects[i].want);
+			print_error("case '%s': got '%s', want '%s'\n", rejects[i].name, err,
+				    rejects[i].want);
 		assert_null(back);
 		assert_non_null(strstr(err, rejects[i].want));
 		json_decref(j);
@@ -700,7 +729,8 @@ static void test_rejects(void **state)
 	json_object_set_new(json_object_get(j, "certificate"), "x\033[31m", json_true());
 	assert_null(cp_result_from_json(j, err, sizeof err));
 	/* raw here: whatever prints the message escapes it */
-	assert_string_equal(err, "certificate.x\033[31m: unknown key (no version of cipherprobe writes it)");
+	assert_string_equal(
+		err, "certificate.x\033[31m: unknown key (no version of cipherprobe writes it)");
 	json_decref(j);
 	/* missing extras are tolerated (documents older than them) */
 	j = json_deep_copy(base);
@@ -732,7 +762,8 @@ static void test_rejects(void **state)
  * jansson, which refuses anything else). */
 static void assert_printable(const char *s, bool allow_our_colors)
 {
-	static const char *const ours[] = { "\033[31m", "\033[33m", "\033[32m", "\033[1m", "\033[0m" };
+	static const char *const ours[] = { "\033[31m", "\033[33m", "\033[32m", "\033[1m",
+					    "\033[0m" };
 	size_t len = strlen(s);
 	json_t *j;
 
@@ -766,7 +797,9 @@ static void test_text_hostile(void **state)
 	char *out;
 
 	(void)state;
-	rs[0] = full_result(0, "CN=\x1b[31mevil\x1b[0m\xff\xfe,O=\xc2\x9b" "2J\xe2\x80\xae" "moc.knab");
+	rs[0] = full_result(0, "CN=\x1b[31mevil\x1b[0m\xff\xfe,O=\xc2\x9b"
+			       "2J\xe2\x80\xae"
+			       "moc.knab");
 	free(rs[0]->cert.sans[1]);
 	rs[0]->cert.sans[1] = xstrdup("bad\r\nname\x7f");
 	free(rs[0]->input);
@@ -776,10 +809,13 @@ static void test_text_hostile(void **state)
 	for (int color = 0; color <= 1; color++) {
 		out = run_writer(&cp_output_text, rs, 2, NULL, color, 1);
 		assert_printable(out, color);
-		assert_non_null(strstr(out, "CN=\\x1B[31mevil\\x1B[0m\\xFF\\xFE,O=\\xC2\\x9B2J\\xE2\\x80\\xAEmoc.knab"));
+		assert_non_null(strstr(
+			out,
+			"CN=\\x1B[31mevil\\x1B[0m\\xFF\\xFE,O=\\xC2\\x9B2J\\xE2\\x80\\xAEmoc.knab"));
 		assert_non_null(strstr(out, "bad\\x0D\\x0Aname\\x7F"));
 		assert_non_null(strstr(out, "in\\x1B]0;title\\x07put"));
-		assert_non_null(strstr(out, "ERROR (protocol): alert \\x1B[2J from \\xC0\\xAF peer"));
+		assert_non_null(
+			strstr(out, "ERROR (protocol): alert \\x1B[2J from \\xC0\\xAF peer"));
 		free(out);
 	}
 	cp_result_free(rs[0]);
@@ -798,7 +834,8 @@ static void test_text_content(void **state)
 	rs[1]->address = xstrdup("2001:db8::7");
 	out = run_writer(&cp_output_text, rs, 2, NULL, false, 0);
 
-	assert_non_null(strstr(out, "https://www.example.com/login -> 192.0.2.10:443, SNI www.example.com\n"));
+	assert_non_null(strstr(
+		out, "https://www.example.com/login -> 192.0.2.10:443, SNI www.example.com\n"));
 	tls12 = strstr(out, "  TLSv1.2  server order\n");
 	tls13 = strstr(out, "  TLSv1.3  client order\n");
 	assert_non_null(tls12);
@@ -814,12 +851,13 @@ static void test_text_content(void **state)
 				    "  signatures TLSv1.2: ecdsa_secp256r1_sha256, ecdsa_sha1\n"));
 	assert_non_null(strstr(out, "certificate: CN=www.example.com"));
 	assert_non_null(strstr(out, "issuer:  CN=Example CA,O=Example,C=US"));
-	assert_non_null(strstr(out, "key:     EC 256 bits prime256v1, signed with ecdsa-with-SHA256"));
+	assert_non_null(
+		strstr(out, "key:     EC 256 bits prime256v1, signed with ecdsa-with-SHA256"));
 	assert_non_null(strstr(out, "names:   www.example.com, example.com"));
 	assert_non_null(strstr(out, "warning: expired, self-signed"));
 	assert_non_null(strstr(out, "violation: ServerHello chose 0x0005"));
 	assert_non_null(strstr(out, "42 handshakes, 44 connections, 1234 ms"));
-	assert_null(strstr(out, "sha256:"));          /* verbose only */
+	assert_null(strstr(out, "sha256:")); /* verbose only */
 	assert_non_null(strstr(out, "down.example -> [2001:db8::7]:443, SNI down.example\n"));
 	assert_non_null(strstr(out, "  ERROR (timeout): no answer within 10 s\n"));
 	assert_non_null(strstr(out, "2 targets: 1 ok, 1 error\n"));
@@ -876,22 +914,33 @@ static void test_sanitize(void **state)
 	assert_null(cp_sanitize(NULL));
 	expect_clean(cp_sanitize, "", "");
 	expect_clean(cp_sanitize, "CN=plain, O=ok\\,too", "CN=plain, O=ok\\\\,too");
-	expect_clean(cp_sanitize, "DNS:a\\x1B[31m", "DNS:a\\\\x1B[31m");     /* literal backslash-x */
+	expect_clean(cp_sanitize, "DNS:a\\x1B[31m", "DNS:a\\\\x1B[31m"); /* literal backslash-x */
 	expect_clean(cp_sanitize, "\x1b", "\\x1B");
-	expect_clean(cp_sanitize, "a\xe2\x80\xa8", "a\\xE2\\x80\\xA8");     /* LINE SEPARATOR */
+	expect_clean(cp_sanitize, "a\xe2\x80\xa8", "a\\xE2\\x80\\xA8"); /* LINE SEPARATOR */
 	expect_clean(cp_sanitize_utf8, "a\\x1B\x1b", "a\\x1B\x1b");
-	expect_clean(cp_sanitize, "b\xc3\xbc" "cher \xe6\x97\xa5\xf0\x9f\x94\x92", "b\xc3\xbc" "cher \xe6\x97\xa5\xf0\x9f\x94\x92");
+	expect_clean(cp_sanitize,
+		     "b\xc3\xbc"
+		     "cher \xe6\x97\xa5\xf0\x9f\x94\x92",
+		     "b\xc3\xbc"
+		     "cher \xe6\x97\xa5\xf0\x9f\x94\x92");
 	expect_clean(cp_sanitize, "a\tb\x01\x1f\x7f", "a\\x09b\\x01\\x1F\\x7F");
-	expect_clean(cp_sanitize, "\xc2\x9b" "31m", "\\xC2\\x9B31m");                /* C1 CSI */
-	expect_clean(cp_sanitize, "\xc2\xa0", "\xc2\xa0");                           /* NBSP is text */
-	expect_clean(cp_sanitize, "x\xe2\x80\xaey", "x\\xE2\\x80\\xAEy");            /* RLO */
-	expect_clean(cp_sanitize, "\xc0\xaf", "\\xC0\\xAF");                          /* overlong */
-	expect_clean(cp_sanitize, "\xe0\x80\xaf", "\\xE0\\x80\\xAF");                 /* overlong */
-	expect_clean(cp_sanitize, "\xed\xa0\x80", "\\xED\\xA0\\x80");                 /* surrogate */
-	expect_clean(cp_sanitize, "\xf4\x90\x80\x80", "\\xF4\\x90\\x80\\x80");        /* > U+10FFFF */
-	expect_clean(cp_sanitize, "ok\xe2\x82", "ok\\xE2\\x82");                       /* truncated */
-	expect_clean(cp_sanitize, "\xe2\x82" "A", "\\xE2\\x82" "A");                   /* resync */
-	expect_clean(cp_sanitize, "\x80\xbf", "\\x80\\xBF");                           /* lone continuation */
+	expect_clean(cp_sanitize,
+		     "\xc2\x9b"
+		     "31m",
+		     "\\xC2\\x9B31m");                                         /* C1 CSI */
+	expect_clean(cp_sanitize, "\xc2\xa0", "\xc2\xa0");                     /* NBSP is text */
+	expect_clean(cp_sanitize, "x\xe2\x80\xaey", "x\\xE2\\x80\\xAEy");      /* RLO */
+	expect_clean(cp_sanitize, "\xc0\xaf", "\\xC0\\xAF");                   /* overlong */
+	expect_clean(cp_sanitize, "\xe0\x80\xaf", "\\xE0\\x80\\xAF");          /* overlong */
+	expect_clean(cp_sanitize, "\xed\xa0\x80", "\\xED\\xA0\\x80");          /* surrogate */
+	expect_clean(cp_sanitize, "\xf4\x90\x80\x80", "\\xF4\\x90\\x80\\x80"); /* > U+10FFFF */
+	expect_clean(cp_sanitize, "ok\xe2\x82", "ok\\xE2\\x82");               /* truncated */
+	expect_clean(cp_sanitize,
+		     "\xe2\x82"
+		     "A",
+		     "\\xE2\\x82"
+		     "A");                                   /* resync */
+	expect_clean(cp_sanitize, "\x80\xbf", "\\x80\\xBF"); /* lone continuation */
 	/* the JSON flavour leaves controls to the JSON encoder */
 	expect_clean(cp_sanitize_utf8, "a\x1b[0m\xff", "a\x1b[0m\\xFF");
 	expect_clean(cp_sanitize_utf8, "\xc2\x9b\xe2\x80\xae", "\xc2\x9b\xe2\x80\xae");
@@ -906,7 +955,8 @@ static int make_dir(void **state)
 	const char *base = getenv("TMPDIR");
 
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "%s/cp-out-XXXXXX", base && strlen(base) < 40 ? base : "/tmp");
+	snprintf(tmpdir, sizeof tmpdir, "%s/cp-out-XXXXXX",
+		 base && strlen(base) < 40 ? base : "/tmp");
 	return mkdtemp(tmpdir) ? 0 : -1;
 }
 
@@ -987,7 +1037,7 @@ static void test_atomic(void **state)
 	cp_atomic_abort(&a);
 	expect_file(path, "old\n");
 	assert_int_equal(dir_entries(), 1);
-	cp_atomic_abort(&a);   /* twice is harmless */
+	cp_atomic_abort(&a); /* twice is harmless */
 
 	/* commit: new content, old permission bits kept */
 	f = cp_atomic_open(path, &a, err, sizeof err);
@@ -998,7 +1048,7 @@ static void test_atomic(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	assert_int_equal(dir_entries(), 1);
-	cp_atomic_abort(&a);   /* after commit: nothing to do */
+	cp_atomic_abort(&a); /* after commit: nothing to do */
 	expect_file(path, "new\n");
 
 	/* a new file: 0644 minus the umask */
@@ -1021,7 +1071,7 @@ static void test_atomic(void **state)
 	assert_int_equal(cp_atomic_commit(&a), -1);
 	assert_non_null(strstr(a.err, "cannot replace"));
 	assert_non_null(strstr(a.err, "later-dir"));
-	assert_int_equal(dir_entries(), 3);   /* out.json, fresh.txt, later-dir */
+	assert_int_equal(dir_entries(), 3); /* out.json, fresh.txt, later-dir */
 
 	/* cannot open: missing directory, a directory */
 	snprintf(path, sizeof path, "%s/no/such/file", tmpdir);
@@ -1065,7 +1115,8 @@ static void test_verdict_round_trip(void **state)
 		{ "{\"reason\": \"r\"}", "verdict.compatible: missing" },
 		{ "{\"compatible\": 1}", "verdict.compatible: expected a boolean" },
 		{ "{\"compatible\": true, \"colour\": 1}", "colour" },
-		{ "{\"compatible\": true, \"fix\": {\"changes\": [1]}}", "verdict.fix.changes[0]: expected a string" },
+		{ "{\"compatible\": true, \"fix\": {\"changes\": [1]}}",
+		  "verdict.fix.changes[0]: expected a string" },
 		{ "{\"compatible\": true, \"causes\": [{\"axis\": \"moon\", \"blocked_by\": \"client\"}]}",
 		  "verdict.causes[0].axis" },
 		{ "{\"compatible\": true, \"negotiated\": {\"version\": \"TLSv9\", \"cipher\": \"x\"}}",

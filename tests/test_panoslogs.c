@@ -41,9 +41,8 @@ static const char fin_reply[] =
 	"<entry logid=\"2\"><time_generated>2026/11/27 10:00:02</time_generated>"
 	"<dst>2001:db8::1</dst><dport>8443</dport><err_index>Version</err_index></entry>"
 	"</logs></log></result></response>";
-static const char error_reply[] =
-	"<response status=\"error\"><msg><line>Invalid query</line>"
-	"<line>near receive_time</line></msg></response>";
+static const char error_reply[] = "<response status=\"error\"><msg><line>Invalid query</line>"
+				  "<line>near receive_time</line></msg></response>";
 
 struct seen {
 	size_t n;
@@ -65,7 +64,7 @@ static int record(const struct cp_panos_log_entry *e, void *data)
 	snprintf(s->error, sizeof s->error, "%s", e->error);
 	snprintf(s->dport, sizeof s->dport, "%s", e->dport);
 	snprintf(s->ver, sizeof s->ver, "%s", e->tls_version);
-	assert_string_equal(e->sni, "www.example.test");   /* trimmed */
+	assert_string_equal(e->sni, "www.example.test"); /* trimmed */
 	return 0;
 }
 
@@ -76,7 +75,8 @@ static void test_parse_submit(void **state)
 
 	(void)state;
 	assert_int_equal(cp_panos_logs_parse(submit_reply, strlen(submit_reply), HOST, NULL, NULL,
-					     &r, err, sizeof err), 0);
+					     &r, err, sizeof err),
+			 0);
 	assert_int_equal(r.kind, CP_PANOS_LOGS_ENQUEUED);
 	assert_string_equal(r.job, "17");
 }
@@ -88,7 +88,8 @@ static void test_parse_running(void **state)
 
 	(void)state;
 	assert_int_equal(cp_panos_logs_parse(act_reply, strlen(act_reply), HOST, NULL, NULL, &r,
-					     err, sizeof err), 0);
+					     err, sizeof err),
+			 0);
 	assert_int_equal(r.kind, CP_PANOS_LOGS_RUNNING);
 	assert_string_equal(r.status, "ACT");
 	assert_string_equal(r.job, "17");
@@ -102,7 +103,8 @@ static void test_parse_fin(void **state)
 
 	(void)state;
 	assert_int_equal(cp_panos_logs_parse(fin_reply, strlen(fin_reply), HOST, record, &s, &r,
-					     err, sizeof err), 0);
+					     err, sizeof err),
+			 0);
 	assert_int_equal(r.kind, CP_PANOS_LOGS_DONE);
 	assert_int_equal(r.entries, 2);
 	assert_int_equal(r.count, 2);
@@ -124,9 +126,10 @@ static void test_parse_error(void **state)
 
 	(void)state;
 	assert_int_equal(cp_panos_logs_parse(error_reply, strlen(error_reply), HOST, NULL, NULL, &r,
-					     err, sizeof err), -1);
+					     err, sizeof err),
+			 -1);
 	assert_string_equal(err, HOST ": the firewall refused the log query: Invalid query; "
-			    "near receive_time");
+				      "near receive_time");
 }
 
 static void test_parse_hostile(void **state)
@@ -145,8 +148,9 @@ static void test_parse_hostile(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		err[0] = '\0';
-		assert_int_equal(cp_panos_logs_parse(bad[i], strlen(bad[i]), HOST, NULL, NULL, &r, err,
-						     sizeof err), -1);
+		assert_int_equal(cp_panos_logs_parse(bad[i], strlen(bad[i]), HOST, NULL, NULL, &r,
+						     err, sizeof err),
+				 -1);
 		assert_true(strncmp(err, HOST ": ", strlen(HOST ": ")) == 0);
 	}
 	assert_int_equal(cp_panos_logs_parse(NULL, 0, HOST, NULL, NULL, &r, err, sizeof err), -1);
@@ -170,12 +174,15 @@ static void test_parse_cap(void **state)
 
 	(void)state;
 	assert_non_null(xml);
-	len += (size_t)snprintf(xml + len, cap - len, "<response status=\"success\"><result><job>"
-				"<status>FIN</status></job><log><logs count=\"%zu\">", n);
+	len += (size_t)snprintf(xml + len, cap - len,
+				"<response status=\"success\"><result><job>"
+				"<status>FIN</status></job><log><logs count=\"%zu\">",
+				n);
 	for (size_t i = 0; i < n; i++)
 		len += (size_t)snprintf(xml + len, cap - len, "<entry><dport>1</dport></entry>");
 	len += (size_t)snprintf(xml + len, cap - len, "</logs></log></result></response>");
-	assert_int_equal(cp_panos_logs_parse(xml, len, HOST, count_entry, &s, &r, err, sizeof err), 0);
+	assert_int_equal(cp_panos_logs_parse(xml, len, HOST, count_entry, &s, &r, err, sizeof err),
+			 0);
 	assert_int_equal(r.entries, CP_PANOS_LOGS_MAX);
 	assert_int_equal(r.dropped, 3);
 	assert_int_equal(s.n, CP_PANOS_LOGS_MAX);
@@ -197,8 +204,10 @@ static void test_since(void **state)
 	assert_int_equal(cp_panos_parse_since("30s", &s, err, sizeof err), 0);
 	assert_int_equal(s, 30);
 	assert_int_equal(cp_panos_parse_since("365d", &s, err, sizeof err), 0);
-	static const char *const bad[] = { "", "24", "h", "0h", "-1h", "1.5h", "24hh", "366d",
-					   "99999999999999999999d", "1w", " 1h" };
+	static const char *const bad[] = { "",     "24",   "h",
+					   "0h",   "-1h",  "1.5h",
+					   "24hh", "366d", "99999999999999999999d",
+					   "1w",   " 1h" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(cp_panos_parse_since(bad[i], &s, err, sizeof err), -1);
 }
@@ -211,7 +220,8 @@ static void test_query(void **state)
 	setenv("TZ", "UTC", 1);
 	/* 2026-11-27 12:00:00 UTC is 1795780800 */
 	assert_int_equal(cp_panos_logs_query((time_t)1795780800, 2 * 3600, q, sizeof q), 0);
-	assert_string_equal(q, "(receive_time geq '2026/11/27 10:00:00') and ((error_index eq "
+	assert_string_equal(q,
+			    "(receive_time geq '2026/11/27 10:00:00') and ((error_index eq "
 			    "Cipher) or (error_index eq Version) or (error_index eq Protocol) or "
 			    "(error_index eq Certificate) or (error_index eq Feature))");
 	assert_int_equal(cp_panos_logs_query((time_t)1795780800, 60, q, 20), -1);
@@ -265,7 +275,8 @@ static int keep(const struct cp_declog_entry *e, void *data)
 static void test_fetch(void **state)
 {
 	struct cp_panos_req rq = { .host = HOST, .key = KEY, .get = canned_get };
-	struct cp_panos_logs_opts o = { .since_s = 3600, .now = (time_t)1795780800,
+	struct cp_panos_logs_opts o = { .since_s = 3600,
+					.now = (time_t)1795780800,
 					.sleep_ms = no_sleep };
 	struct cp_panos_logs_stats st;
 	struct cp_declog_stats ds;
@@ -285,7 +296,10 @@ static void test_fetch(void **state)
 	assert_int_equal(st.polls, 2);
 	assert_int_equal(st.entries, 2);
 	assert_string_equal(st.job, "17");
-	assert_non_null(strstr(urls[0], "https://" HOST "/api/?type=log&log-type=decryption&nlogs=5000&query=%28receive_time%20geq%20"));
+	assert_non_null(strstr(
+		urls[0],
+		"https://" HOST
+		"/api/?type=log&log-type=decryption&nlogs=5000&query=%28receive_time%20geq%20"));
 	assert_string_equal(urls[1], "https://" HOST "/api/?type=log&action=get&job-id=17");
 	assert_int_equal(cp_declog_report(dl, "log", keep, &targets, &ds), 0);
 	assert_int_equal(ds.rows, 2);
@@ -310,11 +324,14 @@ static void test_fetch_never(void **state)
 	next = 0;
 	napped = 0;
 	assert_int_equal(cp_panos_fetch_logs(&rq, &o, dl, &st, err, sizeof err), -1);
-	assert_string_equal(err, HOST ": the log query (job 17) did not finish within 3 s (status "
-			    "ACT); it was stopped; try a shorter --since or a longer --panos-log-wait");
+	assert_string_equal(
+		err,
+		HOST ": the log query (job 17) did not finish within 3 s (status "
+		     "ACT); it was stopped; try a shorter --since or a longer --panos-log-wait");
 	assert_true(napped <= 3000);
 	/* the last request stops the job */
-	assert_string_equal(urls[next - 1], "https://" HOST "/api/?type=log&action=finish&job-id=17");
+	assert_string_equal(urls[next - 1],
+			    "https://" HOST "/api/?type=log&action=finish&job-id=17");
 	cp_declog_free(dl);
 }
 
@@ -333,7 +350,7 @@ static void test_fetch_error(void **state)
 	next = 0;
 	assert_int_equal(cp_panos_fetch_logs(&rq, &o, dl, NULL, err, sizeof err), -1);
 	assert_string_equal(err, HOST ": the firewall refused the log query: Invalid query; near "
-			    "receive_time");
+				      "receive_time");
 	/* a reply quoting the key never puts it in a message */
 	script[0] = quoting;
 	next = 0;
@@ -354,16 +371,11 @@ static void test_fetch_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_submit),
-		cmocka_unit_test(test_parse_running),
-		cmocka_unit_test(test_parse_fin),
-		cmocka_unit_test(test_parse_error),
-		cmocka_unit_test(test_parse_hostile),
-		cmocka_unit_test(test_parse_cap),
-		cmocka_unit_test(test_since),
-		cmocka_unit_test(test_query),
-		cmocka_unit_test(test_fetch),
-		cmocka_unit_test(test_fetch_never),
+		cmocka_unit_test(test_parse_submit),  cmocka_unit_test(test_parse_running),
+		cmocka_unit_test(test_parse_fin),     cmocka_unit_test(test_parse_error),
+		cmocka_unit_test(test_parse_hostile), cmocka_unit_test(test_parse_cap),
+		cmocka_unit_test(test_since),         cmocka_unit_test(test_query),
+		cmocka_unit_test(test_fetch),         cmocka_unit_test(test_fetch_never),
 		cmocka_unit_test(test_fetch_error),
 	};
 

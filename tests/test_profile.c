@@ -55,16 +55,19 @@ static uint32_t bit(const char *element)
 static uint32_t panos_md_defaults(void)
 {
 	static const char *const on[] = {
-		"keyxchg-algo-rsa", "keyxchg-algo-dhe", "keyxchg-algo-ecdhe",
-		"enc-algo-3des", "enc-algo-rc4", "enc-algo-aes-128-cbc", "enc-algo-aes-256-cbc",
-		"enc-algo-aes-128-gcm", "enc-algo-aes-256-gcm", "enc-algo-chacha20-poly1305",
-		"auth-algo-sha1", "auth-algo-sha256", "auth-algo-sha384",
+		"keyxchg-algo-rsa",     "keyxchg-algo-dhe",
+		"keyxchg-algo-ecdhe",   "enc-algo-3des",
+		"enc-algo-rc4",         "enc-algo-aes-128-cbc",
+		"enc-algo-aes-256-cbc", "enc-algo-aes-128-gcm",
+		"enc-algo-aes-256-gcm", "enc-algo-chacha20-poly1305",
+		"auth-algo-sha1",       "auth-algo-sha256",
+		"auth-algo-sha384",
 	};
 	uint32_t f = 0;
 
 	for (size_t i = 0; i < sizeof on / sizeof on[0]; i++)
 		f |= bit(on[i]);
-	return f;   /* auth-algo-md5 is "no" */
+	return f; /* auth-algo-md5 is "no" */
 }
 
 /* Mask of a NULL-terminated list of names (PAN-OS or forward-proxy). */
@@ -128,10 +131,13 @@ static void test_builtin_default(void **state)
 static void test_builtin_recommended(void **state)
 {
 	static const char *const off[] = { "keyxchg-algo-rsa", "enc-algo-3des", "enc-algo-rc4",
-					   "auth-algo-sha1", "auth-algo-md5", NULL };
-	static const char *const fwd[] = { "block-expired-certificate", "block-untrusted-issuer",
-					   "block-unknown-cert", "block-timeout-cert",
-					   "block-unsupported-version", "block-unsupported-cipher",
+					   "auth-algo-sha1",   "auth-algo-md5", NULL };
+	static const char *const fwd[] = { "block-expired-certificate",
+					   "block-untrusted-issuer",
+					   "block-unknown-cert",
+					   "block-timeout-cert",
+					   "block-unsupported-version",
+					   "block-unsupported-cipher",
 					   NULL };
 	struct cp_profile p;
 
@@ -159,8 +165,11 @@ static void test_builtin_unknown(void **state)
 
 static void test_version_tokens(void **state)
 {
-	static const struct { const char *tok; uint16_t wire; } t[] = {
-		{ "sslv3", 0x0300 }, { "tls1-0", 0x0301 }, { "tls1-1", 0x0302 },
+	static const struct {
+		const char *tok;
+		uint16_t wire;
+	} t[] = {
+		{ "sslv3", 0x0300 },  { "tls1-0", 0x0301 }, { "tls1-1", 0x0302 },
 		{ "tls1-2", 0x0303 }, { "tls1-3", 0x0304 },
 	};
 	bool is_max = true;
@@ -196,70 +205,253 @@ struct want {
 	const char *file, *select;
 	const char *name;
 	enum cp_profile_loc loc;
-	const char *scope;               /* vsys or device group */
+	const char *scope; /* vsys or device group */
 	uint16_t min, max;
 	bool is_max;
-	const char *off[8];              /* flags turned off (others: PANOS.md default) */
-	const char *on[4];               /* non-default flags turned on */
-	const char *fwd[6];              /* forward-proxy flags on */
+	const char *off[8]; /* flags turned off (others: PANOS.md default) */
+	const char *on[4];  /* non-default flags turned on */
+	const char *fwd[6]; /* forward-proxy flags on */
 };
 
 static const struct want wants[] = {
 	/* running config: vsys1, shared, device group */
-	{ "running-config.xml", "vsys1/Corp", "Corp", CP_LOC_VSYS, "vsys1", 0x0303, 0x0304, true,
-	  { "keyxchg-algo-rsa", "enc-algo-3des", "enc-algo-rc4", "auth-algo-sha1" }, { NULL },
+	{ "running-config.xml",
+	  "vsys1/Corp",
+	  "Corp",
+	  CP_LOC_VSYS,
+	  "vsys1",
+	  0x0303,
+	  0x0304,
+	  true,
+	  { "keyxchg-algo-rsa", "enc-algo-3des", "enc-algo-rc4", "auth-algo-sha1" },
+	  { NULL },
 	  { "block-expired-certificate", "block-untrusted-issuer" } },
-	{ "running-config.xml", "Legacy Apps", "Legacy Apps", CP_LOC_VSYS, "vsys1", 0x0301, 0x0303,
-	  false, { NULL }, { "auth-algo-md5" }, { NULL } },
-	{ "running-config.xml", "Strict", "Strict", CP_LOC_SHARED, "", 0x0304, 0x0304, true,
-	  { NULL }, { NULL },
+	{ "running-config.xml",
+	  "Legacy Apps",
+	  "Legacy Apps",
+	  CP_LOC_VSYS,
+	  "vsys1",
+	  0x0301,
+	  0x0303,
+	  false,
+	  { NULL },
+	  { "auth-algo-md5" },
+	  { NULL } },
+	{ "running-config.xml",
+	  "Strict",
+	  "Strict",
+	  CP_LOC_SHARED,
+	  "",
+	  0x0304,
+	  0x0304,
+	  true,
+	  { NULL },
+	  { NULL },
 	  { "block-expired-certificate", "block-untrusted-issuer", "block-unsupported-version",
 	    "block-unsupported-cipher" } },
-	{ "running-config.xml", "shared/Strict", "Strict", CP_LOC_SHARED, "", 0x0304, 0x0304, true,
-	  { NULL }, { NULL },
+	{ "running-config.xml",
+	  "shared/Strict",
+	  "Strict",
+	  CP_LOC_SHARED,
+	  "",
+	  0x0304,
+	  0x0304,
+	  true,
+	  { NULL },
+	  { NULL },
 	  { "block-expired-certificate", "block-untrusted-issuer", "block-unsupported-version",
 	    "block-unsupported-cipher" } },
-	{ "running-config.xml", "Lab", "Lab", CP_LOC_DEVICE_GROUP, "DG1", 0x0302, 0x0304, false,
-	  { "enc-algo-chacha20-poly1305" }, { NULL }, { NULL } },
-	{ "running-config.xml", "DG1/Corp", "Corp", CP_LOC_DEVICE_GROUP, "DG1", 0x0301, 0x0303,
-	  false, { "keyxchg-algo-dhe" }, { NULL }, { NULL } },
-	{ "running-single.xml", NULL, "Only", CP_LOC_VSYS, "vsys1", 0x0301, 0x0303, false,
-	  { "auth-algo-sha1" }, { NULL }, { NULL } },
+	{ "running-config.xml",
+	  "Lab",
+	  "Lab",
+	  CP_LOC_DEVICE_GROUP,
+	  "DG1",
+	  0x0302,
+	  0x0304,
+	  false,
+	  { "enc-algo-chacha20-poly1305" },
+	  { NULL },
+	  { NULL } },
+	{ "running-config.xml",
+	  "DG1/Corp",
+	  "Corp",
+	  CP_LOC_DEVICE_GROUP,
+	  "DG1",
+	  0x0301,
+	  0x0303,
+	  false,
+	  { "keyxchg-algo-dhe" },
+	  { NULL },
+	  { NULL } },
+	{ "running-single.xml",
+	  NULL,
+	  "Only",
+	  CP_LOC_VSYS,
+	  "vsys1",
+	  0x0301,
+	  0x0303,
+	  false,
+	  { "auth-algo-sha1" },
+	  { NULL },
+	  { NULL } },
 	/* snippets */
-	{ "bare.xml", NULL, "", CP_LOC_NONE, "", 0x0302, 0x0303, false,
-	  { "enc-algo-rc4", "auth-algo-sha384" }, { NULL }, { NULL } },
-	{ "bare.xml", "AnyName", "", CP_LOC_NONE, "", 0x0302, 0x0303, false,
-	  { "enc-algo-rc4", "auth-algo-sha384" }, { NULL }, { NULL } },
-	{ "entry.xml", NULL, "Snippet-Profile", CP_LOC_NONE, "", 0x0301, 0x0304, false,
-	  { "keyxchg-algo-dhe", "enc-algo-aes-128-cbc" }, { NULL },
+	{ "bare.xml",
+	  NULL,
+	  "",
+	  CP_LOC_NONE,
+	  "",
+	  0x0302,
+	  0x0303,
+	  false,
+	  { "enc-algo-rc4", "auth-algo-sha384" },
+	  { NULL },
+	  { NULL } },
+	{ "bare.xml",
+	  "AnyName",
+	  "",
+	  CP_LOC_NONE,
+	  "",
+	  0x0302,
+	  0x0303,
+	  false,
+	  { "enc-algo-rc4", "auth-algo-sha384" },
+	  { NULL },
+	  { NULL } },
+	{ "entry.xml",
+	  NULL,
+	  "Snippet-Profile",
+	  CP_LOC_NONE,
+	  "",
+	  0x0301,
+	  0x0304,
+	  false,
+	  { "keyxchg-algo-dhe", "enc-algo-aes-128-cbc" },
+	  { NULL },
 	  { "block-client-cert", "auto-include-altname" } },
-	{ "entry.xml", "Snippet-Profile", "Snippet-Profile", CP_LOC_NONE, "", 0x0301, 0x0304, false,
-	  { "keyxchg-algo-dhe", "enc-algo-aes-128-cbc" }, { NULL },
+	{ "entry.xml",
+	  "Snippet-Profile",
+	  "Snippet-Profile",
+	  CP_LOC_NONE,
+	  "",
+	  0x0301,
+	  0x0304,
+	  false,
+	  { "keyxchg-algo-dhe", "enc-algo-aes-128-cbc" },
+	  { NULL },
 	  { "block-client-cert", "auto-include-altname" } },
 	/* XML API reply (attributes admin/dirtyId/time as the API adds them) */
-	{ "api-success.xml", NULL, "Corp", CP_LOC_NONE, "", 0x0303, 0x0304, true,
-	  { "auth-algo-sha1" }, { NULL }, { "block-expired-certificate" } },
+	{ "api-success.xml",
+	  NULL,
+	  "Corp",
+	  CP_LOC_NONE,
+	  "",
+	  0x0303,
+	  0x0304,
+	  true,
+	  { "auth-algo-sha1" },
+	  { NULL },
+	  { "block-expired-certificate" } },
 	/* set commands */
-	{ "set-vsys.txt", "Corp", "Corp", CP_LOC_VSYS, "vsys1", 0x0303, 0x0304, true,
-	  { "auth-algo-sha1" }, { NULL }, { "block-expired-certificate" } },
-	{ "set-vsys.txt", "Branch", "Branch", CP_LOC_VSYS, "vsys2", 0x0301, 0x0303, false,
-	  { "keyxchg-algo-rsa" }, { NULL }, { NULL } },
-	{ "set-shared.txt", NULL, "Strict", CP_LOC_SHARED, "", 0x0304, 0x0304, false,
-	  { NULL }, { NULL }, { "block-unsupported-cipher" } },
-	{ "set-dg.txt", NULL, "Lab", CP_LOC_DEVICE_GROUP, "DG1", 0x0301, 0x0304, false,
-	  { "enc-algo-aes-256-gcm" }, { NULL }, { NULL } },
-	{ "set-quoted.txt", "vsys1/My Profile", "My Profile", CP_LOC_VSYS, "vsys1", 0x0301, 0x0303,
-	  false, { "enc-algo-rc4" }, { NULL }, { "strip-alpn" } },
-	{ "set-quoted.txt", "Branch Offices/My Profile", "My Profile", CP_LOC_DEVICE_GROUP,
-	  "Branch Offices", 0x0301, 0x0303, false, { "enc-algo-3des" }, { NULL }, { NULL } },
+	{ "set-vsys.txt",
+	  "Corp",
+	  "Corp",
+	  CP_LOC_VSYS,
+	  "vsys1",
+	  0x0303,
+	  0x0304,
+	  true,
+	  { "auth-algo-sha1" },
+	  { NULL },
+	  { "block-expired-certificate" } },
+	{ "set-vsys.txt",
+	  "Branch",
+	  "Branch",
+	  CP_LOC_VSYS,
+	  "vsys2",
+	  0x0301,
+	  0x0303,
+	  false,
+	  { "keyxchg-algo-rsa" },
+	  { NULL },
+	  { NULL } },
+	{ "set-shared.txt",
+	  NULL,
+	  "Strict",
+	  CP_LOC_SHARED,
+	  "",
+	  0x0304,
+	  0x0304,
+	  false,
+	  { NULL },
+	  { NULL },
+	  { "block-unsupported-cipher" } },
+	{ "set-dg.txt",
+	  NULL,
+	  "Lab",
+	  CP_LOC_DEVICE_GROUP,
+	  "DG1",
+	  0x0301,
+	  0x0304,
+	  false,
+	  { "enc-algo-aes-256-gcm" },
+	  { NULL },
+	  { NULL } },
+	{ "set-quoted.txt",
+	  "vsys1/My Profile",
+	  "My Profile",
+	  CP_LOC_VSYS,
+	  "vsys1",
+	  0x0301,
+	  0x0303,
+	  false,
+	  { "enc-algo-rc4" },
+	  { NULL },
+	  { "strip-alpn" } },
+	{ "set-quoted.txt",
+	  "Branch Offices/My Profile",
+	  "My Profile",
+	  CP_LOC_DEVICE_GROUP,
+	  "Branch Offices",
+	  0x0301,
+	  0x0303,
+	  false,
+	  { "enc-algo-3des" },
+	  { NULL },
+	  { NULL } },
 	/* Strata Cloud Manager JSON */
-	{ "scm.json", NULL, "Prisma-Decrypt", CP_LOC_NONE, "", 0x0303, 0x0304, true,
-	  { "keyxchg-algo-rsa", "auth-algo-sha1" }, { NULL },
+	{ "scm.json",
+	  NULL,
+	  "Prisma-Decrypt",
+	  CP_LOC_NONE,
+	  "",
+	  0x0303,
+	  0x0304,
+	  true,
+	  { "keyxchg-algo-rsa", "auth-algo-sha1" },
+	  { NULL },
 	  { "block-expired-certificate", "block-untrusted-issuer" } },
-	{ "scm-list.json", "SCM-A", "SCM-A", CP_LOC_NONE, "", 0x0301, 0x0304, false,
-	  { NULL }, { NULL }, { NULL } },
-	{ "scm-list.json", "SCM-B", "SCM-B", CP_LOC_NONE, "", 0x0302, 0x0303, false,
-	  { "enc-algo-3des" }, { NULL }, { "strip-alpn" } },
+	{ "scm-list.json",
+	  "SCM-A",
+	  "SCM-A",
+	  CP_LOC_NONE,
+	  "",
+	  0x0301,
+	  0x0304,
+	  false,
+	  { NULL },
+	  { NULL },
+	  { NULL } },
+	{ "scm-list.json",
+	  "SCM-B",
+	  "SCM-B",
+	  CP_LOC_NONE,
+	  "",
+	  0x0302,
+	  0x0303,
+	  false,
+	  { "enc-algo-3des" },
+	  { NULL },
+	  { "strip-alpn" } },
 };
 
 static void check_want(const struct want *w)
@@ -331,9 +523,13 @@ static void test_running_config_missing(void **state)
 
 static void test_list(void **state)
 {
-	static const struct { const char *name; enum cp_profile_loc loc; const char *scope; } rc[] = {
-		{ "Corp", CP_LOC_VSYS, "vsys1" }, { "Legacy Apps", CP_LOC_VSYS, "vsys1" },
-		{ "Strict", CP_LOC_SHARED, "" }, { "Lab", CP_LOC_DEVICE_GROUP, "DG1" },
+	static const struct {
+		const char *name;
+		enum cp_profile_loc loc;
+		const char *scope;
+	} rc[] = {
+		{ "Corp", CP_LOC_VSYS, "vsys1" },       { "Legacy Apps", CP_LOC_VSYS, "vsys1" },
+		{ "Strict", CP_LOC_SHARED, "" },        { "Lab", CP_LOC_DEVICE_GROUP, "DG1" },
 		{ "Corp", CP_LOC_DEVICE_GROUP, "DG1" },
 	};
 	struct cp_profile_ref *refs;
@@ -378,9 +574,11 @@ static void test_set_prefix(void **state)
 	cp_profile_set_prefix(&p, buf, sizeof buf);
 	assert_string_equal(buf, "set shared profiles decryption Strict");
 	load_ok("set-quoted.txt", "Branch Offices/My Profile", &p);
-	assert_int_equal(cp_profile_set_prefix(&p, buf, sizeof buf),
-			 strlen("set device-group \"Branch Offices\" profiles decryption \"My Profile\""));
-	assert_string_equal(buf, "set device-group \"Branch Offices\" profiles decryption \"My Profile\"");
+	assert_int_equal(
+		cp_profile_set_prefix(&p, buf, sizeof buf),
+		strlen("set device-group \"Branch Offices\" profiles decryption \"My Profile\""));
+	assert_string_equal(
+		buf, "set device-group \"Branch Offices\" profiles decryption \"My Profile\"");
 	/* truncation keeps the buffer terminated and reports the need */
 	assert_true(cp_profile_set_prefix(&p, buf, 10) > 10);
 	assert_int_equal(strlen(buf), 9);
@@ -392,9 +590,9 @@ static void test_effective_flags(void **state)
 	uint32_t grey = bit("enc-algo-3des") | bit("enc-algo-rc4") | bit("auth-algo-md5");
 
 	(void)state;
-	load_ok("running-config.xml", "Legacy Apps", &p);     /* min tls1-0, md5 + 3des on */
+	load_ok("running-config.xml", "Legacy Apps", &p); /* min tls1-0, md5 + 3des on */
 	assert_int_equal(cp_profile_effective_flags(&p), p.flags);
-	p.min_version = 0x0303;                                 /* PANOS.md: greyed out */
+	p.min_version = 0x0303; /* PANOS.md: greyed out */
 	assert_int_equal(cp_profile_effective_flags(&p), p.flags & ~grey);
 	p.min_version = 0x0302;
 	assert_int_equal(cp_profile_effective_flags(&p), p.flags);
@@ -408,7 +606,8 @@ struct bad {
 };
 
 static const struct bad bads[] = {
-	{ "bad-chacha.xml", NULL, "bad-chacha.xml:4: unknown element 'enc-algo-aes-chacha20-poly1305'",
+	{ "bad-chacha.xml", NULL,
+	  "bad-chacha.xml:4: unknown element 'enc-algo-aes-chacha20-poly1305'",
 	  "decryption profiles spell it enc-algo-chacha20-poly1305" },
 	{ "bad-bool.xml", NULL, "bad-bool.xml:2: bad value 'false' for auth-algo-sha1",
 	  "expected yes or no" },
@@ -441,7 +640,8 @@ static void test_bad_files(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof bads / sizeof bads[0]; i++) {
-		int rc = cp_profile_load(fixture(bads[i].file), bads[i].select, &p, err, sizeof err);
+		int rc =
+			cp_profile_load(fixture(bads[i].file), bads[i].select, &p, err, sizeof err);
 
 		if (rc == 0)
 			fail_msg("%s loaded", bads[i].file);
@@ -460,8 +660,8 @@ static void test_missing_file(void **state)
 		   "no-such-file.xml: cannot open: ", strerror(ENOENT));
 	expect_err(cp_profile_list(fixture("no-such-file.xml"), &refs, &n, err, sizeof err),
 		   "cannot open", strerror(ENOENT));
-	expect_err(cp_profile_load(fixture(""), NULL, &p, err, sizeof err),
-		   "cannot read", strerror(EISDIR));
+	expect_err(cp_profile_load(fixture(""), NULL, &p, err, sizeof err), "cannot read",
+		   strerror(EISDIR));
 }
 
 struct bad_mem {
@@ -472,7 +672,8 @@ struct bad_mem {
 static const struct bad_mem bad_mems[] = {
 	/* JSON */
 	{ "{\"ssl_protocol_settings\": {\"enc_algo_aes_chacha20_poly1305\": true}}", NULL,
-	  "unknown element 'enc_algo_aes_chacha20_poly1305'", "spell it enc_algo_chacha20_poly1305" },
+	  "unknown element 'enc_algo_aes_chacha20_poly1305'",
+	  "spell it enc_algo_chacha20_poly1305" },
 	{ "{\"ssl_protocol_settings\": {\"min_version\": 12}}", NULL,
 	  "JSON type error: ssl_protocol_settings.min_version must be a string", "an integer" },
 	{ "{\"ssl_protocol_settings\": {\"max_version\": \"tls13\"}}", NULL,
@@ -503,7 +704,8 @@ static const struct bad_mem bad_mems[] = {
 	  "mem:1: malformed set command: unexpected 'extra'", NULL },
 	{ "set profiles decryption A ssl-protocol-settings auth-algo-sha1 maybe\n", NULL,
 	  "mem:1: bad value 'maybe' for auth-algo-sha1", NULL },
-	{ "set profiles decryption\n", NULL, "mem:1: malformed set command: no profile name", NULL },
+	{ "set profiles decryption\n", NULL, "mem:1: malformed set command: no profile name",
+	  NULL },
 	{ "delete profiles decryption A ssl-protocol-settings auth-algo-sha1\n", NULL,
 	  "mem:1: 'delete' on a decryption profile: only set commands", NULL },
 	{ "set template T config profiles decryption A\n", NULL,
@@ -525,8 +727,8 @@ static const struct bad_mem bad_mems[] = {
 	{ "<ssl-protocol-settings><min-version>max</min-version></ssl-protocol-settings>", NULL,
 	  "bad value 'max' for min-version", NULL },
 	{ "<?xml version=\"1.0\"?>\n<!DOCTYPE l [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>\n"
-	  "<ssl-protocol-settings><min-version>&b;</min-version></ssl-protocol-settings>", NULL,
-	  "DOCTYPE", NULL },
+	  "<ssl-protocol-settings><min-version>&b;</min-version></ssl-protocol-settings>",
+	  NULL, "DOCTYPE", NULL },
 	{ "<response status=\"success\" code=\"19\"><result total-count=\"0\" count=\"0\"/></response>",
 	  NULL, "profile not found", "empty result" },
 	{ "<response status=\"unauth\"/>", NULL, "API reply with status 'unauth'", NULL },
@@ -536,11 +738,17 @@ static const struct bad_mem bad_mems[] = {
 	{ "<entry name=\"A\">", NULL, "mem:1: malformed XML", NULL },
 	/* names PAN-OS would not accept (issue 12), refused with the place */
 	{ "<entry name=\"Corp&#10;  delete rulebase security rules\"><ssl-protocol-settings/></entry>",
-	  NULL, "mem:1: profile name 'Corp\n  delete rulebase security rules' has byte 0x0A at offset 4", NULL },
-	{ "set profiles decryption Fran\xe7" "ais ssl-protocol-settings auth-algo-sha1 no\n", NULL,
-	  "mem:1: profile name 'Fran\xe7" "ais' has byte 0xE7 at offset 4", NULL },
-	{ "set vsys \"v 1\\\" profiles decryption A ssl-protocol-settings auth-algo-sha1 no\n", NULL,
-	  "mem:1: vsys name", NULL },
+	  NULL,
+	  "mem:1: profile name 'Corp\n  delete rulebase security rules' has byte 0x0A at offset 4",
+	  NULL },
+	{ "set profiles decryption Fran\xe7"
+	  "ais ssl-protocol-settings auth-algo-sha1 no\n",
+	  NULL,
+	  "mem:1: profile name 'Fran\xe7"
+	  "ais' has byte 0xE7 at offset 4",
+	  NULL },
+	{ "set vsys \"v 1\\\" profiles decryption A ssl-protocol-settings auth-algo-sha1 no\n",
+	  NULL, "mem:1: vsys name", NULL },
 	{ "{\"name\": \"Corp\\u001b[31m\"}", NULL,
 	  "mem: the document.name: profile name 'Corp\x1b[31m' has byte 0x1B", NULL },
 	{ "{\"name\": \"A\\u0000B\"}", NULL, "is not allowed without JSON_ALLOW_NUL", NULL },
@@ -566,8 +774,10 @@ static void test_name_rule(void **state)
 	assert_false(cp_panos_name_ok("", why, sizeof why));
 	assert_false(cp_panos_name_ok(" lead", NULL, 0));
 	assert_false(cp_panos_name_ok("-lead", NULL, 0));
-	static const char *const bad[] = { "a\"b", "a\\b", "a\tb", "a\nb", "a\rb", "a\x7f", "a\xc3\xa9",
-					   "a\xe2\x80\xae", "a<b", "a'b", "a;b", "a|b", "a$b" };
+	static const char *const bad[] = { "a\"b", "a\\b",  "a\tb",      "a\nb",
+					   "a\rb", "a\x7f", "a\xc3\xa9", "a\xe2\x80\xae",
+					   "a<b",  "a'b",   "a;b",       "a|b",
+					   "a$b" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_false(cp_panos_name_ok(bad[i], why, sizeof why));
 }
@@ -603,8 +813,8 @@ static void test_nul_and_untouched(void **state)
 	/* a tiny error buffer is still terminated */
 	char small[8];
 
-	assert_int_equal(cp_profile_load_mem("<x/>", 4, "a-long-label", NULL, &p, small,
-					     sizeof small), -1);
+	assert_int_equal(
+		cp_profile_load_mem("<x/>", 4, "a-long-label", NULL, &p, small, sizeof small), -1);
 	assert_int_equal(strlen(small), sizeof small - 1);
 	assert_int_equal(cp_profile_load_mem("<x/>", 4, "mem", NULL, &p, NULL, 0), -1);
 }
@@ -622,8 +832,9 @@ static void test_defaults_filled(void **state)
 		snprintf(text, sizeof text,
 			 "<ssl-protocol-settings><%s>%s</%s></ssl-protocol-settings>", name,
 			 dflt ? "no" : "yes", name);
-		assert_int_equal(cp_profile_load_mem(text, strlen(text), "mem", NULL, &p, err,
-						     sizeof err), 0);
+		assert_int_equal(
+			cp_profile_load_mem(text, strlen(text), "mem", NULL, &p, err, sizeof err),
+			0);
 		assert_int_equal(p.flags, panos_md_defaults() ^ (1u << b));
 		assert_int_equal(p.min_version, 0x0301);
 		assert_int_equal(p.max_version, 0x0303);
@@ -649,8 +860,7 @@ static void slurp(FILE *f, char *buf, size_t size)
 }
 
 /* Runs cmd_profile with the NULL-terminated arguments, capturing output. */
-__attribute__((sentinel))
-static void run_cmd(struct run *r, ...)
+__attribute__((sentinel)) static void run_cmd(struct run *r, ...)
 {
 	char *argv[16];
 	va_list ap;
@@ -700,15 +910,16 @@ static void test_cmd_show_text(void **state)
 	assert_non_null(strstr(r.out, "(default yes)"));
 	assert_non_null(strstr(r.out, "0x1301  TLS_AES_128_GCM_SHA256"));
 	assert_non_null(strstr(r.out, "0xC02F  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
-	assert_null(strstr(r.out, "0xC013"));            /* SHA1 off */
-	assert_null(strstr(r.out, "0x009C"));            /* RSA key exchange off */
+	assert_null(strstr(r.out, "0xC013")); /* SHA1 off */
+	assert_null(strstr(r.out, "0x009C")); /* RSA key exchange off */
 	assert_non_null(strstr(r.out, "stripped by PAN-OS    X25519MLKEM768"));
 	assert_non_null(strstr(r.out, "TLSv1.2, TLSv1.3"));
 
-	run_cmd(&r, "profile", "show", fx("running-config.xml"), "--profile-name=Legacy Apps", NULL);
+	run_cmd(&r, "profile", "show", fx("running-config.xml"), "--profile-name=Legacy Apps",
+		NULL);
 	assert_int_equal(r.rc, 0);
 	assert_non_null(strstr(r.out, "Legacy Apps (vsys1)"));
-	assert_null(strstr(r.out, "TLS_AES_128_GCM_SHA256"));   /* max tls1-2 */
+	assert_null(strstr(r.out, "TLS_AES_128_GCM_SHA256")); /* max tls1-2 */
 
 	/* Strict is TLS 1.3 only: Firefox shares just that */
 	run_cmd(&r, "profile", "show", fx("running-config.xml"), "--profile-name", "Strict",
@@ -744,16 +955,19 @@ static void test_cmd_show_json(void **state)
 	doc = json_loads(r.out, 0, &je);
 	if (doc == NULL)
 		fail_msg("not JSON: %s", je.text);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "client"),
-							      "name")), "safari");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(doc, "client"), "name")),
+		"safari");
 	ciphers = json_object_get(json_object_get(doc, "offer"), "ciphers");
 	assert_true(json_array_size(ciphers) > 0);
-	json_array_foreach(ciphers, i, c)
-		if (strcmp(json_string_value(json_object_get(c, "id")), "0x000A") == 0)
-			saw_3des = true;
-	assert_true(saw_3des);        /* default profile: min tls1-0, 3DES on */
-	assert_true(json_is_true(json_object_get(json_array_get(json_object_get(
-		json_object_get(doc, "profile"), "ssl_protocol_settings"), 0), "is_default")));
+	json_array_foreach(ciphers, i, c) if (strcmp(json_string_value(json_object_get(c, "id")),
+						     "0x000A") == 0) saw_3des = true;
+	assert_true(saw_3des); /* default profile: min tls1-0, 3DES on */
+	assert_true(json_is_true(
+		json_object_get(json_array_get(json_object_get(json_object_get(doc, "profile"),
+							       "ssl_protocol_settings"),
+					       0),
+				"is_default")));
 	json_decref(doc);
 }
 

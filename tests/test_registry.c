@@ -213,9 +213,10 @@ static void test_suite_spot_checks(void **state)
 	assert_int_equal(s->strength, CP_STRENGTH_LEGACY);
 	/* PANOS.md: ecdhe + aes-128-cbc + sha1 */
 	assert_int_equal(s->panos, cp_panos_flag_parse("keyxchg-algo-ecdhe") |
-				   cp_panos_flag_parse("enc-algo-aes-128-cbc") |
-				   cp_panos_flag_parse("auth-algo-sha1"));
-	assert_int_equal(s->panos, CP_PANOS_KX_ECDHE | CP_PANOS_ENC_AES128_CBC | CP_PANOS_AUTH_SHA1);
+					   cp_panos_flag_parse("enc-algo-aes-128-cbc") |
+					   cp_panos_flag_parse("auth-algo-sha1"));
+	assert_int_equal(s->panos,
+			 CP_PANOS_KX_ECDHE | CP_PANOS_ENC_AES128_CBC | CP_PANOS_AUTH_SHA1);
 
 	/* RFC 5246: 3DES; PANOS.md: rsa + 3des + sha1 */
 	s = cp_suite_by_id(0x000A);
@@ -237,12 +238,18 @@ static void test_suite_spot_checks(void **state)
 	/* PANOS.md: ecdhe + aes-256-gcm + sha384 */
 	s = cp_suite_by_id(0xC02C);
 	assert_string_equal(s->name, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
-	assert_int_equal(s->panos, CP_PANOS_KX_ECDHE | CP_PANOS_ENC_AES256_GCM | CP_PANOS_AUTH_SHA384);
+	assert_int_equal(s->panos,
+			 CP_PANOS_KX_ECDHE | CP_PANOS_ENC_AES256_GCM | CP_PANOS_AUTH_SHA384);
 	assert_int_equal(s->versions, CP_VER_TLS12);
 	assert_int_equal(s->strength, CP_STRENGTH_STRONG);
 
 	/* RFC 8446 B.4 */
-	static const struct { uint16_t id; const char *name; enum cp_enc enc; unsigned bits; } t13[] = {
+	static const struct {
+		uint16_t id;
+		const char *name;
+		enum cp_enc enc;
+		unsigned bits;
+	} t13[] = {
 		{ 0x1301, "TLS_AES_128_GCM_SHA256", CP_ENC_AES, 128 },
 		{ 0x1302, "TLS_AES_256_GCM_SHA384", CP_ENC_AES, 256 },
 		{ 0x1303, "TLS_CHACHA20_POLY1305_SHA256", CP_ENC_CHACHA20_POLY1305, 256 },
@@ -258,7 +265,8 @@ static void test_suite_spot_checks(void **state)
 		assert_int_equal(s->strength, CP_STRENGTH_STRONG);
 		assert_true(s->recommended);
 		assert_true(s->panos != 0);
-		assert_int_equal(s->panos & (CP_PANOS_KX_RSA | CP_PANOS_KX_DHE | CP_PANOS_KX_ECDHE), 0);
+		assert_int_equal(s->panos & (CP_PANOS_KX_RSA | CP_PANOS_KX_DHE | CP_PANOS_KX_ECDHE),
+				 0);
 	}
 
 	/* RFC 5746 and RFC 7507 */
@@ -273,7 +281,9 @@ static void test_suite_spot_checks(void **state)
 	assert_int_equal(s->panos, 0);
 
 	/* Export: 40 bits, SSLv3 and TLS 1.0 only (RFC 4346 A.5) */
-	static const uint16_t exports[] = { 0x0003, 0x0006, 0x0008, 0x000B, 0x000E, 0x0011, 0x0014 };
+	static const uint16_t exports[] = {
+		0x0003, 0x0006, 0x0008, 0x000B, 0x000E, 0x0011, 0x0014
+	};
 	for (size_t i = 0; i < sizeof exports / sizeof exports[0]; i++) {
 		s = cp_suite_by_id(exports[i]);
 		assert_non_null(s);
@@ -297,21 +307,36 @@ static void test_suite_spot_checks(void **state)
  * SSL_CIPHER_find for each of our code points (that also covers suites
  * OpenSSL compiled in but did not put in the list).
  */
-struct ossl_map { int nid; int ours; };
+struct ossl_map {
+	int nid;
+	int ours;
+};
 
 static const struct ossl_map kx_map[] = {
-	{ NID_kx_rsa, CP_KX_RSA }, { NID_kx_dhe, CP_KX_DHE }, { NID_kx_dhe, CP_KX_DH_anon },
-	{ NID_kx_ecdhe, CP_KX_ECDHE }, { NID_kx_ecdhe, CP_KX_ECDH_anon },
-	{ NID_kx_psk, CP_KX_PSK }, { NID_kx_dhe_psk, CP_KX_DHE_PSK },
-	{ NID_kx_rsa_psk, CP_KX_RSA_PSK }, { NID_kx_ecdhe_psk, CP_KX_ECDHE_PSK },
-	{ NID_kx_srp, CP_KX_SRP }, { NID_kx_gost, CP_KX_GOST }, { NID_kx_gost18, CP_KX_GOST },
+	{ NID_kx_rsa, CP_KX_RSA },
+	{ NID_kx_dhe, CP_KX_DHE },
+	{ NID_kx_dhe, CP_KX_DH_anon },
+	{ NID_kx_ecdhe, CP_KX_ECDHE },
+	{ NID_kx_ecdhe, CP_KX_ECDH_anon },
+	{ NID_kx_psk, CP_KX_PSK },
+	{ NID_kx_dhe_psk, CP_KX_DHE_PSK },
+	{ NID_kx_rsa_psk, CP_KX_RSA_PSK },
+	{ NID_kx_ecdhe_psk, CP_KX_ECDHE_PSK },
+	{ NID_kx_srp, CP_KX_SRP },
+	{ NID_kx_gost, CP_KX_GOST },
+	{ NID_kx_gost18, CP_KX_GOST },
 	{ NID_kx_any, CP_KX_TLS13 },
 };
 
 static const struct ossl_map au_map[] = {
-	{ NID_auth_rsa, CP_AU_RSA }, { NID_auth_ecdsa, CP_AU_ECDSA }, { NID_auth_dss, CP_AU_DSS },
-	{ NID_auth_null, CP_AU_anon }, { NID_auth_psk, CP_AU_PSK }, { NID_auth_srp, CP_AU_SRP },
-	{ NID_auth_gost01, CP_AU_GOST }, { NID_auth_gost12, CP_AU_GOST },
+	{ NID_auth_rsa, CP_AU_RSA },
+	{ NID_auth_ecdsa, CP_AU_ECDSA },
+	{ NID_auth_dss, CP_AU_DSS },
+	{ NID_auth_null, CP_AU_anon },
+	{ NID_auth_psk, CP_AU_PSK },
+	{ NID_auth_srp, CP_AU_SRP },
+	{ NID_auth_gost01, CP_AU_GOST },
+	{ NID_auth_gost12, CP_AU_GOST },
 	{ NID_auth_any, CP_AU_TLS13 },
 	/* IANA-GOST2012-GOST8912-GOST8912 takes either GOST key (aGOST01 |
 	 * aGOST12), which OpenSSL reports as no single NID */
@@ -326,7 +351,12 @@ static bool mapped(const struct ossl_map *m, size_t n, int nid, int ours)
 	return false;
 }
 
-struct enc_map { int nid; enum cp_enc enc; enum cp_mode mode; enum cp_mode mode2; };
+struct enc_map {
+	int nid;
+	enum cp_enc enc;
+	enum cp_mode mode;
+	enum cp_mode mode2;
+};
 
 static const struct enc_map enc_map[] = {
 	{ NID_undef, CP_ENC_NULL, CP_MODE_NONE, CP_MODE_NONE },
@@ -372,8 +402,8 @@ static void check_against_openssl(const SSL_CIPHER *c, const struct cp_suite *s)
 	SSL_CIPHER_get_bits(c, &alg_bits);
 	if (alg_bits != (int)s->enc_bits)
 		fail_msg("%s: bits %u vs OpenSSL %d", id, (unsigned)s->enc_bits, alg_bits);
-	bool aead = s->mode == CP_MODE_GCM || s->mode == CP_MODE_CCM ||
-		    s->mode == CP_MODE_CCM8 || s->mode == CP_MODE_AEAD || s->mode == CP_MODE_MGM;
+	bool aead = s->mode == CP_MODE_GCM || s->mode == CP_MODE_CCM || s->mode == CP_MODE_CCM8 ||
+		    s->mode == CP_MODE_AEAD || s->mode == CP_MODE_MGM;
 	if (aead != (SSL_CIPHER_is_aead(c) != 0))
 		fail_msg("%s: AEAD mismatch (mode %s)", id, cp_mode_name(s->mode));
 	for (k = 0; k < sizeof enc_map / sizeof enc_map[0]; k++)
@@ -388,9 +418,11 @@ static void check_against_openssl(const SSL_CIPHER *c, const struct cp_suite *s)
 	/* MAC for non-AEAD suites; the PRF hash for AEAD ones. */
 	int md = aead ? EVP_MD_get_type(SSL_CIPHER_get_handshake_digest(c))
 		      : SSL_CIPHER_get_digest_nid(c);
-	int want = s->mac == CP_MAC_MD5 ? NID_md5 : s->mac == CP_MAC_SHA1 ? NID_sha1
-		 : s->mac == CP_MAC_SHA256 ? NID_sha256 : s->mac == CP_MAC_SHA384 ? NID_sha384
-		 : NID_undef;
+	int want = s->mac == CP_MAC_MD5      ? NID_md5
+		   : s->mac == CP_MAC_SHA1   ? NID_sha1
+		   : s->mac == CP_MAC_SHA256 ? NID_sha256
+		   : s->mac == CP_MAC_SHA384 ? NID_sha384
+					     : NID_undef;
 	bool gost_mac = md == NID_kuznyechik_mac || md == NID_magma_mac || md == NID_gost_mac_12;
 	if (s->mac == CP_MAC_GOST ? !gost_mac : md != want)
 		fail_msg("%s: mac %s vs OpenSSL %s", id, cp_mac_name(s->mac), OBJ_nid2sn(md));
@@ -413,7 +445,7 @@ static int providers_load(void **state)
 {
 	(void)state;
 	prov_default = OSSL_PROVIDER_load(NULL, "default");
-	prov_legacy = OSSL_PROVIDER_load(NULL, "legacy");   /* may be absent */
+	prov_legacy = OSSL_PROVIDER_load(NULL, "legacy"); /* may be absent */
 	return prov_default != NULL ? 0 : -1;
 }
 
@@ -431,7 +463,7 @@ static void test_openssl_cross_check(void **state)
 {
 	SSL_CTX *ctx;
 	SSL *ssl;
-	STACK_OF(SSL_CIPHER) *sk;
+	STACK_OF(SSL_CIPHER) * sk;
 	size_t listed = 0, found = 0, unassigned = 0;
 	static bool assigned[0x10000];
 	struct csv iana;
@@ -441,9 +473,12 @@ static void test_openssl_cross_check(void **state)
 	assert_non_null(ctx);
 	SSL_CTX_set_security_level(ctx, 0);
 	assert_int_equal(SSL_CTX_set_cipher_list(ctx, "ALL:COMPLEMENTOFALL:@SECLEVEL=0"), 1);
-	assert_int_equal(SSL_CTX_set_ciphersuites(ctx,
-		"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:"
-		"TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"), 1);
+	assert_int_equal(
+		SSL_CTX_set_ciphersuites(
+			ctx,
+			"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:"
+			"TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"),
+		1);
 	sk = SSL_CTX_get_ciphers(ctx);
 	assert_non_null(sk);
 	for (int i = 0; i < sk_SSL_CIPHER_num(sk); i++) {
@@ -529,8 +564,12 @@ static void test_suite_names(void **state)
 
 static void test_versions(void **state)
 {
-	static const struct { uint16_t wire; unsigned bit; const char *name; } v[] = {
-		{ 0x0002, CP_VER_SSL2, "SSLv2" }, { 0x0300, CP_VER_SSL3, "SSLv3" },
+	static const struct {
+		uint16_t wire;
+		unsigned bit;
+		const char *name;
+	} v[] = {
+		{ 0x0002, CP_VER_SSL2, "SSLv2" },    { 0x0300, CP_VER_SSL3, "SSLv3" },
 		{ 0x0301, CP_VER_TLS10, "TLSv1.0" }, { 0x0302, CP_VER_TLS11, "TLSv1.1" },
 		{ 0x0303, CP_VER_TLS12, "TLSv1.2" }, { 0x0304, CP_VER_TLS13, "TLSv1.3" },
 	};
@@ -549,16 +588,40 @@ static void test_versions(void **state)
 	assert_null(cp_version_name(0));
 	assert_null(cp_version_name(CP_VER_TLS10 | CP_VER_TLS11));
 
-	static const struct { const char *s; unsigned bit; } p[] = {
-		{ "tlsv1.2", CP_VER_TLS12 }, { "tls1.2", CP_VER_TLS12 }, { "tls1_2", CP_VER_TLS12 },
-		{ "TLS1-2", CP_VER_TLS12 }, { "1.2", CP_VER_TLS12 }, { "tls12", CP_VER_TLS12 },
-		{ "TLSv1", CP_VER_TLS10 }, { "tls1", CP_VER_TLS10 }, { "1.0", CP_VER_TLS10 },
-		{ "tls1_3", CP_VER_TLS13 }, { "1.3", CP_VER_TLS13 }, { "tls1-1", CP_VER_TLS11 },
-		{ "ssl3", CP_VER_SSL3 }, { "SSLv3", CP_VER_SSL3 }, { "sslv3", CP_VER_SSL3 },
-		{ "SSL3.0", CP_VER_SSL3 }, { "ssl2", CP_VER_SSL2 }, { "0x0303", CP_VER_TLS12 },
-		{ "tls1.4", 0 }, { "1.4", 0 }, { "12", 0 }, { "1", 0 }, { "ssl4", 0 },
-		{ "tls", 0 }, { "", 0 }, { "tls1.2x", 0 }, { "2.0", 0 }, { "0x0305", 0 },
-		{ "TLSv1.2 ", 0 }, { "tls1..2", 0 },
+	static const struct {
+		const char *s;
+		unsigned bit;
+	} p[] = {
+		{ "tlsv1.2", CP_VER_TLS12 },
+		{ "tls1.2", CP_VER_TLS12 },
+		{ "tls1_2", CP_VER_TLS12 },
+		{ "TLS1-2", CP_VER_TLS12 },
+		{ "1.2", CP_VER_TLS12 },
+		{ "tls12", CP_VER_TLS12 },
+		{ "TLSv1", CP_VER_TLS10 },
+		{ "tls1", CP_VER_TLS10 },
+		{ "1.0", CP_VER_TLS10 },
+		{ "tls1_3", CP_VER_TLS13 },
+		{ "1.3", CP_VER_TLS13 },
+		{ "tls1-1", CP_VER_TLS11 },
+		{ "ssl3", CP_VER_SSL3 },
+		{ "SSLv3", CP_VER_SSL3 },
+		{ "sslv3", CP_VER_SSL3 },
+		{ "SSL3.0", CP_VER_SSL3 },
+		{ "ssl2", CP_VER_SSL2 },
+		{ "0x0303", CP_VER_TLS12 },
+		{ "tls1.4", 0 },
+		{ "1.4", 0 },
+		{ "12", 0 },
+		{ "1", 0 },
+		{ "ssl4", 0 },
+		{ "tls", 0 },
+		{ "", 0 },
+		{ "tls1.2x", 0 },
+		{ "2.0", 0 },
+		{ "0x0305", 0 },
+		{ "TLSv1.2 ", 0 },
+		{ "tls1..2", 0 },
 	};
 	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
 		if (cp_version_parse(p[i].s) != p[i].bit)
@@ -570,8 +633,8 @@ static void test_versions(void **state)
 			 strlen("TLSv1.0,TLSv1.2"));
 	assert_string_equal(buf, "TLSv1.0,TLSv1.2");
 	/* truncation still terminates and reports the full length */
-	assert_int_equal(cp_version_mask_str(CP_VER_ALL, buf, 8), strlen(
-		"SSLv2,SSLv3,TLSv1.0,TLSv1.1,TLSv1.2,TLSv1.3"));
+	assert_int_equal(cp_version_mask_str(CP_VER_ALL, buf, 8),
+			 strlen("SSLv2,SSLv3,TLSv1.0,TLSv1.1,TLSv1.2,TLSv1.3"));
 	assert_int_equal(strlen(buf), 7);
 }
 
@@ -580,11 +643,13 @@ static void test_versions(void **state)
 static void test_panos_flags(void **state)
 {
 	static const char *const names[CP_PANOS_NFLAGS] = {
-		"keyxchg-algo-rsa", "keyxchg-algo-dhe", "keyxchg-algo-ecdhe",
-		"enc-algo-3des", "enc-algo-rc4", "enc-algo-aes-128-cbc",
-		"enc-algo-aes-256-cbc", "enc-algo-aes-128-gcm", "enc-algo-aes-256-gcm",
-		"enc-algo-chacha20-poly1305", "auth-algo-md5", "auth-algo-sha1",
-		"auth-algo-sha256", "auth-algo-sha384",
+		"keyxchg-algo-rsa",     "keyxchg-algo-dhe",
+		"keyxchg-algo-ecdhe",   "enc-algo-3des",
+		"enc-algo-rc4",         "enc-algo-aes-128-cbc",
+		"enc-algo-aes-256-cbc", "enc-algo-aes-128-gcm",
+		"enc-algo-aes-256-gcm", "enc-algo-chacha20-poly1305",
+		"auth-algo-md5",        "auth-algo-sha1",
+		"auth-algo-sha256",     "auth-algo-sha384",
 	};
 
 	(void)state;
@@ -597,7 +662,8 @@ static void test_panos_flags(void **state)
 	assert_int_equal(cp_panos_flag_parse("nonsense"), 0);
 	assert_int_equal(cp_panos_flag_parse(NULL), 0);
 	/* every flag defaults to yes except auth-algo-md5 */
-	assert_int_equal(cp_panos_default_flags(), ((1u << CP_PANOS_NFLAGS) - 1) & ~CP_PANOS_AUTH_MD5);
+	assert_int_equal(cp_panos_default_flags(),
+			 ((1u << CP_PANOS_NFLAGS) - 1) & ~CP_PANOS_AUTH_MD5);
 
 	/* Each decryptable TLS <= 1.2 suite needs exactly one kx, one enc, one auth
 	 * flag; TLS 1.3 ones one enc and one auth. */
@@ -660,11 +726,11 @@ static void test_group_spot_checks(void **state)
 	const struct cp_group *g;
 
 	(void)state;
-	g = cp_group_by_id(29);                /* RFC 8446 4.2.7 */
+	g = cp_group_by_id(29); /* RFC 8446 4.2.7 */
 	assert_string_equal(g->name, "x25519");
 	assert_int_equal(g->kind, CP_GROUP_XDH);
 	assert_string_equal(g->openssl_name, "X25519");
-	assert_int_equal(g->share_len, 32);    /* RFC 7748 */
+	assert_int_equal(g->share_len, 32); /* RFC 7748 */
 	assert_true(g->tls13);
 	g = cp_group_by_id(0x11EC);
 	assert_string_equal(g->name, "X25519MLKEM768");
@@ -684,10 +750,10 @@ static void test_group_spot_checks(void **state)
 	assert_int_equal(cp_group_by_id(256)->share_len, 256);
 	assert_true(cp_group_by_id(25497)->obsolete);
 	assert_string_equal(cp_group_by_id(25497)->name, "X25519Kyber768Draft00");
-	assert_false(cp_group_by_id(26)->tls13);   /* RFC 8446 dropped them */
-	assert_true(cp_group_by_id(31)->tls13);    /* RFC 8734 */
+	assert_false(cp_group_by_id(26)->tls13); /* RFC 8446 dropped them */
+	assert_true(cp_group_by_id(31)->tls13);  /* RFC 8734 */
 	assert_true(cp_group_by_id(1)->deprecated);
-	assert_null(cp_group_by_id(2570));         /* GREASE */
+	assert_null(cp_group_by_id(2570)); /* GREASE */
 
 	assert_ptr_equal(cp_group_by_name("X25519"), cp_group_by_id(29));
 	assert_ptr_equal(cp_group_by_name("prime256v1"), cp_group_by_id(23));
@@ -730,7 +796,8 @@ static void test_groups_openssl_keygen(void **state)
 			OSSL_PARAM params[2];
 
 			assert_true(g->kind == CP_GROUP_EC || g->kind == CP_GROUP_FFDHE);
-			pctx = EVP_PKEY_CTX_new_from_name(NULL, g->kind == CP_GROUP_EC ? "EC" : "DH", NULL);
+			pctx = EVP_PKEY_CTX_new_from_name(
+				NULL, g->kind == CP_GROUP_EC ? "EC" : "DH", NULL);
 			assert_non_null(pctx);
 			assert_int_equal(EVP_PKEY_keygen_init(pctx), 1);
 			params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
@@ -743,14 +810,15 @@ static void test_groups_openssl_keygen(void **state)
 			fail_msg("%s: no key for %s", g->name, g->openssl_name);
 		publen = EVP_PKEY_get1_encoded_public_key(pkey, &pub);
 		if (publen != g->share_len)
-			fail_msg("%s: share_len %zu, OpenSSL encodes %zu", g->name, g->share_len, publen);
+			fail_msg("%s: share_len %zu, OpenSSL encodes %zu", g->name, g->share_len,
+				 publen);
 		if (g->kind == CP_GROUP_EC) {
 			EC_GROUP *ecg = EC_GROUP_new_by_curve_name(OBJ_sn2nid(g->openssl_name));
 
 			assert_non_null(ecg);
 			if (EC_GROUP_get_degree(ecg) != (int)g->bits)
-				fail_msg("%s: bits %u, field degree %d", g->name,
-					 (unsigned)g->bits, EC_GROUP_get_degree(ecg));
+				fail_msg("%s: bits %u, field degree %d", g->name, (unsigned)g->bits,
+					 EC_GROUP_get_degree(ecg));
 			EC_GROUP_free(ecg);
 		} else if (g->kind == CP_GROUP_FFDHE) {
 			assert_int_equal(EVP_PKEY_get_bits(pkey), g->bits);
@@ -801,13 +869,13 @@ static void test_sigschemes(void **state)
 		assert_true(cp_sigscheme_at(i - 1)->id < cp_sigscheme_at(i)->id);
 	csv_free(&c);
 
-	s = cp_sigscheme_by_id(0x0804);            /* RFC 8446 4.2.3 */
+	s = cp_sigscheme_by_id(0x0804); /* RFC 8446 4.2.3 */
 	assert_non_null(s);
 	assert_string_equal(s->name, "rsa_pss_rsae_sha256");
 	assert_true(s->recommended);
 	assert_string_equal(cp_sigscheme_by_id(0x0403)->name, "ecdsa_secp256r1_sha256");
 	assert_string_equal(cp_sigscheme_by_id(0x0807)->name, "ed25519");
-	assert_null(cp_sigscheme_by_id(0x0202));   /* reserved */
+	assert_null(cp_sigscheme_by_id(0x0202)); /* reserved */
 	assert_null(cp_sigscheme_at(cp_sigscheme_count()));
 }
 
@@ -828,8 +896,8 @@ static void test_probe_orders(void **state)
 	(void)state;
 	o = cp_group_probe_order(&n);
 	assert_true(n >= 2);
-	assert_int_equal(o[0], 29);     /* x25519 */
-	assert_int_equal(o[1], 23);     /* secp256r1 */
+	assert_int_equal(o[0], 29); /* x25519 */
+	assert_int_equal(o[1], 23); /* secp256r1 */
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(cp_group_by_id(o[i]));
 		for (size_t k = 0; k < i; k++)
@@ -862,7 +930,11 @@ static void test_probe_orders(void **state)
 static void test_sslv2(void **state)
 {
 	/* SSLv2 draft (Hickman 1995), Appendix C */
-	static const struct { uint32_t id; const char *name; enum cp_strength st; } v[] = {
+	static const struct {
+		uint32_t id;
+		const char *name;
+		enum cp_strength st;
+	} v[] = {
 		{ 0x010080, "SSL_CK_RC4_128_WITH_MD5", CP_STRENGTH_WEAK },
 		{ 0x020080, "SSL_CK_RC4_128_EXPORT40_WITH_MD5", CP_STRENGTH_EXPORT },
 		{ 0x030080, "SSL_CK_RC2_128_CBC_WITH_MD5", CP_STRENGTH_WEAK },

@@ -26,9 +26,9 @@ static void test_clean_runs(void **state)
 	o.compatible = 2;
 	o.incompatible = 1;
 	assert_int_equal(cp_scan_exit_status(&o), 1);
-	o.errors = 1;                         /* 2 outranks 1 */
+	o.errors = 1; /* 2 outranks 1 */
 	assert_int_equal(cp_scan_exit_status(&o), 2);
-	o.regressions = 1;                    /* 3 outranks 1 and 2 */
+	o.regressions = 1; /* 3 outranks 1 and 2 */
 	assert_int_equal(cp_scan_exit_status(&o), 3);
 	/* --no-verdict: neither compatible nor incompatible counts */
 	struct cp_scan_outcome nv = { .targets = 2 };
@@ -37,26 +37,32 @@ static void test_clean_runs(void **state)
 
 static void test_watch_order(void **state)
 {
-	struct cp_scan_outcome o = { .targets = 1, .incompatible = 1, .errors = 1, .regressions = 2 };
+	struct cp_scan_outcome o = {
+		.targets = 1, .incompatible = 1, .errors = 1, .regressions = 2
+	};
 
 	(void)state;
-	o.notify_failed = true;               /* not required: no effect */
+	o.notify_failed = true; /* not required: no effect */
 	assert_int_equal(cp_scan_exit_status(&o), 3);
-	o.notify_required = true;             /* 75 outranks 3 */
+	o.notify_required = true; /* 75 outranks 3 */
 	assert_int_equal(cp_scan_exit_status(&o), 75);
-	o.state_failed = true;                /* the state cannot be written: 73 */
+	o.state_failed = true; /* the state cannot be written: 73 */
 	assert_int_equal(cp_scan_exit_status(&o), 73);
-	o.state_unusable = true;              /* ... or does not parse: 65 */
+	o.state_unusable = true; /* ... or does not parse: 65 */
 	assert_int_equal(cp_scan_exit_status(&o), 65);
-	o.write_failures = 1;                 /* the output: 73 before the state */
+	o.write_failures = 1; /* the output: 73 before the state */
 	assert_int_equal(cp_scan_exit_status(&o), 73);
 }
 
 static void test_failed_steps(void **state)
 {
 	/* an error that ends the run wins over every count */
-	struct cp_scan_outcome o = { .targets = 4, .errors = 1, .incompatible = 2, .regressions = 1,
-				     .notify_failed = true, .notify_required = true };
+	struct cp_scan_outcome o = { .targets = 4,
+				     .errors = 1,
+				     .incompatible = 2,
+				     .regressions = 1,
+				     .notify_failed = true,
+				     .notify_required = true };
 
 	(void)state;
 	o.failed_step = CP_SCAN_STEP_CONFIG;
@@ -111,9 +117,11 @@ static int parse(struct cp_scan_config *cfg, const char *const *args)
 static void test_parse(void **state)
 {
 	struct cp_scan_config cfg;
-	const char *const a1[] = { "scan", "--json", "-o", "out.json", "-i", "list.txt", "--sni", "Example.COM",
-		       "--ca-file", "a.pem", "--ca-file", "b.pem", "-q", "-v", "-v", "--per-host", "2",
-		       "--timeout", "1.5", "-p", "tls1.2,tls1.3", "host1", "host2:8443", NULL };
+	const char *const a1[] = { "scan",          "--json", "-o",          "out.json",  "-i",
+				   "list.txt",      "--sni",  "Example.COM", "--ca-file", "a.pem",
+				   "--ca-file",     "b.pem",  "-q",          "-v",        "-v",
+				   "--per-host",    "2",      "--timeout",   "1.5",       "-p",
+				   "tls1.2,tls1.3", "host1",  "host2:8443",  NULL };
 
 	(void)state;
 	assert_int_equal(parse(&cfg, a1), -1);
@@ -121,7 +129,7 @@ static void test_parse(void **state)
 	assert_string_equal(cfg.output, "out.json");
 	assert_int_equal(cfg.ninputs, 1);
 	assert_string_equal(cfg.inputs[0], "list.txt");
-	assert_string_equal(cfg.sni_override, "example.com");   /* lower-cased */
+	assert_string_equal(cfg.sni_override, "example.com"); /* lower-cased */
 	assert_int_equal(cfg.nca_files, 2);
 	assert_string_equal(cfg.ca_files[1], "b.pem");
 	assert_true(cfg.quiet);
@@ -131,25 +139,26 @@ static void test_parse(void **state)
 	assert_int_equal(cfg.ntargets, 2);
 	assert_string_equal(cfg.targets[0], "host1");
 	assert_string_equal(cfg.targets[1], "host2:8443");
-	assert_true(cfg.verdicts);                               /* the defaults stay */
+	assert_true(cfg.verdicts); /* the defaults stay */
 	assert_string_equal(cfg.client_name, "chrome");
 	done(&cfg);
 
 	const char *const a2[] = { "scan", "--color", "sometimes", "h", NULL };
 	assert_int_equal(parse(&cfg, a2), 64);
 	done(&cfg);
-	const char *const a3[] = { "scan", "--per-host", "65", "h", NULL };   /* 1 to 64 */
+	const char *const a3[] = { "scan", "--per-host", "65", "h", NULL }; /* 1 to 64 */
 	assert_int_equal(parse(&cfg, a3), 64);
 	done(&cfg);
 	const char *const a4[] = { "scan", "--no-verdict", "--help", NULL };
 	assert_int_equal(parse(&cfg, a4), CP_SCAN_PARSE_HELP);
 	assert_false(cfg.verdicts);
 	done(&cfg);
-	const char *const a5[] = { "scan", "--sni", "", "--notify-on", "always", "--expiry-warn", "0", NULL };
+	const char *const a5[] = { "scan",   "--sni",         "",  "--notify-on",
+				   "always", "--expiry-warn", "0", NULL };
 	assert_int_equal(parse(&cfg, a5), -1);
-	assert_string_equal(cfg.sni_override, "");               /* "": no SNI at all */
+	assert_string_equal(cfg.sni_override, ""); /* "": no SNI at all */
 	assert_int_equal(cfg.watch.notify_on, CP_NOTIFY_ON_ALWAYS);
-	assert_int_equal(cfg.watch.expiry_warn_days, -1);        /* 0: no expiry check */
+	assert_int_equal(cfg.watch.expiry_warn_days, -1); /* 0: no expiry check */
 	assert_int_equal(cfg.ntargets, 0);
 	done(&cfg);
 }

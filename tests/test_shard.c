@@ -87,12 +87,13 @@ static void test_parse_bad(void **state)
 	static const struct {
 		const char *s, *word;
 	} bad[] = {
-		{ "0/3", "numbered from 1" }, { "4/3", "K must be 1 to N" },
-		{ "1/0", "N must be 1" }, { "1/1000001", "N must be 1" },
+		{ "0/3", "numbered from 1" },     { "4/3", "K must be 1 to N" },
+		{ "1/0", "N must be 1" },         { "1/1000001", "N must be 1" },
 		{ "1/99999999", "expected K/N" }, { "", "expected K/N" },
-		{ "1", "expected K/N" }, { "1/", "expected K/N" }, { "/3", "expected K/N" },
-		{ "-1/3", "expected K/N" }, { "1/3x", "expected K/N" }, { " 1/3", "expected K/N" },
-		{ "1/+3", "expected K/N" }, { "1/3/4", "expected K/N" },
+		{ "1", "expected K/N" },          { "1/", "expected K/N" },
+		{ "/3", "expected K/N" },         { "-1/3", "expected K/N" },
+		{ "1/3x", "expected K/N" },       { " 1/3", "expected K/N" },
+		{ "1/+3", "expected K/N" },       { "1/3/4", "expected K/N" },
 	};
 	unsigned k = 7, n = 7;
 	char err[128];

@@ -25,8 +25,8 @@
 struct fake {
 	const uint16_t *s13, *s12;
 	size_t n13, n12;
-	bool timeout;          /* never answer */
-	uint16_t rogue12;      /* sign TLS 1.2 with this scheme, offered or not */
+	bool timeout;     /* never answer */
+	uint16_t rogue12; /* sign TLS 1.2 with this scheme, offered or not */
 	unsigned hellos;
 };
 
@@ -105,7 +105,8 @@ static void rig_init(struct rig *g)
 	assert_non_null(g->j.res);
 	assert_int_equal(cp_result_add_suite(g->j.res, CP_P_TLS13, 0x1301), 0);
 	assert_int_equal(cp_result_add_suite(g->j.res, CP_P_TLS12, 0xC02F), 0);
-	assert_int_equal(cp_result_add_suite(g->j.res, CP_P_TLS12, 0x009C), 0); /* RSA kx: skipped */
+	assert_int_equal(cp_result_add_suite(g->j.res, CP_P_TLS12, 0x009C),
+			 0); /* RSA kx: skipped */
 	g->j.chains = g->chains;
 	g->j.nchains = g->j.cap_chains = 2;
 	g->chains[0].ops = &cp_chain_sigalgs13;

@@ -53,9 +53,12 @@ static uint32_t rnd(uint32_t n)
 static struct cp_result *random_server(void)
 {
 	static const uint16_t groups[] = { 0x001D, 0x001E, 0x0017, 0x0018, 0x0019, 0x11EC, 0x0100 };
-	static const uint16_t schemes[] = { 0x0201, 0x0401, 0x0804, 0x0403, 0x0603, 0x0809, 0x0807 };
-	static const char *const keys[][2] = { { "RSA", NULL }, { "EC", "secp256r1" },
-					       { "EC", "secp521r1" }, { "RSA-PSS", NULL } };
+	static const uint16_t schemes[] = {
+		0x0201, 0x0401, 0x0804, 0x0403, 0x0603, 0x0809, 0x0807
+	};
+	static const char *const keys[][2] = {
+		{ "RSA", NULL }, { "EC", "secp256r1" }, { "EC", "secp521r1" }, { "RSA-PSS", NULL }
+	};
 	struct cp_result *r = cp_result_new("random.example");
 	size_t nsuites = cp_suite_count();
 
@@ -79,11 +82,16 @@ static struct cp_result *random_server(void)
 	}
 	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
 		if (rnd(3) == 0)
-			assert_int_equal(cp_result_add_group(r, groups[i], rnd(2) ? CP_VER_TLS13 : CP_VER_TLS12), 0);
+			assert_int_equal(cp_result_add_group(r, groups[i],
+							     rnd(2) ? CP_VER_TLS13 : CP_VER_TLS12),
+					 0);
 	if (rnd(3) == 0)
 		for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
 			if (rnd(2)) {
-				assert_int_equal(cp_result_add_sigalg(r, schemes[i], rnd(2) ? CP_VER_TLS13 : CP_VER_TLS12), 0);
+				assert_int_equal(
+					cp_result_add_sigalg(r, schemes[i],
+							     rnd(2) ? CP_VER_TLS13 : CP_VER_TLS12),
+					0);
 				r->sigalgs_probed = true;
 			}
 	if (rnd(2)) {
@@ -121,7 +129,8 @@ static void random_profile(struct cp_profile *p)
 }
 
 /* The model's word on profile q, without a replay. */
-static bool model_compatible(struct cp_result *r, const struct cp_profile *q, const struct cp_client *c)
+static bool model_compatible(struct cp_result *r, const struct cp_profile *q,
+			     const struct cp_client *c)
 {
 	struct cp_verdict *v = cp_advise(r, q, c, NULL);
 	bool ok;
@@ -132,8 +141,8 @@ static bool model_compatible(struct cp_result *r, const struct cp_profile *q, co
 	return ok;
 }
 
-static int apply_rows(const struct cp_wtable *t, const struct cp_profile *p, const size_t *rows, size_t n,
-		      struct cp_profile *out)
+static int apply_rows(const struct cp_wtable *t, const struct cp_profile *p, const size_t *rows,
+		      size_t n, struct cp_profile *out)
 {
 	char *ch[2];
 	struct cp_fix f = { .changes = ch, .nchanges = n };
@@ -144,7 +153,8 @@ static int apply_rows(const struct cp_wtable *t, const struct cp_profile *p, con
 }
 
 /* The cost the solver gives a change set on profile p. */
-static unsigned set_cost(const struct cp_wtable *t, const struct cp_profile *p, const size_t *rows, size_t n)
+static unsigned set_cost(const struct cp_wtable *t, const struct cp_profile *p, const size_t *rows,
+			 size_t n)
 {
 	unsigned cost = 0;
 
@@ -178,8 +188,10 @@ static void check_one(struct cp_result *r, const struct cp_profile *p, const str
 		blames_firewall = blames_firewall || v->causes[i].blocked_by == CP_BY_FIREWALL;
 		blames_profile = blames_profile || v->causes[i].blocked_by == CP_BY_PROFILE;
 		if (!strstr(v->reason, v->causes[i].detail))
-			fail_msg("cause %s/%s \"%s\" is not in the reason \"%s\"", cp_axis_name(v->causes[i].axis),
-				 cp_party_name(v->causes[i].blocked_by), v->causes[i].detail, v->reason);
+			fail_msg("cause %s/%s \"%s\" is not in the reason \"%s\"",
+				 cp_axis_name(v->causes[i].axis),
+				 cp_party_name(v->causes[i].blocked_by), v->causes[i].detail,
+				 v->reason);
 	}
 	if (v->compatible)
 		assert_int_equal(v->ncauses, 0);
@@ -212,12 +224,15 @@ static void check_one(struct cp_result *r, const struct cp_profile *p, const str
 				size_t n = i == j ? 1 : 2;
 				struct cp_profile q2;
 
-				if (set_cost(t, p, rows, n) >= v->fix->cost || apply_rows(t, p, rows, n, &q2))
+				if (set_cost(t, p, rows, n) >= v->fix->cost ||
+				    apply_rows(t, p, rows, n, &q2))
 					continue;
 				if (model_compatible(r, &q2, c))
-					fail_msg("%s%s%s (cost %u) is cheaper than the fix (cost %u): %s",
-						 t->row[i].change, n == 2 ? " + " : "", n == 2 ? t->row[j].change : "",
-						 set_cost(t, p, rows, n), v->fix->cost, v->reason);
+					fail_msg(
+						"%s%s%s (cost %u) is cheaper than the fix (cost %u): %s",
+						t->row[i].change, n == 2 ? " + " : "",
+						n == 2 ? t->row[j].change : "",
+						set_cost(t, p, rows, n), v->fix->cost, v->reason);
 			}
 	}
 	cp_verdict_free(v);
@@ -236,8 +251,9 @@ static void test_random_verdicts(void **state)
 		check_one(r, &p, c);
 		cp_result_free(r);
 	}
-	print_message("%d rounds: %zu compatible, %zu with a fix, %zu blame the client, %zu only the firewall\n",
-		      ROUNDS, n_compatible, n_fix, n_client, n_firewall);
+	print_message(
+		"%d rounds: %zu compatible, %zu with a fix, %zu blame the client, %zu only the firewall\n",
+		ROUNDS, n_compatible, n_fix, n_client, n_firewall);
 	assert_true(n_compatible > ROUNDS / 50 && n_fix > ROUNDS / 20);
 	assert_true(n_client > ROUNDS / 50 && n_firewall > ROUNDS / 100);
 }

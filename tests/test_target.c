@@ -24,21 +24,24 @@ struct good {
 	const char *text;
 	const char *host;
 	uint16_t port;
-	const char *sni;      /* NULL: none sent */
+	const char *sni; /* NULL: none sent */
 	bool sni_set;
 	bool is_ip;
 	int family;
-	const char *input;    /* NULL: same as text */
+	const char *input; /* NULL: same as text */
 };
 
 static const struct good goods[] = {
 	{ "example.com", "example.com", 443, "example.com", false, false, AF_UNSPEC, NULL },
 	{ "Example.COM.", "example.com", 443, "example.com", false, false, AF_UNSPEC, NULL },
 	{ "example.com:8443", "example.com", 8443, "example.com", false, false, AF_UNSPEC, NULL },
-	{ "  example.com:8443\t", "example.com", 8443, "example.com", false, false, AF_UNSPEC, "example.com:8443" },
-	{ "_dmarc.example-1.org:1", "_dmarc.example-1.org", 1, "_dmarc.example-1.org", false, false, AF_UNSPEC, NULL },
+	{ "  example.com:8443\t", "example.com", 8443, "example.com", false, false, AF_UNSPEC,
+	  "example.com:8443" },
+	{ "_dmarc.example-1.org:1", "_dmarc.example-1.org", 1, "_dmarc.example-1.org", false, false,
+	  AF_UNSPEC, NULL },
 	{ "localhost:65535", "localhost", 65535, "localhost", false, false, AF_UNSPEC, NULL },
-	{ "xn--bcher-kva.de", "xn--bcher-kva.de", 443, "xn--bcher-kva.de", false, false, AF_UNSPEC, NULL },
+	{ "xn--bcher-kva.de", "xn--bcher-kva.de", 443, "xn--bcher-kva.de", false, false, AF_UNSPEC,
+	  NULL },
 	{ "192.0.2.1", "192.0.2.1", 443, NULL, false, true, AF_INET, NULL },
 	{ "192.0.2.1:993", "192.0.2.1", 993, NULL, false, true, AF_INET, NULL },
 	{ "[2001:db8::1]:443", "2001:db8::1", 443, NULL, false, true, AF_INET6, NULL },
@@ -47,36 +50,54 @@ static const struct good goods[] = {
 	{ "::1", "::1", 443, NULL, false, true, AF_INET6, NULL },
 	{ "2001:db8::443", "2001:db8::443", 443, NULL, false, true, AF_INET6, NULL },
 	{ "::ffff:192.0.2.1", "::ffff:192.0.2.1", 443, NULL, false, true, AF_INET6, NULL },
-	{ "https://example.com/path?q=1", "example.com", 443, "example.com", false, false, AF_UNSPEC, "https://example.com/path" },
-	{ "https://example.com:8443/", "example.com", 8443, "example.com", false, false, AF_UNSPEC, NULL },
-	{ "HTTPS://WWW.Example.com", "www.example.com", 443, "www.example.com", false, false, AF_UNSPEC, NULL },
-	{ "https://user@example.com/#top", "example.com", 443, "example.com", false, false, AF_UNSPEC, "https://example.com/" },
+	{ "https://example.com/path?q=1", "example.com", 443, "example.com", false, false,
+	  AF_UNSPEC, "https://example.com/path" },
+	{ "https://example.com:8443/", "example.com", 8443, "example.com", false, false, AF_UNSPEC,
+	  NULL },
+	{ "HTTPS://WWW.Example.com", "www.example.com", 443, "www.example.com", false, false,
+	  AF_UNSPEC, NULL },
+	{ "https://user@example.com/#top", "example.com", 443, "example.com", false, false,
+	  AF_UNSPEC, "https://example.com/" },
 	/* secrets never reach the input shown, saved or posted */
-	{ "https://user:pass@example.com:8443/p?token=t0k#f", "example.com", 8443, "example.com", false, false, AF_UNSPEC, "https://example.com:8443/p" },
-	{ "https://u:p@example.com,site.example", "example.com", 443, "site.example", true, false, AF_UNSPEC, "https://example.com,site.example" },
-	{ "ldaps://ldap.example.com", "ldap.example.com", 636, "ldap.example.com", false, false, AF_UNSPEC, NULL },
-	{ "imaps://mail.example.com", "mail.example.com", 993, "mail.example.com", false, false, AF_UNSPEC, NULL },
-	{ "pop3s://mail.example.com", "mail.example.com", 995, "mail.example.com", false, false, AF_UNSPEC, NULL },
-	{ "smtps://mail.example.com", "mail.example.com", 465, "mail.example.com", false, false, AF_UNSPEC, NULL },
-	{ "ftps://ftp.example.com", "ftp.example.com", 990, "ftp.example.com", false, false, AF_UNSPEC, NULL },
-	{ "smtps://mail.example.com:2465", "mail.example.com", 2465, "mail.example.com", false, false, AF_UNSPEC, NULL },
+	{ "https://user:pass@example.com:8443/p?token=t0k#f", "example.com", 8443, "example.com",
+	  false, false, AF_UNSPEC, "https://example.com:8443/p" },
+	{ "https://u:p@example.com,site.example", "example.com", 443, "site.example", true, false,
+	  AF_UNSPEC, "https://example.com,site.example" },
+	{ "ldaps://ldap.example.com", "ldap.example.com", 636, "ldap.example.com", false, false,
+	  AF_UNSPEC, NULL },
+	{ "imaps://mail.example.com", "mail.example.com", 993, "mail.example.com", false, false,
+	  AF_UNSPEC, NULL },
+	{ "pop3s://mail.example.com", "mail.example.com", 995, "mail.example.com", false, false,
+	  AF_UNSPEC, NULL },
+	{ "smtps://mail.example.com", "mail.example.com", 465, "mail.example.com", false, false,
+	  AF_UNSPEC, NULL },
+	{ "ftps://ftp.example.com", "ftp.example.com", 990, "ftp.example.com", false, false,
+	  AF_UNSPEC, NULL },
+	{ "smtps://mail.example.com:2465", "mail.example.com", 2465, "mail.example.com", false,
+	  false, AF_UNSPEC, NULL },
 	{ "https://[::1]:8443/x", "::1", 8443, NULL, false, true, AF_INET6, NULL },
 	{ "https://192.0.2.1/", "192.0.2.1", 443, NULL, false, true, AF_INET, NULL },
-	{ "example.com:443,Other.Example.", "example.com", 443, "other.example", true, false, AF_UNSPEC, NULL },
-	{ "example.com,other.example", "example.com", 443, "other.example", true, false, AF_UNSPEC, NULL },
-	{ "192.0.2.1:8443,site.example", "192.0.2.1", 8443, "site.example", true, true, AF_INET, NULL },
+	{ "example.com:443,Other.Example.", "example.com", 443, "other.example", true, false,
+	  AF_UNSPEC, NULL },
+	{ "example.com,other.example", "example.com", 443, "other.example", true, false, AF_UNSPEC,
+	  NULL },
+	{ "192.0.2.1:8443,site.example", "192.0.2.1", 8443, "site.example", true, true, AF_INET,
+	  NULL },
 	{ "[::1]:443,site.example", "::1", 443, "site.example", true, true, AF_INET6, NULL },
 	{ "example.com:443,", "example.com", 443, NULL, true, false, AF_UNSPEC, NULL },
-	{ "https://example.com/,site.example", "example.com", 443, "site.example", true, false, AF_UNSPEC, NULL },
-	{ "https://example.com,site.example", "example.com", 443, "site.example", true, false, AF_UNSPEC, NULL },
+	{ "https://example.com/,site.example", "example.com", 443, "site.example", true, false,
+	  AF_UNSPEC, NULL },
+	{ "https://example.com,site.example", "example.com", 443, "site.example", true, false,
+	  AF_UNSPEC, NULL },
 	/* a comma in the query belongs to the URL */
-	{ "https://example.com/?fields=a,b", "example.com", 443, "example.com", false, false, AF_UNSPEC, "https://example.com/" },
+	{ "https://example.com/?fields=a,b", "example.com", 443, "example.com", false, false,
+	  AF_UNSPEC, "https://example.com/" },
 };
 
 struct badcase {
-	const char *name;     /* shown in TAP output */
+	const char *name; /* shown in TAP output */
 	const char *text;
-	const char *want;     /* fragment the message must contain */
+	const char *want; /* fragment the message must contain */
 };
 
 static char long_label[80], long_name[300];
@@ -92,8 +113,14 @@ static const struct badcase bads[] = {
 	{ "port sign", "example.com:+443", "port '+443' is not a number" },
 	{ "inner space", "exa mple.com", "whitespace inside target" },
 	{ "space before port", "example.com :443", "whitespace inside target" },
-	{ "IDN", "b\xc3\xbc" "cher.de", "not ASCII" },
-	{ "latin1", "b\xfc" "cher.de:443", "xn--" },
+	{ "IDN",
+	  "b\xc3\xbc"
+	  "cher.de",
+	  "not ASCII" },
+	{ "latin1",
+	  "b\xfc"
+	  "cher.de:443",
+	  "xn--" },
 	{ "empty label", "foo..example.com", "empty label" },
 	{ "leading dot", ".example.com", "empty label" },
 	{ "bad char", "exa$mple.com", "character '$' not allowed in host name" },
@@ -116,12 +143,17 @@ static const struct badcase bads[] = {
 	{ "http scheme", "http://example.com/", "scheme 'http' is not a TLS scheme" },
 	{ "other scheme", "gopher://example.com", "scheme 'gopher' is not a TLS scheme" },
 	{ "no scheme", "://example.com", "missing URL scheme" },
-	{ "URL port range", "https://example.com:99999/", "port in URL 'https://example.com:99999/' out of range 1-65535" },
-	{ "URL port range, secrets left out", "https://user:pass@example.com:99999/?token=t0k", "port in URL 'https://example.com:99999/' out of range" },
+	{ "URL port range", "https://example.com:99999/",
+	  "port in URL 'https://example.com:99999/' out of range 1-65535" },
+	{ "URL port range, secrets left out", "https://user:pass@example.com:99999/?token=t0k",
+	  "port in URL 'https://example.com:99999/' out of range" },
 	{ "URL port zero", "https://example.com:0/", "port '0' out of range 1-65535" },
 	{ "URL no host", "https://:443/", "has no host name" },
 	{ "URL bad v6", "https://[::1/", "bad URL" },
-	{ "URL IDN", "https://b\xc3\xbc" "cher.de/", "not ASCII" },
+	{ "URL IDN",
+	  "https://b\xc3\xbc"
+	  "cher.de/",
+	  "not ASCII" },
 	{ "two commas", "a.example,b.example,c.example", "more than one ','" },
 	{ "SNI is IPv4", "example.com,192.0.2.1", "SNI '192.0.2.1' is an IP address" },
 	{ "SNI is IPv6", "example.com:443,::1", "is an IP address" },
@@ -173,14 +205,16 @@ static void test_bad(void **state)
 static void test_redact(void **state)
 {
 	static const char *const cases[][2] = {
-		{ "https://user:pass@h.example:8443/a/b?token=t#frag", "https://h.example:8443/a/b" },
-		{ "https://h.example/a@b", "https://h.example/a@b" },           /* '@' in the path: no userinfo */
-		{ "https://u@x:p@h.example/", "https://h.example/" },           /* the last '@' ends it */
+		{ "https://user:pass@h.example:8443/a/b?token=t#frag",
+		  "https://h.example:8443/a/b" },
+		{ "https://h.example/a@b",
+		  "https://h.example/a@b" }, /* '@' in the path: no userinfo */
+		{ "https://u@x:p@h.example/", "https://h.example/" }, /* the last '@' ends it */
 		{ "https://u:p@h.example?token=t", "https://h.example" },
 		{ "https://h.example#?x", "https://h.example" },
 		{ "ldaps://cn:pw@[::1]:636", "ldaps://[::1]:636" },
 		{ "https://h.example/,sni.example", "https://h.example/,sni.example" },
-		{ "user@h.example:443", "user@h.example:443" },                 /* not a URL: as given */
+		{ "user@h.example:443", "user@h.example:443" }, /* not a URL: as given */
 		{ "", "" },
 	};
 	(void)state;
@@ -238,16 +272,16 @@ static void test_null_args(void **state)
 
 struct seen {
 	size_t lineno;
-	char *host;       /* or NULL */
+	char *host; /* or NULL */
 	uint16_t port;
-	char *error;      /* or NULL */
+	char *error; /* or NULL */
 	char *text;
 };
 
 struct collect {
 	struct seen v[32];
 	size_t n;
-	size_t stop_after;  /* 0: never */
+	size_t stop_after; /* 0: never */
 };
 
 static int collect_fn(const struct cp_list_line *l, void *data)
@@ -297,20 +331,19 @@ static FILE *file_of(const char *data, size_t len)
 
 static void test_list_file(void **state)
 {
-	static const char head[] =
-		"\xEF\xBB\xBF" "bom.example:8443\r\n"      /* 1 */
-		"\r\n"                                     /* 2 */
-		"# full-line comment\n"                    /* 3 */
-		"   # indented comment\n"                  /* 4 */
-		"crlf.example\r\n"                         /* 5 */
-		"trailing.example:993   # mail server\n"   /* 6 */
-		"https://frag.example/#top\n"              /* 7: '#' glued on stays */
-		"\t \n";                                   /* 8 */
-	static const char tail[] =
-		"after.example\n"                          /* 10 */
-		"nul\0byte.example\n"                      /* 11 */
-		"bad:99999\n"                              /* 12 */
-		"#";                                       /* 13: comment, no newline */
+	static const char head[] = "\xEF\xBB\xBF"
+				   "bom.example:8443\r\n"                   /* 1 */
+				   "\r\n"                                   /* 2 */
+				   "# full-line comment\n"                  /* 3 */
+				   "   # indented comment\n"                /* 4 */
+				   "crlf.example\r\n"                       /* 5 */
+				   "trailing.example:993   # mail server\n" /* 6 */
+				   "https://frag.example/#top\n" /* 7: '#' glued on stays */
+				   "\t \n";                      /* 8 */
+	static const char tail[] = "after.example\n"             /* 10 */
+				   "nul\0byte.example\n"         /* 11 */
+				   "bad:99999\n"                 /* 12 */
+				   "#";                          /* 13: comment, no newline */
 	char *buf;
 	size_t len = 0, i;
 	struct collect c = { .n = 0 };
@@ -379,18 +412,21 @@ static void test_list_limits(void **state)
 	len += (size_t)snprintf(buf + len, 64, "https://ok.example/");
 	memset(buf + len, 'a', max - len);
 	len = max;
-	memcpy(buf + len, "\r\n", 2);                         /* line 1: exactly max + CRLF */
+	memcpy(buf + len, "\r\n", 2); /* line 1: exactly max + CRLF */
 	len += 2;
 	size_t start = len;
 	len += (size_t)snprintf(buf + len, 64, "https://no.example/");
 	memset(buf + len, 'a', start + max + 1 - len);
 	len = start + max + 1;
-	buf[len++] = '\n';                                    /* line 2: max + 1 */
+	buf[len++] = '\n'; /* line 2: max + 1 */
 	len += (size_t)snprintf(buf + len, 64, "c.example #");
 	memset(buf + len, 'z', max + 50);
 	len += max + 50;
-	buf[len++] = '\n';                                    /* line 3: long comment */
-	memcpy(buf + len, "\xEF\xBB\xBF" "d.example\n", 13);    /* line 4 */
+	buf[len++] = '\n'; /* line 3: long comment */
+	memcpy(buf + len,
+	       "\xEF\xBB\xBF"
+	       "d.example\n",
+	       13); /* line 4 */
 	len += 13;
 
 	f = file_of(buf, len);
@@ -430,16 +466,13 @@ int main(void)
 	size_t ng = sizeof goods / sizeof goods[0], nb = sizeof bads / sizeof bads[0];
 	size_t n = 0;
 	static const struct CMUnitTest fixed[] = {
-		cmocka_unit_test(test_name_limits),
-		cmocka_unit_test(test_redact),
-		cmocka_unit_test(test_null_args),
-		cmocka_unit_test(test_list_file),
-		cmocka_unit_test(test_list_limits),
-		cmocka_unit_test(test_list_stop),
+		cmocka_unit_test(test_name_limits), cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_null_args),   cmocka_unit_test(test_list_file),
+		cmocka_unit_test(test_list_limits), cmocka_unit_test(test_list_stop),
 	};
 	size_t nf = sizeof fixed / sizeof fixed[0];
 	struct CMUnitTest *tests = calloc(ng + nb + nf, sizeof *tests);
-	char (*names)[96] = calloc(ng + nb, sizeof *names);
+	char(*names)[96] = calloc(ng + nb, sizeof *names);
 	int rc;
 
 	if (!tests || !names)
@@ -448,17 +481,19 @@ int main(void)
 	memcpy(long_label + 64, ".example", 9);
 	for (size_t i = 0; i < 254; i++)
 		long_name[i] = i % 2 ? '.' : 'a';
-	long_name[253] = 'b';   /* 254 bytes: "a.a. ... a.b" */
+	long_name[253] = 'b'; /* 254 bytes: "a.a. ... a.b" */
 	long_name[254] = '\0';
 
 	for (size_t i = 0; i < ng; i++, n++) {
 		snprintf(names[n], sizeof names[n], "accepts %s", goods[i].text);
-		tests[n] = (struct CMUnitTest){ .name = names[n], .test_func = test_good,
+		tests[n] = (struct CMUnitTest){ .name = names[n],
+						.test_func = test_good,
 						.initial_state = (void *)&goods[i] };
 	}
 	for (size_t i = 0; i < nb; i++, n++) {
 		snprintf(names[n], sizeof names[n], "rejects %s", bads[i].name);
-		tests[n] = (struct CMUnitTest){ .name = names[n], .test_func = test_bad,
+		tests[n] = (struct CMUnitTest){ .name = names[n],
+						.test_func = test_bad,
 						.initial_state = (void *)&bads[i] };
 	}
 	for (size_t i = 0; i < nf; i++)

@@ -81,13 +81,13 @@ static void test_silent_deadline(void **state)
 	int lfd = listen_lo(&sa);
 	struct cp_loop *l = cp_loop_new();
 	SSL_CTX *ctx = client_ctx();
-	struct got g = {.l = l};
+	struct got g = { .l = l };
 	struct cp_tlsconn_req req = {
-	    .addr = (struct sockaddr *)&sa,
-	    .addrlen = sizeof sa,
-	    .ctx = ctx,
-	    .sni = "silent.test",
-	    .timeout_ms = 300,
+		.addr = (struct sockaddr *)&sa,
+		.addrlen = sizeof sa,
+		.ctx = ctx,
+		.sni = "silent.test",
+		.timeout_ms = 300,
 	};
 	assert_non_null(cp_tlsconn_start(l, &req, on_done, &g));
 	assert_int_equal(g.n, 0); /* never from inside start */
@@ -114,7 +114,7 @@ static void drip_tick(struct cp_loop *l, void *data)
 {
 	struct drip *d = data;
 	/* a handshake record header announcing 16 KiB, then filler */
-	static const uint8_t head[] = {0x16, 0x03, 0x03, 0x40, 0x00, 0x02};
+	static const uint8_t head[] = { 0x16, 0x03, 0x03, 0x40, 0x00, 0x02 };
 	uint8_t b = d->sent < sizeof head ? head[d->sent] : 0x00;
 	d->timer = 0;
 	if (send(d->fd, &b, 1, MSG_NOSIGNAL) == 1)
@@ -137,17 +137,17 @@ static void test_drip_deadline(void **state)
 {
 	(void)state;
 	struct sockaddr_in sa;
-	struct drip d = {.fd = -1};
+	struct drip d = { .fd = -1 };
 	d.lfd = listen_lo(&sa);
 	struct cp_loop *l = cp_loop_new();
 	d.l = l;
 	SSL_CTX *ctx = client_ctx();
-	struct got g = {.l = l};
+	struct got g = { .l = l };
 	struct cp_tlsconn_req req = {
-	    .addr = (struct sockaddr *)&sa,
-	    .addrlen = sizeof sa,
-	    .ctx = ctx,
-	    .timeout_ms = 400,
+		.addr = (struct sockaddr *)&sa,
+		.addrlen = sizeof sa,
+		.ctx = ctx,
+		.timeout_ms = 400,
 	};
 	assert_int_equal(cp_loop_watch(l, d.lfd, CP_EV_READ, drip_accept, &d), 0);
 	assert_non_null(cp_tlsconn_start(l, &req, on_done, &g));
@@ -174,12 +174,12 @@ static void test_refused(void **state)
 	close(lfd);
 	struct cp_loop *l = cp_loop_new();
 	SSL_CTX *ctx = client_ctx();
-	struct got g = {.l = l};
+	struct got g = { .l = l };
 	struct cp_tlsconn_req req = {
-	    .addr = (struct sockaddr *)&sa,
-	    .addrlen = sizeof sa,
-	    .ctx = ctx,
-	    .timeout_ms = 1000,
+		.addr = (struct sockaddr *)&sa,
+		.addrlen = sizeof sa,
+		.ctx = ctx,
+		.timeout_ms = 1000,
 	};
 	assert_non_null(cp_tlsconn_start(l, &req, on_done, &g));
 	assert_int_equal(g.n, 0);
@@ -210,12 +210,12 @@ static void test_not_tls(void **state)
 	int cfd = -1, lfd = listen_lo(&sa);
 	struct cp_loop *l = cp_loop_new();
 	SSL_CTX *ctx = client_ctx();
-	struct got g = {.l = l};
+	struct got g = { .l = l };
 	struct cp_tlsconn_req req = {
-	    .addr = (struct sockaddr *)&sa,
-	    .addrlen = sizeof sa,
-	    .ctx = ctx,
-	    .timeout_ms = 2000,
+		.addr = (struct sockaddr *)&sa,
+		.addrlen = sizeof sa,
+		.ctx = ctx,
+		.timeout_ms = 2000,
 	};
 	assert_int_equal(cp_loop_watch(l, lfd, CP_EV_READ, garbage_accept, &cfd), 0);
 	assert_non_null(cp_tlsconn_start(l, &req, on_done, &g));
@@ -252,13 +252,13 @@ static void test_batch(void **state)
 	int lfd = listen_lo(&sa);
 	SSL_CTX *ctx = client_ctx();
 	struct cp_tlsconn_req req = {
-	    .addr = (struct sockaddr *)&sa,
-	    .addrlen = sizeof sa,
-	    .ctx = ctx,
-	    .timeout_ms = 150,
+		.addr = (struct sockaddr *)&sa,
+		.addrlen = sizeof sa,
+		.ctx = ctx,
+		.timeout_ms = 150,
 	};
-	struct cp_tlsconn_req reqs[3] = {req, req, req};
-	struct tally t = {{0}, 0};
+	struct cp_tlsconn_req reqs[3] = { req, req, req };
+	struct tally t = { { 0 }, 0 };
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	assert_int_equal(cp_tlsconn_run_all(reqs, 3, 8, 1, on_batch, &t), 0);
@@ -280,9 +280,9 @@ static void test_batch(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_silent_deadline), cmocka_unit_test(test_drip_deadline),
-	    cmocka_unit_test(test_refused),         cmocka_unit_test(test_not_tls),
-	    cmocka_unit_test(test_batch),
+		cmocka_unit_test(test_silent_deadline), cmocka_unit_test(test_drip_deadline),
+		cmocka_unit_test(test_refused),         cmocka_unit_test(test_not_tls),
+		cmocka_unit_test(test_batch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,11 +28,11 @@ static void test_distance(void **state)
 	assert_int_equal(cp_edit_distance("", ""), 0);
 	assert_int_equal(cp_edit_distance("abc", ""), 3);
 	assert_int_equal(cp_edit_distance("", "abc"), 3);
-	assert_int_equal(cp_edit_distance("kitten", "sitting"), 3);  /* k->s, e->i, +g */
-	assert_int_equal(cp_edit_distance("flaw", "lawn"), 2);       /* -f, +n */
+	assert_int_equal(cp_edit_distance("kitten", "sitting"), 3); /* k->s, e->i, +g */
+	assert_int_equal(cp_edit_distance("flaw", "lawn"), 2);      /* -f, +n */
 	assert_int_equal(cp_edit_distance("panos-recomended", "panos-recommended"), 1);
 	assert_int_equal(cp_edit_distance("panos-default", "panos-default"), 0);
-	assert_int_equal(cp_edit_distance("ab", "ba"), 2);           /* no transpositions */
+	assert_int_equal(cp_edit_distance("ab", "ba"), 2); /* no transpositions */
 	memset(longer, 'a', sizeof longer - 1);
 	longer[sizeof longer - 1] = '\0';
 	assert_true(cp_edit_distance(longer, "a") == SIZE_MAX);
@@ -48,10 +48,10 @@ static void test_closest(void **state)
 	assert_string_equal(cp_closest_name("panos-defualt", names, 2), "panos-default");
 	assert_string_equal(cp_closest_name("PANOS-DEFAULT", names, 2) ? "x" : "none", "none");
 	assert_null(cp_closest_name("running-config.xml", names, 2));
-	assert_null(cp_closest_name("edge", clients, 4));             /* 4+ edits from each */
+	assert_null(cp_closest_name("edge", clients, 4)); /* 4+ edits from each */
 	assert_string_equal(cp_closest_name("firefx", clients, 4), "firefox");
 	assert_string_equal(cp_closest_name("chrom", clients, 4), "chrome");
-	assert_null(cp_closest_name("chrome", clients, 4));           /* itself: no hint */
+	assert_null(cp_closest_name("chrome", clients, 4)); /* itself: no hint */
 	assert_null(cp_closest_name("x", clients, 0));
 }
 
@@ -62,13 +62,14 @@ static void test_suggest(void **state)
 	(void)state;
 	cp_profile_suggest("panos-recomended", buf, sizeof buf);
 	assert_string_equal(buf, "; did you mean 'panos-recommended'? "
-			    "(built-in profiles: panos-default, panos-recommended)");
+				 "(built-in profiles: panos-default, panos-recommended)");
 	cp_profile_suggest("/nonexistent/Corp.xml", buf, sizeof buf);
 	assert_string_equal(buf, "");
 	cp_client_suggest("edge", buf, sizeof buf);
 	assert_string_equal(buf, "known clients: chrome, firefox, safari, any");
 	cp_client_suggest("safary", buf, sizeof buf);
-	assert_string_equal(buf, "did you mean 'safari'? known clients: chrome, firefox, safari, any");
+	assert_string_equal(buf,
+			    "did you mean 'safari'? known clients: chrome, firefox, safari, any");
 }
 
 static void test_no_color(void **state)
@@ -86,14 +87,14 @@ static void test_no_color(void **state)
 static void test_grow_cap(void **state)
 {
 	(void)state;
-	assert_int_equal(cp_grow_cap(0, 0, 4), 0);        /* nothing needed */
-	assert_int_equal(cp_grow_cap(0, 1, 4), 16);       /* from CP_GROW_MIN */
+	assert_int_equal(cp_grow_cap(0, 0, 4), 0);  /* nothing needed */
+	assert_int_equal(cp_grow_cap(0, 1, 4), 16); /* from CP_GROW_MIN */
 	assert_int_equal(cp_grow_cap(0, 17, 4), 32);
-	assert_int_equal(cp_grow_cap(16, 16, 4), 16);     /* fits: unchanged */
-	assert_int_equal(cp_grow_cap(16, 17, 4), 32);     /* doubled */
-	assert_int_equal(cp_grow_cap(3, 4, 1), 16);       /* small caps start at the minimum */
+	assert_int_equal(cp_grow_cap(16, 16, 4), 16); /* fits: unchanged */
+	assert_int_equal(cp_grow_cap(16, 17, 4), 32); /* doubled */
+	assert_int_equal(cp_grow_cap(3, 4, 1), 16);   /* small caps start at the minimum */
 	assert_int_equal(cp_grow_cap(100, 1000, 8), 1600);
-	assert_int_equal(cp_grow_cap(16, 17, 0), 0);      /* no element size */
+	assert_int_equal(cp_grow_cap(16, 17, 0), 0); /* no element size */
 	/* need * elsize does not fit a size_t */
 	assert_int_equal(cp_grow_cap(0, SIZE_MAX / 8 + 1, 8), 0);
 	assert_int_equal(cp_grow_cap(0, SIZE_MAX, 2), 0);
@@ -109,16 +110,16 @@ static void test_grow(void **state)
 	void *p;
 
 	(void)state;
-	assert_int_equal(CP_GROW(v, cap, 0), 0);          /* need 0: no allocation */
+	assert_int_equal(CP_GROW(v, cap, 0), 0); /* need 0: no allocation */
 	assert_null(v);
 	assert_int_equal(cap, 0);
 	for (i = 0; i < 100; i++) {
 		assert_int_equal(CP_GROW(v, cap, i + 1), 0);
 		v[i] = (int)i;
 	}
-	assert_int_equal(cap, 128);                       /* 16, 32, 64, 128 */
+	assert_int_equal(cap, 128); /* 16, 32, 64, 128 */
 	for (i = 0; i < 100; i++)
-		assert_int_equal(v[i], (int)i);               /* kept across moves */
+		assert_int_equal(v[i], (int)i); /* kept across moves */
 	/* overflow: refused, the array and its capacity untouched */
 	p = v;
 	errno = 0;
@@ -138,7 +139,7 @@ static void test_grow(void **state)
 	assert_int_equal(CP_RESIZE(v, SIZE_MAX / 2), -1);
 	assert_int_equal(errno, ENOMEM);
 	assert_int_equal(v[2], 2);
-	assert_int_equal(CP_RESIZE(v, 0), 0);             /* 0 frees */
+	assert_int_equal(CP_RESIZE(v, 0), 0); /* 0 frees */
 	assert_null(v);
 }
 
@@ -147,9 +148,9 @@ static void test_seterr(void **state)
 	char buf[8];
 
 	(void)state;
-	cp_seterr(NULL, 10, "x %d", 1);                   /* no buffer: nothing */
+	cp_seterr(NULL, 10, "x %d", 1); /* no buffer: nothing */
 	memset(buf, 'z', sizeof buf);
-	cp_seterr(buf, 0, "x %d", 1);                     /* no room: untouched */
+	cp_seterr(buf, 0, "x %d", 1); /* no room: untouched */
 	assert_int_equal(buf[0], 'z');
 	cp_seterr(buf, sizeof buf, "%s %d", "abcdef", 12); /* truncated, terminated */
 	assert_string_equal(buf, "abcdef ");
@@ -171,14 +172,10 @@ static void test_status(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_distance),
-		cmocka_unit_test(test_closest),
-		cmocka_unit_test(test_suggest),
-		cmocka_unit_test(test_no_color),
-		cmocka_unit_test(test_grow_cap),
-		cmocka_unit_test(test_grow),
-		cmocka_unit_test(test_seterr),
-		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_distance), cmocka_unit_test(test_closest),
+		cmocka_unit_test(test_suggest),  cmocka_unit_test(test_no_color),
+		cmocka_unit_test(test_grow_cap), cmocka_unit_test(test_grow),
+		cmocka_unit_test(test_seterr),   cmocka_unit_test(test_status),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

@@ -173,8 +173,8 @@ typedef void (*check_fn)(const struct cp_wire_result *r, void *ctx);
  * Decodes p whole, byte by byte and in NSEEDS random chunkings; every way
  * must give status `expect` and the same result, which `check` examines.
  */
-static void decode_all_ways(const uint8_t *p, size_t n, unsigned want, size_t max_msg,
-			    int expect, check_fn check, void *ctx)
+static void decode_all_ways(const uint8_t *p, size_t n, unsigned want, size_t max_msg, int expect,
+			    check_fn check, void *ctx)
 {
 	struct cp_wire *ref = cp_wire_new(want, max_msg);
 
@@ -188,7 +188,8 @@ static void decode_all_ways(const uint8_t *p, size_t n, unsigned want, size_t ma
 		if (way == 0)
 			assert_int_equal(feed(w, p, n, BYTES, 0), expect);
 		else
-			assert_int_equal(feed(w, p, n, CHUNKS, 0x9E3779B9u * (uint32_t)way), expect);
+			assert_int_equal(feed(w, p, n, CHUNKS, 0x9E3779B9u * (uint32_t)way),
+					 expect);
 		assert_same_result(cp_wire_result(ref), cp_wire_result(w));
 		cp_wire_free(w);
 	}
@@ -228,14 +229,14 @@ static size_t first_record_len(const uint8_t *p)
 /* ---- RFC 8448 --------------------------------------------------------- */
 
 struct rfc_expect {
-	size_t record_len;           /* "complete record (N octets)" */
+	size_t record_len; /* "complete record (N octets)" */
 	bool hrr;
 	uint16_t group;
 	uint16_t key_len;
 	size_t nexts;
 	uint16_t exts[4];
 	uint8_t sid_len;
-	uint8_t random0[4];          /* first bytes of the random, from the RFC */
+	uint8_t random0[4]; /* first bytes of the random, from the RFC */
 };
 
 static void check_rfc(const struct cp_wire_result *r, void *ctx)
@@ -248,7 +249,7 @@ static void check_rfc(const struct cp_wire_result *r, void *ctx)
 	assert_int_equal(r->sh.legacy_version, 0x0303);
 	assert_int_equal(r->sh.version, 0x0304);
 	assert_true(r->sh.has_supported_versions);
-	assert_int_equal(r->sh.suite, 0x1301);           /* TLS_AES_128_GCM_SHA256 */
+	assert_int_equal(r->sh.suite, 0x1301); /* TLS_AES_128_GCM_SHA256 */
 	assert_int_equal(r->sh.compression, 0);
 	assert_int_equal(r->sh.is_hrr, e->hrr);
 	assert_true(r->sh.has_key_share);
@@ -298,7 +299,7 @@ static void check_sid(const struct cp_wire_result *r, void *ctx)
 
 	assert_memory_equal(r->sh.session_id, x->sid_head, 4);
 	assert_memory_equal(r->sh.session_id + r->sh.session_id_len - 4, x->sid_tail, 4);
-	assert_false(r->seen & CP_SEEN_CCS);     /* done before it */
+	assert_false(r->seen & CP_SEEN_CCS); /* done before it */
 }
 
 /* Up to max numbers of line (base 0: 0x.. or decimal; base 16 for bytes). */
@@ -440,7 +441,8 @@ static X509 *self_signed(EVP_PKEY *key, const char *cn)
 	assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), 86400L));
 	name = X509_get_subject_name(x);
 	assert_int_equal(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-						    (const unsigned char *)cn, -1, -1, 0), 1);
+						    (const unsigned char *)cn, -1, -1, 0),
+			 1);
 	assert_int_equal(X509_set_issuer_name(x, name), 1);
 	assert_int_equal(X509_set_pubkey(x, key), 1);
 	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
@@ -483,9 +485,9 @@ static void assert_cert_is(const struct cp_cert_der *c, X509 *x)
 struct peer {
 	SSL_CTX *sctx, *cctx;
 	SSL *s, *c;
-	uint8_t *flight;             /* the server's first flight, as sent */
+	uint8_t *flight; /* the server's first flight, as sent */
 	size_t flight_len;
-	int server_ret;              /* SSL_do_handshake on the server */
+	int server_ret; /* SSL_do_handshake on the server */
 };
 
 static void peer_init(struct peer *p, int min_v, int max_v)
@@ -625,10 +627,10 @@ static void check_ecdhe_rsa(const struct cp_wire_result *r, void *ctx)
 	EVP_PKEY *tmp = NULL;
 
 	check_sh_against_openssl(r, p);
-	assert_int_equal(r->sh.suite, 0xC02F);   /* RFC 5289 ECDHE_RSA_WITH_AES_128_GCM_SHA256 */
+	assert_int_equal(r->sh.suite, 0xC02F); /* RFC 5289 ECDHE_RSA_WITH_AES_128_GCM_SHA256 */
 	assert_int_equal(r->sh.version, 0x0303);
-	assert_int_equal(r->seen, CP_SEEN_SERVER_HELLO | CP_SEEN_CERTIFICATE | CP_SEEN_SKE |
-				  CP_SEEN_SHD);
+	assert_int_equal(r->seen,
+			 CP_SEEN_SERVER_HELLO | CP_SEEN_CERTIFICATE | CP_SEEN_SKE | CP_SEEN_SHD);
 	SSL_get0_alpn_selected(p->c, &alpn, &alpn_len);
 	assert_int_equal(alpn_len, 2);
 	assert_true(r->sh.has_alpn);
@@ -662,7 +664,9 @@ static void test_openssl_ecdhe_rsa_tls12(void **state)
 {
 	(void)state;
 	struct peer p;
-	static const unsigned char alpn[] = { 8, 'h', 't', 't', 'p', '/', '1', '.', '1', 2, 'h', '2' };
+	static const unsigned char alpn[] = {
+		8, 'h', 't', 't', 'p', '/', '1', '.', '1', 2, 'h', '2'
+	};
 
 	peer_init(&p, TLS1_2_VERSION, TLS1_2_VERSION);
 	peer_cert(&p, rsa_cert, rsa_key);
@@ -688,12 +692,12 @@ static void check_ecdhe_ecdsa(const struct cp_wire_result *r, void *ctx)
 	struct peer *p = ctx;
 
 	check_sh_against_openssl(r, p);
-	assert_int_equal(r->sh.suite, 0xC02B);   /* RFC 5289 ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 */
+	assert_int_equal(r->sh.suite, 0xC02B); /* RFC 5289 ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 */
 	assert_int_equal(r->certs_total, 1);
 	assert_int_equal(r->ncerts, 1);
 	assert_cert_is(&r->certs[0], ec_cert);
 	assert_true(r->ske.ecdhe);
-	assert_int_equal(r->ske.group, 29);      /* x25519, RFC 8422 5.1.1 */
+	assert_int_equal(r->ske.group, 29);          /* x25519, RFC 8422 5.1.1 */
 	assert_int_equal(r->ske.sig_scheme, 0x0403); /* ecdsa_secp256r1_sha256 */
 	assert_true(r->seen & CP_SEEN_SHD);
 }
@@ -722,7 +726,7 @@ static void check_dhe_rsa(const struct cp_wire_result *r, void *ctx)
 	BIGNUM *g = NULL;
 
 	check_sh_against_openssl(r, p);
-	assert_int_equal(r->sh.suite, 0x0039);   /* RFC 5246 A.5 DHE_RSA_WITH_AES_256_CBC_SHA */
+	assert_int_equal(r->sh.suite, 0x0039); /* RFC 5246 A.5 DHE_RSA_WITH_AES_256_CBC_SHA */
 	assert_cert_is(&r->certs[0], rsa_cert);
 	assert_true(r->ske.dhe);
 	assert_false(r->ske.ecdhe);
@@ -759,7 +763,7 @@ static void check_rsa_tls10(const struct cp_wire_result *r, void *ctx)
 	struct peer *p = ctx;
 
 	check_sh_against_openssl(r, p);
-	assert_int_equal(r->sh.suite, 0x002F);   /* RFC 5246 A.5 RSA_WITH_AES_128_CBC_SHA */
+	assert_int_equal(r->sh.suite, 0x002F); /* RFC 5246 A.5 RSA_WITH_AES_128_CBC_SHA */
 	assert_int_equal(r->sh.version, 0x0301);
 	assert_int_equal(r->record_version, 0x0301);
 	assert_int_equal(r->seen, CP_SEEN_SERVER_HELLO | CP_SEEN_CERTIFICATE | CP_SEEN_SHD);
@@ -788,8 +792,8 @@ static void test_openssl_rsa_tls10(void **state)
 static void check_alert40(const struct cp_wire_result *r, void *ctx)
 {
 	assert_int_equal(r->seen, CP_SEEN_ALERT);
-	assert_int_equal(r->alert_level, 2);     /* fatal */
-	assert_int_equal(r->alert_desc, 40);     /* handshake_failure */
+	assert_int_equal(r->alert_level, 2); /* fatal */
+	assert_int_equal(r->alert_desc, 40); /* handshake_failure */
 	assert_string_equal(cp_alert_name(r->alert_desc), "handshake_failure");
 	assert_int_equal(r->bytes, *(const size_t *)ctx);
 }
@@ -821,11 +825,11 @@ static void check_tls13(const struct cp_wire_result *r, void *ctx)
 	assert_int_equal(r->sh.version, SSL_version(p->s));
 	assert_int_equal(r->sh.legacy_version, 0x0303);
 	assert_int_equal(r->sh.suite, SSL_CIPHER_get_protocol_id(SSL_get_current_cipher(p->s)));
-	assert_int_equal(r->sh.suite, 0x1302);   /* RFC 8446 B.4 TLS_AES_256_GCM_SHA384 */
+	assert_int_equal(r->sh.suite, 0x1302); /* RFC 8446 B.4 TLS_AES_256_GCM_SHA384 */
 	assert_int_equal(r->sh.key_share_group, 29);
 	assert_int_equal(r->sh.key_share_len, 32);
 	assert_int_equal(r->bytes, first_record_len(p->flight));
-	assert_true(r->bytes < p->flight_len);   /* the encrypted rest is not read */
+	assert_true(r->bytes < p->flight_len); /* the encrypted rest is not read */
 }
 
 static void test_openssl_tls13(void **state)
@@ -851,7 +855,7 @@ static void check_openssl_hrr(const struct cp_wire_result *r, void *ctx)
 	assert_int_equal(r->seen, CP_SEEN_HRR);
 	assert_true(r->sh.is_hrr);
 	assert_int_equal(r->sh.version, 0x0304);
-	assert_int_equal(r->sh.key_share_group, 23);  /* secp256r1 */
+	assert_int_equal(r->sh.key_share_group, 23); /* secp256r1 */
 	assert_int_equal(r->sh.key_share_len, 0);
 	assert_int_equal(r->bytes, first_record_len(p->flight));
 }
@@ -949,11 +953,11 @@ static void test_openssl_want_and_caps(void **state)
 	assert_true(cert_msg > 600);
 	assert_int_equal(feed(w, p.flight, p.flight_len, BYTES, 0), CP_WIRE_DONE);
 	r = cp_wire_result(w);
-	assert_int_equal(r->seen, CP_SEEN_SERVER_HELLO | CP_SEEN_CERTIFICATE | CP_SEEN_SKE |
-				  CP_SEEN_SHD);
+	assert_int_equal(r->seen,
+			 CP_SEEN_SERVER_HELLO | CP_SEEN_CERTIFICATE | CP_SEEN_SKE | CP_SEEN_SHD);
 	assert_int_equal(r->ncerts, 0);
 	assert_int_equal(r->certs_total, 0);
-	assert_int_equal(r->ske.group, 29);      /* OpenSSL's first default group, x25519 */
+	assert_int_equal(r->ske.group, 29); /* OpenSSL's first default group, x25519 */
 	cp_wire_free(w);
 
 	/* the same cap when the certificate is wanted */
@@ -967,8 +971,7 @@ static void test_openssl_want_and_caps(void **state)
 /* ---- synthetic messages (RFC layouts) --------------------------------- */
 
 /* Wraps a handshake stream into records of at most `frag` bytes. */
-static void put_records(struct cp_wbuf *out, uint8_t type, const uint8_t *p, size_t n,
-			size_t frag)
+static void put_records(struct cp_wbuf *out, uint8_t type, const uint8_t *p, size_t n, size_t frag)
 {
 	size_t off = 0;
 
@@ -986,8 +989,8 @@ static void put_records(struct cp_wbuf *out, uint8_t type, const uint8_t *p, siz
  * A ServerHello handshake message (RFC 5246 7.4.1.3); `exts` is the raw
  * extensions block contents, or NULL for none.
  */
-static void put_server_hello(struct cp_wbuf *m, uint16_t version, uint16_t suite,
-			     size_t sid_len, const uint8_t *exts, size_t exts_len)
+static void put_server_hello(struct cp_wbuf *m, uint16_t version, uint16_t suite, size_t sid_len,
+			     const uint8_t *exts, size_t exts_len)
 {
 	size_t msg, ext;
 
@@ -1009,7 +1012,7 @@ static void put_server_hello(struct cp_wbuf *m, uint16_t version, uint16_t suite
 	cp_wbuf_close(m, msg, 3);
 }
 
-static const uint8_t shd[] = { 14, 0, 0, 0 };   /* ServerHelloDone */
+static const uint8_t shd[] = { 14, 0, 0, 0 }; /* ServerHelloDone */
 
 static void test_record_too_long(void **state)
 {
@@ -1047,8 +1050,8 @@ static void test_msg_2_24(void **state)
 	cp_wbuf_u24(&m, 0xffffff);
 	assert_false(cp_wbuf_failed(&m));
 	put_records(&out, 22, m.data, m.len, 16384);
-	decode_all_ways(out.data, out.len, CP_WANT_SKE | CP_WANT_DONE, 0,
-			CP_WIRE_E_MSG_TOO_LONG, NULL, NULL);
+	decode_all_ways(out.data, out.len, CP_WANT_SKE | CP_WANT_DONE, 0, CP_WIRE_E_MSG_TOO_LONG,
+			NULL, NULL);
 	cp_wbuf_free(&m);
 	cp_wbuf_free(&out);
 }
@@ -1073,15 +1076,15 @@ static int rfc_s3_with(size_t at, uint8_t value)
 static void test_ext_overrun(void **state)
 {
 	(void)state;
-	assert_int_equal(rfc_s3_with(0, 0x16), CP_WIRE_DONE);              /* unchanged */
-	assert_int_equal(rfc_s3_with(52, 0x30), CP_WIRE_E_MALFORMED);      /* key_share past block */
-	assert_int_equal(rfc_s3_with(56, 0x21), CP_WIRE_E_MALFORMED);      /* key past key_share */
-	assert_int_equal(rfc_s3_with(56, 0x1f), CP_WIRE_E_MALFORMED);      /* key short of it */
-	assert_int_equal(rfc_s3_with(92, 0x03), CP_WIRE_E_MALFORMED);      /* last ext past block */
-	assert_int_equal(rfc_s3_with(48, 0x2f), CP_WIRE_E_MALFORMED);      /* block past message */
-	assert_int_equal(rfc_s3_with(48, 0x2d), CP_WIRE_E_MALFORMED);      /* block short of it */
-	assert_int_equal(rfc_s3_with(8, 0x57), CP_WIRE_MORE);              /* message past record */
-	assert_int_equal(rfc_s3_with(8, 0x55), CP_WIRE_E_MALFORMED);       /* record past message */
+	assert_int_equal(rfc_s3_with(0, 0x16), CP_WIRE_DONE);         /* unchanged */
+	assert_int_equal(rfc_s3_with(52, 0x30), CP_WIRE_E_MALFORMED); /* key_share past block */
+	assert_int_equal(rfc_s3_with(56, 0x21), CP_WIRE_E_MALFORMED); /* key past key_share */
+	assert_int_equal(rfc_s3_with(56, 0x1f), CP_WIRE_E_MALFORMED); /* key short of it */
+	assert_int_equal(rfc_s3_with(92, 0x03), CP_WIRE_E_MALFORMED); /* last ext past block */
+	assert_int_equal(rfc_s3_with(48, 0x2f), CP_WIRE_E_MALFORMED); /* block past message */
+	assert_int_equal(rfc_s3_with(48, 0x2d), CP_WIRE_E_MALFORMED); /* block short of it */
+	assert_int_equal(rfc_s3_with(8, 0x57), CP_WIRE_MORE);         /* message past record */
+	assert_int_equal(rfc_s3_with(8, 0x55), CP_WIRE_E_MALFORMED);  /* record past message */
 }
 
 /* A TLS 1.2 ServerHello with the given extensions block, as records. */
@@ -1113,13 +1116,13 @@ static void test_server_hello_extensions(void **state)
 	(void)state;
 	/* renegotiation_info (empty), extended_master_secret, ALPN "h2" */
 	const uint8_t good[] = { 0xff, 0x01, 0x00, 0x01, 0x00, 0x00, 0x17, 0x00, 0x00,
-				 0x00, 0x10, 0x00, 0x05, 0x00, 0x03, 0x02, 'h', '2' };
-	const uint8_t dup[] = { 0xff, 0x01, 0x00, 0x01, 0x00, 0x00, 0x17, 0x00, 0x00,
-				0xff, 0x01, 0x00, 0x01, 0x00 };
+				 0x00, 0x10, 0x00, 0x05, 0x00, 0x03, 0x02, 'h',  '2' };
+	const uint8_t dup[] = { 0xff, 0x01, 0x00, 0x01, 0x00, 0x00, 0x17,
+				0x00, 0x00, 0xff, 0x01, 0x00, 0x01, 0x00 };
 	const uint8_t ems_data[] = { 0x00, 0x17, 0x00, 0x01, 0x00 };
 	const uint8_t alpn_empty[] = { 0x00, 0x10, 0x00, 0x03, 0x00, 0x01, 0x00 };
-	const uint8_t alpn_two[] = { 0x00, 0x10, 0x00, 0x08, 0x00, 0x06, 0x02, 'h', '2',
-				     0x02, 'h', '3' };
+	const uint8_t alpn_two[] = { 0x00, 0x10, 0x00, 0x08, 0x00, 0x06,
+				     0x02, 'h',  '2',  0x02, 'h',  '3' };
 	const uint8_t ext_past[] = { 0x00, 0x17, 0x00, 0x05, 0x00 };
 	const uint8_t sv_short[] = { 0x00, 0x2b, 0x00, 0x01, 0x03 };
 	struct cp_wire *w;
@@ -1155,7 +1158,7 @@ static void test_many_extensions(void **state)
 	const struct cp_wire_result *r;
 
 	for (int i = 0; i < 300; i++) {
-		exts[4 * i] = 0x70;            /* private-use range 0x70xx, empty */
+		exts[4 * i] = 0x70; /* private-use range 0x70xx, empty */
 		exts[4 * i + 1] = (uint8_t)i;
 		exts[4 * i + 2] = 0;
 		exts[4 * i + 3] = 0;
@@ -1202,8 +1205,11 @@ static void test_not_tls(void **state)
 {
 	(void)state;
 	static const char *const banners[] = {
-		"HTTP/1.1 400 Bad Request\r\n", "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n",
-		"220 mail.example ESMTP\r\n", "<html>", "\0\0\0\0\0",
+		"HTTP/1.1 400 Bad Request\r\n",
+		"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n",
+		"220 mail.example ESMTP\r\n",
+		"<html>",
+		"\0\0\0\0\0",
 	};
 
 	for (size_t i = 0; i < sizeof banners / sizeof banners[0]; i++) {
@@ -1287,7 +1293,7 @@ static void check_sslv2_error(const struct cp_wire_result *r, void *ctx)
 {
 	(void)ctx;
 	assert_int_equal(r->seen, CP_SEEN_SSLV2);
-	assert_int_equal(r->sslv2_error, 1);     /* NO-CIPHER-ERROR */
+	assert_int_equal(r->sslv2_error, 1); /* NO-CIPHER-ERROR */
 }
 
 static void test_sslv2_error(void **state)
@@ -1327,8 +1333,8 @@ static void test_record_version(void **state)
 	(void)state;
 	const uint8_t minor5[] = { 0x16, 0x03, 0x05 };
 	const uint8_t major2[] = { 0x16, 0x02, 0x00 };
-	const uint8_t ok[] = { 0x16, 0x03, 0x00, 0x00, 0x00, 0x16, 0x03, 0x04, 0x00, 0x00,
-			       0x16, 0x04, 0x03 };
+	const uint8_t ok[] = { 0x16, 0x03, 0x00, 0x00, 0x00, 0x16, 0x03,
+			       0x04, 0x00, 0x00, 0x16, 0x04, 0x03 };
 
 	decode_all_ways(minor5, sizeof minor5, 0, 0, CP_WIRE_E_RECORD_VERSION, NULL, NULL);
 	decode_all_ways(major2, sizeof major2, 0, 0, CP_WIRE_E_RECORD_VERSION, NULL, NULL);
@@ -1475,8 +1481,8 @@ static void build_flight(struct cp_wbuf *m)
 
 	cp_wbuf_u8(m, 12);
 	msg = cp_wbuf_open(m, 3);
-	cp_wbuf_u8(m, 3);                       /* named_curve */
-	cp_wbuf_u16(m, 23);                     /* secp256r1 */
+	cp_wbuf_u8(m, 3);   /* named_curve */
+	cp_wbuf_u16(m, 23); /* secp256r1 */
 	cp_wbuf_u8(m, 65);
 	cp_wbuf_u8(m, 4);
 	cp_wbuf_zeros(m, 64);
@@ -1485,7 +1491,7 @@ static void build_flight(struct cp_wbuf *m)
 	cp_wbuf_bytes(m, "sig", 3);
 	cp_wbuf_close(m, msg, 3);
 
-	cp_wbuf_u8(m, 13);                      /* CertificateRequest, not decoded */
+	cp_wbuf_u8(m, 13); /* CertificateRequest, not decoded */
 	msg = cp_wbuf_open(m, 3);
 	cp_wbuf_bytes(m, "\x01\x01\x00\x02\x04\x01\x00\x00", 8);
 	cp_wbuf_close(m, msg, 3);
@@ -1496,7 +1502,7 @@ static void check_flight(const struct cp_wire_result *r, void *ctx)
 {
 	(void)ctx;
 	assert_int_equal(r->seen, CP_SEEN_SERVER_HELLO | CP_SEEN_CERTIFICATE | CP_SEEN_SKE |
-				  CP_SEEN_CERT_REQUEST | CP_SEEN_SHD);
+					  CP_SEEN_CERT_REQUEST | CP_SEEN_SHD);
 	assert_int_equal(r->certs_total, 12);
 	assert_int_equal(r->ncerts, CP_WIRE_MAX_CERTS);
 	for (size_t i = 0; i < r->ncerts; i++) {
@@ -1530,8 +1536,8 @@ static void test_flight_reassembly(void **state)
 }
 
 /* A DHE ServerKeyExchange (RFC 5246 7.4.3) after a ServerHello of `suite`. */
-static int dhe_ske(uint16_t version, uint16_t suite, const uint8_t *p, size_t plen,
-		   bool trailing, struct cp_ske *ske)
+static int dhe_ske(uint16_t version, uint16_t suite, const uint8_t *p, size_t plen, bool trailing,
+		   struct cp_ske *ske)
 {
 	struct cp_wbuf m, out;
 	struct cp_wire *w = cp_wire_new(CP_WANT_SKE, 0);
@@ -1545,8 +1551,8 @@ static int dhe_ske(uint16_t version, uint16_t suite, const uint8_t *p, size_t pl
 	msg = cp_wbuf_open(&m, 3);
 	cp_wbuf_u16(&m, (uint16_t)plen);
 	cp_wbuf_bytes(&m, p, plen);
-	cp_wbuf_bytes(&m, "\x00\x01\x02", 3);      /* g = 2 */
-	cp_wbuf_bytes(&m, "\x00\x02\x01\x02", 4);  /* Ys */
+	cp_wbuf_bytes(&m, "\x00\x01\x02", 3);     /* g = 2 */
+	cp_wbuf_bytes(&m, "\x00\x02\x01\x02", 4); /* Ys */
 	if (version >= 0x0303)
 		cp_wbuf_u16(&m, 0x0401);
 	cp_wbuf_bytes(&m, "\x00\x02\xaa\xbb", 4);
@@ -1566,7 +1572,7 @@ static int dhe_ske(uint16_t version, uint16_t suite, const uint8_t *p, size_t pl
 static void test_dh_prime_bits(void **state)
 {
 	(void)state;
-	const uint8_t p23[] = { 0x00, 0x00, 0x7f, 0xff, 0xff };   /* 23 significant bits */
+	const uint8_t p23[] = { 0x00, 0x00, 0x7f, 0xff, 0xff }; /* 23 significant bits */
 	const uint8_t zero[] = { 0x00, 0x00 };
 	struct cp_ske ske;
 
@@ -1583,8 +1589,7 @@ static void test_dh_prime_bits(void **state)
 	/* a zero prime, a trailing byte */
 	assert_int_equal(dhe_ske(0x0303, 0x0033, zero, sizeof zero, false, &ske),
 			 CP_WIRE_E_MALFORMED);
-	assert_int_equal(dhe_ske(0x0303, 0x0033, p23, sizeof p23, true, &ske),
-			 CP_WIRE_E_MALFORMED);
+	assert_int_equal(dhe_ske(0x0303, 0x0033, p23, sizeof p23, true, &ske), CP_WIRE_E_MALFORMED);
 }
 
 static void test_reset_and_reuse(void **state)
@@ -1635,21 +1640,40 @@ static void test_alert_names(void **state)
 		uint8_t v;
 		const char *name;
 	} t[] = {
-		{ 0, "close_notify" }, { 10, "unexpected_message" }, { 20, "bad_record_mac" },
-		{ 21, "decryption_failed" }, { 22, "record_overflow" },
-		{ 30, "decompression_failure" }, { 40, "handshake_failure" },
-		{ 41, "no_certificate" }, { 42, "bad_certificate" },
-		{ 43, "unsupported_certificate" }, { 44, "certificate_revoked" },
-		{ 45, "certificate_expired" }, { 46, "certificate_unknown" },
-		{ 47, "illegal_parameter" }, { 48, "unknown_ca" }, { 49, "access_denied" },
-		{ 50, "decode_error" }, { 51, "decrypt_error" }, { 60, "export_restriction" },
-		{ 70, "protocol_version" }, { 71, "insufficient_security" },
-		{ 80, "internal_error" }, { 86, "inappropriate_fallback" },
-		{ 90, "user_canceled" }, { 100, "no_renegotiation" },
-		{ 109, "missing_extension" }, { 110, "unsupported_extension" },
-		{ 112, "unrecognized_name" }, { 113, "bad_certificate_status_response" },
-		{ 115, "unknown_psk_identity" }, { 116, "certificate_required" },
-		{ 120, "no_application_protocol" }, { 1, "unknown" }, { 255, "unknown" },
+		{ 0, "close_notify" },
+		{ 10, "unexpected_message" },
+		{ 20, "bad_record_mac" },
+		{ 21, "decryption_failed" },
+		{ 22, "record_overflow" },
+		{ 30, "decompression_failure" },
+		{ 40, "handshake_failure" },
+		{ 41, "no_certificate" },
+		{ 42, "bad_certificate" },
+		{ 43, "unsupported_certificate" },
+		{ 44, "certificate_revoked" },
+		{ 45, "certificate_expired" },
+		{ 46, "certificate_unknown" },
+		{ 47, "illegal_parameter" },
+		{ 48, "unknown_ca" },
+		{ 49, "access_denied" },
+		{ 50, "decode_error" },
+		{ 51, "decrypt_error" },
+		{ 60, "export_restriction" },
+		{ 70, "protocol_version" },
+		{ 71, "insufficient_security" },
+		{ 80, "internal_error" },
+		{ 86, "inappropriate_fallback" },
+		{ 90, "user_canceled" },
+		{ 100, "no_renegotiation" },
+		{ 109, "missing_extension" },
+		{ 110, "unsupported_extension" },
+		{ 112, "unrecognized_name" },
+		{ 113, "bad_certificate_status_response" },
+		{ 115, "unknown_psk_identity" },
+		{ 116, "certificate_required" },
+		{ 120, "no_application_protocol" },
+		{ 1, "unknown" },
+		{ 255, "unknown" },
 	};
 
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)

@@ -86,8 +86,15 @@ static bool server_side(const char *err_index, const char *error)
 /* ---- columns -------------------------------------------------------- */
 
 enum col {
-	COL_SNI, COL_DST, COL_DPORT, COL_ERR_INDEX, COL_ERROR, COL_TYPE, COL_TIME,
-	COL_GENTIME, COL_N
+	COL_SNI,
+	COL_DST,
+	COL_DPORT,
+	COL_ERR_INDEX,
+	COL_ERROR,
+	COL_TYPE,
+	COL_TIME,
+	COL_GENTIME,
+	COL_N
 };
 
 /* Syslog field names and GUI display names, as normalised by norm_name. */
@@ -137,12 +144,12 @@ static void norm_name(const char *name, char *out, size_t outlen)
 /* ---- CSV records (RFC 4180) ----------------------------------------- */
 
 enum csv_state {
-	ST_START,     /* at the start of a field */
-	ST_PLAIN,     /* in an unquoted field */
-	ST_QUOTED,    /* in a quoted field */
-	ST_QUOTE,     /* a quote in a quoted field: doubled or closing */
-	ST_CLOSED,    /* after the closing quote */
-	ST_CLOSED_CR  /* a CR after the closing quote: the line end's, or junk */
+	ST_START,    /* at the start of a field */
+	ST_PLAIN,    /* in an unquoted field */
+	ST_QUOTED,   /* in a quoted field */
+	ST_QUOTE,    /* a quote in a quoted field: doubled or closing */
+	ST_CLOSED,   /* after the closing quote */
+	ST_CLOSED_CR /* a CR after the closing quote: the line end's, or junk */
 };
 
 /* The record's fields are stored NUL-terminated one after the other; a
@@ -153,22 +160,22 @@ enum csv_state {
 
 struct csv {
 	FILE *f;
-	unsigned char push[4];  /* bytes read ahead, the next one last */
+	unsigned char push[4]; /* bytes read ahead, the next one last */
 	size_t npush;
-	size_t lines;           /* line ends consumed so far */
+	size_t lines; /* line ends consumed so far */
 	char *buf;
 	size_t len;
-	size_t *fld;            /* field starts in buf */
+	size_t *fld; /* field starts in buf */
 	size_t nfld, capfld;
 };
 
 /* What one record held besides its fields. */
 struct csv_rec {
-	size_t line;            /* physical line it starts on */
-	size_t bytes;           /* its length, line end excluded */
+	size_t line;  /* physical line it starts on */
+	size_t bytes; /* its length, line end excluded */
 	bool toolong;
-	size_t nul_field;       /* 1-based field holding a NUL byte, else 0 */
-	const char *syntax;     /* a quoting error, else NULL */
+	size_t nul_field;   /* 1-based field holding a NUL byte, else 0 */
+	const char *syntax; /* a quoting error, else NULL */
 	size_t syntax_field;
 };
 
@@ -246,7 +253,7 @@ static int csv_record(struct csv *c, struct csv_rec *r)
 {
 	enum csv_state state = ST_START;
 	size_t raw = 0;
-	bool last_cr = false;  /* the last byte was a CR outside quotes */
+	bool last_cr = false; /* the last byte was a CR outside quotes */
 	int ch;
 
 	memset(r, 0, sizeof *r);
@@ -381,8 +388,8 @@ static const char *csv_field(struct csv *c, size_t i)
 struct rec {
 	size_t row, line;
 	size_t failures;
-	char *text;           /* NULL for an error */
-	char *key;            /* what targets are merged by */
+	char *text; /* NULL for an error */
+	char *key;  /* what targets are merged by */
 	char *err_index;
 	char *error_text;
 	char *error;
@@ -393,7 +400,7 @@ struct rec {
 struct cp_declog {
 	struct rec *recs;
 	size_t nrecs, caprecs;
-	size_t *slots;        /* open-addressing index of target recs by key:
+	size_t *slots; /* open-addressing index of target recs by key:
 	                         rec index + 1, 0 for an empty slot */
 	size_t nslots, used;
 	struct cp_declog_stats st;
@@ -536,16 +543,15 @@ static bool norm_time(const char *t, char *out, size_t outlen)
 	    t[7] == t[4] && digits(t + 8, 2) && (t[10] == ' ' || t[10] == 'T') &&
 	    digits(t + 11, 2) && t[13] == ':' && digits(t + 14, 2) && t[16] == ':' &&
 	    digits(t + 17, 2)) {
-		snprintf(out, outlen, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%s", t, t + 5, t + 8,
-			 t + 11, t + 14, t + 17, t + 19);
+		snprintf(out, outlen, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%s", t, t + 5, t + 8, t + 11,
+			 t + 14, t + 17, t + 19);
 		return true;
 	}
 	if ((n == 10 || n == 13 || n == 16) && digits(t, n)) {
 		long long v = strtoll(t, NULL, 10);
 		time_t secs = (time_t)(n == 10 ? v : n == 13 ? v / 1000 : v / 1000000);
 		struct tm tm;
-		if (gmtime_r(&secs, &tm) &&
-		    strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+		if (gmtime_r(&secs, &tm) && strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
 			return true;
 	}
 	snprintf(out, outlen, "%s", t);
@@ -622,8 +628,10 @@ static int check_sni(const char *sni, char *err, size_t errlen)
 		return -1;
 	}
 	if (inet_pton(AF_INET, sni, &a4) == 1) {
-		cp_seterr(err, errlen, "SNI '%.64s' is an IP address; SNI carries host "
-			  "names only (RFC 6066)", sni);
+		cp_seterr(err, errlen,
+			  "SNI '%.64s' is an IP address; SNI carries host "
+			  "names only (RFC 6066)",
+			  sni);
 		return -1;
 	}
 	return 0;
@@ -633,8 +641,8 @@ static int check_sni(const char *sni, char *err, size_t errlen)
  * Turns a kept row into its target text (see declog.h) in *out.  Returns 0,
  * -1 with err set when the row is unusable, or -2 when memory ran out.
  */
-static int target_text(const char *sni, const char *dst, const char *dport,
-		       char **out, char *err, size_t errlen)
+static int target_text(const char *sni, const char *dst, const char *dport, char **out, char *err,
+		       size_t errlen)
 {
 	unsigned char a[sizeof(struct in6_addr)];
 	static const unsigned char zero[sizeof(struct in6_addr)];
@@ -664,8 +672,10 @@ static int target_text(const char *sni, const char *dst, const char *dport,
 			n = 16;
 			v6 = true;
 		} else {
-			cp_seterr(err, errlen, "destination address '%.64s' is not an IPv4 or "
-				  "IPv6 address", dst);
+			cp_seterr(err, errlen,
+				  "destination address '%.64s' is not an IPv4 or "
+				  "IPv6 address",
+				  dst);
 			return -1;
 		}
 		/* connecting to 0.0.0.0 or :: reaches this host, not the server */
@@ -683,8 +693,8 @@ static int target_text(const char *sni, const char *dst, const char *dport,
 	if (!*dst)
 		snprintf(text, n, "%s:%u", sni, port);
 	else
-		snprintf(text, n, v6 ? "[%s]:%u%s%s" : "%s:%u%s%s", dst, port,
-			 *sni ? "," : "", sni);
+		snprintf(text, n, v6 ? "[%s]:%u%s%s" : "%s:%u%s%s", dst, port, *sni ? "," : "",
+			 sni);
 	*out = text;
 	return 0;
 }
@@ -856,8 +866,8 @@ void cp_declog_free(struct cp_declog *dl)
 
 struct reader {
 	struct csv csv;
-	int col[COL_N];       /* field index of each column, -1 if absent */
-	size_t ncols;         /* fields in the header */
+	int col[COL_N]; /* field index of each column, -1 if absent */
+	size_t ncols;   /* fields in the header */
 	struct cp_declog *dl;
 };
 
@@ -872,8 +882,9 @@ static int one_row(struct reader *rd, const struct csv_rec *cr, size_t row)
 	struct cp_declog_row r = { .row = row, .line = cr->line };
 
 	if (cr->toolong)
-		return bad_row(rd->dl, row, cr->line, "row is %zu bytes long, more than "
-			       CP_DECLOG_STR(CP_DECLOG_MAX_ROW), cr->bytes);
+		return bad_row(rd->dl, row, cr->line,
+			       "row is %zu bytes long, more than " CP_DECLOG_STR(CP_DECLOG_MAX_ROW),
+			       cr->bytes);
 	if (cr->nul_field)
 		return bad_row(rd->dl, row, cr->line, "NUL byte in field %zu", cr->nul_field);
 	if (cr->syntax)
@@ -906,13 +917,23 @@ static int header(struct reader *rd, const struct csv_rec *cr, size_t row)
 
 	if (cr->toolong || cr->nul_field || cr->syntax) {
 		if (cr->toolong)
-			return add_error(rd->dl, row, cr->line, "header row is %zu bytes long, "
-					 "more than " CP_DECLOG_STR(CP_DECLOG_MAX_ROW), cr->bytes) ? -1 : 1;
+			return add_error(rd->dl, row, cr->line,
+					 "header row is %zu bytes long, "
+					 "more than " CP_DECLOG_STR(CP_DECLOG_MAX_ROW),
+					 cr->bytes)
+				       ? -1
+				       : 1;
 		if (cr->nul_field)
-			return add_error(rd->dl, row, cr->line, "NUL byte in field %zu of the "
-					 "header row", cr->nul_field) ? -1 : 1;
+			return add_error(rd->dl, row, cr->line,
+					 "NUL byte in field %zu of the "
+					 "header row",
+					 cr->nul_field)
+				       ? -1
+				       : 1;
 		return add_error(rd->dl, row, cr->line, "%s in field %zu of the header row",
-				 cr->syntax, cr->syntax_field) ? -1 : 1;
+				 cr->syntax, cr->syntax_field)
+			       ? -1
+			       : 1;
 	}
 	for (k = 0; k < COL_N; k++)
 		rd->col[k] = -1;
@@ -925,7 +946,8 @@ static int header(struct reader *rd, const struct csv_rec *cr, size_t row)
 				rd->col[col_names[k].col] = (int)i;
 	}
 	if (rd->col[COL_DST] < 0 && rd->col[COL_SNI] < 0)
-		snprintf(missing, sizeof missing, "a destination address or server name "
+		snprintf(missing, sizeof missing,
+			 "a destination address or server name "
 			 "(dst, sni; \"Destination address\", \"Server Name Indication\")");
 	if (rd->col[COL_DPORT] < 0)
 		snprintf(missing + strlen(missing), sizeof missing - strlen(missing),
@@ -937,9 +959,12 @@ static int header(struct reader *rd, const struct csv_rec *cr, size_t row)
 			 *missing ? "; " : "");
 	if (!*missing)
 		return 0;
-	return add_error(rd->dl, row, cr->line, "the header row names no column for %s; "
+	return add_error(rd->dl, row, cr->line,
+			 "the header row names no column for %s; "
 			 "the first row must name the columns, as a PAN-OS export does",
-			 missing) ? -1 : 1;
+			 missing)
+		       ? -1
+		       : 1;
 }
 
 /* ---- reading and reporting ------------------------------------------ */
@@ -970,8 +995,10 @@ static int read_all(struct reader *rd)
 			continue;
 		}
 		if (rd->dl->st.rows == CP_DECLOG_MAX_ROWS) {
-			rc = add_error(rd->dl, row, cr.line, "more than " CP_DECLOG_STR(CP_DECLOG_MAX_ROWS)
-				       " data rows; the rest of the export is not read");
+			rc = add_error(
+				rd->dl, row, cr.line,
+				"more than " CP_DECLOG_STR(
+					CP_DECLOG_MAX_ROWS) " data rows; the rest of the export is not read");
 			break;
 		}
 		rc = one_row(rd, &cr, row);
@@ -1019,15 +1046,14 @@ const char *cp_declog_form_name(int form)
 	}
 }
 
-int cp_declog_format_parse(const char *s, struct cp_declog_format *out, char *err,
-			   size_t errlen)
+int cp_declog_format_parse(const char *s, struct cp_declog_format *out, char *err, size_t errlen)
 {
 	static const struct {
 		const char *name;
 		enum cp_declog_form form;
 	} names[] = {
-		{ "auto", CP_DECLOG_AUTO }, { "gui-csv", CP_DECLOG_GUI_CSV },
-		{ "csv", CP_DECLOG_GUI_CSV }, { "syslog", CP_DECLOG_SYSLOG },
+		{ "auto", CP_DECLOG_AUTO },           { "gui-csv", CP_DECLOG_GUI_CSV },
+		{ "csv", CP_DECLOG_GUI_CSV },         { "syslog", CP_DECLOG_SYSLOG },
 		{ "http-json", CP_DECLOG_HTTP_JSON }, { "cdl-json", CP_DECLOG_CDL_JSON },
 		{ "json", CP_DECLOG_JSON },
 	};
@@ -1044,9 +1070,11 @@ int cp_declog_format_parse(const char *s, struct cp_declog_format *out, char *er
 		snprintf(out->version, sizeof out->version, "%s", s + 7);
 		return 0;
 	}
-	cp_seterr(err, errlen, "unknown log format '%.64s' (auto, gui-csv, syslog, "
+	cp_seterr(err, errlen,
+		  "unknown log format '%.64s' (auto, gui-csv, syslog, "
 		  "syslog-VERSION for a PAN-OS release such as syslog-10.1 or syslog-11.0, "
-		  "http-json, cdl-json)", s);
+		  "http-json, cdl-json)",
+		  s);
 	return -1;
 }
 
@@ -1140,18 +1168,12 @@ int cp_declog_read_as(FILE *f, const char *name, const struct cp_declog_format *
 	case CP_DECLOG_SYSLOG:
 		rc = cp_declog_read_syslog(in, dl, fmt && *fmt->version ? fmt->version : NULL);
 		break;
-	case CP_DECLOG_HTTP_JSON:
-		rc = cp_declog_read_json(in, dl, CP_DECLOG_KEYS_HTTP);
-		break;
-	case CP_DECLOG_CDL_JSON:
-		rc = cp_declog_read_json(in, dl, CP_DECLOG_KEYS_CDL);
-		break;
+	case CP_DECLOG_HTTP_JSON: rc = cp_declog_read_json(in, dl, CP_DECLOG_KEYS_HTTP); break;
+	case CP_DECLOG_CDL_JSON: rc = cp_declog_read_json(in, dl, CP_DECLOG_KEYS_CDL); break;
 	case CP_DECLOG_JSON:
 		rc = cp_declog_read_json(in, dl, CP_DECLOG_KEYS_HTTP | CP_DECLOG_KEYS_CDL);
 		break;
-	default:
-		rc = cp_declog_read_gui_csv(in, dl);
-		break;
+	default: rc = cp_declog_read_gui_csv(in, dl); break;
 	}
 	if (rc == 0 && ferror(in))
 		rc = -1;

@@ -46,23 +46,23 @@
 #define CP_DECLOG_MAX_ROWS 1048576
 
 struct cp_declog_entry {
-	const char *name;          /* the export's name, for messages */
-	size_t row;                /* 1-based CSV record number, the header
+	const char *name;         /* the export's name, for messages */
+	size_t row;               /* 1-based CSV record number, the header
 	                              being row 1 (a spreadsheet's row number);
 	                              0 for an error about the whole file */
-	size_t line;               /* physical line the record starts on */
-	const char *text;          /* target text for cp_target_parse, NULL
+	size_t line;              /* physical line the record starts on */
+	const char *text;         /* target text for cp_target_parse, NULL
 	                              when error is set */
-	struct cp_target *target;  /* text parsed, or NULL when error is set */
-	size_t failures;           /* server-side failure rows merged here */
-	const char *err_index;     /* first failure's err_index, "" if none */
-	const char *error_text;    /* first failure's error text, "" if none */
-	const char *error;         /* why the row or file is unusable, else
+	struct cp_target *target; /* text parsed, or NULL when error is set */
+	size_t failures;          /* server-side failure rows merged here */
+	const char *err_index;    /* first failure's err_index, "" if none */
+	const char *error_text;   /* first failure's error text, "" if none */
+	const char *error;        /* why the row or file is unusable, else
 	                              NULL */
-	const char *first_seen;    /* earliest time of the merged rows, as
+	const char *first_seen;   /* earliest time of the merged rows, as
 	                              normalised by cp_declog_add_record; ""
 	                              when no row had a time */
-	const char *last_seen;     /* latest time, likewise */
+	const char *last_seen;    /* latest time, likewise */
 };
 
 /*
@@ -76,14 +76,14 @@ typedef int (*cp_declog_fn)(const struct cp_declog_entry *e, void *data);
 /* What became of the data rows (empty lines and the header not counted):
  * rows = kept + filtered + skipped + bad, and kept = targets + duplicates. */
 struct cp_declog_stats {
-	size_t rows;        /* data rows read */
-	size_t kept;        /* server-side failures, duplicates included */
-	size_t filtered;    /* rows that are not server-side failures */
-	size_t skipped;     /* rows of another log type than DECRYPTION */
-	size_t bad;         /* rows reported as errors */
-	size_t duplicates;  /* kept rows merged into an earlier target */
-	size_t targets;     /* unique targets reported */
-	int form;           /* enum cp_declog_form the input was read as */
+	size_t rows;       /* data rows read */
+	size_t kept;       /* server-side failures, duplicates included */
+	size_t filtered;   /* rows that are not server-side failures */
+	size_t skipped;    /* rows of another log type than DECRYPTION */
+	size_t bad;        /* rows reported as errors */
+	size_t duplicates; /* kept rows merged into an earlier target */
+	size_t targets;    /* unique targets reported */
+	int form;          /* enum cp_declog_form the input was read as */
 };
 
 /*
@@ -118,13 +118,12 @@ enum cp_declog_form {
 
 struct cp_declog_format {
 	enum cp_declog_form form;
-	char version[16];    /* syslog-VERSION; "" picks by field count */
+	char version[16]; /* syslog-VERSION; "" picks by field count */
 };
 
 /* Parses a --log-format value; 0, or -1 with err set (naming the values
  * accepted, the syslog versions from panos-declog-fields.tsv). */
-int cp_declog_format_parse(const char *s, struct cp_declog_format *out, char *err,
-			   size_t errlen);
+int cp_declog_format_parse(const char *s, struct cp_declog_format *out, char *err, size_t errlen);
 
 /* "gui-csv", "syslog", "http-json", "cdl-json", "json", "auto". */
 const char *cp_declog_form_name(int form);
@@ -150,18 +149,18 @@ int cp_declog_read_as(FILE *f, const char *name, const struct cp_declog_format *
 
 /* One already-parsed log record.  NULL and "" both mean "not given". */
 struct cp_declog_row {
-	size_t row;             /* 1-based record number, for messages */
-	size_t line;            /* physical line it starts on (0: unknown) */
-	const char *type;       /* log type; rows whose type is given and is
+	size_t row;            /* 1-based record number, for messages */
+	size_t line;           /* physical line it starts on (0: unknown) */
+	const char *type;      /* log type; rows whose type is given and is
 	                           not DECRYPTION (case ignored) are skipped */
-	const char *time;       /* when it was logged: "YYYY/MM/DD HH:MM:SS"
+	const char *time;      /* when it was logged: "YYYY/MM/DD HH:MM:SS"
 	                           (PAN-OS), ISO 8601, or seconds (or ms, us)
 	                           since the epoch; other text is kept as is */
-	const char *sni;        /* server name indication */
-	const char *dst;        /* destination address, IPv4 or IPv6 */
-	const char *dport;      /* destination port, decimal */
-	const char *err_index;  /* Cipher, Version, Protocol, Certificate... */
-	const char *error;      /* the error text */
+	const char *sni;       /* server name indication */
+	const char *dst;       /* destination address, IPv4 or IPv6 */
+	const char *dport;     /* destination port, decimal */
+	const char *err_index; /* Cipher, Version, Protocol, Certificate... */
+	const char *error;     /* the error text */
 };
 
 struct cp_declog;

@@ -119,7 +119,8 @@ static int one_object(struct cp_declog *dl, json_t *o, size_t row, size_t line, 
 		rank[i] = -1;
 		val[i] = "";
 	}
-	json_object_foreach(o, k, v) {
+	json_object_foreach(o, k, v)
+	{
 		norm_key(k, norm, sizeof norm);
 		for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++) {
 			enum jf fi = key_names[i].field;
@@ -133,7 +134,8 @@ static int one_object(struct cp_declog *dl, json_t *o, size_t row, size_t line, 
 		}
 	}
 	if (!any)
-		return cp_declog_add_bad_row(dl, row, line, "no key of a decryption log record "
+		return cp_declog_add_bad_row(dl, row, line,
+					     "no key of a decryption log record "
 					     "(dst, dport, sni, error...)");
 	r.type = val[JF_TYPE];
 	r.time = val[JF_TIME];
@@ -166,14 +168,17 @@ static int one_value(struct cp_declog *dl, json_t *v, size_t *row, size_t line, 
 	if (!a) {
 		++*row;
 		if (!json_is_object(v))
-			return cp_declog_add_bad_row(dl, *row, line, "a JSON value that is not "
+			return cp_declog_add_bad_row(dl, *row, line,
+						     "a JSON value that is not "
 						     "an object");
 		return one_object(dl, v, *row, line, keys);
 	}
-	json_array_foreach(a, i, e) {
+	json_array_foreach(a, i, e)
+	{
 		++*row;
 		if (cp_declog_stats(dl)->rows == CP_DECLOG_MAX_ROWS)
-			return cp_declog_add_bad_row(dl, 0, line, "too many records; the rest "
+			return cp_declog_add_bad_row(dl, 0, line,
+						     "too many records; the rest "
 						     "of the log is not read");
 		/* the elements' lines are not known: 0 */
 		if (!json_is_object(e)) {
@@ -252,7 +257,8 @@ int cp_declog_read_json(FILE *f, struct cp_declog *dl, unsigned keys)
 		if (pos >= len)
 			break;
 		if (cp_declog_stats(dl)->rows == CP_DECLOG_MAX_ROWS) {
-			rc = cp_declog_add_bad_row(dl, 0, line, "too many records; the rest of "
+			rc = cp_declog_add_bad_row(dl, 0, line,
+						   "too many records; the rest of "
 						   "the log is not read");
 			break;
 		}

@@ -20,12 +20,21 @@
 
 /* ---- the field lists ------------------------------------------------- */
 
-enum sf { SF_RECEIVE, SF_TYPE, SF_GENERATE, SF_DST, SF_DPORT, SF_ERR_INDEX, SF_SNI,
-	  SF_ERROR, SF_N };
+enum sf {
+	SF_RECEIVE,
+	SF_TYPE,
+	SF_GENERATE,
+	SF_DST,
+	SF_DPORT,
+	SF_ERR_INDEX,
+	SF_SNI,
+	SF_ERROR,
+	SF_N
+};
 
 /* The documented names of the fields the reader uses. */
 static const char *const sf_names[SF_N] = {
-	"Receive Time", "Type", "Generate Time", "Destination Address",
+	"Receive Time",     "Type",        "Generate Time",          "Destination Address",
 	"Destination Port", "Error Index", "Server Name Indication", "Error",
 };
 
@@ -34,8 +43,8 @@ static const char *const sf_names[SF_N] = {
 struct layout {
 	char version[16];
 	size_t nfields;
-	size_t at[SF_N];   /* 0-based field index */
-	size_t need;       /* fields a line needs: the last used one + 1 */
+	size_t at[SF_N]; /* 0-based field index */
+	size_t need;     /* fields a line needs: the last used one + 1 */
 };
 
 /* Parses the TSV into v; returns how many rows.  A row lacking a field
@@ -128,10 +137,9 @@ static bool digits(const char *s, size_t n)
 /* Whether s starts with ",YYYY/MM/DD HH:MM:SS,". */
 static bool pan_time_at(const char *s)
 {
-	return s[0] == ',' && digits(s + 1, 4) && s[5] == '/' && digits(s + 6, 2) &&
-	       s[8] == '/' && digits(s + 9, 2) && s[11] == ' ' && digits(s + 12, 2) &&
-	       s[14] == ':' && digits(s + 15, 2) && s[17] == ':' && digits(s + 18, 2) &&
-	       s[20] == ',';
+	return s[0] == ',' && digits(s + 1, 4) && s[5] == '/' && digits(s + 6, 2) && s[8] == '/' &&
+	       digits(s + 9, 2) && s[11] == ' ' && digits(s + 12, 2) && s[14] == ':' &&
+	       digits(s + 15, 2) && s[17] == ':' && digits(s + 18, 2) && s[20] == ',';
 }
 
 /*
@@ -148,8 +156,8 @@ const char *cp_declog_syslog_payload(const char *line)
 		if (*p != ',' || !pan_time_at(p))
 			continue;
 		start = p;
-		while (start > line && start[-1] != ' ' && start[-1] != '\t' &&
-		       start[-1] != ',' && start[-1] != '>')
+		while (start > line && start[-1] != ' ' && start[-1] != '\t' && start[-1] != ',' &&
+		       start[-1] != '>')
 			start--;
 		/* the first field must be a whole token */
 		if (start > line && start[-1] == ',')
@@ -299,9 +307,11 @@ int cp_declog_read_syslog(FILE *f, struct cp_declog *dl, const char *version)
 		if (!l.toolong && !l.nul && blank_line(l.buf))
 			continue;
 		if (cp_declog_stats(dl)->rows == CP_DECLOG_MAX_ROWS) {
-			if (cp_declog_add_bad_row(dl, 0, lineno, "more than "
-						  CP_DECLOG_STR(CP_DECLOG_MAX_ROWS) " lines; the rest "
-						  "of the log is not read"))
+			if (cp_declog_add_bad_row(
+				    dl, 0, lineno,
+				    "more than " CP_DECLOG_STR(
+					    CP_DECLOG_MAX_ROWS) " lines; the rest "
+								"of the log is not read"))
 				goto out;
 			break;
 		}
@@ -312,7 +322,8 @@ int cp_declog_read_syslog(FILE *f, struct cp_declog *dl, const char *version)
 		else if (l.nul)
 			snprintf(why, sizeof why, "NUL byte in the line");
 		else if (!(payload = cp_declog_syslog_payload(l.buf)))
-			snprintf(why, sizeof why, "not a PAN-OS syslog line (no "
+			snprintf(why, sizeof why,
+				 "not a PAN-OS syslog line (no "
 				 "\"FUTURE_USE,YYYY/MM/DD HH:MM:SS,\" start of the log fields)");
 		if (*why) {
 			if (cp_declog_add_bad_row(dl, lineno, lineno, why))
@@ -337,8 +348,13 @@ int cp_declog_read_syslog(FILE *f, struct cp_declog *dl, const char *version)
 			for (size_t i = 0; i < nv; i++)
 				if (!shortest || v[i].nfields < shortest)
 					shortest = v[i].nfields;
-			snprintf(why, sizeof why, "%zu fields; a PAN-OS %s DECRYPTION line "
-				 "has %zu", n, fixed ? fixed->version : nv ? "10.0 or later" : "",
+			snprintf(why, sizeof why,
+				 "%zu fields; a PAN-OS %s DECRYPTION line "
+				 "has %zu",
+				 n,
+				 fixed ? fixed->version
+				 : nv  ? "10.0 or later"
+				       : "",
 				 fixed ? fixed->nfields : shortest);
 		}
 		if (*why) {

@@ -120,7 +120,8 @@ static int read_offset(const struct line *l, size_t *off, const char **rest)
 /* Up to `limit` bytes from the hex columns of an offset-style line: tokens
  * of hex digit pairs, up to the first other token or a wide gap (the
  * ASCII column, which may itself look like hex: "ab"). */
-static size_t read_columns(const char *p, const char *e, size_t limit, uint8_t *out, size_t cap, size_t *n)
+static size_t read_columns(const char *p, const char *e, size_t limit, uint8_t *out, size_t cap,
+			   size_t *n)
 {
 	size_t got = 0;
 
@@ -177,8 +178,10 @@ static int hex_with_offsets(const char *text, size_t len, uint8_t *out, size_t c
 			have_next = next_line(&cur, end, &next);
 		while (have_next && (next.s == next.e || *next.s == '#'));
 		if (have_next) {
-			if (read_offset(&next, &noff, &nrest) < 0 || noff <= off || noff - off > 256) {
-				cp_seterr(err, errlen, "line %zu: offset column out of sequence", next.no);
+			if (read_offset(&next, &noff, &nrest) < 0 || noff <= off ||
+			    noff - off > 256) {
+				cp_seterr(err, errlen, "line %zu: offset column out of sequence",
+					  next.no);
 				return -1;
 			}
 			limit = noff - off;
@@ -190,7 +193,9 @@ static int hex_with_offsets(const char *text, size_t len, uint8_t *out, size_t c
 		if (*n == cap)
 			return 0;
 		if (have_next && got != limit) {
-			cp_seterr(err, errlen, "line %zu: %zu bytes where the next offset wants %zu", l.no, got, limit);
+			cp_seterr(err, errlen,
+				  "line %zu: %zu bytes where the next offset wants %zu", l.no, got,
+				  limit);
 			return -1;
 		}
 		if (!have_next)
@@ -226,7 +231,8 @@ static int hex_plain(const char *text, size_t len, uint8_t *out, size_t cap, siz
 			continue;
 		}
 		/* "0x16 0x03": a prefix, not digits, when it opens a token */
-		if (c == '0' && hi < 0 && i + 1 < len && (text[i + 1] == 'x' || text[i + 1] == 'X') &&
+		if (c == '0' && hi < 0 && i + 1 < len &&
+		    (text[i + 1] == 'x' || text[i + 1] == 'X') &&
 		    (i == 0 || is_blank(text[i - 1]) || text[i - 1] == '\n' || text[i - 1] == ',' ||
 		     text[i - 1] == ':')) {
 			i++;
@@ -236,10 +242,13 @@ static int hex_plain(const char *text, size_t len, uint8_t *out, size_t cap, siz
 		v = hexval(c);
 		if (v < 0) {
 			if (c >= 0x21 && c < 0x7F)
-				cp_seterr(err, errlen, "line %zu, column %zu: '%c' is not a hex digit", lineno, col, c);
+				cp_seterr(err, errlen,
+					  "line %zu, column %zu: '%c' is not a hex digit", lineno,
+					  col, c);
 			else
-				cp_seterr(err, errlen, "line %zu, column %zu: byte 0x%02X is not a hex digit", lineno,
-					  col, (unsigned)(unsigned char)c);
+				cp_seterr(err, errlen,
+					  "line %zu, column %zu: byte 0x%02X is not a hex digit",
+					  lineno, col, (unsigned)(unsigned char)c);
 			return -1;
 		}
 		if (hi < 0) {
@@ -278,7 +287,7 @@ int cp_hellofile_hex(const char *text, size_t len, uint8_t *out, size_t cap, siz
 /* ---- packet captures ---------------------------------------------------- */
 
 struct segment {
-	uint32_t rel;             /* sequence number relative to the stream's first byte */
+	uint32_t rel; /* sequence number relative to the stream's first byte */
 	uint32_t len;
 	uint8_t *data;
 };
@@ -291,9 +300,9 @@ struct stream {
 	uint16_t sport, dport;
 	uint32_t isn;
 	unsigned first_packet;
-	struct segment *segs;     /* sorted by rel */
+	struct segment *segs; /* sorted by rel */
 	size_t nsegs;
-	bool cut;                 /* a packet of it was cut at the snapshot length */
+	bool cut; /* a packet of it was cut at the snapshot length */
 };
 
 struct tcp_payload {
@@ -334,21 +343,19 @@ static long ip_offset(int dlt, const uint8_t *p, size_t n)
 		type = (uint16_t)(p[0] << 8 | p[1]);
 		return type == 0x0800 || type == 0x86DD ? 20 : -1;
 	case DLT_NULL:
-	case DLT_LOOP:
-		return 4;
+	case DLT_LOOP: return 4;
 	case DLT_RAW:
 	case DLT_IPV4:
-	case DLT_IPV6:
-		return 0;
-	default:
-		return -1;
+	case DLT_IPV6: return 0;
+	default: return -1;
 	}
 }
 
 static bool link_supported(int dlt)
 {
-	return dlt == DLT_EN10MB || dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2 || dlt == DLT_NULL ||
-	       dlt == DLT_LOOP || dlt == DLT_RAW || dlt == DLT_IPV4 || dlt == DLT_IPV6;
+	return dlt == DLT_EN10MB || dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2 ||
+	       dlt == DLT_NULL || dlt == DLT_LOOP || dlt == DLT_RAW || dlt == DLT_IPV4 ||
+	       dlt == DLT_IPV6;
 }
 
 /* The TCP payload of one captured packet; false when it has none. */
@@ -407,8 +414,8 @@ static bool tcp_of(int dlt, const uint8_t *p, size_t n, struct tcp_payload *t)
 			return false;
 		t->sport = (uint16_t)(p[off] << 8 | p[off + 1]);
 		t->dport = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
-		t->seq = (uint32_t)p[off + 4] << 24 | (uint32_t)p[off + 5] << 16 | (uint32_t)p[off + 6] << 8 |
-			 p[off + 7];
+		t->seq = (uint32_t)p[off + 4] << 24 | (uint32_t)p[off + 5] << 16 |
+			 (uint32_t)p[off + 6] << 8 | p[off + 7];
 		t->data = p + off + doff;
 		t->len = end - off - doff;
 	}
@@ -417,7 +424,7 @@ static bool tcp_of(int dlt, const uint8_t *p, size_t n, struct tcp_payload *t)
 
 /* A payload seen before its stream's first segment (reordering). */
 struct early {
-	int family;               /* 0: free */
+	int family; /* 0: free */
 	uint8_t src[16], dst[16];
 	uint16_t sport, dport;
 	uint32_t seq;
@@ -425,13 +432,13 @@ struct early {
 	size_t len;
 };
 
-static bool same_key(const struct stream *s, int family, const uint8_t *src, const uint8_t *dst, uint16_t sport,
-		     uint16_t dport)
+static bool same_key(const struct stream *s, int family, const uint8_t *src, const uint8_t *dst,
+		     uint16_t sport, uint16_t dport)
 {
 	size_t alen = family == AF_INET ? 4 : 16;
 
-	return s->family == family && s->sport == sport && s->dport == dport && memcmp(s->src, src, alen) == 0 &&
-	       memcmp(s->dst, dst, alen) == 0;
+	return s->family == family && s->sport == sport && s->dport == dport &&
+	       memcmp(s->src, src, alen) == 0 && memcmp(s->dst, dst, alen) == 0;
 }
 
 static bool same_flow(const struct stream *s, const struct tcp_payload *t)
@@ -450,8 +457,12 @@ static int early_keep(struct early *ring, size_t *next, const struct tcp_payload
 		return -1;
 	free(e->data);
 	memcpy(copy, t->data, n);
-	*e = (struct early){ .family = t->family, .sport = t->sport, .dport = t->dport, .seq = t->seq,
-			     .data = copy, .len = n };
+	*e = (struct early){ .family = t->family,
+			     .sport = t->sport,
+			     .dport = t->dport,
+			     .seq = t->seq,
+			     .data = copy,
+			     .len = n };
 	memcpy(e->src, t->src, t->family == AF_INET ? 4 : 16);
 	memcpy(e->dst, t->dst, t->family == AF_INET ? 4 : 16);
 	(*next)++;
@@ -530,11 +541,14 @@ static void describe(const struct stream *s, char *out, size_t outlen)
 {
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 
-	if (!inet_ntop(s->family, s->src, a, sizeof a) || !inet_ntop(s->family, s->dst, b, sizeof b)) {
+	if (!inet_ntop(s->family, s->src, a, sizeof a) ||
+	    !inet_ntop(s->family, s->dst, b, sizeof b)) {
 		cp_seterr(out, outlen, "packet %u", s->first_packet);
 		return;
 	}
-	cp_seterr(out, outlen, s->family == AF_INET6 ? "packet %u ([%s]:%u -> [%s]:%u)" : "packet %u (%s:%u -> %s:%u)",
+	cp_seterr(out, outlen,
+		  s->family == AF_INET6 ? "packet %u ([%s]:%u -> [%s]:%u)"
+					: "packet %u (%s:%u -> %s:%u)",
 		  s->first_packet, a, s->sport, b, s->dport);
 }
 
@@ -542,8 +556,9 @@ static void describe(const struct stream *s, char *out, size_t outlen)
  * Add one packet to the stream (starting one if it opens a hello) and
  * see whether the hello is whole: 1 done (out filled), 0 go on, -1 error.
  */
-static int take_packet(struct stream *s, struct early *ring, size_t *nearly, const struct tcp_payload *t, bool cut,
-		       unsigned pkt, uint8_t *buf, struct cp_hellofile *out, char *why, size_t whylen)
+static int take_packet(struct stream *s, struct early *ring, size_t *nearly,
+		       const struct tcp_payload *t, bool cut, unsigned pkt, uint8_t *buf,
+		       struct cp_hellofile *out, char *why, size_t whylen)
 {
 	size_t have, need;
 	int st;
@@ -636,8 +651,10 @@ static int from_pcap(const char *path, struct cp_hellofile *out, char *err, size
 	dlt = pcap_datalink(pc);
 	if (!link_supported(dlt)) {
 		const char *name = pcap_datalink_val_to_name(dlt);
-		cp_seterr(err, errlen, "%s: link type %d (%s) is not supported: capture on an Ethernet, "
-			  "loopback or cooked interface", path, dlt, name ? name : "unknown");
+		cp_seterr(err, errlen,
+			  "%s: link type %d (%s) is not supported: capture on an Ethernet, "
+			  "loopback or cooked interface",
+			  path, dlt, name ? name : "unknown");
 		goto out;
 	}
 	buf = malloc(STREAM_MAX);
@@ -652,7 +669,8 @@ static int from_pcap(const char *path, struct cp_hellofile *out, char *err, size
 		if (!tcp_of(dlt, data, ph->caplen, &t))
 			continue;
 		payloads++;
-		r = take_packet(&s, ring, &nearly, &t, ph->caplen < ph->len, pkt, buf, out, why, sizeof why);
+		r = take_packet(&s, ring, &nearly, &t, ph->caplen < ph->len, pkt, buf, out, why,
+				sizeof why);
 		if (r < 0) {
 			rc = CP_ENOMEM;
 			goto out;
@@ -663,21 +681,28 @@ static int from_pcap(const char *path, struct cp_hellofile *out, char *err, size
 		}
 	}
 	if (r == PCAP_ERROR) {
-		cp_seterr(err, errlen, "%s: reading packet %u failed: %s", path, pkt + 1, pcap_geterr(pc));
+		cp_seterr(err, errlen, "%s: reading packet %u failed: %s", path, pkt + 1,
+			  pcap_geterr(pc));
 		goto out;
 	}
 	if (s.active) {
 		char where[192];
 
 		describe(&s, where, sizeof where);
-		cp_seterr(err, errlen, "%s: the ClientHello starting in %s is truncated: the capture ends "
-			  "before the hello does%s", path, where,
-			  s.cut ? " (packets were cut at the snapshot length: capture with tcpdump -s 0)" : "");
+		cp_seterr(
+			err, errlen,
+			"%s: the ClientHello starting in %s is truncated: the capture ends "
+			"before the hello does%s",
+			path, where,
+			s.cut ? " (packets were cut at the snapshot length: capture with tcpdump -s 0)"
+			      : "");
 	} else if (why[0]) {
 		cp_seterr(err, errlen, "%s: no usable ClientHello (%s)", path, why);
 	} else {
-		cp_seterr(err, errlen, "%s: no TLS ClientHello found in %u packets (%u TCP segments with payload)",
-			  path, pkt, payloads);
+		cp_seterr(
+			err, errlen,
+			"%s: no TLS ClientHello found in %u packets (%u TCP segments with payload)",
+			path, pkt, payloads);
 	}
 out:
 	if (rc == CP_ENOMEM)
@@ -709,8 +734,8 @@ static bool is_capture_magic(const uint8_t *m, size_t n)
 }
 
 /* The hello as records: a bare handshake message gets record headers. */
-static int as_records(const uint8_t *b, size_t n, struct cp_hellofile *out, char *err, size_t errlen,
-		      const char *path)
+static int as_records(const uint8_t *b, size_t n, struct cp_hellofile *out, char *err,
+		      size_t errlen, const char *path)
 {
 	struct cp_chello *h = malloc(sizeof *h);
 	struct cp_wbuf w;
@@ -724,7 +749,8 @@ static int as_records(const uint8_t *b, size_t n, struct cp_hellofile *out, char
 	}
 	st = cp_chello_parse(b, n, h);
 	if (st != CP_OK) {
-		cp_seterr(err, errlen, "%s: the hex dump is not one ClientHello: %s", path, cp_chello_strerror(st));
+		cp_seterr(err, errlen, "%s: the hex dump is not one ClientHello: %s", path,
+			  cp_chello_strerror(st));
 		goto out;
 	}
 	records = h->records;
@@ -732,7 +758,8 @@ static int as_records(const uint8_t *b, size_t n, struct cp_hellofile *out, char
 		cp_wbuf_bytes(&w, b, h->consumed);
 	} else {
 		for (size_t off = 0; off < h->consumed; off += RECORD_MAX) {
-			size_t frag = h->consumed - off < RECORD_MAX ? h->consumed - off : RECORD_MAX;
+			size_t frag =
+				h->consumed - off < RECORD_MAX ? h->consumed - off : RECORD_MAX;
 
 			cp_wbuf_u8(&w, 22);
 			cp_wbuf_u16(&w, 0x0301);
@@ -755,7 +782,8 @@ static int as_records(const uint8_t *b, size_t n, struct cp_hellofile *out, char
 	out->raw = w.data;
 	out->len = w.len;
 	w.data = NULL;
-	cp_seterr(out->origin, sizeof out->origin, "hex dump, %s", records ? "TLS record" : "handshake message");
+	cp_seterr(out->origin, sizeof out->origin, "hex dump, %s",
+		  records ? "TLS record" : "handshake message");
 	rc = CP_OK;
 out:
 	cp_wbuf_free(&w);
@@ -792,7 +820,8 @@ static int from_text(FILE *f, const char *path, struct cp_hellofile *out, char *
 		goto out;
 	}
 	if (cp_hellofile_hex(text, n, bytes, STREAM_MAX, &nb, why, sizeof why) < 0) {
-		cp_seterr(err, errlen, "%s: neither a pcap/pcapng capture nor a hex dump (%s)", path, why);
+		cp_seterr(err, errlen, "%s: neither a pcap/pcapng capture nor a hex dump (%s)",
+			  path, why);
 		goto out;
 	}
 	rc = as_records(bytes, nb, out, err, errlen, path);

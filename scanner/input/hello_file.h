@@ -29,10 +29,10 @@
 struct cp_chello;
 
 struct cp_hellofile {
-	uint8_t *raw;               /* the hello as TLS records (owned) */
+	uint8_t *raw; /* the hello as TLS records (owned) */
 	size_t len;
-	struct cp_chello *hello;    /* raw, parsed (owned) */
-	char origin[192];           /* "packet 4, 10.0.0.1:50312 -> 10.0.0.9:443" or "hex dump" */
+	struct cp_chello *hello; /* raw, parsed (owned) */
+	char origin[192];        /* "packet 4, 10.0.0.1:50312 -> 10.0.0.9:443" or "hex dump" */
 };
 
 /*
@@ -50,7 +50,7 @@ void cp_hellofile_free(struct cp_hellofile *f);
  * most cap of them, into out; count in *n.  0, or -1 with the reason
  * (naming the line) in err.  Pure: for tests and fuzzing.
  */
-int cp_hellofile_hex(const char *text, size_t len, uint8_t *out, size_t cap, size_t *n,
-		     char *err, size_t errlen);
+int cp_hellofile_hex(const char *text, size_t len, uint8_t *out, size_t cap, size_t *n, char *err,
+		     size_t errlen);
 
 #endif

@@ -26,8 +26,8 @@ static bool blank(unsigned char c)
  * CP_LIST_MAX_LINE + 1), total is its full length without the newline.
  * Returns the callback's value, 0 for a skipped line, or -1 (no memory).
  */
-static int one_line(char *line, size_t stored, size_t total, size_t lineno,
-		    const char *name, cp_list_fn fn, void *data)
+static int one_line(char *line, size_t stored, size_t total, size_t lineno, const char *name,
+		    cp_list_fn fn, void *data)
 {
 	struct cp_list_line l = { .name = name, .lineno = lineno };
 	struct cp_target t = { 0 };

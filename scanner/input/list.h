@@ -21,13 +21,13 @@
 #define CP_LIST_MAX_LINE 4096
 
 struct cp_list_line {
-	const char *name;          /* the list's name, for messages ("-" = stdin) */
-	size_t lineno;             /* 1-based */
-	const char *text;          /* the line without comment and end blanks;
+	const char *name;         /* the list's name, for messages ("-" = stdin) */
+	size_t lineno;            /* 1-based */
+	const char *text;         /* the line without comment and end blanks;
 	                              for an over-long line its first bytes, for
 	                              a line with a NUL the bytes before it */
-	struct cp_target *target;  /* parsed target, or NULL when error is set */
-	const char *error;         /* why the line is unusable, else NULL */
+	struct cp_target *target; /* parsed target, or NULL when error is set */
+	const char *error;        /* why the line is unusable, else NULL */
 };
 
 /*

@@ -61,7 +61,8 @@ int cp_shard_parse(const char *s, unsigned *k, unsigned *n, char *err, size_t er
 		return -1;
 	}
 	if (kk < 1 || kk > nn) {
-		snprintf(err, errlen, "'%.32s': K must be 1 to N (%ld); shards are numbered from 1", s, nn);
+		snprintf(err, errlen, "'%.32s': K must be 1 to N (%ld); shards are numbered from 1",
+			 s, nn);
 		return -1;
 	}
 	*k = (unsigned)kk;

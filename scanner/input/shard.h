@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CP_SHARD_MAX 1000000u   /* the largest N */
+#define CP_SHARD_MAX 1000000u /* the largest N */
 
 /* FNV-1a 64 of the NUL-terminated key. */
 uint64_t cp_shard_hash(const char *key);

@@ -23,12 +23,8 @@ static const struct {
 	const char *scheme;
 	uint16_t port;
 } tls_schemes[] = {
-	{ "https", 443 },
-	{ "ldaps", 636 },
-	{ "imaps", 993 },
-	{ "pop3s", 995 },
-	{ "smtps", 465 },
-	{ "ftps", 990 },
+	{ "https", 443 }, { "ldaps", 636 }, { "imaps", 993 },
+	{ "pop3s", 995 }, { "smtps", 465 }, { "ftps", 990 },
 };
 
 
@@ -103,13 +99,15 @@ static int check_name(const char *s, const char *what, char **out, char *err, si
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x80) {
-			cp_seterr(err, errlen, "%s '%.*s' is not ASCII: IDN is not supported, "
-			       "give the name in its xn-- (punycode) form", what, (int)len, s);
+			cp_seterr(err, errlen,
+				  "%s '%.*s' is not ASCII: IDN is not supported, "
+				  "give the name in its xn-- (punycode) form",
+				  what, (int)len, s);
 			return -1;
 		}
 		if (!is_alnum(c) && c != '-' && c != '_' && c != '.') {
-			cp_seterr(err, errlen, "character '%c' not allowed in %s '%.*s'",
-			       c, what, (int)len, s);
+			cp_seterr(err, errlen, "character '%c' not allowed in %s '%.*s'", c, what,
+				  (int)len, s);
 			return -1;
 		}
 	}
@@ -127,8 +125,9 @@ static int check_name(const char *s, const char *what, char **out, char *err, si
 			return -1;
 		}
 		if (label > 63) {
-			cp_seterr(err, errlen, "label '%.16s...' in %s is %zu bytes long, more than 63",
-			       s + i - label, what, label);
+			cp_seterr(err, errlen,
+				  "label '%.16s...' in %s is %zu bytes long, more than 63",
+				  s + i - label, what, label);
 			return -1;
 		}
 		last = s + i - label;
@@ -139,8 +138,10 @@ static int check_name(const char *s, const char *what, char **out, char *err, si
 			all_digits = 0;
 	/* "10.1" or "1.2.3.256": resolvers would read it as an IPv4 address */
 	if (all_digits) {
-		cp_seterr(err, errlen, "'%.*s' is not a valid IPv4 address, and a host name "
-		       "cannot end in a numeric label", (int)len, s);
+		cp_seterr(err, errlen,
+			  "'%.*s' is not a valid IPv4 address, and a host name "
+			  "cannot end in a numeric label",
+			  (int)len, s);
 		return -1;
 	}
 	copy = strndup(s, len);
@@ -169,8 +170,7 @@ static int set_v6(struct cp_target *t, const char *addr, char *err, size_t errle
 		cp_seterr(err, errlen, "empty IPv6 address in '[]'");
 		return -1;
 	}
-	if (inet_pton(AF_INET6, addr, &a) != 1 ||
-	    !inet_ntop(AF_INET6, &a, buf, sizeof buf)) {
+	if (inet_pton(AF_INET6, addr, &a) != 1 || !inet_ntop(AF_INET6, &a, buf, sizeof buf)) {
 		cp_seterr(err, errlen, "'%.64s' is not an IPv6 address", addr);
 		return -1;
 	}
@@ -225,7 +225,8 @@ static int parse_hostport(char *s, struct cp_target *t, char *err, size_t errlen
 			if (parse_port(close + 2, &t->port, err, errlen))
 				return -1;
 		} else if (close[1]) {
-			cp_seterr(err, errlen, "unexpected '%.32s' after ']' (expected ':port')", close + 1);
+			cp_seterr(err, errlen, "unexpected '%.32s' after ']' (expected ':port')",
+				  close + 1);
 			return -1;
 		}
 		return set_v6(t, s + 1, err, errlen);
@@ -238,8 +239,10 @@ static int parse_hostport(char *s, struct cp_target *t, char *err, size_t errlen
 		 * port without brackets */
 		int rc = set_v6(t, s, err, errlen);
 		if (rc == -1)
-			cp_seterr(err, errlen, "'%.64s' is not an IPv6 address; give an IPv6 "
-			       "address with a port as [address]:port", s);
+			cp_seterr(err, errlen,
+				  "'%.64s' is not an IPv6 address; give an IPv6 "
+				  "address with a port as [address]:port",
+				  s);
 		return rc;
 	}
 	*colon = '\0';
@@ -296,8 +299,10 @@ static int parse_url(const char *s, struct cp_target *t, char *err, size_t errle
 		if (!strcmp(scheme, tls_schemes[i].scheme))
 			break;
 	if (i == sizeof tls_schemes / sizeof tls_schemes[0]) {
-		cp_seterr(err, errlen, "URL scheme '%s' is not a TLS scheme "
-		       "(known: https, ldaps, imaps, pop3s, smtps, ftps)", scheme);
+		cp_seterr(err, errlen,
+			  "URL scheme '%s' is not a TLS scheme "
+			  "(known: https, ldaps, imaps, pop3s, smtps, ftps)",
+			  scheme);
 		goto out;
 	}
 	u = curl_url();
@@ -388,7 +393,8 @@ static char *split_sni(char *s, int is_url, int *bad, char *err, size_t errlen)
 		if (!comma)
 			return NULL;
 		if (strchr(comma + 1, ',')) {
-			cp_seterr(err, errlen, "more than one ',' in target (expected host[:port][,sni])");
+			cp_seterr(err, errlen,
+				  "more than one ',' in target (expected host[:port][,sni])");
 			*bad = 1;
 			return NULL;
 		}
@@ -406,8 +412,10 @@ int cp_target_check_sni(const char *sni, char **out, char *err, size_t errlen)
 	if (!*sni)
 		return 0;
 	if (inet_pton(AF_INET, sni, &a4) == 1 || inet_pton(AF_INET6, sni, &a6) == 1) {
-		cp_seterr(err, errlen, "SNI '%.64s' is an IP address; SNI carries "
-		       "host names only (RFC 6066)", sni);
+		cp_seterr(err, errlen,
+			  "SNI '%.64s' is an IP address; SNI carries "
+			  "host names only (RFC 6066)",
+			  sni);
 		return -1;
 	}
 	return check_name(sni, "SNI", out, err, errlen);
@@ -487,7 +495,8 @@ int cp_target_parse(const char *text, struct cp_target *t, char *err, size_t err
 		if (is_blank(c)) {
 			char *shown = strndup(start, (size_t)(end - start));
 			char *red = shown ? cp_target_redact(shown) : NULL;
-			cp_seterr(err, errlen, "whitespace inside target '%s'", red ? red : "(out of memory)");
+			cp_seterr(err, errlen, "whitespace inside target '%s'",
+				  red ? red : "(out of memory)");
 			free(red);
 			free(shown);
 			goto out;

@@ -34,15 +34,15 @@
 #include <stdint.h>
 
 struct cp_target {
-	char *input;      /* the text as given, blanks at the ends trimmed, and
+	char *input; /* the text as given, blanks at the ends trimmed, and
 	                     for a URL without userinfo, query and fragment
 	                     (cp_target_redact) */
-	char *host;       /* lower-case name or address literal, no brackets */
+	char *host;  /* lower-case name or address literal, no brackets */
 	uint16_t port;
-	char *sni;        /* server name to send; NULL sends none */
-	bool sni_set;     /* sni comes from an explicit ",sni" override */
-	bool is_ip;       /* host is an IPv4 or IPv6 literal */
-	int family_hint;  /* AF_INET or AF_INET6 for literals, else AF_UNSPEC */
+	char *sni;       /* server name to send; NULL sends none */
+	bool sni_set;    /* sni comes from an explicit ",sni" override */
+	bool is_ip;      /* host is an IPv4 or IPv6 literal */
+	int family_hint; /* AF_INET or AF_INET6 for literals, else AF_UNSPEC */
 };
 
 /*

@@ -25,8 +25,8 @@ struct cp_conn {
 	int connected;
 	size_t bytes_in;
 	int early_errno;
-	int dead;          /* pre-opened and failed while idle */
-	cp_conn_fn fn;     /* NULL while a pre-opened connection waits for its hello */
+	int dead;      /* pre-opened and failed while idle */
+	cp_conn_fn fn; /* NULL while a pre-opened connection waits for its hello */
 	void *data;
 };
 
@@ -93,15 +93,11 @@ static void finish(struct cp_conn *c, enum cp_conn_outcome o, int err, int wire_
 static enum cp_conn_outcome errno_outcome(int err)
 {
 	switch (err) {
-	case ECONNREFUSED:
-		return CP_CONN_REFUSED;
+	case ECONNREFUSED: return CP_CONN_REFUSED;
 	case ECONNRESET:
-	case EPIPE:
-		return CP_CONN_RESET;
-	case ETIMEDOUT:
-		return CP_CONN_CONNECT_TIMEOUT;
-	default:
-		return CP_CONN_UNREACHABLE;
+	case EPIPE: return CP_CONN_RESET;
+	case ETIMEDOUT: return CP_CONN_CONNECT_TIMEOUT;
+	default: return CP_CONN_UNREACHABLE;
 	}
 }
 
@@ -320,8 +316,8 @@ int cp_conn_send(struct cp_conn *c, const struct cp_conn_req *req, cp_conn_fn fn
 	return 0;
 }
 
-struct cp_conn *cp_conn_start(struct cp_loop *l, const struct cp_conn_req *req,
-			      cp_conn_fn fn, void *data)
+struct cp_conn *cp_conn_start(struct cp_loop *l, const struct cp_conn_req *req, cp_conn_fn fn,
+			      void *data)
 {
 	struct cp_conn *c = cp_conn_open(l, req->addr, req->addrlen, req->connect_timeout_ms);
 	if (!c)

@@ -19,36 +19,36 @@
 #include "tls/wire.h"
 
 enum cp_conn_outcome {
-	CP_CONN_ANSWER = 0,       /* the decoder reached DONE */
-	CP_CONN_REFUSED,          /* ECONNREFUSED */
-	CP_CONN_UNREACHABLE,      /* other connect errors (no route, ...) */
-	CP_CONN_CONNECT_TIMEOUT,  /* no TCP connection before the connect deadline */
-	CP_CONN_TIMEOUT,          /* connected, but no full answer before the deadline */
-	CP_CONN_EOF,              /* the peer closed before a full answer */
-	CP_CONN_RESET,            /* ECONNRESET / EPIPE */
-	CP_CONN_PROTOCOL,         /* the decoder rejected what the peer sent */
-	CP_CONN_INTERNAL,         /* no memory, no descriptors */
+	CP_CONN_ANSWER = 0,      /* the decoder reached DONE */
+	CP_CONN_REFUSED,         /* ECONNREFUSED */
+	CP_CONN_UNREACHABLE,     /* other connect errors (no route, ...) */
+	CP_CONN_CONNECT_TIMEOUT, /* no TCP connection before the connect deadline */
+	CP_CONN_TIMEOUT,         /* connected, but no full answer before the deadline */
+	CP_CONN_EOF,             /* the peer closed before a full answer */
+	CP_CONN_RESET,           /* ECONNRESET / EPIPE */
+	CP_CONN_PROTOCOL,        /* the decoder rejected what the peer sent */
+	CP_CONN_INTERNAL,        /* no memory, no descriptors */
 };
 const char *cp_conn_outcome_name(enum cp_conn_outcome o);
 
 struct cp_conn_req {
 	const struct sockaddr *addr;
 	socklen_t addrlen;
-	const uint8_t *hello;     /* bytes to send; copied */
+	const uint8_t *hello; /* bytes to send; copied */
 	size_t hello_len;
-	unsigned want;            /* cp_wire want mask */
+	unsigned want; /* cp_wire want mask */
 	unsigned connect_timeout_ms;
-	unsigned timeout_ms;      /* from hello sent to a full answer */
+	unsigned timeout_ms; /* from hello sent to a full answer */
 };
 
 struct cp_conn_report {
 	enum cp_conn_outcome outcome;
-	int sys_errno;            /* for connect/reset failures */
-	int wire_status;          /* decoder status (negative on PROTOCOL) */
+	int sys_errno;                     /* for connect/reset failures */
+	int wire_status;                   /* decoder status (negative on PROTOCOL) */
 	const struct cp_wire_result *wire; /* valid during the callback only */
 	size_t bytes_in;
 	uint64_t elapsed_ms;
-	int sent;                 /* the hello went out (fully) */
+	int sent; /* the hello went out (fully) */
 };
 
 typedef void (*cp_conn_fn)(void *data, const struct cp_conn_report *rep);
@@ -60,8 +60,8 @@ struct cp_conn;
  * callback is then never called.  Otherwise the callback runs later, from
  * the loop, never from inside this call.
  */
-struct cp_conn *cp_conn_start(struct cp_loop *l, const struct cp_conn_req *req,
-			      cp_conn_fn fn, void *data);
+struct cp_conn *cp_conn_start(struct cp_loop *l, const struct cp_conn_req *req, cp_conn_fn fn,
+			      void *data);
 /* Abandon a probe: closes it without calling the callback. */
 void cp_conn_cancel(struct cp_conn *c);
 

@@ -51,10 +51,10 @@ struct cp_dns_req {
 	/* set when the answer is known but waits for deferred delivery */
 	int ares_status;
 	struct ares_addrinfo *res;
-	bool literal;            /* answered without a query: r->lit */
+	bool literal; /* answered without a query: r->lit */
 	struct sockaddr_storage lit[2];
 	size_t nlit;
-	const char *lit_error;   /* a literal of the wrong family */
+	const char *lit_error; /* a literal of the wrong family */
 	const char *lit_msg;
 };
 
@@ -69,8 +69,8 @@ struct cp_dns {
 	uint64_t flush;          /* deferred delivery of d->ready, 0 if none */
 	struct cp_dns_list live; /* inside c-ares */
 	struct cp_dns_list ready;
-	unsigned depth;          /* entry points on the stack */
-	bool in_submit;          /* ares_getaddrinfo() on the stack */
+	unsigned depth; /* entry points on the stack */
+	bool in_submit; /* ares_getaddrinfo() on the stack */
 	bool dying;
 	struct cp_dns_addrs out; /* the answer handed to a callback */
 	char msg[160];
@@ -245,10 +245,12 @@ static enum cp_dns_status outcome(struct cp_dns *d, const struct cp_dns_req *r)
 		snprintf(d->msg, sizeof d->msg, "resolver shut down before the answer came");
 		return CP_DNS_CANCELLED;
 	case ARES_ECONNREFUSED:
-		snprintf(d->msg, sizeof d->msg, "could not contact the DNS server (connection refused)");
+		snprintf(d->msg, sizeof d->msg,
+			 "could not contact the DNS server (connection refused)");
 		return CP_DNS_ERROR;
 	default:
-		snprintf(d->msg, sizeof d->msg, "DNS lookup failed: %s", ares_strerror(r->ares_status));
+		snprintf(d->msg, sizeof d->msg, "DNS lookup failed: %s",
+			 ares_strerror(r->ares_status));
 		return CP_DNS_ERROR;
 	}
 }
@@ -426,8 +428,8 @@ static void entry_name(const char *p, size_t n, size_t idx, char *buf, size_t si
  * used: 1.18 takes "1.2.3" as 1.2.3.255, "1.2.3.4/24" as 1.2.3.4 and
  * port 99999 as 34463.
  */
-static int parse_server(const char *p, size_t n, size_t idx, struct sockaddr_storage *ss,
-			char *err, size_t errlen)
+static int parse_server(const char *p, size_t n, size_t idx, struct sockaddr_storage *ss, char *err,
+			size_t errlen)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
@@ -447,7 +449,8 @@ static int parse_server(const char *p, size_t n, size_t idx, struct sockaddr_sto
 		const char *close = memchr(p, ']', n);
 
 		if (close == NULL) {
-			cp_seterr(err, errlen, "DNS server %s: no ']' after the IPv6 address", name);
+			cp_seterr(err, errlen, "DNS server %s: no ']' after the IPv6 address",
+				  name);
 			return -1;
 		}
 		a = p + 1;
@@ -455,8 +458,10 @@ static int parse_server(const char *p, size_t n, size_t idx, struct sockaddr_sto
 		if (close + 1 < p + n) {
 			if (close[1] != ':' ||
 			    parse_port(close + 2, (size_t)(p + n - close - 2), &port) < 0) {
-				cp_seterr(err, errlen, "DNS server %s: expected [IPv6]:PORT with a port "
-					  "from 1 to 65535", name);
+				cp_seterr(err, errlen,
+					  "DNS server %s: expected [IPv6]:PORT with a port "
+					  "from 1 to 65535",
+					  name);
 				return -1;
 			}
 		}
@@ -467,8 +472,10 @@ static int parse_server(const char *p, size_t n, size_t idx, struct sockaddr_sto
 		if (colon != NULL && !v6) {
 			alen = (size_t)(colon - p);
 			if (parse_port(colon + 1, n - alen - 1, &port) < 0) {
-				cp_seterr(err, errlen, "DNS server %s: the port must be a number from 1 "
-					  "to 65535", name);
+				cp_seterr(err, errlen,
+					  "DNS server %s: the port must be a number from 1 "
+					  "to 65535",
+					  name);
 				return -1;
 			}
 		}
@@ -490,8 +497,10 @@ static int parse_server(const char *p, size_t n, size_t idx, struct sockaddr_sto
 		return 0;
 	}
 	memset(ss, 0, sizeof *ss);
-	cp_seterr(err, errlen, "DNS server %s is not an IP address (IPv4 dotted quad, IPv6, or "
-		  "[IPv6]:PORT)", name);
+	cp_seterr(err, errlen,
+		  "DNS server %s is not an IP address (IPv4 dotted quad, IPv6, or "
+		  "[IPv6]:PORT)",
+		  name);
 	return -1;
 }
 
@@ -538,8 +547,7 @@ static void lib_init(void)
 	lib_status = ares_library_init(ARES_LIB_INIT_ALL);
 }
 
-struct cp_dns *cp_dns_new(struct cp_loop *l, const struct cp_dns_opts *o, char *err,
-			  size_t errlen)
+struct cp_dns *cp_dns_new(struct cp_loop *l, const struct cp_dns_opts *o, char *err, size_t errlen)
 {
 	static const struct cp_dns_opts defaults = { 0 };
 	struct ares_options ao;
@@ -560,7 +568,8 @@ struct cp_dns *cp_dns_new(struct cp_loop *l, const struct cp_dns_opts *o, char *
 		goto out;
 	}
 	if (o->servers) {
-		nservers = cp_dns_parse_servers(o->servers, servers, CP_DNS_MAX_SERVERS, err, errlen);
+		nservers =
+			cp_dns_parse_servers(o->servers, servers, CP_DNS_MAX_SERVERS, err, errlen);
 		if (nservers < 0)
 			goto out;
 	}

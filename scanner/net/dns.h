@@ -77,8 +77,7 @@ typedef void (*cp_dns_fn)(void *data, enum cp_dns_status st, const struct cp_dns
  * defaults).  On failure returns NULL and writes a reason to err (if
  * errlen > 0), such as a server list c-ares cannot parse.
  */
-struct cp_dns *cp_dns_new(struct cp_loop *l, const struct cp_dns_opts *o, char *err,
-			  size_t errlen);
+struct cp_dns *cp_dns_new(struct cp_loop *l, const struct cp_dns_opts *o, char *err, size_t errlen);
 /*
  * Free the resolver: every query still pending gets its callback with
  * CP_DNS_CANCELLED (before this returns, or, when called from inside a

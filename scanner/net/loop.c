@@ -63,9 +63,9 @@ struct cp_loop {
 	unsigned nactive; /* watched with a nonzero mask */
 
 	struct cp_timer *timers;
-	size_t ntimers;   /* slots allocated */
+	size_t ntimers; /* slots allocated */
 	uint32_t freelist;
-	uint32_t *heap;   /* slot numbers; room for ntimers */
+	uint32_t *heap; /* slot numbers; room for ntimers */
 	size_t nheap;
 	uint64_t seq;
 

@@ -35,13 +35,13 @@ struct cp_tlsconn {
 const char *cp_tlsconn_outcome_name(enum cp_tlsconn_outcome o)
 {
 	static const char *const names[] = {
-	    [CP_TLSCONN_OK] = "ok",
-	    [CP_TLSCONN_REFUSED] = "refused",
-	    [CP_TLSCONN_UNREACHABLE] = "unreachable",
-	    [CP_TLSCONN_TIMEOUT] = "timeout",
-	    [CP_TLSCONN_CLOSED] = "closed",
-	    [CP_TLSCONN_FAILED] = "failed",
-	    [CP_TLSCONN_INTERNAL] = "internal",
+		[CP_TLSCONN_OK] = "ok",
+		[CP_TLSCONN_REFUSED] = "refused",
+		[CP_TLSCONN_UNREACHABLE] = "unreachable",
+		[CP_TLSCONN_TIMEOUT] = "timeout",
+		[CP_TLSCONN_CLOSED] = "closed",
+		[CP_TLSCONN_FAILED] = "failed",
+		[CP_TLSCONN_INTERNAL] = "internal",
 	};
 	if ((unsigned)o < sizeof names / sizeof names[0])
 		return names[o];
@@ -117,7 +117,7 @@ static int nosig_create(BIO *b)
 static void nosig_init(void)
 {
 	BIO_METHOD *m =
-	    BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "cp_tlsconn socket");
+		BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "cp_tlsconn socket");
 	if (!m)
 		return;
 	if (!BIO_meth_set_write_ex(m, nosig_write) || !BIO_meth_set_read_ex(m, nosig_read) ||
@@ -173,12 +173,12 @@ static void finish(struct cp_tlsconn *t, enum cp_tlsconn_outcome o, int err)
 		t->fd = -1;
 	}
 	struct cp_tlsconn_report rep = {
-	    .outcome = o,
-	    .sys_errno = err,
-	    .reason = t->reason,
-	    .ssl = t->ssl,
-	    .connected = t->connected != 0,
-	    .elapsed_ms = cp_loop_now(t->loop) - t->started,
+		.outcome = o,
+		.sys_errno = err,
+		.reason = t->reason,
+		.ssl = t->ssl,
+		.connected = t->connected != 0,
+		.elapsed_ms = cp_loop_now(t->loop) - t->started,
 	};
 	t->fn(t->data, &rep);
 	ERR_clear_error();
@@ -432,9 +432,9 @@ static void batch_pump(struct batch *b)
 			snprintf(reason, sizeof reason, "cannot start a handshake: %s",
 				 strerror(err));
 			struct cp_tlsconn_report rep = {
-			    .outcome = CP_TLSCONN_INTERNAL,
-			    .sys_errno = err,
-			    .reason = reason,
+				.outcome = CP_TLSCONN_INTERNAL,
+				.sys_errno = err,
+				.reason = reason,
 			};
 			it->state = 2;
 			b->done++;
@@ -454,12 +454,12 @@ int cp_tlsconn_run_all(const struct cp_tlsconn_req *reqs, size_t n, unsigned con
 		       unsigned per_host, cp_tlsconn_batch_fn fn, void *data)
 {
 	struct batch b = {
-	    .reqs = reqs,
-	    .n = n,
-	    .fn = fn,
-	    .data = data,
-	    .concurrency = concurrency ? concurrency : 1,
-	    .per_host = per_host ? per_host : 1,
+		.reqs = reqs,
+		.n = n,
+		.fn = fn,
+		.data = data,
+		.concurrency = concurrency ? concurrency : 1,
+		.per_host = per_host ? per_host : 1,
 	};
 	int rc = -1;
 
@@ -472,7 +472,7 @@ int cp_tlsconn_run_all(const struct cp_tlsconn_req *reqs, size_t n, unsigned con
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
-		b.items[i] = (struct batch_item){.b = &b, .i = i};
+		b.items[i] = (struct batch_item){ .b = &b, .i = i };
 	batch_pump(&b);
 	while (b.done < b.n) {
 		if (cp_loop_run(b.loop) < 0)

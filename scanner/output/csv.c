@@ -36,7 +36,12 @@ size_t cp_csv_cell(char *dst, size_t cap, const char *s)
 	size_t n = 0;
 	bool quote = cp_csv_needs_quotes(s);
 
-#define PUT(c) do { if (n + 1 < cap) dst[n] = (c); n++; } while (0)
+#define PUT(c) \
+	do { \
+		if (n + 1 < cap) \
+			dst[n] = (c); \
+		n++; \
+	} while (0)
 	if (quote) {
 		PUT('"');
 		if (cp_csv_is_formula(s))
@@ -165,8 +170,10 @@ bool cp_csv_days_left(const char *not_after, time_t now, long long *days)
 	time_t t;
 	long long diff;
 
-	if (!not_after || sscanf(not_after, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &y, &mo, &d, &h, &mi,
-				 &s, &z, &extra) != 7 || z != 'Z')
+	if (!not_after ||
+	    sscanf(not_after, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &y, &mo, &d, &h, &mi, &s, &z,
+		   &extra) != 7 ||
+	    z != 'Z')
 		return false;
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || y < 1900)
 		return false;
@@ -186,14 +193,14 @@ bool cp_csv_days_left(const char *not_after, time_t now, long long *days)
 }
 
 const char *const cp_csv_target_columns[] = {
-	"target", "host", "port", "sni", "address", "status", "error_kind", "error",
-	"versions", "suites_accepted", "weakest_suite", "verdict", "fix", "fix_command",
-	"causes", "cert_not_after", "cert_days_left", "scanned_at", NULL,
+	"target",         "host",           "port",       "sni",         "address",
+	"status",         "error_kind",     "error",      "versions",    "suites_accepted",
+	"weakest_suite",  "verdict",        "fix",        "fix_command", "causes",
+	"cert_not_after", "cert_days_left", "scanned_at", NULL,
 };
 
 const char *const cp_csv_suite_columns[] = {
-	"target", "host", "port", "address", "version", "suite", "id", "strength", "allowed",
-	NULL,
+	"target", "host", "port", "address", "version", "suite", "id", "strength", "allowed", NULL,
 };
 
 static void header(struct cp_csv_row *row, const char *const *cols)
@@ -365,7 +372,8 @@ void cp_csv_suite_rows(struct cp_csv_row *row, const struct cp_result *r,
 				snprintf(id, sizeof id, "0x%06" PRIX32, pr->kinds[i] & 0xFFFFFFu);
 				/* PAN-OS never decrypts SSLv2 */
 				suite_row(row, r, vn, k ? k->name : NULL, id,
-					  k ? cp_strength_name(k->strength) : NULL, allowed ? "no" : NULL);
+					  k ? cp_strength_name(k->strength) : NULL,
+					  allowed ? "no" : NULL);
 			}
 			continue;
 		}
@@ -375,8 +383,9 @@ void cp_csv_suite_rows(struct cp_csv_row *row, const struct cp_result *r,
 			suite_row(row, r, vn, s ? s->name : NULL, id,
 				  s ? cp_strength_name(s->strength) : NULL,
 				  !allowed ? NULL
-				  : allowed(data, pr->suites[i], cp_proto_wire((enum cp_proto)p)) ? "yes"
-				  : "no");
+				  : allowed(data, pr->suites[i], cp_proto_wire((enum cp_proto)p))
+					  ? "yes"
+					  : "no");
 		}
 	}
 }
@@ -385,7 +394,7 @@ void cp_csv_suite_rows(struct cp_csv_row *row, const struct cp_result *r,
 
 struct csv_state {
 	bool suites;
-	char **pend;             /* pend[i]: rows of target i, held until 0..i-1 are written */
+	char **pend; /* pend[i]: rows of target i, held until 0..i-1 are written */
 	size_t *plen;
 	unsigned char *complete; /* the last record of target i has come */
 	size_t cap, next;

@@ -40,7 +40,7 @@ bool cp_csv_is_formula(const char *s);
 struct cp_csv_row {
 	char *buf;
 	size_t len, cap;
-	size_t cells;   /* in the current line */
+	size_t cells; /* in the current line */
 	bool err;
 };
 

@@ -41,7 +41,6 @@
 #define RESET "\033[0m"
 
 
-
 static const char *plural(size_t n)
 {
 	return n == 1 ? "" : "s";
@@ -64,30 +63,30 @@ static char *fmt(const char *f, ...)
 
 /* What the rules need of a "verdict" object. */
 struct verdict_view {
-	bool present;             /* verdict is an object (null: --no-verdict or an error record) */
+	bool present; /* verdict is an object (null: --no-verdict or an error record) */
 	bool compatible;
-	bool fix_known;           /* "fix" is there (null or an object) */
-	bool fix;                 /* "fix" is an object */
-	const json_t *changes;    /* fix.changes, an array of strings */
+	bool fix_known;        /* "fix" is there (null or an object) */
+	bool fix;              /* "fix" is an object */
+	const json_t *changes; /* fix.changes, an array of strings */
 	bool fix_weak;
 	bool nd_known, no_decrypt;
-	const char *reason;       /* NULL when absent */
-	const json_t *commands;   /* fix.commands (strings), or NULL */
-	const json_t *certs;      /* details of the certificate causes (strings), or NULL */
+	const char *reason;     /* NULL when absent */
+	const json_t *commands; /* fix.commands (strings), or NULL */
+	const json_t *certs;    /* details of the certificate causes (strings), or NULL */
 };
 
 struct rec {
 	struct cp_result *r;
-	struct verdict_view v;    /* points into vj */
-	json_t *vj;               /* [reason, changes, commands, certs] of the
+	struct verdict_view v; /* points into vj */
+	json_t *vj;            /* [reason, changes, commands, certs] of the
 	                           * verdict, held: nothing else of the
 	                           * target's JSON is kept */
-	long long runs_in;        /* its "failed_runs", -1 when absent */
-	unsigned runs;            /* as a new side: consecutive failed runs */
-	unsigned next_runs;       /* as an old side: its new peer's runs */
-	size_t pos;               /* index in "targets" */
-	size_t peer;              /* matched record on the other side, or NONE */
-	bool multi;               /* its input has several records here */
+	long long runs_in;     /* its "failed_runs", -1 when absent */
+	unsigned runs;         /* as a new side: consecutive failed runs */
+	unsigned next_runs;    /* as an old side: its new peer's runs */
+	size_t pos;            /* index in "targets" */
+	size_t peer;           /* matched record on the other side, or NONE */
+	bool multi;            /* its input has several records here */
 };
 
 struct side {
@@ -117,16 +116,16 @@ static void side_free(struct side *s)
 static const char *const top_keys[] = { "schema", "tool", "targets", "summary", NULL };
 static const char *const tool_keys[] = { "name", "version", NULL };
 static const char *const summary_keys[] = {
-	"targets", "ok", "errors", "compatible", "incompatible", "recommendation", "interception",
-	NULL,
+	"targets",        "ok",           "errors", "compatible", "incompatible",
+	"recommendation", "interception", NULL,
 };
 static const char *const recommendation_keys[] = {
 	"changes", "fixes", "no_decrypt", "change_fixes", "commands", NULL,
 };
 static const char *const interception_keys[] = { "issuer", "targets", NULL };
 /* A member of o that, when an object, may hold only keys. */
-static int check_sub(const json_t *o, const char *key, const char *path,
-		     const char *const *keys, char *err, size_t errlen)
+static int check_sub(const json_t *o, const char *key, const char *path, const char *const *keys,
+		     char *err, size_t errlen)
 {
 	const json_t *v = json_object_get(o, key);
 
@@ -154,14 +153,15 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 	x = json_object_get(vd, "compatible");
 	if (!json_is_boolean(x)) {
 		cp_seterr(err, errlen, "targets[%zu].verdict.compatible: %s", i,
-		     x ? "expected a boolean" : "missing");
+			  x ? "expected a boolean" : "missing");
 		return -1;
 	}
 	v->compatible = json_is_true(x);
 	x = json_object_get(vd, "reason");
 	if (x && !json_is_null(x)) {
 		if (!json_is_string(x)) {
-			cp_seterr(err, errlen, "targets[%zu].verdict.reason: expected a string or null", i);
+			cp_seterr(err, errlen,
+				  "targets[%zu].verdict.reason: expected a string or null", i);
 			return -1;
 		}
 		v->reason = json_string_value(x);
@@ -169,7 +169,8 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 	x = json_object_get(vd, "no_decrypt");
 	if (x) {
 		if (!json_is_boolean(x)) {
-			cp_seterr(err, errlen, "targets[%zu].verdict.no_decrypt: expected a boolean", i);
+			cp_seterr(err, errlen,
+				  "targets[%zu].verdict.no_decrypt: expected a boolean", i);
 			return -1;
 		}
 		v->nd_known = true;
@@ -189,12 +190,13 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 	v->changes = json_object_get(x, "changes");
 	if (!json_is_array(v->changes)) {
 		cp_seterr(err, errlen, "targets[%zu].verdict.fix.changes: %s", i,
-		     v->changes ? "expected an array" : "missing");
+			  v->changes ? "expected an array" : "missing");
 		return -1;
 	}
 	for (size_t k = 0; k < json_array_size(v->changes); k++)
 		if (!json_is_string(json_array_get(v->changes, k))) {
-			cp_seterr(err, errlen, "targets[%zu].verdict.fix.changes[%zu]: expected a string", i, k);
+			cp_seterr(err, errlen,
+				  "targets[%zu].verdict.fix.changes[%zu]: expected a string", i, k);
 			return -1;
 		}
 	v->commands = json_object_get(x, "commands");
@@ -203,7 +205,7 @@ static int read_verdict(const json_t *t, struct verdict_view *v, size_t i, char 
 		for (size_t k = 0; strings && k < json_array_size(v->commands); k++)
 			strings = json_is_string(json_array_get(v->commands, k));
 		if (!strings)
-			v->commands = NULL;   /* only shown: not worth refusing the document */
+			v->commands = NULL; /* only shown: not worth refusing the document */
 	}
 	x = json_object_get(x, "weak");
 	if (x && !json_is_boolean(x)) {
@@ -229,7 +231,8 @@ static int read_certs(const json_t *t, struct verdict_view *v, char *err, size_t
 
 		if (!axis || strcmp(axis, "certificate") || !detail)
 			continue;
-		if ((!certs && !(certs = json_array())) || json_array_append_new(certs, json_string(detail))) {
+		if ((!certs && !(certs = json_array())) ||
+		    json_array_append_new(certs, json_string(detail))) {
 			json_decref(certs);
 			cp_seterr(err, errlen, "out of memory");
 			return -1;
@@ -245,12 +248,14 @@ static int check_rest(const json_t *doc, char *err, size_t errlen)
 	const json_t *sum = json_object_get(doc, "summary");
 
 	return cp_json_check_keys(doc, "", top_keys, err, errlen) ||
-	       check_sub(doc, "tool", "tool", tool_keys, err, errlen) ||
-	       check_sub(doc, "summary", "summary", summary_keys, err, errlen) ||
-	       check_sub(sum, "recommendation", "summary.recommendation", recommendation_keys,
-			 err, errlen) ||
-	       check_sub(sum, "interception", "summary.interception", interception_keys,
-			 err, errlen) ? -1 : 0;
+			       check_sub(doc, "tool", "tool", tool_keys, err, errlen) ||
+			       check_sub(doc, "summary", "summary", summary_keys, err, errlen) ||
+			       check_sub(sum, "recommendation", "summary.recommendation",
+					 recommendation_keys, err, errlen) ||
+			       check_sub(sum, "interception", "summary.interception",
+					 interception_keys, err, errlen)
+		       ? -1
+		       : 0;
 }
 
 /* "schema": 1, or -1 with a message. */
@@ -265,8 +270,10 @@ static int check_schema(const json_t *schema, char *err, size_t errlen)
 		return -1;
 	}
 	if (json_integer_value(schema) != 1) {
-		cp_seterr(err, errlen, "schema: expected 1, got %" JSON_INTEGER_FORMAT
-		     " (written by another version of cipherprobe?)", json_integer_value(schema));
+		cp_seterr(err, errlen,
+			  "schema: expected 1, got %" JSON_INTEGER_FORMAT
+			  " (written by another version of cipherprobe?)",
+			  json_integer_value(schema));
 		return -1;
 	}
 	return 0;
@@ -320,7 +327,8 @@ static int side_add(struct side *s, const json_t *t, size_t i, char *err, size_t
 	{
 		const json_t *fr = json_object_get(t, "failed_runs");
 		if (fr && (!json_is_integer(fr) || json_integer_value(fr) < 0)) {
-			cp_seterr(err, errlen, "targets[%zu].failed_runs: expected a non-negative integer", i);
+			cp_seterr(err, errlen,
+				  "targets[%zu].failed_runs: expected a non-negative integer", i);
 			return -1;
 		}
 		if (fr)
@@ -332,8 +340,9 @@ static int side_add(struct side *s, const json_t *t, size_t i, char *err, size_t
 	if (rc->v.reason || rc->v.changes || rc->v.commands || rc->v.certs) {
 		/* the strings the rules quote, without the rest of the verdict
 		 * (the certificate details are a new array: "o?" takes it) */
-		rc->vj = json_pack("[O?O?O?o?]", json_object_get(json_object_get(t, "verdict"), "reason"),
-				   (json_t *)rc->v.changes, (json_t *)rc->v.commands, (json_t *)rc->v.certs);
+		rc->vj = json_pack(
+			"[O?O?O?o?]", json_object_get(json_object_get(t, "verdict"), "reason"),
+			(json_t *)rc->v.changes, (json_t *)rc->v.commands, (json_t *)rc->v.certs);
 		if (!rc->vj) {
 			cp_seterr(err, errlen, "out of memory");
 			return -1;
@@ -482,20 +491,21 @@ struct ctx {
 	struct cp_diff *d;
 	const struct rec *o;
 	struct rec *n;
-	int expiry_days;          /* < 0: no expiry check */
+	int expiry_days; /* < 0: no expiry check */
 	long long now;
 };
 
-static int add(struct ctx *c, enum cp_change_kind kind, const char *what,
-	       const char *version, const char *item, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+static int add(struct ctx *c, enum cp_change_kind kind, const char *what, const char *version,
+	       const char *item, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-static int add(struct ctx *c, enum cp_change_kind kind, const char *what,
-	       const char *version, const char *item, const char *fmt, ...)
+static int add(struct ctx *c, enum cp_change_kind kind, const char *what, const char *version,
+	       const char *item, const char *fmt, ...)
 {
 	struct cp_diff *d = c->d;
 	struct cp_change ch = {
-		.kind = kind, .what = what, .version = version,
+		.kind = kind,
+		.what = what,
+		.version = version,
 		.show_address = c->o->multi || c->n->multi,
 	};
 	va_list ap;
@@ -572,7 +582,8 @@ static int rule_status(struct ctx *c)
 
 	if (!o->ok && n->ok)
 		return add(c, CP_CHANGE_IMPROVEMENT, "unreachable", NULL, NULL,
-			   "answers again (the last scan failed with %s: %s)", errkind(o), errmsg(o));
+			   "answers again (the last scan failed with %s: %s)", errkind(o),
+			   errmsg(o));
 	if (n->ok)
 		return 0;
 	if (!o->ok && c->o->runs_in <= 0) {
@@ -686,11 +697,12 @@ static int rule_fix(struct ctx *c)
 		nn = json_array_size(nv->changes);
 	}
 	if (nn != no)
-		rc = add(c, nn > no ? CP_CHANGE_REGRESSION : CP_CHANGE_IMPROVEMENT, "fix", NULL, NULL,
-			 "the fix now weakens the profile %s: %s instead of %s",
+		rc = add(c, nn > no ? CP_CHANGE_REGRESSION : CP_CHANGE_IMPROVEMENT, "fix", NULL,
+			 NULL, "the fix now weakens the profile %s: %s instead of %s",
 			 nn > no ? "more" : "less", now, was);
 	else if (!same_set(ov->changes, nv->changes))
-		rc = add(c, CP_CHANGE_CHANGE, "fix", NULL, NULL, "the fix is now %s (was %s)", now, was);
+		rc = add(c, CP_CHANGE_CHANGE, "fix", NULL, NULL, "the fix is now %s (was %s)", now,
+			 was);
 	else
 		rc = 0;
 	if (rc)
@@ -720,8 +732,8 @@ static int rule_verdict(struct ctx *c)
 		return 0;
 	if (ov->compatible && !nv->compatible)
 		return add(c, CP_CHANGE_REGRESSION, "compatible", NULL, NULL,
-			   "no longer compatible with the profile%s%s",
-			   nv->reason ? ": " : "", nv->reason ? nv->reason : "");
+			   "no longer compatible with the profile%s%s", nv->reason ? ": " : "",
+			   nv->reason ? nv->reason : "");
 	if (!ov->compatible && nv->compatible)
 		return add(c, CP_CHANGE_IMPROVEMENT, "compatible", NULL, NULL,
 			   "now compatible with the profile");
@@ -730,10 +742,12 @@ static int rule_verdict(struct ctx *c)
 	if (rule_fix(c))
 		return -1;
 	if (ov->nd_known && nv->nd_known && ov->no_decrypt != nv->no_decrypt)
-		return add(c, nv->no_decrypt ? CP_CHANGE_REGRESSION : CP_CHANGE_IMPROVEMENT,
-			   "no_decrypt", NULL, NULL, "%s",
-			   nv->no_decrypt ? "now better left undecrypted (a no-decrypt exception is advised)"
-					  : "no longer needs a no-decrypt exception");
+		return add(
+			c, nv->no_decrypt ? CP_CHANGE_REGRESSION : CP_CHANGE_IMPROVEMENT,
+			"no_decrypt", NULL, NULL, "%s",
+			nv->no_decrypt
+				? "now better left undecrypted (a no-decrypt exception is advised)"
+				: "no longer needs a no-decrypt exception");
 	return 0;
 }
 
@@ -763,8 +777,10 @@ static long long iso_time(const char *t)
 	struct tm tm = { 0 };
 	char z = 0;
 
-	if (!t || sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-			 &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) != 7 || z != 'Z')
+	if (!t ||
+	    sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) != 7 ||
+	    z != 'Z')
 		return -1;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
@@ -782,10 +798,10 @@ static int rule_expiry(struct ctx *c)
 	end = iso_time(n->not_after);
 	if (end < 0 || end < c->now || end - c->now >= (long long)c->expiry_days * 86400)
 		return 0;
-	left = (end - c->now + 86399) / 86400;   /* 4.9 days left: "in 5 days" */
+	left = (end - c->now + 86399) / 86400; /* 4.9 days left: "in 5 days" */
 	return add(c, CP_CHANGE_REGRESSION, "expiry", NULL, NULL,
-		   "its certificate expires in %lld day%s (notAfter %s; --expiry-warn %d)",
-		   left, left == 1 ? "" : "s", n->not_after, c->expiry_days);
+		   "its certificate expires in %lld day%s (notAfter %s; --expiry-warn %d)", left,
+		   left == 1 ? "" : "s", n->not_after, c->expiry_days);
 }
 
 static int rule_cert(struct ctx *c)
@@ -870,8 +886,9 @@ static int new_weak_suites(struct ctx *c, const struct cp_proto_result *pn, enum
 		uint32_t id = id_at(pn, p, i);
 		enum cp_strength st = suite_strength(p, id);
 		const char *name = suite_name(p, id, buf, sizeof buf);
-		if (is_weak(st) && add(c, CP_CHANGE_CHANGE, "cipher", v, name,
-				       "%s is now accepted at %s (%s)", name, v, cp_strength_name(st)))
+		if (is_weak(st) &&
+		    add(c, CP_CHANGE_CHANGE, "cipher", v, name, "%s is now accepted at %s (%s)",
+			name, v, cp_strength_name(st)))
 			return -1;
 	}
 	return 0;
@@ -890,7 +907,8 @@ static int suite_sets(struct ctx *c, const struct cp_proto_result *po,
 			continue;
 		name = suite_name(p, id, buf, sizeof buf);
 		/* losing a weak suite is the server hardening itself */
-		if (add(c, is_weak(suite_strength(p, id)) ? CP_CHANGE_IMPROVEMENT : CP_CHANGE_CHANGE,
+		if (add(c,
+			is_weak(suite_strength(p, id)) ? CP_CHANGE_IMPROVEMENT : CP_CHANGE_CHANGE,
 			"cipher", v, name, "%s is no longer accepted at %s", name, v))
 			return -1;
 	}
@@ -905,8 +923,8 @@ static int suite_sets(struct ctx *c, const struct cp_proto_result *po,
 			if (add(c, CP_CHANGE_CHANGE, "cipher", v, name,
 				"%s is now accepted at %s (%s)", name, v, cp_strength_name(st)))
 				return -1;
-		} else if (add(c, CP_CHANGE_INFO, "cipher", v, name,
-			       "%s is now accepted at %s", name, v)) {
+		} else if (add(c, CP_CHANGE_INFO, "cipher", v, name, "%s is now accepted at %s",
+			       name, v)) {
 			return -1;
 		}
 	}
@@ -926,8 +944,10 @@ static int preference(struct ctx *c, const struct cp_proto_result *po,
 		return 0;
 	if (po->server_preference != pn->server_preference)
 		return add(c, CP_CHANGE_INFO, "preference", v, NULL, "%s %s",
-			   pn->server_preference == CP_YES ? "the server now chooses the suite at"
-							   : "the server now follows the client's order at", v);
+			   pn->server_preference == CP_YES
+				   ? "the server now chooses the suite at"
+				   : "the server now follows the client's order at",
+			   v);
 	if (pn->server_preference != CP_YES)
 		return 0;
 	/* walk the common suites in each order; the first mismatch is a suite
@@ -959,8 +979,8 @@ static int rule_protocols(struct ctx *c)
 
 		if (po->probed != pn->probed) {
 			/* a different -p, not a server change: say so, rate nothing */
-			if (add(c, CP_CHANGE_INFO, "probed", v, NULL, "%s was probed only in the %s scan",
-				v, po->probed ? "old" : "new"))
+			if (add(c, CP_CHANGE_INFO, "probed", v, NULL,
+				"%s was probed only in the %s scan", v, po->probed ? "old" : "new"))
 				return -1;
 			continue;
 		}
@@ -1008,8 +1028,8 @@ static int rule_groups(struct ctx *c)
 				name = g->name;
 			else
 				snprintf(buf, sizeof buf, "0x%04X", (unsigned)from->groups[i].id);
-			if (add(c, CP_CHANGE_INFO, "group", NULL, name, "group %s is %s accepted", name,
-				pass ? "now" : "no longer"))
+			if (add(c, CP_CHANGE_INFO, "group", NULL, name, "group %s is %s accepted",
+				name, pass ? "now" : "no longer"))
 				return -1;
 		}
 	}
@@ -1090,12 +1110,13 @@ fail:
 	return -1;
 }
 
-static const struct cp_diff *sort_d;   /* qsort has no context argument */
+static const struct cp_diff *sort_d; /* qsort has no context argument */
 
 static int site_cmp(const void *pa, const void *pb)
 {
 	const struct cp_diff_site *a = pa, *b = pb;
-	int sa = severity(&sort_d->changes[a->headline]), sb = severity(&sort_d->changes[b->headline]);
+	int sa = severity(&sort_d->changes[a->headline]),
+	    sb = severity(&sort_d->changes[b->headline]);
 
 	if (sa != sb)
 		return sa - sb;
@@ -1115,8 +1136,12 @@ static int diff_sides(struct side *o, struct side *n, const struct cp_diff_opts 
 		o->recs[i].peer = NONE;
 		o->recs[i].multi = false;
 		/* unmatched: its own count stays */
-		o->recs[i].next_runs = o->recs[i].runs_in > 0 ? (unsigned)(o->recs[i].runs_in > 1000000 ? 1000000 : o->recs[i].runs_in)
-							      : o->recs[i].r->ok ? 0 : 1;
+		o->recs[i].next_runs =
+			o->recs[i].runs_in > 0
+				? (unsigned)(o->recs[i].runs_in > 1000000 ? 1000000
+									  : o->recs[i].runs_in)
+			: o->recs[i].r->ok ? 0
+					   : 1;
 	}
 	for (size_t i = 0; i < n->n; i++) {
 		n->recs[i].peer = NONE;
@@ -1129,7 +1154,8 @@ static int diff_sides(struct side *o, struct side *n, const struct cp_diff_opts 
 		struct ctx c = { .d = out, .o = &o->recs[i], .expiry_days = days, .now = now };
 		size_t first = out->nchanges;
 		if (o->recs[i].peer == NONE) {
-			if (add_target(&out->removed, &out->nremoved, &out->cap_removed, o->recs[i].r))
+			if (add_target(&out->removed, &out->nremoved, &out->cap_removed,
+				       o->recs[i].r))
 				goto oom;
 			continue;
 		}
@@ -1157,8 +1183,8 @@ out:
 	return rc;
 }
 
-int cp_diff_docs(const json_t *old_doc, const json_t *new_doc, struct cp_diff *out,
-		 char *err, size_t errlen)
+int cp_diff_docs(const json_t *old_doc, const json_t *new_doc, struct cp_diff *out, char *err,
+		 size_t errlen)
 {
 	struct side o = { 0 }, n = { 0 };
 	char sub[448];
@@ -1183,7 +1209,8 @@ out:
 }
 
 int cp_diff_sides_opts(struct cp_diff_side *old_side, struct cp_diff_side *new_side,
-		       const struct cp_diff_opts *opts, struct cp_diff *out, char *err, size_t errlen)
+		       const struct cp_diff_opts *opts, struct cp_diff *out, char *err,
+		       size_t errlen)
 {
 	memset(out, 0, sizeof *out);
 	if (err && errlen)
@@ -1191,8 +1218,8 @@ int cp_diff_sides_opts(struct cp_diff_side *old_side, struct cp_diff_side *new_s
 	return diff_sides(&old_side->s, &new_side->s, opts, out, err, errlen);
 }
 
-int cp_diff_sides(struct cp_diff_side *old_side, struct cp_diff_side *new_side,
-		  struct cp_diff *out, char *err, size_t errlen)
+int cp_diff_sides(struct cp_diff_side *old_side, struct cp_diff_side *new_side, struct cp_diff *out,
+		  char *err, size_t errlen)
 {
 	return cp_diff_sides_opts(old_side, new_side, NULL, out, err, errlen);
 }
@@ -1326,10 +1353,10 @@ char *cp_diff_headline(const struct cp_diff *d, size_t i)
 
 	more_text(more, sizeof more, st);
 	return fmt("%s %s%s%s%s: %s%s", !strcmp(k, "regression") ? "REGRESSION" : k, st->target,
-		      st->show_address && st->address ? " [" : "",
-		      st->show_address && st->address ? st->address : "",
-		      st->show_address && st->address ? "]" : "",
-		      d->changes[st->headline].detail, more);
+		   st->show_address && st->address ? " [" : "",
+		   st->show_address && st->address ? st->address : "",
+		   st->show_address && st->address ? "]" : "", d->changes[st->headline].detail,
+		   more);
 }
 
 static json_t *sites_json(const struct cp_diff *d)
@@ -1344,13 +1371,13 @@ static json_t *sites_json(const struct cp_diff *d)
 
 		for (size_t k = 0; !bad && k < st->ncommands; k++)
 			bad = json_array_append_new(cmds, cp_json_str(st->commands[k])) != 0;
-		if (bad ||
-		    json_object_set_new(o, "target", cp_json_str(st->target)) ||
+		if (bad || json_object_set_new(o, "target", cp_json_str(st->target)) ||
 		    json_object_set_new(o, "address", cp_json_str(st->address)) ||
 		    json_object_set_new(o, "kind", cp_json_str(site_kind(d, st))) ||
 		    json_object_set_new(o, "headline", cp_json_str(h)) ||
 		    json_object_set(o, "commands", cmds) ||
-		    json_object_set_new(o, "failed_runs", json_integer((json_int_t)st->failed_runs)) ||
+		    json_object_set_new(o, "failed_runs",
+					json_integer((json_int_t)st->failed_runs)) ||
 		    json_array_append(a, o)) {
 			json_decref(a);
 			a = NULL;
@@ -1422,7 +1449,10 @@ json_t *cp_diff_to_json(const struct cp_diff *d)
 		goto fail;
 	for (int r = 0; r < 4; r++) {
 		static const enum cp_change_kind order[] = {
-			CP_CHANGE_REGRESSION, CP_CHANGE_CHANGE, CP_CHANGE_IMPROVEMENT, CP_CHANGE_INFO,
+			CP_CHANGE_REGRESSION,
+			CP_CHANGE_CHANGE,
+			CP_CHANGE_IMPROVEMENT,
+			CP_CHANGE_INFO,
 		};
 		for (size_t i = 0; i < d->nchanges; i++)
 			if (d->changes[i].kind == order[r] &&
@@ -1466,7 +1496,9 @@ out:
 /* "LABEL      " for a site or a change, padded to one width. */
 static void print_label(FILE *f, const char *kind, bool color)
 {
-	static const struct { const char *kind, *label, *tint; } L[] = {
+	static const struct {
+		const char *kind, *label, *tint;
+	} L[] = {
 		{ "regression", "REGRESSION ", RED_BOLD },
 		{ "unreachable", "unreachable", YELLOW },
 		{ "change", "change     ", "" },
@@ -1510,7 +1542,7 @@ int cp_diff_print_v(FILE *f, const struct cp_diff *d, bool color, int verbosity)
 		free(detail);
 		for (size_t k = 0; k < st->ncommands; k++) {
 			if (!strcmp(st->commands[k], "commit"))
-				continue;   /* the set lines are the fix; commit is implied */
+				continue; /* the set lines are the fix; commit is implied */
 			fputs("  fix: ", f);
 			cp_sanitize_fputs(st->commands[k], f);
 			fputc('\n', f);
@@ -1518,7 +1550,7 @@ int cp_diff_print_v(FILE *f, const struct cp_diff *d, bool color, int verbosity)
 		for (size_t k = 0; verbosity > 0 && k < st->count; k++) {
 			const struct cp_change *ch = &d->changes[st->first + k];
 			if (st->first + k == st->headline)
-				continue;   /* it is the headline */
+				continue; /* it is the headline */
 			fputs("    ", f);
 			print_label(f, kind_names[ch->kind], color);
 			fputc(' ', f);
@@ -1540,12 +1572,13 @@ int cp_diff_print_v(FILE *f, const struct cp_diff *d, bool color, int verbosity)
 			return -1;
 		fprintf(f, " (not in the new scan; not counted as a regression)\n");
 	}
-	fprintf(f, "%s%zu regression%s%s, %zu improvement%s, %zu change%s, %zu info, %zu unreachable; "
+	fprintf(f,
+		"%s%zu regression%s%s, %zu improvement%s, %zu change%s, %zu info, %zu unreachable; "
 		"%zu target%s compared, %zu added, %zu removed\n",
 		color && d->regressions ? RED_BOLD : "", d->regressions, plural(d->regressions),
-		color && d->regressions ? RESET : "",
-		d->improvements, plural(d->improvements), d->changed, plural(d->changed), d->infos,
-		d->unreachable, d->compared, plural(d->compared), d->nadded, d->nremoved);
+		color && d->regressions ? RESET : "", d->improvements, plural(d->improvements),
+		d->changed, plural(d->changed), d->infos, d->unreachable, d->compared,
+		plural(d->compared), d->nadded, d->nremoved);
 	if (fflush(f) == EOF)
 		return -1;
 	return ferror(f) ? -1 : 0;
@@ -1560,9 +1593,9 @@ int cp_diff_print(FILE *f, const struct cp_diff *d, bool color)
 
 struct reader {
 	FILE *f;
-	size_t left;              /* bytes still allowed */
+	size_t left; /* bytes still allowed */
 	bool toobig;
-	int rerr;                 /* errno of a read error */
+	int rerr; /* errno of a read error */
 };
 
 /* jansson pulls the text through this, so a huge or endless input (a
@@ -1620,7 +1653,8 @@ json_t *cp_doc_load_max(const char *path, size_t max_bytes, char *err, size_t er
 		} else {
 			if (json_error_code(&jerr) == json_error_out_of_memory)
 				e = ENOMEM;
-			cp_seterr(err, errlen, "%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
+			cp_seterr(err, errlen, "%s:%d:%d: %s", name, jerr.line, jerr.column,
+				  jerr.text);
 		}
 		goto out;
 	}
@@ -1649,7 +1683,7 @@ json_t *cp_doc_load(const char *path, char *err, size_t errlen)
 
 /* The text of a document and where the reader is in it. */
 struct text {
-	const char *name;         /* the path, or "(stdin)" */
+	const char *name; /* the path, or "(stdin)" */
 	char *buf;
 	size_t len, pos;
 };
@@ -1712,8 +1746,8 @@ static void skip_ws(struct text *t)
  * counts them (lines from 1, UTF-8 characters up to it on its line);
  * rel_line/rel_col, when rel_line is not 0, are jansson's position of an
  * error inside a value that starts at byte at. */
-static void syntax_err(const struct text *t, size_t at, int rel_line, int rel_col,
-		       const char *msg, char *err, size_t errlen)
+static void syntax_err(const struct text *t, size_t at, int rel_line, int rel_col, const char *msg,
+		       char *err, size_t errlen)
 {
 	size_t line = 1, col = 0;
 
@@ -1732,7 +1766,7 @@ static void syntax_err(const struct text *t, size_t at, int rel_line, int rel_co
 	} else if (rel_line == 1) {
 		col += rel_col > 0 ? (size_t)rel_col : 0;
 	} else {
-		col++;            /* the character at `at` itself, as jansson does */
+		col++; /* the character at `at` itself, as jansson does */
 	}
 	cp_seterr(err, errlen, "%s:%zu:%zu: %s", t->name, line, col, msg);
 }
@@ -1754,8 +1788,9 @@ static json_t *next_value(struct text *t, const char *what, char *err, size_t er
 		*e = json_error_code(&jerr) == json_error_out_of_memory ? ENOMEM : EINVAL;
 		if (slice < avail && json_error_code(&jerr) == json_error_premature_end_of_input) {
 			*e = EFBIG;
-			cp_seterr(err, errlen, "%s: %s: larger than %zu bytes (the cap on one value)",
-				  t->name, what, (size_t)CP_DOC_VALUE_MAX);
+			cp_seterr(err, errlen,
+				  "%s: %s: larger than %zu bytes (the cap on one value)", t->name,
+				  what, (size_t)CP_DOC_VALUE_MAX);
 			return NULL;
 		}
 		syntax_err(t, t->pos, jerr.line, jerr.column, jerr.text, err, errlen);
@@ -1997,7 +2032,8 @@ json_t *cp_doc_from_results(const struct cp_result *const *results, size_t n,
 
 	if (!doc || !tool || !targets ||
 	    json_object_set_new(tool, "name", cp_json_str(PACKAGE_NAME)) ||
-	    json_object_set_new(tool, "version", cp_json_str(tool_version ? tool_version : PACKAGE_VERSION)))
+	    json_object_set_new(tool, "version",
+				cp_json_str(tool_version ? tool_version : PACKAGE_VERSION)))
 		goto fail;
 	for (size_t i = 0; i < n; i++)
 		if (json_array_append_new(targets, cp_result_to_json(results[i])))

@@ -83,20 +83,20 @@ enum cp_change_kind {
 	CP_CHANGE_REGRESSION,
 	CP_CHANGE_IMPROVEMENT,
 	CP_CHANGE_INFO,
-	CP_CHANGE_CHANGE,         /* a difference that does not endanger decryption */
+	CP_CHANGE_CHANGE, /* a difference that does not endanger decryption */
 };
 
-#define CP_EXPIRY_WARN_DAYS 14    /* --expiry-warn default */
+#define CP_EXPIRY_WARN_DAYS 14 /* --expiry-warn default */
 
 struct cp_change {
 	enum cp_change_kind kind;
-	const char *what;         /* static token: "status", "cipher", ... (above) */
-	char *target;             /* the record's "input" */
-	char *address;            /* the record's address (new side), NULL if none */
-	bool show_address;        /* input has several records: text names the address */
-	char *detail;             /* one sentence, suites by IANA name */
-	const char *version;      /* "TLSv1.2" for per-version changes, else NULL */
-	char *item;               /* cipher or group name, or error kind, or NULL */
+	const char *what;    /* static token: "status", "cipher", ... (above) */
+	char *target;        /* the record's "input" */
+	char *address;       /* the record's address (new side), NULL if none */
+	bool show_address;   /* input has several records: text names the address */
+	char *detail;        /* one sentence, suites by IANA name */
+	const char *version; /* "TLSv1.2" for per-version changes, else NULL */
+	char *item;          /* cipher or group name, or error kind, or NULL */
 };
 
 /* One compared target with changes, as its headline. */
@@ -114,14 +114,14 @@ struct cp_diff_site {
 
 /* Options of a comparison. */
 struct cp_diff_opts {
-	int expiry_warn_days;     /* 0: CP_EXPIRY_WARN_DAYS; < 0: no expiry check */
-	long long now;            /* seconds since the epoch; 0: time(NULL) */
+	int expiry_warn_days; /* 0: CP_EXPIRY_WARN_DAYS; < 0: no expiry check */
+	long long now;        /* seconds since the epoch; 0: time(NULL) */
 };
 
 /* A target present on one side only. */
 struct cp_diff_target {
-	char *target;             /* input */
-	char *address;            /* NULL if none */
+	char *target;  /* input */
+	char *address; /* NULL if none */
 };
 
 /* Filled by cp_diff_docs, released by cp_diff_free.  Changes are kept in
@@ -131,11 +131,11 @@ struct cp_diff {
 	size_t nchanges;
 	struct cp_diff_target *added, *removed;
 	size_t nadded, nremoved;
-	size_t compared;          /* targets matched and compared */
+	size_t compared; /* targets matched and compared */
 	size_t regressions, improvements, infos, changed;
 	struct cp_diff_site *sites; /* worst first */
 	size_t nsites, unreachable;
-	size_t cap_changes, cap_added, cap_removed, cap_sites;   /* internal */
+	size_t cap_changes, cap_added, cap_removed, cap_sites; /* internal */
 };
 
 /*
@@ -144,8 +144,8 @@ struct cp_diff {
  * naming the side and the field ("new document: targets[2].input:
  * missing", "old document: schema: expected 1, got 2") or "out of memory".
  */
-int cp_diff_docs(const json_t *old_doc, const json_t *new_doc, struct cp_diff *out,
-		 char *err, size_t errlen);
+int cp_diff_docs(const json_t *old_doc, const json_t *new_doc, struct cp_diff *out, char *err,
+		 size_t errlen);
 
 size_t cp_diff_regressions(const struct cp_diff *d);
 void cp_diff_free(struct cp_diff *d);
@@ -212,15 +212,17 @@ int cp_doc_check(const json_t *doc, char *err, size_t errlen);
  * (the scan just run).  cp_diff_sides compares two sides as cp_diff_docs
  * does; a side may be compared again.
  */
-#define CP_DOC_VALUE_MAX ((size_t)2 << 20)  /* one target, "tool" or "summary" */
+#define CP_DOC_VALUE_MAX ((size_t)2 << 20) /* one target, "tool" or "summary" */
 struct cp_diff_side;
-struct cp_diff_side *cp_diff_side_load(const char *path, size_t max_bytes, char *err, size_t errlen);
+struct cp_diff_side *cp_diff_side_load(const char *path, size_t max_bytes, char *err,
+				       size_t errlen);
 struct cp_diff_side *cp_diff_side_of(const json_t *doc, char *err, size_t errlen);
 void cp_diff_side_free(struct cp_diff_side *d);
-int cp_diff_sides(struct cp_diff_side *old_side, struct cp_diff_side *new_side,
-		  struct cp_diff *out, char *err, size_t errlen);
+int cp_diff_sides(struct cp_diff_side *old_side, struct cp_diff_side *new_side, struct cp_diff *out,
+		  char *err, size_t errlen);
 int cp_diff_sides_opts(struct cp_diff_side *old_side, struct cp_diff_side *new_side,
-		       const struct cp_diff_opts *opts, struct cp_diff *out, char *err, size_t errlen);
+		       const struct cp_diff_opts *opts, struct cp_diff *out, char *err,
+		       size_t errlen);
 
 /*
  * The consecutive-failure counter of the state file: sets "failed_runs"

@@ -154,7 +154,8 @@ FILE *cp_atomic_open(const char *path, struct cp_atomic *a, char *err, size_t er
 		if (!S_ISREG(st.st_mode)) {
 			a->f = fopen(path, "w");
 			if (!a->f) {
-				cp_seterr(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+				cp_seterr(err, errlen, "cannot write '%s': %s", path,
+					  strerror(errno));
 				goto fail;
 			}
 			return a->f;
@@ -184,7 +185,8 @@ FILE *cp_atomic_open(const char *path, struct cp_atomic *a, char *err, size_t er
 	snprintf(a->tmp, len, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
 	fd = mkstemp_listed(a->tmp);
 	if (fd < 0) {
-		cp_seterr(err, errlen, "cannot create a temporary file for '%s': %s", path, strerror(errno));
+		cp_seterr(err, errlen, "cannot create a temporary file for '%s': %s", path,
+			  strerror(errno));
 		free(a->tmp);
 		a->tmp = NULL;
 		goto fail;
@@ -261,7 +263,8 @@ int cp_atomic_commit(struct cp_atomic *a)
 	}
 	if (a->tmp) {
 		if (rename(a->tmp, a->path) != 0) {
-			cp_seterr(a->err, sizeof a->err, "cannot replace %s: %s", name, strerror(errno));
+			cp_seterr(a->err, sizeof a->err, "cannot replace %s: %s", name,
+				  strerror(errno));
 			goto out;
 		}
 		forget_tmp(a);

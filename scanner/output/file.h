@@ -19,10 +19,10 @@
 
 struct cp_atomic {
 	FILE *f;
-	char *path;       /* final name; NULL for stdout */
-	char *tmp;        /* temporary name; NULL when writing directly */
+	char *path; /* final name; NULL for stdout */
+	char *tmp;  /* temporary name; NULL when writing directly */
 	bool is_stdout;
-	char err[256];    /* why commit failed */
+	char err[256]; /* why commit failed */
 };
 
 /*

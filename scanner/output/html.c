@@ -28,7 +28,7 @@
 enum { MARK_BLOCKED = 0, MARK_ALLOWED = 1, MARK_UNJUDGED = 2 };
 struct cell {
 	uint16_t suite;
-	uint8_t proto;            /* enum cp_proto */
+	uint8_t proto; /* enum cp_proto */
 	uint8_t mark;
 };
 
@@ -39,9 +39,9 @@ struct row {
 	bool ok;
 	enum cp_err_kind kind;
 	char *err_msg;
-	unsigned versions;        /* 1 << enum cp_proto, supported */
-	int weakest;              /* suite id, -1 none */
-	int vstate;               /* -1 no verdict, 0 incompatible, 1 compatible */
+	unsigned versions; /* 1 << enum cp_proto, supported */
+	int weakest;       /* suite id, -1 none */
+	int vstate;        /* -1 no verdict, 0 incompatible, 1 compatible */
 	char *reason, *fix, *commands;
 	bool weak, no_decrypt;
 	struct cell *cells;
@@ -253,9 +253,11 @@ static int fill_row(const struct cp_html *h, struct row *w, const struct cp_resu
 			uint16_t id = pr->suites[i];
 			w->cells[k].suite = id;
 			w->cells[k].proto = (uint8_t)p;
-			w->cells[k].mark = !h->judged ? MARK_UNJUDGED :
-				cp_profile_allows(&h->profile, id, cp_proto_wire((enum cp_proto)p)) ? MARK_ALLOWED
-												      : MARK_BLOCKED;
+			w->cells[k].mark = !h->judged ? MARK_UNJUDGED
+					   : cp_profile_allows(&h->profile, id,
+							       cp_proto_wire((enum cp_proto)p))
+						   ? MARK_ALLOWED
+						   : MARK_BLOCKED;
 			k++;
 			if (w->weakest < 0 || strength_of(id) < strength_of((uint16_t)w->weakest))
 				w->weakest = id;
@@ -320,51 +322,51 @@ void cp_html_free(struct cp_html *h)
 /* ---- writing ---------------------------------------------------------- */
 
 static const char page_head[] =
-"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-"style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n"
-"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-"<meta name=\"generator\" content=\"cipherprobe " PACKAGE_VERSION "\">\n"
-"<title>cipherprobe report</title>\n<style>\n"
-"body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1b1f24;background:#fff}\n"
-"h1{font-size:1.5em;margin:0 0 .2em}h2{font-size:1.2em;margin:1.4em 0 .4em;border-bottom:1px solid #d0d7de}\n"
-".muted{color:#57606a}.counts td{padding:.1em .8em .1em 0}.counts td:nth-child(2){text-align:right;font-weight:600}\n"
-"pre{background:#f6f8fa;border:1px solid #d0d7de;padding:.6em;overflow:auto;white-space:pre-wrap;word-break:break-all}\n"
-"button{font:inherit;padding:.2em .8em;cursor:pointer}\n"
-"table.t{border-collapse:collapse;width:100%}table.t th,table.t td{border-bottom:1px solid #eaeef2;padding:.25em .5em;text-align:left;vertical-align:top}\n"
-"table.t th{background:#f6f8fa;cursor:pointer;user-select:none;position:sticky;top:0}\n"
-"th[aria-sort=ascending]::after{content:\" \\25B2\"}th[aria-sort=descending]::after{content:\" \\25BC\"}\n"
-".ok{color:#116329;font-weight:600}.bad{color:#cf222e;font-weight:600}.err{color:#9a6700;font-weight:600}\n"
-".charts{display:flex;flex-wrap:wrap;gap:1.5em}.charts svg{border:1px solid #eaeef2}\n"
-"details{border-bottom:1px solid #eaeef2;padding:.15em 0}summary{cursor:pointer}\n"
-"table.m{border-collapse:collapse;margin:.3em 0 .6em;font-size:12px}table.m td,table.m th{border:1px solid #d0d7de;padding:0 .4em}\n"
-"table.m td.y{background:#dafbe1;text-align:center}table.m td.n{background:#ffebe9;text-align:center}table.m td.u{text-align:center}\n"
-"dl.f{display:grid;grid-template-columns:max-content auto;gap:0 1em;margin:.3em 0}dl.f dt{color:#57606a}dl.f dd{margin:0;word-break:break-all}\n"
-"</style></head><body>\n";
+	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	"style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n"
+	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	"<meta name=\"generator\" content=\"cipherprobe " PACKAGE_VERSION "\">\n"
+	"<title>cipherprobe report</title>\n<style>\n"
+	"body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1b1f24;background:#fff}\n"
+	"h1{font-size:1.5em;margin:0 0 .2em}h2{font-size:1.2em;margin:1.4em 0 .4em;border-bottom:1px solid #d0d7de}\n"
+	".muted{color:#57606a}.counts td{padding:.1em .8em .1em 0}.counts td:nth-child(2){text-align:right;font-weight:600}\n"
+	"pre{background:#f6f8fa;border:1px solid #d0d7de;padding:.6em;overflow:auto;white-space:pre-wrap;word-break:break-all}\n"
+	"button{font:inherit;padding:.2em .8em;cursor:pointer}\n"
+	"table.t{border-collapse:collapse;width:100%}table.t th,table.t td{border-bottom:1px solid #eaeef2;padding:.25em .5em;text-align:left;vertical-align:top}\n"
+	"table.t th{background:#f6f8fa;cursor:pointer;user-select:none;position:sticky;top:0}\n"
+	"th[aria-sort=ascending]::after{content:\" \\25B2\"}th[aria-sort=descending]::after{content:\" \\25BC\"}\n"
+	".ok{color:#116329;font-weight:600}.bad{color:#cf222e;font-weight:600}.err{color:#9a6700;font-weight:600}\n"
+	".charts{display:flex;flex-wrap:wrap;gap:1.5em}.charts svg{border:1px solid #eaeef2}\n"
+	"details{border-bottom:1px solid #eaeef2;padding:.15em 0}summary{cursor:pointer}\n"
+	"table.m{border-collapse:collapse;margin:.3em 0 .6em;font-size:12px}table.m td,table.m th{border:1px solid #d0d7de;padding:0 .4em}\n"
+	"table.m td.y{background:#dafbe1;text-align:center}table.m td.n{background:#ffebe9;text-align:center}table.m td.u{text-align:center}\n"
+	"dl.f{display:grid;grid-template-columns:max-content auto;gap:0 1em;margin:.3em 0}dl.f dt{color:#57606a}dl.f dd{margin:0;word-break:break-all}\n"
+	"</style></head><body>\n";
 
 /* The sorting script (and the copy button).  A row's sort key is the
  * cell's data-v (a number) or its text; keys are read once per sort. */
 static const char page_script[] =
-"<script>\n"
-"(function(){\n"
-"var t=document.getElementById('targets');if(!t)return;\n"
-"var b=t.tBodies[0],hs=t.tHead.rows[0].cells,cur=-1,dir=1;\n"
-"function key(r,i){var c=r.cells[i],v=c.getAttribute('data-v');return v!==null?Number(v):c.textContent.toLowerCase();}\n"
-"function sortBy(i,d){var rs=b.rows,ks=new Array(rs.length);\n"
-" for(var j=0;j<rs.length;j++)ks[j]=[key(rs[j],i),j,rs[j]];\n"
-" ks.sort(function(x,y){return x[0]<y[0]?-d:x[0]>y[0]?d:x[1]-y[1];});\n"
-" var f=document.createDocumentFragment();for(j=0;j<ks.length;j++)f.appendChild(ks[j][2]);b.appendChild(f);\n"
-" for(j=0;j<hs.length;j++)hs[j].removeAttribute('aria-sort');hs[i].setAttribute('aria-sort',d>0?'ascending':'descending');}\n"
-"function col(name){for(var j=0;j<hs.length;j++)if(hs[j].getAttribute('data-col')===name)return j;return -1;}\n"
-"for(var i=0;i<hs.length;i++)(function(i){hs[i].addEventListener('click',function(){dir=cur===i?-dir:1;cur=i;sortBy(i,dir);});})(i);\n"
-"var m=/^#sort=(-?)([a-z]+)$/.exec(location.hash);\n"
-"if(m&&col(m[2])>=0){cur=col(m[2]);dir=m[1]?-1:1;sortBy(cur,dir);}\n"
-"var cb=document.getElementById('copy'),pre=document.getElementById('cmds');\n"
-"if(cb&&pre)cb.addEventListener('click',function(){var s=pre.textContent;\n"
-" if(navigator.clipboard&&navigator.clipboard.writeText)navigator.clipboard.writeText(s).then(function(){cb.textContent='Copied';});\n"
-" else{var r=document.createRange();r.selectNodeContents(pre);var sel=getSelection();sel.removeAllRanges();sel.addRange(r);document.execCommand('copy');cb.textContent='Copied';}});\n"
-"})();\n"
-"</script>\n";
+	"<script>\n"
+	"(function(){\n"
+	"var t=document.getElementById('targets');if(!t)return;\n"
+	"var b=t.tBodies[0],hs=t.tHead.rows[0].cells,cur=-1,dir=1;\n"
+	"function key(r,i){var c=r.cells[i],v=c.getAttribute('data-v');return v!==null?Number(v):c.textContent.toLowerCase();}\n"
+	"function sortBy(i,d){var rs=b.rows,ks=new Array(rs.length);\n"
+	" for(var j=0;j<rs.length;j++)ks[j]=[key(rs[j],i),j,rs[j]];\n"
+	" ks.sort(function(x,y){return x[0]<y[0]?-d:x[0]>y[0]?d:x[1]-y[1];});\n"
+	" var f=document.createDocumentFragment();for(j=0;j<ks.length;j++)f.appendChild(ks[j][2]);b.appendChild(f);\n"
+	" for(j=0;j<hs.length;j++)hs[j].removeAttribute('aria-sort');hs[i].setAttribute('aria-sort',d>0?'ascending':'descending');}\n"
+	"function col(name){for(var j=0;j<hs.length;j++)if(hs[j].getAttribute('data-col')===name)return j;return -1;}\n"
+	"for(var i=0;i<hs.length;i++)(function(i){hs[i].addEventListener('click',function(){dir=cur===i?-dir:1;cur=i;sortBy(i,dir);});})(i);\n"
+	"var m=/^#sort=(-?)([a-z]+)$/.exec(location.hash);\n"
+	"if(m&&col(m[2])>=0){cur=col(m[2]);dir=m[1]?-1:1;sortBy(cur,dir);}\n"
+	"var cb=document.getElementById('copy'),pre=document.getElementById('cmds');\n"
+	"if(cb&&pre)cb.addEventListener('click',function(){var s=pre.textContent;\n"
+	" if(navigator.clipboard&&navigator.clipboard.writeText)navigator.clipboard.writeText(s).then(function(){cb.textContent='Copied';});\n"
+	" else{var r=document.createRange();r.selectNodeContents(pre);var sel=getSelection();sel.removeAllRanges();sel.addRange(r);document.execCommand('copy');cb.textContent='Copied';}});\n"
+	"})();\n"
+	"</script>\n";
 
 static int cmp_index(const void *a, const void *b)
 {
@@ -388,8 +390,10 @@ static void bar_chart(FILE *f, const char *title, const char *const *labels, con
 	for (size_t i = 0; i < n; i++)
 		if (counts[i] > max)
 			max = counts[i];
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" role=\"img\" "
-		"aria-label=\"", lw + bw + 90, height);
+	fprintf(f,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" role=\"img\" "
+		"aria-label=\"",
+		lw + bw + 90, height);
 	cp_html_fputs(title, f);
 	fprintf(f, "\"><text x=\"8\" y=\"18\" font-weight=\"600\" font-size=\"13\">");
 	cp_html_fputs(title, f);
@@ -397,11 +401,14 @@ static void bar_chart(FILE *f, const char *title, const char *const *labels, con
 	for (size_t i = 0; i < n; i++) {
 		unsigned y = top + (unsigned)i * rh;
 		unsigned w = (unsigned)((double)counts[i] / (double)max * bw);
-		fprintf(f, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" font-size=\"12\">", lw - 6, y + 14);
+		fprintf(f, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" font-size=\"12\">", lw - 6,
+			y + 14);
 		cp_html_fputs(labels[i], f);
-		fprintf(f, "</text><rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"%s\"/>"
+		fprintf(f,
+			"</text><rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"%s\"/>"
 			"<text x=\"%u\" y=\"%u\" font-size=\"12\">%zu",
-			lw, y + 3, w ? w : 1, rh - 6, colors ? colors[i] : "#0969da", lw + w + 6, y + 14, counts[i]);
+			lw, y + 3, w ? w : 1, rh - 6, colors ? colors[i] : "#0969da", lw + w + 6,
+			y + 14, counts[i]);
 		if (total)
 			fprintf(f, " (%.0f%%)", 100.0 * (double)counts[i] / (double)total);
 		fprintf(f, "</text>\n");
@@ -489,7 +496,8 @@ static int charts(FILE *f, struct row *const *rows, size_t n)
 			cnt[m] = t[i].n;
 			m++;
 		}
-		bar_chart(f, "Weakest suite accepted (targets)", sl, cnt, sc, nt > TOP ? TOP + 1 : m, with);
+		bar_chart(f, "Weakest suite accepted (targets)", sl, cnt, sc,
+			  nt > TOP ? TOP + 1 : m, with);
 	}
 	free(t);
 	fprintf(f, "</div>\n");
@@ -516,7 +524,8 @@ static void summary_block(FILE *f, const struct cp_html *h, struct row *const *r
 		}
 		s = &own;
 	}
-	fprintf(f, "<h2 id=\"summary\">Fleet summary</h2>\n<table class=\"counts\">\n"
+	fprintf(f,
+		"<h2 id=\"summary\">Fleet summary</h2>\n<table class=\"counts\">\n"
 		"<tr><td>targets</td><td id=\"n-targets\">%zu</td></tr>\n"
 		"<tr><td>scanned</td><td>%zu</td></tr>\n"
 		"<tr><td>could not be scanned</td><td class=\"err\">%zu</td></tr>\n"
@@ -529,25 +538,33 @@ static void summary_block(FILE *f, const struct cp_html *h, struct row *const *r
 		fprintf(f, "</p>\n");
 	}
 	if (s->interception_issuer) {
-		fprintf(f, "<p class=\"bad\">This scan was itself being decrypted: %zu target%s show a certificate "
-			"issued by ", s->interception_targets, s->interception_targets == 1 ? "" : "s");
+		fprintf(f,
+			"<p class=\"bad\">This scan was itself being decrypted: %zu target%s show a certificate "
+			"issued by ",
+			s->interception_targets, s->interception_targets == 1 ? "" : "s");
 		cp_html_fputs(s->interception_issuer, f);
 		fprintf(f, ". The results describe the proxy, not the servers.</p>\n");
 	}
 	if (!rec) {
 		fprintf(f, "<p>No fleet recommendation: %s.</p>\n",
-			h->judged || s->compatible || s->incompatible ? "no target needs a profile change" : "the scan gave no verdicts");
+			h->judged || s->compatible || s->incompatible
+				? "no target needs a profile change"
+				: "the scan gave no verdicts");
 		return;
 	}
 	if (rec->nchanges) {
-		fprintf(f, "<p>The profile change that fixes the most sites: <b>%zu of %zu</b> incompatible "
-			"target%s.</p>\n<ul id=\"changes\">\n", rec->fixes, s->incompatible, s->incompatible == 1 ? "" : "s");
+		fprintf(f,
+			"<p>The profile change that fixes the most sites: <b>%zu of %zu</b> incompatible "
+			"target%s.</p>\n<ul id=\"changes\">\n",
+			rec->fixes, s->incompatible, s->incompatible == 1 ? "" : "s");
 		for (size_t i = 0; i < rec->nchanges; i++) {
 			fprintf(f, "<li><code>");
 			cp_html_fputs(rec->changes[i], f);
 			fprintf(f, "</code>");
 			if (rec->change_fixes)
-				fprintf(f, " <span class=\"muted\">(with those above: fixes %zu)</span>", rec->change_fixes[i]);
+				fprintf(f,
+					" <span class=\"muted\">(with those above: fixes %zu)</span>",
+					rec->change_fixes[i]);
 			fprintf(f, "</li>\n");
 		}
 		fprintf(f, "</ul>\n");
@@ -555,7 +572,8 @@ static void summary_block(FILE *f, const struct cp_html *h, struct row *const *r
 		fprintf(f, "<p>No profile change fixes an incompatible target.</p>\n");
 	}
 	if (rec->ncommands) {
-		fprintf(f, "<p>PAN-OS commands, ready to paste: <button id=\"copy\" type=\"button\">Copy</button></p>\n"
+		fprintf(f,
+			"<p>PAN-OS commands, ready to paste: <button id=\"copy\" type=\"button\">Copy</button></p>\n"
 			"<pre id=\"cmds\">");
 		bool placeholder = false;
 		for (size_t i = 0; i < rec->ncommands; i++) {
@@ -567,16 +585,19 @@ static void summary_block(FILE *f, const struct cp_html *h, struct row *const *r
 		/* the same hint as the text output's: a built-in profile is
 		 * not a name the firewall knows */
 		if (placeholder)
-			fprintf(f, "<p class=\"muted\">&lt;PROFILE&gt;: the scan used a built-in profile; "
+			fprintf(f,
+				"<p class=\"muted\">&lt;PROFILE&gt;: the scan used a built-in profile; "
 				"put your firewall's decryption profile name there, or scan with "
 				"<code>--profile-name NAME</code> (or the firewall's own profile: "
 				"<code>--profile running-config.xml --profile-name Corp</code>, or "
 				"<code>--panos-host</code>).</p>\n");
 	}
 	if (rec->nno_decrypt) {
-		fprintf(f, "<details id=\"no-decrypt\"%s><summary>Better left undecrypted (no-decrypt exception): "
-			"%zu host%s</summary>\n<ul>\n", rec->nno_decrypt <= 20 ? " open" : "",
-			rec->nno_decrypt, rec->nno_decrypt == 1 ? "" : "s");
+		fprintf(f,
+			"<details id=\"no-decrypt\"%s><summary>Better left undecrypted (no-decrypt exception): "
+			"%zu host%s</summary>\n<ul>\n",
+			rec->nno_decrypt <= 20 ? " open" : "", rec->nno_decrypt,
+			rec->nno_decrypt == 1 ? "" : "s");
 		for (size_t i = 0; i < rec->nno_decrypt; i++) {
 			fprintf(f, "<li>");
 			cp_html_fputs(rec->no_decrypt[i], f);
@@ -602,15 +623,24 @@ static void table_row(FILE *f, const struct row *w)
 	int vrank;
 
 	if (!w->ok) {
-		vcls = "err"; vtext = "error"; vrank = 1;
+		vcls = "err";
+		vtext = "error";
+		vrank = 1;
 	} else if (w->vstate == 0) {
-		vcls = "bad"; vtext = "incompatible"; vrank = 0;
+		vcls = "bad";
+		vtext = "incompatible";
+		vrank = 0;
 	} else if (w->vstate == 1) {
-		vcls = "ok"; vtext = "compatible"; vrank = 2;
+		vcls = "ok";
+		vtext = "compatible";
+		vrank = 2;
 	} else {
-		vcls = "muted"; vtext = "no verdict"; vrank = 3;
+		vcls = "muted";
+		vtext = "no verdict";
+		vrank = 3;
 	}
-	fprintf(f, "<tr><td data-v=\"%zu\">%zu</td><td><a href=\"#t%zu\">", w->index + 1, w->index + 1, w->index);
+	fprintf(f, "<tr><td data-v=\"%zu\">%zu</td><td><a href=\"#t%zu\">", w->index + 1,
+		w->index + 1, w->index);
 	cp_html_fputs(w->input, f);
 	fprintf(f, "</a></td><td>%s</td><td class=\"%s\" data-v=\"%d\">%s</td><td",
 		w->ok ? "ok" : "error", vcls, vrank, vtext);
@@ -696,9 +726,11 @@ static void matrix(FILE *f, const struct row *w)
 					mark = w->cells[c].mark;
 					break;
 				}
-			fprintf(f, "%s", mark == MARK_ALLOWED ? "<td class=y>\xE2\x9C\x93" :
-					 mark == MARK_BLOCKED ? "<td class=n>\xE2\x9C\x97" :
-					 mark == MARK_UNJUDGED ? "<td class=u>\xE2\x80\xA2" : "<td>");
+			fprintf(f, "%s",
+				mark == MARK_ALLOWED    ? "<td class=y>\xE2\x9C\x93"
+				: mark == MARK_BLOCKED  ? "<td class=n>\xE2\x9C\x97"
+				: mark == MARK_UNJUDGED ? "<td class=u>\xE2\x80\xA2"
+							: "<td>");
 		}
 		fputc('\n', f);
 	}
@@ -712,8 +744,14 @@ static void detail(FILE *f, const struct row *w)
 	fprintf(f, "<details id=\"t%zu\"><summary>%zu. ", w->index, w->index + 1);
 	cp_html_fputs(w->input, f);
 	fprintf(f, " \xE2\x80\x94 <span class=\"%s\">%s</span></summary>\n<dl class=\"f\">",
-		!w->ok ? "err" : w->vstate == 0 ? "bad" : w->vstate == 1 ? "ok" : "muted",
-		!w->ok ? "error" : w->vstate == 0 ? "incompatible" : w->vstate == 1 ? "compatible" : "no verdict");
+		!w->ok           ? "err"
+		: w->vstate == 0 ? "bad"
+		: w->vstate == 1 ? "ok"
+				 : "muted",
+		!w->ok           ? "error"
+		: w->vstate == 0 ? "incompatible"
+		: w->vstate == 1 ? "compatible"
+				 : "no verdict");
 	snprintf(port, sizeof port, "%u", (unsigned)w->port);
 	dl_item(f, "host", w->host);
 	dl_item(f, "port", port);
@@ -762,15 +800,16 @@ int cp_html_write(const struct cp_html *h, FILE *f, const struct cp_summary *s)
 		cp_html_fputs(h->title, f);
 		fprintf(f, " \xC2\xB7 ");
 	}
-	fprintf(f, "%zu target%s \xC2\xB7 generated %s by cipherprobe %s</p>\n", h->n, h->n == 1 ? "" : "s",
-		when, PACKAGE_VERSION);
+	fprintf(f, "%zu target%s \xC2\xB7 generated %s by cipherprobe %s</p>\n", h->n,
+		h->n == 1 ? "" : "s", when, PACKAGE_VERSION);
 	summary_block(f, h, rows, h->n, s);
 	if (charts(f, rows, h->n) < 0) {
 		free(rows);
 		errno = ENOMEM;
 		return -1;
 	}
-	fprintf(f, "<h2>Targets</h2>\n<p class=\"muted\">Click a column heading to sort; "
+	fprintf(f,
+		"<h2>Targets</h2>\n<p class=\"muted\">Click a column heading to sort; "
 		"add <code>#sort=verdict</code> (or <code>#sort=-versions</code>, ...) to the address to sort on load.</p>\n"
 		"<table class=\"t\" id=\"targets\"><thead><tr>"
 		"<th data-col=\"index\">#</th><th data-col=\"target\">target</th><th data-col=\"status\">status</th>"
@@ -779,7 +818,8 @@ int cp_html_write(const struct cp_html *h, FILE *f, const struct cp_summary *s)
 		"</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < h->n; i++)
 		table_row(f, rows[i]);
-	fprintf(f, "</tbody></table>\n<h2>Per target</h2>\n<p class=\"muted\">Accepted suites by version: "
+	fprintf(f,
+		"</tbody></table>\n<h2>Per target</h2>\n<p class=\"muted\">Accepted suites by version: "
 		"\xE2\x9C\x93 the profile allows it, \xE2\x9C\x97 the profile blocks it%s.</p>\n",
 		h->judged ? "" : ", \xE2\x80\xA2 not judged (no profile)");
 	for (size_t i = 0; i < h->n; i++)

@@ -30,12 +30,12 @@
  * after a scan, or from a document's "verdict" object). */
 struct cp_html_verdict {
 	bool compatible;
-	const char *reason;              /* may be NULL */
-	const char *const *changes;      /* the fix, NULL/0: none */
+	const char *reason;         /* may be NULL */
+	const char *const *changes; /* the fix, NULL/0: none */
 	size_t nchanges;
-	bool weak;                       /* the fix weakens the profile */
+	bool weak; /* the fix weakens the profile */
 	bool no_decrypt;
-	const char *const *commands;     /* the fix's set commands */
+	const char *const *commands; /* the fix's set commands */
 	size_t ncommands;
 };
 

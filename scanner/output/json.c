@@ -75,8 +75,9 @@ static json_t *ciphers_json(const struct cp_proto_result *pr, enum cp_proto p)
 		for (size_t i = 0; i < pr->nkinds; i++) {
 			const struct cp_sslv2_kind *k = cp_sslv2_by_id(pr->kinds[i]);
 			snprintf(id, sizeof id, "0x%06" PRIX32, pr->kinds[i] & 0xFFFFFFu);
-			if (json_array_append_new(a, cipher_json(id, k ? k->name : NULL,
-								 k ? strength_json(k->strength) : NULL)))
+			if (json_array_append_new(
+				    a, cipher_json(id, k ? k->name : NULL,
+						   k ? strength_json(k->strength) : NULL)))
 				goto fail;
 		}
 		return a;
@@ -136,8 +137,9 @@ static json_t *protocols_json(const struct cp_result *r)
 		json_t *pref;
 		if (!pr->probed)
 			continue;
-		pref = pr->server_preference == CP_UNKNOWN ? json_null()
-			: json_boolean(pr->server_preference == CP_YES);
+		pref = pr->server_preference == CP_UNKNOWN
+			       ? json_null()
+			       : json_boolean(pr->server_preference == CP_YES);
 		o = json_object();
 		if (!o || set(o, "version", cp_json_str(cp_proto_name((enum cp_proto)i))) ||
 		    set(o, "supported", json_boolean(pr->supported)) ||
@@ -240,17 +242,14 @@ static json_t *cert_json(const struct cp_cert_facts *c)
 	if (!o || set(o, "subject", cp_json_str(c->subject)) ||
 	    set(o, "issuer", cp_json_str(c->issuer)) ||
 	    set(o, "sans", cp_json_strv((const char *const *)c->sans, c->nsans)) ||
-	    set(o, "key_type", cp_json_str(c->key_type)) ||
-	    set(o, "key_bits", jint(c->key_bits)) ||
-	    set(o, "curve", cp_json_str(c->curve)) ||
-	    set(o, "sig_alg", cp_json_str(c->sig_alg)) ||
+	    set(o, "key_type", cp_json_str(c->key_type)) || set(o, "key_bits", jint(c->key_bits)) ||
+	    set(o, "curve", cp_json_str(c->curve)) || set(o, "sig_alg", cp_json_str(c->sig_alg)) ||
 	    set(o, "not_before", cp_json_str(c->not_before)) ||
 	    set(o, "not_after", cp_json_str(c->not_after)) ||
 	    set(o, "expired", json_boolean(c->expired)) ||
 	    set(o, "not_yet_valid", json_boolean(c->not_yet_valid)) ||
 	    set(o, "self_signed", json_boolean(c->self_signed)) ||
-	    set(o, "sha256", cp_json_str(c->sha256)) ||
-	    set(o, "chain_len", jint(c->chain_len)) ||
+	    set(o, "sha256", cp_json_str(c->sha256)) || set(o, "chain_len", jint(c->chain_len)) ||
 	    set(o, "chain", chain_json(c))) {
 		json_decref(o);
 		return NULL;
@@ -276,8 +275,8 @@ static json_t *error_json(const struct cp_result *r)
 /* The scan's longest chain of probes (result.h). */
 static json_t *critical_json(const struct cp_result *r)
 {
-	return json_pack("{s:I, s:I, s:s}", "round_trips", (json_int_t)r->critical.round_trips, "probes",
-			 (json_int_t)r->critical.probes, "chain", r->critical.chain);
+	return json_pack("{s:I, s:I, s:s}", "round_trips", (json_int_t)r->critical.round_trips,
+			 "probes", (json_int_t)r->critical.probes, "chain", r->critical.chain);
 }
 
 /* --from-decryption-log: how often the firewall saw this target fail. */
@@ -286,7 +285,8 @@ static json_t *log_json(const struct cp_result *r)
 	json_t *o = json_object();
 	if (!o || set(o, "failures", jint(r->log_failures)) ||
 	    set(o, "error", r->log_error ? cp_json_str(r->log_error) : json_null()) ||
-	    set(o, "first_seen", r->log_first_seen ? cp_json_str(r->log_first_seen) : json_null()) ||
+	    set(o, "first_seen",
+		r->log_first_seen ? cp_json_str(r->log_first_seen) : json_null()) ||
 	    set(o, "last_seen", r->log_last_seen ? cp_json_str(r->log_last_seen) : json_null())) {
 		json_decref(o);
 		return NULL;
@@ -298,7 +298,8 @@ static json_t *log_json(const struct cp_result *r)
  * server_name was changed to this target's. */
 static json_t *proxy_hello_json(const struct cp_result *r)
 {
-	return json_pack("{s:s, s:b}", "source", "capture", "sni_rewritten", r->replay.sni_rewritten);
+	return json_pack("{s:s, s:b}", "source", "capture", "sni_rewritten",
+			 r->replay.sni_rewritten);
 }
 
 /* Signature schemes, in the registry's probe order: [] when not probed. */
@@ -338,16 +339,12 @@ json_t *cp_result_to_json(const struct cp_result *r)
 	if (!o || set(o, "input", cp_json_str(r->input ? r->input : "")) ||
 	    set(o, "host", cp_json_str(r->host)) ||
 	    set(o, "port", r->port ? jint(r->port) : json_null()) ||
-	    set(o, "sni", cp_json_str(r->sni)) ||
-	    set(o, "address", cp_json_str(r->address)) ||
+	    set(o, "sni", cp_json_str(r->sni)) || set(o, "address", cp_json_str(r->address)) ||
 	    set(o, "status", cp_json_str(r->ok ? "ok" : "error")) ||
-	    set(o, "error", error_json(r)) ||
-	    set(o, "protocols", protocols_json(r)) ||
-	    set(o, "groups", groups_json(r)) ||
-	    set(o, "signature_algorithms", sigalgs_json(r)) ||
+	    set(o, "error", error_json(r)) || set(o, "protocols", protocols_json(r)) ||
+	    set(o, "groups", groups_json(r)) || set(o, "signature_algorithms", sigalgs_json(r)) ||
 	    set(o, "verdict", r->verdict ? cp_verdict_to_json(r->verdict) : json_null()) ||
-	    set(o, "line", jint(r->line)) ||
-	    set(o, "handshakes", jint(r->handshakes)) ||
+	    set(o, "line", jint(r->line)) || set(o, "handshakes", jint(r->handshakes)) ||
 	    set(o, "connections", jint(r->connections)) ||
 	    set(o, "elapsed_ms", jint(r->elapsed_ms)) ||
 	    (r->critical.probes && set(o, "critical_path", critical_json(r))) ||
@@ -417,10 +414,8 @@ json_t *cp_summary_to_json(const struct cp_summary *s)
 {
 	json_t *o = json_object();
 
-	if (!o || set(o, "targets", jint(s->targets)) ||
-	    set(o, "ok", jint(s->ok)) ||
-	    set(o, "errors", jint(s->errors)) ||
-	    set(o, "compatible", jint(s->compatible)) ||
+	if (!o || set(o, "targets", jint(s->targets)) || set(o, "ok", jint(s->ok)) ||
+	    set(o, "errors", jint(s->errors)) || set(o, "compatible", jint(s->compatible)) ||
 	    set(o, "incompatible", jint(s->incompatible)) ||
 	    set(o, "recommendation", recommendation_json(s->recommendation)) ||
 	    set(o, "interception", interception_json(s))) {
@@ -488,8 +483,8 @@ static const char *want_name(json_type t)
  * and stores it in *out, or NULL when it is absent or an allowed null.
  * prefix is the path of o ("" at the top).
  */
-static int field(const json_t *o, const char *prefix, const char *key, int flags,
-		 json_type want, const json_t **out, char *err, size_t errlen)
+static int field(const json_t *o, const char *prefix, const char *key, int flags, json_type want,
+		 const json_t **out, char *err, size_t errlen)
 {
 	char path[160];
 	const json_t *v = json_object_get(o, key);
@@ -515,8 +510,8 @@ static int field(const json_t *o, const char *prefix, const char *key, int flags
 	return 0;
 }
 
-static int str_field(const json_t *o, const char *prefix, const char *key, int flags,
-		     char **out, char *err, size_t errlen)
+static int str_field(const json_t *o, const char *prefix, const char *key, int flags, char **out,
+		     char *err, size_t errlen)
 {
 	const json_t *v;
 
@@ -531,13 +526,14 @@ static int str_field(const json_t *o, const char *prefix, const char *key, int f
 	return 0;
 }
 
-int cp_json_check_keys(const json_t *o, const char *path, const char *const *known,
-		       char *err, size_t errlen)
+int cp_json_check_keys(const json_t *o, const char *path, const char *const *known, char *err,
+		       size_t errlen)
 {
 	const char *key;
 	const json_t *v;
 
-	json_object_foreach((json_t *)o, key, v) {
+	json_object_foreach((json_t *)o, key, v)
+	{
 		char shown[48 * 4 + 4];
 		size_t k = 0, n = 0;
 		bool found = false;
@@ -552,8 +548,9 @@ int cp_json_check_keys(const json_t *o, const char *path, const char *const *kno
 			shown[k++] = *p;
 		snprintf(shown + k, sizeof shown - k, "%s", key[n] ? "..." : "");
 		if (err && errlen)
-			cp_seterr(err, errlen, "%s%s%s: unknown key (no version of cipherprobe writes it)",
-				  path, *path ? "." : "", shown);
+			cp_seterr(err, errlen,
+				  "%s%s%s: unknown key (no version of cipherprobe writes it)", path,
+				  *path ? "." : "", shown);
 		return -1;
 	}
 	return 0;
@@ -566,11 +563,30 @@ int cp_json_check_keys(const json_t *o, const char *path, const char *const *kno
  * into the JSON section of man/cipherprobe.1.  "schema" is on --jsonl
  * lines, so lines gathered into a document load. */
 static const char *const target_keys[] = {
-	"schema", "input", "host", "port", "sni", "address", "status", "error", "protocols", "groups",
-	"signature_algorithms", "verdict", "line", "handshakes", "connections", "elapsed_ms",
-	"dhe_bits", "signature_algorithms_probed", "certificate", "certificate_error",
-	"violations", "log", "proxy_hello",
-	"failed_runs",   /* --state: consecutive failed runs (output/diff.h) */
+	"schema",
+	"input",
+	"host",
+	"port",
+	"sni",
+	"address",
+	"status",
+	"error",
+	"protocols",
+	"groups",
+	"signature_algorithms",
+	"verdict",
+	"line",
+	"handshakes",
+	"connections",
+	"elapsed_ms",
+	"dhe_bits",
+	"signature_algorithms_probed",
+	"certificate",
+	"certificate_error",
+	"violations",
+	"log",
+	"proxy_hello",
+	"failed_runs", /* --state: consecutive failed runs (output/diff.h) */
 	"critical_path",
 	NULL,
 };
@@ -583,17 +599,17 @@ static const char *const cipher_keys[] = { "id", "name", "strength", NULL };
 static const char *const group_keys[] = { "id", "name", "versions", NULL };
 static const char *const sigalg_keys[] = { "id", "name", "versions", NULL };
 static const char *const cert_keys[] = {
-	"subject", "issuer", "sans", "key_type", "key_bits", "curve", "sig_alg", "not_before",
-	"not_after", "expired", "not_yet_valid", "self_signed", "sha256", "chain_len", "chain",
-	NULL,
+	"subject", "issuer",     "sans",      "key_type", "key_bits",      "curve",
+	"sig_alg", "not_before", "not_after", "expired",  "not_yet_valid", "self_signed",
+	"sha256",  "chain_len",  "chain",     NULL,
 };
 static const char *const chain_keys[] = { "trusted", "errors", "missing_issuer", "anchor", NULL };
 static const char *const log_keys[] = { "failures", "error", "first_seen", "last_seen", NULL };
 static const char *const proxy_hello_keys[] = { "source", "sni_rewritten", NULL };
 
 /* An integer in 0..max; *out untouched when absent or null. */
-static int uint_field(const json_t *o, const char *prefix, const char *key, int flags,
-		      uint64_t max, uint64_t *out, char *err, size_t errlen)
+static int uint_field(const json_t *o, const char *prefix, const char *key, int flags, uint64_t max,
+		      uint64_t *out, char *err, size_t errlen)
 {
 	const json_t *v;
 	json_int_t n;
@@ -606,14 +622,15 @@ static int uint_field(const json_t *o, const char *prefix, const char *key, int 
 	if (n < 0 || (uint64_t)n > max) {
 		char path[160];
 		snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", key);
-		return bad(err, errlen, path, "%" JSON_INTEGER_FORMAT " out of range 0-%" PRIu64, n, max);
+		return bad(err, errlen, path, "%" JSON_INTEGER_FORMAT " out of range 0-%" PRIu64, n,
+			   max);
 	}
 	*out = (uint64_t)n;
 	return 0;
 }
 
-static int bool_field(const json_t *o, const char *prefix, const char *key, int flags,
-		      bool *out, char *err, size_t errlen)
+static int bool_field(const json_t *o, const char *prefix, const char *key, int flags, bool *out,
+		      char *err, size_t errlen)
 {
 	const json_t *v;
 
@@ -661,8 +678,8 @@ static int proto_by_name(const char *name)
 	return -1;
 }
 
-static int load_protocol(struct cp_result *r, const json_t *o, const char *path,
-			 char *err, size_t errlen)
+static int load_protocol(struct cp_result *r, const json_t *o, const char *path, char *err,
+			 size_t errlen)
 {
 	const json_t *v, *ciphers;
 	struct cp_proto_result *pr;
@@ -704,7 +721,8 @@ static int load_protocol(struct cp_result *r, const json_t *o, const char *path,
 		    field(c, sub, "id", REQ, JSON_STRING, &id, err, errlen) ||
 		    field(c, sub, "name", NULLABLE, JSON_STRING, &v, err, errlen))
 			return -1;
-		if (parse_hex_id(json_string_value(id), p == CP_P_SSL2 ? 0xFFFFFFu : 0xFFFFu, &val)) {
+		if (parse_hex_id(json_string_value(id), p == CP_P_SSL2 ? 0xFFFFFFu : 0xFFFFu,
+				 &val)) {
 			snprintf(sub, sizeof sub, "%s.ciphers[%zu].id", path, i);
 			return bad(err, errlen, sub, "'%.32s' is not a hex code like \"%s\"",
 				   json_string_value(id), p == CP_P_SSL2 ? "0x010080" : "0xC013");
@@ -719,8 +737,8 @@ static int load_protocol(struct cp_result *r, const json_t *o, const char *path,
 	return 0;
 }
 
-static int load_group(struct cp_result *r, const json_t *o, const char *path,
-		      char *err, size_t errlen)
+static int load_group(struct cp_result *r, const json_t *o, const char *path, char *err,
+		      size_t errlen)
 {
 	const json_t *v, *versions;
 	uint64_t id = 0;
@@ -770,15 +788,16 @@ static int load_chain(struct cp_cert_facts *c, const json_t *o, char *err, size_
 			if (!strcmp(cp_chain_error_name(bit), json_string_value(e)))
 				break;
 		if (!cp_chain_error_name(bit))
-			return bad(err, errlen, sub, "unknown chain error '%.32s'", json_string_value(e));
+			return bad(err, errlen, sub, "unknown chain error '%.32s'",
+				   json_string_value(e));
 		c->chain_errors |= bit;
 	}
 	c->chain_checked = true;
 	return 0;
 }
 
-static int load_sigalg(struct cp_result *r, const json_t *o, const char *path,
-		       char *err, size_t errlen)
+static int load_sigalg(struct cp_result *r, const json_t *o, const char *path, char *err,
+		       size_t errlen)
 {
 	const json_t *id, *v, *versions;
 	uint32_t val;
@@ -876,7 +895,8 @@ static int load_error(struct cp_result *r, const json_t *e, bool ok, char *err, 
 		if (!strcmp(json_string_value(kind), cp_err_kind_name((enum cp_err_kind)k)))
 			break;
 	if (k >= CP_ERR__COUNT)
-		return bad(err, errlen, "error.kind", "unknown kind '%.32s'", json_string_value(kind));
+		return bad(err, errlen, "error.kind", "unknown kind '%.32s'",
+			   json_string_value(kind));
 	r->ok = false;
 	r->err_kind = (enum cp_err_kind)k;
 	r->err_msg = strdup(json_string_value(msg));
@@ -1051,15 +1071,18 @@ struct cp_result *cp_result_from_json(const json_t *j, char *err, size_t errlen)
 	if (err && errlen)
 		err[0] = '\0';
 	if (!json_is_object(j)) {
-		bad(err, errlen, "target", "expected an object, got %s", j ? type_name(j) : "nothing");
+		bad(err, errlen, "target", "expected an object, got %s",
+		    j ? type_name(j) : "nothing");
 		goto out;
 	}
 	if (cp_json_check_keys(j, "", target_keys, err, errlen) ||
 	    field(j, "", "schema", 0, JSON_INTEGER, &v, err, errlen))
 		goto out;
 	if (v && json_integer_value(v) != 1) {
-		bad(err, errlen, "schema", "expected 1, got %" JSON_INTEGER_FORMAT
-		    " (written by another version of cipherprobe?)", json_integer_value(v));
+		bad(err, errlen, "schema",
+		    "expected 1, got %" JSON_INTEGER_FORMAT
+		    " (written by another version of cipherprobe?)",
+		    json_integer_value(v));
 		goto out;
 	}
 	if (field(j, "", "input", REQ, JSON_STRING, &v, err, errlen))
@@ -1084,11 +1107,11 @@ out:
 /* ---- writers -------------------------------------------------------- */
 
 struct json_state {
-	json_t **pend;   /* pend[i]: records of target i (an array; more than
+	json_t **pend;           /* pend[i]: records of target i (an array; more than
 	                  * one with --all-addresses), held until 0..i-1 are written */
 	unsigned char *complete; /* complete[i]: the last record of i has come */
 	size_t cap;
-	size_t next;     /* input index of the next target to write */
+	size_t next; /* input index of the next target to write */
 	size_t written;
 	size_t ok, errors;
 };
@@ -1157,7 +1180,8 @@ static int json_begin(struct cp_out *o)
 	o->priv = calloc(1, sizeof(struct json_state));
 	tool = json_object();
 	if (!o->priv || !tool || set(tool, "name", cp_json_str(PACKAGE_NAME)) ||
-	    set(tool, "version", cp_json_str(o->tool_version ? o->tool_version : PACKAGE_VERSION))) {
+	    set(tool, "version",
+		cp_json_str(o->tool_version ? o->tool_version : PACKAGE_VERSION))) {
 		o->err = ENOMEM;
 		goto out;
 	}
@@ -1183,7 +1207,8 @@ static int json_write_one(struct cp_out *o, struct json_state *st, json_t *arr)
 	size_t k;
 	json_t *j;
 
-	json_array_foreach(arr, k, j) {
+	json_array_foreach(arr, k, j)
+	{
 		errno = 0;
 		if (fputs(st->written ? ",\n    " : "\n    ", o->f) == EOF)
 			return io_fail(o);
@@ -1228,7 +1253,8 @@ static int json_target(struct cp_out *o, const struct cp_result *r)
 
 		/* two parallel arrays, one capacity */
 		ncap = cp_grow_cap(st->cap, r->index + 1, sizeof *st->pend);
-		if (ncap == 0 || CP_RESIZE(st->pend, ncap) < 0 || CP_RESIZE(st->complete, ncap) < 0) {
+		if (ncap == 0 || CP_RESIZE(st->pend, ncap) < 0 ||
+		    CP_RESIZE(st->complete, ncap) < 0) {
 			o->err = ENOMEM;
 			return -1;
 		}

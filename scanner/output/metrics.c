@@ -19,15 +19,15 @@
 #include "util.h"
 
 struct mtarget {
-	char *labels;             /* target="...",host="...",port="...",sni="...",address="..." */
+	char *labels; /* target="...",host="...",port="...",sni="...",address="..." */
 	bool ok;
-	int compatible;           /* -1: no verdict */
+	int compatible; /* -1: no verdict */
 	bool have_expiry;
 	time_t not_after;
 	bool probed[CP_P__COUNT];
 	size_t suites[CP_P__COUNT];
 	size_t causes[CP_AXIS__COUNT];
-	bool dup;                 /* same labels as an earlier record: not written */
+	bool dup; /* same labels as an earlier record: not written */
 };
 
 struct cp_metrics {
@@ -114,10 +114,11 @@ static int parse_utc(const char *s, time_t *out)
 	int y, mo, d, h, mi, se, used = 0;
 
 	if (!s || strlen(s) != 20 ||
-	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &se, &used) != 6 || used != 20)
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &se, &used) != 6 ||
+	    used != 20)
 		return -1;
-	if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-	    se < 0 || se > 60)
+	if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
+	    mi > 59 || se < 0 || se > 60)
 		return -1;
 	memset(&tm, 0, sizeof tm);
 	tm.tm_year = y - 1900;
@@ -178,7 +179,8 @@ int cp_metrics_add(struct cp_metrics *m, const struct cp_result *r)
 
 static int cmp_labels(const void *a, const void *b)
 {
-	const struct mtarget *x = *(const struct mtarget *const *)a, *y = *(const struct mtarget *const *)b;
+	const struct mtarget *x = *(const struct mtarget *const *)a,
+			     *y = *(const struct mtarget *const *)b;
 	int c = strcmp(x->labels, y->labels);
 
 	/* equal labels: the earlier record first, so it is the one kept */
@@ -225,14 +227,16 @@ static void value(FILE *f, double v)
 int cp_metrics_write(const struct cp_metrics *m, const struct cp_summary *sum, double duration_s,
 		     time_t now, FILE *f)
 {
-	static const char *const state_names[] = { "scanned", "error", "compatible", "incompatible" };
+	static const char *const state_names[] = { "scanned", "error", "compatible",
+						   "incompatible" };
 	size_t states[4] = { 0 };
 
 	if (mark_dups(m->t, m->n) < 0) {
 		errno = ENOMEM;
 		return -1;
 	}
-	family(f, "cipherprobe_target_scan_ok", "Whether the target could be scanned (1) or ended in an error (0).");
+	family(f, "cipherprobe_target_scan_ok",
+	       "Whether the target could be scanned (1) or ended in an error (0).");
 	for (size_t i = 0; i < m->n; i++)
 		if (!m->t[i].dup) {
 			fprintf(f, "cipherprobe_target_scan_ok{%s}", m->t[i].labels);
@@ -258,8 +262,8 @@ int cp_metrics_write(const struct cp_metrics *m, const struct cp_summary *sum, d
 	for (size_t i = 0; i < m->n; i++)
 		for (int p = 0; p < CP_P__COUNT; p++)
 			if (!m->t[i].dup && m->t[i].probed[p]) {
-				fprintf(f, "cipherprobe_accepted_suites{%s,version=\"%s\"}", m->t[i].labels,
-					cp_proto_name((enum cp_proto)p));
+				fprintf(f, "cipherprobe_accepted_suites{%s,version=\"%s\"}",
+					m->t[i].labels, cp_proto_name((enum cp_proto)p));
 				value(f, (double)m->t[i].suites[p]);
 			}
 	family(f, "cipherprobe_verdict_causes",
@@ -267,8 +271,8 @@ int cp_metrics_write(const struct cp_metrics *m, const struct cp_summary *sum, d
 	for (size_t i = 0; i < m->n; i++)
 		for (int a = 0; a < CP_AXIS__COUNT; a++)
 			if (!m->t[i].dup && m->t[i].compatible >= 0) {
-				fprintf(f, "cipherprobe_verdict_causes{%s,axis=\"%s\"}", m->t[i].labels,
-					cp_axis_name((enum cp_axis)a));
+				fprintf(f, "cipherprobe_verdict_causes{%s,axis=\"%s\"}",
+					m->t[i].labels, cp_axis_name((enum cp_axis)a));
 				value(f, (double)m->t[i].causes[a]);
 			}
 	if (sum) {
@@ -286,7 +290,8 @@ int cp_metrics_write(const struct cp_metrics *m, const struct cp_summary *sum, d
 	family(f, "cipherprobe_run_duration_seconds", "Wall-clock seconds the last run took.");
 	fputs("cipherprobe_run_duration_seconds", f);
 	value(f, duration_s);
-	family(f, "cipherprobe_last_run_timestamp_seconds", "Unix time at which the last run ended.");
+	family(f, "cipherprobe_last_run_timestamp_seconds",
+	       "Unix time at which the last run ended.");
 	fputs("cipherprobe_last_run_timestamp_seconds", f);
 	value(f, (double)now);
 	return ferror(f) ? -1 : 0;

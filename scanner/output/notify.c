@@ -24,7 +24,6 @@
 #include "util.h"
 
 
-
 /*
  * The "text" line: s made valid UTF-8 (cp_sanitize_utf8), control
  * characters (C1 and bidi ones too) turned into blanks (it is one line,
@@ -126,12 +125,9 @@ static bool transient(const struct cp_http_resp *rs)
 	switch (rs->fail) {
 	case CP_HTTP_EREFUSED:
 	case CP_HTTP_ECONNECT:
-	case CP_HTTP_ETIMEOUT:
-		return true;
-	case CP_HTTP_ESTATUS:
-		return rs->status >= 500 && rs->status <= 599;
-	default:
-		return false;
+	case CP_HTTP_ETIMEOUT: return true;
+	case CP_HTTP_ESTATUS: return rs->status >= 500 && rs->status <= 599;
+	default: return false;
 	}
 }
 

@@ -16,22 +16,22 @@
 
 #include <jansson.h>
 
-#define CP_NOTIFY_TIMEOUT_MS 10000L  /* per attempt */
-#define CP_NOTIFY_RETRIES 2          /* after the first attempt */
+#define CP_NOTIFY_TIMEOUT_MS 10000L /* per attempt */
+#define CP_NOTIFY_RETRIES 2         /* after the first attempt */
 #define CP_NOTIFY_RETRIES_MAX 5
-#define CP_NOTIFY_BACKOFF_MS 1000L   /* before the first retry; doubles each time */
-#define CP_NOTIFY_TEXT_MAX 300       /* bytes of "text", "..." included */
+#define CP_NOTIFY_BACKOFF_MS 1000L /* before the first retry; doubles each time */
+#define CP_NOTIFY_TEXT_MAX 300     /* bytes of "text", "..." included */
 
 struct cp_notify_req {
-	const char *url;        /* https:// (or http://) webhook URL */
-	const char *text;       /* the line people read; shortened to CP_NOTIFY_TEXT_MAX,
+	const char *url;    /* https:// (or http://) webhook URL */
+	const char *text;   /* the line people read; shortened to CP_NOTIFY_TEXT_MAX,
 	                           control characters blanked, & < > escaped as Slack
 	                           requires (so a host name cannot @-mention a channel) */
-	json_t *payload;        /* "cipherprobe" member; borrowed; NULL: JSON null */
-	const char *cacert;     /* PEM CA file; NULL: the system's */
-	long timeout_ms;        /* per attempt, connecting included; 0: CP_NOTIFY_TIMEOUT_MS */
-	int retries;            /* 0: CP_NOTIFY_RETRIES; < 0: none; capped at CP_NOTIFY_RETRIES_MAX */
-	long backoff_ms;        /* 0: CP_NOTIFY_BACKOFF_MS */
+	json_t *payload;    /* "cipherprobe" member; borrowed; NULL: JSON null */
+	const char *cacert; /* PEM CA file; NULL: the system's */
+	long timeout_ms;    /* per attempt, connecting included; 0: CP_NOTIFY_TIMEOUT_MS */
+	int retries;        /* 0: CP_NOTIFY_RETRIES; < 0: none; capped at CP_NOTIFY_RETRIES_MAX */
+	long backoff_ms;    /* 0: CP_NOTIFY_BACKOFF_MS */
 };
 
 /*

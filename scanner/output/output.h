@@ -30,20 +30,20 @@
 
 /* The fleet-wide advice (filled by the policy code). */
 struct cp_recommendation {
-	const char *const *changes;      /* PAN-OS element names to turn on */
+	const char *const *changes; /* PAN-OS element names to turn on */
 	size_t nchanges;
-	size_t fixes;                    /* targets those changes fix */
-	const char *const *no_decrypt;   /* hosts better left undecrypted */
+	size_t fixes;                  /* targets those changes fix */
+	const char *const *no_decrypt; /* hosts better left undecrypted */
 	size_t nno_decrypt;
-	const size_t *change_fixes;      /* targets fixed by changes[0..i], or NULL */
-	const char *const *commands;     /* ready-to-paste PAN-OS commands, or NULL */
+	const size_t *change_fixes;  /* targets fixed by changes[0..i], or NULL */
+	const char *const *commands; /* ready-to-paste PAN-OS commands, or NULL */
 	size_t ncommands;
-	const char *scm_patch;           /* text only: the changes as an SCM patch, or NULL */
+	const char *scm_patch; /* text only: the changes as an SCM patch, or NULL */
 };
 
 struct cp_summary {
 	size_t targets, ok, errors, compatible, incompatible;
-	const struct cp_recommendation *recommendation;  /* NULL: none (JSON null) */
+	const struct cp_recommendation *recommendation; /* NULL: none (JSON null) */
 	/* The scan itself is being decrypted (policy/intercept.h): the proxy's
 	 * issuer and how many targets show it; NULL: not seen (JSON null). */
 	const char *interception_issuer;
@@ -55,16 +55,16 @@ void cp_summary_add(struct cp_summary *s, const struct cp_result *r);
 
 struct cp_out {
 	FILE *f;
-	bool color;                /* text: ANSI colours (set it only for a tty) */
-	int verbosity;             /* text: <0 one line per target, 0 normal, >0 more */
+	bool color;    /* text: ANSI colours (set it only for a tty) */
+	int verbosity; /* text: <0 one line per target, 0 normal, >0 more */
 	/* text: the number of targets in the run; more than one is a list:
 	 * one line per target in input order, then the summary, and each
 	 * target's full detail only with verbosity > 0 */
 	size_t ntargets;
-	bool scm;                  /* text: fixes as SCM JSON patches, not set commands */
-	const char *tool_version;  /* NULL: PACKAGE_VERSION */
-	int err;                   /* errno of the first failure, 0 if none */
-	void *priv;                /* the writer's own state */
+	bool scm;                 /* text: fixes as SCM JSON patches, not set commands */
+	const char *tool_version; /* NULL: PACKAGE_VERSION */
+	int err;                  /* errno of the first failure, 0 if none */
+	void *priv;               /* the writer's own state */
 	/* csv-suites (output/csv.h): whether the profile allows a suite at a
 	 * version (wire); NULL leaves the "allowed" column empty */
 	bool (*suite_allowed)(const void *data, uint16_t suite, uint16_t wire);
@@ -116,8 +116,8 @@ struct cp_result *cp_result_from_json(const json_t *j, char *err, size_t errlen)
  * -1 with "PATH.KEY: unknown key ..." in err (path "" at the top), the key
  * shown with its non-printable bytes as \xNN and cut at 48 bytes.
  */
-int cp_json_check_keys(const json_t *o, const char *path, const char *const *known,
-		       char *err, size_t errlen);
+int cp_json_check_keys(const json_t *o, const char *path, const char *const *known, char *err,
+		       size_t errlen);
 
 /* The "summary" object. NULL when memory runs out. */
 json_t *cp_summary_to_json(const struct cp_summary *s);

@@ -27,11 +27,17 @@ size_t cp_utf8_seq(const unsigned char *s, uint32_t *cp)
 		return 1;
 	}
 	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2; v = c & 0x1F; min = 0x80;
+		n = 2;
+		v = c & 0x1F;
+		min = 0x80;
 	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3; v = c & 0x0F; min = 0x800;
+		n = 3;
+		v = c & 0x0F;
+		min = 0x800;
 	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4; v = c & 0x07; min = 0x10000;
+		n = 4;
+		v = c & 0x07;
+		min = 0x10000;
 	} else {
 		return 0;
 	}
@@ -53,8 +59,8 @@ bool cp_unsafe_codepoint(uint32_t cp)
 		return true;
 	/* bidi marks, embeddings, overrides and isolates: they reorder what
 	 * follows, so a hostile subject could make one name look like another */
-	return cp == 0x061C || cp == 0x200E || cp == 0x200F ||
-	       (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+	return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
 }
 
 /*

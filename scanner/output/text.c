@@ -34,12 +34,12 @@
 enum row_verdict { ROW_NONE, ROW_COMPATIBLE, ROW_INCOMPATIBLE, ROW_CLIENT };
 
 struct row {
-	size_t index, seq;        /* input position; arrival, for equal positions */
-	char *target;             /* the input as given, escaped for a terminal */
+	size_t index, seq; /* input position; arrival, for equal positions */
+	char *target;      /* the input as given, escaped for a terminal */
 	bool ok;
 	enum cp_err_kind kind;
 	enum row_verdict verdict;
-	char *fix;                /* "auth-algo-sha1", "no-decrypt exception", NULL */
+	char *fix; /* "auth-algo-sha1", "no-decrypt exception", NULL */
 };
 
 struct text_state {
@@ -53,14 +53,10 @@ static const char *strength_color(enum cp_strength s)
 	switch (s) {
 	case CP_STRENGTH_NULL:
 	case CP_STRENGTH_EXPORT:
-	case CP_STRENGTH_WEAK:
-		return RED;
-	case CP_STRENGTH_LEGACY:
-		return YELLOW;
-	case CP_STRENGTH_STRONG:
-		return GREEN;
-	case CP_STRENGTH__COUNT:
-		break;
+	case CP_STRENGTH_WEAK: return RED;
+	case CP_STRENGTH_LEGACY: return YELLOW;
+	case CP_STRENGTH_STRONG: return GREEN;
+	case CP_STRENGTH__COUNT: break;
 	}
 	return "";
 }
@@ -105,7 +101,8 @@ static void header(struct cp_out *o, const struct cp_result *r)
 	}
 	fputc('\n', o->f);
 	if (r->log_failures) {
-		fprintf(o->f, "  decryption log: %zu failure%s", r->log_failures, r->log_failures == 1 ? "" : "s");
+		fprintf(o->f, "  decryption log: %zu failure%s", r->log_failures,
+			r->log_failures == 1 ? "" : "s");
 		if (r->log_error) {
 			fputs(" (", o->f);
 			put(o, r->log_error, "");
@@ -182,7 +179,8 @@ static void protocols(struct cp_out *o, const struct cp_result *r)
 		fputs(any ? ", " : "  not supported: ", o->f);
 		fputs(cp_proto_name((enum cp_proto)p), o->f);
 		if (pr->timeouts)
-			fprintf(o->f, " (%u timeout%s)", pr->timeouts, pr->timeouts == 1 ? "" : "s");
+			fprintf(o->f, " (%u timeout%s)", pr->timeouts,
+				pr->timeouts == 1 ? "" : "s");
 		any = true;
 	}
 	if (any)
@@ -199,10 +197,12 @@ static void groups(struct cp_out *o, const struct cp_result *r)
 			if (g)
 				fprintf(o->f, "%s %s (", i ? "," : "", g->name);
 			else
-				fprintf(o->f, "%s 0x%04X (", i ? "," : "", (unsigned)r->groups[i].id);
+				fprintf(o->f, "%s 0x%04X (", i ? "," : "",
+					(unsigned)r->groups[i].id);
 			for (int p = 0; p < CP_P__COUNT; p++)
 				if (r->groups[i].versions & cp_proto_bit((enum cp_proto)p)) {
-					fprintf(o->f, "%s%s", first ? "" : " ", cp_proto_name((enum cp_proto)p));
+					fprintf(o->f, "%s%s", first ? "" : " ",
+						cp_proto_name((enum cp_proto)p));
 					first = false;
 				}
 			fputc(')', o->f);
@@ -222,7 +222,10 @@ static void groups(struct cp_out *o, const struct cp_result *r)
 /* One line for the chain verification: trusted, or every problem found. */
 static void chain_line(struct cp_out *o, const struct cp_cert_facts *c)
 {
-	static const struct { unsigned bit; const char *text; } problems[] = {
+	static const struct {
+		unsigned bit;
+		const char *text;
+	} problems[] = {
 		{ CP_CHAIN_INCOMPLETE, "incomplete chain" },
 		{ CP_CHAIN_UNKNOWN_ROOT, "unknown root" },
 		{ CP_CHAIN_SELF_SIGNED, "self-signed" },
@@ -277,7 +280,8 @@ static void sigalgs(struct cp_out *o, const struct cp_result *r)
 			if (sg)
 				fprintf(o->f, "%s %s", first ? "" : ",", sg->name);
 			else
-				fprintf(o->f, "%s 0x%04X", first ? "" : ",", (unsigned)r->sigalgs[i].id);
+				fprintf(o->f, "%s 0x%04X", first ? "" : ",",
+					(unsigned)r->sigalgs[i].id);
 			first = false;
 		}
 		if (!first)
@@ -375,7 +379,8 @@ static void brief(struct cp_out *o, const struct cp_result *r)
 	if (lo < 0)
 		fputs("  no protocol supported\n", o->f);
 	else if (lo == hi)
-		fprintf(o->f, "  %s, %zu suite%s\n", cp_proto_name((enum cp_proto)lo), n, n == 1 ? "" : "s");
+		fprintf(o->f, "  %s, %zu suite%s\n", cp_proto_name((enum cp_proto)lo), n,
+			n == 1 ? "" : "s");
 	else
 		fprintf(o->f, "  %s to %s, %zu suites\n", cp_proto_name((enum cp_proto)lo),
 			cp_proto_name((enum cp_proto)hi), n);
@@ -456,8 +461,9 @@ static int add_row(struct text_state *st, const struct cp_result *r)
 		return -1;
 	if (r->ok && r->verdict) {
 		const struct cp_verdict *v = r->verdict;
-		w->verdict = v->compatible ? ROW_COMPATIBLE :
-			client_blocked(v) ? ROW_CLIENT : ROW_INCOMPATIBLE;
+		w->verdict = v->compatible       ? ROW_COMPATIBLE
+			     : client_blocked(v) ? ROW_CLIENT
+						 : ROW_INCOMPATIBLE;
 		w->fix = fix_text(v);
 		if (!w->fix && !v->compatible && (v->no_decrypt || (v->fix && v->fix->nchanges))) {
 			free(w->target);
@@ -524,8 +530,10 @@ static void table(struct cp_out *o, struct text_state *st)
 		/* a long target keeps its line; the columns resume after it */
 		pad(o, tlen < tw ? tw - tlen + 2 : 2);
 		fputs(w->ok ? "scanned  " : "error    ", o->f);
-		on(o, w->verdict == ROW_COMPATIBLE ? GREEN : w->verdict == ROW_INCOMPATIBLE ? RED :
-		   w->verdict == ROW_CLIENT ? YELLOW : "");
+		on(o, w->verdict == ROW_COMPATIBLE     ? GREEN
+		      : w->verdict == ROW_INCOMPATIBLE ? RED
+		      : w->verdict == ROW_CLIENT       ? YELLOW
+						       : "");
 		fputs(vn, o->f);
 		off(o);
 		pad(o, vw - strlen(vn) + 2);
@@ -584,7 +592,7 @@ static int text_target(struct cp_out *o, const struct cp_result *r)
 		return finish(o);
 	}
 	if (o->ntargets > 1 && o->verbosity == 0)
-		return 0;  /* a list: the table at the end says it */
+		return 0; /* a list: the table at the end says it */
 	header(o, r);
 	protocols(o, r);
 	groups(o, r);
@@ -611,9 +619,9 @@ static int text_target(struct cp_out *o, const struct cp_result *r)
 		fputc('\n', o->f);
 	}
 	if (r->handshakes || r->connections)
-		fprintf(o->f, "  %u handshake%s, %u connection%s, %" PRIu64 " ms\n",
-			r->handshakes, r->handshakes == 1 ? "" : "s",
-			r->connections, r->connections == 1 ? "" : "s", r->elapsed_ms);
+		fprintf(o->f, "  %u handshake%s, %u connection%s, %" PRIu64 " ms\n", r->handshakes,
+			r->handshakes == 1 ? "" : "s", r->connections,
+			r->connections == 1 ? "" : "s", r->elapsed_ms);
 	fputc('\n', o->f);
 	return finish(o);
 }
@@ -684,11 +692,14 @@ static int text_end(struct cp_out *o, const struct cp_summary *s)
 	if (st)
 		failed_lines(o, st);
 	if (client)
-		fprintf(o->f, "fails without decryption too: %zu target%s (the browser itself "
-			"cannot connect: no profile change helps)\n", client, client == 1 ? "" : "s");
+		fprintf(o->f,
+			"fails without decryption too: %zu target%s (the browser itself "
+			"cannot connect: no profile change helps)\n",
+			client, client == 1 ? "" : "s");
 	if (s->interception_issuer) {
 		on(o, BOLD RED);
-		fputs("WARNING: this scan is being decrypted; results describe the proxy, not the servers\n", o->f);
+		fputs("WARNING: this scan is being decrypted; results describe the proxy, not the servers\n",
+		      o->f);
 		off(o);
 		fprintf(o->f, "  %zu target%s present chains from ", s->interception_targets,
 			s->interception_targets == 1 ? "" : "s");
@@ -708,9 +719,11 @@ static int text_end(struct cp_out *o, const struct cp_summary *s)
 				if (n || i + 1 == rec->nchanges)
 					fprintf(o->f, " fixes %zu\n", n);
 				else
-					fputs(" fixes the next targets together with the change after it\n", o->f);
+					fputs(" fixes the next targets together with the change after it\n",
+					      o->f);
 			}
-			fprintf(o->f, "  fixes %zu target%s\n", rec->fixes, rec->fixes == 1 ? "" : "s");
+			fprintf(o->f, "  fixes %zu target%s\n", rec->fixes,
+				rec->fixes == 1 ? "" : "s");
 		}
 		if (rec->nno_decrypt)
 			names(o, "no-decrypt:", rec->no_decrypt, rec->nno_decrypt);

@@ -45,7 +45,8 @@ static json_t *negotiated_json(const struct cp_verdict *v)
 		return json_null();
 	s = cp_suite_by_id(v->neg_suite);
 	o = json_object();
-	if (!o || put(o, "version", cp_json_str(cp_version_name(cp_version_bit_of(v->neg_version)))) ||
+	if (!o ||
+	    put(o, "version", cp_json_str(cp_version_name(cp_version_bit_of(v->neg_version)))) ||
 	    put(o, "cipher", cp_json_str(s ? s->name : cp_suite_id_str(v->neg_suite, ib)))) {
 		json_decref(o);
 		return NULL;
@@ -108,10 +109,8 @@ json_t *cp_verdict_to_json(const struct cp_verdict *v)
 		goto fail;
 	}
 	alts = NULL;
-	if (put(o, "no_decrypt", json_boolean(v->no_decrypt)) ||
-	    put(o, "causes", causes_json(v)) ||
-	    put(o, "assumes", str_or_null(v->assumes)) ||
-	    put(o, "xml", str_or_null(v->xml)) ||
+	if (put(o, "no_decrypt", json_boolean(v->no_decrypt)) || put(o, "causes", causes_json(v)) ||
+	    put(o, "assumes", str_or_null(v->assumes)) || put(o, "xml", str_or_null(v->xml)) ||
 	    put(o, "scm_patch", str_or_null(v->scm_patch)) ||
 	    put(o, "verified", v->verified < 0 ? json_null() : json_boolean(v->verified > 0)) ||
 	    put(o, "verify_message", str_or_null(v->verify_msg)))
@@ -156,8 +155,7 @@ fail:
 
 static void list_changes(FILE *f, char *const *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-	{
+	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ", " : "", f);
 		cp_sanitize_fputs(v[i], f);
 	}
@@ -173,12 +171,13 @@ int cp_verdict_print(FILE *f, const struct cp_verdict *v, bool color, bool scm)
 		return 0;
 	if (color)
 		on = v->compatible ? GREEN : RED;
-	fprintf(f, "VERDICT: %s%s%s \xe2\x80\x94 ", on, v->compatible ? "compatible" : "incompatible",
-		off);
+	fprintf(f, "VERDICT: %s%s%s \xe2\x80\x94 ", on,
+		v->compatible ? "compatible" : "incompatible", off);
 	cp_sanitize_fputs(v->reason, f);
 	fputc('\n', f);
 	for (size_t i = 0; i < v->ncauses; i++)
-		fprintf(f, "%s%s blocked by %s%s", i ? "; " : "causes: ", cp_axis_name(v->causes[i].axis),
+		fprintf(f, "%s%s blocked by %s%s",
+			i ? "; " : "causes: ", cp_axis_name(v->causes[i].axis),
 			cp_party_name(v->causes[i].blocked_by), i + 1 == v->ncauses ? "\n" : "");
 	if (v->assumes) {
 		fputs("assumes: ", f);
@@ -216,8 +215,7 @@ int cp_verdict_print(FILE *f, const struct cp_verdict *v, bool color, bool scm)
 	if (v->no_decrypt)
 		fprintf(f, "no-decrypt: %syes%s, exclude this host from decryption\n",
 			color ? YELLOW : "", off);
-	if (v->verified >= 0)
-	{
+	if (v->verified >= 0) {
 		fprintf(f, "verified: %s%s", v->verified ? "yes" : "no", v->verify_msg ? ", " : "");
 		cp_sanitize_fputs(v->verify_msg, f);
 		fputc('\n', f);
@@ -235,8 +233,7 @@ int cp_fleet_print(FILE *f, const struct cp_fleet *fl, bool color)
 		fprintf(f, "RECOMMENDATION: %s", color ? GREEN : "");
 		list_changes(f, fl->changes, fl->nchanges);
 		fprintf(f, "%s fixes %zu target%s\n", off, fl->fixes, fl->fixes == 1 ? "" : "s");
-		for (size_t i = 0; i < fl->nchanges; i++)
-		{
+		for (size_t i = 0; i < fl->nchanges; i++) {
 			fputs("  ", f);
 			cp_sanitize_fputs(fl->changes[i], f);
 			fprintf(f, ": %zu fixed with the changes before it\n", fl->change_fixes[i]);
@@ -260,8 +257,9 @@ int cp_fleet_print(FILE *f, const struct cp_fleet *fl, bool color)
 /* ---- JSON -> verdict (cipherprobe merge) ------------------------------ */
 
 const char *const cp_verdict_keys[] = {
-	"compatible", "negotiated", "reason", "fix", "alternatives", "no_decrypt", "causes",
-	"assumes", "xml", "scm_patch", "verified", "verify_message", NULL,
+	"compatible", "negotiated",     "reason",  "fix", "alternatives",
+	"no_decrypt", "causes",         "assumes", "xml", "scm_patch",
+	"verified",   "verify_message", NULL,
 };
 const char *const cp_fix_keys[] = { "changes", "weak", "commands", NULL };
 static const char *const negotiated_keys[] = { "version", "cipher", NULL };
@@ -316,7 +314,8 @@ static int strv_from(const json_t *o, const char *path, const char *key, char **
 	*v = calloc(json_array_size(a), sizeof **v);
 	if (!*v)
 		return NOMEM();
-	json_array_foreach(a, i, e) {
+	json_array_foreach(a, i, e)
+	{
 		if (!json_is_string(e))
 			return BAD("%s.%s[%zu]: expected a string", path, key, i);
 		if (!((*v)[i] = strdup(json_string_value(e))))
@@ -351,12 +350,14 @@ static int negotiated_from(const json_t *o, struct cp_verdict *v, char *err, siz
 		return BAD("verdict.negotiated: expected an object or null");
 	if (cp_json_check_keys(x, "verdict.negotiated", negotiated_keys, err, errlen))
 		return -1;
-	bit = cp_version_parse(json_string_value(json_object_get(x, "version")) ?
-				       json_string_value(json_object_get(x, "version")) : "");
+	bit = cp_version_parse(json_string_value(json_object_get(x, "version"))
+				       ? json_string_value(json_object_get(x, "version"))
+				       : "");
 	if (!bit || !cp_version_name(bit))
 		return BAD("verdict.negotiated.version: expected a version name");
-	s = cp_suite_by_name(json_string_value(json_object_get(x, "cipher")) ?
-				     json_string_value(json_object_get(x, "cipher")) : "");
+	s = cp_suite_by_name(json_string_value(json_object_get(x, "cipher"))
+				     ? json_string_value(json_object_get(x, "cipher"))
+				     : "");
 	if (!s)
 		return BAD("verdict.negotiated.cipher: expected a cipher suite name or 0xNNNN");
 	v->negotiated = true;
@@ -393,7 +394,8 @@ static int causes_from(const json_t *o, struct cp_verdict *v, char *err, size_t 
 		return BAD("verdict.causes: expected an array");
 	if (json_array_size(a) && !(v->causes = calloc(json_array_size(a), sizeof *v->causes)))
 		return NOMEM();
-	json_array_foreach(a, i, c) {
+	json_array_foreach(a, i, c)
+	{
 		int ax, by;
 
 		snprintf(path, sizeof path, "verdict.causes[%zu]", i);
@@ -404,7 +406,8 @@ static int causes_from(const json_t *o, struct cp_verdict *v, char *err, size_t 
 		ax = axis_of(json_string_value(json_object_get(c, "axis")));
 		by = party_of(json_string_value(json_object_get(c, "blocked_by")));
 		if (ax < 0 || by < 0)
-			return BAD("%s.%s: not one the verdicts use", path, ax < 0 ? "axis" : "blocked_by");
+			return BAD("%s.%s: not one the verdicts use", path,
+				   ax < 0 ? "axis" : "blocked_by");
 		v->causes[i].axis = (enum cp_axis)ax;
 		v->causes[i].blocked_by = (enum cp_party)by;
 		v->ncauses = i + 1;
@@ -425,7 +428,8 @@ static int fixes_from(const json_t *o, struct cp_verdict *v, char *err, size_t e
 		if (!(v->fix = calloc(1, sizeof *v->fix)))
 			return NOMEM();
 		if (fix_from(fx, "verdict.fix", v->fix, err, errlen) ||
-		    strv_from(fx, "verdict.fix", "commands", &v->commands, &v->ncommands, err, errlen))
+		    strv_from(fx, "verdict.fix", "commands", &v->commands, &v->ncommands, err,
+			      errlen))
 			return -1;
 	}
 	if (!a)
@@ -435,11 +439,13 @@ static int fixes_from(const json_t *o, struct cp_verdict *v, char *err, size_t e
 	if (json_array_size(a) &&
 	    !(v->alternatives = calloc(json_array_size(a), sizeof *v->alternatives)))
 		return NOMEM();
-	json_array_foreach(a, i, e) {
+	json_array_foreach(a, i, e)
+	{
 		snprintf(path, sizeof path, "verdict.alternatives[%zu]", i);
 		v->nalternatives = i + 1;
 		if (json_is_object(e) && json_object_get(e, "commands"))
-			return BAD("%s.commands: unknown key (an alternative has no commands)", path);
+			return BAD("%s.commands: unknown key (an alternative has no commands)",
+				   path);
 		if (fix_from(e, path, &v->alternatives[i], err, errlen))
 			return -1;
 	}
@@ -459,7 +465,8 @@ struct cp_verdict *cp_verdict_from_json(const json_t *j, char *err, size_t errle
 		return NULL;
 	x = json_object_get(j, "compatible");
 	if (!json_is_boolean(x)) {
-		cp_seterr(err, errlen, "verdict.compatible: %s", x ? "expected a boolean" : "missing");
+		cp_seterr(err, errlen, "verdict.compatible: %s",
+			  x ? "expected a boolean" : "missing");
 		return NULL;
 	}
 	v = calloc(1, sizeof *v);

@@ -68,7 +68,8 @@ json_t *cp_fleet_to_json(const struct cp_fleet *f);
  * profile say <PROFILE> and are followed by CP_PROFILE_HINT.  Return 0,
  * or -1 when writing failed.
  */
-#define CP_PROFILE_HINT "  (<PROFILE>: the profile is a built-in; pass --profile-name NAME, or the " \
+#define CP_PROFILE_HINT \
+	"  (<PROFILE>: the profile is a built-in; pass --profile-name NAME, or the " \
 	"firewall's profile: --profile running-config.xml --profile-name Corp, or --panos-host)"
 int cp_verdict_print(FILE *f, const struct cp_verdict *v, bool color, bool scm);
 int cp_fleet_print(FILE *f, const struct cp_fleet *fl, bool color);

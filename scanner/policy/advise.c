@@ -52,7 +52,8 @@ void cp_sb_addf(struct cp_sb *b, const char *fmt, ...)
 		b->oom = true;
 		goto out;
 	}
-	if ((size_t)need >= SIZE_MAX - b->len || CP_GROW(b->s, b->cap, b->len + (size_t)need + 1) < 0) {
+	if ((size_t)need >= SIZE_MAX - b->len ||
+	    CP_GROW(b->s, b->cap, b->len + (size_t)need + 1) < 0) {
 		b->oom = true;
 		goto out;
 	}
@@ -215,8 +216,10 @@ int cp_wt_load(struct cp_wtable *t, char *err, size_t errlen)
 		if (!header) {
 			static const char cols[] = "change\tcost\tweak\tlabel\tcomment";
 
-			if ((size_t)(eol - p) != sizeof cols - 1 || memcmp(p, cols, sizeof cols - 1))
-				return wt_fail(err, errlen, line, "columns must be", "change cost weak label comment");
+			if ((size_t)(eol - p) != sizeof cols - 1 ||
+			    memcmp(p, cols, sizeof cols - 1))
+				return wt_fail(err, errlen, line, "columns must be",
+					       "change cost weak label comment");
 			header = true;
 			goto next;
 		}
@@ -224,16 +227,18 @@ int cp_wt_load(struct cp_wtable *t, char *err, size_t errlen)
 			return wt_fail(err, errlen, line, "too many rows", NULL);
 		if (!strncmp(p, "lower-max-version\t", 18)) {
 			/* not a change: the surcharge on lowering the ceiling */
-			if (field_copy(buf, sizeof buf, f[1], f[2] - 1) || buf[0] < '1' || buf[0] > '9' ||
-			    (cost = strtoul(buf, &end, 10)) > 100000 || *end)
-				return wt_fail(err, errlen, line, "cost must be a positive integer", NULL);
+			if (field_copy(buf, sizeof buf, f[1], f[2] - 1) || buf[0] < '1' ||
+			    buf[0] > '9' || (cost = strtoul(buf, &end, 10)) > 100000 || *end)
+				return wt_fail(err, errlen, line, "cost must be a positive integer",
+					       NULL);
 			t->lower_max_cost = (unsigned)cost;
 			goto next;
 		}
 		row = &t->row[t->n];
 		if (field_copy(row->change, sizeof row->change, f[0], f[1] - 1) ||
 		    field_copy(row->label, sizeof row->label, f[3], f[4] - 1) || !row->label[0])
-			return wt_fail(err, errlen, line, "change or label empty or too long", NULL);
+			return wt_fail(err, errlen, line, "change or label empty or too long",
+				       NULL);
 		if (cp_change_parse(row->change, &chg) || (chg.kind == CP_CHG_FWD && chg.on))
 			return wt_fail(err, errlen, line, "unknown change", row->change);
 		for (size_t i = 0; i < t->n; i++)
@@ -245,7 +250,8 @@ int cp_wt_load(struct cp_wtable *t, char *err, size_t errlen)
 		if (*end || cost == 0 || cost > 100000)
 			return wt_fail(err, errlen, line, "cost must be a positive integer", buf);
 		row->cost = (unsigned)cost;
-		if (field_copy(buf, sizeof buf, f[2], f[3] - 1) || (strcmp(buf, "yes") && strcmp(buf, "no")))
+		if (field_copy(buf, sizeof buf, f[2], f[3] - 1) ||
+		    (strcmp(buf, "yes") && strcmp(buf, "no")))
 			return wt_fail(err, errlen, line, "weak must be yes or no", NULL);
 		row->weak = !strcmp(buf, "yes");
 		t->n++;
@@ -282,7 +288,7 @@ int cp_weakness_check(char *err, size_t errlen)
 const struct cp_wtable *cp_wt_get(void)
 {
 	static struct cp_wtable t;
-	static int state;         /* 0 not yet, 1 parsed, -1 broken */
+	static int state; /* 0 not yet, 1 parsed, -1 broken */
 
 	if (!state)
 		state = cp_wt_load(&t, NULL, 0) ? -1 : 1;
@@ -330,9 +336,7 @@ void cp_sb_add_name(struct cp_sb *b, const char *name, const char *placeholder)
 void cp_loc_prefix(struct cp_sb *b, const struct cp_profile *p, const char *verb)
 {
 	switch (p->loc) {
-	case CP_LOC_SHARED:
-		cp_sb_addf(b, "%s shared ", verb);
-		break;
+	case CP_LOC_SHARED: cp_sb_addf(b, "%s shared ", verb); break;
 	case CP_LOC_DEVICE_GROUP:
 		cp_sb_addf(b, "%s device-group ", verb);
 		cp_sb_add_name(b, p->device_group, "<DEVICE-GROUP>");
@@ -347,14 +351,12 @@ void cp_loc_prefix(struct cp_sb *b, const struct cp_profile *p, const char *verb
 		}
 		/* fall through */
 	case CP_LOC_NONE:
-	default:
-		cp_sb_addf(b, "%s ", verb);
-		break;
+	default: cp_sb_addf(b, "%s ", verb); break;
 	}
 }
 
-int cp_change_commands_into(const struct cp_profile *p, char *const *changes, size_t n,
-			    char ***v, size_t *nv)
+int cp_change_commands_into(const struct cp_profile *p, char *const *changes, size_t n, char ***v,
+			    size_t *nv)
 {
 	struct cp_sb b = { 0 };
 
@@ -384,8 +386,8 @@ int cp_change_commands_into(const struct cp_profile *p, char *const *changes, si
 	return 0;
 }
 
-int cp_change_commands(const struct cp_profile *p, char *const *changes, size_t n,
-		       char ***out, size_t *nout)
+int cp_change_commands(const struct cp_profile *p, char *const *changes, size_t n, char ***out,
+		       size_t *nout)
 {
 	char **v = NULL;
 	size_t nv = 0;
@@ -492,23 +494,18 @@ int cp_profile_apply(const struct cp_profile *p, const struct cp_fix *fix, struc
 
 		if (cp_change_parse(fix->changes[i], &chg)) {
 			if (err && errlen)
-				cp_seterr(err, errlen, "unknown profile change '%s'", fix->changes[i]);
+				cp_seterr(err, errlen, "unknown profile change '%s'",
+					  fix->changes[i]);
 			return -1;
 		}
 		switch (chg.kind) {
-		case CP_CHG_FLAG:
-			q.flags |= chg.bit;
-			break;
-		case CP_CHG_MIN:
-			q.min_version = chg.wire;
-			break;
+		case CP_CHG_FLAG: q.flags |= chg.bit; break;
+		case CP_CHG_MIN: q.min_version = chg.wire; break;
 		case CP_CHG_MAX:
 			q.max_version = chg.wire;
 			q.max_is_max = chg.is_max;
 			break;
-		case CP_CHG_FWD:
-			q.fwd = chg.on ? (q.fwd | chg.bit) : (q.fwd & ~chg.bit);
-			break;
+		case CP_CHG_FWD: q.fwd = chg.on ? (q.fwd | chg.bit) : (q.fwd & ~chg.bit); break;
 		}
 	}
 	if (q.min_version > q.max_version) {
@@ -569,7 +566,9 @@ static const char *alert_name(uint8_t d)
 static void add_replay_outcome(struct cp_sb *b, const struct cp_replay *rp)
 {
 	if (rp->violation)
-		cp_sb_addf(b, "it answered the proxy's hello with a version or suite it was not offered");
+		cp_sb_addf(
+			b,
+			"it answered the proxy's hello with a version or suite it was not offered");
 	else if (rp->alert_seen && alert_name(rp->alert))
 		cp_sb_addf(b, "it answered the proxy's hello with alert %s", alert_name(rp->alert));
 	else if (rp->alert_seen)
@@ -681,7 +680,8 @@ static void add_causes(struct cp_sb *b, const struct cp_verdict *v)
 static void add_changes(struct cp_sb *b, const struct cp_fix *f)
 {
 	for (size_t i = 0; i < f->nchanges; i++)
-		cp_sb_addf(b, "%s%s", i == 0 ? "" : (i + 1 == f->nchanges ? " and " : ", "), f->changes[i]);
+		cp_sb_addf(b, "%s%s", i == 0 ? "" : (i + 1 == f->nchanges ? " and " : ", "),
+			   f->changes[i]);
 }
 
 static int take_causes(struct cp_verdict *v, struct cp_solution *s)
@@ -703,15 +703,17 @@ static void build_reason(struct cp_sb *b, const struct cp_verdict *v, const stru
 	char ib[7];
 
 	if (v->compatible) {
-		cp_sb_addf(b, "the proxy's hello (%s through this profile) %s %s (%s)", client_label(c),
-			   r->replay.done ? "negotiates" : "should negotiate", suite_name(v->neg_suite, ib),
-			   cp_ver_human(v->neg_version));
+		cp_sb_addf(b, "the proxy's hello (%s through this profile) %s %s (%s)",
+			   client_label(c), r->replay.done ? "negotiates" : "should negotiate",
+			   suite_name(v->neg_suite, ib), cp_ver_human(v->neg_version));
 		if (!r->replay.done)
 			cp_sb_addf(b, ", predicted from the accepted sets: no replay was done");
 		return;
 	}
 	if (s->no_server) {
-		cp_sb_addf(b, "server accepted none of the hellos cipherprobe sent, so nothing can be advised");
+		cp_sb_addf(
+			b,
+			"server accepted none of the hellos cipherprobe sent, so nothing can be advised");
 		return;
 	}
 	if (!v->ncauses && !s->model_ok) {
@@ -720,8 +722,8 @@ static void build_reason(struct cp_sb *b, const struct cp_verdict *v, const stru
 	}
 	if (!v->ncauses) {
 		/* the model finds a path the replay did not take */
-		cp_sb_addf(b, "server accepts %s (%s), which the proxy offers, yet ", suite_name(s->model_suite, ib),
-			   cp_ver_human(s->model_version));
+		cp_sb_addf(b, "server accepts %s (%s), which the proxy offers, yet ",
+			   suite_name(s->model_suite, ib), cp_ver_human(s->model_version));
 		if (r->replay.done)
 			add_replay_outcome(b, &r->replay);
 		else
@@ -731,7 +733,8 @@ static void build_reason(struct cp_sb *b, const struct cp_verdict *v, const stru
 	}
 	add_causes(b, v);
 	if (s->direct_fails) {
-		cp_sb_addf(b, "; so %s fails without decryption too, and no profile change helps", client_label(c));
+		cp_sb_addf(b, "; so %s fails without decryption too, and no profile change helps",
+			   client_label(c));
 		return;
 	}
 	if (v->fix) {
@@ -741,7 +744,9 @@ static void build_reason(struct cp_sb *b, const struct cp_verdict *v, const stru
 			cp_sb_addf(b, ", which opens %s (%s)", suite_name(v->fix->suite, ib),
 				   cp_ver_human(v->fix->version));
 		if (v->no_decrypt)
-			cp_sb_addf(b, "; every fix weakens the profile, so exclude this host from decryption instead");
+			cp_sb_addf(
+				b,
+				"; every fix weakens the profile, so exclude this host from decryption instead");
 	} else {
 		cp_sb_addf(b, "; no profile change helps: exclude it from decryption");
 	}

@@ -22,49 +22,53 @@
 #include "result.h"
 
 struct cp_fix {
-	char **changes;           /* element names, cheapest first */
+	char **changes; /* element names, cheapest first */
 	size_t nchanges;
-	bool weak;                /* any change is weak (RC4, 3DES, MD5, SSLv3, TLS 1.0 ...) */
-	unsigned cost;            /* sum of the changes' costs */
-	uint16_t version;         /* what the fix makes negotiable: version (wire) */
-	uint16_t suite;           /* and suite */
+	bool weak;        /* any change is weak (RC4, 3DES, MD5, SSLv3, TLS 1.0 ...) */
+	unsigned cost;    /* sum of the changes' costs */
+	uint16_t version; /* what the fix makes negotiable: version (wire) */
+	uint16_t suite;   /* and suite */
 };
 
 /* The five things a proxied handshake needs a path through (DESIGN.md
  * "How a verdict is reached"), and who narrows each. */
 enum cp_axis {
-	CP_AXIS_VERSION, CP_AXIS_SUITE, CP_AXIS_GROUP, CP_AXIS_SIGNATURE, CP_AXIS_CERTIFICATE,
+	CP_AXIS_VERSION,
+	CP_AXIS_SUITE,
+	CP_AXIS_GROUP,
+	CP_AXIS_SIGNATURE,
+	CP_AXIS_CERTIFICATE,
 	CP_AXIS__COUNT
 };
 enum cp_party { CP_BY_CLIENT, CP_BY_PROFILE, CP_BY_FIREWALL, CP_BY_SERVER, CP_BY__COUNT };
-const char *cp_axis_name(enum cp_axis a);     /* "version" .. "certificate" */
-const char *cp_party_name(enum cp_party p);   /* "client" .. "server" */
+const char *cp_axis_name(enum cp_axis a);   /* "version" .. "certificate" */
+const char *cp_party_name(enum cp_party p); /* "client" .. "server" */
 
 /* One blocked axis: JSON verdict.causes[]. */
 struct cp_cause {
 	enum cp_axis axis;
 	enum cp_party blocked_by;
-	char *detail;             /* one sentence naming the concrete values */
+	char *detail; /* one sentence naming the concrete values */
 };
 
 struct cp_verdict {
 	bool compatible;
-	struct cp_cause *causes;  /* in axis order; empty when compatible */
+	struct cp_cause *causes; /* in axis order; empty when compatible */
 	size_t ncauses;
-	char *assumes;            /* the firewall model: "PAN-OS 12.1.2" */
-	bool negotiated;          /* the replay got a ServerHello */
-	uint16_t neg_version;     /* wire */
+	char *assumes;        /* the firewall model: "PAN-OS 12.1.2" */
+	bool negotiated;      /* the replay got a ServerHello */
+	uint16_t neg_version; /* wire */
 	uint16_t neg_suite;
-	char *reason;             /* one sentence */
-	struct cp_fix *fix;       /* NULL when no profile change helps */
+	char *reason;       /* one sentence */
+	struct cp_fix *fix; /* NULL when no profile change helps */
 	struct cp_fix *alternatives;
 	size_t nalternatives;
-	bool no_decrypt;          /* better handled by a no-decrypt exception */
-	char **commands;          /* PAN-OS set commands for fix (vsys/shared form as the profile lives) */
+	bool no_decrypt; /* better handled by a no-decrypt exception */
+	char **commands; /* PAN-OS set commands for fix (vsys/shared form as the profile lives) */
 	size_t ncommands;
-	char *xml;                /* <ssl-protocol-settings> snippet with the fix */
-	char *scm_patch;          /* SCM JSON patch with the fix */
-	int verified;             /* --verify: -1 not tried, 0 not proven, 1 proven */
+	char *xml;       /* <ssl-protocol-settings> snippet with the fix */
+	char *scm_patch; /* SCM JSON patch with the fix */
+	int verified;    /* --verify: -1 not tried, 0 not proven, 1 proven */
 	char *verify_msg;
 };
 
@@ -72,7 +76,7 @@ struct cp_verdict {
  * The verdict for one scanned target.  Returns NULL when memory runs out
  * or when r is an error record (no verdict for targets that did not scan).
  */
-struct cp_firewall;            /* policy/firewall.h; NULL: the newest release's model */
+struct cp_firewall; /* policy/firewall.h; NULL: the newest release's model */
 struct cp_verdict *cp_advise(const struct cp_result *r, const struct cp_profile *p,
 			     const struct cp_client *c, const struct cp_firewall *fw);
 void cp_verdict_free(struct cp_verdict *v);
@@ -88,12 +92,12 @@ int cp_profile_apply(const struct cp_profile *p, const struct cp_fix *fix, struc
  */
 struct cp_fleet {
 	char **changes;
-	size_t *change_fixes;     /* targets each change (with those before it) fixes */
+	size_t *change_fixes; /* targets each change (with those before it) fixes */
 	size_t nchanges;
-	size_t fixes;             /* incompatible targets the whole set fixes */
-	char **no_decrypt;        /* host names (or addresses) */
+	size_t fixes;      /* incompatible targets the whole set fixes */
+	char **no_decrypt; /* host names (or addresses) */
 	size_t nno_decrypt;
-	char **commands;          /* set commands for the changes and a custom URL category */
+	char **commands; /* set commands for the changes and a custom URL category */
 	size_t ncommands;
 };
 
@@ -129,8 +133,8 @@ int cp_weakness_check(char *err, size_t errlen);
  * followed by `commit`; nothing at all when n is 0.  Returns 0, or -1 for
  * an unknown change or no memory.  Free *out with cp_strv_free.
  */
-int cp_change_commands(const struct cp_profile *p, char *const *changes, size_t n,
-		       char ***out, size_t *nout);
+int cp_change_commands(const struct cp_profile *p, char *const *changes, size_t n, char ***out,
+		       size_t *nout);
 void cp_strv_free(char **v, size_t n);
 
 #endif

@@ -64,8 +64,8 @@ static int yesno(const struct cp_tsv_field *f, bool *out)
  * Walks panos-versions.tsv; keeps in *out the last row at or below `want`
  * (NULL: the last row).  -1 with "panos-versions.tsv:LINE: ..." on a bad row.
  */
-static int versions_walk(const unsigned *want, struct cp_firewall *out, bool *found,
-			 char first[16], char *err, size_t errlen)
+static int versions_walk(const unsigned *want, struct cp_firewall *out, bool *found, char first[16],
+			 char *err, size_t errlen)
 {
 	const char *pos = cp_panos_versions_tsv;
 	struct cp_tsv_field f[6];
@@ -80,23 +80,30 @@ static int versions_walk(const unsigned *want, struct cp_firewall *out, bool *fo
 		bool is_max;
 
 		if (nf != 5) {
-			cp_seterr(err, errlen, "panos-versions.tsv:%zu: expected 5 TAB-separated fields", line);
+			cp_seterr(err, errlen,
+				  "panos-versions.tsv:%zu: expected 5 TAB-separated fields", line);
 			return -1;
 		}
 		if (!header) {
 			if (!cp_tsv_is(&f[0], "panos") || !cp_tsv_is(&f[1], "max")) {
-				cp_seterr(err, errlen, "panos-versions.tsv:%zu: columns must be panos max strip_pq pq_option comment", line);
+				cp_seterr(
+					err, errlen,
+					"panos-versions.tsv:%zu: columns must be panos max strip_pq pq_option comment",
+					line);
 				return -1;
 			}
 			header = true;
 			continue;
 		}
-		if (release_parse(f[0].s, f[0].len, rel) || cp_tsv_copy(&f[0], row.release, sizeof row.release)) {
+		if (release_parse(f[0].s, f[0].len, rel) ||
+		    cp_tsv_copy(&f[0], row.release, sizeof row.release)) {
 			cp_seterr(err, errlen, "panos-versions.tsv:%zu: bad release number", line);
 			return -1;
 		}
 		if (release_cmp(rel, prev) <= 0) {
-			cp_seterr(err, errlen, "panos-versions.tsv:%zu: releases must be in increasing order", line);
+			cp_seterr(err, errlen,
+				  "panos-versions.tsv:%zu: releases must be in increasing order",
+				  line);
 			return -1;
 		}
 		if (!prev[0] && first)
@@ -107,12 +114,17 @@ static int versions_walk(const unsigned *want, struct cp_firewall *out, bool *fo
 
 			if (cp_tsv_copy(&f[1], tok, sizeof tok) ||
 			    !(row.max_version = cp_panos_version_parse(tok, &is_max)) || is_max) {
-				cp_seterr(err, errlen, "panos-versions.tsv:%zu: max must be a version token such as tls1-3", line);
+				cp_seterr(
+					err, errlen,
+					"panos-versions.tsv:%zu: max must be a version token such as tls1-3",
+					line);
 				return -1;
 			}
 		}
 		if (yesno(&f[2], &row.strips_pq) || yesno(&f[3], &row.pq_option)) {
-			cp_seterr(err, errlen, "panos-versions.tsv:%zu: strip_pq and pq_option are yes or no", line);
+			cp_seterr(err, errlen,
+				  "panos-versions.tsv:%zu: strip_pq and pq_option are yes or no",
+				  line);
 			return -1;
 		}
 		if (want && release_cmp(rel, want) > 0)
@@ -135,13 +147,16 @@ int cp_firewall_load(const char *version, struct cp_firewall *out, char *err, si
 	char first[16] = "";
 
 	if (version && *version && release_parse(version, strlen(version), want)) {
-		cp_seterr(err, errlen, "--panos-version '%.40s': expected a release such as 11.1 or 10.2.4", version);
+		cp_seterr(err, errlen,
+			  "--panos-version '%.40s': expected a release such as 11.1 or 10.2.4",
+			  version);
 		return -1;
 	}
 	if (versions_walk(version && *version ? want : NULL, &fw, &found, first, err, errlen))
 		return -1;
 	if (!found) {
-		cp_seterr(err, errlen, "--panos-version %.40s: the model starts at PAN-OS %s", version, first);
+		cp_seterr(err, errlen, "--panos-version %.40s: the model starts at PAN-OS %s",
+			  version, first);
 		return -1;
 	}
 	if (version && *version)
@@ -206,8 +221,8 @@ const char *cp_sigscheme_key(uint16_t scheme)
 	return ss ? ss->key : NULL;
 }
 
-int cp_firewall_offer(const struct cp_firewall *fw, const struct cp_profile *p, const struct cp_client *c,
-		      struct cp_offer *out)
+int cp_firewall_offer(const struct cp_firewall *fw, const struct cp_profile *p,
+		      const struct cp_client *c, struct cp_offer *out)
 {
 	size_t n = 0;
 
@@ -243,7 +258,8 @@ int cp_firewall_offer(const struct cp_firewall *fw, const struct cp_profile *p, 
 	}
 	/* the release decides which of the client's groups leave the hello */
 	out->ngroups = 0;
-	for (size_t i = 0; i < c->ngroups && out->ngroups < sizeof out->groups / sizeof out->groups[0]; i++)
+	for (size_t i = 0;
+	     i < c->ngroups && out->ngroups < sizeof out->groups / sizeof out->groups[0]; i++)
 		if (!cp_firewall_strips_group(fw, c->groups[i]))
 			out->groups[out->ngroups++] = c->groups[i];
 	return 0;

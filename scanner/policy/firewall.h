@@ -20,11 +20,11 @@
 #include "policy/offer.h"
 
 struct cp_firewall {
-	char release[16];          /* "12.1.2": the row of panos-versions.tsv */
-	char asked[16];            /* what --panos-version said ("" default) */
-	uint16_t max_version;      /* wire: highest version it decrypts */
-	bool strips_pq;            /* post-quantum groups leave its hello */
-	bool pq_option;            /* a (non-public) setting can keep them for TLS 1.3 */
+	char release[16];     /* "12.1.2": the row of panos-versions.tsv */
+	char asked[16];       /* what --panos-version said ("" default) */
+	uint16_t max_version; /* wire: highest version it decrypts */
+	bool strips_pq;       /* post-quantum groups leave its hello */
+	bool pq_option;       /* a (non-public) setting can keep them for TLS 1.3 */
 	/* A capture of the firewall's own hello (--proxy-hello): its groups
 	 * and signature schemes replace the model's; NULL for the model. */
 	const struct cp_offer *captured;
@@ -49,8 +49,8 @@ int cp_firewall_check_data(char *err, size_t errlen);
  * and no version above the top one with a suite to offer.
  * Returns 0, or -1 when no version is left.
  */
-int cp_firewall_offer(const struct cp_firewall *fw, const struct cp_profile *p, const struct cp_client *c,
-		      struct cp_offer *out);
+int cp_firewall_offer(const struct cp_firewall *fw, const struct cp_profile *p,
+		      const struct cp_client *c, struct cp_offer *out);
 
 /* Whether the firewall takes group out of its hello to the server. */
 bool cp_firewall_strips_group(const struct cp_firewall *fw, uint16_t group);

@@ -25,7 +25,7 @@
 /* Changes seen in the verdicts; a change set is a mask over them. */
 struct universe {
 	const struct cp_wtable *wt;
-	int row[64];              /* weakness-table row of each member */
+	int row[64]; /* weakness-table row of each member */
 	size_t n;
 };
 
@@ -167,8 +167,9 @@ static bool url_entry_ok(const char *h)
 static int url_commands(const struct cp_profile *p, const struct cp_fleet *f, char ***v, size_t *nv)
 {
 	struct cp_sb b = { 0 };
-	const char *rulebase = p->loc == CP_LOC_SHARED || p->loc == CP_LOC_DEVICE_GROUP ?
-				       "pre-rulebase" : "rulebase";
+	const char *rulebase = p->loc == CP_LOC_SHARED || p->loc == CP_LOC_DEVICE_GROUP
+				       ? "pre-rulebase"
+				       : "rulebase";
 
 	cp_loc_prefix(&b, p, "set");
 	cp_sb_addf(&b, "profiles custom-url-category %s type \"URL List\" list [", URL_CATEGORY);
@@ -179,7 +180,8 @@ static int url_commands(const struct cp_profile *p, const struct cp_fleet *f, ch
 	if (cp_strv_push(v, nv, cp_sb_take(&b)))
 		return -1;
 	cp_loc_prefix(&b, p, "set");
-	cp_sb_addf(&b, "%s decryption rules %s from any to any source any destination any "
+	cp_sb_addf(&b,
+		   "%s decryption rules %s from any to any source any destination any "
 		   "source-user any service any category %s action no-decrypt",
 		   rulebase, URL_CATEGORY, URL_CATEGORY);
 	if (cp_strv_push(v, nv, cp_sb_take(&b)))
@@ -221,7 +223,7 @@ static int collect_targets(const struct cp_result *const *results, size_t n, str
 		}
 		if (tg->nopt)
 			(*nt)++;
-		else if (v->fix && push_host(f, r))  /* every fix is weak */
+		else if (v->fix && push_host(f, r)) /* every fix is weak */
 			return -1;
 	}
 	return 0;
@@ -296,7 +298,8 @@ static int add_members(const struct universe *u, struct target *t, size_t nt, ui
 			return -1;
 		f->change_fixes = ncf;
 		f->change_fixes[f->nchanges] = f->fixes;
-		if (cp_strv_push(&f->changes, &f->nchanges, cp_strdup0(wt->row[u->row[pick]].change)))
+		if (cp_strv_push(&f->changes, &f->nchanges,
+				 cp_strdup0(wt->row[u->row[pick]].change)))
 			return -1;
 	}
 	return 0;

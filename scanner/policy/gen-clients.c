@@ -41,7 +41,7 @@ struct list {
 
 struct client {
 	char *name, *label, *source;
-	size_t line;               /* first row, for "missing field" messages */
+	size_t line; /* first row, for "missing field" messages */
 	uint16_t min_version, max_version;
 	struct list suites, groups, sigalgs;
 };
@@ -50,7 +50,6 @@ struct group_rule {
 	uint16_t id;
 	bool strip;
 };
-
 
 
 static char *join_path(const char *dir, const char *name)
@@ -166,8 +165,8 @@ static struct client *client_get(struct clients_ctx *cx, const char *path, size_
 	return c;
 }
 
-static bool list_add(struct list *l, uint16_t v, const char *path, size_t line,
-		     const char *what, const char *name)
+static bool list_add(struct list *l, uint16_t v, const char *path, size_t line, const char *what,
+		     const char *name)
 {
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i] == v) {
@@ -275,8 +274,8 @@ static void client_row(const char *path, size_t line, char **f, void *ctx)
 		else
 			list_add(&c->sigalgs, s->id, path, line, "signature scheme", val);
 	} else {
-		err_at(path, line, "unknown field '%s' (label, source, versions, suite, group, sigalg)",
-		       field);
+		err_at(path, line,
+		       "unknown field '%s' (label, source, versions, suite, group, sigalg)", field);
 	}
 }
 
@@ -294,8 +293,10 @@ static void clients_check(const char *path, const struct clients_ctx *cx)
 
 		if (c->label == NULL || c->source == NULL || c->min_version == 0 ||
 		    c->suites.n == 0 || c->groups.n == 0 || c->sigalgs.n == 0)
-			err_at(path, c->line, "%s: needs label, source, versions and at least one "
-			       "suite, group and sigalg", c->name);
+			err_at(path, c->line,
+			       "%s: needs label, source, versions and at least one "
+			       "suite, group and sigalg",
+			       c->name);
 		/* only those PAN-OS decrypts reach the proxy's hello */
 		size_t ndec = 0;
 
@@ -305,7 +306,8 @@ static void clients_check(const char *path, const struct clients_ctx *cx)
 			ndec += s != NULL && s->panos != 0;
 		}
 		if (ndec > CP_OFFER_MAX)
-			err_at(path, c->line, "%s: %zu suites PAN-OS decrypts, a proxy hello holds %d", c->name,
+			err_at(path, c->line,
+			       "%s: %zu suites PAN-OS decrypts, a proxy hello holds %d", c->name,
 			       ndec, CP_OFFER_MAX);
 		if (c->groups.n > max_groups)
 			err_at(path, c->line, "%s: %zu groups, a proxy hello holds %zu", c->name,
@@ -439,12 +441,13 @@ static bool write_output(const char *path, const struct clients_ctx *cx,
 		put_str(o, c->label);
 		fprintf(o, ",\n\t.source = ");
 		put_str(o, c->source);
-		fprintf(o, ",\n\t.suites = %s_suites, .nsuites = %zu,\n"
-			   "\t.groups = %s_groups, .ngroups = %zu,\n"
-			   "\t.sigalgs = %s_sigalgs, .nsigalgs = %zu,\n"
-			   "\t.min_version = 0x%04X, .max_version = 0x%04X,\n};\n\n",
-			id, c->suites.n, id, c->groups.n, id, c->sigalgs.n,
-			c->min_version, c->max_version);
+		fprintf(o,
+			",\n\t.suites = %s_suites, .nsuites = %zu,\n"
+			"\t.groups = %s_groups, .ngroups = %zu,\n"
+			"\t.sigalgs = %s_sigalgs, .nsigalgs = %zu,\n"
+			"\t.min_version = 0x%04X, .max_version = 0x%04X,\n};\n\n",
+			id, c->suites.n, id, c->groups.n, id, c->sigalgs.n, c->min_version,
+			c->max_version);
 	}
 	fprintf(o, "const struct cp_client *const cp_clients[] = {\n");
 	for (size_t i = 0; i < cx->n; i++)

@@ -13,9 +13,9 @@
 #include "util.h"
 
 struct obs {
-	char *name;              /* registrable name, lower case */
-	char *anchor;            /* heuristic candidate's anchor, else NULL */
-	char *forward_trust;     /* explicit match, else NULL */
+	char *name;          /* registrable name, lower case */
+	char *anchor;        /* heuristic candidate's anchor, else NULL */
+	char *forward_trust; /* explicit match, else NULL */
 };
 
 struct cp_intercept_set {
@@ -74,8 +74,8 @@ static bool is_loopback(const char *s)
 
 const char *cp_registrable_name(const char *host, size_t *len)
 {
-	static const char *const second[] = { "co", "com", "net", "org", "gov", "edu", "ac",
-					      "or", "ne", "go" };
+	static const char *const second[] = { "co",  "com", "net", "org", "gov",
+					      "edu", "ac",  "or",  "ne",  "go" };
 	size_t n = strlen(host);
 	size_t dots[3] = { 0 }, nd = 0;
 
@@ -94,7 +94,8 @@ const char *cp_registrable_name(const char *host, size_t *len)
 	bool three = false;
 	if (tld == 2)
 		for (size_t k = 0; k < sizeof second / sizeof second[0]; k++)
-			if (strlen(second[k]) == sld && !strncasecmp(host + dots[1], second[k], sld))
+			if (strlen(second[k]) == sld &&
+			    !strncasecmp(host + dots[1], second[k], sld))
 				three = true;
 	size_t start = three ? (nd >= 3 ? dots[2] : 0) : dots[1];
 	*len = n - start;
@@ -124,8 +125,8 @@ int cp_intercept_observe(struct cp_intercept_set *s, const struct cp_result *r,
 	if (!c->chain_checked || !host)
 		return 0;
 	bool candidate = c->anchor && !c->anchor_public && !c->self_signed &&
-		!(c->chain_errors & CP_CHAIN_SELF_SIGNED) &&
-		!is_loopback(r->address ? r->address : r->host);
+			 !(c->chain_errors & CP_CHAIN_SELF_SIGNED) &&
+			 !is_loopback(r->address ? r->address : r->host);
 	if (!candidate && !forward_trust)
 		return 0;
 	if (CP_GROW(s->v, s->cap, s->n + 1) < 0)
@@ -188,7 +189,8 @@ static int best_group(const struct cp_intercept_set *s, bool explicit, size_t mi
 		for (; j < nk && !strcmp(k[j].issuer, k[i].issuer); j++)
 			if (j == i || strcmp(k[j].name, k[j - 1].name))
 				names++;
-		if (names >= min && (names > best_names || (names == best_names && j - i > best_targets))) {
+		if (names >= min &&
+		    (names > best_names || (names == best_names && j - i > best_targets))) {
 			best = k[i].issuer;
 			best_names = names;
 			best_targets = j - i;

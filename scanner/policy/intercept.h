@@ -37,9 +37,9 @@ struct cp_intercept_set;
 
 /* What the detector concluded. */
 struct cp_intercept {
-	char *issuer;            /* the proxy's issuer (RFC 2253), NULL: not detected */
-	size_t targets;          /* targets whose chain shows it */
-	bool forward_trust;      /* found by --forward-trust-ca, not by the heuristic */
+	char *issuer;       /* the proxy's issuer (RFC 2253), NULL: not detected */
+	size_t targets;     /* targets whose chain shows it */
+	bool forward_trust; /* found by --forward-trust-ca, not by the heuristic */
 };
 
 /* An empty set of observations; NULL when memory runs out. */

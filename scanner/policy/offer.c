@@ -180,12 +180,14 @@ void cp_offer_capture_hello(const struct cp_chello *h, const uint8_t *raw, size_
 						break;
 					}
 	} else {
-		for (uint16_t v = hi; v != 0 && v >= lo && out->nversions < CP_REPLAY_MAX_VERSIONS; v--)
+		for (uint16_t v = hi; v != 0 && v >= lo && out->nversions < CP_REPLAY_MAX_VERSIONS;
+		     v--)
 			out->versions[out->nversions++] = v;
 	}
 	out->nsuites = copy_values(h->suites, h->nsuites, out->suites, CP_REPLAY_MAX_SUITES, true);
 	out->ngroups = copy_values(h->groups, h->ngroups, out->groups, CP_REPLAY_MAX_GROUPS, false);
-	out->nsigalgs = copy_values(h->sigalgs, h->nsigalgs, out->sigalgs, CP_REPLAY_MAX_SIGALGS, false);
+	out->nsigalgs =
+		copy_values(h->sigalgs, h->nsigalgs, out->sigalgs, CP_REPLAY_MAX_SIGALGS, false);
 	out->raw = raw;
 	out->raw_len = len;
 	out->raw_sni = h->has_sni ? h->sni : NULL;

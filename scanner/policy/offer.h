@@ -20,17 +20,17 @@
 #include "policy/profile.h"
 
 struct cp_client {
-	const char *name;          /* "chrome", "firefox", "safari", "any" */
-	const char *label;         /* "Chrome 136" */
-	const uint16_t *suites;    /* in the client's order, GREASE left out */
+	const char *name;       /* "chrome", "firefox", "safari", "any" */
+	const char *label;      /* "Chrome 136" */
+	const uint16_t *suites; /* in the client's order, GREASE left out */
 	size_t nsuites;
 	const uint16_t *groups;
 	size_t ngroups;
 	const uint16_t *sigalgs;
 	size_t nsigalgs;
-	uint16_t min_version;      /* wire */
+	uint16_t min_version; /* wire */
 	uint16_t max_version;
-	const char *source;        /* where the lists come from, and when */
+	const char *source; /* where the lists come from, and when */
 };
 
 /* By short name, case-insensitively; NULL if unknown. */
@@ -44,9 +44,9 @@ void cp_client_suggest(const char *name, char *buf, size_t size);
 #define CP_OFFER_MAX 128
 
 struct cp_offer {
-	uint16_t min_version;      /* wire */
+	uint16_t min_version; /* wire */
 	uint16_t max_version;
-	uint16_t suites[CP_OFFER_MAX];   /* client order */
+	uint16_t suites[CP_OFFER_MAX]; /* client order */
 	size_t nsuites;
 	uint16_t groups[32];
 	size_t ngroups;
@@ -60,8 +60,8 @@ struct cp_offer {
  */
 int cp_proxy_offer(const struct cp_profile *p, const struct cp_client *c, struct cp_offer *out);
 
-struct cp_replay_hello;       /* probe/scan.h */
-struct cp_chello;             /* tls/chello.h */
+struct cp_replay_hello; /* probe/scan.h */
+struct cp_chello;       /* tls/chello.h */
 
 /*
  * The neutral hello probe/ replays for offer o: its suites, groups and

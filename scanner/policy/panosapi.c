@@ -28,9 +28,11 @@
 #include "util.h"
 
 /* PANOS.md "Where a profile lives"; %s are quoted names (quote_name). */
-#define XP_VSYS "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name=%s]" \
+#define XP_VSYS \
+	"/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name=%s]" \
 	"/profiles/decryption"
-#define XP_DG "/config/devices/entry[@name='localhost.localdomain']/device-group/entry[@name=%s]" \
+#define XP_DG \
+	"/config/devices/entry[@name='localhost.localdomain']/device-group/entry[@name=%s]" \
 	"/profiles/decryption"
 #define XP_SHARED "/config/shared/profiles/decryption"
 
@@ -38,8 +40,8 @@
 
 struct loc {
 	enum cp_profile_loc loc;
-	const char *scope;           /* vsys or device group name; NULL for shared */
-	char container[1024];        /* XPath of its profiles/decryption */
+	const char *scope;    /* vsys or device group name; NULL for shared */
+	char container[1024]; /* XPath of its profiles/decryption */
 };
 
 /* ---- names in XPaths and URLs ---- */
@@ -64,8 +66,8 @@ static int quote_name(const char *what, const char *name, char *buf, size_t size
 		}
 	}
 	if (strchr(name, '\'') != NULL && strchr(name, '"') != NULL) {
-		cp_seterr(err, errlen, "the %s name holds both ' and \", which an XPath cannot quote",
-		    what);
+		cp_seterr(err, errlen,
+			  "the %s name holds both ' and \", which an XPath cannot quote", what);
 		return -1;
 	}
 	if ((size_t)snprintf(buf, size, "%s%s%s", q, name, q) >= size) {
@@ -117,8 +119,7 @@ enum reply {
 	R_FAIL = CP_PANOS_FAIL,
 };
 
-xmlDoc *cp_panos_envelope(const char *body, size_t len, const char *host, char *err,
-			  size_t errlen)
+xmlDoc *cp_panos_envelope(const char *body, size_t len, const char *host, char *err, size_t errlen)
 {
 	xmlDoc *doc = NULL;
 	xmlNode *root;
@@ -128,15 +129,17 @@ xmlDoc *cp_panos_envelope(const char *body, size_t len, const char *host, char *
 		doc = xmlReadMemory(body, (int)len, "reply", NULL,
 				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc == NULL) {
-		cp_seterr(err, errlen, "%s: the reply is not a PAN-OS XML API reply (unparsable XML)",
-		    host);
+		cp_seterr(err, errlen,
+			  "%s: the reply is not a PAN-OS XML API reply (unparsable XML)", host);
 		return NULL;
 	}
 	root = xmlDocGetRootElement(doc);
 	if (doc->intSubset != NULL || root == NULL ||
 	    strcmp((const char *)root->name, "response") != 0) {
-		cp_seterr(err, errlen, "%s: the reply is not a PAN-OS XML API reply (XML, but not a "
-		    "<response>)", host);
+		cp_seterr(err, errlen,
+			  "%s: the reply is not a PAN-OS XML API reply (XML, but not a "
+			  "<response>)",
+			  host);
 		xmlFreeDoc(doc);
 		return NULL;
 	}
@@ -149,8 +152,7 @@ xmlDoc *cp_panos_envelope(const char *body, size_t len, const char *host, char *
  * "failed" before moving to the next location, and profile.c reports both
  * as errors.
  */
-static enum reply classify(const char *body, size_t len, const char *host, char *err,
-			   size_t errlen)
+static enum reply classify(const char *body, size_t len, const char *host, char *err, size_t errlen)
 {
 	xmlDoc *doc = NULL;
 	xmlNode *root, *result = NULL;
@@ -169,8 +171,10 @@ static enum reply classify(const char *body, size_t len, const char *host, char 
 		goto out;
 	}
 	if (status == NULL || strcmp((const char *)status, "success") != 0) {
-		cp_seterr(err, errlen, "%s: the reply is not a PAN-OS XML API reply (status is neither "
-		    "success nor error)", host);
+		cp_seterr(err, errlen,
+			  "%s: the reply is not a PAN-OS XML API reply (status is neither "
+			  "success nor error)",
+			  host);
 		goto out;
 	}
 	for (xmlNode *c = root->children; c != NULL; c = c->next)
@@ -215,7 +219,7 @@ static void relabel(const char *host, const char *label, char *err, size_t errle
 	}
 	copy = strdup(err + skip);
 	if (copy == NULL)
-		return;   /* keeps profile.c's wording, which is still right */
+		return; /* keeps profile.c's wording, which is still right */
 	cp_seterr(err, errlen, "%s: %s", host, copy);
 	free(copy);
 }
@@ -238,8 +242,9 @@ static void redact_key(const char *key, char *err, size_t errlen)
 	if (strstr(err, key) != NULL) {
 		copy = strdup(err);
 		if (copy == NULL) {
-			cp_seterr(err, errlen, "out of memory (and the firewall's answer quoted the "
-			    "API key)");
+			cp_seterr(err, errlen,
+				  "out of memory (and the firewall's answer quoted the "
+				  "API key)");
 			return;
 		}
 		err[0] = '\0';
@@ -318,9 +323,10 @@ static enum reply api_show(const struct cp_panos_req *rq, const char *xpath,
 		struct cp_profile dummy;
 
 		r = R_FAIL;
-		if (cp_profile_load_mem(rs->body, rs->len, rq->host, NULL, &dummy, err,
-					errlen) == 0)
-			cp_seterr(err, errlen, "%s: the firewall's API answered with an error", rq->host);
+		if (cp_profile_load_mem(rs->body, rs->len, rq->host, NULL, &dummy, err, errlen) ==
+		    0)
+			cp_seterr(err, errlen, "%s: the firewall's API answered with an error",
+				  rq->host);
 		else
 			relabel(rq->host, rq->host, err, errlen);
 		redact_key(rq->key, err, errlen);
@@ -388,8 +394,11 @@ static void not_found(const struct cp_panos_req *rq, const struct loc *locs, siz
 	list = calloc(1, listsize);
 	for (size_t i = 0; i < nlocs; i++) {
 		loc_words(&locs[i], where, sizeof where);
-		cp_strapp(places, sizeof places, &plen, "%s%s", i == 0 ? "" : i + 1 == nlocs ? " or " : ", ",
-		    where);
+		cp_strapp(places, sizeof places, &plen, "%s%s",
+			  i == 0           ? ""
+			  : i + 1 == nlocs ? " or "
+					   : ", ",
+			  where);
 	}
 	for (size_t i = 0; i < nlocs && list != NULL && !failed; i++) {
 		struct cp_http_resp rs;
@@ -403,30 +412,34 @@ static void not_found(const struct cp_panos_req *rq, const struct loc *locs, siz
 			failed = true;
 			break;
 		}
-		if (cp_profile_list_mem(rs.body, rs.len, rq->host, &refs, &nrefs, why,
-					sizeof why) < 0) {
+		if (cp_profile_list_mem(rs.body, rs.len, rq->host, &refs, &nrefs, why, sizeof why) <
+		    0) {
 			relabel(rq->host, rq->host, why, sizeof why);
 			redact_key(rq->key, why, sizeof why);
 			failed = true;
 		}
 		loc_words(&locs[i], where, sizeof where);
 		for (size_t j = 0; j < nrefs; j++, nprof++)
-			cp_strapp(list, listsize, &len, "%s%s (%s)", nprof ? ", " : "", refs[j].name, where);
+			cp_strapp(list, listsize, &len, "%s%s (%s)", nprof ? ", " : "",
+				  refs[j].name, where);
 		free(refs);
 		cp_http_resp_free(&rs);
 	}
 	if (list == NULL)
-		cp_seterr(err, errlen, "profile '%s' not found on %s (out of memory listing the others)",
-		    rq->profile, rq->host);
+		cp_seterr(err, errlen,
+			  "profile '%s' not found on %s (out of memory listing the others)",
+			  rq->profile, rq->host);
 	else if (failed)
-		cp_seterr(err, errlen, "profile '%s' not found on %s in %s (listing its profiles failed: %s)",
-		    rq->profile, rq->host, places, why);
+		cp_seterr(err, errlen,
+			  "profile '%s' not found on %s in %s (listing its profiles failed: %s)",
+			  rq->profile, rq->host, places, why);
 	else if (nprof == 0)
-		cp_seterr(err, errlen, "profile '%s' not found on %s; it has no decryption profiles in %s",
-		    rq->profile, rq->host, places);
+		cp_seterr(err, errlen,
+			  "profile '%s' not found on %s; it has no decryption profiles in %s",
+			  rq->profile, rq->host, places);
 	else
-		cp_seterr(err, errlen, "profile '%s' not found on %s; profiles there: %s", rq->profile,
-		    rq->host, list);
+		cp_seterr(err, errlen, "profile '%s' not found on %s; profiles there: %s",
+			  rq->profile, rq->host, list);
 	free(list);
 }
 
@@ -446,12 +459,12 @@ int cp_panos_fetch_profile(const struct cp_panos_req *rq, struct cp_profile *out
 		goto out;
 	if (rq->key == NULL || rq->key[0] == '\0') {
 		cp_seterr(err, errlen, "no API key for %s (--panos-key-file FILE or %s)", rq->host,
-		    CP_PANOS_KEY_ENV);
+			  CP_PANOS_KEY_ENV);
 		goto out;
 	}
 	if (rq->profile == NULL || rq->profile[0] == '\0') {
 		cp_seterr(err, errlen, "which decryption profile on %s? give --profile-name NAME",
-		    rq->host);
+			  rq->host);
 		goto out;
 	}
 	if (quote_name("profile", rq->profile, q, sizeof q, err, errlen) < 0 ||
@@ -473,8 +486,8 @@ int cp_panos_fetch_profile(const struct cp_panos_req *rq, struct cp_profile *out
 		if (cp_profile_load_mem(rs.body, rs.len, label, NULL, &p, err, errlen) < 0)
 			goto out;
 		if (strcmp(p.name, rq->profile) != 0) {
-			cp_seterr(err, errlen, "%s: asked for profile '%s', the reply holds '%s'", rq->host,
-			    rq->profile, p.name);
+			cp_seterr(err, errlen, "%s: asked for profile '%s', the reply holds '%s'",
+				  rq->host, rq->profile, p.name);
 			goto out;
 		}
 		/* the reply is a bare <entry>: where it lives is what we asked */
@@ -517,15 +530,18 @@ static int key_accept(const char *src, size_t n, const char *what, char *key, si
 		return -1;
 	}
 	if (n >= keylen) {
-		cp_seterr(err, errlen, "%s: the API key is longer than %zu characters", what, keylen - 1);
+		cp_seterr(err, errlen, "%s: the API key is longer than %zu characters", what,
+			  keylen - 1);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)src[i];
 
 		if (ch <= 0x20 || ch >= 0x7f) {
-			cp_seterr(err, errlen, "%s should hold only the API key, on one line (found a "
-			    "line break, blank or non-ASCII character inside)", what);
+			cp_seterr(err, errlen,
+				  "%s should hold only the API key, on one line (found a "
+				  "line break, blank or non-ASCII character inside)",
+				  what);
 			return -1;
 		}
 	}
@@ -543,7 +559,8 @@ static int key_from_file(const char *path, char *key, size_t keylen, char *err, 
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		cp_seterr(err, errlen, "%s: cannot open the API key file: %s", path, strerror(errno));
+		cp_seterr(err, errlen, "%s: cannot open the API key file: %s", path,
+			  strerror(errno));
 		return -1;
 	}
 	/* fstat on the open file: the mode checked is the mode of what is read */
@@ -556,8 +573,10 @@ static int key_from_file(const char *path, char *key, size_t keylen, char *err, 
 		goto out;
 	}
 	if ((st.st_mode & 077) != 0) {
-		cp_seterr(err, errlen, "%s is readable or writable by group or others (mode %04o): "
-		    "chmod 600 %s", path, (unsigned)(st.st_mode & 07777), path);
+		cp_seterr(err, errlen,
+			  "%s is readable or writable by group or others (mode %04o): "
+			  "chmod 600 %s",
+			  path, (unsigned)(st.st_mode & 07777), path);
 		goto out;
 	}
 	buf = malloc(cap);
@@ -578,8 +597,8 @@ static int key_from_file(const char *path, char *key, size_t keylen, char *err, 
 			break;
 		n += (size_t)r;
 		if (n == cap) {
-			cp_seterr(err, errlen, "%s: the API key is longer than %zu characters", path,
-			    keylen - 1);
+			cp_seterr(err, errlen, "%s: the API key is longer than %zu characters",
+				  path, keylen - 1);
 			goto out;
 		}
 	}
@@ -593,8 +612,7 @@ out:
 	return rc;
 }
 
-int cp_panos_key_load(const char *key_file, char *key, size_t keylen, char *err,
-		      size_t errlen)
+int cp_panos_key_load(const char *key_file, char *key, size_t keylen, char *err, size_t errlen)
 {
 	const char *env;
 
@@ -609,8 +627,9 @@ int cp_panos_key_load(const char *key_file, char *key, size_t keylen, char *err,
 		return key_from_file(key_file, key, keylen, err, errlen);
 	env = getenv(CP_PANOS_KEY_ENV);
 	if (env == NULL || env[0] == '\0') {
-		cp_seterr(err, errlen, "no API key: give --panos-key-file FILE (mode 0600) or set %s",
-		    CP_PANOS_KEY_ENV);
+		cp_seterr(err, errlen,
+			  "no API key: give --panos-key-file FILE (mode 0600) or set %s",
+			  CP_PANOS_KEY_ENV);
 		return -1;
 	}
 	return key_accept(env, strlen(env), CP_PANOS_KEY_ENV, key, keylen, err, errlen);

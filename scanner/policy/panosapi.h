@@ -17,7 +17,7 @@
 
 #include "policy/profile.h"
 
-struct cp_http_req;            /* fetch.h */
+struct cp_http_req; /* fetch.h */
 struct cp_http_resp;
 
 /* Room for an API key (PAN-OS keys are ~100-200 characters). */
@@ -26,18 +26,17 @@ struct cp_http_resp;
 #define CP_PANOS_KEY_ENV "CIPHERPROBE_PANOS_KEY"
 
 struct cp_panos_req {
-	const char *host;          /* "fw.example.com", "fw:8443", "10.0.0.1", "[2001:db8::1]:443" */
-	const char *key;           /* the API key (cp_panos_key_load) */
-	const char *profile;       /* decryption profile name */
-	const char *vsys;          /* NULL: "vsys1" */
-	const char *device_group;  /* Panorama device group, or NULL */
-	const char *cacert;        /* PEM CA file for the firewall's certificate; NULL: system */
-	long connect_timeout_ms;   /* 0: fetch.h's default */
-	long timeout_ms;           /* per request; 0: fetch.h's default */
+	const char *host;         /* "fw.example.com", "fw:8443", "10.0.0.1", "[2001:db8::1]:443" */
+	const char *key;          /* the API key (cp_panos_key_load) */
+	const char *profile;      /* decryption profile name */
+	const char *vsys;         /* NULL: "vsys1" */
+	const char *device_group; /* Panorama device group, or NULL */
+	const char *cacert;       /* PEM CA file for the firewall's certificate; NULL: system */
+	long connect_timeout_ms;  /* 0: fetch.h's default */
+	long timeout_ms;          /* per request; 0: fetch.h's default */
 	/* The GET to use; NULL: cp_http_get.  Exists for tests and the fuzz
 	 * harness (tests/fuzz/fuzz_panosapi.c), which answer with canned replies. */
-	int (*get)(const struct cp_http_req *rq, struct cp_http_resp *rs, char *err,
-		   size_t errlen);
+	int (*get)(const struct cp_http_req *rq, struct cp_http_resp *rs, char *err, size_t errlen);
 };
 
 /*
@@ -66,8 +65,7 @@ int cp_panos_fetch_profile(const struct cp_panos_req *rq, struct cp_profile *out
  * (CP_PANOS_KEY_MAX) and hold only printable characters.  Returns 0, or -1
  * with a message (never quoting the key), including when there is neither.
  */
-int cp_panos_key_load(const char *key_file, char *key, size_t keylen, char *err,
-		      size_t errlen);
+int cp_panos_key_load(const char *key_file, char *key, size_t keylen, char *err, size_t errlen);
 
 /*
  * Internal entry points, exposed for tests/fuzz/fuzz_panosapi.c only.

@@ -81,8 +81,10 @@ int cp_panos_parse_since(const char *s, long *secs, char *err, size_t errlen)
 	}
 	if (i == 0 || mul == 0 || s[i + 1] != '\0' || n == 0 ||
 	    n > (unsigned long long)(CP_PANOS_SINCE_MAX / mul)) {
-		cp_seterr(err, errlen, "--since expects a duration such as 90m, 24h or 7d "
-		    "(s, m, h, d; at most 365d), not '%s'", s);
+		cp_seterr(err, errlen,
+			  "--since expects a duration such as 90m, 24h or 7d "
+			  "(s, m, h, d; at most 365d), not '%s'",
+			  s);
 		return -1;
 	}
 	*secs = (long)n * mul;
@@ -198,8 +200,14 @@ static int entries(xmlNode *logs, cp_panos_log_fn fn, void *data, struct cp_pano
 		text_of(child(e, "error"), error, sizeof error);
 		text_of(child(e, "tls_version"), ver, sizeof ver);
 		le = (struct cp_panos_log_entry){
-			.index = ++out->entries, .time = tm, .sni = sni, .dst = dst,
-			.dport = dport, .err_index = idx, .error = error, .tls_version = ver,
+			.index = ++out->entries,
+			.time = tm,
+			.sni = sni,
+			.dst = dst,
+			.dport = dport,
+			.err_index = idx,
+			.error = error,
+			.tls_version = ver,
 		};
 		if (fn != NULL && (rc = fn(&le, data)) != 0)
 			return rc;
@@ -229,8 +237,10 @@ int cp_panos_logs_parse(const char *xml, size_t len, const char *host, cp_panos_
 		goto out;
 	}
 	if (status == NULL || strcmp((const char *)status, "success") != 0) {
-		cp_seterr(err, errlen, "%s: the reply is not a PAN-OS XML API reply (status is neither "
-		    "success nor error)", host);
+		cp_seterr(err, errlen,
+			  "%s: the reply is not a PAN-OS XML API reply (status is neither "
+			  "success nor error)",
+			  host);
 		goto out;
 	}
 	result = child(root, "result");
@@ -267,8 +277,9 @@ int cp_panos_logs_parse(const char *xml, size_t len, const char *host, cp_panos_
 	}
 	if (strcmp(out->status, "FIN") != 0) {
 		if (strcmp(out->status, "FAIL") == 0) {
-			cp_seterr(err, errlen, "%s: the log query job failed on the firewall (status FAIL)",
-			    host);
+			cp_seterr(err, errlen,
+				  "%s: the log query job failed on the firewall (status FAIL)",
+				  host);
 			goto out;
 		}
 		out->kind = CP_PANOS_LOGS_RUNNING;
@@ -316,8 +327,8 @@ static void nap_ms(long ms)
  * GETs https://HOST/api/?QUERY with the key in X-PAN-KEY and parses the
  * reply.  Returns as cp_panos_logs_parse; HTTP failures are -1 with err.
  */
-static int api_get(const struct cp_panos_req *rq, const char *query, cp_panos_log_fn fn,
-		   void *data, struct cp_panos_logs_reply *out, char *err, size_t errlen)
+static int api_get(const struct cp_panos_req *rq, const char *query, cp_panos_log_fn fn, void *data,
+		   struct cp_panos_logs_reply *out, char *err, size_t errlen)
 {
 	const struct cp_http_header hdr = { .name = "X-PAN-KEY", .value = rq->key };
 	struct cp_http_req hr = {
@@ -343,7 +354,7 @@ static int api_get(const struct cp_panos_req *rq, const char *query, cp_panos_lo
 	if ((rq->get != NULL ? rq->get : cp_http_get)(&hr, &rs, err, errlen) < 0) {
 		if (rs.fail == CP_HTTP_ESTATUS && (rs.status == 403 || rs.status == 401))
 			cp_seterr(err, errlen, "%s: the API key was refused (HTTP %ld)", rq->host,
-			    rs.status);
+				  rs.status);
 		goto done;
 	}
 	rc = cp_panos_logs_parse(rs.body, rs.len, rq->host, fn, data, out, err, errlen);
@@ -362,8 +373,13 @@ static int collect_entry(const struct cp_panos_log_entry *e, void *data)
 {
 	struct collect *c = data;
 	struct cp_declog_row row = {
-		.row = e->index, .time = e->time, .sni = e->sni, .dst = e->dst,
-		.dport = e->dport, .err_index = e->err_index, .error = e->error,
+		.row = e->index,
+		.time = e->time,
+		.sni = e->sni,
+		.dst = e->dst,
+		.dport = e->dport,
+		.err_index = e->err_index,
+		.error = e->error,
 	};
 
 	if (cp_declog_add_record(c->dl, &row) < 0) {
@@ -407,7 +423,7 @@ int cp_panos_fetch_logs(const struct cp_panos_req *rq, const struct cp_panos_log
 		return -1;
 	if (rq->key == NULL || rq->key[0] == '\0') {
 		cp_seterr(err, errlen, "no API key for %s (--panos-key-file FILE or %s)", rq->host,
-		    CP_PANOS_KEY_ENV);
+			  CP_PANOS_KEY_ENV);
 		return -1;
 	}
 	if (cp_panos_logs_query(now, since, query, sizeof query) < 0) {
@@ -440,10 +456,11 @@ int cp_panos_fetch_logs(const struct cp_panos_req *rq, const struct cp_panos_log
 			elapsed = slept;
 		if (elapsed + pause > wait) {
 			finish_job(rq, job);
-			cp_seterr(err, errlen, "%s: the log query (job %s) did not finish within %ld s "
-			    "(status %s); it was stopped; try a shorter --since or a longer "
-			    "--panos-log-wait", rq->host, job, (wait + 999) / 1000,
-			    last[0] ? last : "unknown");
+			cp_seterr(err, errlen,
+				  "%s: the log query (job %s) did not finish within %ld s "
+				  "(status %s); it was stopped; try a shorter --since or a longer "
+				  "--panos-log-wait",
+				  rq->host, job, (wait + 999) / 1000, last[0] ? last : "unknown");
 			goto out;
 		}
 		if (o != NULL && o->sleep_ms != NULL)
@@ -468,7 +485,7 @@ int cp_panos_fetch_logs(const struct cp_panos_req *rq, const struct cp_panos_log
 			break;
 		if (r.kind != CP_PANOS_LOGS_RUNNING) {
 			cp_seterr(err, errlen, "%s: the reply to job %s's poll holds no job status",
-			    rq->host, job);
+				  rq->host, job);
 			goto out;
 		}
 		snprintf(last, sizeof last, "%s", r.status);

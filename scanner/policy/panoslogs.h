@@ -52,12 +52,12 @@
 
 /* One <entry>; every field is "" when the entry lacks it. */
 struct cp_panos_log_entry {
-	size_t index;              /* 1-based position in the reply */
-	const char *time;          /* receive_time, else time_generated */
+	size_t index;     /* 1-based position in the reply */
+	const char *time; /* receive_time, else time_generated */
 	const char *sni;
 	const char *dst;
 	const char *dport;
-	const char *err_index;     /* error_index, else err_index */
+	const char *err_index; /* error_index, else err_index */
 	const char *error;
 	const char *tls_version;
 };
@@ -67,19 +67,19 @@ struct cp_panos_log_entry {
 typedef int (*cp_panos_log_fn)(const struct cp_panos_log_entry *e, void *data);
 
 enum cp_panos_logs_kind {
-	CP_PANOS_LOGS_ENQUEUED,    /* the submit reply: job holds the id */
-	CP_PANOS_LOGS_RUNNING,     /* a poll reply: not finished (status holds it) */
-	CP_PANOS_LOGS_DONE,        /* a poll reply with status FIN: entries read */
-	CP_PANOS_LOGS_OTHER,       /* success without a job (the finish reply) */
+	CP_PANOS_LOGS_ENQUEUED, /* the submit reply: job holds the id */
+	CP_PANOS_LOGS_RUNNING,  /* a poll reply: not finished (status holds it) */
+	CP_PANOS_LOGS_DONE,     /* a poll reply with status FIN: entries read */
+	CP_PANOS_LOGS_OTHER,    /* success without a job (the finish reply) */
 };
 
 struct cp_panos_logs_reply {
 	enum cp_panos_logs_kind kind;
-	char job[24];              /* job id, digits only ("" when none) */
-	char status[16];           /* job status (ACT, FIN, PEND...), "" when none */
-	size_t entries;            /* <entry> elements handed to fn */
-	size_t dropped;            /* <entry> elements past CP_PANOS_LOGS_MAX */
-	long count;                /* <logs count="N">, -1 when absent */
+	char job[24];    /* job id, digits only ("" when none) */
+	char status[16]; /* job status (ACT, FIN, PEND...), "" when none */
+	size_t entries;  /* <entry> elements handed to fn */
+	size_t dropped;  /* <entry> elements past CP_PANOS_LOGS_MAX */
+	long count;      /* <logs count="N">, -1 when absent */
 };
 
 /*
@@ -110,9 +110,9 @@ int cp_panos_parse_since(const char *s, long *secs, char *err, size_t errlen);
 int cp_panos_logs_query(time_t now, long since_s, char *buf, size_t size);
 
 struct cp_panos_logs_opts {
-	long since_s;              /* 0: CP_PANOS_SINCE_DEFAULT */
-	long wait_ms;              /* 0: CP_PANOS_LOG_WAIT_MS_DEFAULT */
-	time_t now;                /* 0: time(NULL) */
+	long since_s; /* 0: CP_PANOS_SINCE_DEFAULT */
+	long wait_ms; /* 0: CP_PANOS_LOG_WAIT_MS_DEFAULT */
+	time_t now;   /* 0: time(NULL) */
 	/* The pause between polls; NULL: nanosleep.  The wait bound counts
 	 * the pauses taken as well as the clock, so a no-op (the fuzz
 	 * harness) still ends. */
@@ -122,10 +122,10 @@ struct cp_panos_logs_opts {
 /* What a fetch saw, for the summary line. */
 struct cp_panos_logs_stats {
 	char job[24];
-	size_t entries;            /* entries read */
-	size_t dropped;            /* entries past the cap */
-	size_t polls;              /* action=get requests */
-	int capped;                /* the reply held CP_PANOS_LOGS_MAX entries: there may be more */
+	size_t entries; /* entries read */
+	size_t dropped; /* entries past the cap */
+	size_t polls;   /* action=get requests */
+	int capped;     /* the reply held CP_PANOS_LOGS_MAX entries: there may be more */
 };
 
 /*

@@ -81,11 +81,8 @@ static const struct {
 	uint16_t wire;
 	const char *tok;
 } version_tokens[] = {
-	{ 0x0300, "sslv3" },
-	{ 0x0301, "tls1-0" },
-	{ 0x0302, "tls1-1" },
-	{ 0x0303, "tls1-2" },
-	{ 0x0304, "tls1-3" },
+	{ 0x0300, "sslv3" },  { 0x0301, "tls1-0" }, { 0x0302, "tls1-1" },
+	{ 0x0303, "tls1-2" }, { 0x0304, "tls1-3" },
 };
 #define NVERSION_TOKENS (sizeof version_tokens / sizeof version_tokens[0])
 /* "max": the highest PAN-OS supports (TLS 1.3 since PAN-OS 10.0). */
@@ -168,16 +165,19 @@ bool cp_panos_name_ok(const char *name, char *why, size_t whylen)
 	}
 	if (len > CP_PANOS_NAME_MAX) {
 		if (why && whylen)
-			snprintf(why, whylen, "is %zu characters long (PAN-OS allows at most %d)", len,
-				 CP_PANOS_NAME_MAX);
+			snprintf(why, whylen, "is %zu characters long (PAN-OS allows at most %d)",
+				 len, CP_PANOS_NAME_MAX);
 		return false;
 	}
 	for (size_t i = 0; i < len; i++)
 		if (!name_char((unsigned char)name[i], i == 0)) {
 			if (why && whylen)
-				snprintf(why, whylen, "has byte 0x%02X at offset %zu (PAN-OS names start with "
-					 "a letter or digit and hold only letters, digits, space, '_', '-' "
-					 "and '.')", (unsigned char)name[i], i);
+				snprintf(
+					why, whylen,
+					"has byte 0x%02X at offset %zu (PAN-OS names start with "
+					"a letter or digit and hold only letters, digits, space, '_', '-' "
+					"and '.')",
+					(unsigned char)name[i], i);
 			return false;
 		}
 	return true;
@@ -205,9 +205,7 @@ size_t cp_profile_set_prefix(const struct cp_profile *p, char *buf, size_t size)
 	if (size > 0)
 		buf[0] = '\0';
 	switch (p->loc) {
-	case CP_LOC_SHARED:
-		cp_strapp(buf, size, &len, "set shared ");
-		break;
+	case CP_LOC_SHARED: cp_strapp(buf, size, &len, "set shared "); break;
 	case CP_LOC_DEVICE_GROUP:
 		cp_strapp(buf, size, &len, "set device-group ");
 		app_name(buf, size, &len, p->device_group);
@@ -222,9 +220,7 @@ size_t cp_profile_set_prefix(const struct cp_profile *p, char *buf, size_t size)
 			break;
 		}
 		__attribute__((fallthrough));
-	case CP_LOC_NONE:
-		cp_strapp(buf, size, &len, "set ");
-		break;
+	case CP_LOC_NONE: cp_strapp(buf, size, &len, "set "); break;
 	}
 	cp_strapp(buf, size, &len, "profiles decryption ");
 	app_name(buf, size, &len, p->name);
@@ -236,8 +232,8 @@ size_t cp_profile_set_prefix(const struct cp_profile *p, char *buf, size_t size)
 static void profile_defaults(struct cp_profile *p)
 {
 	memset(p, 0, sizeof *p);
-	p->min_version = 0x0301;   /* tls1-0 */
-	p->max_version = 0x0303;   /* tls1-2 */
+	p->min_version = 0x0301; /* tls1-0 */
+	p->max_version = 0x0303; /* tls1-2 */
 	p->flags = cp_panos_default_flags();
 	p->fwd = 0;
 }
@@ -304,8 +300,6 @@ int cp_profile_builtin(const char *name, struct cp_profile *out)
 /* ---- the load context: label, error buffer, candidates ---- */
 
 
-
-
 int cp_pf_fail(struct cp_pf_ctx *cx, size_t line, const char *fmt, ...)
 {
 	size_t len = 0;
@@ -328,21 +322,23 @@ int cp_pf_fail(struct cp_pf_ctx *cx, size_t line, const char *fmt, ...)
 }
 
 struct cp_pf_cand *cp_pf_cand_add(struct cp_pf_ctx *cx, const char *name, enum cp_profile_loc loc,
-			     const char *scope, size_t line, enum cp_pf_cand_kind kind, void *node)
+				  const char *scope, size_t line, enum cp_pf_cand_kind kind,
+				  void *node)
 {
 	struct cp_pf_cand *c;
 	char why[192];
 
 	size_t nlen = strlen(name), slen = strlen(scope);
 
-	if (nlen >= sizeof ((struct cp_profile_ref *)0)->name) {
-		cp_pf_fail(cx, line, "profile name '%.40s...' is too long (at most %zu characters)", name,
-		     sizeof ((struct cp_profile_ref *)0)->name - 1);
+	if (nlen >= sizeof((struct cp_profile_ref *)0)->name) {
+		cp_pf_fail(cx, line, "profile name '%.40s...' is too long (at most %zu characters)",
+			   name, sizeof((struct cp_profile_ref *)0)->name - 1);
 		return NULL;
 	}
-	if (slen >= sizeof ((struct cp_profile_ref *)0)->scope ||
+	if (slen >= sizeof((struct cp_profile_ref *)0)->scope ||
 	    (loc == CP_LOC_VSYS && strlen(scope) >= sizeof c->prof->vsys)) {
-		cp_pf_fail(cx, line, "%s name '%.40s...' is too long", cp_profile_loc_name(loc), scope);
+		cp_pf_fail(cx, line, "%s name '%.40s...' is too long", cp_profile_loc_name(loc),
+			   scope);
 		return NULL;
 	}
 	/* "" is a bare snippet (no name) or a location without a scope */
@@ -404,19 +400,14 @@ static void app_ref(char *buf, size_t size, size_t *len, const struct cp_pf_ref 
 	case CP_LOC_VSYS:
 		cp_strapp(buf, size, len, " (%s)", r->scope[0] != '\0' ? r->scope : "vsys");
 		break;
-	case CP_LOC_SHARED:
-		cp_strapp(buf, size, len, " (shared)");
-		break;
-	case CP_LOC_DEVICE_GROUP:
-		cp_strapp(buf, size, len, " (device-group %s)", r->scope);
-		break;
-	case CP_LOC_NONE:
-		break;
+	case CP_LOC_SHARED: cp_strapp(buf, size, len, " (shared)"); break;
+	case CP_LOC_DEVICE_GROUP: cp_strapp(buf, size, len, " (device-group %s)", r->scope); break;
+	case CP_LOC_NONE: break;
 	}
 }
 
-static void app_refs(struct cp_pf_ctx *cx, char *buf, size_t size, size_t *len,
-		     const size_t *idx, size_t nidx)
+static void app_refs(struct cp_pf_ctx *cx, char *buf, size_t size, size_t *len, const size_t *idx,
+		     size_t nidx)
 {
 	for (size_t i = 0; i < nidx; i++) {
 		if (i > 0)
@@ -453,7 +444,8 @@ long cp_pf_select(struct cp_pf_ctx *cx, const char *name)
 	if (name == NULL || name[0] == '\0') {
 		if (cx->n == 1)
 			return 0;
-		cp_pf_fail(cx, 0, "%zu decryption profiles, choose one with --profile-name: ", cx->n);
+		cp_pf_fail(cx, 0,
+			   "%zu decryption profiles, choose one with --profile-name: ", cx->n);
 		len = e != NULL ? strlen(e) : 0;
 		app_refs(cx, e, esize, &len, NULL, cx->n);
 		return -1;
@@ -486,8 +478,9 @@ long cp_pf_select(struct cp_pf_ctx *cx, const char *name)
 		len = e != NULL ? strlen(e) : 0;
 		app_refs(cx, e, esize, &len, hits, nhits);
 		cp_strapp(e, esize, &len, "; qualify it as SCOPE/%s (e.g. %s/%s)", bare,
-		    cx->c[hits[0]].ref.loc == CP_LOC_SHARED ? "shared" : cx->c[hits[0]].ref.scope,
-		    bare);
+			  cx->c[hits[0]].ref.loc == CP_LOC_SHARED ? "shared"
+								  : cx->c[hits[0]].ref.scope,
+			  bare);
 	}
 out:
 	free(hits);
@@ -515,7 +508,7 @@ static const char *spell(const struct cp_pf_ctx *cx, const char *elem, char *buf
  * the PAN-OS element name; value "yes"/"no" or a version token.
  */
 int cp_pf_apply(struct cp_pf_ctx *cx, size_t line, struct cp_profile *p, enum cp_pf_section sec,
-		 const char *elem, const char *value)
+		const char *elem, const char *value)
 {
 	const char *secname = sec == SEC_PROTOCOL ? "ssl-protocol-settings" : "ssl-forward-proxy";
 	char e1[80], e2[80];
@@ -530,9 +523,10 @@ int cp_pf_apply(struct cp_pf_ctx *cx, size_t line, struct cp_profile *p, enum cp
 
 		/* "max" is for max-version only; sslv3 only for min-version (PANOS.md) */
 		if (v == 0 || (is_min && is_max) || (!is_min && v == 0x0300))
-			return cp_pf_fail(cx, line, "bad value '%s' for %s: expected %s", value, shown,
-				    is_min ? "sslv3, tls1-0, tls1-1, tls1-2 or tls1-3"
-					   : "tls1-0, tls1-1, tls1-2, tls1-3 or max");
+			return cp_pf_fail(cx, line, "bad value '%s' for %s: expected %s", value,
+					  shown,
+					  is_min ? "sslv3, tls1-0, tls1-1, tls1-2 or tls1-3"
+						 : "tls1-0, tls1-1, tls1-2, tls1-3 or max");
 		if (is_min) {
 			p->min_version = v;
 		} else {
@@ -544,18 +538,21 @@ int cp_pf_apply(struct cp_pf_ctx *cx, size_t line, struct cp_profile *p, enum cp
 	bit = sec == SEC_PROTOCOL ? cp_panos_flag_parse(elem) : fwd_flag_parse(elem);
 	if (bit == 0) {
 		if (sec == SEC_PROTOCOL && strcmp(elem, "enc-algo-aes-chacha20-poly1305") == 0)
-			return cp_pf_fail(cx, line, "unknown element '%s' (decryption profiles spell it "
-				    "%s; the other spelling is the SSL/TLS service profile's)",
-				    shown, spell(cx, "enc-algo-chacha20-poly1305", e2, sizeof e2));
+			return cp_pf_fail(
+				cx, line,
+				"unknown element '%s' (decryption profiles spell it "
+				"%s; the other spelling is the SSL/TLS service profile's)",
+				shown, spell(cx, "enc-algo-chacha20-poly1305", e2, sizeof e2));
 		return cp_pf_fail(cx, line, "unknown element '%s' in %s", shown,
-			    spell(cx, secname, e2, sizeof e2));
+				  spell(cx, secname, e2, sizeof e2));
 	}
 	if (strcmp(value, "yes") == 0)
 		on = true;
 	else if (strcmp(value, "no") == 0)
 		on = false;
 	else
-		return cp_pf_fail(cx, line, "bad value '%s' for %s: expected yes or no", value, shown);
+		return cp_pf_fail(cx, line, "bad value '%s' for %s: expected yes or no", value,
+				  shown);
 	uint32_t *set = sec == SEC_PROTOCOL ? &p->flags : &p->fwd;
 
 	if (on)
@@ -591,8 +588,8 @@ int cp_pf_check_range(struct cp_pf_ctx *cx, size_t line, const struct cp_profile
 {
 	if (p->min_version > p->max_version)
 		return cp_pf_fail(cx, line, "profile '%s': min-version %s is above max-version %s",
-			    p->name, cp_panos_version_token(p->min_version),
-			    p->max_is_max ? "max" : cp_panos_version_token(p->max_version));
+				  p->name, cp_panos_version_token(p->min_version),
+				  p->max_is_max ? "max" : cp_panos_version_token(p->max_version));
 	return 0;
 }
 
@@ -700,8 +697,10 @@ static int read_all(const char *path, char **buf, size_t *len, char *err, size_t
 			char *nb;
 
 			if (cap >= MAX_FILE) {
-				cp_seterr(err, errlen, "%s: larger than %zu MiB: not a decryption "
-					  "profile export", path, MAX_FILE >> 20);
+				cp_seterr(err, errlen,
+					  "%s: larger than %zu MiB: not a decryption "
+					  "profile export",
+					  path, MAX_FILE >> 20);
 				goto out;
 			}
 			nb = realloc(b, ncap + 1);
@@ -717,7 +716,8 @@ static int read_all(const char *path, char **buf, size_t *len, char *err, size_t
 		n += got;
 		if (got == 0) {
 			if (ferror(fp)) {
-				cp_seterr(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+				cp_seterr(err, errlen, "%s: cannot read: %s", path,
+					  strerror(errno));
 				goto out;
 			}
 			break;
@@ -734,8 +734,8 @@ out:
 	return rc;
 }
 
-int cp_profile_load(const char *spec, const char *name, struct cp_profile *out,
-		    char *err, size_t errlen)
+int cp_profile_load(const char *spec, const char *name, struct cp_profile *out, char *err,
+		    size_t errlen)
 {
 	char *buf = NULL;
 	size_t len;
@@ -751,8 +751,10 @@ int cp_profile_load(const char *spec, const char *name, struct cp_profile *out,
 	if (cp_profile_builtin(spec, out) == 0)
 		return 0;
 	if (strncmp(spec, "builtin:", 8) == 0) {
-		cp_seterr(err, errlen, "%s: unknown built-in profile (panos-default, "
-			  "panos-recommended)", spec);
+		cp_seterr(err, errlen,
+			  "%s: unknown built-in profile (panos-default, "
+			  "panos-recommended)",
+			  spec);
 		return -1;
 	}
 	if (read_all(spec, &buf, &len, err, errlen) < 0)
@@ -762,8 +764,8 @@ int cp_profile_load(const char *spec, const char *name, struct cp_profile *out,
 	return rc;
 }
 
-int cp_profile_list(const char *path, struct cp_profile_ref **refs, size_t *n,
-		    char *err, size_t errlen)
+int cp_profile_list(const char *path, struct cp_profile_ref **refs, size_t *n, char *err,
+		    size_t errlen)
 {
 	char *buf = NULL;
 	size_t len;

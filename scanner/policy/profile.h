@@ -44,24 +44,24 @@ const char *cp_fwd_flag_name(unsigned bitno);
 
 /* Where the profile lives: decides the `set` command form. */
 enum cp_profile_loc {
-	CP_LOC_NONE = 0,     /* built-in or bare snippet: vsys form assumed */
+	CP_LOC_NONE = 0, /* built-in or bare snippet: vsys form assumed */
 	CP_LOC_VSYS,
 	CP_LOC_SHARED,
 	CP_LOC_DEVICE_GROUP, /* Panorama */
 };
 
 struct cp_profile {
-	char name[128];           /* profile name ("" for a bare snippet) */
-	char source[512];         /* "FILE" or "builtin:panos-recommended" */
+	char name[128];   /* profile name ("" for a bare snippet) */
+	char source[512]; /* "FILE" or "builtin:panos-recommended" */
 	enum cp_profile_loc loc;
-	char vsys[64];            /* for CP_LOC_VSYS, e.g. "vsys1" */
-	char device_group[128];   /* for CP_LOC_DEVICE_GROUP */
-	uint16_t min_version;     /* wire: 0x0300 (sslv3) .. 0x0304 (tls1-3) */
-	uint16_t max_version;     /* wire; "max" is stored as the highest PAN-OS supports */
-	bool max_is_max;          /* max-version was "max" */
-	uint32_t flags;           /* CP_PANOS_* enabled (registry.h) */
-	uint32_t fwd;             /* CP_FWD_* enabled */
-	bool scm;                 /* read from Strata Cloud Manager JSON (no CLI there) */
+	char vsys[64];          /* for CP_LOC_VSYS, e.g. "vsys1" */
+	char device_group[128]; /* for CP_LOC_DEVICE_GROUP */
+	uint16_t min_version;   /* wire: 0x0300 (sslv3) .. 0x0304 (tls1-3) */
+	uint16_t max_version;   /* wire; "max" is stored as the highest PAN-OS supports */
+	bool max_is_max;        /* max-version was "max" */
+	uint32_t flags;         /* CP_PANOS_* enabled (registry.h) */
+	uint32_t fwd;           /* CP_FWD_* enabled */
+	bool scm;               /* read from Strata Cloud Manager JSON (no CLI there) */
 };
 
 /*
@@ -73,8 +73,8 @@ struct cp_profile {
  * "running-config.xml: 3 decryption profiles, choose one with
  * --profile-name: Corp (vsys1), Strict (shared), Lab (device-group DG1)".
  */
-int cp_profile_load(const char *spec, const char *name, struct cp_profile *out,
-		    char *err, size_t errlen);
+int cp_profile_load(const char *spec, const char *name, struct cp_profile *out, char *err,
+		    size_t errlen);
 /* Same, from a memory buffer (used by the firewall API reader and tests);
  * label names the source in messages. */
 int cp_profile_load_mem(const char *buf, size_t len, const char *label, const char *name,
@@ -98,10 +98,10 @@ uint16_t cp_panos_version_parse(const char *tok, bool *is_max);
 
 /* A profile a file holds, as `cipherprobe profile list` shows it. */
 struct cp_profile_ref {
-	char name[128];           /* "" for a bare <ssl-protocol-settings> */
+	char name[128]; /* "" for a bare <ssl-protocol-settings> */
 	enum cp_profile_loc loc;
-	char scope[128];          /* vsys or device-group name, "" otherwise */
-	size_t line;              /* where it starts in the file; 0 if unknown */
+	char scope[128]; /* vsys or device-group name, "" otherwise */
+	size_t line;     /* where it starts in the file; 0 if unknown */
 };
 /*
  * Every decryption profile in a file (any format above), without parsing
@@ -109,8 +109,8 @@ struct cp_profile_ref {
  * vsys profiles, then shared, then device groups (PANOS.md's order).  *refs is malloc'd (free() it), *n may
  * be 0.  Returns 0, or -1 with a message in err, as cp_profile_load.
  */
-int cp_profile_list(const char *path, struct cp_profile_ref **refs, size_t *n,
-		    char *err, size_t errlen);
+int cp_profile_list(const char *path, struct cp_profile_ref **refs, size_t *n, char *err,
+		    size_t errlen);
 int cp_profile_list_mem(const char *buf, size_t len, const char *label,
 			struct cp_profile_ref **refs, size_t *n, char *err, size_t errlen);
 

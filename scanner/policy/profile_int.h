@@ -19,10 +19,10 @@
 #include "policy/profile.h"
 
 enum cp_pf_cand_kind {
-	CAND_ENTRY,      /* an XML <entry> */
-	CAND_SETTINGS,   /* a bare XML <ssl-protocol-settings> */
-	CAND_JSON,       /* an SCM profile object */
-	CAND_PARSED,     /* set commands: already parsed into prof */
+	CAND_ENTRY,    /* an XML <entry> */
+	CAND_SETTINGS, /* a bare XML <ssl-protocol-settings> */
+	CAND_JSON,     /* an SCM profile object */
+	CAND_PARSED,   /* set commands: already parsed into prof */
 };
 
 /* A cp_profile_ref without its fixed arrays: name and scope point into one
@@ -36,9 +36,9 @@ struct cp_pf_ref {
 
 struct cp_pf_cand {
 	struct cp_pf_ref ref;
-	char *names;               /* "NAME\0SCOPE\0", owned */
+	char *names; /* "NAME\0SCOPE\0", owned */
 	enum cp_pf_cand_kind kind;
-	void *node;                /* xmlNode or json_t, borrowed */
+	void *node; /* xmlNode or json_t, borrowed */
 	/* CAND_PARSED only (set commands are parsed as they are read); the
 	 * other kinds are parsed once chosen, so a file of 300k <entry>
 	 * elements costs a small reference each, not a profile each. */
@@ -51,7 +51,7 @@ struct cp_pf_ctx {
 	size_t errlen;
 	struct cp_pf_cand *c;
 	size_t n, cap;
-	bool json_names;           /* messages spell elements as SCM keys */
+	bool json_names; /* messages spell elements as SCM keys */
 };
 
 enum cp_pf_section { SEC_PROTOCOL, SEC_FORWARD };
@@ -62,7 +62,8 @@ int cp_pf_fail(struct cp_pf_ctx *cx, size_t line, const char *fmt, ...)
 /* Adds a candidate (with its prof allocated, when kind is CAND_PARSED);
  * NULL (with a message) when a name is too long or memory runs out. */
 struct cp_pf_cand *cp_pf_cand_add(struct cp_pf_ctx *cx, const char *name, enum cp_profile_loc loc,
-				  const char *scope, size_t line, enum cp_pf_cand_kind kind, void *node);
+				  const char *scope, size_t line, enum cp_pf_cand_kind kind,
+				  void *node);
 /* The index of the candidate name picks (NULL: the only one); -1 with a
  * message listing the candidates otherwise. */
 long cp_pf_select(struct cp_pf_ctx *cx, const char *name);

@@ -26,7 +26,8 @@ static const char *json_kind(const json_t *v)
 	case JSON_STRING: return "a string";
 	case JSON_INTEGER: return "an integer";
 	case JSON_REAL: return "a number";
-	case JSON_TRUE: case JSON_FALSE: return "a boolean";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
 	case JSON_NULL: return "null";
 	}
 	return "?";
@@ -41,8 +42,9 @@ static int json_parse_section(struct cp_pf_ctx *cx, json_t *obj, const char *obj
 
 	if (!json_is_object(obj))
 		return cp_pf_fail(cx, 0, "JSON type error: %s must be an object, not %s", objkey,
-			    json_kind(obj));
-	json_object_foreach(obj, key, v) {
+				  json_kind(obj));
+	json_object_foreach(obj, key, v)
+	{
 		char elem[80];
 		size_t i;
 		bool version = which == SEC_PROTOCOL &&
@@ -53,8 +55,10 @@ static int json_parse_section(struct cp_pf_ctx *cx, json_t *obj, const char *obj
 		elem[i] = '\0';
 		if (version) {
 			if (!json_is_string(v))
-				return cp_pf_fail(cx, 0, "JSON type error: %s.%s must be a string such as "
-					    "\"tls1-2\", not %s", objkey, key, json_kind(v));
+				return cp_pf_fail(cx, 0,
+						  "JSON type error: %s.%s must be a string such as "
+						  "\"tls1-2\", not %s",
+						  objkey, key, json_kind(v));
 			if (cp_pf_apply(cx, 0, p, which, elem, json_string_value(v)) < 0)
 				return -1;
 			continue;
@@ -63,8 +67,9 @@ static int json_parse_section(struct cp_pf_ctx *cx, json_t *obj, const char *obj
 		if (!cp_pf_known(which, elem))
 			return cp_pf_apply(cx, 0, p, which, elem, "yes");
 		if (!json_is_boolean(v))
-			return cp_pf_fail(cx, 0, "JSON type error: %s.%s must be true or false, not %s",
-				    objkey, key, json_kind(v));
+			return cp_pf_fail(cx, 0,
+					  "JSON type error: %s.%s must be true or false, not %s",
+					  objkey, key, json_kind(v));
 		if (cp_pf_apply(cx, 0, p, which, elem, json_is_true(v) ? "yes" : "no") < 0)
 			return -1;
 	}
@@ -91,21 +96,23 @@ static int json_add(struct cp_pf_ctx *cx, json_t *obj, const char *where)
 	json_t *name;
 
 	if (!json_is_object(obj))
-		return cp_pf_fail(cx, 0, "JSON type error: %s must be a profile object, not %s", where,
-			    json_kind(obj));
+		return cp_pf_fail(cx, 0, "JSON type error: %s must be a profile object, not %s",
+				  where, json_kind(obj));
 	name = json_object_get(obj, "name");
 	if (name != NULL && !json_is_string(name))
 		return cp_pf_fail(cx, 0, "JSON type error: %s.name must be a string, not %s", where,
-			    json_kind(name));
+				  json_kind(name));
 	if (name != NULL && json_string_value(name)[0] != '\0') {
 		char why[192];
 
 		if (!cp_panos_name_ok(json_string_value(name), why, sizeof why))
 			return cp_pf_fail(cx, 0, "%s.name: profile name '%s' %s", where,
-				    json_string_value(name), why);
+					  json_string_value(name), why);
 	}
-	return cp_pf_cand_add(cx, name ? json_string_value(name) : "", CP_LOC_NONE, "", 0, CAND_JSON,
-			obj) ? 0 : -1;
+	return cp_pf_cand_add(cx, name ? json_string_value(name) : "", CP_LOC_NONE, "", 0,
+			      CAND_JSON, obj)
+		       ? 0
+		       : -1;
 }
 
 static int load_json(struct cp_pf_ctx *cx, const char *buf, size_t len, const char *want,
@@ -119,19 +126,22 @@ static int load_json(struct cp_pf_ctx *cx, const char *buf, size_t len, const ch
 	cx->json_names = true;
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL)
-		return cp_pf_fail(cx, je.line > 0 ? (size_t)je.line : 0, "malformed JSON: %s", je.text);
-	list_v = json_is_array(root) ? root
-		 : json_is_object(root) ? json_object_get(root, "data") : NULL;
+		return cp_pf_fail(cx, je.line > 0 ? (size_t)je.line : 0, "malformed JSON: %s",
+				  je.text);
+	list_v = json_is_array(root)    ? root
+		 : json_is_object(root) ? json_object_get(root, "data")
+					: NULL;
 	if (json_is_object(root) && list_v != NULL && !json_is_array(list_v)) {
 		cp_pf_fail(cx, 0, "JSON type error: data must be an array of profiles, not %s",
-		     json_kind(list_v));
+			   json_kind(list_v));
 		goto out;
 	}
 	if (list_v != NULL) {
 		size_t i;
 		json_t *v;
 
-		json_array_foreach(list_v, i, v) {
+		json_array_foreach(list_v, i, v)
+		{
 			char where[32];
 
 			snprintf(where, sizeof where, "data[%zu]", i);

@@ -64,7 +64,7 @@ static int tokenize(char *s, char **tok, int max, const char **what)
 }
 
 static struct cp_pf_cand *set_find(struct cp_pf_ctx *cx, const char *name, enum cp_profile_loc loc,
-			     const char *scope, size_t line)
+				   const char *scope, size_t line)
 {
 	struct cp_pf_cand *c;
 
@@ -106,9 +106,11 @@ static int set_line(struct cp_pf_ctx *cx, size_t line, char *s)
 		return 0;
 	if (strcmp(tok[0], "set") != 0) {
 		if (mentions_decryption(tok, n))
-			return cp_pf_fail(cx, line, "'%s' on a decryption profile: only set commands are "
-				    "understood", tok[0]);
-		return 0;       /* configure, commit, exit ... */
+			return cp_pf_fail(cx, line,
+					  "'%s' on a decryption profile: only set commands are "
+					  "understood",
+					  tok[0]);
+		return 0; /* configure, commit, exit ... */
 	}
 	if (n > 1 && strcmp(tok[1], "shared") == 0) {
 		loc = CP_LOC_SHARED;
@@ -118,24 +120,28 @@ static int set_line(struct cp_pf_ctx *cx, size_t line, char *s)
 		scope = tok[2];
 		i = 3;
 	} else {
-		scope = "vsys1";  /* the single-vsys form: set profiles ... */
+		scope = "vsys1"; /* the single-vsys form: set profiles ... */
 	}
-	if (i + 1 >= n || strcmp(tok[i], "profiles") != 0 || strcmp(tok[i + 1], "decryption") != 0) {
+	if (i + 1 >= n || strcmp(tok[i], "profiles") != 0 ||
+	    strcmp(tok[i + 1], "decryption") != 0) {
 		if (mentions_decryption(tok, n))
-			return cp_pf_fail(cx, line, "malformed set command: expected 'set [shared | vsys "
-				    "NAME | device-group NAME] profiles decryption PROFILE ...'");
-		return 0;       /* other configuration */
+			return cp_pf_fail(
+				cx, line,
+				"malformed set command: expected 'set [shared | vsys "
+				"NAME | device-group NAME] profiles decryption PROFILE ...'");
+		return 0; /* other configuration */
 	}
 	i += 2;
 	if (i >= n)
-		return cp_pf_fail(cx, line, "malformed set command: no profile name after "
-			    "'profiles decryption'");
+		return cp_pf_fail(cx, line,
+				  "malformed set command: no profile name after "
+				  "'profiles decryption'");
 	c = set_find(cx, tok[i], loc, scope, line);
 	if (c == NULL)
 		return -1;
 	i++;
 	if (i >= n)
-		return 0;       /* just creates the profile */
+		return 0; /* just creates the profile */
 	const char *sec = tok[i++];
 
 	if (strcmp(sec, "ssl-protocol-settings") != 0 && strcmp(sec, "ssl-forward-proxy") != 0) {
@@ -143,10 +149,12 @@ static int set_line(struct cp_pf_ctx *cx, size_t line, char *s)
 			return 0;
 		if (strcmp(sec, "enc-algo-aes-chacha20-poly1305") == 0 ||
 		    cp_pf_known(SEC_PROTOCOL, sec))
-			return cp_pf_fail(cx, line, "malformed set command: '%s' belongs under "
-				    "ssl-protocol-settings", sec);
+			return cp_pf_fail(cx, line,
+					  "malformed set command: '%s' belongs under "
+					  "ssl-protocol-settings",
+					  sec);
 		return cp_pf_fail(cx, line, "unknown element '%s' in decryption profile '%s'", sec,
-			    c->ref.name);
+				  c->ref.name);
 	}
 	if (i == n)
 		return 0;
@@ -154,10 +162,10 @@ static int set_line(struct cp_pf_ctx *cx, size_t line, char *s)
 		return cp_pf_fail(cx, line, "malformed set command: no value after '%s'", tok[i]);
 	if (i + 2 < n)
 		return cp_pf_fail(cx, line, "malformed set command: unexpected '%s' after '%s %s'",
-			    tok[i + 2], tok[i], tok[i + 1]);
+				  tok[i + 2], tok[i], tok[i + 1]);
 	return cp_pf_apply(cx, line, c->prof,
-		     strcmp(sec, "ssl-protocol-settings") == 0 ? SEC_PROTOCOL : SEC_FORWARD,
-		     tok[i], tok[i + 1]);
+			   strcmp(sec, "ssl-protocol-settings") == 0 ? SEC_PROTOCOL : SEC_FORWARD,
+			   tok[i], tok[i + 1]);
 }
 
 static int load_set(struct cp_pf_ctx *cx, const char *buf, size_t len, const char *want,
@@ -189,8 +197,9 @@ static int load_set(struct cp_pf_ctx *cx, const char *buf, size_t len, const cha
 			goto out;
 	}
 	if (cx->n == 0) {
-		cp_pf_fail(cx, 0, "no decryption profile found (not PAN-OS XML, SCM JSON, or set "
-			    "commands for 'profiles decryption')");
+		cp_pf_fail(cx, 0,
+			   "no decryption profile found (not PAN-OS XML, SCM JSON, or set "
+			   "commands for 'profiles decryption')");
 		goto out;
 	}
 	if (list) {

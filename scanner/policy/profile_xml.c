@@ -105,7 +105,8 @@ static int xtext(const xmlNode *n, char *buf, size_t size)
 	return 0;
 }
 
-static int xml_add_entry(struct cp_pf_ctx *cx, xmlNode *n, enum cp_profile_loc loc, const char *scope)
+static int xml_add_entry(struct cp_pf_ctx *cx, xmlNode *n, enum cp_profile_loc loc,
+			 const char *scope)
 {
 	char name[256];
 
@@ -132,7 +133,8 @@ static int xml_add_xpath(struct cp_pf_ctx *cx, xmlXPathContext *xp, xmlNode *cfg
 
 		if (loc != CP_LOC_SHARED) {
 			/* entry <- decryption <- profiles <- entry name="vsys1"/"DG1" */
-			xmlNode *up = n->parent && n->parent->parent ? n->parent->parent->parent : NULL;
+			xmlNode *up =
+				n->parent && n->parent->parent ? n->parent->parent->parent : NULL;
 
 			if (up == NULL || !xattr(up, "name", scope, sizeof scope))
 				scope[0] = '\0';
@@ -152,7 +154,8 @@ static int xml_collect_config(struct cp_pf_ctx *cx, xmlDoc *doc, xmlNode *cfg)
 	} places[] = {
 		{ "devices/entry/vsys/entry/profiles/decryption/entry", CP_LOC_VSYS },
 		{ "shared/profiles/decryption/entry", CP_LOC_SHARED },
-		{ "devices/entry/device-group/entry/profiles/decryption/entry", CP_LOC_DEVICE_GROUP },
+		{ "devices/entry/device-group/entry/profiles/decryption/entry",
+		  CP_LOC_DEVICE_GROUP },
 	};
 	xmlXPathContext *xp = xmlXPathNewContext(doc);
 	int rc = 0;
@@ -191,25 +194,28 @@ static int xml_collect_response(struct cp_pf_ctx *cx, xmlDoc *doc, xmlNode *resp
 			for (xmlNode *l = msg->children; l != NULL; l = l->next) {
 				char piece[256];
 
-				if (l->type != XML_ELEMENT_NODE || xtext(l, piece, sizeof piece) < 0 ||
-				    piece[0] == '\0')
+				if (l->type != XML_ELEMENT_NODE ||
+				    xtext(l, piece, sizeof piece) < 0 || piece[0] == '\0')
 					continue;
 				cp_strapp(text, sizeof text, &len, "%s%s", len ? "; " : "", piece);
 			}
 			if (len == 0)
 				xtext(msg, text, sizeof text);
 		}
-		return cp_pf_fail(cx, xline(resp), "the firewall's API answered with an error%s%s%s: %s",
-			    code[0] ? " (code " : "", code, code[0] ? ")" : "",
-			    text[0] ? text : "(no message)");
+		return cp_pf_fail(cx, xline(resp),
+				  "the firewall's API answered with an error%s%s%s: %s",
+				  code[0] ? " (code " : "", code, code[0] ? ")" : "",
+				  text[0] ? text : "(no message)");
 	}
 	if (strcmp(status, "success") != 0)
-		return cp_pf_fail(cx, xline(resp), "API reply with status '%s' (expected success or error)",
-			    status);
+		return cp_pf_fail(cx, xline(resp),
+				  "API reply with status '%s' (expected success or error)", status);
 	result = xchild(resp, "result");
 	if (strcmp(code, "7") == 0 || result == NULL)
-		return cp_pf_fail(cx, xline(resp), "profile not found (API reply code %s: the object "
-			    "is not at that XPath)", code[0] ? code : "none");
+		return cp_pf_fail(cx, xline(resp),
+				  "profile not found (API reply code %s: the object "
+				  "is not at that XPath)",
+				  code[0] ? code : "none");
 	for (xmlNode *c = result->children; c != NULL && rc == 0; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
@@ -217,7 +223,8 @@ static int xml_collect_response(struct cp_pf_ctx *cx, xmlDoc *doc, xmlNode *resp
 		rc = xml_collect(cx, doc, c);
 	}
 	if (rc == 0 && !any)
-		return cp_pf_fail(cx, xline(resp), "profile not found (API reply with an empty result)");
+		return cp_pf_fail(cx, xline(resp),
+				  "profile not found (API reply with an empty result)");
 	return rc;
 }
 
@@ -240,8 +247,10 @@ static int xml_collect(struct cp_pf_ctx *cx, xmlDoc *doc, xmlNode *n)
 		return xml_collect_config(cx, doc, n);
 	if (strcmp(name, "response") == 0)
 		return xml_collect_response(cx, doc, n);
-	return cp_pf_fail(cx, xline(n), "<%s> is not a decryption profile, <ssl-protocol-settings>, "
-		    "running config or XML API reply", name);
+	return cp_pf_fail(cx, xline(n),
+			  "<%s> is not a decryption profile, <ssl-protocol-settings>, "
+			  "running config or XML API reply",
+			  name);
 }
 
 /* The leaves of <ssl-protocol-settings> or <ssl-forward-proxy>. */
@@ -257,8 +266,9 @@ static int xml_parse_section(struct cp_pf_ctx *cx, xmlNode *sec, enum cp_pf_sect
 			/* a leaf with children: an unknown name is the better message */
 			if (!cp_pf_known(which, xname(e)))
 				return cp_pf_apply(cx, xline(e), p, which, xname(e), "yes");
-			return cp_pf_fail(cx, xline(e), "bad value for %s: expected text, found elements",
-				    xname(e));
+			return cp_pf_fail(cx, xline(e),
+					  "bad value for %s: expected text, found elements",
+					  xname(e));
 		}
 		if (cp_pf_apply(cx, xline(e), p, which, xname(e), value) < 0)
 			return -1;
@@ -283,10 +293,12 @@ static int xml_parse_entry(struct cp_pf_ctx *cx, xmlNode *entry, struct cp_profi
 		} else if (!cp_pf_ignored_section(name)) {
 			if (strcmp(name, "enc-algo-aes-chacha20-poly1305") == 0 ||
 			    cp_pf_known(SEC_PROTOCOL, name))
-				return cp_pf_fail(cx, xline(c), "'%s' belongs inside <ssl-protocol-settings>",
-					    name);
-			return cp_pf_fail(cx, xline(c), "unknown element '%s' in decryption profile '%s'",
-				    name, p->name);
+				return cp_pf_fail(cx, xline(c),
+						  "'%s' belongs inside <ssl-protocol-settings>",
+						  name);
+			return cp_pf_fail(cx, xline(c),
+					  "unknown element '%s' in decryption profile '%s'", name,
+					  p->name);
 		}
 	}
 	return 0;
@@ -319,17 +331,19 @@ static int load_xml(struct cp_pf_ctx *cx, const char *buf, size_t len, const cha
 	xmlSetGenericErrorFunc(NULL, xml_silent);
 	doc = xmlReadMemory(buf, (int)len, cx->label, NULL,
 			    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING |
-			    XML_PARSE_NOBLANKS | XML_PARSE_COMPACT);
+				    XML_PARSE_NOBLANKS | XML_PARSE_COMPACT);
 	if (doc == NULL || xe.set) {
 		if (xe.set)
-			cp_pf_fail(cx, xe.line > 0 ? (size_t)xe.line : 0, "malformed XML: %s", xe.msg);
+			cp_pf_fail(cx, xe.line > 0 ? (size_t)xe.line : 0, "malformed XML: %s",
+				   xe.msg);
 		else
 			cp_pf_fail(cx, 0, "malformed XML");
 		goto out;
 	}
 	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		cp_pf_fail(cx, 0, "XML with a DOCTYPE is refused: PAN-OS exports have none, and "
-			    "entities are not expanded (XXE)");
+		cp_pf_fail(cx, 0,
+			   "XML with a DOCTYPE is refused: PAN-OS exports have none, and "
+			   "entities are not expanded (XXE)");
 		goto out;
 	}
 	root = xmlDocGetRootElement(doc);

@@ -17,7 +17,7 @@
 #include "policy/solve.h"
 #include "registry.h"
 
-#define MAXL 128                  /* longest list of ids one fact holds */
+#define MAXL 128 /* longest list of ids one fact holds */
 
 static const uint64_t ONE = 1;
 
@@ -87,7 +87,7 @@ struct facts {
 	size_t nfw_groups;
 	const uint16_t *fw_sigalgs;
 	size_t nfw_sigalgs;
-	uint16_t cert_group;      /* an EC certificate's curve, 0 none/unknown */
+	uint16_t cert_group; /* an EC certificate's curve, 0 none/unknown */
 };
 
 /* The scan's facts at version wire (an empty record for a version the
@@ -104,7 +104,8 @@ static const struct cp_proto_result *proto_of(const struct cp_result *r, uint16_
 static bool server_groups(const struct facts *f, uint16_t v, uint16_t *out, size_t *n)
 {
 	const struct cp_result *r = f->in->r;
-	unsigned bits = v >= 0x0304 ? CP_VER_TLS13 : (CP_VER_SSL3 | CP_VER_TLS10 | CP_VER_TLS11 | CP_VER_TLS12);
+	unsigned bits = v >= 0x0304 ? CP_VER_TLS13
+				    : (CP_VER_SSL3 | CP_VER_TLS10 | CP_VER_TLS11 | CP_VER_TLS12);
 
 	*n = 0;
 	for (size_t i = 0; i < r->ngroups && *n < MAXL; i++)
@@ -214,7 +215,7 @@ static void facts_init(struct facts *f, const struct cp_solve_in *in)
 
 /* Who shuts one axis for (v, s), apart from the profile. */
 struct hard {
-	unsigned axes;            /* 1 << cp_axis */
+	unsigned axes; /* 1 << cp_axis */
 	enum cp_party by[CP_AXIS__COUNT];
 };
 
@@ -231,8 +232,8 @@ static void shut(struct hard *h, enum cp_axis a, enum cp_party by)
  * (firewall false) or the firewall's hello (firewall true; the client is
  * checked first, so a list the client lacks is the client's).
  */
-static void check_kx_sig(const struct facts *f, uint16_t v, const struct cp_suite *cs, bool firewall,
-			 struct hard *h)
+static void check_kx_sig(const struct facts *f, uint16_t v, const struct cp_suite *cs,
+			 bool firewall, struct hard *h)
 {
 	const struct cp_client *c = f->in->c;
 	uint16_t sg[MAXL], ss[MAXL];
@@ -543,7 +544,8 @@ static bool direct_ok(const struct facts *f)
 		const struct cp_suite *cs = cp_suite_by_id(pr->suites[i]);
 		struct hard h = { 0 };
 
-		if (!cs || !(cs->versions & cp_version_bit_of(v)) || !in16(c->suites, c->nsuites, cs->id))
+		if (!cs || !(cs->versions & cp_version_bit_of(v)) ||
+		    !in16(c->suites, c->nsuites, cs->id))
 			continue;
 		check_kx_sig(f, v, cs, false, &h);
 		if (!h.axes)
@@ -666,7 +668,8 @@ static void add_list(struct cp_sb *b, const uint16_t *v, size_t n,
 static void add_versions(struct cp_sb *b, const struct facts *f)
 {
 	for (size_t i = 0; i < f->nsv; i++)
-		cp_sb_addf(b, "%s%s", i == 0 ? "" : (i + 1 == f->nsv ? " and " : ", "), cp_ver_human(f->sv[i]));
+		cp_sb_addf(b, "%s%s", i == 0 ? "" : (i + 1 == f->nsv ? " and " : ", "),
+			   cp_ver_human(f->sv[i]));
 }
 
 static void add_range(struct cp_sb *b, uint16_t lo, uint16_t hi)
@@ -688,7 +691,8 @@ static size_t server_suites(const struct facts *f, uint16_t v, bool decryptable,
 	for (size_t i = 0; i < pr->nsuites && n < MAXL; i++) {
 		const struct cp_suite *cs = cp_suite_by_id(pr->suites[i]);
 
-		if (!cs || !(cs->versions & cp_version_bit_of(v)) || !in16(c->suites, c->nsuites, cs->id))
+		if (!cs || !(cs->versions & cp_version_bit_of(v)) ||
+		    !in16(c->suites, c->nsuites, cs->id))
 			continue;
 		if (decryptable && (!cs->panos || cs->scsv))
 			continue;
@@ -703,8 +707,8 @@ static const char *vname(uint16_t v)
 }
 
 /* The group or signature detail for version v, suite cs, blocked by `by`. */
-static int kx_sig_cause(const struct facts *f, struct cp_solution *s, enum cp_axis a, enum cp_party by,
-			uint16_t v, const struct cp_suite *cs)
+static int kx_sig_cause(const struct facts *f, struct cp_solution *s, enum cp_axis a,
+			enum cp_party by, uint16_t v, const struct cp_suite *cs)
 {
 	const struct cp_client *c = f->in->c;
 	const struct cp_firewall *fw = f->in->fw;
@@ -715,24 +719,31 @@ static int kx_sig_cause(const struct facts *f, struct cp_solution *s, enum cp_ax
 
 	if (a == CP_AXIS_GROUP) {
 		server_groups(f, v, l, &n);
-		cp_sb_addf(&b, "in %s the server accepts only group%s ", vname(v), n == 1 ? "" : "s");
+		cp_sb_addf(&b, "in %s the server accepts only group%s ", vname(v),
+			   n == 1 ? "" : "s");
 		add_list(&b, l, n, group_name);
 		if (by == CP_BY_CLIENT) {
 			cp_sb_addf(&b, "; %s offers ", client_label(c));
 			add_list(&b, c->groups, c->ngroups, group_name);
 		} else {
 			cp_sb_addf(&b, ", which PAN-OS %s %s", fw->release,
-				   fw->captured ? "leaves out of its captured hello" : "strips from its hello to the server");
+				   fw->captured ? "leaves out of its captured hello"
+						: "strips from its hello to the server");
 			if (fw->pq_option)
-				cp_sb_addf(&b, " unless post-quantum decryption for TLS 1.3 is enabled (its setting name is not public)");
+				cp_sb_addf(
+					&b,
+					" unless post-quantum decryption for TLS 1.3 is enabled (its setting name is not public)");
 		}
 		return add_cause(s, a, by, &b);
 	}
 	if (cs && cs->au == CP_AU_ECDSA && v < 0x0304 && f->cert_group &&
-	    !in16(by == CP_BY_CLIENT ? c->groups : f->fw_groups, by == CP_BY_CLIENT ? c->ngroups : f->nfw_groups,
-		  f->cert_group)) {
-		cp_sb_addf(&b, "the certificate's key is on curve %s, which %s does not offer in supported_groups",
-			   group_name(f->cert_group, ib), by == CP_BY_CLIENT ? client_label(c) : "the firewall's hello");
+	    !in16(by == CP_BY_CLIENT ? c->groups : f->fw_groups,
+		  by == CP_BY_CLIENT ? c->ngroups : f->nfw_groups, f->cert_group)) {
+		cp_sb_addf(
+			&b,
+			"the certificate's key is on curve %s, which %s does not offer in supported_groups",
+			group_name(f->cert_group, ib),
+			by == CP_BY_CLIENT ? client_label(c) : "the firewall's hello");
 		return add_cause(s, a, by, &b);
 	}
 	server_schemes(f, v, cs, l, &n);
@@ -741,8 +752,8 @@ static int kx_sig_cause(const struct facts *f, struct cp_solution *s, enum cp_ax
 	else
 		cp_sb_addf(&b, "the certificate's %s%s%s key signs in %s only with ",
 			   f->in->r->cert.key_type ? f->in->r->cert.key_type : "",
-			   f->cert_group ? " " : "", f->cert_group ? group_name(f->cert_group, ib) : "",
-			   cp_ver_human(v));
+			   f->cert_group ? " " : "",
+			   f->cert_group ? group_name(f->cert_group, ib) : "", cp_ver_human(v));
 	add_list(&b, l, n, scheme_name);
 	if (by == CP_BY_CLIENT)
 		cp_sb_addf(&b, "; %s offers none of them", client_label(c));
@@ -794,9 +805,11 @@ static int client_causes(const struct facts *f, struct cp_solution *s)
 				continue;
 			}
 			for (int a = CP_AXIS_GROUP; a <= CP_AXIS_SIGNATURE; a++)
-				if ((h.axes & (1u << a)) && (all ? (all & (1u << a)) : 1) && !(any & (1u << a))) {
+				if ((h.axes & (1u << a)) && (all ? (all & (1u << a)) : 1) &&
+				    !(any & (1u << a))) {
 					any |= 1u << a;
-					if (kx_sig_cause(f, s, (enum cp_axis)a, CP_BY_CLIENT, v, cp_suite_by_id(l[i])))
+					if (kx_sig_cause(f, s, (enum cp_axis)a, CP_BY_CLIENT, v,
+							 cp_suite_by_id(l[i])))
 						return -1;
 				}
 		}
@@ -829,7 +842,8 @@ static int firewall_causes(const struct facts *f, struct cp_solution *s, uint16_
 			check_hard(f, v, pr->suites[k], &h);
 			/* a path the client itself lacks says nothing of the firewall */
 			for (int a = 0; a < CP_AXIS__COUNT; a++)
-				client = client || ((h.axes & (1u << a)) && h.by[a] == CP_BY_CLIENT);
+				client =
+					client || ((h.axes & (1u << a)) && h.by[a] == CP_BY_CLIENT);
 			if (!h.axes || client)
 				continue;
 			for (int a = 0; a < CP_AXIS__COUNT; a++) {
@@ -840,17 +854,20 @@ static int firewall_causes(const struct facts *f, struct cp_solution *s, uint16_
 				case CP_AXIS_VERSION:
 					cp_sb_addf(&b, "the server speaks only ");
 					add_versions(&b, f);
-					cp_sb_addf(&b, "; PAN-OS %s decrypts at most %s", fw->release,
-						   cp_ver_human(fw->max_version));
+					cp_sb_addf(&b, "; PAN-OS %s decrypts at most %s",
+						   fw->release, cp_ver_human(fw->max_version));
 					if (add_cause(s, CP_AXIS_VERSION, CP_BY_FIREWALL, &b))
 						return -1;
 					break;
 				case CP_AXIS_SUITE:
 					n = server_suites(f, v, false, l);
-					cp_sb_addf(&b, "of the suites %s offers, the server accepts only ",
-						   client_label(f->in->c));
+					cp_sb_addf(
+						&b,
+						"of the suites %s offers, the server accepts only ",
+						client_label(f->in->c));
 					add_list(&b, l, n, suite_name);
-					cp_sb_addf(&b, " at %s, which PAN-OS cannot decrypt", cp_ver_human(v));
+					cp_sb_addf(&b, " at %s, which PAN-OS cannot decrypt",
+						   cp_ver_human(v));
 					if (add_cause(s, CP_AXIS_SUITE, CP_BY_FIREWALL, &b))
 						return -1;
 					break;
@@ -905,21 +922,30 @@ static int profile_causes(const struct facts *f, struct cp_solution *s, const st
 			for (size_t i = 0; i < s->npaths && !dearer; i++)
 				dearer = s->paths[i].version == hi;
 			if (dearer) {
-				cp_sb_addf(&b, "at %s the profile disables every suite the server accepts; ", cp_ver_human(hi));
+				cp_sb_addf(
+					&b,
+					"at %s the profile disables every suite the server accepts; ",
+					cp_ver_human(hi));
 			} else if (firewall_causes(f, s, hi)) {
 				free(cp_sb_take(&b));
 				return -1;
 			}
-			cp_sb_addf(&b, "the server settles on %s when the proxy offers it, and the profile's max-version %s does",
-				   cp_ver_human(hi), prof_tok(p->max_version, p->max_is_max));
+			cp_sb_addf(
+				&b,
+				"the server settles on %s when the proxy offers it, and the profile's max-version %s does",
+				cp_ver_human(hi), prof_tok(p->max_version, p->max_is_max));
 		} else if (pa->version > p->max_version) {
 			cp_sb_addf(&b, "the server speaks only ");
 			add_versions(&b, f);
-			cp_sb_addf(&b, "; the profile's max-version is %s", prof_tok(p->max_version, p->max_is_max));
+			cp_sb_addf(&b, "; the profile's max-version is %s",
+				   prof_tok(p->max_version, p->max_is_max));
 		} else {
-			cp_sb_addf(&b, "the server speaks at most %s, below the profile's min-version %s",
-				   cp_ver_human(f->sv[f->nsv - 1] < p->min_version ? f->sv[f->nsv - 1] : pa->version),
-				   prof_tok(p->min_version, false));
+			cp_sb_addf(
+				&b,
+				"the server speaks at most %s, below the profile's min-version %s",
+				cp_ver_human(f->sv[f->nsv - 1] < p->min_version ? f->sv[f->nsv - 1]
+										: pa->version),
+				prof_tok(p->min_version, false));
 		}
 		if (add_cause(s, CP_AXIS_VERSION, CP_BY_PROFILE, &b))
 			return -1;
@@ -931,7 +957,8 @@ static int profile_causes(const struct facts *f, struct cp_solution *s, const st
 		struct cp_profile q = *p;
 		const struct cp_suite *cs = cp_suite_by_id(pa->suite);
 
-		cp_sb_addf(&b, "of the suites %s offers, the server accepts only ", client_label(f->in->c));
+		cp_sb_addf(&b, "of the suites %s offers, the server accepts only ",
+			   client_label(f->in->c));
 		add_list(&b, l, n, suite_name);
 		cp_sb_addf(&b, " at %s; the profile disables ", cp_ver_human(pa->version));
 		if (n > 1)
@@ -945,12 +972,14 @@ static int profile_causes(const struct facts *f, struct cp_solution *s, const st
 			for (unsigned bit = 0; bit < CP_PANOS_NFLAGS; bit++) {
 				int row = cp_wt_find(t, cp_panos_flag_name(bit));
 
-				if ((cs->panos & ~cp_profile_effective_flags(&q) & (1u << bit)) && row >= 0)
+				if ((cs->panos & ~cp_profile_effective_flags(&q) & (1u << bit)) &&
+				    row >= 0)
 					greyed |= ONE << row;
 			}
 			cp_sb_addf(&b, "; PAN-OS keeps ");
 			add_flag_labels(&b, t, greyed);
-			cp_sb_addf(&b, " off while min-version is %s", prof_tok(p->min_version, false));
+			cp_sb_addf(&b, " off while min-version is %s",
+				   prof_tok(p->min_version, false));
 		}
 		if (add_cause(s, CP_AXIS_SUITE, CP_BY_PROFILE, &b))
 			return -1;
@@ -962,22 +991,27 @@ static int cert_cause(const struct cp_solve_in *in, struct cp_solution *s)
 {
 	const struct cp_cert_facts *cf = &in->r->cert;
 	struct cp_sb b = { 0 };
-	unsigned err = cf->chain_checked ? cf->chain_errors
-					 : (cf->expired ? CP_CHAIN_EXPIRED : 0) |
-						   (cf->not_yet_valid ? CP_CHAIN_NOT_YET_VALID : 0) |
-						   (cf->self_signed ? CP_CHAIN_SELF_SIGNED : 0);
+	unsigned err = cf->chain_checked
+			       ? cf->chain_errors
+			       : (cf->expired ? CP_CHAIN_EXPIRED : 0) |
+					 (cf->not_yet_valid ? CP_CHAIN_NOT_YET_VALID : 0) |
+					 (cf->self_signed ? CP_CHAIN_SELF_SIGNED : 0);
 	bool sep = false;
 
 	if ((err & CP_CHAIN_EXPIRED) && (in->p->fwd & CP_FWD_BLOCK_EXPIRED_CERTIFICATE)) {
-		cp_sb_addf(&b, "the certificate chain has expired%s%s%s and the profile has block-expired-certificate on",
-			   cf->not_after ? " (the leaf's notAfter is " : "", cf->not_after ? cf->not_after : "",
-			   cf->not_after ? ")" : "");
+		cp_sb_addf(
+			&b,
+			"the certificate chain has expired%s%s%s and the profile has block-expired-certificate on",
+			cf->not_after ? " (the leaf's notAfter is " : "",
+			cf->not_after ? cf->not_after : "", cf->not_after ? ")" : "");
 		sep = true;
 	}
 	if ((err & CP_CHAIN_NOT_YET_VALID) && (in->p->fwd & CP_FWD_BLOCK_EXPIRED_CERTIFICATE)) {
-		cp_sb_addf(&b, "%sthe certificate chain is not yet valid%s%s%s and the profile has block-expired-certificate on",
-			   sep ? "; " : "", cf->not_before ? " (the leaf's notBefore is " : "",
-			   cf->not_before ? cf->not_before : "", cf->not_before ? ")" : "");
+		cp_sb_addf(
+			&b,
+			"%sthe certificate chain is not yet valid%s%s%s and the profile has block-expired-certificate on",
+			sep ? "; " : "", cf->not_before ? " (the leaf's notBefore is " : "",
+			cf->not_before ? cf->not_before : "", cf->not_before ? ")" : "");
 		sep = true;
 	}
 	if (err & (CP_CHAIN_INCOMPLETE | CP_CHAIN_UNKNOWN_ROOT | CP_CHAIN_SELF_SIGNED)) {
@@ -989,17 +1023,25 @@ static int cert_cause(const struct cp_solve_in *in, struct cp_solution *s)
 			goto out;
 		cp_sb_addf(&b, "%s", sep ? "; " : "");
 		if (err & CP_CHAIN_INCOMPLETE)
-			cp_sb_addf(&b, "the chain is incomplete: the server does not send the issuer %s%s%s",
-				   cf->missing_issuer ? "'" : "", cf->missing_issuer ? cf->missing_issuer : "of its last certificate",
-				   cf->missing_issuer ? "'" : "");
+			cp_sb_addf(
+				&b,
+				"the chain is incomplete: the server does not send the issuer %s%s%s",
+				cf->missing_issuer ? "'" : "",
+				cf->missing_issuer ? cf->missing_issuer : "of its last certificate",
+				cf->missing_issuer ? "'" : "");
 		else if (err & CP_CHAIN_SELF_SIGNED)
 			cp_sb_addf(&b, "the certificate is self-signed");
 		else
-			cp_sb_addf(&b, "the chain ends in %s%s%s, a root the trust store does not hold",
-				   cf->anchor ? "'" : "", cf->anchor ? cf->anchor : "a root", cf->anchor ? "'" : "");
+			cp_sb_addf(&b,
+				   "the chain ends in %s%s%s, a root the trust store does not hold",
+				   cf->anchor ? "'" : "", cf->anchor ? cf->anchor : "a root",
+				   cf->anchor ? "'" : "");
 		if (err & CP_CHAIN_INCOMPLETE)
-			cp_sb_addf(&b, "; browsers fetch the missing intermediate, the firewall does not and %s (importing the intermediate on the firewall also fixes it)",
-				   blocks ? "blocks the session (block-untrusted-issuer)" : "presents its Forward Untrust certificate instead");
+			cp_sb_addf(
+				&b,
+				"; browsers fetch the missing intermediate, the firewall does not and %s (importing the intermediate on the firewall also fixes it)",
+				blocks ? "blocks the session (block-untrusted-issuer)"
+				       : "presents its Forward Untrust certificate instead");
 		else
 			cp_sb_addf(&b, " and the profile has block-untrusted-issuer on");
 	}

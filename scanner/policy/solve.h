@@ -43,27 +43,27 @@ struct cp_solve_in {
 
 /* One (version, suite) the server accepts, and what opening it takes. */
 struct cp_path {
-	uint16_t version;         /* wire */
+	uint16_t version; /* wire */
 	uint16_t suite;
-	uint64_t mask;            /* profile changes: rows of the weakness table */
+	uint64_t mask; /* profile changes: rows of the weakness table */
 	unsigned cost;
 	unsigned nchanges;
 	bool weak;
-	bool lowers_max;          /* the fix lowers max-version (the server settles higher) */
-	unsigned profile_axes;    /* 1 << cp_axis the profile shuts on this path */
+	bool lowers_max;       /* the fix lowers max-version (the server settles higher) */
+	unsigned profile_axes; /* 1 << cp_axis the profile shuts on this path */
 	enum cp_strength strength;
 	size_t order;
 };
 
 struct cp_solution {
-	bool no_server;           /* the server accepted no hello at all */
-	bool model_ok;            /* a path is open with the profile as it is */
+	bool no_server; /* the server accepted no hello at all */
+	bool model_ok;  /* a path is open with the profile as it is */
 	uint16_t model_version, model_suite;
-	bool direct_fails;        /* the client alone cannot complete a handshake */
+	bool direct_fails; /* the client alone cannot complete a handshake */
 	/* certificate axis */
 	bool cert_blocks;
-	enum cp_party cert_by;    /* CP_BY_PROFILE (a block-* check) or CP_BY_FIREWALL */
-	uint64_t cert_mask;       /* block-*=no changes that open it */
+	enum cp_party cert_by; /* CP_BY_PROFILE (a block-* check) or CP_BY_FIREWALL */
+	uint64_t cert_mask;    /* block-*=no changes that open it */
 	/* paths a profile change opens, best first */
 	struct cp_path *paths;
 	size_t npaths;

@@ -15,8 +15,8 @@
 #include "tls/hello.h"
 
 
-SSL_CTX *cp_verify_ctx_new(const struct cp_offer *o, size_t *skipped, int *status,
-			   char *msg, size_t msglen)
+SSL_CTX *cp_verify_ctx_new(const struct cp_offer *o, size_t *skipped, int *status, char *msg,
+			   size_t msglen)
 {
 	char tls12[4096] = "", tls13[512] = "", groups[1024] = "";
 	SSL_CTX *ctx = NULL, *ret = NULL;
@@ -30,8 +30,9 @@ SSL_CTX *cp_verify_ctx_new(const struct cp_offer *o, size_t *skipped, int *statu
 			(*skipped)++;
 			continue;
 		}
-		if (!(s->versions & CP_VER_TLS13 ? cp_colon_list_add(tls13, sizeof tls13, s->openssl_name)
-						  : cp_colon_list_add(tls12, sizeof tls12, s->openssl_name)))
+		if (!(s->versions & CP_VER_TLS13
+			      ? cp_colon_list_add(tls13, sizeof tls13, s->openssl_name)
+			      : cp_colon_list_add(tls12, sizeof tls12, s->openssl_name)))
 			(*skipped)++;
 	}
 	for (size_t i = 0; i < o->ngroups; i++) {
@@ -53,7 +54,9 @@ SSL_CTX *cp_verify_ctx_new(const struct cp_offer *o, size_t *skipped, int *statu
 	if (!*tls12)
 		SSL_CTX_set_cipher_list(ctx, "@SECLEVEL=0:!ALL"); /* no TLS <= 1.2 suite */
 	if (!ok12 && !ok13) {
-		snprintf(msg, msglen, "OpenSSL here cannot offer any of the %zu suites of the fixed hello", o->nsuites);
+		snprintf(msg, msglen,
+			 "OpenSSL here cannot offer any of the %zu suites of the fixed hello",
+			 o->nsuites);
 		*status = CP_VERIFY_UNSUPPORTED;
 		goto out;
 	}
@@ -78,8 +81,7 @@ int cp_verify_judge(const struct cp_tlsconn_report *rep, size_t skipped, uint16_
 	*version = 0;
 	*suite = 0;
 	switch (rep->outcome) {
-	case CP_TLSCONN_OK:
-		break;
+	case CP_TLSCONN_OK: break;
 	case CP_TLSCONN_REFUSED:
 	case CP_TLSCONN_UNREACHABLE:
 	case CP_TLSCONN_INTERNAL:
@@ -94,7 +96,8 @@ int cp_verify_judge(const struct cp_tlsconn_report *rep, size_t skipped, uint16_
 		/* a stall mid-handshake is a failed proof */
 		__attribute__((fallthrough));
 	default:
-		snprintf(msg, msglen, "a real handshake with the fixed hello failed: %s", rep->reason);
+		snprintf(msg, msglen, "a real handshake with the fixed hello failed: %s",
+			 rep->reason);
 		return CP_VERIFY_FAILED;
 	}
 	const SSL_CIPHER *c = SSL_get_current_cipher(rep->ssl);

@@ -25,10 +25,10 @@
 #include "policy/offer.h"
 
 enum cp_verify_status {
-	CP_VERIFY_PROVEN = 1,      /* handshake completed with an offered suite */
-	CP_VERIFY_FAILED = 0,      /* the server refused, broke or stalled the handshake */
+	CP_VERIFY_PROVEN = 1,       /* handshake completed with an offered suite */
+	CP_VERIFY_FAILED = 0,       /* the server refused, broke or stalled the handshake */
 	CP_VERIFY_UNSUPPORTED = -1, /* OpenSSL here cannot offer any of the suites */
-	CP_VERIFY_ERROR = -2,      /* connect failed, no memory */
+	CP_VERIFY_ERROR = -2,       /* connect failed, no memory */
 };
 
 /*
@@ -40,8 +40,8 @@ enum cp_verify_status {
  * memory) and a sentence in msg (*status is set either way; it means
  * something only with NULL).  OpenSSL's error queue is left as found.
  */
-SSL_CTX *cp_verify_ctx_new(const struct cp_offer *o, size_t *skipped, int *status,
-			   char *msg, size_t msglen);
+SSL_CTX *cp_verify_ctx_new(const struct cp_offer *o, size_t *skipped, int *status, char *msg,
+			   size_t msglen);
 
 /*
  * Judge the proof handshake's report (from a context of cp_verify_ctx_new).

@@ -16,8 +16,8 @@
 #include "tls/hello.h"
 
 /* Every TLS 1.3 suite OpenSSL has: the server picks. */
-#define TLS13_ALL                                                                                  \
-	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:"              \
+#define TLS13_ALL \
+	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:" \
 	"TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
 
 bool cp_certfetch_needed(const struct cp_result *r)
@@ -52,7 +52,7 @@ out:
 /* The version the fallback speaks: TLS 1.3 if accepted, else the best. */
 static enum cp_proto fetch_proto(const struct cp_result *r)
 {
-	static const enum cp_proto order[] = {CP_P_TLS13, CP_P_TLS12, CP_P_TLS11, CP_P_TLS10};
+	static const enum cp_proto order[] = { CP_P_TLS13, CP_P_TLS12, CP_P_TLS11, CP_P_TLS10 };
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 		if (r->proto[order[i]].supported)
 			return order[i];

@@ -40,7 +40,7 @@ struct cp_probe_spec {
 	 * of encoding hp: a captured hello, server_name set to sni. */
 	const uint8_t *raw;
 	size_t raw_len;
-	const char *raw_sni;        /* the SNI to put in raw; NULL: leave raw as is */
+	const char *raw_sni; /* the SNI to put in raw; NULL: leave raw as is */
 };
 
 enum cp_next { CP_NEXT_PROBE, CP_NEXT_WAIT, CP_NEXT_DONE };
@@ -51,24 +51,25 @@ struct cp_chain;
 /* What a chain finds out: the engine's bookkeeping asks this, never which
  * strategy a chain runs. */
 enum cp_chain_finds {
-	CP_FINDS_SUITES,     /* a version's accepted suites (or SSLv2 kinds) */
-	CP_FINDS_GROUPS13,   /* TLS 1.3 groups */
-	CP_FINDS_CURVES12,   /* TLS 1.2 (EC)DHE curves */
-	CP_FINDS_SIGALGS,    /* signature schemes */
-	CP_FINDS_PREF,       /* the server's preference order */
-	CP_FINDS_REPLAY,     /* whether the proxy's own hello is accepted */
+	CP_FINDS_SUITES,   /* a version's accepted suites (or SSLv2 kinds) */
+	CP_FINDS_GROUPS13, /* TLS 1.3 groups */
+	CP_FINDS_CURVES12, /* TLS 1.2 (EC)DHE curves */
+	CP_FINDS_SIGALGS,  /* signature schemes */
+	CP_FINDS_PREF,     /* the server's preference order */
+	CP_FINDS_REPLAY,   /* whether the proxy's own hello is accepted */
 };
 
 /* Flags a strategy carries (cp_chain_ops.flags). */
-#define CP_CHAIN_SUITE_SET  0x1u /* its picks are the version's suites: other chains wait for it */
-#define CP_CHAIN_SERVER_PICKS 0x2u /* picks are the server's choices among many offered (preference evidence) */
-#define CP_CHAIN_ONE_HELLO  0x4u /* one hello only: no connection is opened ahead for it */
-#define CP_CHAIN_UNPROBED   0x8u /* its probes do not mark the version probed (the replay) */
+#define CP_CHAIN_SUITE_SET 0x1u /* its picks are the version's suites: other chains wait for it */
+#define CP_CHAIN_SERVER_PICKS \
+	0x2u /* picks are the server's choices among many offered (preference evidence) */
+#define CP_CHAIN_ONE_HELLO 0x4u /* one hello only: no connection is opened ahead for it */
+#define CP_CHAIN_UNPROBED 0x8u  /* its probes do not mark the version probed (the replay) */
 
 struct cp_chain_ops {
 	const char *name;
 	enum cp_chain_finds finds;
-	unsigned flags;           /* CP_CHAIN_* */
+	unsigned flags; /* CP_CHAIN_* */
 	/*
 	 * Add this strategy's chains for version p to j when j's options ask
 	 * for them (cp_job_add_chain); 0, or -1 out of memory.  NULL: one
@@ -96,7 +97,8 @@ extern const struct cp_chain_slot cp_chains[];
 extern const size_t cp_nchains;
 
 /* Append a chain running ops at version p to j; NULL out of memory. */
-struct cp_chain *cp_job_add_chain(struct cp_job *j, const struct cp_chain_ops *ops, enum cp_proto p);
+struct cp_chain *cp_job_add_chain(struct cp_job *j, const struct cp_chain_ops *ops,
+				  enum cp_proto p);
 /* Every chain of j, from cp_chains[] and j's options; -1 out of memory. */
 int cp_job_build_chains(struct cp_job *j);
 /* Yardsticks for cp_chain_ops.expected. */
@@ -113,7 +115,7 @@ struct cp_chain {
 	/* candidates still to be found (elimination) or tried (single) */
 	uint16_t cands[CP_MAX_CANDS];
 	size_t ncands;
-	size_t cursor;            /* single strategy: next candidate */
+	size_t cursor; /* single strategy: next candidate */
 	/* what the probe in flight offered, in order */
 	uint16_t offered[CP_MAX_CANDS];
 	size_t noffered;
@@ -125,27 +127,27 @@ struct cp_chain {
 	uint16_t picks[CP_MAX_CANDS];
 	size_t npicks;
 	/* strategy-private state */
-	uint16_t tail[64];        /* curves: found ones kept at the end */
+	uint16_t tail[64]; /* curves: found ones kept at the end */
 	size_t ntail;
 	int mode;
 	int step;
-	bool leader;              /* first chunk of its version: the others wait for it */
-	unsigned steals;          /* elimination: shares taken from a sibling chunk */
-	unsigned streak;          /* elimination: answers in a row that named a suite */
-	size_t seg_start;         /* picks[] index where the current share began */
-	size_t last_pos;          /* candidate rank of the last pick */
+	bool leader;      /* first chunk of its version: the others wait for it */
+	unsigned steals;  /* elimination: shares taken from a sibling chunk */
+	unsigned streak;  /* elimination: answers in a row that named a suite */
+	size_t seg_start; /* picks[] index where the current share began */
+	size_t last_pos;  /* candidate rank of the last pick */
 	uint16_t aux;
 	/* engine state */
 	struct cp_conn *conn;
-	struct cp_conn *spare;    /* opened ahead for the next probe, or NULL */
+	struct cp_conn *spare; /* opened ahead for the next probe, or NULL */
 	uint64_t timer;
 	unsigned attempt;
 	/* the critical path (result.h): round trips and probes on the
 	 * longest sequence of answers this chain's next probe waits for */
 	unsigned path_rtts;
 	unsigned path_probes;
-	bool waited;              /* its next() said WAIT since its last probe */
-	uint8_t *hello;           /* encoded hello of the probe in flight (for retries) */
+	bool waited;    /* its next() said WAIT since its last probe */
+	uint8_t *hello; /* encoded hello of the probe in flight (for retries) */
 	size_t hello_len;
 	unsigned want;
 };
@@ -157,7 +159,7 @@ struct cp_job {
 	struct cp_scan *scan;
 	const struct cp_scan_opts *opts;
 	struct cp_result *res;
-	const char *sni;          /* NULL: no SNI */
+	const char *sni; /* NULL: no SNI */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	struct cp_chain *chains;
@@ -168,13 +170,14 @@ struct cp_job {
 	/* Set by the engine while it offers slots no chain's own next probe
 	 * needs: a chain may then take a share of a sibling's work. */
 	bool split_ok;
-	bool order_proven[CP_P__COUNT]; /* picks out of the client's order: the server imposes its own */
+	bool order_proven
+		[CP_P__COUNT]; /* picks out of the client's order: the server imposes its own */
 	bool ever_connected;
 	bool ever_answered;
 	unsigned eofs, resets, timeouts, protocol_errors, probes_done;
 	int last_wire_error;
 	bool need_cert;
-	uint16_t cert_curve;      /* group of an EC certificate key, 0 none/unknown */
+	uint16_t cert_curve;                  /* group of an EC certificate key, 0 none/unknown */
 	const struct cp_replay_hello *replay; /* the proxy's hello to replay, or NULL */
 };
 
@@ -210,11 +213,11 @@ size_t cp_candidates(enum cp_proto p, uint16_t *out, size_t max);
 size_t cp_candidate_rank(enum cp_proto p, uint16_t suite);
 
 enum cp_answer_kind {
-	CP_ANS_ACCEPTED,     /* ServerHello or HRR at the asked version with an offered suite */
-	CP_ANS_LOWER,        /* the server negotiated a lower version: p unsupported */
-	CP_ANS_REJECTED,     /* alert, close, reset: nothing offered was accepted */
-	CP_ANS_TIMEOUT,      /* no answer in time (maybe a silent rejection) */
-	CP_ANS_VIOLATION,    /* answered something not offered: recorded, not counted */
+	CP_ANS_ACCEPTED,  /* ServerHello or HRR at the asked version with an offered suite */
+	CP_ANS_LOWER,     /* the server negotiated a lower version: p unsupported */
+	CP_ANS_REJECTED,  /* alert, close, reset: nothing offered was accepted */
+	CP_ANS_TIMEOUT,   /* no answer in time (maybe a silent rejection) */
+	CP_ANS_VIOLATION, /* answered something not offered: recorded, not counted */
 };
 
 /*
@@ -222,7 +225,8 @@ enum cp_answer_kind {
  * violations, certificate and key-exchange facts in the job's result, and
  * return the kind.  *suite gets the accepted suite.
  */
-enum cp_answer_kind cp_classify(struct cp_chain *c, const struct cp_conn_report *rep, uint16_t *suite);
+enum cp_answer_kind cp_classify(struct cp_chain *c, const struct cp_conn_report *rep,
+				uint16_t *suite);
 
 bool cp_u16_in(const uint16_t *a, size_t n, uint16_t v);
 /* Remove v from a[0..*n) keeping order; returns whether it was there. */

@@ -67,7 +67,9 @@ int cp_job_build_chains(struct cp_job *j)
 		/* --proxy-hello's replay-only mode: nothing but the replay */
 		if (j->opts->replay_only && sl->ops->finds != CP_FINDS_REPLAY)
 			continue;
-		if (sl->ops->add ? sl->ops->add(j, sl->proto) : !cp_job_add_chain(j, sl->ops, sl->proto) ? -1 : 0)
+		if (sl->ops->add                               ? sl->ops->add(j, sl->proto)
+		    : !cp_job_add_chain(j, sl->ops, sl->proto) ? -1
+							       : 0)
 			return -1;
 	}
 	return 0;

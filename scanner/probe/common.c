@@ -126,7 +126,8 @@ void cp_spec_base(struct cp_job *j, enum cp_proto p, struct cp_probe_spec *s)
 		 * HelloRetryRequest when they are listed (no share needed), and
 		 * refuses the hello when they are not. */
 		static const uint16_t pq[] = { 0x11EC, 0x11EB, 0x11ED };
-		for (size_t i = 0; i < sizeof pq / sizeof pq[0] && hp->ngroups < CP_HELLO_MAX_GROUPS; i++)
+		for (size_t i = 0;
+		     i < sizeof pq / sizeof pq[0] && hp->ngroups < CP_HELLO_MAX_GROUPS; i++)
 			if (cp_group_by_id(pq[i]) && !cp_u16_in(s->groups, hp->ngroups, pq[i]))
 				s->groups[hp->ngroups++] = pq[i];
 		hp->flags = CP_HELLO_EC_POINT_FORMATS | CP_HELLO_PSK_MODES | CP_HELLO_SESSION_ID;
@@ -155,8 +156,8 @@ static int rank(const struct cp_suite *s)
 {
 	if (s->panos)
 		return 0;
-	if (s->openssl_name && s->kx != CP_KX_PSK && s->kx != CP_KX_SRP &&
-	    s->kx != CP_KX_DHE_PSK && s->kx != CP_KX_RSA_PSK && s->kx != CP_KX_ECDHE_PSK)
+	if (s->openssl_name && s->kx != CP_KX_PSK && s->kx != CP_KX_SRP && s->kx != CP_KX_DHE_PSK &&
+	    s->kx != CP_KX_RSA_PSK && s->kx != CP_KX_ECDHE_PSK)
 		return 1;
 	return 2;
 }
@@ -226,7 +227,8 @@ static void harvest(struct cp_chain *c, const struct cp_wire_result *w, unsigned
 			if (r->cert.curve)
 				j->cert_curve = group_of_curve(r->cert.curve);
 		} else {
-			cp_result_add_violation(r, "the server's certificate does not parse: %s", err);
+			cp_result_add_violation(r, "the server's certificate does not parse: %s",
+						err);
 			j->need_cert = false;
 		}
 	}
@@ -235,8 +237,9 @@ static void harvest(struct cp_chain *c, const struct cp_wire_result *w, unsigned
 			if (cp_u16_in(c->sent_groups, c->nsent_groups, w->ske.group))
 				cp_result_add_group(r, w->ske.group, vbit);
 			else
-				cp_result_add_violation(r, "ServerKeyExchange uses curve %u, which was not offered",
-							w->ske.group);
+				cp_result_add_violation(
+					r, "ServerKeyExchange uses curve %u, which was not offered",
+					w->ske.group);
 		}
 		if (w->ske.dhe && w->ske.dh_p_bits) {
 			/* keep the smallest prime seen: it is the weakest the server uses */
@@ -246,7 +249,8 @@ static void harvest(struct cp_chain *c, const struct cp_wire_result *w, unsigned
 	}
 }
 
-enum cp_answer_kind cp_classify(struct cp_chain *c, const struct cp_conn_report *rep, uint16_t *suite)
+enum cp_answer_kind cp_classify(struct cp_chain *c, const struct cp_conn_report *rep,
+				uint16_t *suite)
 {
 	struct cp_job *j = c->job;
 	struct cp_result *r = j->res;
@@ -275,8 +279,9 @@ enum cp_answer_kind cp_classify(struct cp_chain *c, const struct cp_conn_report 
 	if (got != want) {
 		int gp = cp_proto_from_wire(got);
 		if (gp < 0 || got > want || (p == CP_P_TLS13 && sh->has_supported_versions)) {
-			cp_result_add_violation(r, "answered a %s hello with version 0x%04X, which was not offered",
-						pname, got);
+			cp_result_add_violation(
+				r, "answered a %s hello with version 0x%04X, which was not offered",
+				pname, got);
 			return CP_ANS_VIOLATION;
 		}
 		/* A lower version: p is not supported, the lower one is (its own
@@ -285,20 +290,26 @@ enum cp_answer_kind cp_classify(struct cp_chain *c, const struct cp_conn_report 
 	}
 	if (!cp_u16_in(c->offered, c->noffered, sh->suite)) {
 		const struct cp_suite *s = cp_suite_by_id(sh->suite);
-		cp_result_add_violation(r, "selected cipher suite %s (%s) at %s, which was not offered",
-					cp_suite_id_str(sh->suite, ids), s ? s->name : "unassigned", pname);
+		cp_result_add_violation(
+			r, "selected cipher suite %s (%s) at %s, which was not offered",
+			cp_suite_id_str(sh->suite, ids), s ? s->name : "unassigned", pname);
 		return CP_ANS_VIOLATION;
 	}
 	if (p == CP_P_TLS13 && sh->has_key_share) {
 		uint16_t g = sh->key_share_group;
 		if (!sh->is_hrr && !cp_u16_in(c->sent_shares, c->nsent_shares, g)) {
-			cp_result_add_violation(r, "answered TLSv1.3 with a key share for group %u, for which no share was sent", g);
+			cp_result_add_violation(
+				r,
+				"answered TLSv1.3 with a key share for group %u, for which no share was sent",
+				g);
 			return CP_ANS_VIOLATION;
 		}
 		if (sh->is_hrr && (!cp_u16_in(c->sent_groups, c->nsent_groups, g) ||
 				   cp_u16_in(c->sent_shares, c->nsent_shares, g))) {
-			cp_result_add_violation(r, "HelloRetryRequest asked for group %u, which was %s", g,
-						cp_u16_in(c->sent_shares, c->nsent_shares, g) ? "already shared" : "not offered");
+			cp_result_add_violation(
+				r, "HelloRetryRequest asked for group %u, which was %s", g,
+				cp_u16_in(c->sent_shares, c->nsent_shares, g) ? "already shared"
+									      : "not offered");
 			return CP_ANS_VIOLATION;
 		}
 	}
@@ -320,9 +331,11 @@ static size_t copy16(uint16_t *dst, size_t cap, const uint16_t *src, size_t n)
 
 void cp_chain_note_sent(struct cp_chain *c, const struct cp_probe_spec *sp)
 {
-	c->noffered = copy16(c->offered, CP_MAX_CANDS, sp->hp.format == CP_HELLO_SSLV2 ? NULL : sp->hp.suites,
-			     sp->hp.nsuites);
-	c->nsent_groups = copy16(c->sent_groups, CP_HELLO_MAX_GROUPS, sp->hp.groups, sp->hp.ngroups);
+	c->noffered =
+		copy16(c->offered, CP_MAX_CANDS,
+		       sp->hp.format == CP_HELLO_SSLV2 ? NULL : sp->hp.suites, sp->hp.nsuites);
+	c->nsent_groups =
+		copy16(c->sent_groups, CP_HELLO_MAX_GROUPS, sp->hp.groups, sp->hp.ngroups);
 	c->nsent_shares = copy16(c->sent_shares, 2, sp->hp.share_groups, sp->hp.nshares);
 	if (!(c->ops->flags & CP_CHAIN_UNPROBED))
 		c->job->res->proto[c->proto].probed = true;

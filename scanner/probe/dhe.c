@@ -54,7 +54,8 @@ static int dhe_add(struct cp_job *j, enum cp_proto p)
 }
 
 /* The base hello for the chain's version, its FFDHE groups taken out. */
-static void base_without_ffdhe(struct cp_chain *c, struct cp_probe_spec *s, const uint16_t *suites, size_t n)
+static void base_without_ffdhe(struct cp_chain *c, struct cp_probe_spec *s, const uint16_t *suites,
+			       size_t n)
 {
 	size_t ng = 0;
 

@@ -60,7 +60,7 @@ struct cp_scan {
 	size_t done;
 	size_t errors;
 	unsigned inflight;
-	uint64_t next_start_ms;   /* rate limiter: earliest next connection */
+	uint64_t next_start_ms; /* rate limiter: earliest next connection */
 	uint64_t rate_timer;
 	struct cp_jobx *wait_head, *wait_tail;
 	struct cp_host *hosts[HOST_BUCKETS];
@@ -68,7 +68,7 @@ struct cp_scan {
 	cp_scan_progress_fn on_progress;
 	void *data;
 	struct cp_wbuf wb;
-	SSL_CTX *cert_ctx;        /* the certificate fallback's client, made on first use */
+	SSL_CTX *cert_ctx; /* the certificate fallback's client, made on first use */
 	int fatal;
 	char *fatal_msg;
 };
@@ -80,7 +80,7 @@ struct cp_jobx {
 	size_t index;
 	struct cp_host *host;
 	unsigned inflight;
-	bool waiting;             /* in the scan's wait FIFO */
+	bool waiting; /* in the scan's wait FIFO */
 	bool resolving;
 	bool finished;
 	bool aborting;
@@ -89,13 +89,13 @@ struct cp_jobx {
 	size_t addr_i;
 	uint64_t started_ms;
 	struct cp_tlsconn *certfetch; /* the certificate fallback in flight */
-	bool certfetch_done;      /* tried (or not needed) for this address */
+	bool certfetch_done;          /* tried (or not needed) for this address */
 	/* --target-timeout: a budget of connection time, spent while the
 	 * target holds at least one connection (see scan.h) */
-	uint64_t tt_bound_ms;     /* the whole budget, for the message */
+	uint64_t tt_bound_ms; /* the whole budget, for the message */
 	uint64_t tt_left_ms;
-	uint64_t tt_since;        /* when the clock last started */
-	uint64_t tt_timer;        /* running: the deadline; 0 paused */
+	uint64_t tt_since; /* when the clock last started */
+	uint64_t tt_timer; /* running: the deadline; 0 paused */
 	/* the longest path of answers at each version so far: what a chain
 	 * that waited on the version's other chains starts from */
 	unsigned path_rtts[CP_P__COUNT];
@@ -135,7 +135,8 @@ unsigned cp_target_timeout_default(size_t probes, unsigned per_host, unsigned ti
 
 	if (per_host == 0)
 		per_host = 1;
-	rounds = (uint64_t)(probes / per_host + (probes % per_host != 0)) + CP_TARGET_TIMEOUT_MARGIN;
+	rounds =
+		(uint64_t)(probes / per_host + (probes % per_host != 0)) + CP_TARGET_TIMEOUT_MARGIN;
 	ms = rounds * timeout_ms + connect_timeout_ms;
 	if (ms > CP_TARGET_TIMEOUT_CAP_MS)
 		ms = CP_TARGET_TIMEOUT_CAP_MS;
@@ -280,7 +281,8 @@ static bool may_start(struct cp_scan *s, struct cp_jobx *x)
 		uint64_t now = cp_loop_update_now(s->loop);
 		if (now < s->next_start_ms) {
 			if (!s->rate_timer)
-				s->rate_timer = cp_loop_timer_add(s->loop, s->next_start_ms - now, on_rate_timer, s);
+				s->rate_timer = cp_loop_timer_add(s->loop, s->next_start_ms - now,
+								  on_rate_timer, s);
 			return false;
 		}
 	}
@@ -296,7 +298,8 @@ static void count_start(struct cp_scan *s, struct cp_jobx *x)
 		x->host->inflight++;
 	if (s->o->rate > 0) {
 		uint64_t now = cp_loop_now(s->loop), gap = (uint64_t)(1000.0 / s->o->rate);
-		s->next_start_ms = (s->next_start_ms > now ? s->next_start_ms : now) + (gap ? gap : 1);
+		s->next_start_ms =
+			(s->next_start_ms > now ? s->next_start_ms : now) + (gap ? gap : 1);
 	}
 }
 
@@ -339,7 +342,8 @@ static void open_spares(struct cp_jobx *x)
 		return;
 	for (size_t i = 0; i < x->j.nchains; i++) {
 		struct cp_chain *c = &x->j.chains[i];
-		if (c->state != CP_CHAIN_RUNNING || c->spare || (c->ops->flags & CP_CHAIN_ONE_HELLO))
+		if (c->state != CP_CHAIN_RUNNING || c->spare ||
+		    (c->ops->flags & CP_CHAIN_ONE_HELLO))
 			continue;
 		if (x->j.res->connections >= CP_MAX_CONNECTIONS_PER_TARGET || !may_start(s, x))
 			return;
@@ -440,7 +444,8 @@ static int prepare(struct cp_jobx *x, struct cp_chain *c, const struct cp_probe_
 		bool rewritten;
 		int rst = cp_chello_with_sni(sp->raw, sp->raw_len, sp->raw_sni, &s->wb, &rewritten);
 		if (rst != CP_OK) {
-			cp_result_add_violation(x->j.res, "internal: cannot replay the captured hello: %s",
+			cp_result_add_violation(x->j.res,
+						"internal: cannot replay the captured hello: %s",
 						cp_chello_strerror(rst));
 			return -1;
 		}
@@ -586,17 +591,20 @@ static void describe_incomplete(struct cp_jobx *x, char *buf, size_t size)
 		list_add(buf, size, "TLSv1.2 curves");
 	for (int p = CP_P__COUNT - 1; p >= 0; p--)
 		if (sig & open_v & 1u << p) {
-			snprintf(item, sizeof item, "%s signature schemes", cp_proto_name((enum cp_proto)p));
+			snprintf(item, sizeof item, "%s signature schemes",
+				 cp_proto_name((enum cp_proto)p));
 			list_add(buf, size, item);
 		}
 	for (int p = CP_P__COUNT - 1; p >= 0; p--)
 		if (pref & open_v & 1u << p) {
-			snprintf(item, sizeof item, "%s server preference", cp_proto_name((enum cp_proto)p));
+			snprintf(item, sizeof item, "%s server preference",
+				 cp_proto_name((enum cp_proto)p));
 			list_add(buf, size, item);
 		}
 	if (replay)
 		list_add(buf, size, "the proxy hello's replay");
-	if (j->opts->certificate && !j->opts->replay_only && !r->cert.present && !r->cert_error && open_v)
+	if (j->opts->certificate && !j->opts->replay_only && !r->cert.present && !r->cert_error &&
+	    open_v)
 		list_add(buf, size, "certificate");
 	if (!buf[0])
 		snprintf(buf, size, "nothing but closing");
@@ -621,7 +629,8 @@ static void on_target_timeout(struct cp_loop *l, void *data)
 		snprintf(bound, sizeof bound, "%u s", (unsigned)(x->tt_bound_ms / 1000));
 	describe_incomplete(x, what, sizeof what);
 	cp_result_fail(x->j.res, CP_ERR_TARGET_TIMEOUT,
-		       "gave up after %s of connection time (--target-timeout); incomplete: %s", bound, what);
+		       "gave up after %s of connection time (--target-timeout); incomplete: %s",
+		       bound, what);
 	job_abort(x);
 	job_pump(x); /* finishes and frees x */
 	scan_pump(s);
@@ -661,51 +670,52 @@ static bool judge(struct cp_jobx *x, const struct cp_conn_report *rep)
 		if (j->ever_connected)
 			return false;
 		if (rep->outcome == CP_CONN_REFUSED)
-			cp_result_fail(r, CP_ERR_REFUSED, "connection to %s port %u refused", addr, r->port);
+			cp_result_fail(r, CP_ERR_REFUSED, "connection to %s port %u refused", addr,
+				       r->port);
 		else if (rep->outcome == CP_CONN_CONNECT_TIMEOUT)
-			cp_result_fail(r, CP_ERR_TIMEOUT, "no TCP connection to %s port %u within %u ms",
-				       addr, r->port, j->opts->connect_timeout_ms);
+			cp_result_fail(r, CP_ERR_TIMEOUT,
+				       "no TCP connection to %s port %u within %u ms", addr,
+				       r->port, j->opts->connect_timeout_ms);
 		else if (rep->outcome == CP_CONN_INTERNAL)
-			cp_result_fail(r, CP_ERR_INTERNAL, "cannot open a connection: %s", strerror(rep->sys_errno));
-		else
-			cp_result_fail(r, CP_ERR_CONNECT, "cannot connect to %s port %u: %s", addr, r->port,
+			cp_result_fail(r, CP_ERR_INTERNAL, "cannot open a connection: %s",
 				       strerror(rep->sys_errno));
+		else
+			cp_result_fail(r, CP_ERR_CONNECT, "cannot connect to %s port %u: %s", addr,
+				       r->port, strerror(rep->sys_errno));
 		return true;
-	default:
-		break;
+	default: break;
 	}
 	j->ever_connected = true;
 	if (rep->outcome == CP_CONN_ANSWER ||
-	    (rep->wire && (rep->wire->seen & (CP_SEEN_SERVER_HELLO | CP_SEEN_HRR | CP_SEEN_SSLV2 | CP_SEEN_ALERT))))
+	    (rep->wire && (rep->wire->seen &
+			   (CP_SEEN_SERVER_HELLO | CP_SEEN_HRR | CP_SEEN_SSLV2 | CP_SEEN_ALERT))))
 		j->ever_answered = true;
 	switch (rep->outcome) {
 	case CP_CONN_PROTOCOL:
 		j->protocol_errors++;
 		j->last_wire_error = rep->wire_status;
 		if (!j->ever_answered) {
-			cp_result_fail(r, CP_ERR_PROTOCOL, "the server's answer is not a TLS handshake: %s",
+			cp_result_fail(r, CP_ERR_PROTOCOL,
+				       "the server's answer is not a TLS handshake: %s",
 				       cp_wire_strerror(rep->wire_status));
 			return true;
 		}
-		cp_result_add_violation(r, "malformed answer: %s", cp_wire_strerror(rep->wire_status));
+		cp_result_add_violation(r, "malformed answer: %s",
+					cp_wire_strerror(rep->wire_status));
 		return false;
 	case CP_CONN_TIMEOUT:
 		j->timeouts++;
 		if (!j->ever_answered && j->timeouts >= 2) {
-			cp_result_fail(r, CP_ERR_TIMEOUT,
-				       "the server accepted TCP connections but answered no ClientHello within %u ms",
-				       j->opts->timeout_ms);
+			cp_result_fail(
+				r, CP_ERR_TIMEOUT,
+				"the server accepted TCP connections but answered no ClientHello within %u ms",
+				j->opts->timeout_ms);
 			return true;
 		}
 		return false;
-	case CP_CONN_EOF:
-		j->eofs++;
-		return false;
-	case CP_CONN_RESET:
-		j->resets++;
-		return false;
-	default:
-		return false;
+	case CP_CONN_EOF: j->eofs++; return false;
+	case CP_CONN_RESET: j->resets++; return false;
+	default: return false;
 	}
 }
 
@@ -722,7 +732,8 @@ static void on_probe(void *data, const struct cp_conn_report *rep)
 	if (is_retryable(rep->outcome) && c->attempt < s->o->retries &&
 	    !(rep->wire && (rep->wire->seen & (CP_SEEN_SERVER_HELLO | CP_SEEN_HRR)))) {
 		c->state = CP_CHAIN_BACKOFF;
-		c->timer = cp_loop_timer_add(s->loop, s->o->retry_backoff_ms << c->attempt, on_backoff, c);
+		c->timer = cp_loop_timer_add(s->loop, s->o->retry_backoff_ms << c->attempt,
+					     on_backoff, c);
 		if (c->timer) {
 			job_pump(x);
 			scan_pump(s);
@@ -757,7 +768,7 @@ static void on_certfetch(void *data, const struct cp_tlsconn_report *rep)
 		x->j.need_cert = false;
 	else if (!x->j.res->cert_error)
 		x->j.res->cert_error = strdup(err); /* a fact; NULL without memory */
-	job_pump(x); /* may free x */
+	job_pump(x);                                /* may free x */
 	scan_pump(s);
 }
 
@@ -774,8 +785,9 @@ static bool certfetch(struct cp_jobx *x)
 
 	if (x->certfetch)
 		return true;
-	if (x->certfetch_done || x->aborting || s->o->replay_only || !s->o->certificate || !x->j.need_cert ||
-	    !cp_certfetch_needed(r) || r->connections >= CP_MAX_CONNECTIONS_PER_TARGET)
+	if (x->certfetch_done || x->aborting || s->o->replay_only || !s->o->certificate ||
+	    !x->j.need_cert || !cp_certfetch_needed(r) ||
+	    r->connections >= CP_MAX_CONNECTIONS_PER_TARGET)
 		return false;
 	if (!may_start(s, x)) {
 		wait_push(s, x);
@@ -836,9 +848,10 @@ static bool start_chains(struct cp_jobx *x)
 				}
 			}
 			if (x->j.res->connections >= CP_MAX_CONNECTIONS_PER_TARGET) {
-				cp_result_fail(x->j.res, CP_ERR_INTERNAL,
-					       "gave up after %u connections to this target (a probing loop?)",
-					       x->j.res->connections);
+				cp_result_fail(
+					x->j.res, CP_ERR_INTERNAL,
+					"gave up after %u connections to this target (a probing loop?)",
+					x->j.res->connections);
 				job_abort(x);
 				return false;
 			}
@@ -846,7 +859,8 @@ static bool start_chains(struct cp_jobx *x)
 				/* out of descriptors: try again when something ends */
 				if (x->j.ever_connected)
 					return true;
-				cp_result_fail(x->j.res, CP_ERR_INTERNAL, "cannot open a socket: %s", strerror(errno));
+				cp_result_fail(x->j.res, CP_ERR_INTERNAL,
+					       "cannot open a socket: %s", strerror(errno));
 				job_abort(x);
 				return false;
 			}
@@ -926,9 +940,9 @@ static void job_free(struct cp_jobx *x)
 static char *addr_text(const struct sockaddr_storage *ss)
 {
 	char buf[INET6_ADDRSTRLEN];
-	const void *a = ss->ss_family == AF_INET6 ?
-		(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr :
-		(const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+	const void *a = ss->ss_family == AF_INET6
+				? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
+				: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
 	if (!inet_ntop(ss->ss_family, a, buf, sizeof buf))
 		return NULL;
 	return strdup(buf);
@@ -953,9 +967,11 @@ static int job_begin_address(struct cp_jobx *x)
 	if (!j->res->address || !x->host || cp_job_build_chains(j))
 		return -1;
 	j->need_cert = s->o->certificate;
-	x->tt_bound_ms = s->o->target_timeout_ms ? s->o->target_timeout_ms :
-		cp_target_timeout_default(job_expected_probes(j), s->o->per_host, s->o->timeout_ms,
-					  s->o->connect_timeout_ms);
+	x->tt_bound_ms =
+		s->o->target_timeout_ms
+			? s->o->target_timeout_ms
+			: cp_target_timeout_default(job_expected_probes(j), s->o->per_host,
+						    s->o->timeout_ms, s->o->connect_timeout_ms);
 	x->tt_left_ms = x->tt_bound_ms;
 	return 0;
 }
@@ -1005,14 +1021,18 @@ static void finalize(struct cp_jobx *x)
 	}
 	if (r->ok && !any && !j->ever_answered && j->probes_done > 0) {
 		if (j->timeouts)
-			cp_result_fail(r, CP_ERR_TIMEOUT, "no ClientHello was answered within %u ms (%u probes timed out)",
-				       j->opts->timeout_ms, j->timeouts);
+			cp_result_fail(
+				r, CP_ERR_TIMEOUT,
+				"no ClientHello was answered within %u ms (%u probes timed out)",
+				j->opts->timeout_ms, j->timeouts);
 		else if (j->resets && !j->eofs)
-			cp_result_fail(r, CP_ERR_RESET, "the server reset every connection (%u probes)", j->resets);
+			cp_result_fail(r, CP_ERR_RESET,
+				       "the server reset every connection (%u probes)", j->resets);
 		else
-			cp_result_fail(r, CP_ERR_PROTOCOL,
-				       "the server closed every connection without answering (%u probes)",
-				       j->probes_done);
+			cp_result_fail(
+				r, CP_ERR_PROTOCOL,
+				"the server closed every connection without answering (%u probes)",
+				j->probes_done);
 	}
 	r->elapsed_ms = cp_loop_now(j->scan->loop) - x->started_ms;
 	path_record(x);
@@ -1036,7 +1056,8 @@ static void job_finish(struct cp_jobx *x)
 		return;
 	finalize(x);
 	/* --all-addresses: the next address gets its own result */
-	if (x->addrs && x->addr_i + 1 < x->addrs->n && s->o->all_addresses && x->j.res->err_kind != CP_ERR_INPUT) {
+	if (x->addrs && x->addr_i + 1 < x->addrs->n && s->o->all_addresses &&
+	    x->j.res->err_kind != CP_ERR_INPUT) {
 		x->j.res->more = true;
 		emit(x);
 		struct cp_result *r = new_result(x);
@@ -1051,7 +1072,8 @@ static void job_finish(struct cp_jobx *x)
 		memset(x->path_rtts, 0, sizeof x->path_rtts);
 		memset(x->path_probes, 0, sizeof x->path_probes);
 		x->j.ever_connected = x->j.ever_answered = false;
-		x->j.eofs = x->j.resets = x->j.timeouts = x->j.protocol_errors = x->j.probes_done = 0;
+		x->j.eofs = x->j.resets = x->j.timeouts = x->j.protocol_errors = x->j.probes_done =
+			0;
 		x->aborting = false;
 		x->certfetch_done = false;
 		x->addr_i++;
@@ -1090,7 +1112,8 @@ static void on_dns(void *data, enum cp_dns_status st, const struct cp_dns_addrs 
 		if (st == CP_DNS_CANCELLED) {
 			cp_result_fail(x->j.res, CP_ERR_INTERNAL, "resolution cancelled");
 		} else {
-			cp_result_fail(x->j.res, CP_ERR_DNS, "cannot resolve %s: %s", x->t->host, msg);
+			cp_result_fail(x->j.res, CP_ERR_DNS, "cannot resolve %s: %s", x->t->host,
+				       msg);
 		}
 		job_finish(x);
 		scan_pump(s);
@@ -1150,7 +1173,8 @@ static void admit(struct cp_scan *s, size_t i)
 	x->resolving = true;
 	if (cp_dns_resolve(s->dns, t->host, s->o->family, on_dns, x) < 0) {
 		x->resolving = false;
-		cp_result_fail(x->j.res, CP_ERR_DNS, "cannot resolve %s: %s", t->host, strerror(errno));
+		cp_result_fail(x->j.res, CP_ERR_DNS, "cannot resolve %s: %s", t->host,
+			       strerror(errno));
 		job_finish(x);
 	}
 }
@@ -1184,8 +1208,8 @@ static void scan_pump(struct cp_scan *s)
 }
 
 int cp_scan_run(const struct cp_scan_opts *o, const struct cp_scan_target *targets, size_t n,
-		cp_scan_result_fn on_result, cp_scan_progress_fn on_progress, void *data,
-		char *err, size_t errlen)
+		cp_scan_result_fn on_result, cp_scan_progress_fn on_progress, void *data, char *err,
+		size_t errlen)
 {
 	struct cp_scan s;
 	int rc = -1;
@@ -1231,7 +1255,9 @@ int cp_scan_run(const struct cp_scan_opts *o, const struct cp_scan_target *targe
 		if (!s.fatal && (s.next_target < s.ntargets || s.active > 0) &&
 		    cp_loop_active_fds(s.loop) == 0 && cp_loop_pending_timers(s.loop) == 0) {
 			/* nothing left to wait for, yet work remains: a bug, not a hang */
-			cp_seterr(err, errlen, "internal error: the scan stalled with %zu targets active", s.active);
+			cp_seterr(err, errlen,
+				  "internal error: the scan stalled with %zu targets active",
+				  s.active);
 			goto out;
 		}
 	}

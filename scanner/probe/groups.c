@@ -190,7 +190,9 @@ static void c12_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 		/* Curves are the same at any version: ask again at the version
 		 * the server chose.  A protocol_version alert instead means no
 		 * TLS <= 1.2 at all here (a TLS 1.3-only server): stop. */
-		int lower = w && (w->seen & CP_SEEN_SERVER_HELLO) ? cp_proto_from_wire(w->sh.version) : -1;
+		int lower = w && (w->seen & CP_SEEN_SERVER_HELLO)
+				    ? cp_proto_from_wire(w->sh.version)
+				    : -1;
 		if (lower >= CP_P_TLS10 && lower < (int)c->proto)
 			c->proto = (enum cp_proto)lower;
 		else

@@ -52,7 +52,8 @@ static int evidence(struct cp_chain *c)
 
 	for (size_t i = 0; i < j->nchains; i++) {
 		const struct cp_chain *o = &j->chains[i];
-		if (o->proto != c->proto || !(o->ops->flags & CP_CHAIN_SERVER_PICKS) || o->npicks == 0)
+		if (o->proto != c->proto || !(o->ops->flags & CP_CHAIN_SERVER_PICKS) ||
+		    o->npicks == 0)
 			continue;
 		with_picks++;
 		only = o;
@@ -82,8 +83,8 @@ static bool chain_saw_first_over_last(const struct cp_chain *c, uint16_t first, 
 	for (size_t i = 0; i < j->nchains; i++) {
 		const struct cp_chain *o = &j->chains[i];
 		/* a chain that took a share: its first pick came from another hello */
-		if (o->proto != c->proto || !(o->ops->flags & CP_CHAIN_SERVER_PICKS) || o->npicks == 0 ||
-		    o->steals)
+		if (o->proto != c->proto || !(o->ops->flags & CP_CHAIN_SERVER_PICKS) ||
+		    o->npicks == 0 || o->steals)
 			continue;
 		if (o->picks[0] == first &&
 		    (cp_u16_in(o->cands, o->ncands, last) || cp_u16_in(o->picks, o->npicks, last)))
@@ -144,8 +145,7 @@ static enum cp_next pref_next(struct cp_chain *c, struct cp_probe_spec *s)
 		}
 		offer(c, s, tmp, n);
 		return CP_NEXT_PROBE;
-	default:
-		return CP_NEXT_DONE;
+	default: return CP_NEXT_DONE;
 	}
 }
 
@@ -160,8 +160,10 @@ static void pref_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 		/* A suite accepted before is refused now: the server is
 		 * inconsistent (load balancer?); leave the order unknown. */
 		if (k != CP_ANS_TIMEOUT)
-			cp_result_add_violation(j->res, "refused %s suites it had accepted while its preference was checked",
-						cp_proto_name(c->proto));
+			cp_result_add_violation(
+				j->res,
+				"refused %s suites it had accepted while its preference was checked",
+				cp_proto_name(c->proto));
 		c->step = P_DONE;
 		return;
 	}
@@ -197,8 +199,7 @@ static void pref_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 		if (c->npicks < CP_MAX_CANDS && !cp_u16_in(c->picks, c->npicks, suite))
 			c->picks[c->npicks++] = suite;
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 

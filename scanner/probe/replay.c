@@ -22,7 +22,8 @@ bool cp_replay_hello_has_version(const struct cp_replay_hello *h, uint16_t v)
 }
 
 /* The hello encoded from the lists: what the model says the proxy sends. */
-static void replay_model(struct cp_chain *c, const struct cp_replay_hello *o, struct cp_probe_spec *s)
+static void replay_model(struct cp_chain *c, const struct cp_replay_hello *o,
+			 struct cp_probe_spec *s)
 {
 	int top = o->nversions ? cp_proto_from_wire(o->versions[0]) : -1;
 	if (top < CP_P_SSL3)
@@ -87,8 +88,9 @@ int cp_replay_hello_encode(const struct cp_replay_hello *h, const char *sni, str
 	c->job = &j;
 	if (h->raw) {
 		bool rewritten;
-		st = cp_chello_with_sni(h->raw, h->raw_len, j.sni, out, &rewritten) == CP_OK ? CP_OK
-												      : CP_EINVAL;
+		st = cp_chello_with_sni(h->raw, h->raw_len, j.sni, out, &rewritten) == CP_OK
+			     ? CP_OK
+			     : CP_EINVAL;
 		goto out;
 	}
 	if (h->nsuites == 0) {
@@ -143,9 +145,10 @@ static void replay_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 			return;
 		}
 		rp->violation = true;
-		cp_result_add_violation(c->job->res,
-					"answered the proxy's hello with version 0x%04X, suite 0x%04X%s, which it did not offer",
-					sh->version, sh->suite, g_ok ? "" : " and a group");
+		cp_result_add_violation(
+			c->job->res,
+			"answered the proxy's hello with version 0x%04X, suite 0x%04X%s, which it did not offer",
+			sh->version, sh->suite, g_ok ? "" : " and a group");
 		return;
 	}
 	if (w && (w->seen & CP_SEEN_ALERT)) {

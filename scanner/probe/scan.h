@@ -43,15 +43,15 @@
 struct cp_replay_hello {
 	uint16_t versions[CP_REPLAY_MAX_VERSIONS]; /* wire, highest first */
 	size_t nversions;
-	uint16_t suites[CP_REPLAY_MAX_SUITES];     /* in the hello's order */
+	uint16_t suites[CP_REPLAY_MAX_SUITES]; /* in the hello's order */
 	size_t nsuites;
 	uint16_t groups[CP_REPLAY_MAX_GROUPS];
 	size_t ngroups;
 	uint16_t sigalgs[CP_REPLAY_MAX_SIGALGS];
 	size_t nsigalgs;
-	const uint8_t *raw;         /* borrowed; NULL: encode from the lists */
+	const uint8_t *raw; /* borrowed; NULL: encode from the lists */
 	size_t raw_len;
-	const char *raw_sni;        /* server_name in raw, NULL when it has none */
+	const char *raw_sni; /* server_name in raw, NULL when it has none */
 };
 
 /* Whether version v (wire) is among h's versions. */
@@ -66,34 +66,34 @@ struct cp_wbuf;
 int cp_replay_hello_encode(const struct cp_replay_hello *h, const char *sni, struct cp_wbuf *out);
 
 enum cp_strategy {
-	CP_STRATEGY_ELIMINATE = 0,  /* offer many, remove the chosen one, repeat */
-	CP_STRATEGY_SINGLE,         /* one suite (or group) per hello: the reference */
+	CP_STRATEGY_ELIMINATE = 0, /* offer many, remove the chosen one, repeat */
+	CP_STRATEGY_SINGLE,        /* one suite (or group) per hello: the reference */
 };
 
 struct cp_scan_opts {
 	enum cp_strategy strategy;
-	unsigned versions;          /* CP_VER_* to probe (default all) */
-	bool groups;                /* enumerate TLS 1.3 groups and TLS 1.2 curves */
-	bool preference;            /* determine server preference and order */
-	bool sigalgs;               /* find the signature schemes the server signs with */
-	bool certificate;           /* collect certificate facts */
-	unsigned concurrency;       /* connections in flight, all targets */
-	unsigned per_host;          /* connections in flight per address:port */
-	double rate;                /* new connections per second, 0 = unlimited */
+	unsigned versions;    /* CP_VER_* to probe (default all) */
+	bool groups;          /* enumerate TLS 1.3 groups and TLS 1.2 curves */
+	bool preference;      /* determine server preference and order */
+	bool sigalgs;         /* find the signature schemes the server signs with */
+	bool certificate;     /* collect certificate facts */
+	unsigned concurrency; /* connections in flight, all targets */
+	unsigned per_host;    /* connections in flight per address:port */
+	double rate;          /* new connections per second, 0 = unlimited */
 	unsigned connect_timeout_ms;
-	unsigned timeout_ms;        /* hello sent -> answer */
+	unsigned timeout_ms; /* hello sent -> answer */
 	/* Connection time one target (one address) may use, all its probes
 	 * and the certificate read; 0: cp_target_timeout_default() of its
 	 * expected probes.  See cp_target_timeout_default(). */
 	unsigned target_timeout_ms;
-	unsigned retries;           /* extra attempts on timeout/reset (default 1) */
+	unsigned retries; /* extra attempts on timeout/reset (default 1) */
 	unsigned retry_backoff_ms;
-	int family;                 /* AF_UNSPEC, AF_INET, AF_INET6 */
-	bool all_addresses;         /* one result per resolved address */
-	const char *resolver;       /* "IP[:PORT],..." or NULL for the system's */
+	int family;           /* AF_UNSPEC, AF_INET, AF_INET6 */
+	bool all_addresses;   /* one result per resolved address */
+	const char *resolver; /* "IP[:PORT],..." or NULL for the system's */
 	unsigned dns_timeout_ms;
-	unsigned max_suites;        /* suites per hello, at most 128 */
-	bool replay_only;           /* only replay each target's proxy hello (--verify) */
+	unsigned max_suites; /* suites per hello, at most 128 */
+	bool replay_only;    /* only replay each target's proxy hello (--verify) */
 };
 
 void cp_scan_opts_default(struct cp_scan_opts *o);
@@ -129,24 +129,25 @@ size_t cp_scan_expected_probes(const struct cp_scan_opts *o, bool replay);
 
 /* A target to scan (what input parsing produced). */
 struct cp_scan_target {
-	const char *input;          /* as given */
-	const char *host;           /* name or address literal, no brackets */
+	const char *input; /* as given */
+	const char *host;  /* name or address literal, no brackets */
 	uint16_t port;
-	const char *sni;            /* NULL: use host unless it is an IP literal */
-	bool sni_set;               /* sni explicitly given (may be "" for none) */
-	size_t line;                /* input line, 0 for arguments */
-	const char *error;          /* non-NULL: the line did not parse; reported as is */
+	const char *sni;                      /* NULL: use host unless it is an IP literal */
+	bool sni_set;                         /* sni explicitly given (may be "" for none) */
+	size_t line;                          /* input line, 0 for arguments */
+	const char *error;                    /* non-NULL: the line did not parse; reported as is */
 	const struct cp_replay_hello *replay; /* the proxy's hello to replay, or NULL */
-	size_t log_failures;        /* --from-decryption-log: failures seen for it */
-	const char *log_error;      /* and the first one's error text */
-	const char *log_first_seen; /* and when it was first and last seen, */
-	const char *log_last_seen;  /* NULL or "" when the log has no times */
+	size_t log_failures;                  /* --from-decryption-log: failures seen for it */
+	const char *log_error;                /* and the first one's error text */
+	const char *log_first_seen;           /* and when it was first and last seen, */
+	const char *log_last_seen;            /* NULL or "" when the log has no times */
 };
 
 /* Called once per result, in completion order; takes ownership of r. */
 typedef void (*cp_scan_result_fn)(void *data, struct cp_result *r);
 /* Optional progress: done/total targets, connections in flight. */
-typedef void (*cp_scan_progress_fn)(void *data, size_t done, size_t total, size_t inflight, size_t errors);
+typedef void (*cp_scan_progress_fn)(void *data, size_t done, size_t total, size_t inflight,
+				    size_t errors);
 
 /*
  * Scan targets[0..n) and report each.  Returns 0 when the run completed
@@ -154,7 +155,7 @@ typedef void (*cp_scan_progress_fn)(void *data, size_t done, size_t total, size_
  * not run at all (no memory, resolver setup failed).
  */
 int cp_scan_run(const struct cp_scan_opts *o, const struct cp_scan_target *targets, size_t n,
-		cp_scan_result_fn on_result, cp_scan_progress_fn on_progress, void *data,
-		char *err, size_t errlen);
+		cp_scan_result_fn on_result, cp_scan_progress_fn on_progress, void *data, char *err,
+		size_t errlen);
 
 #endif

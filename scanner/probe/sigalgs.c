@@ -66,9 +66,19 @@
  * accepted family alone).  Without a known key type, S_FAMILY at once.
  */
 enum {
-	S_WAIT = 0, S_START, S_HINT, S_REST, S_FAMILY, S_SINGLE, S_END, S_DONE,
+	S_WAIT = 0,
+	S_START,
+	S_HINT,
+	S_REST,
+	S_FAMILY,
+	S_SINGLE,
+	S_END,
+	S_DONE,
 	S_PHASE = 0x0f,
-	S_INCOMPLETE = 0x10, S_HINT_SET = 0x20, S_REST_OK = 0x40, S_REST_ANY = 0x80,
+	S_INCOMPLETE = 0x10,
+	S_HINT_SET = 0x20,
+	S_REST_OK = 0x40,
+	S_REST_ANY = 0x80,
 };
 
 static int phase(const struct cp_chain *c)
@@ -153,9 +163,8 @@ static bool base_hello(struct cp_chain *c, struct cp_probe_spec *s)
 		const struct cp_suite *su = cp_suite_by_id(pr->suites[i]);
 		if (!su)
 			continue;
-		if (c->proto == CP_P_TLS12 &&
-		    ((su->kx != CP_KX_ECDHE && su->kx != CP_KX_DHE) ||
-		     su->au == CP_AU_anon || su->au == CP_AU_PSK))
+		if (c->proto == CP_P_TLS12 && ((su->kx != CP_KX_ECDHE && su->kx != CP_KX_DHE) ||
+					       su->au == CP_AU_anon || su->au == CP_AU_PSK))
 			continue;
 		suites[ns++] = pr->suites[i];
 	}
@@ -285,8 +294,7 @@ static bool s13_settle(struct cp_chain *c)
 			if (c->cursor >= c->ncands)
 				return false; /* the certificate's family was all */
 			return true;
-		case S_REST:
-			return true;
+		case S_REST: return true;
 		case S_FAMILY:
 			if (c->cursor >= c->ncands)
 				return false;
@@ -320,8 +328,7 @@ static bool s13_settle(struct cp_chain *c)
 				continue;
 			}
 			return true;
-		default:
-			return false;
+		default: return false;
 		}
 	}
 }
@@ -350,13 +357,12 @@ static enum cp_next s13_next(struct cp_chain *c, struct cp_probe_spec *s)
 	}
 	switch (phase(c)) {
 	case S_HINT:
-	case S_SINGLE:
-		s->sigalgs[n++] = c->cands[c->step];
-		break;
+	case S_SINGLE: s->sigalgs[n++] = c->cands[c->step]; break;
 	case S_REST:
 		for (size_t i = c->cursor; i < c->ncands; i = family_end(c, i))
 			if (!is_hint(c, i))
-				for (size_t k = i; k < family_end(c, i) && n < CP_HELLO_MAX_SIGALGS; k++)
+				for (size_t k = i; k < family_end(c, i) && n < CP_HELLO_MAX_SIGALGS;
+				     k++)
 					s->sigalgs[n++] = c->cands[k];
 		break;
 	default: /* S_FAMILY */
@@ -412,8 +418,7 @@ static void s13_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 		}
 		c->step++;
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -491,8 +496,10 @@ static void s12_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 	uint16_t id = w->ske.sig_scheme;
 	if (!cp_u16_remove(c->cands, &c->ncands, id)) {
 		const struct cp_sigscheme *sg = cp_sigscheme_by_id(id);
-		cp_result_add_violation(r, "signed ServerKeyExchange with scheme 0x%04X (%s), which was not offered",
-					id, sg ? sg->name : "unassigned");
+		cp_result_add_violation(
+			r,
+			"signed ServerKeyExchange with scheme 0x%04X (%s), which was not offered",
+			id, sg ? sg->name : "unassigned");
 		c->mode |= S_INCOMPLETE;
 		c->ncands = 0;
 		return;

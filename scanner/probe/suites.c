@@ -33,7 +33,8 @@
  * Split version p's candidates into chunks, one chain each, when the
  * options ask for p with this strategy.
  */
-static int add_chunks(struct cp_job *j, enum cp_proto p, const struct cp_chain_ops *ops, enum cp_strategy strat)
+static int add_chunks(struct cp_job *j, enum cp_proto p, const struct cp_chain_ops *ops,
+		      enum cp_strategy strat)
 {
 	const struct cp_scan_opts *o = j->opts;
 	uint16_t cands[CP_MAX_CANDS];
@@ -123,15 +124,10 @@ static void record(struct cp_chain *c, enum cp_answer_kind k, uint16_t suite)
 		if (c->npicks < CP_MAX_CANDS)
 			c->picks[c->npicks++] = suite;
 		break;
-	case CP_ANS_LOWER:
-		j->pstate[c->proto] = CP_PS_DEAD;
-		break;
-	case CP_ANS_TIMEOUT:
-		pr->timeouts++;
-		break;
+	case CP_ANS_LOWER: j->pstate[c->proto] = CP_PS_DEAD; break;
+	case CP_ANS_TIMEOUT: pr->timeouts++; break;
 	case CP_ANS_REJECTED:
-	case CP_ANS_VIOLATION:
-		break;
+	case CP_ANS_VIOLATION: break;
 	}
 }
 
@@ -333,8 +329,10 @@ static void sslv2_answer(struct cp_chain *c, const struct cp_conn_report *rep)
 		if (cp_sslv2_by_id(k))
 			cp_result_add_kind(r, k);
 		else
-			cp_result_add_violation(r, "SSLv2 SERVER-HELLO lists cipher kind 0x%06X, which was not offered",
-						(unsigned)k);
+			cp_result_add_violation(
+				r,
+				"SSLv2 SERVER-HELLO lists cipher kind 0x%06X, which was not offered",
+				(unsigned)k);
 	}
 }
 

@@ -45,7 +45,7 @@ struct cp_wbuf {
 	size_t len;
 	size_t cap;
 	size_t max;
-	enum cp_status state;      /* CP_OK, CP_ETOOBIG, CP_ENOMEM or CP_EOVERFLOW */
+	enum cp_status state; /* CP_OK, CP_ETOOBIG, CP_ENOMEM or CP_EOVERFLOW */
 };
 
 /* max is the hard cap on len; the buffer starts empty with no allocation. */

@@ -152,8 +152,7 @@ static int san_text(const GENERAL_NAME *gn, char **out)
  * An absent, duplicated or undecodable extension yields no names: the
  * other facts are still worth reporting.
  */
-static int sans_collect(const X509 *x, struct cp_cert_facts *c,
-			char *err, size_t errlen)
+static int sans_collect(const X509 *x, struct cp_cert_facts *c, char *err, size_t errlen)
 {
 	GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
 	int n = gens ? sk_GENERAL_NAME_num(gens) : 0;
@@ -212,8 +211,7 @@ static const char *key_type_name(const EVP_PKEY *pk)
  * Key type, size and curve.  A key OpenSSL cannot decode (an algorithm it
  * does not know) is reported by its algorithm OID with 0 bits.
  */
-static int key_facts(const X509 *x, struct cp_cert_facts *c,
-		     char *err, size_t errlen)
+static int key_facts(const X509 *x, struct cp_cert_facts *c, char *err, size_t errlen)
 {
 	EVP_PKEY *pk = X509_get0_pubkey(x);
 	const char *name = pk ? key_type_name(pk) : NULL;
@@ -223,9 +221,8 @@ static int key_facts(const X509 *x, struct cp_cert_facts *c,
 		ASN1_OBJECT *alg = NULL;
 
 		name = "unknown";
-		if (X509_PUBKEY_get0_param(&alg, NULL, NULL, NULL,
-					   X509_get_X509_PUBKEY(x)) == 1 && alg
-		    && OBJ_obj2txt(oid, sizeof oid, alg, 0) > 0)
+		if (X509_PUBKEY_get0_param(&alg, NULL, NULL, NULL, X509_get_X509_PUBKEY(x)) == 1 &&
+		    alg && OBJ_obj2txt(oid, sizeof oid, alg, 0) > 0)
 			name = oid;
 	}
 	c->key_type = strdup(name);
@@ -240,8 +237,8 @@ static int key_facts(const X509 *x, struct cp_cert_facts *c,
 		size_t glen = 0;
 
 		/* Fails for explicit curve parameters: they have no name. */
-		if (EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME,
-						   group, sizeof group, &glen)) {
+		if (EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, group,
+						   sizeof group, &glen)) {
 			c->curve = strdup(group);
 			if (!c->curve)
 				goto nomem;
@@ -254,8 +251,7 @@ nomem:
 }
 
 /* Long name of the signature algorithm, or its dotted OID when unknown. */
-static int sig_alg_text(const X509 *x, struct cp_cert_facts *c,
-			char *err, size_t errlen)
+static int sig_alg_text(const X509 *x, struct cp_cert_facts *c, char *err, size_t errlen)
 {
 	int nid = X509_get_signature_nid(x);
 	const char *ln = nid != NID_undef ? OBJ_nid2ln(nid) : NULL;
@@ -281,8 +277,7 @@ static int sig_alg_text(const X509 *x, struct cp_cert_facts *c,
 }
 
 /* "2026-11-28T03:21:46Z" from a UTCTime or GeneralizedTime. */
-static int time_text(const ASN1_TIME *t, const char *what, char **out,
-		     char *err, size_t errlen)
+static int time_text(const ASN1_TIME *t, const char *what, char **out, char *err, size_t errlen)
 {
 	struct tm tm;
 	char buf[64]; /* room for any int fields, though years stop at 9999 */
@@ -291,9 +286,8 @@ static int time_text(const ASN1_TIME *t, const char *what, char **out,
 		cp_seterr(err, errlen, "malformed %s time in the certificate", what);
 		return -1;
 	}
-	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		 tm.tm_hour, tm.tm_min, tm.tm_sec);
+	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	*out = strdup(buf);
 	if (!*out) {
 		cp_seterr(err, errlen, "out of memory");
@@ -303,8 +297,8 @@ static int time_text(const ASN1_TIME *t, const char *what, char **out,
 }
 
 /* SHA-256 of the bytes as sent (not a re-encoding), lowercase hex. */
-static int fingerprint(const uint8_t *der, size_t len, struct cp_cert_facts *c,
-		       char *err, size_t errlen)
+static int fingerprint(const uint8_t *der, size_t len, struct cp_cert_facts *c, char *err,
+		       size_t errlen)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -327,9 +321,8 @@ static int fingerprint(const uint8_t *der, size_t len, struct cp_cert_facts *c,
 	return 0;
 }
 
-int cp_cert_facts_from_der(const uint8_t *der, size_t len, size_t chain_len,
-			   time_t now, struct cp_cert_facts *out,
-			   char *err, size_t errlen)
+int cp_cert_facts_from_der(const uint8_t *der, size_t len, size_t chain_len, time_t now,
+			   struct cp_cert_facts *out, char *err, size_t errlen)
 {
 	struct cp_cert_facts c;
 	const unsigned char *p = der;
@@ -352,8 +345,8 @@ int cp_cert_facts_from_der(const uint8_t *der, size_t len, size_t chain_len,
 		goto out;
 	}
 	if (len > CP_CERT_MAX_DER) {
-		cp_seterr(err, errlen, "certificate too large: %zu bytes (limit %u)",
-		       len, CP_CERT_MAX_DER);
+		cp_seterr(err, errlen, "certificate too large: %zu bytes (limit %u)", len,
+			  CP_CERT_MAX_DER);
 		goto out;
 	}
 	x = d2i_X509(NULL, &p, (long)len);
@@ -361,23 +354,22 @@ int cp_cert_facts_from_der(const uint8_t *der, size_t len, size_t chain_len,
 		const char *why = ERR_reason_error_string(ERR_peek_last_error());
 
 		cp_seterr(err, errlen, "malformed certificate DER (%s)",
-		       why ? why : "not a certificate");
+			  why ? why : "not a certificate");
 		goto out;
 	}
 	if (p != der + len) {
 		cp_seterr(err, errlen, "%zu bytes of trailing data after the certificate",
-		       len - (size_t)(p - der));
+			  len - (size_t)(p - der));
 		goto out;
 	}
 
-	if (name_text(X509_get_subject_name(x), &c.subject, err, errlen) < 0
-	    || name_text(X509_get_issuer_name(x), &c.issuer, err, errlen) < 0
-	    || sans_collect(x, &c, err, errlen) < 0
-	    || key_facts(x, &c, err, errlen) < 0
-	    || sig_alg_text(x, &c, err, errlen) < 0
-	    || time_text(X509_get0_notBefore(x), "notBefore", &c.not_before, err, errlen) < 0
-	    || time_text(X509_get0_notAfter(x), "notAfter", &c.not_after, err, errlen) < 0
-	    || fingerprint(der, len, &c, err, errlen) < 0)
+	if (name_text(X509_get_subject_name(x), &c.subject, err, errlen) < 0 ||
+	    name_text(X509_get_issuer_name(x), &c.issuer, err, errlen) < 0 ||
+	    sans_collect(x, &c, err, errlen) < 0 || key_facts(x, &c, err, errlen) < 0 ||
+	    sig_alg_text(x, &c, err, errlen) < 0 ||
+	    time_text(X509_get0_notBefore(x), "notBefore", &c.not_before, err, errlen) < 0 ||
+	    time_text(X509_get0_notAfter(x), "notAfter", &c.not_after, err, errlen) < 0 ||
+	    fingerprint(der, len, &c, err, errlen) < 0)
 		goto out;
 
 	/* The validity period includes both ends (RFC 5280 4.1.2.5). */

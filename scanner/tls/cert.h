@@ -32,50 +32,51 @@ struct cp_der_cert {
 /* Chain problems found by verifying what the server sent against a trust
  * store (tls/chain.h); bits of cp_cert_facts.chain_errors. */
 enum cp_chain_error {
-	CP_CHAIN_INCOMPLETE = 1u << 0,     /* an intermediate is missing: issuer neither sent nor in the store */
-	CP_CHAIN_UNKNOWN_ROOT = 1u << 1,   /* the chain ends in a root the store does not hold */
-	CP_CHAIN_SELF_SIGNED = 1u << 2,    /* the leaf is self-signed and not in the store */
-	CP_CHAIN_EXPIRED = 1u << 3,        /* a certificate in the chain has expired */
-	CP_CHAIN_NOT_YET_VALID = 1u << 4,  /* a certificate in the chain is not yet valid */
-	CP_CHAIN_NAME_MISMATCH = 1u << 5,  /* the leaf does not cover the SNI (or host) */
-	CP_CHAIN_INVALID = 1u << 6,        /* anything else: bad signature, wrong usage, ... */
+	CP_CHAIN_INCOMPLETE =
+		1u << 0, /* an intermediate is missing: issuer neither sent nor in the store */
+	CP_CHAIN_UNKNOWN_ROOT = 1u << 1,  /* the chain ends in a root the store does not hold */
+	CP_CHAIN_SELF_SIGNED = 1u << 2,   /* the leaf is self-signed and not in the store */
+	CP_CHAIN_EXPIRED = 1u << 3,       /* a certificate in the chain has expired */
+	CP_CHAIN_NOT_YET_VALID = 1u << 4, /* a certificate in the chain is not yet valid */
+	CP_CHAIN_NAME_MISMATCH = 1u << 5, /* the leaf does not cover the SNI (or host) */
+	CP_CHAIN_INVALID = 1u << 6,       /* anything else: bad signature, wrong usage, ... */
 };
 
 struct cp_cert_facts {
 	bool present;
-	char *subject;           /* RFC 2253 one-line, as OpenSSL prints it */
+	char *subject; /* RFC 2253 one-line, as OpenSSL prints it */
 	char *issuer;
-	char **sans;             /* DNS and IP subjectAltNames */
+	char **sans; /* DNS and IP subjectAltNames */
 	size_t nsans;
-	char *key_type;          /* "RSA", "EC", "Ed25519", ... */
+	char *key_type; /* "RSA", "EC", "Ed25519", ... */
 	unsigned key_bits;
-	char *curve;             /* for EC keys, else NULL */
-	char *sig_alg;           /* "sha256WithRSAEncryption" */
-	char *not_before;        /* ISO 8601 UTC */
+	char *curve;      /* for EC keys, else NULL */
+	char *sig_alg;    /* "sha256WithRSAEncryption" */
+	char *not_before; /* ISO 8601 UTC */
 	char *not_after;
 	bool expired;
 	bool not_yet_valid;
 	bool self_signed;
-	char *sha256;            /* fingerprint, hex */
-	size_t chain_len;        /* certificates the server sent */
+	char *sha256;     /* fingerprint, hex */
+	size_t chain_len; /* certificates the server sent */
 	/* Chain verification (tls/chain.h), against the trust store the run
 	 * was given; chain_checked is false when it was not done. */
 	bool chain_checked;
-	bool trusted;            /* the chain verifies to a root in the store */
-	unsigned chain_errors;   /* CP_CHAIN_* */
-	char *missing_issuer;    /* CP_CHAIN_INCOMPLETE: the issuer name not sent, else NULL */
-	char *anchor;            /* subject of the root it verifies to, or of the
+	bool trusted;          /* the chain verifies to a root in the store */
+	unsigned chain_errors; /* CP_CHAIN_* */
+	char *missing_issuer;  /* CP_CHAIN_INCOMPLETE: the issuer name not sent, else NULL */
+	char *anchor;          /* subject of the root it verifies to, or of the
 				  * topmost issuer when it does not; NULL unknown */
-	bool anchor_public;      /* the anchor is a root of the default public
+	bool anchor_public;    /* the anchor is a root of the default public
 				  * store (not one given with --ca-file) */
 };
 
 /* Largest certificate accepted: TLS allows 16 MiB, real leaves are < 8 KiB. */
-#define CP_CERT_MAX_DER   (64u * 1024u)
+#define CP_CERT_MAX_DER (64u * 1024u)
 /* Longest subject or issuer string kept, in bytes (the rest is cut off). */
-#define CP_CERT_MAX_NAME  1024u
+#define CP_CERT_MAX_NAME 1024u
 /* Most DNS and IP subjectAltNames kept (later ones are dropped). */
-#define CP_CERT_MAX_SANS  100u
+#define CP_CERT_MAX_SANS 100u
 
 /*
  * Parse der[0..len) and fill *out.  Returns 0 on success: present is true
@@ -94,9 +95,8 @@ struct cp_cert_facts {
  * *out is overwritten either way, never freed: pass a cleared struct.
  * OpenSSL's error queue is left as it was found either way.
  */
-int cp_cert_facts_from_der(const uint8_t *der, size_t len, size_t chain_len,
-			   time_t now, struct cp_cert_facts *out,
-			   char *err, size_t errlen);
+int cp_cert_facts_from_der(const uint8_t *der, size_t len, size_t chain_len, time_t now,
+			   struct cp_cert_facts *out, char *err, size_t errlen);
 
 /* Free every string in *c and zero it.  Safe on a zeroed struct. */
 void cp_cert_facts_clear(struct cp_cert_facts *c);

@@ -23,8 +23,8 @@
 
 struct cp_trust {
 	X509_STORE *store;
-	STACK_OF(X509) *pub;     /* references: from the default public bundle */
-	STACK_OF(X509) *admin;   /* references: given by the administrator */
+	STACK_OF(X509) * pub;   /* references: from the default public bundle */
+	STACK_OF(X509) * admin; /* references: given by the administrator */
 };
 
 struct cp_trust *cp_trust_new(void)
@@ -68,8 +68,8 @@ static bool pem_eof(void)
 	return e && ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE;
 }
 
-int cp_trust_add_file(struct cp_trust *t, const char *path, enum cp_trust_origin origin,
-		      char *err, size_t errlen)
+int cp_trust_add_file(struct cp_trust *t, const char *path, enum cp_trust_origin origin, char *err,
+		      size_t errlen)
 {
 	STACK_OF(X509) *got = NULL;
 	BIO *bio = NULL;
@@ -126,7 +126,8 @@ int cp_trust_add_file(struct cp_trust *t, const char *path, enum cp_trust_origin
 		x = NULL;
 	}
 	if (sk_X509_num(got) == 0) {
-		cp_seterr(err, errlen, "%s: no PEM certificate (-----BEGIN CERTIFICATE-----) in it", path);
+		cp_seterr(err, errlen, "%s: no PEM certificate (-----BEGIN CERTIFICATE-----) in it",
+			  path);
 		goto out;
 	}
 	/* Room first, so that a failure below leaves the store as it was
@@ -144,7 +145,7 @@ int cp_trust_add_file(struct cp_trust *t, const char *path, enum cp_trust_origin
 		X509 *c = sk_X509_value(got, i);
 		if (!X509_up_ref(c))
 			goto nomem;
-		sk_X509_push(list, c);  /* cannot fail: reserved above */
+		sk_X509_push(list, c); /* cannot fail: reserved above */
 	}
 	rc = sk_X509_num(got);
 	goto out;
@@ -234,9 +235,9 @@ static void chain_fields_clear(struct cp_cert_facts *out)
 
 /* What the verify callback saw. */
 struct verify_state {
-	unsigned errors;          /* CP_CHAIN_* */
-	int missing_depth;        /* depth of the certificate whose issuer is missing, -1 none */
-	unsigned long nseen;      /* callback errors, for the cap */
+	unsigned errors;     /* CP_CHAIN_* */
+	int missing_depth;   /* depth of the certificate whose issuer is missing, -1 none */
+	unsigned long nseen; /* callback errors, for the cap */
 };
 
 /* Callbacks per verification before giving up (each certificate can at
@@ -253,7 +254,8 @@ static bool has_ca_issuers(X509 *x)
 		return false;
 	aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
 	for (int i = 0; aia && i < sk_ACCESS_DESCRIPTION_num(aia) && !found; i++)
-		found = OBJ_obj2nid(sk_ACCESS_DESCRIPTION_value(aia, i)->method) == NID_ad_ca_issuers;
+		found = OBJ_obj2nid(sk_ACCESS_DESCRIPTION_value(aia, i)->method) ==
+			NID_ad_ca_issuers;
 	AUTHORITY_INFO_ACCESS_free(aia);
 	return found;
 }
@@ -277,12 +279,8 @@ static int verify_cb(int ok, X509_STORE_CTX *ctx)
 	e = X509_STORE_CTX_get_error(ctx);
 	depth = X509_STORE_CTX_get_error_depth(ctx);
 	switch (e) {
-	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-		st->errors |= CP_CHAIN_SELF_SIGNED;
-		break;
-	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-		st->errors |= CP_CHAIN_UNKNOWN_ROOT;
-		break;
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT: st->errors |= CP_CHAIN_SELF_SIGNED; break;
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: st->errors |= CP_CHAIN_UNKNOWN_ROOT; break;
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
@@ -300,22 +298,16 @@ static int verify_cb(int ok, X509_STORE_CTX *ctx)
 		}
 		break;
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-	case X509_V_ERR_CRL_HAS_EXPIRED:
-		st->errors |= CP_CHAIN_EXPIRED;
-		break;
+	case X509_V_ERR_CRL_HAS_EXPIRED: st->errors |= CP_CHAIN_EXPIRED; break;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
-	case X509_V_ERR_CRL_NOT_YET_VALID:
-		st->errors |= CP_CHAIN_NOT_YET_VALID;
-		break;
-	default:
-		st->errors |= CP_CHAIN_INVALID;
-		break;
+	case X509_V_ERR_CRL_NOT_YET_VALID: st->errors |= CP_CHAIN_NOT_YET_VALID; break;
+	default: st->errors |= CP_CHAIN_INVALID; break;
 	}
 	return 1;
 }
 
 /* Whether x is one of the certificates in list. */
-static bool in_list(STACK_OF(X509) *list, const X509 *x)
+static bool in_list(STACK_OF(X509) * list, const X509 *x)
 {
 	for (int i = 0; i < sk_X509_num(list); i++)
 		if (!X509_cmp(sk_X509_value(list, i), x))
@@ -395,7 +387,7 @@ int cp_chain_check(const struct cp_der_cert *certs, size_t n, const struct cp_tr
 	if (!X509_STORE_CTX_set_app_data(ctx, &st))
 		goto out;
 	if (X509_verify_cert(ctx) < 0 && !st.errors)
-		goto out;  /* an internal failure (memory), not a verdict */
+		goto out; /* an internal failure (memory), not a verdict */
 	errors |= st.errors;
 
 	STACK_OF(X509) *built = X509_STORE_CTX_get0_chain(ctx);
@@ -408,7 +400,7 @@ int cp_chain_check(const struct cp_der_cert *certs, size_t n, const struct cp_tr
 	/* the anchor is the top itself when it is a root (trusted or not),
 	 * else the issuer nobody provided */
 	bool top_is_root = X509_self_signed(top, 0) == 1 ||
-		(anchored && !(errors & (CP_CHAIN_INCOMPLETE | CP_CHAIN_UNKNOWN_ROOT)));
+			   (anchored && !(errors & (CP_CHAIN_INCOMPLETE | CP_CHAIN_UNKNOWN_ROOT)));
 	anchor = name_text(top_is_root ? X509_get_subject_name(top) : X509_get_issuer_name(top));
 	if (!anchor)
 		goto out;
@@ -450,7 +442,7 @@ static bool issued(X509 *ca, X509 *x)
 	return k && X509_verify(x, k) == 1;
 }
 
-static int issued_by_list(X509 *x, STACK_OF(X509) *cas, char **issuer)
+static int issued_by_list(X509 *x, STACK_OF(X509) * cas, char **issuer)
 {
 	for (int i = 0; i < sk_X509_num(cas); i++) {
 		X509 *ca = sk_X509_value(cas, i);

@@ -35,8 +35,8 @@
 
 /* Where a trusted certificate came from. */
 enum cp_trust_origin {
-	CP_TRUST_PUBLIC,   /* the default public bundle */
-	CP_TRUST_ADMIN,    /* imported by the administrator (--ca-file) */
+	CP_TRUST_PUBLIC, /* the default public bundle */
+	CP_TRUST_ADMIN,  /* imported by the administrator (--ca-file) */
 };
 
 struct cp_trust;
@@ -52,8 +52,8 @@ void cp_trust_free(struct cp_trust *t);
  * file cannot be read, holds no certificate, a certificate block does not
  * parse, or it is over the caps above.  Nothing is added on failure.
  */
-int cp_trust_add_file(struct cp_trust *t, const char *path, enum cp_trust_origin origin,
-		      char *err, size_t errlen);
+int cp_trust_add_file(struct cp_trust *t, const char *path, enum cp_trust_origin origin, char *err,
+		      size_t errlen);
 
 /* cp_trust_add_file(t, CP_TRUST_DEFAULT_BUNDLE, CP_TRUST_PUBLIC, ...). */
 int cp_trust_add_default(struct cp_trust *t, char *err, size_t errlen);

@@ -45,7 +45,7 @@
 #define HS_CLIENT_HELLO 1
 #define HS_HEADER_LEN 4
 #define RECORD_HEADER_LEN 5
-#define RECORD_MAX 16384          /* RFC 8446 5.1: plaintext fragment limit */
+#define RECORD_MAX 16384 /* RFC 8446 5.1: plaintext fragment limit */
 
 enum {
 	EXT_SERVER_NAME = 0,
@@ -61,8 +61,8 @@ enum {
 struct walk {
 	uint16_t record_version;
 	size_t nrecords;
-	size_t consumed;          /* record bytes, headers included */
-	size_t msg_len;           /* handshake message, header included */
+	size_t consumed; /* record bytes, headers included */
+	size_t msg_len;  /* handshake message, header included */
 };
 
 /*
@@ -100,7 +100,8 @@ static int walk_records(const uint8_t *p, size_t len, uint8_t *dst, struct walk 
 		for (size_t i = 0; got + i < HS_HEADER_LEN && i < rlen; i++)
 			hdr[got + i] = frag[i];
 		if (got < HS_HEADER_LEN && got + rlen >= HS_HEADER_LEN) {
-			total = HS_HEADER_LEN + ((size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3]);
+			total = HS_HEADER_LEN +
+				((size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3]);
 			if (total > CP_CHELLO_MAX_BYTES)
 				return CP_ETOOBIG;
 		}
@@ -208,7 +209,8 @@ static int read_key_share(struct cp_rbuf *b, struct cp_chello *h)
 		struct cp_rbuf key;
 		uint16_t g;
 
-		if (cp_rbuf_u16(&list, &g) < 0 || cp_rbuf_vec(&list, 2, &key) < 0 || cp_rbuf_left(&key) == 0)
+		if (cp_rbuf_u16(&list, &g) < 0 || cp_rbuf_vec(&list, 2, &key) < 0 ||
+		    cp_rbuf_left(&key) == 0)
 			return CP_EBADDATA;
 		if (h->nshares == CP_CHELLO_MAX_SHARES)
 			return CP_ETOOMANY;
@@ -236,14 +238,9 @@ static int read_extension(uint16_t type, struct cp_rbuf *d, struct cp_chello *h)
 	case EXT_SUPPORTED_VERSIONS:
 		st = read_u16_list(d, 1, h->versions, CP_CHELLO_MAX_VERSIONS, &h->nversions);
 		break;
-	case EXT_KEY_SHARE:
-		st = read_key_share(d, h);
-		break;
-	case EXT_ALPN:
-		st = read_alpn(d, h);
-		break;
-	default:
-		return CP_OK;
+	case EXT_KEY_SHARE: st = read_key_share(d, h); break;
+	case EXT_ALPN: st = read_alpn(d, h); break;
+	default: return CP_OK;
 	}
 	if (st == CP_OK && cp_rbuf_left(d) != 0)
 		st = CP_EBADDATA;
@@ -257,8 +254,8 @@ static int read_body(const uint8_t *body, size_t n, struct cp_chello *h)
 	int st;
 
 	cp_rbuf_init(&b, body, n);
-	if (cp_rbuf_u16(&b, &h->legacy_version) < 0 || cp_rbuf_bytes(&b, h->random, sizeof h->random) < 0 ||
-	    cp_rbuf_vec(&b, 1, &v) < 0)
+	if (cp_rbuf_u16(&b, &h->legacy_version) < 0 ||
+	    cp_rbuf_bytes(&b, h->random, sizeof h->random) < 0 || cp_rbuf_vec(&b, 1, &v) < 0)
 		return CP_EBADDATA;
 	if (cp_rbuf_left(&v) > 32)
 		return CP_EBADDATA;
@@ -296,7 +293,8 @@ static int read_body(const uint8_t *body, size_t n, struct cp_chello *h)
  * The message bytes: p itself for a bare message or one record, else a
  * copy gathered from the records into *copy (the caller frees it).
  */
-static int gather(const uint8_t *p, size_t len, struct cp_chello *h, const uint8_t **msg, uint8_t **copy)
+static int gather(const uint8_t *p, size_t len, struct cp_chello *h, const uint8_t **msg,
+		  uint8_t **copy)
 {
 	struct walk w;
 	int st;
@@ -388,18 +386,38 @@ const char *cp_chello_ext_name(uint16_t t)
 		uint16_t type;
 		const char *name;
 	} names[] = {
-		{ 0, "server_name" }, { 1, "max_fragment_length" }, { 5, "status_request" },
-		{ 10, "supported_groups" }, { 11, "ec_point_formats" }, { 13, "signature_algorithms" },
-		{ 14, "use_srtp" }, { 15, "heartbeat" }, { 16, "application_layer_protocol_negotiation" },
-		{ 17, "status_request_v2" }, { 18, "signed_certificate_timestamp" },
-		{ 21, "padding" }, { 22, "encrypt_then_mac" }, { 23, "extended_master_secret" },
-		{ 27, "compress_certificate" }, { 28, "record_size_limit" }, { 34, "delegated_credential" },
-		{ 35, "session_ticket" }, { 41, "pre_shared_key" }, { 42, "early_data" },
-		{ 43, "supported_versions" }, { 44, "cookie" }, { 45, "psk_key_exchange_modes" },
-		{ 47, "certificate_authorities" }, { 49, "post_handshake_auth" },
-		{ 50, "signature_algorithms_cert" }, { 51, "key_share" }, { 57, "quic_transport_parameters" },
-		{ 17513, "application_settings" }, { 17613, "application_settings" },
-		{ 65037, "encrypted_client_hello" }, { 65281, "renegotiation_info" },
+		{ 0, "server_name" },
+		{ 1, "max_fragment_length" },
+		{ 5, "status_request" },
+		{ 10, "supported_groups" },
+		{ 11, "ec_point_formats" },
+		{ 13, "signature_algorithms" },
+		{ 14, "use_srtp" },
+		{ 15, "heartbeat" },
+		{ 16, "application_layer_protocol_negotiation" },
+		{ 17, "status_request_v2" },
+		{ 18, "signed_certificate_timestamp" },
+		{ 21, "padding" },
+		{ 22, "encrypt_then_mac" },
+		{ 23, "extended_master_secret" },
+		{ 27, "compress_certificate" },
+		{ 28, "record_size_limit" },
+		{ 34, "delegated_credential" },
+		{ 35, "session_ticket" },
+		{ 41, "pre_shared_key" },
+		{ 42, "early_data" },
+		{ 43, "supported_versions" },
+		{ 44, "cookie" },
+		{ 45, "psk_key_exchange_modes" },
+		{ 47, "certificate_authorities" },
+		{ 49, "post_handshake_auth" },
+		{ 50, "signature_algorithms_cert" },
+		{ 51, "key_share" },
+		{ 57, "quic_transport_parameters" },
+		{ 17513, "application_settings" },
+		{ 17613, "application_settings" },
+		{ 65037, "encrypted_client_hello" },
+		{ 65281, "renegotiation_info" },
 	};
 
 	if (cp_chello_is_grease(t))
@@ -433,10 +451,11 @@ static bool sni_ok(const char *s, size_t *n)
 
 /* Write msg (the hello, header included) with server_name set to sni[0..n)
  * as one handshake message into m. */
-static void rewrite_message(const uint8_t *msg, const struct cp_chello *h, const char *sni, size_t n,
-			    struct cp_wbuf *m)
+static void rewrite_message(const uint8_t *msg, const struct cp_chello *h, const char *sni,
+			    size_t n, struct cp_wbuf *m)
 {
-	size_t fixed = HS_HEADER_LEN + 2 + 32 + 1 + h->session_id_len + 2 + 2 * h->nsuites + 1 + h->ncompressions;
+	size_t fixed = HS_HEADER_LEN + 2 + 32 + 1 + h->session_id_len + 2 + 2 * h->nsuites + 1 +
+		       h->ncompressions;
 	struct cp_rbuf b, exts;
 	long delta = 0;
 	size_t mark, emark;

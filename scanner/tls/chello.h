@@ -33,11 +33,11 @@
 #define CP_CHELLO_MAX_BYTES (64 * 1024)
 
 struct cp_chello {
-	uint16_t record_version;   /* first record's version; 0 for a bare message */
-	bool records;              /* the input was TLS records (else a bare message) */
-	size_t nrecords;           /* records the hello spans */
-	size_t consumed;           /* input bytes the hello takes (records or message) */
-	size_t msg_len;            /* handshake message length, 4-byte header included */
+	uint16_t record_version; /* first record's version; 0 for a bare message */
+	bool records;            /* the input was TLS records (else a bare message) */
+	size_t nrecords;         /* records the hello spans */
+	size_t consumed;         /* input bytes the hello takes (records or message) */
+	size_t msg_len;          /* handshake message length, 4-byte header included */
 	uint16_t legacy_version;
 	uint8_t random[32];
 	uint8_t session_id_len;
@@ -46,15 +46,15 @@ struct cp_chello {
 	uint8_t ncompressions;
 	uint16_t ext_types[CP_CHELLO_MAX_EXTS]; /* every extension, in order */
 	size_t nexts;
-	bool has_sni;              /* a server_name extension with a host_name */
+	bool has_sni; /* a server_name extension with a host_name */
 	char sni[CP_CHELLO_SNI_LEN + 1];
-	uint16_t groups[CP_CHELLO_MAX_GROUPS];     /* supported_groups */
+	uint16_t groups[CP_CHELLO_MAX_GROUPS]; /* supported_groups */
 	size_t ngroups;
-	uint16_t sigalgs[CP_CHELLO_MAX_SIGALGS];   /* signature_algorithms */
+	uint16_t sigalgs[CP_CHELLO_MAX_SIGALGS]; /* signature_algorithms */
 	size_t nsigalgs;
 	uint16_t versions[CP_CHELLO_MAX_VERSIONS]; /* supported_versions */
 	size_t nversions;
-	uint16_t shares[CP_CHELLO_MAX_SHARES];     /* key_share groups */
+	uint16_t shares[CP_CHELLO_MAX_SHARES]; /* key_share groups */
 	size_t nshares;
 	char alpn[CP_CHELLO_MAX_ALPN][CP_CHELLO_ALPN_LEN + 1]; /* NUL-free names only */
 	size_t nalpn;

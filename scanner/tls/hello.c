@@ -43,18 +43,18 @@ enum {
 	EXT_RENEG_INFO = 0xFF01,       /* RFC 5746 3.2 */
 };
 
-#define CT_HANDSHAKE 22          /* RFC 5246 6.2.1 ContentType */
-#define HS_CLIENT_HELLO 1        /* RFC 5246 7.4 HandshakeType */
-#define HS_HEADER_LEN 4          /* msg_type + uint24 length */
-#define RECORD_MAX 16384         /* RFC 5246 6.2.1: length MUST NOT exceed 2^14 */
-#define SUITE_RENEG_SCSV 0x00FF  /* RFC 5746 3.3 */
+#define CT_HANDSHAKE 22            /* RFC 5246 6.2.1 ContentType */
+#define HS_CLIENT_HELLO 1          /* RFC 5246 7.4 HandshakeType */
+#define HS_HEADER_LEN 4            /* msg_type + uint24 length */
+#define RECORD_MAX 16384           /* RFC 5246 6.2.1: length MUST NOT exceed 2^14 */
+#define SUITE_RENEG_SCSV 0x00FF    /* RFC 5746 3.3 */
 #define SUITE_FALLBACK_SCSV 0x5600 /* RFC 7507 */
 #define TLS13 0x0304
 #define SSL3 0x0300
 #define SSL2 0x0002
-#define SSLV2_MIN_CHALLENGE 16   /* RFC 6101 E.1 / RFC 5246 E.2 */
+#define SSLV2_MIN_CHALLENGE 16 /* RFC 6101 E.1 / RFC 5246 E.2 */
 #define SSLV2_MAX_CHALLENGE 32
-#define SSLV2_MAX_BODY 0x7FFF    /* 2-byte SSLv2 header: 15 length bits */
+#define SSLV2_MAX_BODY 0x7FFF /* 2-byte SSLv2 header: 15 length bits */
 #define HOSTNAME_MAX 255
 #define LABEL_MAX 63
 /* RFC 7685 padding window: handshake messages of 256..511 bytes hang F5. */
@@ -146,9 +146,8 @@ static int check_params(const struct cp_hello_params *p)
 		if (p->legacy_version != SSL2 &&
 		    (p->legacy_version < SSL3 || p->legacy_version > 0x0303))
 			return CP_EINVAL;
-		if (p->sslv2_challenge_len &&
-		    (p->sslv2_challenge_len < SSLV2_MIN_CHALLENGE ||
-		     p->sslv2_challenge_len > SSLV2_MAX_CHALLENGE))
+		if (p->sslv2_challenge_len && (p->sslv2_challenge_len < SSLV2_MIN_CHALLENGE ||
+					       p->sslv2_challenge_len > SSLV2_MAX_CHALLENGE))
 			return CP_EINVAL;
 		for (size_t i = 0; i < p->nsslv2_kinds; i++)
 			if (p->sslv2_kinds[i] > 0xFFFFFF)
@@ -586,20 +585,13 @@ out:
 const char *cp_hello_strerror(int status)
 {
 	switch (status) {
-	case CP_OK:
-		return "ok";
-	case CP_EINVAL:
-		return "inconsistent or missing hello parameters";
-	case CP_ETOOMANY:
-		return "a hello list is over its cap";
-	case CP_ETOOBIG:
-		return "the hello would be too large";
-	case CP_ENOMEM:
-		return "out of memory";
-	case CP_EKEYGEN:
-		return "no key share could be made for a group";
-	case CP_ERANDOM:
-		return "the random generator failed";
+	case CP_OK: return "ok";
+	case CP_EINVAL: return "inconsistent or missing hello parameters";
+	case CP_ETOOMANY: return "a hello list is over its cap";
+	case CP_ETOOBIG: return "the hello would be too large";
+	case CP_ENOMEM: return "out of memory";
+	case CP_EKEYGEN: return "no key share could be made for a group";
+	case CP_ERANDOM: return "the random generator failed";
 	}
 	return "unknown hello status";
 }

@@ -25,8 +25,8 @@
 #define CP_HELLO_MAX_SIGALGS 64
 #define CP_HELLO_MAX_SHARES 4
 #define CP_HELLO_MAX_ALPN 8
-#define CP_HELLO_MAX_VERSIONS 16      /* supported_versions entries */
-#define CP_HELLO_MAX_SSLV2_KINDS 64   /* SSLv2 cipher kinds */
+#define CP_HELLO_MAX_VERSIONS 16    /* supported_versions entries */
+#define CP_HELLO_MAX_SSLV2_KINDS 64 /* SSLv2 cipher kinds */
 /* Largest encoded hello (all records), far above anything we send. */
 #define CP_HELLO_MAX_BYTES (64 * 1024)
 
@@ -47,28 +47,28 @@ enum cp_hello_flag {
 };
 
 enum cp_hello_format {
-	CP_HELLO_TLS = 0,  /* ordinary TLS record(s) carrying a ClientHello */
-	CP_HELLO_SSLV2,    /* SSLv2 CLIENT-HELLO (suites as 3-byte kinds) */
+	CP_HELLO_TLS = 0, /* ordinary TLS record(s) carrying a ClientHello */
+	CP_HELLO_SSLV2,   /* SSLv2 CLIENT-HELLO (suites as 3-byte kinds) */
 };
 
 struct cp_hello_params {
 	enum cp_hello_format format;
-	uint16_t record_version;   /* record layer; 0 = 0x0301 (0x0300 for SSLv3) */
-	uint16_t legacy_version;   /* client_version: 0x0300 .. 0x0303; TLS 1.3 uses 0x0303 */
-	const uint16_t *suites;    /* in order; SCSVs are added by flags */
+	uint16_t record_version; /* record layer; 0 = 0x0301 (0x0300 for SSLv3) */
+	uint16_t legacy_version; /* client_version: 0x0300 .. 0x0303; TLS 1.3 uses 0x0303 */
+	const uint16_t *suites;  /* in order; SCSVs are added by flags */
 	size_t nsuites;
 	const uint32_t *sslv2_kinds; /* SSLv2 format only */
 	size_t nsslv2_kinds;
-	const char *sni;           /* host name; never sent for IP literals or NULL */
-	const uint16_t *groups;    /* supported_groups; 0 entries = extension omitted */
+	const char *sni;        /* host name; never sent for IP literals or NULL */
+	const uint16_t *groups; /* supported_groups; 0 entries = extension omitted */
 	size_t ngroups;
-	const uint16_t *sigalgs;   /* signature_algorithms; 0 = omitted */
+	const uint16_t *sigalgs; /* signature_algorithms; 0 = omitted */
 	size_t nsigalgs;
-	const uint16_t *versions;  /* supported_versions; 0 = omitted */
+	const uint16_t *versions; /* supported_versions; 0 = omitted */
 	size_t nversions;
 	const uint16_t *share_groups; /* key_share entries with real keys */
 	size_t nshares;
-	const char *const *alpn;   /* ALPN protocol names; 0 = omitted */
+	const char *const *alpn; /* ALPN protocol names; 0 = omitted */
 	size_t nalpn;
 	unsigned flags;            /* CP_HELLO_* */
 	const uint8_t *random;     /* 32 bytes, or NULL for fresh randomness */

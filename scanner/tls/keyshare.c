@@ -36,7 +36,7 @@
 
 struct ks_entry {
 	uint16_t group;
-	bool failed;  /* remembered, so a group OpenSSL lacks costs one try */
+	bool failed; /* remembered, so a group OpenSSL lacks costs one try */
 	uint8_t *pub;
 	size_t len;
 };
@@ -87,14 +87,16 @@ static uint8_t *ec_public(EVP_PKEY *pk, size_t *len)
 	uint8_t *buf = NULL;
 	size_t n = 0;
 
-	if (EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, NULL, 0,
-					    &n) != 1 || n == 0)
+	if (EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, NULL, 0, &n) !=
+		    1 ||
+	    n == 0)
 		return NULL;
 	buf = malloc(n);
 	if (!buf)
 		return NULL;
-	if (EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, buf, n,
-					    &n) != 1 || buf[0] != 0x04) {
+	if (EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, buf, n, &n) !=
+		    1 ||
+	    buf[0] != 0x04) {
 		free(buf);
 		return NULL;
 	}
@@ -133,8 +135,8 @@ static EVP_PKEY *dh_keygen(const char *group_name)
 
 	if (!ctx)
 		return NULL;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-						     (char *)group_name, 0);
+	params[0] =
+		OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)group_name, 0);
 	params[1] = OSSL_PARAM_construct_end();
 	if (EVP_PKEY_keygen_init(ctx) != 1 || EVP_PKEY_CTX_set_params(ctx, params) != 1 ||
 	    EVP_PKEY_generate(ctx, &pk) != 1) {
@@ -173,8 +175,7 @@ static uint8_t *make_share(uint16_t group, size_t *len)
 		break;
 	case CP_GROUP_KEM:
 	case CP_GROUP_HYBRID:
-	case CP_GROUP_OTHER:
-		break;
+	case CP_GROUP_OTHER: break;
 	}
 	EVP_PKEY_free(pk);
 	/* The registry states the share length; a mismatch is a bug, not a share. */

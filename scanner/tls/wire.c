@@ -61,17 +61,16 @@ enum {
 };
 
 #define REC_HDR_LEN 5
-#define V2_HDR_LEN 3          /* 2-byte record header + message code */
+#define V2_HDR_LEN 3 /* 2-byte record header + message code */
 #define HS_HDR_LEN 4
 #define ALERT_LEVEL_WARNING 1
 #define ALERT_UNRECOGNIZED_NAME 112
 
 /* RFC 8446 4.1.3: SHA-256("HelloRetryRequest"). */
 static const uint8_t hrr_random[32] = {
-	0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11,
-	0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
-	0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E,
-	0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
+	0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C,
+	0x02, 0x1E, 0x65, 0xB8, 0x91, 0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB,
+	0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
 };
 
 /* RFC 8446 4.1.3: "DOWNGRD" then 01 (TLS 1.2) or 00 (TLS 1.1 and below). */
@@ -82,14 +81,14 @@ static const uint8_t downgrade_prefix[7] = {
 struct cp_wire {
 	unsigned want;
 	size_t max_msg;
-	int status;                  /* sticky: MORE until DONE or an error */
+	int status; /* sticky: MORE until DONE or an error */
 	struct cp_wire_result res;
 
 	/* record layer */
 	uint8_t hdr[REC_HDR_LEN];
 	size_t hdr_len;
 	bool in_record;
-	bool first_done;             /* the first record header was accepted */
+	bool first_done; /* the first record header was accepted */
 	uint8_t rtype;
 	size_t rec_left;
 	unsigned empty_run;
@@ -110,7 +109,7 @@ struct cp_wire {
 	uint8_t hs_type;
 	size_t hs_len;
 	size_t hs_got;
-	bool hs_keep;                /* body is buffered in msg, else skipped */
+	bool hs_keep; /* body is buffered in msg, else skipped */
 	uint8_t *msg;
 };
 
@@ -201,8 +200,7 @@ static int keep_cert(struct cp_wire *w, const uint8_t *der, size_t len)
  *       ProtocolName<1..2^8-1>.
  * Each must fill its extension exactly; others are only listed.
  */
-static int parse_extension(struct cp_server_hello *sh, uint16_t type,
-			   struct cp_rbuf *d)
+static int parse_extension(struct cp_server_hello *sh, uint16_t type, struct cp_rbuf *d)
 {
 	struct cp_rbuf v, name;
 	uint16_t u16;
@@ -229,20 +227,17 @@ static int parse_extension(struct cp_server_hello *sh, uint16_t type,
 			return CP_WIRE_E_MALFORMED;
 		sh->reneg_info = true;
 		break;
-	case EXT_EMS:
-		sh->ems = true;
-		break;
+	case EXT_EMS: sh->ems = true; break;
 	case EXT_ALPN:
-		if (cp_rbuf_vec(d, 2, &v) || cp_rbuf_vec(&v, 1, &name) ||
-		    cp_rbuf_left(&v) != 0 || cp_rbuf_left(&name) == 0)
+		if (cp_rbuf_vec(d, 2, &v) || cp_rbuf_vec(&v, 1, &name) || cp_rbuf_left(&v) != 0 ||
+		    cp_rbuf_left(&name) == 0)
 			return CP_WIRE_E_MALFORMED;
 		/* at most 255 bytes, so the terminator always fits */
 		memcpy(sh->alpn, cp_rbuf_ptr(&name), cp_rbuf_left(&name));
 		sh->alpn[cp_rbuf_left(&name)] = '\0';
 		sh->has_alpn = true;
 		return CP_WIRE_MORE;
-	default:
-		return CP_WIRE_MORE;
+	default: return CP_WIRE_MORE;
 	}
 	return cp_rbuf_left(d) == 0 ? CP_WIRE_MORE : CP_WIRE_E_MALFORMED;
 }
@@ -301,9 +296,9 @@ static int parse_server_hello(struct cp_wire *w, const uint8_t *p, size_t n)
 
 	cp_rbuf_init(&b, p, n);
 	if (cp_rbuf_u16(&b, &sh->legacy_version) ||
-	    cp_rbuf_bytes(&b, sh->random, sizeof sh->random) ||
-	    cp_rbuf_vec(&b, 1, &sid) || cp_rbuf_left(&sid) > sizeof sh->session_id ||
-	    cp_rbuf_u16(&b, &sh->suite) || cp_rbuf_u8(&b, &sh->compression))
+	    cp_rbuf_bytes(&b, sh->random, sizeof sh->random) || cp_rbuf_vec(&b, 1, &sid) ||
+	    cp_rbuf_left(&sid) > sizeof sh->session_id || cp_rbuf_u16(&b, &sh->suite) ||
+	    cp_rbuf_u8(&b, &sh->compression))
 		return CP_WIRE_E_MALFORMED;
 	if ((sh->legacy_version >> 8) != 3)
 		return CP_WIRE_E_MALFORMED;
@@ -373,8 +368,7 @@ static int parse_ec_params(struct cp_ske *ske, struct cp_rbuf *b, bool *done)
 		*done = true;
 		return CP_WIRE_MORE;
 	}
-	if (cp_rbuf_u16(b, &ske->group) || cp_rbuf_vec(b, 1, &point) ||
-	    cp_rbuf_left(&point) == 0)
+	if (cp_rbuf_u16(b, &ske->group) || cp_rbuf_vec(b, 1, &point) || cp_rbuf_left(&point) == 0)
 		return CP_WIRE_E_MALFORMED;
 	return CP_WIRE_MORE;
 }
@@ -399,7 +393,7 @@ static int parse_dh_params(struct cp_ske *ske, struct cp_rbuf *b)
 	while (i < plen && prime[i] == 0)
 		i++;
 	if (i == plen)
-		return CP_WIRE_E_MALFORMED;      /* empty or zero prime */
+		return CP_WIRE_E_MALFORMED; /* empty or zero prime */
 	bits = (plen - i - 1) * 8;
 	for (uint8_t top = prime[i]; top; top >>= 1)
 		bits++;
@@ -431,12 +425,8 @@ static int parse_ske(struct cp_wire *w, const uint8_t *p, size_t n)
 	if (!suite)
 		return CP_WIRE_MORE;
 	switch (suite->kx) {
-	case CP_KX_ECDHE:
-		ec = true;
-		break;
-	case CP_KX_DHE:
-		ec = false;
-		break;
+	case CP_KX_ECDHE: ec = true; break;
+	case CP_KX_DHE: ec = false; break;
 	case CP_KX_ECDH_anon:
 		ec = true;
 		sign = false;
@@ -453,8 +443,7 @@ static int parse_ske(struct cp_wire *w, const uint8_t *p, size_t n)
 		ec = false;
 		sign = false;
 		break;
-	default:
-		return CP_WIRE_MORE;
+	default: return CP_WIRE_MORE;
 	}
 	cp_rbuf_init(&b, p, n);
 	if ((suite->kx == CP_KX_ECDHE_PSK || suite->kx == CP_KX_DHE_PSK) &&
@@ -483,7 +472,7 @@ static bool flight_done(const struct cp_wire *w)
 		return true;
 	if (!(seen & CP_SEEN_SERVER_HELLO))
 		return false;
-	if (w->res.sh.version > 0x0303)  /* TLS 1.3 (or a draft): the rest is encrypted */
+	if (w->res.sh.version > 0x0303) /* TLS 1.3 (or a draft): the rest is encrypted */
 		return true;
 	if (seen & (CP_SEEN_SHD | CP_SEEN_CCS))
 		return true;
@@ -519,8 +508,7 @@ static int hs_begin(struct cp_wire *w)
 			return CP_WIRE_E_UNEXPECTED;
 	} else {
 		switch (w->hs_type) {
-		case HS_SERVER_HELLO:
-			return CP_WIRE_E_UNEXPECTED;
+		case HS_SERVER_HELLO: return CP_WIRE_E_UNEXPECTED;
 		case HS_CERTIFICATE:
 			if (seen & CP_SEEN_CERTIFICATE)
 				return CP_WIRE_E_UNEXPECTED;
@@ -531,8 +519,7 @@ static int hs_begin(struct cp_wire *w)
 				return CP_WIRE_E_UNEXPECTED;
 			w->hs_keep = (w->want & CP_WANT_SKE) != 0;
 			break;
-		default:
-			break;
+		default: break;
 		}
 	}
 	if ((w->hs_type == HS_HELLO_REQUEST || w->hs_type == HS_SHD) && w->hs_len != 0)
@@ -559,9 +546,7 @@ static int hs_end(struct cp_wire *w)
 	int st = CP_WIRE_MORE;
 
 	switch (w->hs_type) {
-	case HS_SERVER_HELLO:
-		st = parse_server_hello(w, body, n);
-		break;
+	case HS_SERVER_HELLO: st = parse_server_hello(w, body, n); break;
 	case HS_CERTIFICATE:
 		if (w->hs_keep)
 			st = parse_certificate(w, body, n);
@@ -572,14 +557,9 @@ static int hs_end(struct cp_wire *w)
 			st = parse_ske(w, body, n);
 		w->res.seen |= CP_SEEN_SKE;
 		break;
-	case HS_CERT_REQUEST:
-		w->res.seen |= CP_SEEN_CERT_REQUEST;
-		break;
-	case HS_SHD:
-		w->res.seen |= CP_SEEN_SHD;
-		break;
-	default:
-		break;
+	case HS_CERT_REQUEST: w->res.seen |= CP_SEEN_CERT_REQUEST; break;
+	case HS_SHD: w->res.seen |= CP_SEEN_SHD; break;
+	default: break;
 	}
 	free(w->msg);
 	w->msg = NULL;
@@ -680,10 +660,9 @@ static int parse_sslv2(struct cp_wire *w, const uint8_t *p, size_t n)
 	}
 	if (cp_rbuf_u8(&b, &hit) || cp_rbuf_u8(&b, &cert_type) ||
 	    cp_rbuf_u16(&b, &w->res.sslv2_version) || cp_rbuf_u16(&b, &cert_len) ||
-	    cp_rbuf_u16(&b, &specs_len) || cp_rbuf_u16(&b, &conn_len) ||
-	    specs_len % 3 != 0 || cp_rbuf_sub(&b, cert_len, &cert) ||
-	    cp_rbuf_sub(&b, specs_len, &specs) || cp_rbuf_sub(&b, conn_len, &conn) ||
-	    cp_rbuf_left(&b) != 0)
+	    cp_rbuf_u16(&b, &specs_len) || cp_rbuf_u16(&b, &conn_len) || specs_len % 3 != 0 ||
+	    cp_rbuf_sub(&b, cert_len, &cert) || cp_rbuf_sub(&b, specs_len, &specs) ||
+	    cp_rbuf_sub(&b, conn_len, &conn) || cp_rbuf_left(&b) != 0)
 		return CP_WIRE_E_SSLV2;
 	while (cp_rbuf_left(&specs) > 0) {
 		uint32_t kind;
@@ -774,8 +753,7 @@ static int record_begin(struct cp_wire *w)
 	if (w->rtype != CT_ALERT && w->alert_len > 0)
 		return CP_WIRE_E_MALFORMED;
 	switch (w->rtype) {
-	case CT_APPDATA:
-		return CP_WIRE_E_UNEXPECTED;
+	case CT_APPDATA: return CP_WIRE_E_UNEXPECTED;
 	case CT_CCS:
 		/* RFC 5246 7.1: one byte, value 1; only after a ServerHello */
 		if (!sh)
@@ -783,8 +761,7 @@ static int record_begin(struct cp_wire *w)
 		if (len != 1)
 			return CP_WIRE_E_MALFORMED;
 		break;
-	default:
-		break;
+	default: break;
 	}
 	if (len == 0) {
 		if (++w->empty_run > CP_WIRE_MAX_EMPTY_RECORDS)
@@ -823,12 +800,9 @@ static int hdr_byte(struct cp_wire *w, uint8_t c)
 		if (!known_type(w->hdr[0]))
 			return c == 3 ? CP_WIRE_E_RECORD_TYPE : CP_WIRE_E_NOT_TLS;
 		return c == 3 ? CP_WIRE_MORE : CP_WIRE_E_RECORD_VERSION;
-	case 3:
-		return c <= 4 ? CP_WIRE_MORE : CP_WIRE_E_RECORD_VERSION;
-	case 4:
-		return CP_WIRE_MORE;
-	default:
-		return record_begin(w);
+	case 3: return c <= 4 ? CP_WIRE_MORE : CP_WIRE_E_RECORD_VERSION;
+	case 4: return CP_WIRE_MORE;
+	default: return record_begin(w);
 	}
 }
 
@@ -836,10 +810,8 @@ static int hdr_byte(struct cp_wire *w, uint8_t c)
 static int body_bytes(struct cp_wire *w, const uint8_t *p, size_t n, size_t *used)
 {
 	switch (w->rtype) {
-	case CT_HANDSHAKE:
-		return hs_bytes(w, p, n, used);
-	case CT_ALERT:
-		return alert_bytes(w, p, n, used);
+	case CT_HANDSHAKE: return hs_bytes(w, p, n, used);
+	case CT_ALERT: return alert_bytes(w, p, n, used);
 	case CT_CCS:
 		*used = 1;
 		if (p[0] != 1)
@@ -847,9 +819,7 @@ static int body_bytes(struct cp_wire *w, const uint8_t *p, size_t n, size_t *use
 		w->res.seen |= CP_SEEN_CCS;
 		/* TLS <= 1.2 (abbreviated handshake): all that follows is encrypted */
 		return CP_WIRE_DONE;
-	default:
-		*used = n;
-		return CP_WIRE_E_UNEXPECTED;
+	default: *used = n; return CP_WIRE_E_UNEXPECTED;
 	}
 }
 
@@ -870,8 +840,8 @@ int cp_wire_feed(struct cp_wire *w, const uint8_t *data, size_t len)
 			w->status = hdr_byte(w, data[off]);
 			used = 1;
 		} else {
-			w->status = body_bytes(w, data + off, min_size(len - off, w->rec_left),
-					       &used);
+			w->status =
+				body_bytes(w, data + off, min_size(len - off, w->rec_left), &used);
 			w->rec_left -= used;
 			if (w->rec_left == 0)
 				w->in_record = false;
@@ -885,32 +855,19 @@ int cp_wire_feed(struct cp_wire *w, const uint8_t *data, size_t len)
 const char *cp_wire_strerror(int status)
 {
 	switch (status) {
-	case CP_WIRE_MORE:
-		return "more data needed";
-	case CP_WIRE_DONE:
-		return "done";
-	case CP_WIRE_E_NOT_TLS:
-		return "not TLS: the server answered with another protocol";
-	case CP_WIRE_E_RECORD_TYPE:
-		return "unknown TLS record content type";
-	case CP_WIRE_E_RECORD_VERSION:
-		return "TLS record version is not 3.x";
-	case CP_WIRE_E_RECORD_TOO_LONG:
-		return "TLS record longer than 2^14+2048 bytes";
-	case CP_WIRE_E_MSG_TOO_LONG:
-		return "handshake message longer than the cap";
-	case CP_WIRE_E_MALFORMED:
-		return "malformed message: a field does not fit its structure";
-	case CP_WIRE_E_UNEXPECTED:
-		return "unexpected message for this point of the handshake";
-	case CP_WIRE_E_NOMEM:
-		return "out of memory";
-	case CP_WIRE_E_EMPTY_RECORD:
-		return "too many empty TLS records in a row";
-	case CP_WIRE_E_SSLV2:
-		return "malformed SSLv2 SERVER-HELLO or ERROR";
-	default:
-		return "unknown decoder status";
+	case CP_WIRE_MORE: return "more data needed";
+	case CP_WIRE_DONE: return "done";
+	case CP_WIRE_E_NOT_TLS: return "not TLS: the server answered with another protocol";
+	case CP_WIRE_E_RECORD_TYPE: return "unknown TLS record content type";
+	case CP_WIRE_E_RECORD_VERSION: return "TLS record version is not 3.x";
+	case CP_WIRE_E_RECORD_TOO_LONG: return "TLS record longer than 2^14+2048 bytes";
+	case CP_WIRE_E_MSG_TOO_LONG: return "handshake message longer than the cap";
+	case CP_WIRE_E_MALFORMED: return "malformed message: a field does not fit its structure";
+	case CP_WIRE_E_UNEXPECTED: return "unexpected message for this point of the handshake";
+	case CP_WIRE_E_NOMEM: return "out of memory";
+	case CP_WIRE_E_EMPTY_RECORD: return "too many empty TLS records in a row";
+	case CP_WIRE_E_SSLV2: return "malformed SSLv2 SERVER-HELLO or ERROR";
+	default: return "unknown decoder status";
 	}
 }
 

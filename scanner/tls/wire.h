@@ -30,10 +30,10 @@
 
 /* What the caller wants before the decoder reports DONE (TLS <= 1.2). */
 enum cp_wire_want {
-	CP_WANT_SERVER_HELLO = 0,    /* stop at the ServerHello */
+	CP_WANT_SERVER_HELLO = 0, /* stop at the ServerHello */
 	CP_WANT_CERTIFICATE = 1u << 0,
-	CP_WANT_SKE = 1u << 1,       /* ServerKeyExchange (curve, DH prime size) */
-	CP_WANT_DONE = 1u << 2,      /* read up to ServerHelloDone */
+	CP_WANT_SKE = 1u << 1,  /* ServerKeyExchange (curve, DH prime size) */
+	CP_WANT_DONE = 1u << 2, /* read up to ServerHelloDone */
 };
 
 /* What has been seen so far. */
@@ -50,15 +50,15 @@ enum cp_wire_seen {
 };
 
 enum cp_wire_status {
-	CP_WIRE_MORE = 0,            /* need more bytes */
-	CP_WIRE_DONE = 1,            /* the answer is known; later bytes ignored */
-	CP_WIRE_E_NOT_TLS = -1,      /* first bytes are not a TLS/SSLv2 record (e.g. HTTP) */
-	CP_WIRE_E_RECORD_TYPE = -2,  /* unknown record content type */
-	CP_WIRE_E_RECORD_VERSION = -3, /* record version not 0x03xx */
+	CP_WIRE_MORE = 0,               /* need more bytes */
+	CP_WIRE_DONE = 1,               /* the answer is known; later bytes ignored */
+	CP_WIRE_E_NOT_TLS = -1,         /* first bytes are not a TLS/SSLv2 record (e.g. HTTP) */
+	CP_WIRE_E_RECORD_TYPE = -2,     /* unknown record content type */
+	CP_WIRE_E_RECORD_VERSION = -3,  /* record version not 0x03xx */
 	CP_WIRE_E_RECORD_TOO_LONG = -4, /* record length over 2^14 + 2048 */
-	CP_WIRE_E_MSG_TOO_LONG = -5, /* handshake message over the cap */
-	CP_WIRE_E_MALFORMED = -6,    /* a message's fields do not fit it */
-	CP_WIRE_E_UNEXPECTED = -7,   /* a message out of order (e.g. no ServerHello first) */
+	CP_WIRE_E_MSG_TOO_LONG = -5,    /* handshake message over the cap */
+	CP_WIRE_E_MALFORMED = -6,       /* a message's fields do not fit it */
+	CP_WIRE_E_UNEXPECTED = -7,      /* a message out of order (e.g. no ServerHello first) */
 	CP_WIRE_E_NOMEM = -8,
 	CP_WIRE_E_EMPTY_RECORD = -9, /* too many empty records in a row */
 	CP_WIRE_E_SSLV2 = -10,       /* malformed SSLv2 SERVER-HELLO or error */
@@ -80,8 +80,8 @@ enum cp_wire_status {
 #define CP_WIRE_MAX_SKIPPED_MSG (1024 * 1024)
 
 struct cp_server_hello {
-	uint16_t legacy_version;     /* ServerHello.server_version */
-	uint16_t version;            /* negotiated: supported_versions if present */
+	uint16_t legacy_version; /* ServerHello.server_version */
+	uint16_t version;        /* negotiated: supported_versions if present */
 	uint8_t random[32];
 	uint8_t session_id_len;
 	uint8_t session_id[32];
@@ -90,49 +90,49 @@ struct cp_server_hello {
 	bool is_hrr;
 	bool has_supported_versions;
 	bool has_key_share;
-	uint16_t key_share_group;    /* ServerHello share, or HRR selected_group */
+	uint16_t key_share_group; /* ServerHello share, or HRR selected_group */
 	bool reneg_info;
 	bool ems;
 	bool has_alpn;
 	char alpn[256];
-	size_t next;                 /* number of extensions seen */
+	size_t next;                     /* number of extensions seen */
 	uint16_t exts[CP_WIRE_MAX_EXTS]; /* their types, in order (first MAX kept) */
-	bool downgrade_tls12;        /* RFC 8446 4.1.3 sentinel in random */
+	bool downgrade_tls12;            /* RFC 8446 4.1.3 sentinel in random */
 	bool downgrade_tls11;
-	uint16_t key_share_len;      /* ServerHello key_exchange length, 0 in HRR */
+	uint16_t key_share_len; /* ServerHello key_exchange length, 0 in HRR */
 };
 
 struct cp_cert_der {
-	uint8_t *der;                /* heap copy, owned by the decoder */
+	uint8_t *der; /* heap copy, owned by the decoder */
 	size_t len;
 };
 
 struct cp_ske {
-	bool ecdhe;                  /* named_curve params */
-	uint8_t curve_type;          /* 3 = named_curve */
-	uint16_t group;              /* named curve */
+	bool ecdhe;         /* named_curve params */
+	uint8_t curve_type; /* 3 = named_curve */
+	uint16_t group;     /* named curve */
 	bool dhe;
-	uint16_t dh_p_bits;          /* prime size in bits (leading zeros stripped) */
+	uint16_t dh_p_bits; /* prime size in bits (leading zeros stripped) */
 	uint16_t dh_g_len;
-	uint16_t sig_scheme;         /* TLS 1.2 signature scheme, 0 if none/earlier */
+	uint16_t sig_scheme; /* TLS 1.2 signature scheme, 0 if none/earlier */
 };
 
 struct cp_wire_result {
-	unsigned seen;               /* CP_SEEN_* */
-	uint16_t record_version;     /* of the first record */
+	unsigned seen;           /* CP_SEEN_* */
+	uint16_t record_version; /* of the first record */
 	struct cp_server_hello sh;
 	uint8_t alert_level;
 	uint8_t alert_desc;
 	size_t ncerts;
 	struct cp_cert_der certs[CP_WIRE_MAX_CERTS]; /* [0] is the leaf */
-	size_t certs_total;          /* certificates listed, even past the cap */
+	size_t certs_total;                          /* certificates listed, even past the cap */
 	struct cp_ske ske;
 	/* SSLv2 SERVER-HELLO */
 	uint16_t sslv2_version;
 	size_t nsslv2_kinds;
 	uint32_t sslv2_kinds[CP_WIRE_MAX_SSLV2_KINDS];
-	uint8_t sslv2_error;         /* SSLv2 ERROR message code, 0 none */
-	size_t bytes;                /* total bytes consumed */
+	uint8_t sslv2_error; /* SSLv2 ERROR message code, 0 none */
+	size_t bytes;        /* total bytes consumed */
 };
 
 /*

@@ -25,13 +25,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
  * turn the harnesses into "does not crash" checks.  abort() is what both
  * libFuzzer and the replay driver report as a failure.
  */
-#define FUZZ_CHECK(cond)                                                      \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			fprintf(stderr, "%s:%d: invariant broken: %s\n",     \
-				__FILE__, __LINE__, #cond);                   \
-			abort();                                              \
-		}                                                             \
+#define FUZZ_CHECK(cond) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__, \
+				#cond); \
+			abort(); \
+		} \
 	} while (0)
 
 /* A cursor over the fuzzer's bytes; reads past the end give zeros. */
@@ -68,8 +68,8 @@ static inline uint32_t fuzz_u32(struct fuzz_in *in)
 
 /* What fuzz_safe_text allows besides printable characters. */
 enum {
-	FUZZ_TEXT_NEWLINE = 1u << 0,  /* '\n' */
-	FUZZ_TEXT_SGR = 1u << 1,      /* the writers' own colours: ESC [ digits ; m */
+	FUZZ_TEXT_NEWLINE = 1u << 0, /* '\n' */
+	FUZZ_TEXT_SGR = 1u << 1,     /* the writers' own colours: ESC [ digits ; m */
 };
 
 /*
@@ -97,17 +97,24 @@ static inline size_t fuzz_safe_text(const unsigned char *s, size_t n, unsigned a
 			continue;
 		}
 		if (c < 0x80) {
-			FUZZ_CHECK((c == '\n' && (allow & FUZZ_TEXT_NEWLINE)) || (c >= 0x20 && c != 0x7F));
+			FUZZ_CHECK((c == '\n' && (allow & FUZZ_TEXT_NEWLINE)) ||
+				   (c >= 0x20 && c != 0x7F));
 			i++;
 			continue;
 		}
 		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2; cp = c & 0x1F; min = 0x80;
+			len = 2;
+			cp = c & 0x1F;
+			min = 0x80;
 		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3; cp = c & 0x0F; min = 0x800;
+			len = 3;
+			cp = c & 0x0F;
+			min = 0x800;
 		} else {
 			FUZZ_CHECK(c >= 0xF0 && c <= 0xF4);
-			len = 4; cp = c & 0x07; min = 0x10000;
+			len = 4;
+			cp = c & 0x07;
+			min = 0x10000;
 		}
 		FUZZ_CHECK(i + len <= n);
 		for (size_t k = 1; k < len; k++) {

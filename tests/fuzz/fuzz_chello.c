@@ -34,7 +34,8 @@ static void check_parsed(const struct cp_chello *h, size_t len)
 	FUZZ_CHECK(h->consumed <= len);
 	FUZZ_CHECK(h->msg_len >= 4 + 2 + 32 + 1 + 2 + 2 + 1 + 1);
 	FUZZ_CHECK(h->msg_len <= CP_CHELLO_MAX_BYTES);
-	FUZZ_CHECK(h->records ? h->consumed == h->msg_len + 5 * h->nrecords : h->consumed == h->msg_len);
+	FUZZ_CHECK(h->records ? h->consumed == h->msg_len + 5 * h->nrecords
+			      : h->consumed == h->msg_len);
 	FUZZ_CHECK(h->nsuites >= 1 && h->nsuites <= CP_CHELLO_MAX_SUITES);
 	FUZZ_CHECK(h->nexts <= CP_CHELLO_MAX_EXTS && h->ngroups <= CP_CHELLO_MAX_GROUPS);
 	FUZZ_CHECK(h->nsigalgs <= CP_CHELLO_MAX_SIGALGS && h->nversions <= CP_CHELLO_MAX_VERSIONS);
@@ -43,7 +44,8 @@ static void check_parsed(const struct cp_chello *h, size_t len)
 	FUZZ_CHECK(memchr(h->sni, '\0', sizeof h->sni) != NULL);
 	FUZZ_CHECK(h->has_sni == (h->sni[0] != '\0'));
 	for (size_t i = 0; i < h->nalpn; i++)
-		FUZZ_CHECK(h->alpn[i][0] != '\0' && memchr(h->alpn[i], '\0', sizeof h->alpn[i]) != NULL);
+		FUZZ_CHECK(h->alpn[i][0] != '\0' &&
+			   memchr(h->alpn[i], '\0', sizeof h->alpn[i]) != NULL);
 }
 
 /* The fields that do not depend on how the message was framed. */
@@ -52,10 +54,12 @@ static void check_same_hello(const struct cp_chello *a, const struct cp_chello *
 	FUZZ_CHECK(a->msg_len == b->msg_len && a->legacy_version == b->legacy_version);
 	FUZZ_CHECK(memcmp(a->random, b->random, sizeof a->random) == 0);
 	FUZZ_CHECK(a->nsuites == b->nsuites && memcmp(a->suites, b->suites, sizeof a->suites) == 0);
-	FUZZ_CHECK(a->nexts == b->nexts && memcmp(a->ext_types, b->ext_types, sizeof a->ext_types) == 0);
+	FUZZ_CHECK(a->nexts == b->nexts &&
+		   memcmp(a->ext_types, b->ext_types, sizeof a->ext_types) == 0);
 	FUZZ_CHECK(strcmp(a->sni, b->sni) == 0);
 	FUZZ_CHECK(a->ngroups == b->ngroups && memcmp(a->groups, b->groups, sizeof a->groups) == 0);
-	FUZZ_CHECK(a->nsigalgs == b->nsigalgs && a->nversions == b->nversions && a->nshares == b->nshares);
+	FUZZ_CHECK(a->nsigalgs == b->nsigalgs && a->nversions == b->nversions &&
+		   a->nshares == b->nshares);
 	FUZZ_CHECK(a->nalpn == b->nalpn);
 }
 
@@ -157,7 +161,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* the same bytes as a hex dump */
-	if (cp_hellofile_hex((const char *)in.p, in.n, hex, sizeof hex, &nhex, err, sizeof err) == 0)
+	if (cp_hellofile_hex((const char *)in.p, in.n, hex, sizeof hex, &nhex, err, sizeof err) ==
+	    0)
 		FUZZ_CHECK(nhex <= sizeof hex);
 	else
 		FUZZ_CHECK(memchr(err, '\0', sizeof err) != NULL);

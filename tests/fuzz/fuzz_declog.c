@@ -36,7 +36,7 @@ struct seen {
 	size_t calls, targets, errors, failures;
 	size_t last_row;
 	bool stop;
-	const struct cp_declog_stats *st;  /* filled in before the first call */
+	const struct cp_declog_stats *st; /* filled in before the first call */
 	char *keys[KEYS_CHECKED];
 	size_t nkeys;
 };
@@ -51,8 +51,11 @@ static void check_sni_encodes(const char *sni)
 	static const uint16_t suite = 0xC02F;
 	static const uint8_t random[32];
 	struct cp_hello_params p = {
-		.legacy_version = 0x0303, .suites = &suite, .nsuites = 1,
-		.sni = sni, .random = random,
+		.legacy_version = 0x0303,
+		.suites = &suite,
+		.nsuites = 1,
+		.sni = sni,
+		.random = random,
 	};
 	struct cp_wbuf out;
 
@@ -141,7 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size--;
 	}
 	if (size == 0)
-		return 0;   /* fmemopen() refuses an empty buffer */
+		return 0; /* fmemopen() refuses an empty buffer */
 	memset(&s, 0, sizeof s);
 	s.st = &st;
 	/* stop early on some inputs, to check a callback's value comes back */

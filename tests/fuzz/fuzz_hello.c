@@ -139,7 +139,7 @@ static void params_from(struct fuzz_in *in, struct store *s, struct cp_hello_par
 	for (size_t i = 0; i < p->nalpn; i++) {
 		n = fuzz_u8(in);
 		if (n == 0xFF)
-			n = 256 + fuzz_u8(in) % 40;   /* over the 255 of RFC 7301 */
+			n = 256 + fuzz_u8(in) % 40; /* over the 255 of RFC 7301 */
 		for (size_t k = 0; k < n; k++)
 			s->alpn_buf[i][k] = (char)(fuzz_u8(in) | 1);
 		s->alpn_buf[i][n] = '\0';
@@ -150,8 +150,7 @@ static void params_from(struct fuzz_in *in, struct store *s, struct cp_hello_par
 	p->nsslv2_kinds = count(in, CP_HELLO_MAX_SSLV2_KINDS);
 	for (size_t i = 0; i < p->nsslv2_kinds; i++) {
 		uint32_t top = fuzz_u8(in);
-		s->kinds[i] = top == 0xFF ? 0x1000000u | fuzz_u16(in)
-					  : top << 16 | fuzz_u16(in);
+		s->kinds[i] = top == 0xFF ? 0x1000000u | fuzz_u16(in) : top << 16 | fuzz_u16(in);
 	}
 	p->sslv2_kinds = s->kinds;
 
@@ -220,8 +219,7 @@ static size_t expected_sni(const struct cp_hello_params *p, char *buf)
 	return n;
 }
 
-static void check_extension(const struct cp_hello_params *p, uint16_t type,
-			    struct cp_rbuf *d)
+static void check_extension(const struct cp_hello_params *p, uint16_t type, struct cp_rbuf *d)
 {
 	struct cp_rbuf l, v;
 	uint8_t u8;
@@ -290,20 +288,11 @@ static void check_extension(const struct cp_hello_params *p, uint16_t type,
 		FUZZ_CHECK(p->flags & CP_HELLO_RENEG_INFO);
 		FUZZ_CHECK(cp_rbuf_left(d) == 1 && cp_rbuf_ptr(d)[0] == 0);
 		return;
-	case 18:
-		FUZZ_CHECK(p->flags & CP_HELLO_SCT);
-		break;
-	case 22:
-		FUZZ_CHECK(p->flags & CP_HELLO_ENCRYPT_THEN_MAC);
-		break;
-	case 23:
-		FUZZ_CHECK(p->flags & CP_HELLO_EMS);
-		break;
-	case 35:
-		FUZZ_CHECK(p->flags & CP_HELLO_SESSION_TICKET);
-		break;
-	default:
-		FUZZ_CHECK(!"extension type the encoder never writes");
+	case 18: FUZZ_CHECK(p->flags & CP_HELLO_SCT); break;
+	case 22: FUZZ_CHECK(p->flags & CP_HELLO_ENCRYPT_THEN_MAC); break;
+	case 23: FUZZ_CHECK(p->flags & CP_HELLO_EMS); break;
+	case 35: FUZZ_CHECK(p->flags & CP_HELLO_SESSION_TICKET); break;
+	default: FUZZ_CHECK(!"extension type the encoder never writes");
 	}
 	FUZZ_CHECK(cp_rbuf_left(d) == 0);
 }
@@ -376,7 +365,7 @@ static void check_client_hello(const struct cp_hello_params *p, const uint8_t *m
 		for (k = 0; k < NEXT_ORDER && ext_order[k] != u16; k++)
 			;
 		FUZZ_CHECK(k < NEXT_ORDER);
-		FUZZ_CHECK(k >= next && !seen[k]);   /* the fixed order, once each */
+		FUZZ_CHECK(k >= next && !seen[k]); /* the fixed order, once each */
 		seen[k] = true;
 		next = k + 1;
 		check_extension(p, u16, &d);
@@ -390,8 +379,9 @@ static void check_client_hello(const struct cp_hello_params *p, const uint8_t *m
 static size_t check_records(const struct cp_hello_params *p, const uint8_t *o, size_t n,
 			    uint8_t *hs, size_t cap)
 {
-	uint16_t rv = p->record_version ? p->record_version
-		      : p->legacy_version == 0x0300 ? 0x0300 : 0x0301;
+	uint16_t rv = p->record_version             ? p->record_version
+		      : p->legacy_version == 0x0300 ? 0x0300
+						    : 0x0301;
 	size_t frag = p->max_fragment ? p->max_fragment : RECORD_MAX;
 	struct cp_rbuf b, body;
 	size_t len = 0;
@@ -490,7 +480,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(cp_hello_strerror(rc) != NULL);
 	FUZZ_CHECK(!cp_wbuf_failed(&out));
 	if (rc != CP_OK) {
-		FUZZ_CHECK(out.len == pre);   /* all or nothing */
+		FUZZ_CHECK(out.len == pre); /* all or nothing */
 	} else {
 		FUZZ_CHECK(out.len > pre && out.len <= max);
 		for (size_t i = 0; i < pre; i++)

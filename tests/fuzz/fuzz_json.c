@@ -100,7 +100,8 @@ static void check_writers(const struct cp_result *r, const json_t *want)
 	}
 	out = fuzz_write_one(&cp_output_jsonl, r, NULL, 0, false, &len);
 	if (out) {
-		FUZZ_CHECK(len > 0 && out[len - 1] == '\n' && memchr(out, '\n', len) == out + len - 1);
+		FUZZ_CHECK(len > 0 && out[len - 1] == '\n' &&
+			   memchr(out, '\n', len) == out + len - 1);
 		doc = json_loadb(out, len, 0, &je);
 		/* the line is the target object with "schema": 1 first */
 		FUZZ_CHECK(doc != NULL && json_integer_value(json_object_get(doc, "schema")) == 1 &&
@@ -122,7 +123,7 @@ static void check_writers(const struct cp_result *r, const json_t *want)
 struct policy {
 	struct cp_profile p;
 	const struct cp_client *c;
-	const char *name;          /* --profile-name, or NULL */
+	const char *name; /* --profile-name, or NULL */
 };
 
 /*
@@ -258,7 +259,8 @@ static void check_diff(const struct cp_diff *d)
 static bool only_standing(const struct cp_diff *d)
 {
 	for (size_t i = 0; i < d->nchanges; i++)
-		if (strcmp(d->changes[i].what, "unreachable") && strcmp(d->changes[i].what, "expiry"))
+		if (strcmp(d->changes[i].what, "unreachable") &&
+		    strcmp(d->changes[i].what, "expiry"))
 			return false;
 	return d->nadded == 0 && d->nremoved == 0;
 }
@@ -276,7 +278,7 @@ static json_t *rebuild(const json_t *doc)
 		return NULL;
 	for (; k < n; k++) {
 		rs[k] = cp_result_from_json(json_array_get(targets, k), err, sizeof err);
-		FUZZ_CHECK(rs[k] != NULL);   /* cp_doc_check said they load */
+		FUZZ_CHECK(rs[k] != NULL); /* cp_doc_check said they load */
 	}
 	out = cp_doc_from_results((const struct cp_result *const *)rs, n, NULL, "fuzz");
 	for (size_t i = 0; i < k; i++)
@@ -424,7 +426,8 @@ static void try_profile_cmds(int fd, const char *client, const char *name)
 			continue;
 		/* usable or not, never "out of memory" or a usage error */
 		if (rc != CP_EXIT_OK && rc != CP_EXIT_DATAERR)
-			fprintf(stderr, "profile %s%s: exit %d\n", argv[1], json ? " --json" : "", rc);
+			fprintf(stderr, "profile %s%s: exit %d\n", argv[1], json ? " --json" : "",
+				rc);
 		FUZZ_CHECK(rc == CP_EXIT_OK || rc == CP_EXIT_DATAERR);
 		if (rc == CP_EXIT_OK && json) {
 			json_t *d = json_loadb(out, len, 0, &je);
@@ -484,8 +487,8 @@ static void load_policy(const json_t *doc, struct policy *pol, int *fd)
 		const char *text = json_string_value(pt);
 		size_t n = json_string_length(pt);
 
-		if (cp_profile_load_mem(text, n, "fuzz.profile", pname, &pol->p, err,
-					sizeof err) == 0) {
+		if (cp_profile_load_mem(text, n, "fuzz.profile", pname, &pol->p, err, sizeof err) ==
+		    0) {
 			*fd = memfd_create("profile", 0);
 			if (*fd >= 0 && write(*fd, text, n) != (ssize_t)n) {
 				close(*fd);
@@ -497,8 +500,8 @@ static void load_policy(const json_t *doc, struct policy *pol, int *fd)
 	}
 	json_decref((json_t *)pt);
 	pol->name = NULL;
-	FUZZ_CHECK(cp_profile_load("builtin:panos-recommended", NULL, &pol->p, err,
-				   sizeof err) == 0);
+	FUZZ_CHECK(cp_profile_load("builtin:panos-recommended", NULL, &pol->p, err, sizeof err) ==
+		   0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -516,7 +519,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	load_policy(doc, &pol, &fd);
 	targets = json_is_object(doc) ? json_object_get(doc, "targets") : doc;
 	if (json_is_array(targets)) {
-		json_array_foreach(targets, i, v) {
+		json_array_foreach(targets, i, v)
+		{
 			struct cp_result *r = try_target(v);
 
 			if (r == NULL)

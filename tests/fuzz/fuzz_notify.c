@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = json_string_value(json_object_get(doc, "text"));
 	FUZZ_CHECK(text != NULL);
 	n = json_string_length(json_object_get(doc, "text"));
-	FUZZ_CHECK(strlen(text) == n);   /* no NUL inside */
+	FUZZ_CHECK(strlen(text) == n); /* no NUL inside */
 	FUZZ_CHECK(n <= CP_NOTIFY_TEXT_MAX);
 	check_clean_utf8((const unsigned char *)text, n);
 	FUZZ_CHECK(strpbrk(text, "<>") == NULL);

@@ -62,7 +62,7 @@ struct firewall {
 };
 
 static struct firewall fw;
-static bool logs_mode;   /* flag 'l': the log job, not a profile */
+static bool logs_mode; /* flag 'l': the log job, not a profile */
 
 static bool terminated(const char *s, size_t size)
 {
@@ -213,8 +213,10 @@ static int check_entry(const struct cp_panos_log_entry *e, void *data)
 	size_t *n = data;
 
 	FUZZ_CHECK(e->index == ++*n && *n <= CP_PANOS_LOGS_MAX);
-	FUZZ_CHECK(strlen(e->time) < CP_PANOS_LOG_FIELD_MAX && strlen(e->sni) < CP_PANOS_LOG_FIELD_MAX &&
-		   strlen(e->dst) < CP_PANOS_LOG_FIELD_MAX && strlen(e->dport) < CP_PANOS_LOG_FIELD_MAX &&
+	FUZZ_CHECK(strlen(e->time) < CP_PANOS_LOG_FIELD_MAX &&
+		   strlen(e->sni) < CP_PANOS_LOG_FIELD_MAX &&
+		   strlen(e->dst) < CP_PANOS_LOG_FIELD_MAX &&
+		   strlen(e->dport) < CP_PANOS_LOG_FIELD_MAX &&
 		   strlen(e->err_index) < CP_PANOS_LOG_FIELD_MAX &&
 		   strlen(e->error) < CP_PANOS_LOG_FIELD_MAX &&
 		   strlen(e->tls_version) < CP_PANOS_LOG_FIELD_MAX);
@@ -281,7 +283,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char flags[32] = "", name[256] = "", err[1024];
 	size_t n = size, len;
 	struct cp_panos_req rq = {
-		.host = HOST, .key = KEY, .profile = name, .get = canned_get,
+		.host = HOST,
+		.key = KEY,
+		.profile = name,
+		.get = canned_get,
 	};
 	struct cp_profile out;
 	int rc;
@@ -289,7 +294,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* line 1: flags, line 2: the name */
 	nl = memchr(p, '\n', n);
 	len = nl ? (size_t)(nl - p) : n;
-	snprintf(flags, sizeof flags, "%.*s", (int)(len < sizeof flags ? len : sizeof flags - 1), p);
+	snprintf(flags, sizeof flags, "%.*s", (int)(len < sizeof flags ? len : sizeof flags - 1),
+		 p);
 	p += nl ? len + 1 : len;
 	n -= nl ? len + 1 : len;
 	nl = memchr(p, '\n', n);
@@ -299,7 +305,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(name, p, len);
 	name[len] = '\0';
 	if (strlen(name) != len)
-		return 0;   /* a NUL: a C string cannot hold it anyway */
+		return 0; /* a NUL: a C string cannot hold it anyway */
 	p += nl ? len + 1 : len;
 	n -= nl ? len + 1 : len;
 	if (strchr(flags, 'v'))

@@ -93,7 +93,8 @@ static void check_servers(const char *text)
 
 			FUZZ_CHECK(port >= 1 && port <= 65535);
 			len += (size_t)snprintf(list + len, sizeof list - len,
-						sv[i].ss_family == AF_INET6 ? "%s[%s]:%u" : "%s%s:%u",
+						sv[i].ss_family == AF_INET6 ? "%s[%s]:%u"
+									    : "%s%s:%u",
 						i ? "," : "", a, port);
 			FUZZ_CHECK(len < sizeof list);
 		}

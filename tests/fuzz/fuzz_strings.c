@@ -234,12 +234,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (plen > in.n)
 		plen = in.n;
 	/* the profile, and the messages and listing a file gives */
-	if (cp_profile_load_mem((const char *)in.p, plen, "fuzz.prof", NULL, &p, err, sizeof err) != 0) {
+	if (cp_profile_load_mem((const char *)in.p, plen, "fuzz.prof", NULL, &p, err, sizeof err) !=
+	    0) {
 		check_message(err);
 		FUZZ_CHECK(cp_profile_builtin("panos-recommended", &p) == 0);
 		flags |= 0x02;
 	}
-	if (cp_profile_list_mem((const char *)in.p, plen, "fuzz.prof", &refs, &nrefs, err, sizeof err) == 0) {
+	if (cp_profile_list_mem((const char *)in.p, plen, "fuzz.prof", &refs, &nrefs, err,
+				sizeof err) == 0) {
 		for (size_t i = 0; i < nrefs; i++) {
 			check_message(refs[i].name);
 			check_message(refs[i].scope);

@@ -39,8 +39,11 @@ static void check_sni_encodes(const char *sni)
 	static const uint16_t suite = 0xC02F;
 	static const uint8_t random[32];
 	struct cp_hello_params p = {
-		.legacy_version = 0x0303, .suites = &suite, .nsuites = 1,
-		.sni = sni, .random = random,
+		.legacy_version = 0x0303,
+		.suites = &suite,
+		.nsuites = 1,
+		.sni = sni,
+		.random = random,
 	};
 	struct cp_wbuf out;
 
@@ -74,9 +77,8 @@ static void check_target(const struct cp_target *t)
 	}
 
 	/* written out as host:port[,sni], it reads back the same */
-	snprintf(text, sizeof text, strchr(t->host, ':') ? "[%s]:%u%s%s" : "%s:%u%s%s",
-		 t->host, (unsigned)t->port, t->sni_set ? "," : "",
-		 t->sni_set && t->sni ? t->sni : "");
+	snprintf(text, sizeof text, strchr(t->host, ':') ? "[%s]:%u%s%s" : "%s:%u%s%s", t->host,
+		 (unsigned)t->port, t->sni_set ? "," : "", t->sni_set && t->sni ? t->sni : "");
 	rc = cp_target_parse(text, &u, err, sizeof err);
 	if (rc != 0)
 		fprintf(stderr, "'%s' -> '%s': %s\n", t->input, text, err);

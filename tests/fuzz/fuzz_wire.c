@@ -29,13 +29,11 @@
 static const size_t max_msgs[4] = { 0, 64, 1024, 16384 };
 
 /* What must hold after any feed: fed is the total handed over so far. */
-static void check_result(const struct cp_wire_result *r, int st, size_t fed,
-			 unsigned want)
+static void check_result(const struct cp_wire_result *r, int st, size_t fed, unsigned want)
 {
-	const unsigned answered = CP_SEEN_SERVER_HELLO | CP_SEEN_HRR | CP_SEEN_ALERT |
-				  CP_SEEN_SSLV2;
-	const unsigned after_sh = CP_SEEN_SKE | CP_SEEN_SHD | CP_SEEN_CCS |
-				  CP_SEEN_CERT_REQUEST;
+	const unsigned answered =
+		CP_SEEN_SERVER_HELLO | CP_SEEN_HRR | CP_SEEN_ALERT | CP_SEEN_SSLV2;
+	const unsigned after_sh = CP_SEEN_SKE | CP_SEEN_SHD | CP_SEEN_CCS | CP_SEEN_CERT_REQUEST;
 
 	FUZZ_CHECK(r != NULL);
 	FUZZ_CHECK(st >= CP_WIRE_E_SSLV2 && st <= CP_WIRE_DONE);
@@ -98,8 +96,8 @@ static void check_sticky(struct cp_wire *w, int st, const uint8_t *p, size_t n)
 }
 
 /* Feeds p[0..n) by the chunk schedule, checking after every feed. */
-static int feed_chunked(struct cp_wire *w, unsigned want, const uint8_t *sched,
-			size_t nsched, const uint8_t *p, size_t n)
+static int feed_chunked(struct cp_wire *w, unsigned want, const uint8_t *sched, size_t nsched,
+			const uint8_t *p, size_t n)
 {
 	size_t off = 0, k = 0;
 	unsigned seen = 0;

@@ -17,7 +17,8 @@
 /* What ops writes for r alone (begin, target, end with sum, which may be
  * NULL), as a malloc'd buffer of *len bytes; NULL only without memory. */
 static inline char *fuzz_write_one(const struct cp_output_ops *ops, const struct cp_result *r,
-				   const struct cp_summary *sum, int verbosity, bool color, size_t *len)
+				   const struct cp_summary *sum, int verbosity, bool color,
+				   size_t *len)
 {
 	struct cp_out o;
 	char *buf = NULL;
@@ -39,7 +40,7 @@ static inline char *fuzz_write_one(const struct cp_output_ops *ops, const struct
 	if (rc == 0)
 		rc = ops->end(&o, sum);
 	ops->cleanup(&o);
-	FUZZ_CHECK(rc == 0);   /* memory streams do not fail */
+	FUZZ_CHECK(rc == 0); /* memory streams do not fail */
 	fclose(f);
 	return buf;
 }

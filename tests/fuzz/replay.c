@@ -215,7 +215,7 @@ static int run_one(const uint8_t *data, size_t len, char *why, size_t size)
 	}
 	if (pid == 0) {
 		LLVMFuzzerTestOneInput(data, len);
-		exit(0);   /* exit, not _exit: LeakSanitizer checks at exit */
+		exit(0); /* exit, not _exit: LeakSanitizer checks at exit */
 	}
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR) {
@@ -277,7 +277,8 @@ int main(int argc, char **argv)
 				 * compiler's sanitizers */
 				if (known)
 					printf("# %s is in tests/fuzz/known-bugs but passes "
-					       "in this build\n", name);
+					       "in this build\n",
+					       name);
 			} else if (known) {
 				printf("not ok %zu - %s: %s # TODO %s\n", i + 1, name, why, known);
 			} else {

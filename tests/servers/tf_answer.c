@@ -8,11 +8,7 @@
 #include "tf_answer.h"
 #include "tf_tables.h"
 
-enum {
-	CT_CHANGE_CIPHER_SPEC = 20,
-	CT_ALERT = 21,
-	CT_HANDSHAKE = 22
-};
+enum { CT_CHANGE_CIPHER_SPEC = 20, CT_ALERT = 21, CT_HANDSHAKE = 22 };
 
 enum {
 	HT_SERVER_HELLO = 2,
@@ -28,13 +24,13 @@ enum {
 
 /* The outcome of negotiation for one hello. */
 struct decision {
-	uint8_t alert;		/* nonzero: answer with this alert only */
-	int hrr;		/* a HelloRetryRequest instead of ServerHello */
-	uint16_t version;	/* negotiated; >= 0x0304 means TLS 1.3 shape */
+	uint8_t alert;    /* nonzero: answer with this alert only */
+	int hrr;          /* a HelloRetryRequest instead of ServerHello */
+	uint16_t version; /* negotiated; >= 0x0304 means TLS 1.3 shape */
 	uint16_t suite;
 	enum tf_kx kx;
-	const struct tf_group *group;	/* key_share group or ECDHE curve */
-	uint16_t sigalg;	/* TLS 1.2 ServerKeyExchange signature */
+	const struct tf_group *group; /* key_share group or ECDHE curve */
+	uint16_t sigalg;              /* TLS 1.2 ServerKeyExchange signature */
 };
 
 void tf_reply_init(struct tf_reply *r)
@@ -93,8 +89,7 @@ static const char *version_name(uint16_t v)
  * without TLS 1.3, which does not know the extension) the highest version
  * it has at or below legacy_version (RFC 5246 E.1), never TLS 1.3.
  */
-static uint16_t pick_version(const struct tf_cfg *c, const struct tf_hello *h,
-			     uint8_t *alert)
+static uint16_t pick_version(const struct tf_cfg *c, const struct tf_hello *h, uint8_t *alert)
 {
 	uint16_t cv = h->client_version;
 
@@ -131,24 +126,21 @@ static uint16_t unoffered_version(const struct tf_hello *h)
 	 * counts as offered, so only a higher one is a lie. */
 	if (h->client_version < 0x0300)
 		return 0x0300;
-	return h->client_version < 0x0303 ? (uint16_t)(h->client_version + 1)
-					   : 0x0304;
+	return h->client_version < 0x0303 ? (uint16_t)(h->client_version + 1) : 0x0304;
 }
 
 /*
  * The TLS 1.2 ECDHE curve (RFC 8422 5.1.1): one in both lists, by the
  * listener's order; a client without supported_groups takes any.
  */
-static const struct tf_group *pick_curve(const struct tf_cfg *c,
-					 const struct tf_hello *h)
+static const struct tf_group *pick_curve(const struct tf_cfg *c, const struct tf_hello *h)
 {
 	const struct tf_group *g;
 
 	if (!h->has_groups || c->server_order) {
 		for (size_t i = 0; i < c->ngroups; i++) {
 			g = tf_group_find(c->groups[i]);
-			if (g && g->tls12 &&
-			    (!h->has_groups || tf_hello_offers_group(h, g->id)))
+			if (g && g->tls12 && (!h->has_groups || tf_hello_offers_group(h, g->id)))
 				return g;
 		}
 		return NULL;
@@ -164,22 +156,19 @@ static const struct tf_group *pick_curve(const struct tf_cfg *c,
 }
 
 /* A group the client neither listed nor sent a share for. */
-static const struct tf_group *unoffered_group(const struct tf_cfg *c,
-					      const struct tf_hello *h,
+static const struct tf_group *unoffered_group(const struct tf_cfg *c, const struct tf_hello *h,
 					      int tls13)
 {
 	const struct tf_group *g;
 
 	for (size_t i = 0; i < c->ngroups; i++) {
 		g = tf_group_find(c->groups[i]);
-		if (g && (tls13 ? g->tls13 : g->tls12) &&
-		    !tf_hello_offers_group(h, g->id) &&
+		if (g && (tls13 ? g->tls13 : g->tls12) && !tf_hello_offers_group(h, g->id) &&
 		    !tf_hello_has_share(h, g->id))
 			return g;
 	}
 	for (size_t i = 0; (g = tf_group_at(i)) != NULL; i++)
-		if ((tls13 ? g->tls13 : g->tls12) &&
-		    !tf_hello_offers_group(h, g->id) &&
+		if ((tls13 ? g->tls13 : g->tls12) && !tf_hello_offers_group(h, g->id) &&
 		    !tf_hello_has_share(h, g->id))
 			return g;
 	return tf_group_find(c->groups[0]);
@@ -197,8 +186,8 @@ static int suite_fits(uint16_t s, int tls13, int have_curve)
 	return kx != TF_KX_TLS13 && (!tf_kx_needs_curve(kx) || have_curve);
 }
 
-static int pick_suite(const struct tf_cfg *c, const struct tf_hello *h,
-		      int tls13, const struct tf_group *curve, uint16_t *out)
+static int pick_suite(const struct tf_cfg *c, const struct tf_hello *h, int tls13,
+		      const struct tf_group *curve, uint16_t *out)
 {
 	if (c->server_order) {
 		for (size_t i = 0; i < c->nsuites; i++)
@@ -230,27 +219,22 @@ static int first_offered(const struct tf_hello *h, int tls13, uint16_t *out)
 }
 
 /* A suite of the right protocol shape the client did not offer. */
-static uint16_t unoffered_suite(const struct tf_cfg *c,
-				const struct tf_hello *h, int tls13)
+static uint16_t unoffered_suite(const struct tf_cfg *c, const struct tf_hello *h, int tls13)
 {
 	static const uint16_t fallback[] = {
-		0x1301, 0x1302, 0x1303, 0x1304, 0x1305, 0xC02F, 0xC030,
-		0xC013, 0xC014, 0x009C, 0x002F, 0x0035, 0x000A, 0x0005,
-		0x0004, 0x0003,
+		0x1301, 0x1302, 0x1303, 0x1304, 0x1305, 0xC02F, 0xC030, 0xC013,
+		0xC014, 0x009C, 0x002F, 0x0035, 0x000A, 0x0005, 0x0004, 0x0003,
 	};
 	uint32_t s;
 
 	for (size_t i = 0; i < c->nsuites; i++)
-		if (suite_fits(c->suites[i], tls13, 1) &&
-		    !tf_hello_offers_suite(h, c->suites[i]))
+		if (suite_fits(c->suites[i], tls13, 1) && !tf_hello_offers_suite(h, c->suites[i]))
 			return c->suites[i];
 	for (size_t i = 0; i < sizeof fallback / sizeof fallback[0]; i++)
-		if (suite_fits(fallback[i], tls13, 1) &&
-		    !tf_hello_offers_suite(h, fallback[i]))
+		if (suite_fits(fallback[i], tls13, 1) && !tf_hello_offers_suite(h, fallback[i]))
 			return fallback[i];
 	for (s = tls13 ? 0x1301 : 0x0001; s <= (tls13 ? 0x13ffu : 0xfeffu); s++)
-		if (suite_fits((uint16_t)s, tls13, 1) &&
-		    !tf_hello_offers_suite(h, (uint16_t)s))
+		if (suite_fits((uint16_t)s, tls13, 1) && !tf_hello_offers_suite(h, (uint16_t)s))
 			return (uint16_t)s;
 	return tls13 ? 0x1301 : 0x002F;
 }
@@ -263,8 +247,7 @@ static uint16_t unoffered_suite(const struct tf_cfg *c,
  */
 static uint16_t pick_sigalg(const struct tf_cfg *c, const struct tf_hello *h)
 {
-	static const uint16_t rsa[] = { 0x0804, 0x0805, 0x0806, 0x0401,
-					0x0501, 0x0601, 0x0201 };
+	static const uint16_t rsa[] = { 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0201 };
 	static const uint16_t ecdsa[] = { 0x0403, 0x0503, 0x0603, 0x0203 };
 	const uint16_t *list = c->cert == TF_CERT_ECDSA ? ecdsa : rsa;
 	size_t n = c->cert == TF_CERT_ECDSA ? sizeof ecdsa / sizeof ecdsa[0]
@@ -272,8 +255,8 @@ static uint16_t pick_sigalg(const struct tf_cfg *c, const struct tf_hello *h)
 
 	if (h->has_sigalgs)
 		for (size_t i = 0; 2 * i + 1 < h->sigalgs.len; i++) {
-			uint16_t s = (uint16_t)((h->sigalgs.p[2 * i] << 8) |
-						h->sigalgs.p[2 * i + 1]);
+			uint16_t s =
+				(uint16_t)((h->sigalgs.p[2 * i] << 8) | h->sigalgs.p[2 * i + 1]);
 
 			for (size_t j = 0; j < n; j++)
 				if (list[j] == s)
@@ -375,8 +358,8 @@ static void pick_group13(const struct tf_cfg *c, const struct tf_hello *h,
 	d->hrr = 1;
 }
 
-static void negotiate(const struct tf_cfg *c, const struct tf_hello *h,
-		      const struct tf_session *s, struct decision *d)
+static void negotiate(const struct tf_cfg *c, const struct tf_hello *h, const struct tf_session *s,
+		      struct decision *d)
 {
 	int tls13;
 
@@ -439,8 +422,7 @@ static void negotiate(const struct tf_cfg *c, const struct tf_hello *h,
 		return;
 	}
 
-	d->group = c->unoffered_group ? unoffered_group(c, h, 0)
-				      : pick_curve(c, h);
+	d->group = c->unoffered_group ? unoffered_group(c, h, 0) : pick_curve(c, h);
 	if (c->unoffered)
 		d->suite = unoffered_suite(c, h, 0);
 	else if (pick_suite(c, h, 0, d->group, &d->suite)) {
@@ -464,8 +446,8 @@ static void negotiate(const struct tf_cfg *c, const struct tf_hello *h,
 /* ---- encoding ------------------------------------------------------- */
 
 /* Record layer (RFC 5246 6.2.1): split into fragments of at most frag. */
-static void put_records(struct tf_wr *out, uint8_t type, uint16_t version,
-			const uint8_t *p, size_t n, size_t frag)
+static void put_records(struct tf_wr *out, uint8_t type, uint16_t version, const uint8_t *p,
+			size_t n, size_t frag)
 {
 	while (n > 0) {
 		size_t take = n < frag ? n : frag;
@@ -479,8 +461,8 @@ static void put_records(struct tf_wr *out, uint8_t type, uint16_t version,
 	}
 }
 
-static void put_handshake(const struct tf_cfg *c, struct tf_wr *out,
-			  uint16_t version, const struct tf_wr *hs)
+static void put_handshake(const struct tf_cfg *c, struct tf_wr *out, uint16_t version,
+			  const struct tf_wr *hs)
 {
 	/* onebyte: RFC 8446 5.1 lets handshake messages span records. */
 	put_records(out, CT_HANDSHAKE, version, hs->data, hs->len,
@@ -498,8 +480,7 @@ static void put_alert(struct tf_wr *out, uint16_t version, uint8_t desc)
 /* Record version for an answer before any version is agreed. */
 static uint16_t early_version(const struct tf_hello *h)
 {
-	if (h && !h->v2 && (h->record_version == 0x0300 ||
-			    h->client_version == 0x0300))
+	if (h && !h->v2 && (h->record_version == 0x0300 || h->client_version == 0x0300))
 		return 0x0300;
 	return 0x0301;
 }
@@ -550,7 +531,7 @@ static int put_server_hello12(const struct tf_cfg *c, const struct tf_hello *h,
 			tf_wr_u16(hs, 11);
 			tf_wr_u16(hs, 2);
 			tf_wr_u8(hs, 1);
-			tf_wr_u8(hs, 0);	/* uncompressed */
+			tf_wr_u8(hs, 0); /* uncompressed */
 		}
 		tf_wr_close(hs, exts, 2);
 	}
@@ -564,8 +545,8 @@ static int put_server_hello12(const struct tf_cfg *c, const struct tf_hello *h,
  * supported_versions and key_share (a KeyShareEntry, or for HRR just the
  * selected_group).
  */
-static int put_server_hello13(struct tf_keys *k, const struct tf_hello *h,
-			      const struct decision *d, struct tf_wr *hs)
+static int put_server_hello13(struct tf_keys *k, const struct tf_hello *h, const struct decision *d,
+			      struct tf_wr *hs)
 {
 	uint8_t random[32];
 	size_t msg, exts, ext;
@@ -587,11 +568,11 @@ static int put_server_hello13(struct tf_keys *k, const struct tf_hello *h,
 	tf_wr_u16(hs, d->suite);
 	tf_wr_u8(hs, 0);
 	exts = tf_wr_open(hs, 2);
-	tf_wr_u16(hs, 43);	/* supported_versions */
+	tf_wr_u16(hs, 43); /* supported_versions */
 	tf_wr_u16(hs, 2);
 	tf_wr_u16(hs, d->version);
 	if (d->group) {
-		tf_wr_u16(hs, 51);	/* key_share */
+		tf_wr_u16(hs, 51); /* key_share */
 		ext = tf_wr_open(hs, 2);
 		tf_wr_u16(hs, d->group->id);
 		if (!d->hrr) {
@@ -608,8 +589,7 @@ static int put_server_hello13(struct tf_keys *k, const struct tf_hello *h,
 }
 
 /* Certificate (RFC 5246 7.4.2): one self-signed certificate. */
-static int put_certificate(const struct tf_cfg *c, struct tf_keys *k,
-			   struct tf_wr *hs)
+static int put_certificate(const struct tf_cfg *c, struct tf_keys *k, struct tf_wr *hs)
 {
 	const uint8_t *der;
 	size_t len, msg, list, one;
@@ -682,7 +662,7 @@ static int put_server_key_exchange(const struct tf_cfg *c, struct tf_keys *k,
 	tf_wr_u8(hs, HT_SERVER_KEY_EXCHANGE);
 	msg = tf_wr_open(hs, 3);
 	if (psk)
-		tf_wr_u16(hs, 0);	/* empty hint */
+		tf_wr_u16(hs, 0); /* empty hint */
 	if (tf_kx_needs_curve(d->kx)) {
 		const uint8_t *pt;
 		size_t n;
@@ -720,32 +700,27 @@ static int put_server_key_exchange(const struct tf_cfg *c, struct tf_keys *k,
 	return 0;
 }
 
-static void note_decision(const struct decision *d, const char *extra,
-			  struct tf_reply *r)
+static void note_decision(const struct decision *d, const char *extra, struct tf_reply *r)
 {
 	snprintf(r->note, sizeof r->note, "%s %s suite 0x%04X group %u%s",
-		 d->hrr ? "HelloRetryRequest" : "ServerHello",
-		 version_name(d->version), d->suite,
+		 d->hrr ? "HelloRetryRequest" : "ServerHello", version_name(d->version), d->suite,
 		 d->group ? d->group->id : 0u, extra);
 }
 
 /* The accept behaviour (and trickle's first message): a TLS answer. */
-static int answer_tls(const struct tf_cfg *c, struct tf_keys *k,
-		      const struct tf_hello *h, struct tf_session *s,
-		      struct tf_reply *r)
+static int answer_tls(const struct tf_cfg *c, struct tf_keys *k, const struct tf_hello *h,
+		      struct tf_session *s, struct tf_reply *r)
 {
 	struct decision d;
 	struct tf_wr hs;
-	int first_only = c->sh_alert || c->sh_hang ||
-			 c->behaviour == TF_B_TRICKLE;
+	int first_only = c->sh_alert || c->sh_hang || c->behaviour == TF_B_TRICKLE;
 	int rc = -1;
 	uint16_t rv;
 	size_t sh_len = 0;
 
 	negotiate(c, h, s, &d);
 	if (d.alert) {
-		put_alert(&r->out, s->hrr_sent ? 0x0303 : early_version(h),
-			  d.alert);
+		put_alert(&r->out, s->hrr_sent ? 0x0303 : early_version(h), d.alert);
 		r->after = TF_AFTER_SHUTDOWN;
 		snprintf(r->note, sizeof r->note, "alert %u", d.alert);
 		return r->out.bad ? -1 : 0;
@@ -777,7 +752,8 @@ static int answer_tls(const struct tf_cfg *c, struct tf_keys *k,
 		 * while every read sees progress */
 		put_records(&r->out, CT_HANDSHAKE, rv, hs.data, sh_len, TF_FRAGMENT_MAX);
 		r->pace_after = r->out.len;
-		put_records(&r->out, CT_HANDSHAKE, rv, hs.data + sh_len, hs.len - sh_len, TF_FRAGMENT_MAX);
+		put_records(&r->out, CT_HANDSHAKE, rv, hs.data + sh_len, hs.len - sh_len,
+			    TF_FRAGMENT_MAX);
 		r->pace_ms = c->interval_ms;
 	} else {
 		put_handshake(c, &r->out, rv, &hs);
@@ -820,8 +796,8 @@ out:
  * every configured one) and a 16-byte connection id.  No common kind is
  * an ERROR message, NO-CIPHER-ERROR (0x0001).
  */
-static int answer_sslv2(const struct tf_cfg *c, struct tf_keys *k,
-			const struct tf_hello *h, struct tf_reply *r)
+static int answer_sslv2(const struct tf_cfg *c, struct tf_keys *k, const struct tf_hello *h,
+			struct tf_reply *r)
 {
 	struct tf_wr body, kinds;
 	const uint8_t *der;
@@ -853,8 +829,8 @@ static int answer_sslv2(const struct tf_cfg *c, struct tf_keys *k,
 		}
 	}
 	if (count == 0) {
-		tf_wr_u8(&body, 0);		/* MSG-ERROR */
-		tf_wr_u16(&body, 0x0001);	/* NO-CIPHER-ERROR */
+		tf_wr_u8(&body, 0);       /* MSG-ERROR */
+		tf_wr_u16(&body, 0x0001); /* NO-CIPHER-ERROR */
 		r->after = TF_AFTER_SHUTDOWN;
 		snprintf(r->note, sizeof r->note, "SSLv2 ERROR no-cipher");
 	} else {
@@ -869,8 +845,7 @@ static int answer_sslv2(const struct tf_cfg *c, struct tf_keys *k,
 		tf_wr_bytes(&body, kinds.data, kinds.len);
 		tf_wr_bytes(&body, conn_id, sizeof conn_id);
 		r->after = TF_AFTER_WAIT;
-		snprintf(r->note, sizeof r->note, "SSLv2 SERVER-HELLO %zu kinds",
-			 count);
+		snprintf(r->note, sizeof r->note, "SSLv2 SERVER-HELLO %zu kinds", count);
 	}
 	if (body.bad || kinds.bad)
 		goto out;
@@ -910,15 +885,15 @@ static int answer_garbage(const struct tf_cfg *c, struct tf_reply *r)
 
 static int answer_http(struct tf_reply *r)
 {
-	static const char body[] =
-		"<html><body><h1>400 Bad Request</h1></body></html>\r\n";
+	static const char body[] = "<html><body><h1>400 Bad Request</h1></body></html>\r\n";
 	char head[256];
 	int n = snprintf(head, sizeof head,
 			 "HTTP/1.1 400 Bad Request\r\n"
 			 "Server: tlsfake\r\n"
 			 "Content-Type: text/html\r\n"
 			 "Content-Length: %zu\r\n"
-			 "Connection: close\r\n\r\n", sizeof body - 1);
+			 "Connection: close\r\n\r\n",
+			 sizeof body - 1);
 
 	if (n < 0 || (size_t)n >= sizeof head)
 		return -1;
@@ -983,8 +958,7 @@ static int answer_bigmsg(const struct tf_cfg *c, struct tf_reply *r)
 		tf_wr_bytes(&hs, fill, n);
 		left -= n;
 	}
-	put_records(&r->out, CT_HANDSHAKE, 0x0303, hs.data, hs.len,
-		    TF_FRAGMENT_MAX);
+	put_records(&r->out, CT_HANDSHAKE, 0x0303, hs.data, hs.len, TF_FRAGMENT_MAX);
 	rc = hs.bad || r->out.bad ? -1 : 0;
 	tf_wr_free(&hs);
 	r->after = TF_AFTER_WAIT;
@@ -992,16 +966,13 @@ static int answer_bigmsg(const struct tf_cfg *c, struct tf_reply *r)
 	return rc;
 }
 
-int tf_answer(const struct tf_cfg *c, struct tf_keys *k,
-	      const struct tf_hello *h, uint8_t alert,
+int tf_answer(const struct tf_cfg *c, struct tf_keys *k, const struct tf_hello *h, uint8_t alert,
 	      struct tf_session *s, struct tf_reply *r)
 {
 	size_t offered;
 
 	switch (c->behaviour) {
-	case TF_B_CLOSE:
-		r->after = TF_AFTER_SHUTDOWN;
-		return 0;
+	case TF_B_CLOSE: r->after = TF_AFTER_SHUTDOWN; return 0;
 	case TF_B_RESET:
 		r->after = TF_AFTER_RESET;
 		snprintf(r->note, sizeof r->note, "reset");
@@ -1010,23 +981,18 @@ int tf_answer(const struct tf_cfg *c, struct tf_keys *k,
 		r->after = TF_AFTER_WAIT;
 		snprintf(r->note, sizeof r->note, "silence");
 		return 0;
-	case TF_B_GARBAGE:
-		return answer_garbage(c, r);
-	case TF_B_HTTP:
-		return answer_http(r);
+	case TF_B_GARBAGE: return answer_garbage(c, r);
+	case TF_B_HTTP: return answer_http(r);
 	case TF_B_ALERT:
 		put_alert(&r->out, 0x0303, TF_AL_HANDSHAKE_FAILURE);
 		r->after = TF_AFTER_SHUTDOWN;
 		snprintf(r->note, sizeof r->note, "alert 40");
 		return r->out.bad ? -1 : 0;
-	case TF_B_BIGRECORD:
-		return answer_bigrecord(c, r);
-	case TF_B_BIGMSG:
-		return answer_bigmsg(c, r);
+	case TF_B_BIGRECORD: return answer_bigrecord(c, r);
+	case TF_B_BIGMSG: return answer_bigmsg(c, r);
 	case TF_B_ACCEPT:
 	case TF_B_SSLV2:
-	case TF_B_TRICKLE:
-		break;
+	case TF_B_TRICKLE: break;
 	}
 
 	if (!h) {
@@ -1039,15 +1005,13 @@ int tf_answer(const struct tf_cfg *c, struct tf_keys *k,
 	/* The F5 bug: hellos of 256..511 bytes are never answered. */
 	if (c->pad_reject && !h->v2 && h->msg_len >= 256 && h->msg_len <= 511) {
 		r->after = TF_AFTER_WAIT;
-		snprintf(r->note, sizeof r->note, "pad-reject: %zu-byte hello",
-			 h->msg_len);
+		snprintf(r->note, sizeof r->note, "pad-reject: %zu-byte hello", h->msg_len);
 		return 0;
 	}
 	offered = h->v2 ? h->nkinds : h->nsuites;
 	if (c->max_suites && offered > c->max_suites) {
 		r->after = TF_AFTER_SHUTDOWN;
-		snprintf(r->note, sizeof r->note, "max-suites: %zu offered",
-			 offered);
+		snprintf(r->note, sizeof r->note, "max-suites: %zu offered", offered);
 		return 0;
 	}
 	if (c->behaviour == TF_B_SSLV2) {

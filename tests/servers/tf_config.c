@@ -15,26 +15,24 @@ static const struct {
 	const char *name;
 	enum tf_behaviour b;
 } behaviours[] = {
-	{ "accept", TF_B_ACCEPT }, { "sslv2", TF_B_SSLV2 },
-	{ "close", TF_B_CLOSE }, { "reset", TF_B_RESET },
-	{ "silent", TF_B_SILENT }, { "trickle", TF_B_TRICKLE },
-	{ "garbage", TF_B_GARBAGE }, { "bigrecord", TF_B_BIGRECORD },
-	{ "bigmsg", TF_B_BIGMSG }, { "alert", TF_B_ALERT },
-	{ "http", TF_B_HTTP },
+	{ "accept", TF_B_ACCEPT },   { "sslv2", TF_B_SSLV2 },         { "close", TF_B_CLOSE },
+	{ "reset", TF_B_RESET },     { "silent", TF_B_SILENT },       { "trickle", TF_B_TRICKLE },
+	{ "garbage", TF_B_GARBAGE }, { "bigrecord", TF_B_BIGRECORD }, { "bigmsg", TF_B_BIGMSG },
+	{ "alert", TF_B_ALERT },     { "http", TF_B_HTTP },
 };
 
 static const struct {
 	const char *name;
 	uint16_t v;
 } version_names[] = {
-	{ "ssl3", 0x0300 }, { "tls1.0", 0x0301 }, { "tls1.1", 0x0302 },
+	{ "ssl3", 0x0300 },   { "tls1.0", 0x0301 }, { "tls1.1", 0x0302 },
 	{ "tls1.2", 0x0303 }, { "tls1.3", 0x0304 },
 };
 
 /* A modern server's choice when suites= is not given. */
 static const uint16_t default_rsa_suites[] = {
-	0x1301, 0x1302, 0x1303, 0xC02F, 0xC030, 0xCCA8, 0xC013, 0xC014,
-	0x009C, 0x009D, 0x002F, 0x0035,
+	0x1301, 0x1302, 0x1303, 0xC02F, 0xC030, 0xCCA8,
+	0xC013, 0xC014, 0x009C, 0x009D, 0x002F, 0x0035,
 };
 static const uint16_t default_ecdsa_suites[] = {
 	0x1301, 0x1302, 0x1303, 0xC02B, 0xC02C, 0xCCA9, 0xC009, 0xC00A,
@@ -54,8 +52,7 @@ const char *tf_behaviour_name(enum tf_behaviour b)
 }
 
 /* Decimal, or hex with a 0x prefix; the whole of [s, s+n) must be used. */
-static int parse_num(const char *s, size_t n, unsigned long max,
-		     unsigned long *out)
+static int parse_num(const char *s, size_t n, unsigned long max, unsigned long *out)
 {
 	char tmp[32];
 	const char *digits;
@@ -82,8 +79,7 @@ static int parse_num(const char *s, size_t n, unsigned long max,
 }
 
 /* Splits a colon-separated list of numbers into out[]; returns the count. */
-static int parse_list(const char *s, size_t n, unsigned long max,
-		      unsigned long *out, size_t cap)
+static int parse_list(const char *s, size_t n, unsigned long max, unsigned long *out, size_t cap)
 {
 	size_t count = 0, i = 0;
 
@@ -100,15 +96,13 @@ static int parse_list(const char *s, size_t n, unsigned long max,
 	return (int)count;
 }
 
-static int set_err(char *err, size_t errlen, const char *what,
-		   const char *s, size_t n)
+static int set_err(char *err, size_t errlen, const char *what, const char *s, size_t n)
 {
 	snprintf(err, errlen, "%s: '%.*s'", what, (int)(n > 200 ? 200 : n), s);
 	return -1;
 }
 
-static int parse_versions(struct tf_cfg *c, const char *s, size_t n,
-			  char *err, size_t errlen)
+static int parse_versions(struct tf_cfg *c, const char *s, size_t n, char *err, size_t errlen)
 {
 	size_t i = 0;
 
@@ -138,9 +132,8 @@ static int is(const char *key, size_t klen, const char *name)
 }
 
 /* Applies one "key" or "key=value" option. */
-static int apply_option(struct tf_cfg *c, const char *opt, size_t n,
-			int *have_suites, int *have_bytes,
-			char *err, size_t errlen)
+static int apply_option(struct tf_cfg *c, const char *opt, size_t n, int *have_suites,
+			int *have_bytes, char *err, size_t errlen)
 {
 	unsigned long tmp[TF_LIST_MAX], v;
 	const char *eq = memchr(opt, '=', n);
@@ -265,8 +258,7 @@ static int valid_name(const char *s, size_t n)
 		char ch = s[i];
 
 		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' ||
-		      ch == '.'))
+		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.'))
 			return 0;
 	}
 	return 1;
@@ -281,9 +273,10 @@ int tf_cfg_parse(const char *spec, struct tf_cfg *c, char *err, size_t errlen)
 
 	memset(c, 0, sizeof *c);
 	if (!eq || !valid_name(spec, (size_t)(eq - spec)))
-		return set_err(err, errlen,
-			       "listener must be NAME=BEHAVIOUR[,opt...], NAME of [A-Za-z0-9_.-], at most 32",
-			       spec, strlen(spec));
+		return set_err(
+			err, errlen,
+			"listener must be NAME=BEHAVIOUR[,opt...], NAME of [A-Za-z0-9_.-], at most 32",
+			spec, strlen(spec));
 	memcpy(c->name, spec, (size_t)(eq - spec));
 	c->name[eq - spec] = '\0';
 
@@ -311,23 +304,24 @@ int tf_cfg_parse(const char *spec, struct tf_cfg *c, char *err, size_t errlen)
 		const char *opt = end + 1;
 
 		end = strchr(opt, ',');
-		if (apply_option(c, opt, end ? (size_t)(end - opt) : strlen(opt),
-				 &have_suites, &have_bytes, err, errlen))
+		if (apply_option(c, opt, end ? (size_t)(end - opt) : strlen(opt), &have_suites,
+				 &have_bytes, err, errlen))
 			return -1;
 	}
 
 	if (!have_suites) {
-		const uint16_t *d = c->cert == TF_CERT_ECDSA ? default_ecdsa_suites
-							    : default_rsa_suites;
+		const uint16_t *d =
+			c->cert == TF_CERT_ECDSA ? default_ecdsa_suites : default_rsa_suites;
 		size_t dn = c->cert == TF_CERT_ECDSA
-			    ? sizeof default_ecdsa_suites / sizeof default_ecdsa_suites[0]
-			    : sizeof default_rsa_suites / sizeof default_rsa_suites[0];
+				    ? sizeof default_ecdsa_suites / sizeof default_ecdsa_suites[0]
+				    : sizeof default_rsa_suites / sizeof default_rsa_suites[0];
 
 		memcpy(c->suites, d, dn * sizeof d[0]);
 		c->nsuites = dn;
 	}
 	if (!have_bytes)
-		c->bytes = c->behaviour == TF_B_GARBAGE ? 512
-			 : c->behaviour == TF_B_BIGRECORD ? 4096 : 65536;
+		c->bytes = c->behaviour == TF_B_GARBAGE     ? 512
+			   : c->behaviour == TF_B_BIGRECORD ? 4096
+							    : 65536;
 	return 0;
 }

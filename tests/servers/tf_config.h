@@ -30,7 +30,7 @@ enum tf_cert { TF_CERT_RSA, TF_CERT_ECDSA };
 #define TF_LIST_MAX 512
 
 /* Bit for version v (0x0300..0x0304) in tf_cfg.versions. */
-#define TF_VBIT(v) (1u << ((v) - 0x0300))
+#define TF_VBIT(v) (1u << ((v)-0x0300))
 
 struct tf_cfg {
 	char name[TF_NAME_MAX + 1];
@@ -40,13 +40,13 @@ struct tf_cfg {
 	size_t nsuites;
 	uint16_t groups[TF_LIST_MAX];
 	size_t ngroups;
-	uint32_t kinds[TF_LIST_MAX];	/* SSLv2 cipher kinds */
+	uint32_t kinds[TF_LIST_MAX]; /* SSLv2 cipher kinds */
 	size_t nkinds;
 	int server_order;
 	enum tf_cert cert;
 	int evil_cert;
 	int pad_reject;
-	unsigned max_suites;		/* 0: no limit */
+	unsigned max_suites; /* 0: no limit */
 	int unoffered;
 	int unoffered_version;
 	int unoffered_group;
@@ -56,9 +56,9 @@ struct tf_cfg {
 	int onebyte;
 	int hrr;
 	unsigned delay_ms;
-	unsigned timeout_ms;		/* idle timeout; 0: never */
-	unsigned interval_ms;		/* trickle pace */
-	size_t bytes;			/* garbage/bigrecord/bigmsg volume */
+	unsigned timeout_ms;  /* idle timeout; 0: never */
+	unsigned interval_ms; /* trickle pace */
+	size_t bytes;         /* garbage/bigrecord/bigmsg volume */
 };
 
 /* Largest bytes= value: keeps every reply under the output cap. */

@@ -38,15 +38,14 @@ static enum tf_rx check_header(struct tf_reasm *r, uint8_t *alert)
 
 	*alert = 0;
 	/* Not a TLS record at all (HTTP, SSH, noise): just hang up. */
-	if (type < CT_CHANGE_CIPHER_SPEC || type > CT_HEARTBEAT ||
-	    r->hdr[1] != 3)
+	if (type < CT_CHANGE_CIPHER_SPEC || type > CT_HEARTBEAT || r->hdr[1] != 3)
 		return TF_RX_FAIL;
 	if (len > TF_PLAINTEXT_MAX) {
 		*alert = TF_AL_RECORD_OVERFLOW;
 		return TF_RX_FAIL;
 	}
 	if (type == CT_ALERT)
-		return TF_RX_FAIL;	/* the client gave up */
+		return TF_RX_FAIL; /* the client gave up */
 	/* RFC 8446 D.4: a compatibility-mode client may send one CCS. */
 	if (type == CT_CHANGE_CIPHER_SPEC && r->allow_ccs && len == 1)
 		return TF_RX_MORE;
@@ -67,13 +66,13 @@ static enum tf_rx check_handshake(struct tf_reasm *r, uint8_t *alert)
 
 	if (r->hs.len < 4)
 		return TF_RX_MORE;
-	if (d[0] != 1) {	/* client_hello (RFC 8446 4) */
+	if (d[0] != 1) { /* client_hello (RFC 8446 4) */
 		*alert = TF_AL_UNEXPECTED_MESSAGE;
 		return TF_RX_FAIL;
 	}
 	need = 4 + (((size_t)d[1] << 16) | ((size_t)d[2] << 8) | d[3]);
 	if (need > TF_HELLO_MAX) {
-		*alert = 0;	/* over our cap: close (README.md) */
+		*alert = 0; /* over our cap: close (README.md) */
 		return TF_RX_FAIL;
 	}
 	if (r->hs.len < need)
@@ -83,8 +82,8 @@ static enum tf_rx check_handshake(struct tf_reasm *r, uint8_t *alert)
 	return TF_RX_DONE;
 }
 
-enum tf_rx tf_reasm_feed(struct tf_reasm *r, const uint8_t *p, size_t n,
-			 size_t *used, uint8_t *alert)
+enum tf_rx tf_reasm_feed(struct tf_reasm *r, const uint8_t *p, size_t n, size_t *used,
+			 uint8_t *alert)
 {
 	size_t i = 0;
 	enum tf_rx st = TF_RX_MORE;
@@ -101,8 +100,7 @@ enum tf_rx tf_reasm_feed(struct tf_reasm *r, const uint8_t *p, size_t n,
 				r->v2 = 1;
 			r->hdr[r->hdr_len++] = p[i++];
 			if (r->v2 && r->hdr_len == 2) {
-				r->body_left = ((size_t)(r->hdr[0] & 0x7f) << 8) |
-					       r->hdr[1];
+				r->body_left = ((size_t)(r->hdr[0] & 0x7f) << 8) | r->hdr[1];
 				r->record_version = 0x0002;
 				r->hdr_len = 0;
 				r->in_body = 1;
@@ -179,11 +177,9 @@ static int parse_v2(struct tf_rd *r, struct tf_hello *h)
 	struct tf_rd cs, ch;
 
 	if (tf_rd_u8(r, &type) || type != 1 || tf_rd_u16(r, &h->client_version) ||
-	    tf_rd_u16(r, &cs_len) || tf_rd_u16(r, &sid_len) ||
-	    tf_rd_u16(r, &ch_len))
+	    tf_rd_u16(r, &cs_len) || tf_rd_u16(r, &sid_len) || tf_rd_u16(r, &ch_len))
 		return TF_AL_DECODE_ERROR;
-	if (cs_len == 0 || cs_len % 3 || sid_len > 32 || ch_len < 16 ||
-	    ch_len > 32)
+	if (cs_len == 0 || cs_len % 3 || sid_len > 32 || ch_len < 16 || ch_len > 32)
 		return TF_AL_DECODE_ERROR;
 	if (tf_rd_sub(r, cs_len, &cs) || tf_rd_copy(r, h->sid, sid_len) ||
 	    tf_rd_sub(r, ch_len, &ch) || tf_rd_left(r) != 0)
@@ -212,8 +208,7 @@ static int parse_v2(struct tf_rd *r, struct tf_hello *h)
 /* Checks a list of 2-byte values with a width-byte length prefix. */
 static int u16_list(struct tf_rd *ext, unsigned width, struct tf_rd *out)
 {
-	if (tf_rd_vec(ext, width, out) || tf_rd_left(ext) != 0 ||
-	    out->len == 0 || out->len % 2)
+	if (tf_rd_vec(ext, width, out) || tf_rd_left(ext) != 0 || out->len == 0 || out->len % 2)
 		return -1;
 	return 0;
 }
@@ -229,12 +224,10 @@ static int parse_sni(struct tf_rd *ext, struct tf_hello *h)
 		uint8_t type;
 		struct tf_rd name;
 
-		if (tf_rd_u8(&list, &type) || tf_rd_vec(&list, 2, &name) ||
-		    name.len == 0)
+		if (tf_rd_u8(&list, &type) || tf_rd_vec(&list, 2, &name) || name.len == 0)
 			return -1;
 		if (type == 0 && !h->has_sni) {
-			size_t n = name.len < sizeof h->sni - 1 ? name.len
-								 : sizeof h->sni - 1;
+			size_t n = name.len < sizeof h->sni - 1 ? name.len : sizeof h->sni - 1;
 
 			memcpy(h->sni, name.p, n);
 			h->sni[n] = '\0';
@@ -256,8 +249,7 @@ static int parse_key_share(struct tf_rd *ext, struct tf_hello *h)
 		uint16_t group;
 		struct tf_rd key;
 
-		if (tf_rd_u16(&walk, &group) || tf_rd_vec(&walk, 2, &key) ||
-		    key.len == 0)
+		if (tf_rd_u16(&walk, &group) || tf_rd_vec(&walk, 2, &key) || key.len == 0)
 			return -1;
 		h->nshares++;
 	}
@@ -272,7 +264,7 @@ static int parse_extensions(struct tf_rd *r, struct tf_hello *h)
 	uint8_t seen[65536 / 8];
 
 	if (tf_rd_left(r) == 0)
-		return 0;	/* RFC 5246 7.4.1.2: extensions may be absent */
+		return 0; /* RFC 5246 7.4.1.2: extensions may be absent */
 	if (tf_rd_vec(r, 2, &exts) || tf_rd_left(r) != 0)
 		return TF_AL_DECODE_ERROR;
 	h->has_ext = 1;
@@ -289,33 +281,26 @@ static int parse_extensions(struct tf_rd *r, struct tf_hello *h)
 		seen[type / 8] |= (uint8_t)(1u << (type % 8));
 		h->next++;
 		switch (type) {
-		case 0:		/* server_name */
-			bad = parse_sni(&ext, h);
-			break;
-		case 10:	/* supported_groups */
+		case 0: /* server_name */ bad = parse_sni(&ext, h); break;
+		case 10: /* supported_groups */
 			bad = u16_list(&ext, 2, &h->groups);
 			h->has_groups = 1;
 			break;
-		case 11:	/* ec_point_formats */
-			h->ecpf_ext = 1;
-			break;
-		case 13:	/* signature_algorithms */
+		case 11: /* ec_point_formats */ h->ecpf_ext = 1; break;
+		case 13: /* signature_algorithms */
 			bad = u16_list(&ext, 2, &h->sigalgs);
 			h->has_sigalgs = 1;
 			break;
-		case 43:	/* supported_versions: versions<2..254> */
+		case 43: /* supported_versions: versions<2..254> */
 			bad = u16_list(&ext, 1, &h->sv);
 			h->has_sv = 1;
 			break;
-		case 51:	/* key_share */
+		case 51: /* key_share */
 			bad = parse_key_share(&ext, h);
 			h->has_ks = 1;
 			break;
-		case 0xff01:	/* renegotiation_info */
-			h->reneg_ext = 1;
-			break;
-		default:
-			break;
+		case 0xff01: /* renegotiation_info */ h->reneg_ext = 1; break;
+		default: break;
 		}
 		if (bad)
 			return TF_AL_DECODE_ERROR;
@@ -337,12 +322,11 @@ static int parse_tls(struct tf_rd *r, struct tf_hello *h)
 	uint32_t len;
 	struct tf_rd body, sid, cs, comp;
 
-	if (tf_rd_u8(r, &type) || type != 1 || tf_rd_u24(r, &len) ||
-	    tf_rd_sub(r, len, &body) || tf_rd_left(r) != 0)
+	if (tf_rd_u8(r, &type) || type != 1 || tf_rd_u24(r, &len) || tf_rd_sub(r, len, &body) ||
+	    tf_rd_left(r) != 0)
 		return TF_AL_DECODE_ERROR;
-	if (tf_rd_u16(&body, &h->client_version) ||
-	    tf_rd_copy(&body, h->random, 32) || tf_rd_vec(&body, 1, &sid) ||
-	    sid.len > 32 || tf_rd_vec(&body, 2, &cs) || cs.len < 2 ||
+	if (tf_rd_u16(&body, &h->client_version) || tf_rd_copy(&body, h->random, 32) ||
+	    tf_rd_vec(&body, 1, &sid) || sid.len > 32 || tf_rd_vec(&body, 2, &cs) || cs.len < 2 ||
 	    cs.len % 2 || tf_rd_vec(&body, 1, &comp) || comp.len < 1)
 		return TF_AL_DECODE_ERROR;
 	memcpy(h->sid, sid.p, sid.len);
@@ -353,7 +337,7 @@ static int parse_tls(struct tf_rd *r, struct tf_hello *h)
 	while (tf_rd_left(&cs)) {
 		uint16_t s;
 
-		(void)tf_rd_u16(&cs, &s);	/* even length checked above */
+		(void)tf_rd_u16(&cs, &s); /* even length checked above */
 		h->suites[h->nsuites++] = s;
 		if (s == 0x00ff)
 			h->scsv = 1;
@@ -364,8 +348,8 @@ static int parse_tls(struct tf_rd *r, struct tf_hello *h)
 	return parse_extensions(&body, h);
 }
 
-int tf_hello_parse(const uint8_t *msg, size_t len, int v2,
-		   uint16_t record_version, struct tf_hello *h)
+int tf_hello_parse(const uint8_t *msg, size_t len, int v2, uint16_t record_version,
+		   struct tf_hello *h)
 {
 	struct tf_rd r;
 

@@ -35,15 +35,15 @@ enum {
 enum tf_rx { TF_RX_MORE, TF_RX_DONE, TF_RX_FAIL };
 
 struct tf_reasm {
-	uint8_t hdr[5];		/* the record header being read */
+	uint8_t hdr[5]; /* the record header being read */
 	size_t hdr_len;
-	size_t body_left;	/* bytes of the current record still due */
+	size_t body_left; /* bytes of the current record still due */
 	int in_body;
-	int v2;			/* the stream opened with an SSLv2 header */
-	int allow_ccs;		/* skip change_cipher_spec (after HRR) */
-	int records;		/* records seen so far */
-	uint16_t record_version;	/* of the first record */
-	struct tf_wr hs;	/* handshake bytes (v2: the record body) */
+	int v2;                  /* the stream opened with an SSLv2 header */
+	int allow_ccs;           /* skip change_cipher_spec (after HRR) */
+	int records;             /* records seen so far */
+	uint16_t record_version; /* of the first record */
+	struct tf_wr hs;         /* handshake bytes (v2: the record body) */
 };
 
 void tf_reasm_init(struct tf_reasm *r, int allow_ccs);
@@ -56,37 +56,37 @@ void tf_reasm_free(struct tf_reasm *r);
  * 0 when the peer is not speaking TLS (or sent an alert) and the right
  * answer is to close.
  */
-enum tf_rx tf_reasm_feed(struct tf_reasm *r, const uint8_t *p, size_t n,
-			 size_t *used, uint8_t *alert);
+enum tf_rx tf_reasm_feed(struct tf_reasm *r, const uint8_t *p, size_t n, size_t *used,
+			 uint8_t *alert);
 
 struct tf_hello {
-	int v2;			/* SSLv2-format CLIENT-HELLO */
-	size_t msg_len;		/* handshake message incl. header; v2: body */
+	int v2;         /* SSLv2-format CLIENT-HELLO */
+	size_t msg_len; /* handshake message incl. header; v2: body */
 	uint16_t record_version;
 	uint16_t client_version;
-	uint8_t random[32];	/* v2: the challenge, right-aligned (E.2) */
+	uint8_t random[32]; /* v2: the challenge, right-aligned (E.2) */
 	uint8_t sid[32];
 	size_t sid_len;
-	uint16_t *suites;	/* TLS suites in client order (heap) */
+	uint16_t *suites; /* TLS suites in client order (heap) */
 	size_t nsuites;
-	struct tf_rd kinds;	/* v2 only: 3-byte cipher kinds */
+	struct tf_rd kinds; /* v2 only: 3-byte cipher kinds */
 	size_t nkinds;
-	int null_comp;		/* offers compression method null */
+	int null_comp; /* offers compression method null */
 	int has_ext;
-	size_t next;		/* number of extensions */
-	int scsv;		/* TLS_EMPTY_RENEGOTIATION_INFO_SCSV offered */
-	int reneg_ext;		/* renegotiation_info (RFC 5746) */
-	int ecpf_ext;		/* ec_point_formats (RFC 8422 5.1.2) */
-	int has_sv;		/* supported_versions (RFC 8446 4.2.1) */
+	size_t next;   /* number of extensions */
+	int scsv;      /* TLS_EMPTY_RENEGOTIATION_INFO_SCSV offered */
+	int reneg_ext; /* renegotiation_info (RFC 5746) */
+	int ecpf_ext;  /* ec_point_formats (RFC 8422 5.1.2) */
+	int has_sv;    /* supported_versions (RFC 8446 4.2.1) */
 	struct tf_rd sv;
-	int has_groups;		/* supported_groups (RFC 8446 4.2.7) */
+	int has_groups; /* supported_groups (RFC 8446 4.2.7) */
 	struct tf_rd groups;
-	int has_ks;		/* key_share (RFC 8446 4.2.8) */
-	struct tf_rd ks;	/* the validated client_shares */
+	int has_ks;      /* key_share (RFC 8446 4.2.8) */
+	struct tf_rd ks; /* the validated client_shares */
 	size_t nshares;
-	int has_sigalgs;	/* signature_algorithms (RFC 8446 4.2.3) */
+	int has_sigalgs; /* signature_algorithms (RFC 8446 4.2.3) */
 	struct tf_rd sigalgs;
-	int has_sni;		/* server_name host_name (RFC 6066 3) */
+	int has_sni; /* server_name host_name (RFC 6066 3) */
 	char sni[256];
 };
 
@@ -96,8 +96,8 @@ struct tf_hello {
  * send (decode_error, illegal_parameter, internal_error on no memory).
  * tf_hello_free() is safe after any return.
  */
-int tf_hello_parse(const uint8_t *msg, size_t len, int v2,
-		   uint16_t record_version, struct tf_hello *h);
+int tf_hello_parse(const uint8_t *msg, size_t len, int v2, uint16_t record_version,
+		   struct tf_hello *h);
 void tf_hello_free(struct tf_hello *h);
 
 int tf_hello_offers_suite(const struct tf_hello *h, uint16_t suite);

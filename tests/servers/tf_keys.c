@@ -22,9 +22,9 @@ struct tf_blob {
 };
 
 struct tf_keys {
-	EVP_PKEY *key[2];		/* by enum tf_cert */
-	struct tf_blob cert[2][2];	/* [type][evil] */
-	struct tf_blob share[TF_NGROUPS_MAX];	/* by tf_group_at() index */
+	EVP_PKEY *key[2];                     /* by enum tf_cert */
+	struct tf_blob cert[2][2];            /* [type][evil] */
+	struct tf_blob share[TF_NGROUPS_MAX]; /* by tf_group_at() index */
 	struct tf_blob dh_p, dh_g, dh_ys;
 };
 
@@ -77,9 +77,10 @@ static const char evil_o[] = "\x1b]0;owned\x07tlsfake\x1b[2J";
 
 static int add_name(X509_NAME *n, const char *field, int type, const char *v)
 {
-	return X509_NAME_add_entry_by_txt(n, field, type,
-					  (const unsigned char *)v,
-					  (int)strlen(v), -1, 0) == 1 ? 0 : -1;
+	return X509_NAME_add_entry_by_txt(n, field, type, (const unsigned char *)v, (int)strlen(v),
+					  -1, 0) == 1
+		       ? 0
+		       : -1;
 }
 
 static int add_ext(X509 *x, int nid, const char *value)
@@ -122,9 +123,8 @@ static int make_cert(EVP_PKEY *key, int evil, struct tf_blob *out)
 		   add_name(name, "O", MBSTRING_ASC, "tlsfake")) {
 		goto out;
 	}
-	if (X509_set_subject_name(x, name) != 1 ||
-	    X509_set_issuer_name(x, name) != 1 || X509_set_pubkey(x, key) != 1 ||
-	    add_ext(x, NID_subject_alt_name, "DNS:tlsfake.test") ||
+	if (X509_set_subject_name(x, name) != 1 || X509_set_issuer_name(x, name) != 1 ||
+	    X509_set_pubkey(x, key) != 1 || add_ext(x, NID_subject_alt_name, "DNS:tlsfake.test") ||
 	    add_ext(x, NID_basic_constraints, "critical,CA:FALSE") ||
 	    X509_sign(x, key, EVP_sha256()) <= 0)
 		goto out;
@@ -141,8 +141,7 @@ out:
 	return rc;
 }
 
-int tf_keys_cert(struct tf_keys *k, enum tf_cert type, int evil,
-		 const uint8_t **der, size_t *len)
+int tf_keys_cert(struct tf_keys *k, enum tf_cert type, int evil, const uint8_t **der, size_t *len)
 {
 	int t = type == TF_CERT_ECDSA ? 1 : 0;
 	struct tf_blob *b = &k->cert[t][evil ? 1 : 0];
@@ -224,8 +223,7 @@ fail:
 	return -1;
 }
 
-int tf_keys_share(struct tf_keys *k, const struct tf_group *g,
-		  const uint8_t **p, size_t *len)
+int tf_keys_share(struct tf_keys *k, const struct tf_group *g, const uint8_t **p, size_t *len)
 {
 	size_t i;
 
@@ -258,9 +256,8 @@ static int bn_param(EVP_PKEY *key, const char *name, struct tf_blob *out)
 	return rc;
 }
 
-int tf_keys_dhe(struct tf_keys *k, const uint8_t **p, size_t *plen,
-		const uint8_t **gen, size_t *glen,
-		const uint8_t **ys, size_t *ylen)
+int tf_keys_dhe(struct tf_keys *k, const uint8_t **p, size_t *plen, const uint8_t **gen,
+		size_t *glen, const uint8_t **ys, size_t *ylen)
 {
 	if (!k->dh_ys.p) {
 		EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);

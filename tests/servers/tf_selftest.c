@@ -20,8 +20,7 @@
 
 static int tests, failures;
 
-static void ok(int cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void ok(int cond, const char *fmt, ...)
 {
@@ -52,9 +51,8 @@ static void ext(struct tf_wr *w, unsigned type, const uint8_t *d, size_t n)
 static void build_hello(struct tf_wr *w, uint16_t version)
 {
 	static const uint8_t suites[] = { 0x13, 0x01, 0xC0, 0x2F, 0x00, 0x2F };
-	static const uint8_t sni[] = { 0x00, 0x0F, 0x00, 0x00, 0x0C, 't', 'l',
-				       's', 'f', 'a', 'k', 'e', '.', 't', 'e',
-				       's', 't' };
+	static const uint8_t sni[] = { 0x00, 0x0F, 0x00, 0x00, 0x0C, 't', 'l', 's', 'f',
+				       'a',  'k',  'e',  '.',  't',  'e', 's', 't' };
 	static const uint8_t groups[] = { 0x00, 0x04, 0x00, 0x1D, 0x00, 0x17 };
 	static const uint8_t sv[] = { 0x04, 0x03, 0x04, 0x03, 0x03 };
 	static const uint8_t sigalgs[] = { 0x00, 0x04, 0x08, 0x04, 0x04, 0x03 };
@@ -110,8 +108,8 @@ static void wrap(struct tf_wr *out, const struct tf_wr *msg, size_t split)
 }
 
 /* Feeds bytes in chunks of step; returns the final state. */
-static enum tf_rx feed(struct tf_reasm *r, const uint8_t *p, size_t n,
-		       size_t step, uint8_t *alert, size_t *total)
+static enum tf_rx feed(struct tf_reasm *r, const uint8_t *p, size_t n, size_t step, uint8_t *alert,
+		       size_t *total)
 {
 	enum tf_rx st = TF_RX_MORE;
 
@@ -145,8 +143,7 @@ static void test_reassembly(void)
 
 			tf_reasm_init(&r, 0);
 			st = feed(&r, rec.data, rec.len, s, &alert, &used);
-			if (st != TF_RX_DONE || used != rec.len ||
-			    r.hs.len != msg.len ||
+			if (st != TF_RX_DONE || used != rec.len || r.hs.len != msg.len ||
 			    memcmp(r.hs.data, msg.data, msg.len) != 0)
 				*(step == 1 ? &bytewise_ok : &all_ok) = 0;
 			tf_reasm_free(&r);
@@ -174,7 +171,8 @@ static void test_parse(void)
 	ok(tf_hello_offers_version(&h, 0x0304) && !tf_hello_offers_version(&h, 0x0302),
 	   "supported_versions");
 	ok(tf_hello_offers_group(&h, 23) && tf_hello_has_share(&h, 29) &&
-	   !tf_hello_has_share(&h, 23) && h.nshares == 1, "groups and key shares");
+		   !tf_hello_has_share(&h, 23) && h.nshares == 1,
+	   "groups and key shares");
 	ok(h.reneg_ext && h.has_sigalgs && h.null_comp, "other extensions");
 	tf_hello_free(&h);
 
@@ -211,19 +209,20 @@ static void test_records(void)
 
 	tf_reasm_init(&r, 0);
 	ok(feed(&r, big, sizeof big, 1, &alert, &used) == TF_RX_FAIL &&
-	   alert == TF_AL_RECORD_OVERFLOW, "a 2^14+1 record: record_overflow");
+		   alert == TF_AL_RECORD_OVERFLOW,
+	   "a 2^14+1 record: record_overflow");
 	tf_reasm_free(&r);
 	tf_reasm_init(&r, 0);
-	ok(feed(&r, http, sizeof http - 1, 64, &alert, &used) == TF_RX_FAIL &&
-	   alert == 0, "HTTP instead of TLS: close without an alert");
+	ok(feed(&r, http, sizeof http - 1, 64, &alert, &used) == TF_RX_FAIL && alert == 0,
+	   "HTTP instead of TLS: close without an alert");
 	tf_reasm_free(&r);
 	tf_reasm_init(&r, 0);
-	ok(feed(&r, alert_rec, sizeof alert_rec, 64, &alert, &used) == TF_RX_FAIL &&
-	   alert == 0, "a client alert: close");
+	ok(feed(&r, alert_rec, sizeof alert_rec, 64, &alert, &used) == TF_RX_FAIL && alert == 0,
+	   "a client alert: close");
 	tf_reasm_free(&r);
 	tf_reasm_init(&r, 0);
-	ok(feed(&r, server_hello, sizeof server_hello, 64, &alert, &used) ==
-	   TF_RX_FAIL && alert == TF_AL_UNEXPECTED_MESSAGE,
+	ok(feed(&r, server_hello, sizeof server_hello, 64, &alert, &used) == TF_RX_FAIL &&
+		   alert == TF_AL_UNEXPECTED_MESSAGE,
 	   "a ServerHello from the client: unexpected_message");
 	tf_reasm_free(&r);
 }
@@ -232,9 +231,9 @@ static void test_sslv2(void)
 {
 	/* SSLv2 CLIENT-HELLO, version 3.1, kinds RC4-MD5 (v2) and 0x00002F. */
 	static const uint8_t v2[] = {
-		0x80, 0x1F, 0x01, 0x03, 0x01, 0x00, 0x06, 0x00, 0x00, 0x00,
-		0x10, 0x01, 0x00, 0x80, 0x00, 0x00, 0x2F, 1, 2, 3, 4, 5, 6,
-		7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+		0x80, 0x1F, 0x01, 0x03, 0x01, 0x00, 0x06, 0x00, 0x00, 0x00, 0x10,
+		0x01, 0x00, 0x80, 0x00, 0x00, 0x2F, 1,    2,    3,    4,    5,
+		6,    7,    8,    9,    10,   11,   12,   13,   14,   15,   16,
 	};
 	struct tf_reasm r;
 	struct tf_hello h;
@@ -244,19 +243,18 @@ static void test_sslv2(void)
 
 	tf_reasm_init(&r, 0);
 	st = feed(&r, v2, sizeof v2, 1, &alert, &used);
-	ok(st == TF_RX_DONE && r.v2 && r.hs.len == 0x1F,
-	   "SSLv2 record reassembled byte by byte");
-	ok(tf_hello_parse(r.hs.data, r.hs.len, 1, 2, &h) == 0 &&
-	   h.client_version == 0x0301 && h.nkinds == 2 && h.nsuites == 1 &&
-	   h.suites[0] == 0x002F && h.random[31] == 16 && h.random[15] == 0,
+	ok(st == TF_RX_DONE && r.v2 && r.hs.len == 0x1F, "SSLv2 record reassembled byte by byte");
+	ok(tf_hello_parse(r.hs.data, r.hs.len, 1, 2, &h) == 0 && h.client_version == 0x0301 &&
+		   h.nkinds == 2 && h.nsuites == 1 && h.suites[0] == 0x002F && h.random[31] == 16 &&
+		   h.random[15] == 0,
 	   "SSLv2-compatible hello: kinds, TLS suites, right-aligned challenge");
 	tf_hello_free(&h);
 	tf_reasm_free(&r);
 }
 
 /* Negotiates one hello against a listener spec; the reply's bytes. */
-static int answer(struct tf_keys *k, const char *spec, uint16_t version,
-		  struct tf_reply *rep, struct tf_session *sess)
+static int answer(struct tf_keys *k, const char *spec, uint16_t version, struct tf_reply *rep,
+		  struct tf_session *sess)
 {
 	struct tf_cfg c;
 	struct tf_wr msg;
@@ -286,8 +284,7 @@ static unsigned sh_suite(const struct tf_reply *r)
 	sid = p[5 + 4 + 2 + 32];
 	if (r->out.len < 5 + 4 + 2 + 32 + 1 + sid + 2)
 		return 0;
-	return (unsigned)(p[5 + 4 + 2 + 32 + 1 + sid] << 8 |
-			  p[5 + 4 + 2 + 32 + 1 + sid + 1]);
+	return (unsigned)(p[5 + 4 + 2 + 32 + 1 + sid] << 8 | p[5 + 4 + 2 + 32 + 1 + sid + 1]);
 }
 
 static void test_negotiation(struct tf_keys *k)
@@ -296,45 +293,46 @@ static void test_negotiation(struct tf_keys *k)
 	struct tf_session s;
 
 	memset(&s, 0, sizeof s);
-	ok(answer(k, "a=accept,versions=tls1.2,suites=0x002F:0xC02F", 0x0303,
-		  &r, &s) == 0 && sh_suite(&r) == 0x002F,
+	ok(answer(k, "a=accept,versions=tls1.2,suites=0x002F:0xC02F", 0x0303, &r, &s) == 0 &&
+		   sh_suite(&r) == 0x002F,
 	   "order=server: the listener's first offered suite");
 	tf_reply_free(&r);
-	ok(answer(k, "a=accept,versions=tls1.2,suites=0x002F:0xC02F,order=client",
-		  0x0303, &r, &s) == 0 && sh_suite(&r) == 0xC02F,
+	ok(answer(k, "a=accept,versions=tls1.2,suites=0x002F:0xC02F,order=client", 0x0303, &r,
+		  &s) == 0 &&
+		   sh_suite(&r) == 0xC02F,
 	   "order=client: the client's first accepted suite");
 	tf_reply_free(&r);
 	ok(answer(k, "a=accept,versions=tls1.2,suites=0x0004", 0x0303, &r, &s) == 0 &&
-	   r.out.len == 7 && r.out.data[6] == TF_AL_HANDSHAKE_FAILURE,
+		   r.out.len == 7 && r.out.data[6] == TF_AL_HANDSHAKE_FAILURE,
 	   "no common suite: one handshake_failure alert");
 	tf_reply_free(&r);
 	ok(answer(k, "a=accept,suites=0x1302:0x1301,groups=23:29", 0x0303, &r, &s) == 0 &&
-	   sh_suite(&r) == 0x1301 && r.after == TF_AFTER_WAIT &&
-	   memmem(r.out.data, r.out.len, "\x00\x33\x00\x24\x00\x1d\x00\x20", 8),
+		   sh_suite(&r) == 0x1301 && r.after == TF_AFTER_WAIT &&
+		   memmem(r.out.data, r.out.len, "\x00\x33\x00\x24\x00\x1d\x00\x20", 8),
 	   "TLS 1.3: x25519 share accepted although secp256r1 is preferred");
 	tf_reply_free(&r);
 	memset(&s, 0, sizeof s);
 	ok(answer(k, "a=accept,groups=23:29,hrr", 0x0303, &r, &s) == 0 &&
-	   r.after == TF_AFTER_HELLO2 && s.hrr_sent && s.hrr_group == 23 &&
-	   memcmp(r.out.data + 11, tf_hrr_random, 32) == 0,
+		   r.after == TF_AFTER_HELLO2 && s.hrr_sent && s.hrr_group == 23 &&
+		   memcmp(r.out.data + 11, tf_hrr_random, 32) == 0,
 	   "hrr: HelloRetryRequest for secp256r1");
 	tf_reply_free(&r);
-	ok(answer(k, "a=accept,groups=23:29,hrr", 0x0303, &r, &s) == 0 &&
-	   r.out.len == 7 && r.out.data[6] == TF_AL_ILLEGAL_PARAMETER,
+	ok(answer(k, "a=accept,groups=23:29,hrr", 0x0303, &r, &s) == 0 && r.out.len == 7 &&
+		   r.out.data[6] == TF_AL_ILLEGAL_PARAMETER,
 	   "a second hello still without the share: illegal_parameter");
 	tf_reply_free(&r);
 	memset(&s, 0, sizeof s);
 	ok(answer(k, "a=accept,versions=ssl3,suites=0x002F", 0x0303, &r, &s) == 0 &&
-	   r.out.data[1] == 3 && r.out.data[2] == 0 && sh_suite(&r) == 0x002F,
+		   r.out.data[1] == 3 && r.out.data[2] == 0 && sh_suite(&r) == 0x002F,
 	   "SSLv3-only server answers a TLS 1.2 client in SSLv3");
 	tf_reply_free(&r);
-	ok(answer(k, "a=accept,versions=tls1.2,suites=0xC02F,unoffered", 0x0303,
-		  &r, &s) == 0 && sh_suite(&r) == 0xC030,
+	ok(answer(k, "a=accept,versions=tls1.2,suites=0xC02F,unoffered", 0x0303, &r, &s) == 0 &&
+		   sh_suite(&r) == 0xC030,
 	   "unoffered: a suite the client did not offer");
 	tf_reply_free(&r);
-	ok(answer(k, "a=accept,versions=tls1.2,suites=0xC02F,onebyte", 0x0303,
-		  &r, &s) == 0 && r.out.data[3] == 0 && r.out.data[4] == 1 &&
-	   r.out.data[5] == 2 && r.out.data[9] == 0 && r.out.data[10] == 1,
+	ok(answer(k, "a=accept,versions=tls1.2,suites=0xC02F,onebyte", 0x0303, &r, &s) == 0 &&
+		   r.out.data[3] == 0 && r.out.data[4] == 1 && r.out.data[5] == 2 &&
+		   r.out.data[9] == 0 && r.out.data[10] == 1,
 	   "onebyte: 1-byte handshake records");
 	tf_reply_free(&r);
 }

@@ -36,7 +36,7 @@
 
 #define TF_MAX_LISTENERS 64
 #define TF_MAX_CONNS 20000
-#define TF_MAX_RECS 65536	/* per-connection stats lines per listener */
+#define TF_MAX_RECS 65536 /* per-connection stats lines per listener */
 #define TF_READ_CHUNK 16384
 #define TF_READS_PER_EVENT 16
 
@@ -46,11 +46,11 @@ enum ev_kind { EV_LISTENER = 1, EV_CONN, EV_SIGNAL };
 struct conn_rec {
 	uint32_t hello_len;
 	uint32_t suites;
-	uint8_t format;		/* 0 none, 1 tls, 2 sslv2 */
+	uint8_t format; /* 0 none, 1 tls, 2 sslv2 */
 };
 
 struct listener {
-	int kind;		/* EV_LISTENER; first, for epoll dispatch */
+	int kind; /* EV_LISTENER; first, for epoll dispatch */
 	int fd;
 	uint16_t port;
 	struct tf_cfg cfg;
@@ -65,34 +65,34 @@ struct listener {
 };
 
 enum phase {
-	PH_HELLO,	/* reading a ClientHello */
-	PH_SEND,	/* a reply is queued (maybe delayed or paced) */
-	PH_WAIT,	/* answered; discard input until EOF or idle */
-	PH_DRAIN	/* half-closed; discard input until EOF or idle */
+	PH_HELLO, /* reading a ClientHello */
+	PH_SEND,  /* a reply is queued (maybe delayed or paced) */
+	PH_WAIT,  /* answered; discard input until EOF or idle */
+	PH_DRAIN  /* half-closed; discard input until EOF or idle */
 };
 
 struct conn {
-	int kind;		/* EV_CONN */
+	int kind; /* EV_CONN */
 	int fd;
 	struct listener *l;
 	struct conn *prev, *next;
-	unsigned long id;	/* 1-based, per listener */
-	size_t rec;		/* index in l->recs, or SIZE_MAX */
+	unsigned long id; /* 1-based, per listener */
+	size_t rec;       /* index in l->recs, or SIZE_MAX */
 	enum phase phase;
-	int rd_closed;		/* the peer half-closed while we still send */
-	int out_armed;		/* EPOLLOUT registered */
+	int rd_closed; /* the peer half-closed while we still send */
+	int out_armed; /* EPOLLOUT registered */
 	struct tf_reasm ra;
 	struct tf_session sess;
 	struct tf_reply reply;
 	size_t sent;
-	uint64_t send_at;	/* ms: when the next bytes may go */
-	uint64_t idle_at;	/* ms: close when idle past this; 0 never */
+	uint64_t send_at; /* ms: when the next bytes may go */
+	uint64_t idle_at; /* ms: close when idle past this; 0 never */
 };
 
 struct server {
 	int ep;
 	struct {
-		int kind;	/* EV_SIGNAL */
+		int kind; /* EV_SIGNAL */
 		int fd;
 	} sig;
 	struct listener *ls;
@@ -100,7 +100,7 @@ struct server {
 	struct conn *conns;
 	size_t nconns;
 	struct tf_keys *keys;
-	uint64_t next_scan;	/* earliest connection timer; 0 none */
+	uint64_t next_scan; /* earliest connection timer; 0 none */
 	const char *stats_path;
 	int verbose;
 	int stop;
@@ -166,8 +166,7 @@ static int append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 
 	for (;;) {
 		va_start(ap, fmt);
-		n = vsnprintf(*buf ? *buf + *len : NULL, *buf ? *cap - *len : 0,
-			      fmt, ap);
+		n = vsnprintf(*buf ? *buf + *len : NULL, *buf ? *cap - *len : 0, fmt, ap);
 		va_end(ap);
 		if (n < 0)
 			return -1;
@@ -225,20 +224,17 @@ static int write_stats(const struct server *s)
 			    "listener %s port=%u behaviour=%s accepted=%lu "
 			    "max_concurrent=%lu open=%lu hellos=%lu "
 			    "conn_lines_dropped=%lu\n",
-			    l->cfg.name, (unsigned)l->port,
-			    tf_behaviour_name(l->cfg.behaviour), l->accepted,
-			    l->max_open, l->open, l->hellos, l->recs_dropped);
+			    l->cfg.name, (unsigned)l->port, tf_behaviour_name(l->cfg.behaviour),
+			    l->accepted, l->max_open, l->open, l->hellos, l->recs_dropped);
 	}
 	for (size_t i = 0; i < s->nls && rc == 0; i++) {
 		const struct listener *l = &s->ls[i];
 
 		for (size_t j = 0; j < l->nrecs && rc == 0; j++)
 			rc = append(&buf, &len, &cap,
-				    "conn %s n=%zu hello_len=%u suites=%u format=%s\n",
-				    l->cfg.name, j + 1,
-				    (unsigned)l->recs[j].hello_len,
-				    (unsigned)l->recs[j].suites,
-				    format_name(l->recs[j].format));
+				    "conn %s n=%zu hello_len=%u suites=%u format=%s\n", l->cfg.name,
+				    j + 1, (unsigned)l->recs[j].hello_len,
+				    (unsigned)l->recs[j].suites, format_name(l->recs[j].format));
 	}
 	if (rc == 0)
 		rc = write_atomic(s->stats_path, buf, len);
@@ -256,7 +252,7 @@ static void conn_close(struct server *s, struct conn *c, int reset)
 
 		(void)setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	}
-	close(c->fd);	/* also leaves the epoll set */
+	close(c->fd); /* also leaves the epoll set */
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -283,12 +279,10 @@ static void set_out(struct server *s, struct conn *c, int on)
 		c->out_armed = on;
 }
 
-static void log_conn(const struct server *s, const struct conn *c,
-		     const char *what)
+static void log_conn(const struct server *s, const struct conn *c, const char *what)
 {
 	if (s->verbose)
-		fprintf(stderr, "tlsfake: %s #%lu: %s\n", c->l->cfg.name, c->id,
-			what);
+		fprintf(stderr, "tlsfake: %s #%lu: %s\n", c->l->cfg.name, c->id, what);
 }
 
 /* The reply is out: do what the behaviour says next.  0, or -1 closed. */
@@ -296,9 +290,7 @@ static int after_reply(struct server *s, struct conn *c)
 {
 	set_out(s, c, 0);
 	switch (c->reply.after) {
-	case TF_AFTER_RESET:
-		conn_close(s, c, 1);
-		return -1;
+	case TF_AFTER_RESET: conn_close(s, c, 1); return -1;
 	case TF_AFTER_SHUTDOWN:
 		if (c->rd_closed) {
 			conn_close(s, c, 0);
@@ -361,7 +353,8 @@ static int conn_send(struct server *s, struct conn *c)
 			return -1;
 		}
 		c->sent += (size_t)w;
-		if (c->reply.pace_ms && c->sent > c->reply.pace_after && c->sent < c->reply.out.len) {
+		if (c->reply.pace_ms && c->sent > c->reply.pace_after &&
+		    c->sent < c->reply.out.len) {
 			c->send_at = now + c->reply.pace_ms;
 			want_timer(s, c->send_at);
 			return 0;
@@ -371,8 +364,7 @@ static int conn_send(struct server *s, struct conn *c)
 }
 
 /* A whole hello arrived (or intake failed with alert): answer it. */
-static int on_hello(struct server *s, struct conn *c, enum tf_rx st,
-		    uint8_t alert)
+static int on_hello(struct server *s, struct conn *c, enum tf_rx st, uint8_t alert)
 {
 	struct tf_hello h;
 	const struct tf_hello *hp = NULL;
@@ -380,9 +372,8 @@ static int on_hello(struct server *s, struct conn *c, enum tf_rx st,
 
 	memset(&h, 0, sizeof h);
 	if (st == TF_RX_DONE) {
-		alert = (uint8_t)tf_hello_parse(c->ra.hs.data, c->ra.hs.len,
-						c->ra.v2, c->ra.record_version,
-						&h);
+		alert = (uint8_t)tf_hello_parse(c->ra.hs.data, c->ra.hs.len, c->ra.v2,
+						c->ra.record_version, &h);
 		parsed = alert == 0;
 		/* A TLS alert means nothing to an SSLv2 client: just close. */
 		if (!parsed && c->ra.v2)
@@ -419,9 +410,10 @@ static int on_hello(struct server *s, struct conn *c, enum tf_rx st,
 				break;
 		}
 		snprintf(line, sizeof line, "%s hello of %zu bytes%s%s -> %s",
-			 !parsed ? "bad" : h.v2 ? "SSLv2" : "TLS",
-			 parsed ? h.msg_len : c->ra.hs.len,
-			 parsed && h.has_sni ? ", SNI " : "",
+			 !parsed ? "bad"
+			 : h.v2  ? "SSLv2"
+				 : "TLS",
+			 parsed ? h.msg_len : c->ra.hs.len, parsed && h.has_sni ? ", SNI " : "",
 			 parsed && h.has_sni ? sni : "",
 			 c->reply.note[0] ? c->reply.note : "nothing");
 		log_conn(s, c, line);
@@ -468,8 +460,7 @@ static int conn_read(struct server *s, struct conn *c)
 		if (c->phase == PH_HELLO) {
 			size_t used;
 			uint8_t alert;
-			enum tf_rx st = tf_reasm_feed(&c->ra, buf, (size_t)n,
-						      &used, &alert);
+			enum tf_rx st = tf_reasm_feed(&c->ra, buf, (size_t)n, &used, &alert);
 
 			/* Bytes after the hello are not read as anything. */
 			if (st != TF_RX_MORE && on_hello(s, c, st, alert))
@@ -486,9 +477,8 @@ static void conn_event(struct server *s, struct conn *c, uint32_t events)
 		conn_close(s, c, 0);
 		return;
 	}
-	if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !c->rd_closed &&
-	    conn_read(s, c))
-		return;	/* closed and freed */
+	if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !c->rd_closed && conn_read(s, c))
+		return; /* closed and freed */
 	if ((events & EPOLLOUT) && c->phase == PH_SEND)
 		(void)conn_send(s, c);
 }
@@ -521,7 +511,7 @@ static void on_accept(struct server *s, struct listener *l)
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			return;	/* EAGAIN, or out of descriptors: retry later */
+			return; /* EAGAIN, or out of descriptors: retry later */
 		}
 		l->accepted++;
 		c = s->nconns < TF_MAX_CONNS ? calloc(1, sizeof *c) : NULL;
@@ -571,8 +561,7 @@ static void run_timers(struct server *s)
 		next = c->next;
 		if (c->phase == PH_SEND) {
 			/* Our own delay is not the peer's idleness. */
-			if (c->send_at <= now && !c->out_armed &&
-			    conn_send(s, c) != 0)
+			if (c->send_at <= now && !c->out_armed && conn_send(s, c) != 0)
 				continue;
 			if (c->phase == PH_SEND) {
 				want_timer(s, c->send_at > now ? c->send_at : 0);
@@ -595,8 +584,7 @@ static int bind_listener(struct server *s, struct listener *l, int v6)
 	struct sockaddr_storage ss;
 	socklen_t slen;
 	struct epoll_event ev;
-	int fd = socket(v6 ? AF_INET6 : AF_INET,
-			SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -1;
@@ -615,8 +603,7 @@ static int bind_listener(struct server *s, struct listener *l, int v6)
 		slen = sizeof *a;
 	}
 	/* Port 0: the kernel picks a free ephemeral port. */
-	if (bind(fd, (struct sockaddr *)&ss, slen) != 0 ||
-	    listen(fd, SOMAXCONN) != 0 ||
+	if (bind(fd, (struct sockaddr *)&ss, slen) != 0 || listen(fd, SOMAXCONN) != 0 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &slen) != 0) {
 		close(fd);
 		return -1;
@@ -679,7 +666,8 @@ static void usage(FILE *f)
 	      "         max-suites= unoffered unoffered-version unoffered-group\n"
 	      "         sh-alert sh-hang sh-drip onebyte delay= hrr pq-only evil-cert\n"
 	      "         timeout= interval= bytes=\n"
-	      "see tests/servers/README.md\n", f);
+	      "see tests/servers/README.md\n",
+	      f);
 }
 
 /* "--opt VALUE" or "--opt=VALUE"; advances *i past what it used. */
@@ -719,8 +707,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			free(s.ls);
 			return 0;
-		} else if (strcmp(argv[i], "-v") == 0 ||
-			   strcmp(argv[i], "--verbose") == 0) {
+		} else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
 			s.verbose = 1;
 		} else if ((v = opt_value(argc, argv, &i, "--port-file"))) {
 			port_file = v;
@@ -747,8 +734,7 @@ int main(int argc, char **argv)
 				goto usage_out;
 			}
 		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "tlsfake: unknown or incomplete option '%s'\n",
-				argv[i]);
+			fprintf(stderr, "tlsfake: unknown or incomplete option '%s'\n", argv[i]);
 			goto usage_out;
 		} else {
 			if (s.nls == TF_MAX_LISTENERS) {
@@ -810,23 +796,19 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		if (bind_listener(&s, &s.ls[i], v6)) {
-			fprintf(stderr, "tlsfake: %s: cannot listen on %s: %s\n",
-				s.ls[i].cfg.name, v6 ? "::1" : "127.0.0.1",
-				strerror(errno));
+			fprintf(stderr, "tlsfake: %s: cannot listen on %s: %s\n", s.ls[i].cfg.name,
+				v6 ? "::1" : "127.0.0.1", strerror(errno));
 			goto out;
 		}
 	}
 	if (port_file && write_port_file(&s, port_file)) {
-		fprintf(stderr, "tlsfake: cannot write %s: %s\n", port_file,
-			strerror(errno));
+		fprintf(stderr, "tlsfake: cannot write %s: %s\n", port_file, strerror(errno));
 		goto out;
 	}
 	if (s.verbose)
 		for (size_t i = 0; i < s.nls; i++)
-			fprintf(stderr, "tlsfake: %s (%s) on port %u\n",
-				s.ls[i].cfg.name,
-				tf_behaviour_name(s.ls[i].cfg.behaviour),
-				(unsigned)s.ls[i].port);
+			fprintf(stderr, "tlsfake: %s (%s) on port %u\n", s.ls[i].cfg.name,
+				tf_behaviour_name(s.ls[i].cfg.behaviour), (unsigned)s.ls[i].port);
 	if (max_seconds)
 		end = now_ms() + max_seconds * 1000u;
 	if (s.stats_path)
@@ -844,8 +826,7 @@ int main(int argc, char **argv)
 		if (end && (!wake || end < wake))
 			wake = end;
 		if (wake)
-			timeout = wake <= now ? 0 : (int)(wake - now > 60000 ? 60000
-									      : wake - now);
+			timeout = wake <= now ? 0 : (int)(wake - now > 60000 ? 60000 : wake - now);
 		n = epoll_wait(s.ep, evs, 64, timeout);
 		if (n < 0 && errno != EINTR) {
 			perror("tlsfake: epoll_wait");
@@ -859,15 +840,14 @@ int main(int argc, char **argv)
 			else if (kind == EV_CONN)
 				conn_event(&s, evs[i].data.ptr, evs[i].events);
 			else
-				s.stop = 1;	/* SIGINT or SIGTERM */
+				s.stop = 1; /* SIGINT or SIGTERM */
 		}
 		now = now_ms();
 		if (s.next_scan && now >= s.next_scan)
 			run_timers(&s);
 		if (next_stats && now >= next_stats) {
 			if (write_stats(&s))
-				fprintf(stderr, "tlsfake: cannot write %s\n",
-					s.stats_path);
+				fprintf(stderr, "tlsfake: cannot write %s\n", s.stats_path);
 			next_stats = now + 1000;
 		}
 		if (end && now >= end)
