@@ -44,7 +44,6 @@ bounded by a timeout; the relays have their own lifetime.
 """
 
 import argparse
-import atexit
 import datetime
 import json
 import os
@@ -67,6 +66,7 @@ sys.path.insert(0, INTEG)
 os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
 sys.dont_write_bytecode = True   # no __pycache__ in bench/ or tests/integ/
 import expect  # noqa: E402  (tests/integ/expect.py: truth from configuration)
+from children import CHILDREN, cleanup, on_signals, spawn, stop  # noqa: E402  (bench/children.py)
 
 VERSIONS = ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
 LOOPBACK = "127.0.0.1"
@@ -147,64 +147,9 @@ NGX_PROTO = {"TLSv1": "TLSv1", "TLSv1.1": "TLSv1.1", "TLSv1.2": "TLSv1.2", "TLSv
 
 # ---------------------------------------------------------------- processes
 
-CHILDREN = []     # Popen objects to kill at exit
-
-
 def log(msg):
     sys.stderr.write("[bench %s] %s\n" % (time.strftime("%H:%M:%S"), msg))
     sys.stderr.flush()
-
-
-def cleanup():
-    for p in reversed(CHILDREN):
-        if p.poll() is None:
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except OSError:
-                pass
-    deadline = time.monotonic() + 5
-    for p in reversed(CHILDREN):
-        try:
-            p.wait(max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            p.wait()
-    CHILDREN.clear()
-
-
-def on_signal(signo, frame):
-    log("signal %d: stopping servers and relays" % signo)
-    cleanup()
-    sys.exit(1)
-
-
-def spawn(argv, out, err, env=None, lifetime=None):
-    """Start a long-running child in its own process group, bounded by
-    timeout(1) (lifetime seconds), recorded for cleanup."""
-    if lifetime:
-        argv = ["timeout", "-k", "5", str(int(lifetime))] + argv
-    p = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                         env=env, start_new_session=True)
-    CHILDREN.append(p)
-    return p
-
-
-def stop(p):
-    if p in CHILDREN:
-        CHILDREN.remove(p)
-    if p.poll() is None:
-        try:
-            os.killpg(p.pid, signal.SIGTERM)
-        except OSError:
-            pass
-        try:
-            p.wait(5)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
 
 
 def run_timed(argv, timeout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=None):
@@ -1102,10 +1047,7 @@ def main():
     if unknown:
         ap.error("unknown servers: %s" % ", ".join(sorted(unknown)))
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGHUP, on_signal)
-    atexit.register(cleanup)
+    on_signals(log, "stopping servers and relays")
     t_start = time.monotonic()
     b = Bench(a)
     b.build()

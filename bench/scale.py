@@ -46,12 +46,14 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from children import CHILDREN, cleanup, on_signals, spawn, stop  # noqa: E402  (bench/children.py)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 LOOPBACK = "127.0.0.1"
 NIGHT_S = 8 * 3600
 MILLION = 1000000
-CHILDREN = []
 
 
 def log(msg):
@@ -60,55 +62,6 @@ def log(msg):
 
 
 # ---------------------------------------------------------------- processes
-
-def cleanup():
-    for p in reversed(CHILDREN):
-        if p.poll() is None:
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except OSError:
-                pass
-    for p in reversed(CHILDREN):
-        try:
-            p.wait(5)
-        except subprocess.TimeoutExpired:
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            p.wait()
-    CHILDREN.clear()
-
-
-def on_signal(signo, frame):
-    log("signal %d: stopping" % signo)
-    cleanup()
-    sys.exit(1)
-
-
-def spawn(argv, out, err, env=None, lifetime=None):
-    if lifetime:
-        argv = ["timeout", "-k", "5", str(int(lifetime))] + argv
-    p = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                         env=env, start_new_session=True)
-    CHILDREN.append(p)
-    return p
-
-
-def stop(p):
-    if p in CHILDREN:
-        CHILDREN.remove(p)
-    if p.poll() is None:
-        try:
-            os.killpg(p.pid, signal.SIGTERM)
-        except OSError:
-            pass
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
-
 
 def sh(argv, timeout=120, **kw):
     return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -376,7 +329,7 @@ class Scale:
         r = self.start_relay(tag, pairs, rtt_ms / 2.0, lifetime)
         targets = [(LOOPBACK, p) for p in r["ports"]]
         m = self.scan("delay%d-c%d" % (rtt_ms, conc), targets, conc, timeout)
-        stop(r["proc"])      # SIGTERM: the relay flushes its connection log
+        stop(r["proc"], 10)  # SIGTERM: the relay flushes its connection log
         m["rtt_ms"] = rtt_ms
         if m.get("json_targets"):
             # slot-seconds per target: the C slots busy for the whole wall
@@ -670,9 +623,7 @@ def main():
     nd = a.delay_targets or (80 if a.quick else 600)
     if a.quick:
         a.timeout = min(a.timeout, 40)
-    for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(s, on_signal)
-    atexit.register(cleanup)
+    on_signals(log, "stopping")
     t_start = time.monotonic()
     nofile = raise_nofile()
     log("RLIMIT_NOFILE soft %d -> %d (hard %d)" % (nofile["soft_before"], nofile["soft"], nofile["hard"]))
@@ -694,7 +645,7 @@ def main():
     r["loopback"] = [s.scan("loop-c%d" % c, pairs if c == 4096 else part, c, a.timeout) for c in (256, 1024, 4096)]
     r["small"] = s.scan("loop-c256-quarter", part[:max(1, len(part) // 4)], 256, a.timeout)
     r["delay"] = [s.delayed(rtt, pairs[:nd], 256, lifetime, a.timeout) for rtt in (50, 200)]
-    stop(s.nginx)
+    stop(s.nginx, 10)
     r["bench_s"] = time.monotonic() - t_start
     md, an = render(r)
     md += "Run time of bench/scale.py: %.0f s.\n" % r["bench_s"]
