@@ -90,8 +90,8 @@ static const char *reason_phrase(long status)
  * Parses url into u and checks the scheme.  origin gets "scheme://host:port"
  * for messages.  Returns 0, or -1 with a message.
  */
-static int parse_url(CURLU *u, const char *url, char *origin, size_t osize, char *err,
-		     size_t errlen)
+static int parse_once(CURLU *u, const char *url, char *origin, size_t osize, char *err,
+		      size_t errlen)
 {
 	char *scheme = NULL, *host = NULL, *port = NULL;
 	CURLUcode uc;
@@ -144,6 +144,40 @@ out:
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(port);
+	return rc;
+}
+
+/*
+ * The origin of url, as a fixpoint: libcurl (7.88) decodes a
+ * percent-encoded host ("http://%33.17/" gives host "3.17") without the
+ * IPv4 normalisation it applies to a plain one ("3.17" is 3.0.0.17), so
+ * the origin is parsed again until it no longer changes; the origin shown
+ * is then the one a second look at it would show.
+ */
+static int parse_url(CURLU *u, const char *url, char *origin, size_t osize, char *err,
+		     size_t errlen)
+{
+	char cur[600], prev[600]; /* a host is at most 255 bytes (parse_once) */
+	int rc = parse_once(u, url, cur, sizeof cur, err, errlen);
+	CURLU *again = rc == 0 ? curl_url() : NULL; /* u keeps url: callers fetch it */
+
+	if (rc == 0 && again == NULL) {
+		cp_seterr(err, errlen, "out of memory");
+		rc = -1;
+	}
+	for (int i = 0; rc == 0; i++) {
+		if (i == 3) {
+			cp_seterr(err, errlen, "not a URL (its host name does not settle)");
+			rc = -1;
+			break;
+		}
+		memcpy(prev, cur, sizeof prev);
+		rc = parse_once(again, prev, cur, sizeof cur, err, errlen);
+		if (rc == 0 && strcmp(prev, cur) == 0)
+			break;
+	}
+	curl_url_cleanup(again);
+	snprintf(origin, osize, "%s", rc == 0 ? cur : "(bad URL)");
 	return rc;
 }
 
